@@ -1,0 +1,108 @@
+import type WebSocket from 'ws';
+import type { ChannelKind, ChannelRef, OpenChannelMessage, ProtocolErrorCode } from '../../../contracts/agent-protocol';
+import { RelayCloseCode } from '../../../contracts/relay-close-codes';
+import type { ActionGate } from '../core/action-gate';
+import { safe, type AgentLogger } from '../core/logger';
+import type { ActiveChannel, ChannelContext, ChannelEnd } from './channel';
+import { RelayDialError, dialRelay } from './relay-dialer';
+
+export type ChannelFactory = (ctx: ChannelContext) => ActiveChannel | Promise<ActiveChannel>;
+
+export type OpenResult = { ok: true } | { ok: false; code: ProtocolErrorCode; message: string };
+
+export interface ChannelManagerOptions {
+  factories: Partial<Record<ChannelKind, ChannelFactory>>;
+  gate: ActionGate;
+  logger: AgentLogger;
+  /** A channel ended (for any reason): report `channel_closed`. */
+  onClosed: (ref: ChannelRef, end: ChannelEnd) => void;
+  /** The set of open channels changed (status line, agent_status). */
+  onChange: () => void;
+  dial?: (relayUrl: string, ref: ChannelRef, token: string) => Promise<WebSocket>;
+}
+
+interface Entry {
+  channel: ActiveChannel;
+  technician?: string;
+}
+
+const key = (ref: ChannelRef): string => `${ref.sessionId}/${ref.channel}`;
+
+/**
+ * Opens channels on the portal's request (gate first, then the relay, then the bridge) and keeps track
+ * of them. A second open for the same (session, channel) replaces the first: that is a viewer
+ * reconnecting with fresh tokens.
+ */
+export class ChannelManager {
+  private readonly open = new Map<string, Entry>();
+
+  constructor(private readonly options: ChannelManagerOptions) {}
+
+  list(): ChannelRef[] {
+    return [...this.open.values()].map((e) => e.channel.ref);
+  }
+
+  /** The technician named by the most recent open channel, for the customer's status line. */
+  technician(): string | undefined {
+    return [...this.open.values()].reverse().find((e) => e.technician)?.technician;
+  }
+
+  async openChannel(message: OpenChannelMessage): Promise<OpenResult> {
+    const ref: ChannelRef = { sessionId: message.sessionId, channel: message.channel };
+    const factory = this.options.factories[message.channel];
+    if (!factory) return { ok: false, code: 'unsupported', message: `This device does not support the ${message.channel} channel.` };
+    const decision = await this.options.gate.check({ action: message.channel, sessionId: message.sessionId, requestedBy: message.technician });
+    if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message };
+    let ws: WebSocket;
+    try {
+      ws = await (this.options.dial ?? dialRelay)(message.relayUrl, ref, message.token);
+    } catch (err) {
+      const text = err instanceof RelayDialError ? err.message : 'The relay could not be reached.';
+      this.options.logger.warn(`relay dial for ${message.channel} failed: ${safe(err)}`);
+      return { ok: false, code: 'channel_failed', message: text };
+    }
+    this.open.get(key(ref))?.channel.close(RelayCloseCode.Normal, 'Replaced by a new connection.');
+    let channel: ActiveChannel;
+    try {
+      channel = await factory({ ws, ref, logger: this.options.logger });
+    } catch (err) {
+      this.options.logger.warn(`${message.channel} channel failed to start: ${safe(err)}`);
+      ws.close(RelayCloseCode.ChannelUnsupported, 'The channel could not start on this device.');
+      return { ok: false, code: 'channel_failed', message: 'The channel could not start on this device.' };
+    }
+    const entry: Entry = { channel, ...(message.technician && { technician: message.technician }) };
+    this.open.set(key(ref), entry);
+    this.options.logger.info(`${message.channel} channel open for session ${ref.sessionId}`);
+    this.options.onChange();
+    void channel.ended.then((end) => {
+      if (this.open.get(key(ref)) === entry) this.open.delete(key(ref));
+      this.options.logger.info(`${message.channel} channel closed (${end.code})`);
+      this.options.onClosed(ref, end);
+      this.options.onChange();
+    });
+    return { ok: true };
+  }
+
+  /** Closes the session's channel(s); returns how many were open. */
+  close(sessionId: string, channel: ChannelKind | undefined, code: number, reason: string): number {
+    let count = 0;
+    for (const entry of [...this.open.values()]) {
+      const ref = entry.channel.ref;
+      if (ref.sessionId === sessionId && (channel === undefined || ref.channel === channel)) {
+        entry.channel.close(code, reason);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Closes every channel and waits (bounded) until each has ended. */
+  async closeAll(code: number, reason: string, timeoutMs = 3000): Promise<void> {
+    const channels = [...this.open.values()].map((e) => e.channel);
+    for (const c of channels) c.close(code, reason);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(channels.map((c) => c.ended)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    // The bound must not outlive the wait (it kept an ending agent, and jest, alive for 3 s).
+    clearTimeout(timer);
+  }
+}

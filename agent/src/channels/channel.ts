@@ -1,0 +1,69 @@
+import type WebSocket from 'ws';
+import type { ChannelRef } from '../../../contracts/agent-protocol';
+import type { AgentLogger } from '../core/logger';
+
+/** How a channel ended: the close code sent on the relay socket and its sentence. */
+export interface ChannelEnd {
+  code: number;
+  reason: string;
+}
+
+/** A running channel bridge (screen, shell, commands) over one relay socket. */
+export interface ActiveChannel {
+  readonly ref: ChannelRef;
+  /** Resolves once, when the channel has ended for any reason. */
+  readonly ended: Promise<ChannelEnd>;
+  /** Ends the channel with a relay close code (4100–4199 reach the viewer as is). */
+  close(code: number, reason: string): void;
+}
+
+export interface ChannelContext {
+  ws: WebSocket;
+  ref: ChannelRef;
+  logger: AgentLogger;
+}
+
+/** Close reasons travel in a WebSocket close frame: at most 123 bytes. */
+export function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
+  return out;
+}
+
+/**
+ * Shared bookkeeping: `ended` resolves on the first of an explicit close or the relay closing the
+ * socket; `cleanup` runs once.
+ */
+export class ChannelLifecycle {
+  readonly ended: Promise<ChannelEnd>;
+  private resolveEnd!: (end: ChannelEnd) => void;
+  private done = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly cleanup: () => void,
+  ) {
+    this.ended = new Promise((resolve) => {
+      this.resolveEnd = resolve;
+    });
+    ws.on('close', (code, reason) => this.finish({ code, reason: reason.toString('utf8') }));
+  }
+
+  get isDone(): boolean {
+    return this.done;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.done) return;
+    const text = closeReason(reason);
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, text);
+    this.finish({ code, reason: text });
+  }
+
+  private finish(end: ChannelEnd): void {
+    if (this.done) return;
+    this.done = true;
+    this.cleanup();
+    this.resolveEnd(end);
+  }
+}

@@ -1,0 +1,86 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { RelayCloseCode } from '../../../contracts/relay-close-codes';
+import { collectUntil, closed, silentLogger, socketPair } from '../test-support/socket-pair';
+import { NO_VNC_SERVER_SENTENCE, openScreenChannel } from './screen-channel';
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  const port = await listen(s);
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('screen channel', () => {
+  it('pipes bytes both ways between the relay and the VNC server', async () => {
+    const received: Buffer[] = [];
+    const vnc = createServer((socket) => {
+      socket.write('RFB 003.008\n');
+      socket.on('data', (d) => {
+        received.push(d);
+        socket.write(Buffer.concat([Buffer.from('echo:'), d]));
+      });
+    });
+    const port = await listen(vnc);
+    const pair = await socketPair();
+    try {
+      const channel = await openScreenChannel(
+        { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
+        { target: { host: '127.0.0.1', port }, offerVnc: () => Promise.resolve(false) },
+      );
+      await expect(collectUntil(pair.viewer, (t) => t.includes('RFB 003.008'))).resolves.toContain('RFB 003.008\n');
+      pair.viewer.send(Buffer.from('RFB 003.008\n'), { binary: true });
+      await expect(collectUntil(pair.viewer, (t) => t.includes('echo:RFB'))).resolves.toContain('echo:RFB 003.008');
+      expect(Buffer.concat(received).toString()).toBe('RFB 003.008\n');
+      channel.close(RelayCloseCode.EndedByTechnician, 'bye');
+      await expect(channel.ended).resolves.toEqual({ code: 4100, reason: 'bye' });
+    } finally {
+      await pair.close();
+      vnc.close();
+    }
+  });
+
+  it('closes with 4102 and the sentence when no VNC server listens, once the viewer is there', async () => {
+    const port = await freePort();
+    const pair = await socketPair();
+    try {
+      const offered = jest.fn(() => Promise.resolve(false));
+      const channel = await openScreenChannel(
+        { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
+        { target: { host: '127.0.0.1', port }, offerVnc: offered },
+      );
+      const end = closed(pair.viewer);
+      await collectUntil(pair.viewer, (t) => t.startsWith('RFB 003.008\n'));
+      pair.viewer.send(Buffer.from('RFB 003.008\n'), { binary: true });
+      await expect(end).resolves.toEqual({ code: RelayCloseCode.NoVncServer, reason: NO_VNC_SERVER_SENTENCE });
+      await expect(channel.ended).resolves.toEqual({ code: 4102, reason: NO_VNC_SERVER_SENTENCE });
+      expect(offered).not.toHaveBeenCalled(); // no launcher on offer: nothing to ask
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('tells the viewer when the VNC server goes away mid-session', async () => {
+    const vnc = createServer((socket) => {
+      socket.write('RFB 003.008\n');
+      setTimeout(() => socket.destroy(), 100);
+    });
+    const port = await listen(vnc);
+    const pair = await socketPair();
+    try {
+      const end = closed(pair.viewer);
+      await openScreenChannel(
+        { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
+        { target: { host: '127.0.0.1', port }, offerVnc: () => Promise.resolve(false) },
+      );
+      await expect(end).resolves.toMatchObject({ code: RelayCloseCode.VncConnectFailed });
+    } finally {
+      await pair.close();
+      vnc.close();
+    }
+  });
+});

@@ -1,0 +1,256 @@
+import {
+  PROTOCOL_VERSION,
+  type AgentMode,
+  type AgentToPortalMessage,
+  type GoodbyeReason,
+  type PortalToAgentMessage,
+  type RegisterResponse,
+} from '../../../contracts/agent-protocol';
+import { RelayCloseCode } from '../../../contracts/relay-close-codes';
+import type { ChannelFactory } from '../channels/channel-manager';
+import { ChannelManager } from '../channels/channel-manager';
+import { openCommandsChannel } from '../channels/commands-channel';
+import { openScreenChannel } from '../channels/screen-channel';
+import { openShellChannel } from '../channels/shell-channel';
+import type { X11VncLauncher } from '../channels/vnc-launcher';
+import type { PlatformAdapter } from '../platform/platform';
+import { RemoteHelpHandler, defaultRemoteHelpBackend } from '../remote-help/remote-help';
+import type { RemoteHelpBackend } from '../remote-help/remote-help-backend';
+import { AGENT_VERSION } from '../version';
+import { ActionGate, type ConsentHook } from './action-gate';
+import { CommandRunner } from './command-runner';
+import { ControlClient, type ControlState } from './control-client';
+import type { FileTracker } from './file-tracker';
+import type { KillSwitch } from './kill-switch';
+import { safe, type AgentLogger } from './logger';
+import type { StatusLine } from './status-line';
+
+export interface AgentOptions {
+  mode: AgentMode;
+  device: RegisterResponse;
+  platform: PlatformAdapter;
+  logger: AgentLogger;
+  killSwitch: KillSwitch;
+  consent?: ConsentHook;
+  /** The customer's status line (quick-support). */
+  status?: StatusLine;
+  vnc: { host: string; port: number; launcher?: X11VncLauncher; offer: () => Promise<boolean> };
+  /** Files to delete when a quick-support agent ends. */
+  files: FileTracker;
+  /** Quick Assist on this OS; default: the real one on Windows, none elsewhere (tests inject a fake). */
+  remoteHelp?: RemoteHelpBackend | null;
+  maxLifetimeMs?: number;
+  /** Called once with the process exit code when the agent has finished. */
+  onExit: (code: number) => void;
+}
+
+/**
+ * The agent core: wires the control channel, the gate, the channels and the command runner together,
+ * answers the portal's requests, and ends cleanly (goodbye, channels closed, files removed).
+ */
+export class Agent {
+  readonly gate: ActionGate;
+  private readonly control: ControlClient;
+  private readonly channels: ChannelManager;
+  private readonly commands: CommandRunner;
+  private readonly remoteHelp: RemoteHelpHandler;
+  private readonly startedAt = Date.now();
+  private connection: ControlState = 'connecting';
+  private ending: Promise<void> | undefined;
+  private lifetimeTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: AgentOptions) {
+    const { platform, logger, killSwitch } = options;
+    this.gate = new ActionGate(killSwitch, options.consent);
+    const cwd = platform.invokingUserHome();
+    this.commands = new CommandRunner({ shell: platform.commandShell, killTree: platform.killTree, cwd, logger });
+    this.remoteHelp = new RemoteHelpHandler({
+      os: platform.os,
+      backend: options.remoteHelp === undefined ? defaultRemoteHelpBackend(platform.os, logger) : options.remoteHelp,
+      gate: this.gate,
+      logger,
+    });
+    this.channels = new ChannelManager({
+      factories: this.channelFactories(cwd),
+      gate: this.gate,
+      logger,
+      onClosed: (ref, end) => this.send({ type: 'channel_closed', ...ref, closeCode: end.code, reason: safe(end.reason, 200) }),
+      onChange: () => this.reportStatus(),
+    });
+    this.control = new ControlClient({
+      controlUrl: options.device.controlUrl,
+      deviceId: options.device.deviceId,
+      credential: options.device.deviceCredential,
+      hello: () => ({
+        protocolVersion: PROTOCOL_VERSION,
+        agentVersion: AGENT_VERSION,
+        mode: options.mode,
+        capabilities: platform.capabilities(),
+        killSwitch: killSwitch.on,
+      }),
+      onMessage: (m) => this.handle(m),
+      onState: (state) => {
+        this.connection = state;
+        this.refreshStatusLine();
+      },
+      onRejected: (reason) => {
+        logger.warn(reason);
+        void this.end(options.mode === 'quick' ? 'session_ended' : 'shutdown', 1);
+      },
+      logger,
+      uptimeSec: () => this.uptimeSec(),
+    });
+    killSwitch.onChange((on) => this.killSwitchChanged(on));
+  }
+
+  start(): void {
+    this.refreshStatusLine();
+    this.control.start();
+    if (this.options.maxLifetimeMs) {
+      this.lifetimeTimer = setTimeout(() => void this.end('max_lifetime'), this.options.maxLifetimeMs);
+      this.lifetimeTimer.unref();
+    }
+  }
+
+  /** Ends the agent: tell the portal, close channels, stop helpers, delete files (quick-support), exit. */
+  end(reason: GoodbyeReason, exitCode = 0): Promise<void> {
+    this.ending ??= this.shutdown(reason, exitCode);
+    return this.ending;
+  }
+
+  private async shutdown(reason: GoodbyeReason, exitCode: number): Promise<void> {
+    const { logger, mode } = this.options;
+    clearTimeout(this.lifetimeTimer);
+    this.connection = 'stopped';
+    this.options.status?.update({ connection: 'ending', channels: [], killSwitch: this.options.killSwitch.on });
+    logger.info(`ending (${reason})`);
+    this.commands.cancelAll();
+    await this.channels.closeAll(RelayCloseCode.EndedOnDevice, 'The session was ended on the remote device.');
+    await this.commands.drain();
+    this.options.vnc.launcher?.stop();
+    await this.control.stop({ type: 'goodbye', reason });
+    if (mode === 'quick') {
+      const left = await this.options.files.removeAll();
+      if (left.length > 0) logger.warn(`${left.length} file(s) could not be removed`);
+    }
+    this.options.onExit(exitCode);
+  }
+
+  private handle(message: PortalToAgentMessage): void {
+    switch (message.type) {
+      case 'open_channel':
+        void this.channels.openChannel(message).then((result) => {
+          if (result.ok) this.send({ type: 'channel_opened', replyTo: message.id, sessionId: message.sessionId, channel: message.channel });
+          else this.send({ type: 'error', replyTo: message.id, code: result.code, message: result.message });
+        });
+        return;
+      case 'close_channel': {
+        const reason = message.reason ?? 'The technician ended the session.';
+        const closed = this.channels.close(message.sessionId, message.channel, RelayCloseCode.EndedByTechnician, reason);
+        this.send(closed > 0 ? { type: 'ack', replyTo: message.id } : { type: 'error', replyTo: message.id, code: 'not_found', message: 'No such channel is open.' });
+        return;
+      }
+      case 'run_command':
+        void this.gate.check({ action: 'run_command' }).then((decision) => {
+          if (!decision.allowed) return this.send({ type: 'error', replyTo: message.id, code: decision.code, message: decision.message });
+          const started = this.commands.start(message, (m) => this.send(m));
+          if (!started.ok) return this.send({ type: 'error', replyTo: message.id, code: started.code, message: started.message });
+          this.send({ type: 'command_started', replyTo: message.id, commandId: message.commandId });
+        });
+        return;
+      case 'cancel_command':
+        this.send(
+          this.commands.cancel(message.commandId)
+            ? { type: 'ack', replyTo: message.id }
+            : { type: 'error', replyTo: message.id, code: 'not_found', message: 'No such command is running.' },
+        );
+        return;
+      case 'end_session':
+        this.send({ type: 'ack', replyTo: message.id });
+        if (this.options.mode === 'quick') {
+          void this.end('session_ended');
+        } else {
+          this.commands.cancelAll();
+          void this.channels.closeAll(RelayCloseCode.EndedByTechnician, 'The technician ended the session.');
+        }
+        return;
+      case 'get_status':
+        this.send({ ...this.statusMessage(), replyTo: message.id });
+        return;
+      case 'remotehelp_status':
+      case 'remotehelp_start':
+      case 'remotehelp_stop':
+      case 'winget_install':
+        void this.remoteHelp.handle(message).then((answer) => this.send(answer));
+        return;
+      case 'error':
+        this.options.logger.warn(`portal error ${message.code}: ${safe(message.message)}`);
+        return;
+      case 'hello_ack':
+      case 'heartbeat_ack':
+        return;
+    }
+  }
+
+  private channelFactories(cwd: string): Partial<Record<'screen' | 'shell' | 'commands', ChannelFactory>> {
+    const { platform, vnc } = this.options;
+    const caps = platform.capabilities();
+    const pty = platform.pty;
+    return {
+      screen: (ctx) => openScreenChannel(ctx, { target: { host: vnc.host, port: vnc.port }, launcher: vnc.launcher, offerVnc: vnc.offer }),
+      ...(pty &&
+        caps.includes('shell') && {
+          shell: (ctx) => openShellChannel(ctx, { pty, shell: platform.loginShell(), cwd, env: this.shellEnv(), killTree: platform.killTree }),
+        }),
+      commands: (ctx) => openCommandsChannel(ctx, this.commands, this.gate),
+    };
+  }
+
+  /** A quick-support agent leaves nothing behind, not even the technician's shell history. */
+  private shellEnv(): NodeJS.ProcessEnv {
+    return this.options.mode === 'quick' ? { ...process.env, HISTFILE: '/dev/null' } : process.env;
+  }
+
+  private killSwitchChanged(on: boolean): void {
+    this.options.logger.info(`kill switch ${on ? 'on' : 'off'}`);
+    if (on) {
+      this.commands.cancelAll();
+      void this.channels.closeAll(RelayCloseCode.EndedOnDevice, 'Remote control was switched off on the device.');
+    }
+    this.reportStatus();
+  }
+
+  private statusMessage(): Extract<AgentToPortalMessage, { type: 'agent_status' }> {
+    return {
+      type: 'agent_status',
+      killSwitch: this.options.killSwitch.on,
+      channels: this.channels.list(),
+      commandsRunning: this.commands.count,
+      uptimeSec: this.uptimeSec(),
+    };
+  }
+
+  private reportStatus(): void {
+    this.send(this.statusMessage());
+    this.refreshStatusLine();
+  }
+
+  private refreshStatusLine(): void {
+    const status = this.options.status;
+    if (!status || this.connection === 'stopped') return;
+    status.update({
+      connection: this.connection,
+      technician: this.channels.technician(),
+      channels: [...new Set(this.channels.list().map((c) => c.channel))],
+      killSwitch: this.options.killSwitch.on,
+    });
+  }
+
+  private send(message: AgentToPortalMessage): void {
+    this.control.send(message);
+  }
+
+  private uptimeSec(): number {
+    return Math.floor((Date.now() - this.startedAt) / 1000);
+  }
+}

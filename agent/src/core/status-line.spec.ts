@@ -1,0 +1,44 @@
+import { StatusLine, describeStatus } from './status-line';
+
+describe('status line', () => {
+  it('tells the customer who is connected, to what, and how to end', () => {
+    expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: false })).toBe(
+      '[KW Group] Connected. Waiting for a technician. Press Ctrl-C to end the session.',
+    );
+    expect(describeStatus('KW Group', { connection: 'connected', technician: 'Alex', channels: ['screen', 'shell'], killSwitch: false })).toBe(
+      '[KW Group] Technician Alex is connected (your screen, a terminal). Press Ctrl-C to end the session.',
+    );
+    expect(describeStatus('KW Group', { connection: 'reconnecting', channels: [], killSwitch: false })).toContain('reconnecting');
+    expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: true })).toContain('Remote control is switched off');
+  });
+
+  it('with the K key available, always says how to switch remote control off and on', () => {
+    const keys = { killSwitchKey: true };
+    expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: false }, keys)).toBe(
+      '[KW Group] Connected. Waiting for a technician. Press K to switch remote control off, Ctrl-C to end the session.',
+    );
+    expect(describeStatus('KW Group', { connection: 'connected', technician: 'Alex', channels: ['screen'], killSwitch: false }, keys)).toBe(
+      '[KW Group] Technician Alex is connected (your screen). Press K to switch remote control off, Ctrl-C to end the session.',
+    );
+    expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: true }, keys)).toBe(
+      '[KW Group] Connected. Remote control is switched OFF on this computer: press K to allow it again, Ctrl-C to end the session.',
+    );
+  });
+
+  it('reprints the line when the K key becomes available', () => {
+    const lines: string[] = [];
+    const line = new StatusLine('B', (l) => lines.push(l));
+    line.update({ connection: 'connected', channels: [], killSwitch: false });
+    line.enableKillSwitchKey();
+    expect(lines).toEqual(['[B] Connected. Waiting for a technician. Press Ctrl-C to end the session.\n', '[B] Connected. Waiting for a technician. Press K to switch remote control off, Ctrl-C to end the session.\n']);
+  });
+
+  it('prints a line only when the text changes', () => {
+    const lines: string[] = [];
+    const line = new StatusLine('B', (l) => lines.push(l));
+    line.update({ connection: 'connecting', channels: [], killSwitch: false });
+    line.update({ connection: 'connecting', channels: [], killSwitch: false });
+    line.update({ connection: 'connected', channels: [], killSwitch: false });
+    expect(lines).toHaveLength(2);
+  });
+});

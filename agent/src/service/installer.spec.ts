@@ -1,0 +1,123 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { RegisterResponse } from '../../../contracts/agent-protocol';
+import { parseArgs } from '../cli/args';
+import { silentLogger } from '../test-support/socket-pair';
+import { installPersistent, uninstallPersistent } from './installer';
+import { readCredential, readPersistentConfig } from './persistent-config';
+
+const DEVICE: RegisterResponse = {
+  deviceId: '3f1c2a4e-8b7d-4c3e-9a21-5d6f7e8a9b0c',
+  deviceCredential: 'Zx8yQ2w3E4r5T6y7U8i9O0pA1s2D3f4G5h6J7k8L9zX',
+  controlUrl: 'wss://portal.example.com/api/agent/ws',
+};
+
+function filesUnder(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out.push(relative(root, path));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+describe('persistent install into a prefix (Linux)', () => {
+  let scratch: string;
+  let prefix: string;
+  let source: string;
+
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'qs-install-'));
+    prefix = join(scratch, 'root');
+    source = join(scratch, 'agent.js');
+    writeFileSync(source, '// agent bundle\n');
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const options = (extra: string[] = []) =>
+    parseArgs(['install', '--portal', 'https://portal.example.com', '--brand', 'KW Group', '--prefix', prefix, '--no-start', ...extra]);
+
+  it('writes the agent, a root-only credential, the config, the unit and an uninstall script; uninstall removes all of it', async () => {
+    const exec = jest.fn(() => Promise.resolve());
+    const register = jest.fn(() => Promise.resolve(DEVICE));
+    const layout = await installPersistent(options(), { os: 'linux', exec, logger: silentLogger, register, nodeExecPath: '/usr/bin/node', agentSource: source });
+    expect(register).toHaveBeenCalledTimes(1);
+    expect(exec).not.toHaveBeenCalled();
+    expect(filesUnder(prefix)).toEqual([
+      'etc/quicksupport-agent/agent.json',
+      'etc/quicksupport-agent/credential.json',
+      'etc/systemd/system/quicksupport-agent.service',
+      'opt/quicksupport-agent/agent.js',
+      'opt/quicksupport-agent/uninstall',
+    ]);
+    expect(statSync(layout.credentialFile).mode & 0o777).toBe(0o600);
+    expect(statSync(layout.configFile).mode & 0o777).toBe(0o600);
+    expect(statSync(layout.configDir).mode & 0o777).toBe(0o700);
+    expect(readCredential(layout.credentialFile)).toEqual(DEVICE);
+    expect(readPersistentConfig(layout.configFile)).toMatchObject({ portalUrl: 'https://portal.example.com', brand: 'KW Group', killSwitch: false, credentialFile: layout.credentialFile });
+    expect(readFileSync(layout.serviceFile!, 'utf8')).toBe(`[Unit]
+Description=KW Group remote support agent
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+ExecStart="/usr/bin/node" "${prefix}/opt/quicksupport-agent/agent.js" run --mode persistent --config "${prefix}/etc/quicksupport-agent/agent.json"
+Restart=always
+RestartSec=10
+KillSignal=SIGTERM
+TimeoutStopSec=15
+UMask=0077
+
+[Install]
+WantedBy=multi-user.target
+`);
+    expect(readFileSync(layout.uninstallScript, 'utf8')).toContain(`exec "/usr/bin/node" "${prefix}/opt/quicksupport-agent/agent.js" uninstall --prefix "${prefix}"`);
+    expect(statSync(layout.uninstallScript).mode & 0o777).toBe(0o700);
+
+    await uninstallPersistent(parseArgs(['uninstall', '--prefix', prefix]), { os: 'linux', exec, logger: silentLogger });
+    expect(filesUnder(prefix)).toEqual([]);
+  });
+
+  it('keeps a downloaded runtime beside the agent and points the unit at it', async () => {
+    const work = join(scratch, 'qs-agent.abcdef');
+    const nodeBin = join(work, 'node', 'bin');
+    mkdirSync(nodeBin, { recursive: true });
+    writeFileSync(join(nodeBin, 'node'), 'binary');
+    const layout = await installPersistent(options(['--work-dir', work]), {
+      os: 'linux',
+      exec: () => Promise.resolve(),
+      logger: silentLogger,
+      register: () => Promise.resolve(DEVICE),
+      nodeExecPath: join(nodeBin, 'node'),
+      agentSource: source,
+    });
+    expect(readFileSync(join(layout.nodeDir, 'bin', 'node'), 'utf8')).toBe('binary');
+    expect(readFileSync(layout.serviceFile!, 'utf8')).toContain(`ExecStart="${prefix}/opt/quicksupport-agent/node/bin/node"`);
+  });
+
+  it('refuses to install twice and registers nothing the second time', async () => {
+    const deps = { os: 'linux' as const, exec: () => Promise.resolve(), logger: silentLogger, register: jest.fn(() => Promise.resolve(DEVICE)), nodeExecPath: '/usr/bin/node', agentSource: source };
+    await installPersistent(options(), deps);
+    await expect(installPersistent(options(), deps)).rejects.toThrow('already installed');
+    expect(deps.register).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['linux', [['systemctl', ['daemon-reload']], ['systemctl', ['enable', '--now', 'quicksupport-agent.service']]], [['systemctl', ['disable', '--now', 'quicksupport-agent.service']], ['systemctl', ['daemon-reload']]]],
+    ['macos', [['launchctl', ['bootstrap', 'system', expect.stringMatching(/LaunchDaemons\/com\.quicksupport\.agent\.plist$/)]]], [['launchctl', ['bootout', 'system/com.quicksupport.agent']]]],
+  ] as const)('on %s enables and starts the service, and stops and removes it', async (os, installCalls, uninstallCalls) => {
+    const exec = jest.fn((_file: string, _args: string[]) => Promise.resolve());
+    await installPersistent(options(), { os, exec, logger: silentLogger, register: () => Promise.resolve(DEVICE), nodeExecPath: '/usr/bin/node', agentSource: source, manageService: true });
+    expect(exec.mock.calls).toEqual(installCalls);
+    exec.mockClear();
+    await uninstallPersistent(parseArgs(['uninstall', '--prefix', prefix]), { os, exec, logger: silentLogger, manageService: true });
+    expect(exec.mock.calls).toEqual(uninstallCalls);
+    expect(filesUnder(prefix)).toEqual([]);
+  });
+});

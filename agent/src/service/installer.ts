@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { chmod, cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, isAbsolute } from 'node:path';
+import type { AgentOs, RegisterResponse } from '../../../contracts/agent-protocol';
+import type { CliOptions } from '../cli/args';
+import { safe, type AgentLogger } from '../core/logger';
+import { LAUNCHD_LABEL, SERVICE_NAME, WINDOWS_TASK_NAME, installLayout, type InstallLayout } from './layout';
+import { writePrivateFile, type PersistentConfig } from './persistent-config';
+import { assertServicePath, launchdPlist, systemdUnit, windowsLockDownCommand, windowsTaskCommands, type ServiceSpec } from './service-files';
+
+export type Exec = (file: string, args: string[]) => Promise<void>;
+
+export interface InstallDeps {
+  os: AgentOs;
+  exec: Exec;
+  logger: AgentLogger;
+  /** Registers with the installer token (mode persistent). */
+  register: () => Promise<RegisterResponse>;
+  /** The Node binary running this agent, and the agent bundle being run. */
+  nodeExecPath: string;
+  agentSource: string;
+  /** Talk to systemd/launchd/Task Scheduler; default: only for the real root and without --no-start. */
+  manageService?: boolean;
+}
+
+/** Whether install/uninstall talk to the real service manager: only for the real root and without --no-start. */
+const activates = (options: CliOptions): boolean => options.prefix === '/' && !options.noStart;
+
+const inside = (child: string, parent: string): boolean => {
+  const rel = relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+/**
+ * Installs the agent as a service: registers (one-shot token), copies the bundle (and a downloaded Node
+ * runtime) into the program folder, writes the config and the root-only credential, the service
+ * definition and an uninstall script, then enables and starts the service.
+ */
+export async function installPersistent(options: CliOptions, deps: InstallDeps): Promise<InstallLayout> {
+  const layout = installLayout(deps.os, options.prefix);
+  if (!options.portalUrl) throw new Error('install needs --portal');
+  if (existsSync(layout.credentialFile)) throw new Error(`the agent is already installed here; run ${layout.uninstallScript} first`);
+  const device = await deps.register();
+  await mkdir(layout.appDir, { recursive: true, mode: 0o755 });
+  await cp(deps.agentSource, layout.agentFile);
+  const nodePath = await placeRuntime(layout, deps, options.workDir);
+  const config: PersistentConfig = {
+    portalUrl: options.portalUrl,
+    brand: options.brand,
+    credentialFile: layout.credentialFile,
+    vncHost: options.vncHost,
+    vncPort: options.vncPort,
+    startVnc: options.startVnc === true,
+    killSwitch: options.killSwitch,
+  };
+  await writePrivateFile(layout.configFile, `${JSON.stringify(config, null, 2)}\n`);
+  await writePrivateFile(layout.credentialFile, `${JSON.stringify(device)}\n`);
+  const spec: ServiceSpec = { brand: options.brand, nodePath, agentFile: layout.agentFile, configFile: layout.configFile };
+  await writeUninstallScript(deps.os, layout, nodePath);
+  if (layout.serviceFile) {
+    await mkdir(dirname(layout.serviceFile), { recursive: true });
+    await writeFile(layout.serviceFile, deps.os === 'macos' ? launchdPlist(spec) : systemdUnit(spec), { mode: 0o644 });
+  }
+  if (deps.manageService ?? activates(options)) await activate(deps, layout, spec);
+  deps.logger.info(`installed the agent as device ${device.deviceId}`);
+  return layout;
+}
+
+/** A Node runtime the install script downloaded into its temporary folder is kept beside the agent. */
+async function placeRuntime(layout: InstallLayout, deps: InstallDeps, workDir: string | undefined): Promise<string> {
+  if (!workDir || !inside(deps.nodeExecPath, workDir)) return assertServicePath(deps.nodeExecPath);
+  const runtimeRoot = deps.os === 'windows' ? dirname(deps.nodeExecPath) : dirname(dirname(deps.nodeExecPath));
+  await cp(runtimeRoot, layout.nodeDir, { recursive: true });
+  return deps.os === 'windows' ? join(layout.nodeDir, 'node.exe') : join(layout.nodeDir, 'bin', 'node');
+}
+
+async function writeUninstallScript(os: AgentOs, layout: InstallLayout, nodePath: string): Promise<void> {
+  const [node, agent, prefix] = [nodePath, layout.agentFile, layout.prefix].map(assertServicePath);
+  if (os === 'windows') {
+    await writeFile(layout.uninstallScript, `@echo off\r\n"${node}" "${agent}" uninstall --prefix "${prefix}"\r\n`);
+    return;
+  }
+  await writeFile(layout.uninstallScript, `#!/bin/sh\n# Removes the remote support agent and every file it installed.\nexec "${node}" "${agent}" uninstall --prefix "${prefix}" "$@"\n`);
+  await chmod(layout.uninstallScript, 0o700);
+}
+
+async function activate(deps: InstallDeps, layout: InstallLayout, spec: ServiceSpec): Promise<void> {
+  switch (deps.os) {
+    case 'linux':
+      await deps.exec('systemctl', ['daemon-reload']);
+      await deps.exec('systemctl', ['enable', '--now', `${SERVICE_NAME}.service`]);
+      return;
+    case 'macos':
+      await deps.exec('launchctl', ['bootstrap', 'system', layout.serviceFile ?? '']);
+      return;
+    case 'windows': {
+      const [lockFile, lockArgs] = windowsLockDownCommand(layout.configDir);
+      await deps.exec(lockFile, lockArgs);
+      for (const [file, args] of windowsTaskCommands(spec)) await deps.exec(file, args);
+      return;
+    }
+  }
+}
+
+/** Stops and removes the service, then deletes every file install wrote. */
+export async function uninstallPersistent(options: CliOptions, deps: Pick<InstallDeps, 'os' | 'exec' | 'logger' | 'manageService'>): Promise<InstallLayout> {
+  const layout = installLayout(deps.os, options.prefix);
+  const manage = deps.manageService ?? activates(options);
+  if (manage) await deactivate(deps);
+  for (const path of [layout.serviceFile, layout.configDir, layout.appDir]) {
+    if (path) await rm(path, { recursive: true, force: true });
+  }
+  if (manage && deps.os === 'linux') await tolerate(deps, 'systemctl', ['daemon-reload']);
+  deps.logger.info('the agent and its files were removed');
+  return layout;
+}
+
+async function deactivate(deps: Pick<InstallDeps, 'os' | 'exec' | 'logger'>): Promise<void> {
+  switch (deps.os) {
+    case 'linux':
+      await tolerate(deps, 'systemctl', ['disable', '--now', `${SERVICE_NAME}.service`]);
+      return;
+    case 'macos':
+      await tolerate(deps, 'launchctl', ['bootout', `system/${LAUNCHD_LABEL}`]);
+      return;
+    case 'windows':
+      await tolerate(deps, 'schtasks.exe', ['/End', '/TN', WINDOWS_TASK_NAME]);
+      await tolerate(deps, 'schtasks.exe', ['/Delete', '/TN', WINDOWS_TASK_NAME, '/F']);
+      return;
+  }
+}
+
+/** Uninstall goes on when the service is already stopped or gone. */
+async function tolerate(deps: Pick<InstallDeps, 'exec' | 'logger'>, file: string, args: string[]): Promise<void> {
+  try {
+    await deps.exec(file, args);
+  } catch (err) {
+    deps.logger.warn(`${file} ${args.join(' ')} failed: ${safe(err)}`);
+  }
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Remote support agent installer for macOS (served as a .dmg name, but it is a bash script).
+# Start it with:  sudo bash <this file>
+# It unpacks the support agent into a private temporary folder, checks it against the SHA-256 below,
+# and runs it with this computer's Node.js (18 or newer) or a Node.js runtime it downloads and checks.
+# Quick support: the agent runs until the session ends or you press Ctrl-C, then removes every file.
+# Persistent: the agent is installed as a launchd daemon (remove it with the uninstall command shown).
+set -euo pipefail
+umask 077
+
+readonly PORTAL_URL='@@QS_PORTAL_URL@@'
+readonly INSTALLER_TOKEN='@@QS_INSTALLER_TOKEN@@'
+readonly BRAND_NAME='@@QS_BRAND_NAME@@'
+readonly MODE='@@QS_MODE@@'
+readonly AGENT_SHA256='@@QS_AGENT_SHA256@@'
+readonly NODE_MIRROR_URL='@@QS_NODE_MIRROR_URL@@'
+readonly NODE_DIST_URL='https://nodejs.org/dist'
+readonly NODE_LINE='latest-v24.x'
+readonly MIN_NODE_MAJOR=18
+
+WORK_DIR=''
+NODE_BIN=''
+
+say() { printf '[%s] %s\n' "$BRAND_NAME" "$*"; }
+fail() {
+  printf '[%s] %s\n' "$BRAND_NAME" "$*" >&2
+  exit 1
+}
+
+cleanup() {
+  if [ -n "$WORK_DIR" ] && [ -d "$WORK_DIR" ]; then rm -rf -- "$WORK_DIR"; fi
+}
+
+check_elevation() {
+  if [ "$(id -u)" -ne 0 ]; then
+    fail "This installer needs administrator rights: start it again with  sudo bash $0"
+  fi
+}
+
+sha256_of() { shasum -a 256 "$1" | cut -d ' ' -f 1; }
+
+fetch() { # fetch <url> <file> [progress]
+  if command -v curl >/dev/null 2>&1; then
+    if [ "${3:-}" = progress ]; then
+      curl --fail --location --proto '=https,http' --progress-bar -o "$2" "$1"
+    else
+      curl --fail --location --proto '=https,http' --silent --show-error -o "$2" "$1"
+    fi
+  elif command -v wget >/dev/null 2>&1; then
+    if [ "${3:-}" = progress ]; then wget -q --show-progress -O "$2" "$1"; else wget -q -O "$2" "$1"; fi
+  else
+    return 127
+  fi
+}
+
+node_major() { # prints the major version of a node binary, or 0
+  "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
+}
+
+find_node() {
+  local candidate major
+  candidate=$(command -v node 2>/dev/null || true)
+  [ -n "$candidate" ] || return 1
+  major=$(node_major "$candidate")
+  case "$major" in '' | *[!0-9]*) return 1 ;; esac
+  [ "$major" -ge "$MIN_NODE_MAJOR" ] || return 1
+  NODE_BIN=$candidate
+}
+
+download_node() {
+  local base arch sums line file sum actual
+  base=${NODE_MIRROR_URL:-$NODE_DIST_URL}
+  base="${base%/}/$NODE_LINE"
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    arm64) arch=arm64 ;;
+    *) fail "Node.js 18 or newer is needed and none is available for this processor: install Node.js, then run this again." ;;
+  esac
+  say "Node.js ${MIN_NODE_MAJOR}+ was not found; downloading a private Node.js runtime for this session."
+  sums="$WORK_DIR/SHASUMS256.txt"
+  fetch "$base/SHASUMS256.txt" "$sums" ||
+    fail "Node.js 18 or newer is needed and could not be downloaded: install Node.js (https://nodejs.org or Homebrew), then run this again."
+  line=$(grep -E "^[0-9a-f]{64}  node-v[0-9]+\.[0-9]+\.[0-9]+-darwin-$arch\.tar\.gz\$" "$sums" | head -n 1 || true)
+  [ -n "$line" ] || fail "The Node.js download list has no runtime for this computer: install Node.js 18 or newer, then run this again."
+  sum=${line%% *}
+  file=${line##* }
+  fetch "$base/$file" "$WORK_DIR/$file" progress ||
+    fail "The Node.js runtime could not be downloaded: install Node.js 18 or newer, then run this again."
+  actual=$(sha256_of "$WORK_DIR/$file")
+  [ "$actual" = "$sum" ] || fail "The downloaded Node.js runtime failed its checksum and was not used."
+  mkdir "$WORK_DIR/node"
+  tar -xzf "$WORK_DIR/$file" -C "$WORK_DIR/node" --strip-components=1
+  rm -f -- "$WORK_DIR/$file" "$sums"
+  NODE_BIN="$WORK_DIR/node/bin/node"
+  [ "$(node_major "$NODE_BIN")" -ge "$MIN_NODE_MAJOR" ] || fail "The downloaded Node.js runtime does not run here: install Node.js 18 or newer, then run this again."
+}
+
+unpack_agent() {
+  local actual
+  agent_bundle_b64 >"$WORK_DIR/agent.b64"
+  # macOS 13+ base64 takes -d; older releases only -D.
+  base64 -d -i "$WORK_DIR/agent.b64" -o "$WORK_DIR/agent.js" 2>/dev/null ||
+    base64 -D -i "$WORK_DIR/agent.b64" -o "$WORK_DIR/agent.js" ||
+    fail "The support agent could not be unpacked."
+  rm -f -- "$WORK_DIR/agent.b64"
+  actual=$(sha256_of "$WORK_DIR/agent.js")
+  [ "$actual" = "$AGENT_SHA256" ] || fail "The support agent failed its integrity check; download the installer again."
+}
+
+main() {
+  check_elevation
+  WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qs-agent.XXXXXXXXXX")
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  unpack_agent
+  find_node || download_node
+  if [ "$MODE" = persistent ]; then
+    local prefix_args=()
+    # Packaging and tests install into a scratch root without touching the service manager.
+    if [ -n "${QS_INSTALL_PREFIX:-}" ]; then prefix_args=(--prefix "$QS_INSTALL_PREFIX" --no-start); fi
+    say "Installing the support agent as a service…"
+    QS_INSTALLER_TOKEN="$INSTALLER_TOKEN" "$NODE_BIN" "$WORK_DIR/agent.js" install \
+      --portal "$PORTAL_URL" --brand "$BRAND_NAME" --work-dir "$WORK_DIR" ${prefix_args[@]+"${prefix_args[@]}"}
+  else
+    say "Starting the support agent. Keep this window open; press Ctrl-C to end the session."
+    QS_INSTALLER_TOKEN="$INSTALLER_TOKEN" "$NODE_BIN" "$WORK_DIR/agent.js" run --mode quick \
+      --portal "$PORTAL_URL" --brand "$BRAND_NAME" --work-dir "$WORK_DIR"
+  fi
+}
+
+# The agent bundle (base64). Kept last so that a partly downloaded file never runs: main is called below.
+agent_bundle_b64() {
+  printf '%s' '@@QS_AGENT_BUNDLE_B64@@'
+}
+
+main "$@"

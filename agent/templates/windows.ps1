@@ -1,0 +1,128 @@
+# Remote support agent installer for Windows (a PowerShell script, served with an .exe name).
+# Start it with the command shown on the connect page (Win+R, paste, Ctrl+Shift+Enter): it is read as
+# text and evaluated, so it uses no param() block and no $PSScriptRoot.
+# It unpacks the support agent into a private temporary folder, checks it against the SHA-256 below,
+# and runs it with this computer's Node.js (18 or newer) or a Node.js runtime it downloads and checks.
+# Quick support: the agent runs until the session ends or you press Ctrl-C, then removes every file.
+# Persistent: the agent is installed as a scheduled task running as SYSTEM at startup.
+
+$ErrorActionPreference = 'Stop'
+$QsPortalUrl = '@@QS_PORTAL_URL@@'
+$QsInstallerToken = '@@QS_INSTALLER_TOKEN@@'
+$QsBrandName = '@@QS_BRAND_NAME@@'
+$QsMode = '@@QS_MODE@@'
+$QsAgentSha256 = '@@QS_AGENT_SHA256@@'
+$QsNodeMirrorUrl = '@@QS_NODE_MIRROR_URL@@'
+$QsNodeDistUrl = 'https://nodejs.org/dist'
+$QsNodeLine = 'latest-v24.x'
+$QsMinNodeMajor = 18
+
+function Write-QsSay([string] $Message) { Write-Host "[$QsBrandName] $Message" }
+
+function Stop-QsInstall([string] $Message) {
+    Write-Host "[$QsBrandName] $Message" -ForegroundColor Red
+    exit 1
+}
+
+function Test-QsElevated {
+    $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
+    $principal = New-Object Security.Principal.WindowsPrincipal($identity)
+    return $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+}
+
+function Get-QsNodeMajor([string] $NodeExe) {
+    try {
+        $major = & $NodeExe -p "process.versions.node.split('.')[0]" 2>$null
+        return [int]$major
+    } catch {
+        return 0
+    }
+}
+
+function Find-QsNode {
+    $command = Get-Command node.exe -ErrorAction SilentlyContinue
+    if ($null -eq $command) { return $null }
+    if ((Get-QsNodeMajor $command.Source) -ge $QsMinNodeMajor) { return $command.Source }
+    return $null
+}
+
+function Get-QsNode([string] $WorkDir) {
+    $base = $QsNodeMirrorUrl
+    if ([string]::IsNullOrEmpty($base)) { $base = $QsNodeDistUrl }
+    $base = $base.TrimEnd('/') + '/' + $QsNodeLine
+    switch ($env:PROCESSOR_ARCHITECTURE) {
+        'AMD64' { $arch = 'x64' }
+        'ARM64' { $arch = 'arm64' }
+        default { Stop-QsInstall 'Node.js 18 or newer is needed and none is available for this processor: install Node.js, then run this again.' }
+    }
+    Write-QsSay "Node.js $QsMinNodeMajor+ was not found; downloading a private Node.js runtime for this session."
+    [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
+    try {
+        $sums = (Invoke-WebRequest -UseBasicParsing -Uri "$base/SHASUMS256.txt").Content
+    } catch {
+        Stop-QsInstall 'Node.js 18 or newer is needed and could not be downloaded: install Node.js (https://nodejs.org), then run this again.'
+    }
+    if ($sums -is [byte[]]) { $sums = [Text.Encoding]::ASCII.GetString($sums) }
+    $pattern = '(?m)^([0-9a-f]{64})  (node-v[0-9]+\.[0-9]+\.[0-9]+-win-' + $arch + '\.zip)\r?$'
+    $match = [regex]::Match($sums, $pattern)
+    if (-not $match.Success) { Stop-QsInstall 'The Node.js download list has no runtime for this computer: install Node.js 18 or newer, then run this again.' }
+    $file = $match.Groups[2].Value
+    $zip = Join-Path $WorkDir $file
+    $ProgressPreference = 'Continue'
+    try {
+        Invoke-WebRequest -UseBasicParsing -Uri "$base/$file" -OutFile $zip
+    } catch {
+        Stop-QsInstall 'The Node.js runtime could not be downloaded: install Node.js 18 or newer, then run this again.'
+    }
+    if ((Get-FileHash -Algorithm SHA256 -LiteralPath $zip).Hash.ToLowerInvariant() -ne $match.Groups[1].Value) {
+        Stop-QsInstall 'The downloaded Node.js runtime failed its checksum and was not used.'
+    }
+    $nodeRoot = Join-Path $WorkDir 'node'
+    Expand-Archive -LiteralPath $zip -DestinationPath $nodeRoot
+    Remove-Item -LiteralPath $zip -Force
+    $exe = Get-ChildItem -LiteralPath $nodeRoot -Recurse -Filter node.exe | Select-Object -First 1
+    if ($null -eq $exe) { Stop-QsInstall 'The downloaded Node.js runtime is incomplete: install Node.js 18 or newer, then run this again.' }
+    return $exe.FullName
+}
+
+function Expand-QsAgent([string] $WorkDir) {
+    $agent = Join-Path $WorkDir 'agent.js'
+    [IO.File]::WriteAllBytes($agent, [Convert]::FromBase64String((Get-QsAgentBundle)))
+    if ((Get-FileHash -Algorithm SHA256 -LiteralPath $agent).Hash.ToLowerInvariant() -ne $QsAgentSha256) {
+        Stop-QsInstall 'The support agent failed its integrity check; download the installer again.'
+    }
+    return $agent
+}
+
+function Invoke-QsMain {
+    if (-not (Test-QsElevated)) {
+        Stop-QsInstall 'This installer needs administrator rights: press Win+R, paste the command again and press Ctrl+Shift+Enter.'
+    }
+    $workDir = Join-Path ([IO.Path]::GetTempPath()) ('qs-agent.' + [Guid]::NewGuid().ToString('N').Substring(0, 12))
+    New-Item -ItemType Directory -Path $workDir | Out-Null
+    try {
+        $agent = Expand-QsAgent $workDir
+        $node = Find-QsNode
+        if ($null -eq $node) { $node = Get-QsNode $workDir }
+        $env:QS_INSTALLER_TOKEN = $QsInstallerToken
+        if ($QsMode -eq 'persistent') {
+            Write-QsSay 'Installing the support agent as a service...'
+            & $node $agent install --portal $QsPortalUrl --brand $QsBrandName --work-dir $workDir
+        } else {
+            Write-QsSay 'Starting the support agent. Keep this window open; press Ctrl-C to end the session.'
+            & $node $agent run --mode quick --portal $QsPortalUrl --brand $QsBrandName --work-dir $workDir
+        }
+        $code = $LASTEXITCODE
+    } finally {
+        Remove-Item Env:\QS_INSTALLER_TOKEN -ErrorAction SilentlyContinue
+        if (Test-Path -LiteralPath $workDir) { Remove-Item -LiteralPath $workDir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+    exit $code
+}
+
+# The agent bundle (base64). Kept last so that a partly downloaded file never runs: Invoke-QsMain is called below.
+function Get-QsAgentBundle {
+    return '@@QS_AGENT_BUNDLE_B64@@'
+}
+
+Invoke-QsMain

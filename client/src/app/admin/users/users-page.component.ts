@@ -1,0 +1,181 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
+import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { firstValueFrom } from 'rxjs';
+
+import { AuthService } from '../../auth/auth.service';
+import { ROLE_LABELS, UserDto } from '../../auth/user.model';
+import { toApiError } from '../../core/api-error';
+import { NotificationService } from '../../core/notification.service';
+import { confirmAction } from '../../shared/confirm-dialog.component';
+import { PageHeaderComponent } from '../../shared/page-header.component';
+import { AddUserDialogComponent } from './add-user-dialog.component';
+import {
+  InitialPasswordDialogComponent,
+  InitialPasswordDialogData,
+} from './initial-password-dialog.component';
+import { CreateUserResponse, UsersApiService } from './users-api.service';
+
+type LoadState = 'loading' | 'ready' | 'error';
+
+/** Admin → Users: list, add, disable/enable and remove technician accounts. */
+@Component({
+  selector: 'app-users-page',
+  imports: [
+    DatePipe,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressSpinnerModule,
+    MatTableModule,
+    MatTooltipModule,
+    PageHeaderComponent,
+  ],
+  templateUrl: './users-page.component.html',
+  styleUrl: './users-page.component.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class UsersPageComponent implements OnInit {
+  private readonly api = inject(UsersApiService);
+  private readonly dialog = inject(MatDialog);
+  private readonly notifications = inject(NotificationService);
+
+  protected readonly me = inject(AuthService).user;
+  protected readonly columns = ['name', 'email', 'role', 'status', 'lastLogin', 'actions'] as const;
+
+  protected readonly users = signal<UserDto[]>([]);
+  protected readonly state = signal<LoadState>('loading');
+  protected readonly loadError = signal('');
+  /** Users with a request in flight: their buttons wait. */
+  protected readonly busy = signal<ReadonlySet<string>>(new Set());
+  protected readonly summary = computed(() => {
+    const all = this.users();
+    const disabled = all.filter((user) => user.disabled).length;
+    const count = `${all.length} ${all.length === 1 ? 'account' : 'accounts'}`;
+    return disabled ? `${count} · ${disabled} disabled` : count;
+  });
+
+  protected readonly trackById = (_index: number, user: UserDto): string => user.id;
+
+  ngOnInit(): void {
+    void this.load();
+  }
+
+  protected async load(): Promise<void> {
+    this.state.set('loading');
+    try {
+      this.users.set(await firstValueFrom(this.api.list()));
+      this.state.set('ready');
+    } catch (caught: unknown) {
+      this.loadError.set(toApiError(caught).message);
+      this.state.set('error');
+    }
+  }
+
+  protected roleLabel(user: UserDto): string {
+    return ROLE_LABELS[user.role];
+  }
+
+  protected isSelf(user: UserDto): boolean {
+    return this.me()?.id === user.id;
+  }
+
+  protected initials(user: UserDto): string {
+    const parts = user.displayName.trim().split(/\s+/).filter(Boolean);
+    const letters =
+      parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : user.displayName.slice(0, 2);
+    return letters.toUpperCase() || '?';
+  }
+
+  protected async addUser(): Promise<void> {
+    const ref = this.dialog.open<AddUserDialogComponent, void, CreateUserResponse>(AddUserDialogComponent, {
+      width: '520px',
+      maxWidth: 'calc(100vw - 32px)',
+    });
+    const created = await firstValueFrom(ref.afterClosed());
+    if (!created) return;
+    this.users.update((list) => [...list, created.user]);
+    if (created.initialPassword) {
+      this.dialog.open<InitialPasswordDialogComponent, InitialPasswordDialogData>(
+        InitialPasswordDialogComponent,
+        {
+          data: { user: created.user, password: created.initialPassword },
+          width: '560px',
+          maxWidth: 'calc(100vw - 32px)',
+          disableClose: true,
+        },
+      );
+    } else {
+      this.notifications.success(`${created.user.displayName} can now sign in.`);
+    }
+  }
+
+  protected async toggleDisabled(user: UserDto): Promise<void> {
+    const disabling = !user.disabled;
+    const confirmed = await confirmAction(
+      this.dialog,
+      disabling
+        ? {
+            title: `Disable ${user.displayName}?`,
+            message:
+              'Disabling signs them out everywhere, right away, and blocks new sign-ins until an admin enables the account again.',
+            confirmLabel: 'Disable',
+            destructive: true,
+          }
+        : {
+            title: `Enable ${user.displayName}?`,
+            message: 'They will be able to sign in again with their existing password.',
+            confirmLabel: 'Enable',
+          },
+    );
+    if (!confirmed) return;
+
+    await this.whileBusy(user, async () => {
+      const updated = await firstValueFrom(this.api.update(user.id, { disabled: disabling }));
+      this.users.update((list) => list.map((item) => (item.id === updated.id ? updated : item)));
+      this.notifications.success(
+        disabling
+          ? `${updated.displayName} is disabled and signed out everywhere.`
+          : `${updated.displayName} can sign in again.`,
+      );
+    });
+  }
+
+  protected async remove(user: UserDto): Promise<void> {
+    const confirmed = await confirmAction(this.dialog, {
+      title: `Remove ${user.displayName}?`,
+      message: `This deletes the account for ${user.email} and signs them out. It cannot be undone; to keep the account for later, disable it instead.`,
+      confirmLabel: 'Remove',
+      destructive: true,
+    });
+    if (!confirmed) return;
+
+    await this.whileBusy(user, async () => {
+      await firstValueFrom(this.api.remove(user.id));
+      this.users.update((list) => list.filter((item) => item.id !== user.id));
+      this.notifications.success(`${user.displayName} was removed.`);
+    });
+  }
+
+  /** Runs an action for one row; failures were already shown by the error interceptor. */
+  private async whileBusy(user: UserDto, action: () => Promise<void>): Promise<void> {
+    this.busy.update((ids) => new Set(ids).add(user.id));
+    try {
+      await action();
+    } catch (caught: unknown) {
+      const error = toApiError(caught);
+      // 404: someone else removed it meanwhile; show the list as it is now.
+      if (error.status === 404) await this.load();
+    } finally {
+      this.busy.update((ids) => {
+        const next = new Set(ids);
+        next.delete(user.id);
+        return next;
+      });
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { Routes } from '@angular/router';
+
+import { adminGuard, authGuard, guestGuard } from './auth/auth.guards';
+
+/**
+ * Every page is lazy: the initial bundle holds only the router, HTTP and the auth check.
+ * Signed-in pages render inside the shell (sidebar + toolbar); the remote-session viewer, a pop-up
+ * window, renders on its own.
+ */
+export const routes: Routes = [
+  {
+    path: 'login',
+    title: 'Sign in',
+    canActivate: [guestGuard],
+    loadComponent: () => import('./auth/login/login-page.component').then((m) => m.LoginPageComponent),
+  },
+  {
+    // The remote-session viewer: a pop-up window of its own, without the sidebar and toolbar.
+    path: 'viewer',
+    canActivate: [authGuard],
+    canActivateChild: [authGuard],
+    loadChildren: () => import('./viewer/viewer.routes').then((m) => m.VIEWER_ROUTES),
+  },
+  {
+    path: '',
+    canActivate: [authGuard],
+    canActivateChild: [authGuard],
+    loadComponent: () => import('./layout/shell.component').then((m) => m.ShellComponent),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'quick-support' },
+      {
+        path: 'quick-support',
+        loadChildren: () =>
+          import('./quick-support/quick-support.routes').then((m) => m.QUICK_SUPPORT_ROUTES),
+      },
+      {
+        path: 'remote-sessions',
+        loadChildren: () =>
+          import('./remote-sessions/remote-sessions.routes').then((m) => m.REMOTE_SESSIONS_ROUTES),
+      },
+      {
+        path: 'admin',
+        canMatch: [adminGuard],
+        loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),
+      },
+      {
+        path: '**',
+        title: 'Page not found',
+        loadComponent: () => import('./layout/not-found-page.component').then((m) => m.NotFoundPageComponent),
+      },
+    ],
+  },
+];

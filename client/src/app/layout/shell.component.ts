@@ -1,0 +1,102 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { MatSidenavModule } from '@angular/material/sidenav';
+import { MatToolbarModule } from '@angular/material/toolbar';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
+
+import { AuthService } from '../auth/auth.service';
+import { ROLE_LABELS } from '../auth/user.model';
+import { registerAppIcons } from '../core/app-icons';
+import { APP_TITLE } from '../core/brand';
+
+interface NavItem {
+  label: string;
+  path: string;
+  icon: string;
+}
+
+const MAIN_NAV: readonly NavItem[] = [
+  { label: 'Quick-Support', path: '/quick-support', icon: 'headset' },
+  { label: 'Remote Sessions', path: '/remote-sessions', icon: 'desktop' },
+];
+
+const ADMIN_NAV: readonly NavItem[] = [
+  { label: 'Agent installers', path: '/admin/installers', icon: 'download' },
+  { label: 'Users', path: '/admin/users', icon: 'group' },
+];
+
+/** The signed-in frame: sidebar navigation, a toolbar with the current user, and the routed page. */
+@Component({
+  selector: 'app-shell',
+  imports: [
+    MatButtonModule,
+    MatIconModule,
+    MatSidenavModule,
+    MatToolbarModule,
+    MatTooltipModule,
+    RouterLink,
+    RouterLinkActive,
+    RouterOutlet,
+  ],
+  templateUrl: './shell.component.html',
+  styleUrl: './shell.component.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ShellComponent {
+  private readonly auth = inject(AuthService);
+
+  protected readonly appTitle = APP_TITLE;
+  protected readonly mainNav = MAIN_NAV;
+  protected readonly adminNav = ADMIN_NAV;
+  protected readonly user = this.auth.user;
+  protected readonly isAdmin = this.auth.isAdmin;
+  protected readonly roleLabel = computed(() => {
+    const user = this.user();
+    return user ? ROLE_LABELS[user.role] : '';
+  });
+  protected readonly initials = computed(() => {
+    const name = this.user()?.displayName.trim() ?? '';
+    const parts = name.split(/\s+/).filter(Boolean);
+    const letters = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : name.slice(0, 2);
+    return letters.toUpperCase() || '?';
+  });
+
+  /** Narrow screens get an overlay drawer behind a menu button instead of a fixed sidebar. */
+  protected readonly compact = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 960px)')
+      .pipe(map((state) => state.matches)),
+    { initialValue: false },
+  );
+  /** The overlay drawer's state (compact layout only); starts closed whenever the layout changes. */
+  protected readonly drawerOpen = linkedSignal({ source: this.compact, computation: () => false });
+  protected readonly loggingOut = signal(false);
+
+  constructor() {
+    registerAppIcons();
+    inject(Router)
+      .events.pipe(
+        filter((event) => event instanceof NavigationEnd),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.drawerOpen.set(false));
+  }
+
+  protected drawerChanged(open: boolean): void {
+    if (this.compact()) this.drawerOpen.set(open);
+  }
+
+  protected async logout(): Promise<void> {
+    this.loggingOut.set(true);
+    try {
+      await this.auth.logout();
+    } finally {
+      this.loggingOut.set(false);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { ChangeDetectionStrategy, Component, computed, inject, Injector, OnInit } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
+import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
+import { MatTooltipModule } from '@angular/material/tooltip';
+
+import { PageHeaderComponent } from '../shared/page-header.component';
+import { KpiTilesComponent } from './kpi-tiles.component';
+import { NewSessionDialogComponent } from './new-session-dialog.component';
+import { QueueFilter, SupportSession } from './quick-support.model';
+import { PAGE_SIZE, QuickSupportStore } from './quick-support.store';
+import { SessionDetailComponent, SessionDetailData } from './session-detail.component';
+import { SessionQueueComponent } from './session-queue.component';
+
+const EMPTY_TEXT: Readonly<Record<QueueFilter, { title: string; detail: string }>> = {
+  open: {
+    title: 'No open sessions',
+    detail:
+      'Create a session and send the link to your customer. It shows up here right away, and their device as soon as it connects.',
+  },
+  ended: {
+    title: 'No ended sessions',
+    detail: 'Sessions appear here once they end, expire or their support tool is closed.',
+  },
+  all: {
+    title: 'No sessions yet',
+    detail: 'Create a session and send the link to your customer to get started.',
+  },
+};
+
+/** Quick-Support: KPI tiles, the live queue, new sessions and their links, session details. */
+@Component({
+  selector: 'app-quick-support-page',
+  imports: [
+    KpiTilesComponent,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatIconModule,
+    MatPaginatorModule,
+    MatProgressSpinnerModule,
+    MatTooltipModule,
+    PageHeaderComponent,
+    SessionQueueComponent,
+  ],
+  providers: [QuickSupportStore],
+  templateUrl: './quick-support-page.component.html',
+  styleUrl: './quick-support-page.component.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class QuickSupportPageComponent implements OnInit {
+  private readonly dialog = inject(MatDialog);
+  private readonly injector = inject(Injector);
+  protected readonly store = inject(QuickSupportStore);
+
+  protected readonly pageSize = PAGE_SIZE;
+  protected readonly empty = computed(() => EMPTY_TEXT[this.store.filter()]);
+  protected readonly summary = computed(() => {
+    const total = this.store.total();
+    return `${total} ${total === 1 ? 'session' : 'sessions'}`;
+  });
+
+  ngOnInit(): void {
+    this.store.start();
+  }
+
+  protected newSession(): void {
+    this.dialog.open(NewSessionDialogComponent, {
+      width: '560px',
+      maxWidth: 'calc(100vw - 32px)',
+      injector: this.injector,
+      autoFocus: 'first-tabbable',
+    });
+  }
+
+  protected openDetails(session: SupportSession): void {
+    this.dialog.open<SessionDetailComponent, SessionDetailData>(SessionDetailComponent, {
+      data: { session },
+      injector: this.injector,
+      position: { right: '0', top: '0' },
+      width: '480px',
+      maxWidth: '100vw',
+      height: '100vh',
+      maxHeight: '100vh',
+      panelClass: 'app-side-sheet',
+      autoFocus: 'dialog',
+    });
+  }
+
+  protected async end(session: SupportSession): Promise<void> {
+    await this.store.endWithConfirmation(session);
+  }
+
+  protected setFilter(value: unknown): void {
+    if (value === 'open' || value === 'ended' || value === 'all') this.store.setFilter(value);
+  }
+
+  protected page(event: PageEvent): void {
+    this.store.setPage(event.pageIndex);
+  }
+}

@@ -1,0 +1,63 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatTooltipModule } from '@angular/material/tooltip';
+
+import { OS_ICONS, OS_LABELS } from '../shared/os';
+import { injectNow, RelativeTimePipe } from '../shared/relative-time';
+import { END_REASON_LABELS, SessionDevice, SupportSession } from './quick-support.model';
+import { QuickSupportStore } from './quick-support.store';
+import { SessionLinkComponent } from './session-link.component';
+import { SessionStatusComponent } from './session-status.component';
+
+export interface SessionDetailData {
+  session: SupportSession;
+}
+
+/**
+ * One session in a side sheet: its link again, the device, and the customer's notes, kept live by
+ * the page's store. Customer notes and device strings are untrusted: interpolated text only.
+ */
+@Component({
+  selector: 'app-session-detail',
+  imports: [
+    DatePipe,
+    MatButtonModule,
+    MatDialogModule,
+    MatIconModule,
+    MatTooltipModule,
+    RelativeTimePipe,
+    SessionLinkComponent,
+    SessionStatusComponent,
+  ],
+  templateUrl: './session-detail.component.html',
+  styleUrl: './session-detail.component.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class SessionDetailComponent {
+  private readonly store = inject(QuickSupportStore);
+  private readonly data = inject<SessionDetailData>(MAT_DIALOG_DATA);
+  private readonly live = this.store.watch(this.data.session.id);
+
+  protected readonly session = computed(() => this.live() ?? this.data.session);
+  protected readonly ending = computed(() => this.store.ending().has(this.data.session.id));
+  protected readonly now = injectNow();
+  protected readonly osIcons = OS_ICONS;
+  protected readonly endReasons = END_REASON_LABELS;
+  /** Newest first: the latest message is what a technician looks for. */
+  protected readonly notes = computed(() => [...this.session().notes].reverse());
+
+  /** "Windows 11 Pro 24H2 · x64": the agent's own version string, with the OS name when it lacks one. */
+  protected osLine(device: SessionDevice): string {
+    const label = OS_LABELS[device.os];
+    const version = device.osVersion.trim();
+    const named = version.toLowerCase().replace(/\s+/g, '').startsWith(label.toLowerCase());
+    return [named ? version : `${label} ${version}`.trim(), device.arch].filter(Boolean).join(' · ');
+  }
+
+  protected async end(): Promise<void> {
+    await this.store.endWithConfirmation(this.session());
+  }
+}

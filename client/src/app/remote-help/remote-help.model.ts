@@ -1,0 +1,59 @@
+/** `GET /api/devices/:id/remotehelp` (src/remote-help/dto/remote-help.dto.ts). */
+export interface QuickAssistStatus {
+  deviceId: string;
+  os: 'windows' | 'macos' | 'linux';
+  /** Quick Assist exists on this OS (Windows only). */
+  supported: boolean;
+  installed: boolean;
+  /** Reported by the device: untrusted text, render as text only. */
+  version: string | null;
+  internetOk: boolean;
+  interactiveSession: boolean;
+  /** The device-local kill switch: Launch and Stop are refused while it is on. */
+  killSwitch: boolean;
+  checkedAt: string;
+}
+
+export interface QuickAssistStarted {
+  /** False when Quick Assist was already open on the customer's desktop. */
+  launched: boolean;
+  pid: number | null;
+  /** From the device: untrusted text. */
+  note: string;
+  remoteSessionId: string | null;
+}
+
+export interface QuickAssistStopped {
+  stopped: boolean;
+  remoteSessionId: string | null;
+}
+
+export interface QuickAssistInstallStarted {
+  packageId: string;
+  pid: number | null;
+  note: string;
+  remoteSessionId: string | null;
+}
+
+/**
+ * What the people do once Quick Assist is open on the customer's desktop. Written here (not taken from
+ * the device) so the dashboard always shows the same, trusted wording.
+ */
+export const QUICK_ASSIST_STEPS: readonly string[] = [
+  'On your own computer, open Quick Assist and choose “Help someone”.',
+  'Sign in with your Microsoft account. Quick Assist shows you a 6-digit security code.',
+  'Read the code to the customer. They type it under “Get help” and press Submit.',
+  'The customer clicks Allow to share their screen. Ask for control from the Quick Assist toolbar if you need it.',
+];
+
+/** Refusal codes from the remote-help API, explained for the technician (the server's sentence follows). */
+export const REFUSAL_HINTS: Readonly<Record<string, string>> = {
+  kill_switch_on: 'Remote control is switched off on this device.',
+  device_offline: 'The device is offline.',
+  unsupported_os: 'Quick Assist exists on Windows only.',
+  no_interactive_session: 'Nobody is logged in on the device.',
+  quick_assist_not_installed: 'Quick Assist is not installed on the device.',
+  agent_outdated: 'The agent on this device is too old for Quick Assist.',
+  not_allowed: 'The device refused to run that program.',
+  unavailable: 'The device did not answer.',
+};

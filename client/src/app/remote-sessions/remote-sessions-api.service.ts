@@ -1,0 +1,155 @@
+import { HttpClient, HttpContext, HttpParams } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import { Observable } from 'rxjs';
+
+import { readJson, serverEvents, ServerEventMessage } from '../core/server-events';
+import {
+  RelayAccess,
+  REMOTE_SESSION_EVENT_TYPES,
+  RemoteSession,
+  RemoteSessionEvent,
+  RemoteSessionList,
+  SessionFilter,
+  StartedRemoteSession,
+  StartRemoteSessionRequest,
+} from './remote-sessions.model';
+
+const BASE = '/api/remote-sessions';
+
+interface RequestOptions {
+  context?: HttpContext;
+}
+
+export interface RunCommandRequest {
+  /** A command line for the device's shell (sh on Linux/macOS, PowerShell on Windows). */
+  command: string;
+  timeoutSec?: number;
+}
+
+export interface CommandOutput {
+  commandId: string;
+  stream: 'stdout' | 'stderr';
+  seq: number;
+  data: string;
+}
+
+export interface CommandExit {
+  commandId?: string;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+
+export type CommandEvent = { type: 'output'; output: CommandOutput } | { type: 'exit'; exit: CommandExit };
+
+/** Limits enforced by the portal (RunCommandDto). */
+export const COMMAND_LIMITS = {
+  commandMax: 4000,
+  timeoutMinSec: 1,
+  timeoutMaxSec: 3600,
+} as const;
+
+const id = encodeURIComponent;
+
+/** Reconnects of a command's output stream before giving up on it. */
+const MAX_OUTPUT_BREAKS = 5;
+
+/** `/api/remote-sessions`: start, list, connect (relay tokens), end, commands, live events. */
+@Injectable({ providedIn: 'root' })
+export class RemoteSessionsApiService {
+  private readonly http = inject(HttpClient);
+
+  /** Active: pending or connected, newest first. Recent: ended in the past 24 hours. */
+  list(filter: SessionFilter, options: RequestOptions = {}): Observable<RemoteSessionList> {
+    return this.http.get<RemoteSessionList>(BASE, {
+      params: new HttpParams().set('filter', filter),
+      ...options,
+    });
+  }
+
+  get(sessionId: string, options: RequestOptions = {}): Observable<RemoteSession> {
+    return this.http.get<RemoteSession>(`${BASE}/${id(sessionId)}`, options);
+  }
+
+  /**
+   * 201 → the pending session and relay tokens (the agent has already dialled the relay).
+   * 400 `protocol_unavailable` (RDP; a shell on Windows), 409 `device_offline` / `kill_switch_on`.
+   */
+  start(body: StartRemoteSessionRequest, options: RequestOptions = {}): Observable<StartedRemoteSession> {
+    return this.http.post<StartedRemoteSession>(BASE, body, options);
+  }
+
+  /**
+   * Fresh tech-side tokens for every channel of the session; the agent is asked to dial again, so
+   * whatever the previous tokens connected is replaced. Only the session's technician (403 otherwise).
+   */
+  tokens(sessionId: string, options: RequestOptions = {}): Observable<RelayAccess> {
+    return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/tokens`, null, options);
+  }
+
+  /** Ends the session for everyone. Idempotent. */
+  end(sessionId: string, options: RequestOptions = {}): Observable<RemoteSession> {
+    return this.http.post<RemoteSession>(`${BASE}/${id(sessionId)}/end`, null, options);
+  }
+
+  runCommand(
+    sessionId: string,
+    body: RunCommandRequest,
+    options: RequestOptions = {},
+  ): Observable<{ commandId: string }> {
+    return this.http.post<{ commandId: string }>(`${BASE}/${id(sessionId)}/commands`, body, options);
+  }
+
+  cancelCommand(sessionId: string, commandId: string, options: RequestOptions = {}): Observable<void> {
+    return this.http.post<void>(`${BASE}/${id(sessionId)}/commands/${id(commandId)}/cancel`, null, options);
+  }
+
+  /**
+   * A command's output from its start (server-sent events), completing after its exit. The portal
+   * replays the output to a late or reconnecting listener, so chunks already seen (by `seq`) are
+   * skipped. Errors when the stream cannot be read (the command is unknown, the session gone).
+   */
+  commandOutput(sessionId: string, commandId: string): Observable<CommandEvent> {
+    return new Observable<CommandEvent>((subscriber) => {
+      const source = new EventSource(`${BASE}/${id(sessionId)}/commands/${id(commandId)}/output`);
+      const seen = new Set<string>();
+      let breaks = 0;
+      source.addEventListener('command_output', (message) => {
+        const data = readJson('command_output', (message as MessageEvent<unknown>).data) as
+          CommandOutput | undefined;
+        if (!data || typeof data.data !== 'string') return;
+        const key = `${data.stream}:${data.seq}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        subscriber.next({ type: 'output', output: data });
+      });
+      source.addEventListener('command_exit', (message) => {
+        const data = readJson('command_exit', (message as MessageEvent<unknown>).data) as
+          CommandExit | undefined;
+        source.close();
+        if (data) subscriber.next({ type: 'exit', exit: data });
+        subscriber.complete();
+      });
+      source.onerror = () => {
+        // EventSource retries by itself after a network break (and the portal replays); a refused
+        // request (404, 401) closes it for good.
+        if (source.readyState === EventSource.CLOSED || ++breaks > MAX_OUTPUT_BREAKS) {
+          source.close();
+          subscriber.error(new Error('The command’s output could not be read.'));
+        }
+      };
+      return () => source.close();
+    });
+  }
+
+  /** `remote_session.created` / `.updated` as they happen (server-sent events), with reconnects. */
+  events(): Observable<ServerEventMessage<RemoteSessionEvent>> {
+    return serverEvents(BASE + '/events', REMOTE_SESSION_EVENT_TYPES, (type, data) => ({
+      type,
+      data: data as RemoteSession,
+    }));
+  }
+}

@@ -1,0 +1,195 @@
+import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatDialog } from '@angular/material/dialog';
+import { firstValueFrom } from 'rxjs';
+
+import { toApiError } from '../core/api-error';
+import { showsOwnErrors } from '../core/http-context';
+import { NotificationService } from '../core/notification.service';
+import { LiveStatus, ServerEventMessage } from '../core/server-events';
+import { compareDevices, Device } from '../devices/device.model';
+import { DevicesApiService } from '../devices/devices-api.service';
+import { confirmAction } from '../shared/confirm-dialog.component';
+import { injectNow } from '../shared/relative-time';
+import { RemoteSessionsApiService } from './remote-sessions-api.service';
+import {
+  compareSessions,
+  matchesFilter,
+  mergeSession,
+  RemoteSession,
+  RemoteSessionEvent,
+  SessionFilter,
+} from './remote-sessions.model';
+
+type LoadState = 'loading' | 'ready' | 'error';
+
+/**
+ * State of the Remote Sessions page: the sessions (Active or Recent), the devices the launcher
+ * offers, and the two live streams that keep both current without a reload (remote-session events,
+ * and device events from the quick-support stream). Provided by the page; its dialogs share it.
+ *
+ * Sessions are kept by id and merged (status only moves forward), and each view is computed from
+ * them, so a session that ends moves from Active to Recent by itself.
+ */
+@Injectable()
+export class RemoteSessionsStore {
+  private readonly api = inject(RemoteSessionsApiService);
+  private readonly devicesApi = inject(DevicesApiService);
+  private readonly dialog = inject(MatDialog);
+  private readonly notifications = inject(NotificationService);
+  private readonly destroyRef = inject(DestroyRef);
+
+  /** Ticks once a minute: sessions leave Recent 24 hours after they ended. */
+  private readonly now = injectNow(60_000);
+
+  readonly filter = signal<SessionFilter>('active');
+  readonly state = signal<LoadState>('loading');
+  readonly loadError = signal('');
+  readonly live = signal<LiveStatus>('connecting');
+  /** Sessions with an End request in flight. */
+  readonly ending = signal<ReadonlySet<string>>(new Set());
+
+  private readonly byId = signal<ReadonlyMap<string, RemoteSession>>(new Map());
+  readonly sessions = computed(() => {
+    const filter = this.filter();
+    const now = this.now();
+    return [...this.byId().values()]
+      .filter((session) => matchesFilter(session, filter, now))
+      .sort(compareSessions(filter));
+  });
+
+  readonly devicesState = signal<LoadState>('loading');
+  private readonly deviceMap = signal<ReadonlyMap<string, Device>>(new Map());
+  /** Online first, then by name. */
+  readonly devices = computed(() => [...this.deviceMap().values()].sort(compareDevices));
+
+  private loads = 0;
+
+  /** Loads the sessions and devices and starts listening for live updates (until the page goes). */
+  start(): void {
+    this.api
+      .events()
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((message) => this.onSessionMessage(message));
+    this.devicesApi
+      .events()
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((message) => this.onDeviceMessage(message));
+    void this.load();
+    void this.loadDevices();
+  }
+
+  setFilter(filter: SessionFilter): void {
+    if (filter === this.filter()) return;
+    this.filter.set(filter);
+    void this.load();
+  }
+
+  /** Reloads the current view. `quiet`: keep showing the rows meanwhile, and say nothing on failure. */
+  async load(quiet = false): Promise<void> {
+    const load = ++this.loads;
+    const filter = this.filter();
+    if (!quiet) this.state.set('loading');
+    try {
+      const { items } = await firstValueFrom(this.api.list(filter, { context: showsOwnErrors() }));
+      if (load !== this.loads) return;
+      this.byId.update((known) => {
+        const next = new Map(known);
+        // The portal's list is the truth for this view: drop what it no longer lists (ended or
+        // aged out while the live stream was down), keep the further copy of what it does.
+        const listed = new Set(items.map((session) => session.id));
+        for (const [id, session] of known) {
+          if (!listed.has(id) && matchesFilter(session, filter)) next.delete(id);
+        }
+        for (const session of items) next.set(session.id, mergeSession(known.get(session.id), session));
+        return next;
+      });
+      this.state.set('ready');
+    } catch (caught: unknown) {
+      if (load !== this.loads || quiet) return;
+      this.loadError.set(toApiError(caught).message);
+      this.state.set('error');
+    }
+  }
+
+  async loadDevices(): Promise<void> {
+    if (this.deviceMap().size === 0) this.devicesState.set('loading');
+    try {
+      const { items } = await firstValueFrom(this.devicesApi.list({ context: showsOwnErrors() }));
+      this.deviceMap.set(new Map(items.map((device) => [device.id, device])));
+      this.devicesState.set('ready');
+    } catch (caught: unknown) {
+      console.warn('Could not load the devices', caught);
+      if (this.deviceMap().size === 0) this.devicesState.set('error');
+    }
+  }
+
+  device(id: string): Device | undefined {
+    return this.deviceMap().get(id);
+  }
+
+  /** A session this dashboard just started (its live event may come before or after this). */
+  added(session: RemoteSession): void {
+    this.upsert(session);
+  }
+
+  /** Asks for confirmation, then ends the session for everyone. Resolves true when it ended. */
+  async endWithConfirmation(session: RemoteSession): Promise<boolean> {
+    const confirmed = await confirmAction(this.dialog, {
+      title: `End the session with ${session.deviceName}?`,
+      message:
+        'The screen and shell connections close for everyone, including an open viewer. To help again later, start a new session.',
+      confirmLabel: 'End session',
+      destructive: true,
+    });
+    if (!confirmed) return false;
+
+    this.ending.update((ids) => new Set(ids).add(session.id));
+    try {
+      this.upsert(await firstValueFrom(this.api.end(session.id)));
+      this.notifications.success(`The session with ${session.deviceName} has ended.`);
+      return true;
+    } catch (caught: unknown) {
+      // The interceptor already showed the message; a 404 means it is gone: show the list as it is.
+      if (toApiError(caught).status === 404) await this.load(true);
+      return false;
+    } finally {
+      this.ending.update((ids) => {
+        const next = new Set(ids);
+        next.delete(session.id);
+        return next;
+      });
+    }
+  }
+
+  private onSessionMessage(message: ServerEventMessage<RemoteSessionEvent>): void {
+    if (message.kind === 'status') {
+      this.live.set(message.status);
+      // Back after a break: catch up on what happened meanwhile.
+      if (message.resumed) {
+        void this.load(true);
+        void this.loadDevices();
+      }
+      return;
+    }
+    this.upsert(message.event.data);
+  }
+
+  private onDeviceMessage(message: ServerEventMessage<Device>): void {
+    if (message.kind === 'status') {
+      if (message.resumed) void this.loadDevices();
+      return;
+    }
+    const device = message.event;
+    this.deviceMap.update((known) => {
+      const previous = known.get(device.id);
+      // Events carry no kill switch; keep the one the list reported while the device stays online.
+      const killSwitch = device.online ? (device.killSwitch ?? previous?.killSwitch ?? null) : null;
+      return new Map(known).set(device.id, { ...device, killSwitch });
+    });
+  }
+
+  private upsert(session: RemoteSession): void {
+    this.byId.update((known) => new Map(known).set(session.id, mergeSession(known.get(session.id), session)));
+  }
+}

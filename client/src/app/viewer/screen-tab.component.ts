@@ -1,0 +1,219 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { FormControl, ReactiveFormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import type RFB from '@novnc/novnc';
+
+import { RelayAccess } from '../remote-sessions/remote-sessions.model';
+import { CopyButtonComponent } from '../shared/copy-button.component';
+import { keysymsFor } from './keysyms';
+import { explainRelayClose } from './relay-connection';
+import { RelaySocket, tokenFor } from './relay-socket';
+import { ViewerSessionService } from './viewer-session.service';
+
+type ScreenState = 'waiting' | 'connecting' | 'password' | 'connected' | 'closed';
+
+/** Longest text the Paste panel sends or types (typing sends two key events per character). */
+const PASTE_MAX = 10_000;
+const TYPE_MAX = 2_000;
+
+/**
+ * The Screen tab: noVNC over the relay's `screen` channel (raw RFB bytes, bridged by the agent to the
+ * device's VNC server). The viewer opens the WebSocket itself and hands it to noVNC, so it sees the
+ * close code and can say in words why the screen went away. noVNC (ESM with top-level await) loads
+ * on first use, in its own chunk.
+ */
+@Component({
+  selector: 'app-screen-tab',
+  imports: [
+    CopyButtonComponent,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressSpinnerModule,
+    MatTooltipModule,
+    ReactiveFormsModule,
+  ],
+  templateUrl: './screen-tab.component.html',
+  styleUrl: './screen-tab.component.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ScreenTabComponent {
+  protected readonly viewer = inject(ViewerSessionService);
+  private readonly screen = viewChild.required<ElementRef<HTMLElement>>('screen');
+
+  /** The tab is showing: the remote screen then takes the keyboard. */
+  readonly active = input(false);
+
+  protected readonly state = signal<ScreenState>('waiting');
+  protected readonly message = signal('');
+  /** The close meant the session is over: no Reconnect. */
+  protected readonly sessionOver = signal(false);
+  protected readonly scaled = signal(true);
+  protected readonly desktopName = signal('');
+  protected readonly pasteOpen = signal(false);
+  protected readonly remoteClipboard = signal('');
+  protected readonly pasteText = new FormControl('', { nonNullable: true });
+  protected readonly password = new FormControl('', { nonNullable: true });
+  protected readonly pasteMax = PASTE_MAX;
+  protected readonly hasScreen = computed(() => this.viewer.session()?.channels.includes('screen') ?? true);
+
+  private rfb: RFB | null = null;
+  private relay: RelaySocket | null = null;
+  private attempt = 0;
+
+  constructor() {
+    effect(() => {
+      const access = this.viewer.access();
+      untracked(() => void this.connect(access));
+    });
+    effect(() => {
+      const scaled = this.scaled();
+      if (this.rfb) {
+        this.rfb.scaleViewport = scaled;
+        this.rfb.clipViewport = !scaled;
+      }
+    });
+    effect(() => {
+      if (this.active() && this.state() === 'connected')
+        untracked(() => this.rfb?.focus({ preventScroll: true }));
+    });
+    inject(DestroyRef).onDestroy(() => {
+      this.attempt++;
+      this.hangUp();
+    });
+  }
+
+  protected ctrlAltDel(): void {
+    this.rfb?.sendCtrlAltDel();
+    this.rfb?.focus({ preventScroll: true });
+  }
+
+  /** Puts the text on the remote clipboard; the technician then pastes it there (Ctrl+V). */
+  protected sendToClipboard(): void {
+    const text = this.pasteText.value;
+    if (!this.rfb || !text) return;
+    this.rfb.clipboardPasteFrom(text.slice(0, PASTE_MAX));
+    this.pasteOpen.set(false);
+    this.rfb.focus({ preventScroll: true });
+  }
+
+  /** Types the text key by key, for places that do not take a paste (a login prompt). */
+  protected typeText(): void {
+    const text = this.pasteText.value;
+    if (!this.rfb || !text) return;
+    for (const keysym of keysymsFor(text.slice(0, TYPE_MAX))) this.rfb.sendKey(keysym, null);
+    this.pasteOpen.set(false);
+    this.rfb.focus({ preventScroll: true });
+  }
+
+  protected sendPassword(): void {
+    if (!this.rfb) return;
+    this.rfb.sendCredentials({ password: this.password.value });
+    this.password.reset();
+    this.state.set('connecting');
+  }
+
+  protected reconnect(): void {
+    void this.viewer.reconnect();
+  }
+
+  private async connect(access: RelayAccess | null): Promise<void> {
+    const attempt = ++this.attempt;
+    this.hangUp();
+    const session = this.viewer.session();
+    const token = access && session ? tokenFor(access, 'screen') : null;
+    if (!access || !session || !token) {
+      this.state.set('waiting');
+      return;
+    }
+    this.state.set('connecting');
+    this.message.set('');
+    this.sessionOver.set(false);
+
+    let Rfb: typeof RFB;
+    try {
+      Rfb = (await import('@novnc/novnc')).default;
+    } catch (error: unknown) {
+      console.error('Could not load the screen viewer', error);
+      if (attempt !== this.attempt) return;
+      this.closed('The screen viewer could not be loaded. Reload this window.', false);
+      return;
+    }
+    if (attempt !== this.attempt) return;
+
+    const relay = new RelaySocket(access, session.id, token, 'screen');
+    const rfb = new Rfb(this.screen().nativeElement, relay.socket, { shared: true });
+    rfb.scaleViewport = this.scaled();
+    rfb.clipViewport = !this.scaled();
+    rfb.resizeSession = false;
+    rfb.focusOnClick = true;
+    rfb.background = 'transparent';
+    this.relay = relay;
+    this.rfb = rfb;
+
+    let refusal = '';
+    rfb.addEventListener('connect', () => {
+      if (attempt !== this.attempt) return;
+      this.state.set('connected');
+      this.viewer.channelConnected();
+      if (this.active()) rfb.focus({ preventScroll: true });
+    });
+    rfb.addEventListener('credentialsrequired', () => {
+      if (attempt === this.attempt) this.state.set('password');
+    });
+    rfb.addEventListener('securityfailure', (event) => {
+      refusal = event.detail.reason
+        ? `The VNC server on the device refused the connection: ${event.detail.reason}`
+        : 'The VNC server on the device refused the connection (wrong password?).';
+    });
+    rfb.addEventListener('desktopname', (event) => this.desktopName.set(event.detail.name));
+    rfb.addEventListener('clipboard', (event) => this.remoteClipboard.set(event.detail.text));
+    rfb.addEventListener('disconnect', () => {
+      void relay.closed.then((close) => {
+        if (attempt !== this.attempt || relay.intentional) return;
+        this.rfb = null;
+        this.relay = null;
+        const explained = explainRelayClose(close, this.viewer.accessExpiresAt(), Date.now());
+        this.closed(refusal || explained.message, explained.sessionOver);
+        // The device or the portal may have ended the session: find out, and say how.
+        void this.viewer.refresh();
+      });
+    });
+  }
+
+  private closed(message: string, sessionOver: boolean): void {
+    this.message.set(message);
+    this.sessionOver.set(sessionOver);
+    this.desktopName.set('');
+    this.state.set('closed');
+  }
+
+  private hangUp(): void {
+    const rfb = this.rfb;
+    this.relay?.close();
+    this.rfb = null;
+    this.relay = null;
+    this.desktopName.set('');
+    if (rfb) {
+      try {
+        rfb.disconnect();
+      } catch (error: unknown) {
+        console.warn('The screen did not disconnect cleanly', error);
+      }
+    }
+  }
+}

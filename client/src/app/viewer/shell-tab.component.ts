@@ -1,0 +1,232 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
+import type { FitAddon } from '@xterm/addon-fit';
+import type { Terminal } from '@xterm/xterm';
+
+import { RelayAccess } from '../remote-sessions/remote-sessions.model';
+import { explainRelayClose } from './relay-connection';
+import { RelaySocket, tokenFor } from './relay-socket';
+import { ViewerSessionService } from './viewer-session.service';
+import { XtermHostComponent } from './xterm-host.component';
+
+type ShellState = 'waiting' | 'connecting' | 'connected' | 'closed';
+
+/** The PTY's size limits (docs/protocol.md § shell). */
+const MAX_COLS = 1000;
+const MAX_ROWS = 500;
+
+interface ShellControl {
+  type?: unknown;
+  exitCode?: unknown;
+}
+
+/**
+ * The Shell tab: xterm.js on the relay's `shell` channel. Binary frames are terminal bytes both ways;
+ * the viewer sends `{"type":"resize","cols","rows"}` whenever the terminal's size changes (the window
+ * was resized), and the agent sends `{"type":"exit"}` when the shell ends. Linux and macOS only.
+ */
+@Component({
+  selector: 'app-shell-tab',
+  imports: [MatButtonModule, MatIconModule, MatProgressSpinnerModule, XtermHostComponent],
+  templateUrl: './shell-tab.component.html',
+  styleUrl: './shell-tab.component.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ShellTabComponent {
+  protected readonly viewer = inject(ViewerSessionService);
+  private readonly terminalHost = viewChild<ElementRef<HTMLElement>, ElementRef<HTMLElement>>('terminal', {
+    read: ElementRef,
+  });
+
+  /** The tab is showing: the terminal then takes the keyboard. */
+  readonly active = input(false);
+
+  protected readonly state = signal<ShellState>('waiting');
+  protected readonly message = signal('');
+  protected readonly sessionOver = signal(false);
+  protected readonly size = signal<{ cols: number; rows: number } | null>(null);
+  protected readonly isWindows = computed(() => this.viewer.session()?.deviceOs === 'windows');
+  protected readonly hasShell = computed(() => this.viewer.session()?.channels.includes('shell') ?? false);
+
+  private terminal: Promise<{ term: Terminal; fit: FitAddon }> | null = null;
+  private relay: RelaySocket | null = null;
+  private attempt = 0;
+  private resizeObserver: ResizeObserver | null = null;
+  private readonly encoder = new TextEncoder();
+
+  constructor() {
+    // Dials when fresh access arrives, once the terminal's box exists (it is rendered only after
+    // the session is known to have a shell).
+    effect(() => {
+      const access = this.viewer.access();
+      const host = this.terminalHost()?.nativeElement;
+      untracked(() => void this.connect(access, host));
+    });
+    effect(() => {
+      if (this.active() && this.state() === 'connected') {
+        untracked(() => {
+          this.fitNow();
+          void this.terminal?.then(({ term }) => term.focus());
+        });
+      }
+    });
+    inject(DestroyRef).onDestroy(() => {
+      this.attempt++;
+      this.hangUp();
+      this.resizeObserver?.disconnect();
+      void this.terminal?.then(({ term }) => term.dispose());
+    });
+  }
+
+  protected reconnect(): void {
+    void this.viewer.reconnect();
+  }
+
+  private async connect(access: RelayAccess | null, host: HTMLElement | undefined): Promise<void> {
+    const attempt = ++this.attempt;
+    this.hangUp();
+    const session = this.viewer.session();
+    const token = access && session ? tokenFor(access, 'shell') : null;
+    if (!access || !session || !token || !host) {
+      this.state.set('waiting');
+      return;
+    }
+    this.state.set('connecting');
+    this.message.set('');
+    this.sessionOver.set(false);
+
+    let term: Terminal;
+    try {
+      ({ term } = await this.createTerminal(host));
+    } catch (error: unknown) {
+      console.error('Could not load the terminal', error);
+      if (attempt === this.attempt)
+        this.closed('The terminal could not be loaded. Reload this window.', false);
+      return;
+    }
+    if (attempt !== this.attempt) return;
+
+    const relay = new RelaySocket(access, session.id, token, 'shell');
+    this.relay = relay;
+    let exited = false;
+    relay.socket.addEventListener('open', () => {
+      if (attempt !== this.attempt) return;
+      term.reset();
+      this.state.set('connected');
+      this.viewer.channelConnected();
+      this.fitNow();
+      this.sendSize(term.cols, term.rows);
+      if (this.active()) term.focus();
+    });
+    relay.socket.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
+      if (attempt !== this.attempt) return;
+      if (typeof event.data !== 'string') {
+        term.write(new Uint8Array(event.data));
+        return;
+      }
+      const control = parseControl(event.data);
+      if (control?.type === 'exit') {
+        exited = true;
+        const code = typeof control.exitCode === 'number' ? ` (exit code ${control.exitCode})` : '';
+        this.closed(`The shell on the device has ended${code}.`, false);
+      }
+    });
+    void relay.closed.then((close) => {
+      if (attempt !== this.attempt || relay.intentional) return;
+      this.relay = null;
+      if (!exited) {
+        const explained = explainRelayClose(close, this.viewer.accessExpiresAt(), Date.now());
+        this.closed(explained.message, explained.sessionOver);
+      }
+      void this.viewer.refresh();
+    });
+  }
+
+  /** The terminal, created once (xterm.js loads on first use, in its own chunk). */
+  private createTerminal(host: HTMLElement): Promise<{ term: Terminal; fit: FitAddon }> {
+    this.terminal ??= (async () => {
+      const [{ Terminal }, { FitAddon }] = await Promise.all([
+        import('@xterm/xterm'),
+        import('@xterm/addon-fit'),
+      ]);
+      const term = new Terminal({
+        cursorBlink: true,
+        fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
+        fontSize: 14,
+        scrollback: 5000,
+        theme: { background: '#111827', foreground: '#e5e7eb', cursor: '#93c5fd' },
+      });
+      const fit = new FitAddon();
+      term.loadAddon(fit);
+      term.open(host);
+      term.onData((data) => this.send(this.encoder.encode(data)));
+      term.onBinary((data) => this.send(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
+      term.onResize(({ cols, rows }) => {
+        this.size.set({ cols, rows });
+        this.sendSize(cols, rows);
+      });
+      this.resizeObserver = new ResizeObserver(() => this.fitNow());
+      this.resizeObserver.observe(host);
+      return { term, fit };
+    })();
+    return this.terminal;
+  }
+
+  /** Fits the terminal to its box, unless the box has no size (the window is minimised). */
+  private fitNow(): void {
+    void this.terminal?.then(({ fit }) => {
+      const dims = fit.proposeDimensions();
+      if (dims && dims.cols > 0 && dims.rows > 0) fit.fit();
+    });
+  }
+
+  private send(bytes: Uint8Array<ArrayBuffer>): void {
+    const socket = this.relay?.socket;
+    if (socket?.readyState === WebSocket.OPEN) socket.send(bytes);
+  }
+
+  private sendSize(cols: number, rows: number): void {
+    const socket = this.relay?.socket;
+    if (socket?.readyState !== WebSocket.OPEN) return;
+    const size = { cols: clamp(cols, 1, MAX_COLS), rows: clamp(rows, 1, MAX_ROWS) };
+    socket.send(JSON.stringify({ type: 'resize', ...size }));
+  }
+
+  private closed(message: string, sessionOver: boolean): void {
+    this.message.set(message);
+    this.sessionOver.set(sessionOver);
+    this.state.set('closed');
+  }
+
+  private hangUp(): void {
+    this.relay?.close();
+    this.relay = null;
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+function parseControl(text: string): ShellControl | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : null;
+  } catch {
+    return null;
+  }
+}

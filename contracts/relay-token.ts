@@ -1,0 +1,211 @@
+import { randomUUID, webcrypto } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import type { RelayKey } from './relay-keys';
+
+/**
+ * The relay token: the one format shared by the portal (mints) and the relay (verifies).
+ * A compact JWS, HS256 only, header `{ alg: "HS256", typ: "relay+jwt", kid }`, claims
+ * {@link RelayTokenClaims}. See docs/relay.md.
+ */
+export const RELAY_AUDIENCE = 'relay';
+export const RELAY_TOKEN_TYPE = 'relay+jwt';
+export const RELAY_TOKEN_ALG = 'HS256';
+/** Longest lifetime (`exp - iat`) a token may have. */
+export const RELAY_TOKEN_MAX_TTL_SEC = 600;
+/** Clock difference tolerated between the portal and the relay. */
+export const RELAY_TOKEN_CLOCK_TOLERANCE_SEC = 5;
+/** Tokens longer than this are refused unparsed. */
+export const RELAY_TOKEN_MAX_CHARS = 1024;
+
+export const RELAY_ROLES = ['agent', 'tech'] as const;
+export type RelayRole = (typeof RELAY_ROLES)[number];
+
+/** Channels the product uses today. Others may be added: any name matching {@link RELAY_CHANNEL_PATTERN}. */
+export const RELAY_CHANNELS = ['screen', 'shell', 'commands', 'files'] as const;
+export type KnownRelayChannel = (typeof RELAY_CHANNELS)[number];
+export const RELAY_CHANNEL_PATTERN = /^[a-z][a-z0-9-]{1,23}$/;
+/** Remote session ids (UUIDs in practice): letters, digits, `-` and `_`, at most 64. */
+export const RELAY_SESSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const JTI_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+const COMPACT_JWS_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+export interface RelayTokenSubject {
+  /** Remote session id. */
+  readonly sid: string;
+  /** Channel within the session (`screen`, `shell`, ...). */
+  readonly ch: string;
+  readonly role: RelayRole;
+}
+
+export interface RelayTokenClaims extends RelayTokenSubject {
+  readonly aud: typeof RELAY_AUDIENCE;
+  /** Issued at, seconds since the epoch. */
+  readonly iat: number;
+  /** Expires at, seconds since the epoch; at most {@link RELAY_TOKEN_MAX_TTL_SEC} after `iat`. */
+  readonly exp: number;
+  /** Unique token id; the relay accepts it once. */
+  readonly jti: string;
+}
+
+/** Why a token was refused. Each maps to one close code (see relay-close-codes.ts). */
+export type RelayTokenFailure =
+  | 'malformed'
+  | 'algorithm'
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'audience'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'claims'
+  | 'mismatch';
+
+export class RelayTokenError extends Error {
+  constructor(readonly reason: RelayTokenFailure) {
+    super(`relay token refused: ${reason}`);
+    this.name = 'RelayTokenError';
+  }
+}
+
+export function isRelayRole(value: unknown): value is RelayRole {
+  return value === 'agent' || value === 'tech';
+}
+
+export function isRelayChannel(value: unknown): value is string {
+  return typeof value === 'string' && RELAY_CHANNEL_PATTERN.test(value);
+}
+
+export function isRelaySessionId(value: unknown): value is string {
+  return typeof value === 'string' && RELAY_SESSION_ID_PATTERN.test(value);
+}
+
+export function isRelayTokenSubject(value: Partial<RelayTokenSubject>): value is RelayTokenSubject {
+  return isRelaySessionId(value.sid) && isRelayChannel(value.ch) && isRelayRole(value.role);
+}
+
+/** HMAC keys are imported into WebCrypto once per derived secret, not once per token. */
+const cryptoKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+
+function hmacKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
+  let key = cryptoKeys.get(secret);
+  if (!key) {
+    const bytes = new Uint8Array(secret);
+    key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    cryptoKeys.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * Mints a token for one side of one channel of one session.
+ * `now` (milliseconds) exists for tests and clock-skew checks; production callers leave it out.
+ */
+export async function mintRelayToken(
+  secret: Uint8Array,
+  kid: string,
+  claims: RelayTokenSubject,
+  ttlSec: number,
+  now: number = Date.now(),
+): Promise<string> {
+  if (!isRelayTokenSubject(claims)) throw new TypeError('Invalid relay token subject (sid, ch or role)');
+  if (!Number.isInteger(ttlSec) || ttlSec < 1 || ttlSec > RELAY_TOKEN_MAX_TTL_SEC) {
+    throw new RangeError(`Relay token lifetime must be 1..${RELAY_TOKEN_MAX_TTL_SEC} seconds`);
+  }
+  const iat = Math.floor(now / 1000);
+  return new SignJWT({ sid: claims.sid, ch: claims.ch, role: claims.role })
+    .setProtectedHeader({ alg: RELAY_TOKEN_ALG, typ: RELAY_TOKEN_TYPE, kid })
+    .setAudience(RELAY_AUDIENCE)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(iat + ttlSec)
+    .setJti(randomUUID())
+    .sign(await hmacKey(secret));
+}
+
+export interface RelayTokenExpectation extends Partial<RelayTokenSubject> {
+  /** Milliseconds since the epoch; defaults to now. */
+  readonly now?: number;
+}
+
+/**
+ * Verifies a token against the accepted keys (selected by `kid`) and, when given, the expected
+ * session, channel and role. Throws {@link RelayTokenError}; never returns a partially checked token.
+ */
+export async function verifyRelayToken(
+  token: string,
+  keys: readonly RelayKey[],
+  expected: RelayTokenExpectation = {},
+): Promise<RelayTokenClaims> {
+  const key = selectKey(token, keys);
+  const now = expected.now ?? Date.now();
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, await hmacKey(key.secret), {
+      algorithms: [RELAY_TOKEN_ALG],
+      audience: RELAY_AUDIENCE,
+      typ: RELAY_TOKEN_TYPE,
+      clockTolerance: RELAY_TOKEN_CLOCK_TOLERANCE_SEC,
+      currentDate: new Date(now),
+      requiredClaims: ['sid', 'ch', 'role', 'iat', 'exp', 'jti'],
+    }));
+  } catch (err) {
+    throw new RelayTokenError(failureOf(err));
+  }
+  const claims = toClaims(payload);
+  if (claims.iat * 1000 > now + RELAY_TOKEN_CLOCK_TOLERANCE_SEC * 1000)
+    throw new RelayTokenError('not_yet_valid');
+  for (const field of ['sid', 'ch', 'role'] as const) {
+    if (expected[field] !== undefined && expected[field] !== claims[field])
+      throw new RelayTokenError('mismatch');
+  }
+  return claims;
+}
+
+function selectKey(token: string, keys: readonly RelayKey[]): RelayKey {
+  if (typeof token !== 'string' || token.length > RELAY_TOKEN_MAX_CHARS || !COMPACT_JWS_PATTERN.test(token)) {
+    throw new RelayTokenError('malformed');
+  }
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new RelayTokenError('malformed');
+  }
+  if (header.alg !== RELAY_TOKEN_ALG) throw new RelayTokenError('algorithm');
+  const key = keys.find((k) => k.kid === header.kid);
+  if (!key) throw new RelayTokenError('unknown_key');
+  return key;
+}
+
+function failureOf(err: unknown): RelayTokenFailure {
+  if (err instanceof errors.JWTExpired) return 'expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'nbf' || err.claim === 'iat') return 'not_yet_valid';
+    if (err.claim === 'aud') return 'audience';
+    return 'claims';
+  }
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'algorithm';
+  return 'malformed';
+}
+
+function toClaims(payload: Record<string, unknown>): RelayTokenClaims {
+  const { sid, ch, role, iat, exp, jti } = payload;
+  if (
+    !isRelaySessionId(sid) ||
+    !isRelayChannel(ch) ||
+    !isRelayRole(role) ||
+    typeof jti !== 'string' ||
+    !JTI_PATTERN.test(jti) ||
+    !Number.isSafeInteger(iat) ||
+    !Number.isSafeInteger(exp)
+  ) {
+    throw new RelayTokenError('claims');
+  }
+  const issued = iat as number;
+  const expires = exp as number;
+  if (expires <= issued || expires - issued > RELAY_TOKEN_MAX_TTL_SEC) throw new RelayTokenError('claims');
+  return { sid, ch, role, aud: RELAY_AUDIENCE, iat: issued, exp: expires, jti };
+}

@@ -1,0 +1,124 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import connectPgSimple from 'connect-pg-simple';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { static as serveStatic } from 'express';
+import session from 'express-session';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import passport from 'passport';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { SESSION_COOKIE } from './auth/session-cookie';
+import { installBodyParsers } from './common/http/body-parsers';
+import { createValidationPipe } from './common/validation';
+import { publicHeadersMiddleware } from './quick-support/connect/public-headers';
+import { AppConfig } from './config/app-config';
+import { PORTAL_VERSION, PROJECT_ROOT } from './version';
+
+const SESSION_MAX_AGE_MS = 12 * 3600 * 1000;
+
+/** Where the built dashboard lives (npm run build:client). */
+export const CLIENT_DIR = join(PROJECT_ROOT, 'dist', 'client', 'browser');
+
+/**
+ * Everything around the Nest routes: body limits, server-side sessions in PostgreSQL, passport,
+ * validation, OpenAPI, and the built dashboard. Shared by main.ts and the test harness.
+ */
+export function configureApp(app: INestApplication, config: AppConfig): void {
+  const http = app.getHttpAdapter().getInstance() as Express;
+  http.disable('x-powered-by');
+  http.set('trust proxy', config.trustProxy);
+  // The public connect page and its endpoints live at /support/connect/..., outside the /api prefix,
+  // with their own strict headers on every response (errors and 404s included).
+  app.setGlobalPrefix('api', { exclude: ['support/{*path}'] });
+  http.use('/support', publicHeadersMiddleware(config.portalOrigin.startsWith('https:')));
+  installBodyParsers(http);
+
+  const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
+  const PgStore = connectPgSimple(session);
+  const secureCookie = config.portalOrigin.startsWith('https:') ? true : 'auto';
+  http.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      store: new PgStore({
+        pool,
+        tableName: 'auth_sessions',
+        createTableIfMissing: false,
+        pruneSessionInterval: 15 * 60,
+      }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.trustProxy > 0,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookie,
+        maxAge: SESSION_MAX_AGE_MS,
+        path: '/',
+      },
+    }),
+  );
+  http.use(passport.initialize());
+  http.use(passport.session());
+  app.useGlobalPipes(createValidationPipe());
+
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Remote support portal API')
+      .setDescription(
+        'Technician, public connect-page, agent and relay endpoints. Errors are { code, message }.',
+      )
+      .setVersion(PORTAL_VERSION)
+      .addCookieAuth(SESSION_COOKIE)
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+
+  serveDashboard(http, config);
+}
+
+/** Static dashboard files, and index.html for client-side routes; never for /api or /support. */
+function serveDashboard(http: Express, config: AppConfig): void {
+  const index = join(CLIENT_DIR, 'index.html');
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${config.relay.publicUrl}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; ');
+  const headers = (res: Response): void => {
+    res.setHeader('Content-Security-Policy', csp);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'same-origin');
+  };
+  const isAppPath = (p: string): boolean => !/^\/(api|support)(\/|$)/.test(p);
+  http.use((req: Request, res: Response, next: NextFunction) => {
+    if (isAppPath(req.path)) headers(res);
+    next();
+  });
+  http.use(serveStatic(CLIENT_DIR, { index: false, maxAge: '1h', fallthrough: true }));
+  http.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !isAppPath(req.path)) return next();
+    if (!existsSync(index)) {
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The dashboard has not been built yet. Run: npm run build:client');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AgentControlModule } from './agent-gateway/agent-control.module';
+import { AgentRegistrationModule } from './agent-gateway/agent-registration.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { CsrfGuard } from './common/guards/csrf.guard';
+import { SessionAuthGuard } from './common/guards/session-auth.guard';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/app-config.module';
+import { DatabaseModule } from './database/database.module';
+import { DevicesModule } from './devices/devices.module';
+import { HealthModule } from './health/health.module';
+import { InstallersModule } from './installers/installers.module';
+import { loggerOptions } from './logging/logger-options';
+import { QuickSupportModule } from './quick-support/quick-support.module';
+import { RelayTokensModule } from './relay-tokens/relay-tokens.module';
+import { RemoteHelpModule } from './remote-help/remote-help.module';
+import { RemoteSessionsModule } from './remote-sessions/remote-sessions.module';
+import { UsersModule } from './users/users.module';
+
+/** The portal. Built from a validated config so tests can run several side by side. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        AuditModule,
+        UsersModule,
+        AuthModule,
+        HealthModule,
+        DevicesModule,
+        QuickSupportModule,
+        InstallersModule,
+        AgentRegistrationModule,
+        AgentControlModule,
+        RelayTokensModule,
+        RemoteSessionsModule,
+        RemoteHelpModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // Order matters: refuse cross-site writes before anything else, then require a login.
+        { provide: APP_GUARD, useClass: CsrfGuard },
+        { provide: APP_GUARD, useClass: SessionAuthGuard },
+      ],
+    };
+  }
+}

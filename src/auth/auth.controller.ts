@@ -1,0 +1,70 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser, Public } from '../common/decorators';
+import { UsersService } from '../users/users.service';
+import { UserDto } from '../users/dto/user.dto';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { AuthService } from './auth.service';
+import { CsrfTokenDto, LoginDto, LoginResultDto } from './dto/login.dto';
+import { LoginGuard } from './login.guard';
+import { SESSION_COOKIE } from './session-cookie';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(LoginGuard)
+  @ApiBody({ type: LoginDto })
+  @ApiOperation({ summary: 'Log in with email and password; sets the session cookie' })
+  async login(@CurrentUser() user: AuthUser, @Body() _body: LoginDto): Promise<LoginResultDto> {
+    await this.auth.recordLogin(user);
+    return { user: await this.userDto(user.id) };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'End this session' })
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      req.logout({ keepSessionInfo: false }, (err) => (err ? reject(err as Error) : resolve())),
+    );
+    await new Promise<void>((resolve, reject) =>
+      req.session.destroy((err) => (err ? reject(err as Error) : resolve())),
+    );
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'The logged-in technician' })
+  async me(@CurrentUser() user: AuthUser): Promise<UserDto> {
+    return this.userDto(user.id);
+  }
+
+  @Public()
+  @Get('csrf')
+  @ApiOperation({
+    summary: 'A CSRF token for clients that send neither Origin nor Sec-Fetch-Site (send it as X-CSRF-Token)',
+  })
+  csrf(@Req() req: Request): CsrfTokenDto {
+    req.session.csrfToken ??= randomBytes(24).toString('base64url');
+    return { csrfToken: req.session.csrfToken };
+  }
+
+  private async userDto(id: string): Promise<UserDto> {
+    const u = await this.users.findById(id);
+    if (!u) throw new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.');
+    return UserDto.from(u);
+  }
+}

@@ -1,0 +1,2 @@
+/** Name of the dashboard's session cookie. */
+export const SESSION_COOKIE = 'qs.sid';

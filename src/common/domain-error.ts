@@ -1,0 +1,96 @@
+/**
+ * Stable, documented error codes. Clients may rely on them; the message is for people.
+ * Each maps to one HTTP status in {@link ERROR_STATUS}.
+ */
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  MalformedJson = 'malformed_json',
+  PayloadTooLarge = 'payload_too_large',
+  Unauthenticated = 'unauthenticated',
+  InvalidCredentials = 'invalid_credentials',
+  Forbidden = 'forbidden',
+  CrossSiteRequest = 'cross_site_request',
+  NotFound = 'not_found',
+  Conflict = 'conflict',
+  Gone = 'gone',
+  RateLimited = 'rate_limited',
+  EmailTaken = 'email_taken',
+  CannotChangeSelf = 'cannot_change_self',
+  LastAdmin = 'last_admin',
+  InvalidSignature = 'invalid_signature',
+  Unavailable = 'unavailable',
+  Unsupported = 'unsupported',
+  ProtocolMismatch = 'protocol_mismatch',
+  SessionNotWaiting = 'session_not_waiting',
+  InstallerTokenUsed = 'installer_token_used',
+  InstallerTokenInvalid = 'installer_token_invalid',
+  InstallerOsMismatch = 'installer_os_mismatch',
+  AgentNotBuilt = 'agent_not_built',
+  DeviceOffline = 'device_offline',
+  ProtocolUnavailable = 'protocol_unavailable',
+  KillSwitchOn = 'kill_switch_on',
+  AgentRefused = 'agent_refused',
+  // Remote help (src/remote-help): device-side refusals the dashboard explains in words.
+  UnsupportedOs = 'unsupported_os',
+  NoInteractiveSession = 'no_interactive_session',
+  NotAllowed = 'not_allowed',
+  QuickAssistNotInstalled = 'quick_assist_not_installed',
+  AgentOutdated = 'agent_outdated',
+  Internal = 'internal_error',
+}
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.MalformedJson]: 400,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.InvalidCredentials]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.CrossSiteRequest]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.Gone]: 410,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.EmailTaken]: 409,
+  [ErrorCode.CannotChangeSelf]: 409,
+  [ErrorCode.LastAdmin]: 409,
+  [ErrorCode.InvalidSignature]: 401,
+  [ErrorCode.Unavailable]: 503,
+  [ErrorCode.Unsupported]: 400,
+  [ErrorCode.ProtocolMismatch]: 426,
+  [ErrorCode.SessionNotWaiting]: 409,
+  [ErrorCode.InstallerTokenUsed]: 409,
+  [ErrorCode.InstallerTokenInvalid]: 410,
+  [ErrorCode.InstallerOsMismatch]: 409,
+  [ErrorCode.AgentNotBuilt]: 503,
+  [ErrorCode.DeviceOffline]: 409,
+  [ErrorCode.ProtocolUnavailable]: 400,
+  [ErrorCode.KillSwitchOn]: 409,
+  [ErrorCode.AgentRefused]: 502,
+  [ErrorCode.UnsupportedOs]: 400,
+  [ErrorCode.NoInteractiveSession]: 409,
+  [ErrorCode.NotAllowed]: 403,
+  [ErrorCode.QuickAssistNotInstalled]: 409,
+  [ErrorCode.AgentOutdated]: 409,
+  [ErrorCode.Internal]: 500,
+};
+
+/**
+ * A failure the caller can act on. Services throw these; the global filter turns them into
+ * `{ code, message }` with the mapped status. `message` must be safe to show (no secrets, no internals).
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra response headers (e.g. Retry-After). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,208 @@
+import { hkdfSync } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { loadOrCreateDevSecret, relaySecretProblem } from '../../contracts/dev-secret';
+import { PROJECT_ROOT } from '../version';
+import { ConfigError, EnvReader } from './env-reader';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/**
+ * The portal's typed, validated configuration. Built once at boot from the environment by
+ * {@link loadAppConfig}; injected everywhere as the `AppConfig` class token.
+ */
+export abstract class AppConfig {
+  abstract readonly nodeEnv: NodeEnv;
+  abstract readonly host: string;
+  abstract readonly port: number;
+  abstract readonly dataDir: string;
+  /** Public origin of the portal, e.g. `https://portal.example.com` (no trailing slash, no path). */
+  abstract readonly portalOrigin: string;
+  /** `undefined` → the embedded PostgreSQL under `<dataDir>/pg`. */
+  abstract readonly databaseUrl: string | undefined;
+  abstract readonly trustProxy: number;
+  abstract readonly logLevel: string;
+  abstract readonly admin: { readonly email: string; readonly password: string | undefined };
+  abstract readonly sessionSecret: string;
+  abstract readonly relay: {
+    readonly secret: string;
+    readonly previousSecret: string | undefined;
+    /** URL browsers and agents dial (`wss://relay.<host>` by default). */
+    readonly publicUrl: string;
+    /** URL the portal uses to reach the relay's control endpoints. */
+    readonly internalUrl: string;
+    readonly port: number;
+    readonly tokenTtlSec: number;
+    readonly sessionTtlSec: number;
+    readonly pairTimeoutSec: number;
+  };
+  abstract readonly brand: {
+    readonly name: string;
+    readonly primaryColor: string;
+    readonly accentColor: string;
+    readonly installerBaseName: string;
+  };
+  abstract readonly quickSupport: {
+    /** Minutes a waiting quick-support session stays open before it expires. */
+    readonly sessionExpiryMin: number;
+    /** Seconds an installer token can be redeemed after download. */
+    readonly installerTokenTtlSec: number;
+    /** Hours an agent may run in quick-support mode before it ends itself. */
+    readonly maxSessionHours: number;
+    /** Requests per minute one address may make to the public connect-page and agent endpoints. */
+    readonly publicRatePerIpPerMin: number;
+    /** Requests per minute all addresses together may make to those endpoints. */
+    readonly publicRateGlobalPerMin: number;
+    /** Unknown, expired or ended tokens one address may try per 10 minutes before it gets 429. */
+    readonly publicMissesPerIpPer10Min: number;
+  };
+  abstract readonly installers: {
+    /** Seconds an admin's persistent-agent install command stays valid. */
+    readonly persistentTokenTtlSec: number;
+    /** Base URL of a Node.js runtime mirror the install scripts use ('' = the official download site). */
+    readonly nodeMirrorUrl: string;
+    /** Folder with the per-OS install-script templates (windows.ps1, macos.sh, linux.sh). */
+    readonly templateDir: string;
+    /** The bundled agent embedded into every install script (npm run build:agent). */
+    readonly bundlePath: string;
+  };
+  abstract readonly retentionDays: number;
+  /** Set when a development relay secret was generated at this boot (to warn once). */
+  abstract readonly generatedDevSecret: boolean;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Parses and validates the environment. Every problem is collected; a bad environment throws one
+ * {@link ConfigError} naming each variable and what it must be.
+ */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const r = new EnvReader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const production = nodeEnv === 'production';
+  const port = r.int('PORT', 3000, 1, 65535);
+  const relayPort = r.int('RELAY_PORT', 3001, 1, 65535);
+  const host = r.string(
+    'HOST',
+    production ? '0.0.0.0' : '127.0.0.1',
+    /^[0-9A-Za-z.:[\]-]{1,255}$/,
+    'a host name or IP address',
+  );
+  const dataDir = resolve(r.string('DATA_DIR', './data', /^.{1,4096}$/, 'a folder path'));
+  const portalOrigin = r.origin('PORTAL_ORIGIN', production ? undefined : `http://localhost:${port}`);
+  const databaseUrl = r.optionalDatabaseUrl('DATABASE_URL');
+  const trustProxy = r.int('TRUST_PROXY', 0, 0, 10);
+  const logLevel = r.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info');
+  const adminEmail = r.email('ADMIN_EMAIL', 'admin@example.com');
+  const adminPassword = r.optionalString('ADMIN_PASSWORD', /^.{12,256}$/s, 'at least 12 characters');
+
+  let secret = r.optionalString('RELAY_SECRET', /^.{1,4096}$/s, 'a secret string');
+  let generatedDevSecret = false;
+  if (production) {
+    const problem = relaySecretProblem(secret);
+    if (problem) r.fail('RELAY_SECRET', `${problem} (generate one with: openssl rand -base64 48)`);
+  } else if (!secret) {
+    const dev = loadOrCreateDevSecret(dataDir);
+    secret = dev.secret;
+    generatedDevSecret = dev.created;
+  } else if (Buffer.byteLength(secret) < 32) {
+    r.fail('RELAY_SECRET', 'must be at least 32 bytes long');
+  }
+  const previousSecret = r.optionalString('RELAY_SECRET_PREVIOUS', /^.{32,4096}$/s, 'at least 32 bytes long');
+  const sessionSecret = r.optionalString('SESSION_SECRET', /^.{32,4096}$/s, 'at least 32 bytes long');
+
+  const portalUrl = portalOrigin ? new URL(portalOrigin) : undefined;
+  const localPortal = !portalUrl || ['localhost', '127.0.0.1', '[::1]'].includes(portalUrl.hostname);
+  const relayPublicDefault = localPortal
+    ? `ws://${portalUrl?.hostname ?? 'localhost'}:${relayPort}`
+    : `wss://relay.${portalUrl.host}`;
+  const relayPublicUrl = r.wsUrl('RELAY_PUBLIC_URL', relayPublicDefault);
+  const relayInternalUrl = r.httpUrl('RELAY_INTERNAL_URL', `http://127.0.0.1:${relayPort}`);
+
+  const config: AppConfig = {
+    nodeEnv,
+    host,
+    port,
+    dataDir,
+    portalOrigin: portalOrigin ?? '',
+    databaseUrl,
+    trustProxy,
+    logLevel,
+    admin: { email: adminEmail, password: adminPassword },
+    sessionSecret: sessionSecret ?? deriveSessionSecret(secret ?? ''),
+    relay: {
+      secret: secret ?? '',
+      previousSecret,
+      publicUrl: relayPublicUrl,
+      internalUrl: relayInternalUrl,
+      port: relayPort,
+      tokenTtlSec: r.int('RELAY_TOKEN_TTL_SEC', 600, 30, 600),
+      sessionTtlSec: r.int('RELAY_SESSION_TTL_SEC', 3600, 10, 86400),
+      pairTimeoutSec: r.int('RELAY_PAIR_TIMEOUT_SEC', 60, 1, 3600),
+    },
+    brand: {
+      name: r.string(
+        'BRAND_NAME',
+        'KW Group',
+        /^[\p{L}\p{N} .,&'()-]{1,60}$/u,
+        "letters, digits, spaces and . , & ' ( ) - (at most 60)",
+      ),
+      primaryColor: r.string('BRAND_PRIMARY_COLOR', '#1f4e8c', /^#[0-9a-fA-F]{6}$/, 'a colour like #1f4e8c'),
+      accentColor: r.string('BRAND_ACCENT_COLOR', '#f2a900', /^#[0-9a-fA-F]{6}$/, 'a colour like #f2a900'),
+      installerBaseName: r.string(
+        'INSTALLER_BASE_NAME',
+        'kwgroup-quicksupport',
+        /^[a-z0-9][a-z0-9-]{0,47}$/,
+        'lower-case letters, digits and dashes (at most 48)',
+      ),
+    },
+    quickSupport: {
+      sessionExpiryMin: r.int('QS_SESSION_EXPIRY_MIN', 120, 5, 7 * 24 * 60),
+      installerTokenTtlSec: r.int('QS_INSTALLER_TOKEN_TTL_SEC', 900, 60, 24 * 3600),
+      maxSessionHours: r.int('QS_MAX_SESSION_HOURS', 8, 1, 72),
+      publicRatePerIpPerMin: r.int('QS_PUBLIC_RATE_PER_IP', 120, 5, 100_000),
+      publicRateGlobalPerMin: r.int('QS_PUBLIC_RATE_GLOBAL', 3000, 10, 1_000_000),
+      publicMissesPerIpPer10Min: r.int('QS_PUBLIC_MISSES_PER_IP', 20, 1, 10_000),
+    },
+    installers: {
+      persistentTokenTtlSec: r.int('AGENT_INSTALL_TOKEN_TTL_SEC', 3600, 60, 7 * 24 * 3600),
+      nodeMirrorUrl: r
+        .string(
+          'AGENT_NODE_MIRROR_URL',
+          '',
+          /^https?:\/\/[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]{0,200})?$/,
+          'an http(s) URL of letters, digits and . _ ~ / - only, such as https://mirror.example.com/node',
+        )
+        .replace(/\/+$/, ''),
+      templateDir: resolve(
+        r.string(
+          'AGENT_TEMPLATE_DIR',
+          join(PROJECT_ROOT, 'agent', 'templates'),
+          /^.{1,4096}$/,
+          'a folder path',
+        ),
+      ),
+      bundlePath: resolve(
+        r.string(
+          'AGENT_BUNDLE_PATH',
+          join(PROJECT_ROOT, 'dist', 'agent', 'agent.js'),
+          /^.{1,4096}$/,
+          'a file path',
+        ),
+      ),
+    },
+    retentionDays: r.int('RETENTION_DAYS', 30, 1, 3650),
+    generatedDevSecret,
+  };
+  r.throwIfInvalid();
+  return Object.freeze(config);
+}
+
+export { ConfigError };
+
+/** Without SESSION_SECRET, the cookie-signing key is derived from RELAY_SECRET (never the secret itself). */
+function deriveSessionSecret(relaySecret: string): string {
+  return Buffer.from(
+    hkdfSync('sha256', Buffer.from(relaySecret, 'utf8'), 'portal/v1', 'session-cookie', 32),
+  ).toString('base64url');
+}

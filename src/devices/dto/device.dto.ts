@@ -1,0 +1,74 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { InstallerOs } from '../../../contracts/installer-template';
+import type { Device, DeviceKind } from '../entities/device.entity';
+
+/** A device as technicians see it. Strings came from the agent: render them as text only. */
+export class DeviceDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['quick', 'persistent'] }) kind!: DeviceKind;
+  @ApiProperty({ description: 'Reported by the agent (untrusted, ≤ 255 characters)' }) hostname!: string;
+  @ApiProperty({ enum: ['windows', 'macos', 'linux'] }) os!: InstallerOs;
+  @ApiProperty({ description: 'Reported by the agent (untrusted, ≤ 100 characters)' }) osVersion!: string;
+  @ApiProperty() arch!: string;
+  @ApiProperty() agentVersion!: string;
+  @ApiProperty({ description: 'The agent’s control channel is connected' }) online!: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastSeenAt!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) supportSessionId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description: 'The device-local kill switch as the connected agent reports it (true: remote control is refused); null while the agent is not connected',
+  })
+  killSwitch!: boolean | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+
+  /** `killSwitch` comes from the live control channel (DevicePresence), not from the row. */
+  static from(d: Device, killSwitch: boolean | null = null): DeviceDto {
+    return {
+      id: d.id,
+      kind: d.kind,
+      hostname: d.hostname,
+      os: d.os,
+      osVersion: d.osVersion,
+      arch: d.arch,
+      agentVersion: d.agentVersion,
+      online: d.online && d.revokedAt === null,
+      lastSeenAt: d.lastSeenAt ? d.lastSeenAt.toISOString() : null,
+      supportSessionId: d.supportSessionId,
+      killSwitch: d.online && d.revokedAt === null ? killSwitch : null,
+      createdAt: d.createdAt.toISOString(),
+    };
+  }
+}
+
+export class DeviceListDto {
+  @ApiProperty({ type: [DeviceDto] }) items!: DeviceDto[];
+}
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class ListDevicesQueryDto {
+  @ApiProperty({ required: false, description: 'Only devices whose agent is (or is not) connected' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  online?: boolean;
+
+  @ApiProperty({ required: false, enum: ['quick', 'persistent'] })
+  @IsOptional()
+  @IsIn(['quick', 'persistent'])
+  kind?: DeviceKind;
+
+  @ApiProperty({ required: false, minimum: 1, maximum: 200, default: 100 })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value,
+  )
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Public } from '../common/decorators';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { PORTAL_VERSION } from '../version';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Public()
+  @Get()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Liveness and database reachability' })
+  async health(): Promise<{ status: 'ok'; database: 'up'; version: string }> {
+    try {
+      await this.dataSource.query('SELECT 1');
+    } catch (err) {
+      throw new DomainError(
+        ErrorCode.Unavailable,
+        `The database is not reachable (${err instanceof Error ? err.name : 'error'}).`,
+      );
+    }
+    return { status: 'ok', database: 'up', version: PORTAL_VERSION };
+  }
+}

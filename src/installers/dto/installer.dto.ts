@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import { INSTALLER_OSES, type InstallerOs } from '../../../contracts/installer-template';
+
+export class CreateInstallerDto {
+  @ApiProperty({ enum: INSTALLER_OSES })
+  @IsIn(INSTALLER_OSES as InstallerOs[], { message: 'os must be one of: windows, macos, linux' })
+  os!: InstallerOs;
+}
+
+export class InstallerCommandDto {
+  @ApiProperty({ enum: INSTALLER_OSES }) os!: InstallerOs;
+  @ApiProperty({ enum: ['persistent'] }) mode!: 'persistent';
+  @ApiProperty({
+    description:
+      'One line to paste on the device, elevated; it holds a one-shot token (show it to admins only)',
+  })
+  command!: string;
+  @ApiProperty({ description: 'Where to paste it, in words' }) steps!: string;
+  @ApiProperty({
+    description: 'The command fetches its script from here, with the token in an Authorization header',
+  })
+  scriptUrl!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+}

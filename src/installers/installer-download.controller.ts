@@ -1,0 +1,93 @@
+import { Controller, Get, Logger, Param, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { INSTALLER_OSES, InstallerOs } from '../../contracts/installer-template';
+import { Public } from '../common/decorators';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
+import { clientIp } from '../common/http/client-ip';
+import { renderInactivePage } from '../quick-support/connect/connect-page.renderer';
+import { newNonce, pageCsp } from '../quick-support/connect/public-headers';
+import { PublicRateLimiter } from '../quick-support/public-rate-limiter';
+import { QuickSupportService } from '../quick-support/quick-support.service';
+import { installerFileName } from './install-commands';
+import { InstallersService } from './installers.service';
+import { isLinkPreviewAgent } from './link-preview';
+
+/**
+ * `GET /support/connect/:token/download/:os`: each download mints a fresh one-shot installer token
+ * and serves the script embedding it as an attachment. HEAD requests and link-preview bots get the
+ * headers only and mint nothing.
+ */
+@ApiTags('connect (public)')
+@Public()
+@Controller('support/connect')
+export class InstallerDownloadController {
+  private readonly logger = new Logger(InstallerDownloadController.name);
+
+  constructor(
+    private readonly quickSupport: QuickSupportService,
+    private readonly installers: InstallersService,
+    private readonly limiter: PublicRateLimiter,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get(':token/download/:os')
+  @ApiParam({ name: 'os', enum: INSTALLER_OSES })
+  @ApiProduces('application/octet-stream')
+  @ApiOperation({
+    summary: 'Download the install script for one OS (mints a one-shot installer token per download)',
+  })
+  async download(
+    @Param('token') token: string,
+    @Param('os') os: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.limiter.hit(clientIp(req));
+    if (!isInstallerOs(os))
+      throw new DomainError(ErrorCode.ValidationFailed, 'os must be one of: windows, macos, linux');
+    const session = await this.quickSupport.findOpenByToken(token);
+    if (!session) {
+      await this.limiter.miss(clientIp(req));
+      const nonce = newNonce();
+      res.setHeader('Content-Security-Policy', pageCsp(nonce));
+      res.status(404).type('text/html; charset=utf-8').send(renderInactivePage(this.config.brand, nonce));
+      return;
+    }
+    if (session.status !== 'waiting') {
+      res
+        .status(409)
+        .type('text/plain; charset=utf-8')
+        .send('This support session already has a connected computer. Go back to the support page.\n');
+      return;
+    }
+    const fileName = installerFileName(this.config.brand.installerBaseName, os);
+    const attachment = (): void => {
+      res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+      res.setHeader('Content-Type', 'application/octet-stream');
+    };
+    if (req.method === 'HEAD') {
+      await this.installers.assertAvailable(os);
+      attachment();
+      res.status(200).end();
+      return;
+    }
+    if (isLinkPreviewAgent(req.get('user-agent'))) {
+      res
+        .status(403)
+        .type('text/plain; charset=utf-8')
+        .send('Open this link in a web browser to download the support tool.\n');
+      return;
+    }
+    await this.limiter.sessionAction('download', session.id);
+    const rendered = await this.installers.renderForSession(session.id, os);
+    this.logger.log(`Installer for ${os} served for support session ${session.id}`);
+    attachment();
+    res.status(200).send(Buffer.from(rendered.script, 'utf8'));
+  }
+}
+
+function isInstallerOs(value: string): value is InstallerOs {
+  return (INSTALLER_OSES as readonly string[]).includes(value);
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser, Public, Roles, SkipCsrf } from '../common/decorators';
+import { AppConfig } from '../config/app-config';
+import { clientIp } from '../common/http/client-ip';
+import { PublicRateLimiter } from '../quick-support/public-rate-limiter';
+import { CreateInstallerDto, InstallerCommandDto } from './dto/installer.dto';
+import { PERSISTENT_RUN_STEPS, persistentInstallCommand } from './install-commands';
+import { InstallerTokensService } from './installer-tokens.service';
+import { tokenInvalid } from './installers.errors';
+import { InstallersService } from './installers.service';
+
+export const PERSISTENT_SCRIPT_PATH = '/api/installers/script';
+
+@ApiTags('installers')
+@Controller('installers')
+export class InstallersController {
+  constructor(
+    private readonly installers: InstallersService,
+    private readonly tokens: InstallerTokensService,
+    private readonly limiter: PublicRateLimiter,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary: 'A one-line persistent-agent install command for one OS, bound to a fresh one-shot token',
+  })
+  @ApiCreatedResponse({ type: InstallerCommandDto })
+  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateInstallerDto): Promise<InstallerCommandDto> {
+    await this.installers.assertAvailable(dto.os);
+    const minted = await this.tokens.mintPersistent(user.id, dto.os);
+    const scriptUrl = `${this.config.portalOrigin}${PERSISTENT_SCRIPT_PATH}`;
+    return {
+      os: dto.os,
+      mode: 'persistent',
+      command: persistentInstallCommand(dto.os, scriptUrl, minted.token),
+      steps: PERSISTENT_RUN_STEPS[dto.os],
+      scriptUrl,
+      expiresAt: minted.expiresAt.toISOString(),
+    };
+  }
+
+  @Get('script')
+  @Public()
+  @SkipCsrf()
+  @ApiBearerAuth()
+  @ApiProduces('text/plain')
+  @ApiOperation({
+    summary:
+      'The persistent install script for the token in `Authorization: Bearer` (used by the install command)',
+  })
+  async script(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.limiter.hit(clientIp(req));
+    const match = /^Bearer ([A-Za-z0-9_-]{1,128})$/.exec(req.get('authorization') ?? '');
+    const row = match?.[1] ? await this.tokens.findUsablePersistent(match[1]) : null;
+    if (!match?.[1] || !row) {
+      await this.limiter.miss(clientIp(req));
+      throw tokenInvalid();
+    }
+    const script = req.method === 'HEAD' ? '' : await this.installers.renderPersistent(row.os, match[1]);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.status(200).type('text/plain; charset=utf-8').send(script);
+  }
+}

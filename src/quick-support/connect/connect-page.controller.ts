@@ -1,0 +1,167 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../../common/decorators';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import { clientIp } from '../../common/http/client-ip';
+import { AppConfig } from '../../config/app-config';
+import { CustomerNoteDto, SupportNoteDto } from '../dto/support-session.dto';
+import { PublicRateLimiter } from '../public-rate-limiter';
+import { QuickSupportService } from '../quick-support.service';
+import { NoteTargetGone, SupportNotesService } from '../support-notes.service';
+import { flashFromQuery, NOTE_PROBLEM_TEXT, readNote } from './connect-note';
+import {
+  renderConnectPage,
+  renderInactivePage,
+  renderRateLimitedPage,
+  STATUS_WORDS,
+} from './connect-page.renderer';
+import { PublicStatusDto } from './public-status.dto';
+import { detectOs, parseOsChoice } from './os-detection';
+import { newNonce, pageCsp } from './public-headers';
+
+const INACTIVE_MESSAGE = 'This support link is not active.';
+
+/**
+ * The customer's side of quick-support, outside the /api prefix: the connect page, its status poll
+ * and its note box. Unknown, expired and ended tokens all get the same neutral page / 404.
+ */
+@ApiTags('connect (public)')
+@Public()
+@Controller('support/connect')
+export class ConnectPageController {
+  constructor(
+    private readonly quickSupport: QuickSupportService,
+    private readonly notes: SupportNotesService,
+    private readonly limiter: PublicRateLimiter,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get(':token')
+  @ApiProduces('text/html')
+  @ApiOperation({
+    summary: 'The branded connect page (HTML); 404 with a neutral page for unknown, expired or ended links',
+  })
+  async page(
+    @Param('token') token: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const nonce = newNonce();
+    if (!(await this.admit(req, res, nonce))) return;
+    const session = await this.quickSupport.findOpenByToken(token);
+    if (!session) {
+      await this.limiter.miss(clientIp(req));
+      this.sendHtml(res, 404, nonce, renderInactivePage(this.config.brand, nonce));
+      return;
+    }
+    const notes = await this.notes.recent(session.id);
+    const selectedOs =
+      parseOsChoice(query.os) ?? detectOs(req.get('user-agent'), req.get('sec-ch-ua-platform'));
+    res.setHeader('Accept-CH', 'Sec-CH-UA-Platform');
+    res.setHeader('Vary', 'User-Agent, Sec-CH-UA-Platform');
+    const status = session.status === 'active' ? 'active' : 'waiting';
+    const page = renderConnectPage({
+      brand: this.config.brand,
+      nonce,
+      basePath: `/support/connect/${token}`,
+      status,
+      technicianName: session.assignedTo?.displayName ?? null,
+      deviceHostname: status === 'active' ? (session.device?.hostname ?? null) : null,
+      selectedOs,
+      notes,
+      flash: flashFromQuery(query.sent, query.error),
+    });
+    this.sendHtml(res, 200, nonce, page);
+  }
+
+  @Get(':token/status')
+  @ApiOperation({
+    summary: 'Session status for the page’s 5-second poll; 404 once the link is no longer active',
+  })
+  @ApiOkResponse({ type: PublicStatusDto })
+  async status(@Param('token') token: string, @Req() req: Request): Promise<PublicStatusDto> {
+    await this.limiter.hit(clientIp(req));
+    const session = await this.quickSupport.findOpenByToken(token);
+    if (!session) {
+      await this.limiter.miss(clientIp(req));
+      throw new DomainError(ErrorCode.NotFound, INACTIVE_MESSAGE);
+    }
+    const status = session.status === 'active' ? 'active' : 'waiting';
+    return {
+      status,
+      statusText: STATUS_WORDS[status],
+      technician: session.assignedTo?.displayName ?? null,
+      device: status === 'active' ? (session.device?.hostname ?? null) : null,
+    };
+  }
+
+  @Post(':token/note')
+  @HttpCode(201)
+  @ApiBody({
+    type: CustomerNoteDto,
+    description: 'JSON, or a plain HTML form post (application/x-www-form-urlencoded)',
+  })
+  @ApiOperation({
+    summary: 'A note from the customer to the technician. A form post is answered with 303 back to the page.',
+  })
+  async note(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const json = typeof req.is('application/json') === 'string';
+    const back = `/support/connect/${token}`;
+    const nonce = newNonce();
+    if (json) await this.limiter.hit(clientIp(req));
+    else if (!(await this.admit(req, res, nonce))) return;
+
+    const session = await this.quickSupport.findOpenByToken(token);
+    if (!session) return this.inactive(req, res, json, nonce);
+    const parsed = readNote(req.body);
+    if ('problem' in parsed) {
+      if (json) throw new DomainError(ErrorCode.ValidationFailed, NOTE_PROBLEM_TEXT[parsed.problem]);
+      res.redirect(303, `${back}?error=${parsed.problem}`);
+      return;
+    }
+    let saved: SupportNoteDto;
+    try {
+      await this.limiter.sessionAction('note', session.id);
+      saved = await this.notes.addCustomerNote(session.id, parsed.note);
+    } catch (err) {
+      if (err instanceof NoteTargetGone) return this.inactive(req, res, json, nonce);
+      if (!json && err instanceof DomainError && err.code === ErrorCode.RateLimited) {
+        res.redirect(303, `${back}?error=rate`);
+        return;
+      }
+      throw err;
+    }
+    if (json) {
+      res.status(201).json(saved);
+      return;
+    }
+    res.redirect(303, `${back}?sent=1`);
+  }
+
+  /** Counts the request; on 429 answers with a page and returns false. */
+  private async admit(req: Request, res: Response, nonce: string): Promise<boolean> {
+    try {
+      await this.limiter.hit(clientIp(req));
+      return true;
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== ErrorCode.RateLimited) throw err;
+      const retry = err.headers['Retry-After'] ?? '60';
+      res.setHeader('Retry-After', retry);
+      this.sendHtml(res, 429, nonce, renderRateLimitedPage(this.config.brand, nonce, retry));
+      return false;
+    }
+  }
+
+  private async inactive(req: Request, res: Response, json: boolean, nonce: string): Promise<void> {
+    await this.limiter.miss(clientIp(req));
+    if (json) throw new DomainError(ErrorCode.NotFound, INACTIVE_MESSAGE);
+    this.sendHtml(res, 404, nonce, renderInactivePage(this.config.brand, nonce));
+  }
+
+  private sendHtml(res: Response, status: number, nonce: string, body: string): void {
+    res.setHeader('Content-Security-Policy', pageCsp(nonce));
+    res.status(status).type('text/html; charset=utf-8').send(body);
+  }
+}

@@ -1,0 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** What the customer's page may know: no ids, no notes, no customer data. */
+export class PublicStatusDto {
+  @ApiProperty({ enum: ['waiting', 'active'] }) status!: 'waiting' | 'active';
+  @ApiProperty({ enum: ['Waiting', 'Connected'] }) statusText!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The assigned technician’s display name' })
+  technician!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Host name of the connected computer (as its agent reported it)',
+  })
+  device!: string | null;
+}

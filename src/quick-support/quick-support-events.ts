@@ -1,0 +1,32 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Observable, Subject } from 'rxjs';
+import type { SupportNoteDto, SupportSessionDto } from './dto/support-session.dto';
+import type { EndReason } from './entities/support-session.entity';
+
+export type QuickSupportEvent =
+  | { type: 'session.created'; session: SupportSessionDto }
+  | { type: 'session.updated'; session: SupportSessionDto }
+  | { type: 'note.added'; sessionId: string; note: SupportNoteDto }
+  /**
+   * A session ended. Not sent to the dashboard (it gets `session.updated`); the agent control channel
+   * listens for it and sends `end_session` to each device so quick-support agents remove themselves.
+   */
+  | { type: 'session.ended'; sessionId: string; deviceIds: string[]; reason: EndReason };
+
+/** In-process stream of quick-support changes, published after the transaction that made them commits. */
+@Injectable()
+export class QuickSupportEvents implements OnModuleDestroy {
+  private readonly subject = new Subject<QuickSupportEvent>();
+
+  get stream(): Observable<QuickSupportEvent> {
+    return this.subject.asObservable();
+  }
+
+  publish(event: QuickSupportEvent): void {
+    this.subject.next(event);
+  }
+
+  onModuleDestroy(): void {
+    this.subject.complete();
+  }
+}

@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { DevicesModule } from '../devices/devices.module';
+import { UsersModule } from '../users/users.module';
+import { ConnectPageController } from './connect/connect-page.controller';
+import { SupportSessionNote } from './entities/support-session-note.entity';
+import { SupportSession } from './entities/support-session.entity';
+import { PublicRateLimiter } from './public-rate-limiter';
+import { QuickSupportEvents } from './quick-support-events';
+import { QuickSupportEventsController } from './quick-support-events.controller';
+import { QuickSupportExpiryJob } from './quick-support-expiry.job';
+import { QuickSupportController } from './quick-support.controller';
+import { QuickSupportService } from './quick-support.service';
+import { SupportNotesService } from './support-notes.service';
+import { SupportSessionMapper } from './support-session.mapper';
+import { SupportTokenCipher } from './support-token-cipher';
+
+/**
+ * Quick-support sessions, the technician API, live events and the public connect page. Exports the
+ * service (registration activates sessions; the control channel ends them), the events stream (the
+ * control channel sends end_session on `session.ended`) and the public rate limiter (shared by every
+ * unauthenticated endpoint so the global budget is one).
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([SupportSession, SupportSessionNote]),
+    AuditModule,
+    DevicesModule,
+    UsersModule,
+  ],
+  controllers: [QuickSupportController, QuickSupportEventsController, ConnectPageController],
+  providers: [
+    QuickSupportService,
+    SupportNotesService,
+    SupportSessionMapper,
+    SupportTokenCipher,
+    QuickSupportEvents,
+    PublicRateLimiter,
+    QuickSupportExpiryJob,
+  ],
+  exports: [QuickSupportService, QuickSupportEvents, PublicRateLimiter],
+})
+export class QuickSupportModule {}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SupportNoteDto } from './dto/support-session.dto';
+import { SupportSessionNote } from './entities/support-session-note.entity';
+import { QuickSupportEvents } from './quick-support-events';
+import { tooManyNotes } from './quick-support.errors';
+import { SupportSessionMapper } from './support-session.mapper';
+
+/** Most notes one session keeps, so a link holder cannot fill the database. */
+export const MAX_NOTES_PER_SESSION = 50;
+
+/** One-way customer notes: written on the public connect page, shown to technicians in the queue. */
+@Injectable()
+export class SupportNotesService {
+  constructor(
+    @InjectRepository(SupportSessionNote) private readonly notes: Repository<SupportSessionNote>,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly events: QuickSupportEvents,
+  ) {}
+
+  /** Adds a note to an open session. The count is checked under the session's row lock. */
+  async addCustomerNote(sessionId: string, body: string): Promise<SupportNoteDto> {
+    const note = await this.dataSource.transaction(async (m) => {
+      const open = await m.query<unknown[]>(
+        `SELECT 1 FROM support_sessions WHERE id = $1 AND status <> 'ended' AND expires_at > now() FOR UPDATE`,
+        [sessionId],
+      );
+      if (open.length === 0) return null;
+      const count = await m.getRepository(SupportSessionNote).count({ where: { sessionId } });
+      if (count >= MAX_NOTES_PER_SESSION) throw tooManyNotes();
+      const repo = m.getRepository(SupportSessionNote);
+      const saved = await repo.save(repo.create({ sessionId, body }));
+      await this.audit.record(
+        {
+          actorType: 'customer',
+          action: 'support_session.note_added',
+          targetType: 'support_session',
+          targetId: sessionId,
+          details: { noteId: saved.id, length: body.length },
+        },
+        m,
+      );
+      return saved;
+    });
+    if (!note) throw new NoteTargetGone();
+    const dto = SupportSessionMapper.noteDto(note);
+    this.events.publish({ type: 'note.added', sessionId, note: dto });
+    return dto;
+  }
+
+  /** The latest notes of a session, oldest first (for the customer's own page). */
+  async recent(sessionId: string, limit = 20): Promise<SupportNoteDto[]> {
+    const rows = await this.notes.find({ where: { sessionId }, order: { createdAt: 'DESC' }, take: limit });
+    return rows.reverse().map((n) => SupportSessionMapper.noteDto(n));
+  }
+}
+
+/** The session ended between the page's lookup and the note's insert; callers answer as for an unknown link. */
+export class NoteTargetGone extends Error {
+  constructor() {
+    super('The support session is no longer open.');
+    this.name = 'NoteTargetGone';
+  }
+}

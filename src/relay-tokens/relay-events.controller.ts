@@ -1,0 +1,54 @@
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { parseRelayEventBatch, RelayMessageError, type RelayEvent } from '../../contracts/relay-events';
+import {
+  RELAY_SIGNATURE_HEADER,
+  RELAY_TIMESTAMP_HEADER,
+  verifyRelayRequest,
+} from '../../contracts/relay-signature';
+import { Public, SkipCsrf } from '../common/decorators';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { RelayEventsService } from './relay-events.service';
+import { RelayKeys } from './relay-keys.provider';
+
+/**
+ * `POST /api/relay/events`: the relay's pair/close reports, HMAC-signed with a key derived from
+ * RELAY_SECRET (contracts/relay-signature.ts) over the exact bytes received (`req.rawBody`, kept by
+ * the body parser for /api/relay/). No login and no CSRF check: the signature is the authentication.
+ * Documented in docs/relay.md rather than in the public OpenAPI description.
+ */
+@ApiExcludeController()
+@Controller('relay')
+export class RelayEventsController {
+  constructor(
+    private readonly keys: RelayKeys,
+    private readonly events: RelayEventsService,
+  ) {}
+
+  @Public()
+  @SkipCsrf()
+  @Post('events')
+  @HttpCode(200)
+  async receive(
+    @Req() req: Request & { rawBody?: Buffer },
+    @Body() body: unknown,
+  ): Promise<{ accepted: number; duplicates: number }> {
+    const check = verifyRelayRequest(
+      this.keys.signing.accepted,
+      'events',
+      { timestamp: req.headers[RELAY_TIMESTAMP_HEADER], signature: req.headers[RELAY_SIGNATURE_HEADER] },
+      req.rawBody ?? Buffer.alloc(0),
+    );
+    if (check !== 'ok')
+      throw new DomainError(ErrorCode.InvalidSignature, 'The relay event signature is missing or not valid.');
+    let events: RelayEvent[];
+    try {
+      events = parseRelayEventBatch(body);
+    } catch (err) {
+      if (err instanceof RelayMessageError) throw new DomainError(ErrorCode.ValidationFailed, err.message);
+      throw err;
+    }
+    return this.events.accept(events);
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Observable, Subject } from 'rxjs';
+import { LessThan, Repository } from 'typeorm';
+import type { RelayEvent } from '../../contracts/relay-events';
+import { RelayEventRecord } from './entities/relay-event-record.entity';
+
+/** How long applied event ids are kept for de-duplication (well past the relay's retry window). */
+const KEEP_IDS_HOURS = 24;
+
+/**
+ * Applies the relay's signed pair/close events once each (idempotent by event id) and republishes them
+ * in-process through {@link events$}, so remote-session state follows what really happened on the relay.
+ */
+@Injectable()
+export class RelayEventsService implements OnModuleDestroy {
+  private readonly logger = new Logger(RelayEventsService.name);
+  private readonly subject = new Subject<RelayEvent>();
+
+  constructor(@InjectRepository(RelayEventRecord) private readonly records: Repository<RelayEventRecord>) {}
+
+  /** Each accepted event, once, in the order the relay sent them. */
+  get events$(): Observable<RelayEvent> {
+    return this.subject.asObservable();
+  }
+
+  /**
+   * Records a (verified) batch in one statement; ids already recorded are skipped, so a retried
+   * delivery changes nothing. Returns how many events were new.
+   */
+  async accept(events: readonly RelayEvent[]): Promise<{ accepted: number; duplicates: number }> {
+    if (events.length === 0) return { accepted: 0, duplicates: 0 };
+    const result = await this.records
+      .createQueryBuilder()
+      .insert()
+      .into(RelayEventRecord)
+      .values(events.map((e) => ({ id: e.id, type: e.type, sessionId: e.sessionId })))
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const inserted = new Set((result.raw as Array<{ id: string }>).map((r) => r.id));
+    const fresh = events.filter((e) => inserted.delete(e.id));
+    for (const e of fresh) this.subject.next(e);
+    if (fresh.length < events.length)
+      this.logger.debug(`Ignored ${events.length - fresh.length} relay event(s) already applied`);
+    return { accepted: fresh.length, duplicates: events.length - fresh.length };
+  }
+
+  @Interval('relay-events-prune', 3600_000)
+  async prune(): Promise<void> {
+    await this.records.delete({ receivedAt: LessThan(new Date(Date.now() - KEEP_IDS_HOURS * 3600_000)) });
+  }
+
+  onModuleDestroy(): void {
+    this.subject.complete();
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AgentControlModule } from '../agent-gateway/agent-control.module';
+import { AuditModule } from '../audit/audit.module';
+import { DevicesModule } from '../devices/devices.module';
+import { ActiveRemoteSession } from './active-remote-session';
+import { RemoteHelpController } from './remote-help.controller';
+import { RemoteHelpService } from './remote-help.service';
+
+/** The Quick Assist concierge for technicians: `/api/devices/:id/remotehelp`. */
+@Module({
+  imports: [AgentControlModule, DevicesModule, AuditModule],
+  controllers: [RemoteHelpController],
+  providers: [RemoteHelpService, ActiveRemoteSession],
+  exports: [RemoteHelpService],
+})
+export class RemoteHelpModule {}

@@ -1,0 +1,111 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Observable } from 'rxjs';
+import { Repository } from 'typeorm';
+import { AgentControlService, CommandEvent } from '../agent-gateway/agent-control.service';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth-user';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import type { RunCommandDto } from './dto/remote-command.dto';
+import { RemoteSession } from './entities/remote-session.entity';
+import { remoteSessionErrors as errors } from './remote-sessions.errors';
+
+interface Running {
+  sessionId: string;
+  deviceId: string;
+  technicianId: string;
+  output: Observable<CommandEvent>;
+  startedAt: number;
+}
+
+/** Commands kept for replay per portal; the oldest finished ones are dropped first. */
+const MAX_TRACKED = 200;
+const RETAIN_MS = 15 * 60 * 1000;
+
+/**
+ * The viewer's Commands tab: run a command line on the device over the control channel, stream its
+ * output to the technician who started it, cancel it. Output is replayed from the start to a late
+ * subscriber (a reconnecting viewer).
+ */
+@Injectable()
+export class RemoteCommandsService {
+  private readonly logger = new Logger(RemoteCommandsService.name);
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    @InjectRepository(RemoteSession) private readonly sessions: Repository<RemoteSession>,
+    private readonly agents: AgentControlService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async run(actor: AuthUser, sessionId: string, dto: RunCommandDto): Promise<{ commandId: string }> {
+    const session = await this.ownOpenSession(actor, sessionId);
+    if (!this.agents.isConnected(session.deviceId)) throw errors.deviceOffline();
+    let started;
+    try {
+      started = await this.agents.runCommand(session.deviceId, {
+        command: dto.command,
+        ...(dto.timeoutSec && { timeoutSec: dto.timeoutSec }),
+      });
+    } catch (err) {
+      throw errors.agentRefused(err instanceof Error ? err.message : 'the command could not be started');
+    }
+    this.prune();
+    this.running.set(started.commandId, {
+      sessionId,
+      deviceId: session.deviceId,
+      technicianId: actor.id,
+      output: started.output,
+      startedAt: Date.now(),
+    });
+    await this.audit.record({
+      actorType: 'user',
+      actorId: actor.id,
+      action: 'remote_session.command_run',
+      targetType: 'remote_session',
+      targetId: sessionId,
+      details: { commandId: started.commandId, length: dto.command.length },
+    });
+    this.logger.log(`Command ${started.commandId} started in remote session ${sessionId}`);
+    return { commandId: started.commandId };
+  }
+
+  output(actor: AuthUser, sessionId: string, commandId: string): Observable<CommandEvent> {
+    return this.tracked(actor, sessionId, commandId).output;
+  }
+
+  async cancel(actor: AuthUser, sessionId: string, commandId: string): Promise<void> {
+    const cmd = this.tracked(actor, sessionId, commandId);
+    try {
+      await this.agents.cancelCommand(cmd.deviceId, commandId);
+    } catch (err) {
+      throw errors.agentRefused(err instanceof Error ? err.message : 'the command could not be cancelled');
+    }
+  }
+
+  private tracked(actor: AuthUser, sessionId: string, commandId: string): Running {
+    const cmd = this.running.get(commandId);
+    if (!cmd || cmd.sessionId !== sessionId || cmd.technicianId !== actor.id) {
+      throw new DomainError(ErrorCode.NotFound, 'There is no such command in this session.');
+    }
+    return cmd;
+  }
+
+  private async ownOpenSession(actor: AuthUser, id: string): Promise<RemoteSession> {
+    const session = await this.sessions.findOne({ where: { id } });
+    if (!session) throw errors.notFound();
+    if (session.technicianId !== actor.id) throw errors.notYours();
+    if (session.status === 'ended') throw errors.ended();
+    return session;
+  }
+
+  private prune(): void {
+    const cutoff = Date.now() - RETAIN_MS;
+    for (const [id, cmd] of this.running) if (cmd.startedAt < cutoff) this.running.delete(id);
+    while (this.running.size >= MAX_TRACKED) {
+      const oldest = this.running.keys().next().value;
+      if (oldest === undefined) break;
+      this.running.delete(oldest);
+    }
+  }
+}

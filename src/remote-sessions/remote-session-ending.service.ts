@@ -1,0 +1,83 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AuditService } from '../audit/audit.service';
+import type { AuditActorType } from '../audit/entities/audit-event.entity';
+import { RelayControlService } from '../relay-tokens/relay-control.service';
+import type { EndReason } from './entities/remote-session.entity';
+import { RemoteSessionEvents } from './remote-session-events';
+import { RemoteSessionQueries } from './remote-session.queries';
+
+export interface EndActor {
+  actorType: AuditActorType;
+  actorId?: string;
+}
+
+/**
+ * The one state transition every end path converges on: viewer or API end, relay TTL and pair
+ * timeout, the agent leaving, the quick-support session ending, the device going away. It is guarded
+ * in SQL, so whichever path comes first records the reason and time — once — and the rest are no-ops.
+ * The winner then tells the relay and the agent (best effort: both also time out on their own).
+ */
+@Injectable()
+export class RemoteSessionEndingService {
+  private readonly logger = new Logger(RemoteSessionEndingService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly queries: RemoteSessionQueries,
+    private readonly events: RemoteSessionEvents,
+    private readonly relay: RelayControlService,
+    private readonly agents: AgentControlService,
+  ) {}
+
+  /** Ends the session; returns false when it had already ended (nothing is recorded twice). */
+  async end(id: string, reason: EndReason, actor: EndActor): Promise<boolean> {
+    const ended = await this.dataSource.transaction(async (m) => {
+      const rows: [{ device_id: string }[], number] = await m.query(
+        `UPDATE remote_sessions SET status = 'ended', ended_at = now(), end_reason = $2
+          WHERE id = $1 AND status <> 'ended' RETURNING device_id`,
+        [id, reason],
+      );
+      const row = rows[0][0];
+      if (!row) return null;
+      await this.audit.record(
+        {
+          actorType: actor.actorType,
+          actorId: actor.actorId ?? null,
+          action: 'remote_session.ended',
+          targetType: 'remote_session',
+          targetId: id,
+          details: { reason },
+        },
+        m,
+      );
+      return row.device_id;
+    });
+    if (!ended) return false;
+    this.logger.log(`Remote session ${id} ended (${reason})`);
+    this.events.publish({ type: 'remote_session.updated', session: await this.queries.dto(id) });
+    await Promise.all([
+      this.relay
+        .closeSession(id, 'session ended')
+        .catch((err: unknown) => this.logger.warn(`Relay not told of ${id} ending: ${String(err)}`)),
+      this.agents.isConnected(ended)
+        ? this.agents
+            .closeChannel(ended, id, undefined, 'session ended')
+            .catch((err: unknown) => this.logger.debug(`Agent not told of ${id} ending: ${String(err)}`))
+        : Promise.resolve(),
+    ]);
+    return true;
+  }
+
+  /** First pairing on any channel: pending → active (guarded, so only the first counts). */
+  async markConnected(id: string): Promise<void> {
+    const rows: [unknown[], number] = await this.dataSource.query(
+      `UPDATE remote_sessions SET status = 'active', connected_at = now() WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [id],
+    );
+    if (rows[0].length > 0)
+      this.events.publish({ type: 'remote_session.updated', session: await this.queries.dto(id) });
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { Subscription } from 'rxjs';
+import type { RelayEvent } from '../../contracts/relay-events';
+import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AppConfig } from '../config/app-config';
+import { QuickSupportEvents } from '../quick-support/quick-support-events';
+import { RelayEventsService } from '../relay-tokens/relay-events.service';
+import type { EndReason } from './entities/remote-session.entity';
+import { RemoteSessionEndingService } from './remote-session-ending.service';
+import { RemoteSessionQueries } from './remote-session.queries';
+
+/** Relay close reasons that end the whole remote session (others, like a viewer reload, do not). */
+const RELAY_END_REASONS: Readonly<Record<string, EndReason>> = {
+  ttl_reached: 'ttl_reached',
+  session_ttl: 'ttl_reached',
+  pair_timeout: 'pair_timeout',
+};
+
+/**
+ * Makes session state follow reality: relay events (paired → active; TTL and pair timeout → ended),
+ * the agent saying goodbye, the quick-support session ending, and a sweep for sessions older than the
+ * relay's maximum pair lifetime.
+ */
+@Injectable()
+export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(RemoteSessionLifecycle.name);
+  private readonly subs = new Subscription();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ending: RemoteSessionEndingService,
+    private readonly queries: RemoteSessionQueries,
+    private readonly relayEvents: RelayEventsService,
+    private readonly agents: AgentControlService,
+    private readonly quickSupport: QuickSupportEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.subs.add(this.relayEvents.events$.subscribe((e) => this.guard(this.onRelayEvent(e))));
+    this.subs.add(
+      this.agents.events.subscribe((e) => {
+        if (e.type === 'agent.message' && e.message.type === 'goodbye')
+          this.guard(this.endForDevices([e.deviceId], 'agent_gone'));
+      }),
+    );
+    this.subs.add(
+      this.quickSupport.stream.subscribe((e) => {
+        if (e.type === 'session.ended') this.guard(this.endForDevices(e.deviceIds, 'quick_support_ended'));
+      }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subs.unsubscribe();
+  }
+
+  /** Every minute: nothing can still flow through a session older than the relay's pair TTL. */
+  @Interval('remote-session-sweep', 60_000)
+  async sweep(): Promise<void> {
+    for (const id of await this.queries.overdueIds(this.config.relay.sessionTtlSec + 60)) {
+      await this.ending.end(id, 'ttl_reached', { actorType: 'system' });
+    }
+  }
+
+  private async onRelayEvent(e: RelayEvent): Promise<void> {
+    if (e.type === 'paired') return this.ending.markConnected(e.sessionId);
+    const reason = RELAY_END_REASONS[e.reason];
+    if (reason) await this.ending.end(e.sessionId, reason, { actorType: 'relay' });
+  }
+
+  private async endForDevices(deviceIds: string[], reason: EndReason): Promise<void> {
+    for (const id of await this.queries.openIdsForDevices(deviceIds)) {
+      await this.ending.end(id, reason, { actorType: 'system' });
+    }
+  }
+
+  private guard(p: Promise<void>): void {
+    p.catch((err: unknown) =>
+      this.logger.error(
+        `Remote session state update failed: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
+  }
+}

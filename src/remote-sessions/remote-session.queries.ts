@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RemoteSessionDto } from './dto/remote-session.dto';
+import { RemoteSessionRow, toRemoteSessionDto } from './remote-session.mapper';
+import { remoteSessionErrors as errors } from './remote-sessions.errors';
+
+const SELECT = `
+  SELECT rs.id, rs.device_id AS "deviceId", rs.technician_id AS "technicianId", rs.type, rs.protocol,
+         rs.reason, rs.recording_enabled AS "recordingEnabled", rs.status, rs.channels,
+         rs.relay_url AS "relayUrl", rs.started_at AS "startedAt", rs.connected_at AS "connectedAt",
+         rs.ended_at AS "endedAt", rs.end_reason AS "endReason",
+         d.hostname AS "deviceName", d.os AS "deviceOs", d.kind AS "deviceKind",
+         u.display_name AS "technicianName"
+    FROM remote_sessions rs
+    JOIN devices d ON d.id = rs.device_id
+    LEFT JOIN users u ON u.id = rs.technician_id`;
+
+/** Read side of remote sessions: the Active and Recent lists and single rows, with names joined in. */
+@Injectable()
+export class RemoteSessionQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(filter: 'active' | 'recent', limit = 200): Promise<RemoteSessionDto[]> {
+    const rows: RemoteSessionRow[] =
+      filter === 'active'
+        ? await this.dataSource.query(
+            `${SELECT} WHERE rs.status <> 'ended' ORDER BY rs.started_at DESC LIMIT $1`,
+            [limit],
+          )
+        : await this.dataSource.query(
+            `${SELECT} WHERE rs.status = 'ended' AND rs.ended_at > now() - interval '24 hours' ORDER BY rs.ended_at DESC LIMIT $1`,
+            [limit],
+          );
+    const now = new Date();
+    return rows.map((r) => toRemoteSessionDto(r, now));
+  }
+
+  async dto(id: string): Promise<RemoteSessionDto> {
+    const rows: RemoteSessionRow[] = await this.dataSource.query(`${SELECT} WHERE rs.id = $1`, [id]);
+    if (!rows[0]) throw errors.notFound();
+    return toRemoteSessionDto(rows[0]);
+  }
+
+  /** Sessions still open on a device (for ending them when the device goes away). */
+  async openIdsForDevices(deviceIds: string[]): Promise<string[]> {
+    if (deviceIds.length === 0) return [];
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM remote_sessions WHERE status <> 'ended' AND device_id = ANY($1::uuid[])`,
+      [deviceIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Open sessions older than the relay's maximum pair lifetime: nothing can still be flowing. */
+  async overdueIds(maxAgeSec: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM remote_sessions WHERE status <> 'ended' AND started_at < now() - make_interval(secs => $1)`,
+      [maxAgeSec],
+    );
+    return rows.map((r) => r.id);
+  }
+}

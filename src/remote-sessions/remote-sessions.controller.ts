@@ -1,0 +1,143 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  MessageEvent,
+  OnModuleDestroy,
+  Param,
+  Post,
+  Query,
+  Sse,
+} from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser } from '../common/decorators';
+import { parseId } from '../common/parse-id.pipe';
+import { CommandStartedDto, RunCommandDto } from './dto/remote-command.dto';
+import {
+  CreateRemoteSessionDto,
+  ListRemoteSessionsQuery,
+  RelayAccessDto,
+  RemoteSessionDto,
+  RemoteSessionListDto,
+  StartedRemoteSessionDto,
+} from './dto/remote-session.dto';
+import { RemoteCommandsService } from './remote-commands.service';
+import { RemoteSessionEndingService } from './remote-session-ending.service';
+import { RemoteSessionEvents } from './remote-session-events';
+import { RemoteSessionQueries } from './remote-session.queries';
+import { RemoteSessionsService } from './remote-sessions.service';
+
+const KEEPALIVE_MS = 25_000;
+
+@ApiTags('remote-sessions')
+@ApiCookieAuth()
+@Controller('remote-sessions')
+export class RemoteSessionsController implements OnModuleDestroy {
+  private readonly closing = new Subject<void>();
+
+  constructor(
+    private readonly sessions: RemoteSessionsService,
+    private readonly queries: RemoteSessionQueries,
+    private readonly ending: RemoteSessionEndingService,
+    private readonly commands: RemoteCommandsService,
+    private readonly events: RemoteSessionEvents,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Active sessions (pending or connected), or Recent (ended in the past 24 hours)' })
+  async list(@Query() q: ListRemoteSessionsQuery): Promise<RemoteSessionListDto> {
+    return { items: await this.queries.list(q.filter ?? 'active') };
+  }
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'Start a remote session: the agent dials the relay; the response carries the viewer’s relay tokens',
+  })
+  start(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateRemoteSessionDto,
+  ): Promise<StartedRemoteSessionDto> {
+    return this.sessions.start(user, dto);
+  }
+
+  @Sse('events')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: 'Live updates (SSE): remote_session.created, remote_session.updated (data: RemoteSessionDto)',
+  })
+  stream(): Observable<MessageEvent> {
+    const changes = this.events.stream.pipe(map((e): MessageEvent => ({ type: e.type, data: e.session })));
+    const keepalive = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'keepalive', data: {} })));
+    return merge(changes, keepalive).pipe(takeUntil(this.closing));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One remote session' })
+  get(@Param('id', parseId()) id: string): Promise<RemoteSessionDto> {
+    return this.sessions.get(id);
+  }
+
+  @Post(':id/tokens')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Fresh relay tokens for a reconnect (the agent dials again); only the session’s technician',
+  })
+  tokens(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RelayAccessDto> {
+    return this.sessions.reconnect(user, id);
+  }
+
+  @Post(':id/end')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End the session for everyone (idempotent)' })
+  async end(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RemoteSessionDto> {
+    await this.queries.dto(id);
+    await this.ending.end(id, 'technician', { actorType: 'user', actorId: user.id });
+    return this.queries.dto(id);
+  }
+
+  @Post(':id/commands')
+  @ApiOperation({
+    summary: 'Run a command line on the device; follow its output at …/commands/:commandId/output',
+  })
+  runCommand(
+    @CurrentUser() user: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Body() dto: RunCommandDto,
+  ): Promise<CommandStartedDto> {
+    return this.commands.run(user, id, dto);
+  }
+
+  @Sse(':id/commands/:commandId/output')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: 'A command’s output (SSE): command_output …, then command_exit' })
+  commandOutput(
+    @CurrentUser() user: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Param('commandId', parseId('commandId')) commandId: string,
+  ): Observable<MessageEvent> {
+    return this.commands.output(user, id, commandId).pipe(
+      map((e): MessageEvent => ({ type: e.type, data: e })),
+      takeUntil(this.closing),
+    );
+  }
+
+  @Post(':id/commands/:commandId/cancel')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Cancel a running command' })
+  async cancel(
+    @CurrentUser() user: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Param('commandId', parseId('commandId')) commandId: string,
+  ): Promise<void> {
+    await this.commands.cancel(user, id, commandId);
+  }
+
+  onModuleDestroy(): void {
+    this.closing.next();
+    this.closing.complete();
+  }
+}

@@ -1,0 +1,39 @@
+import { DomainError, ErrorCode } from '../common/domain-error';
+
+export const remoteSessionErrors = {
+  notFound: () => new DomainError(ErrorCode.NotFound, 'There is no such remote session.'),
+  deviceNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such device.'),
+  deviceGone: () =>
+    new DomainError(
+      ErrorCode.Gone,
+      'This device can no longer be reached: its support session has ended or it was removed.',
+    ),
+  deviceOffline: () =>
+    new DomainError(
+      ErrorCode.DeviceOffline,
+      'The device is offline: its agent is not connected. Ask the customer to start it again.',
+    ),
+  rdpUnavailable: () =>
+    new DomainError(
+      ErrorCode.ProtocolUnavailable,
+      'RDP is not available yet. Use Web (screen and shell), VNC (screen) or SSH (shell).',
+    ),
+  shellUnsupported: () =>
+    new DomainError(
+      ErrorCode.ProtocolUnavailable,
+      'A shell is available on Linux and macOS devices only. Use VNC or Web for the screen, and the Commands tab.',
+    ),
+  killSwitch: () =>
+    new DomainError(
+      ErrorCode.KillSwitchOn,
+      'The person at the device has turned remote control off, so nothing can be opened there.',
+    ),
+  ended: () => new DomainError(ErrorCode.Gone, 'This remote session has ended. Start a new one.'),
+  notYours: () =>
+    new DomainError(
+      ErrorCode.Forbidden,
+      'Only the technician who started this remote session can connect to it.',
+    ),
+  agentRefused: (message: string) =>
+    new DomainError(ErrorCode.AgentRefused, `The device refused: ${message}`),
+};

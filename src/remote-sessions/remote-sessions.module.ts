@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentControlModule } from '../agent-gateway/agent-control.module';
+import { AuditModule } from '../audit/audit.module';
+import { DevicesModule } from '../devices/devices.module';
+import { QuickSupportModule } from '../quick-support/quick-support.module';
+import { RelayTokensModule } from '../relay-tokens/relay-tokens.module';
+import { RemoteSession } from './entities/remote-session.entity';
+import { RemoteCommandsService } from './remote-commands.service';
+import { RemoteSessionEndingService } from './remote-session-ending.service';
+import { RemoteSessionEvents } from './remote-session-events';
+import { RemoteSessionLifecycle } from './remote-session-lifecycle';
+import { RemoteSessionQueries } from './remote-session.queries';
+import { RemoteSessionsController } from './remote-sessions.controller';
+import { RemoteSessionsService } from './remote-sessions.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([RemoteSession]),
+    AgentControlModule,
+    DevicesModule,
+    QuickSupportModule,
+    RelayTokensModule,
+    AuditModule,
+  ],
+  controllers: [RemoteSessionsController],
+  providers: [
+    RemoteSessionsService,
+    RemoteSessionEndingService,
+    RemoteSessionQueries,
+    RemoteSessionEvents,
+    RemoteSessionLifecycle,
+    RemoteCommandsService,
+  ],
+  exports: [RemoteSessionsService, RemoteSessionEndingService],
+})
+export class RemoteSessionsModule {}

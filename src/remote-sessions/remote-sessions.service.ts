@@ -1,0 +1,165 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import type { ChannelKind } from '../../contracts/agent-protocol';
+import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth-user';
+import { DevicesService } from '../devices/devices.service';
+import type { Device } from '../devices/entities/device.entity';
+import { RelayTokenService } from '../relay-tokens/relay-token.service';
+import {
+  CreateRemoteSessionDto,
+  RelayAccessDto,
+  RemoteSessionDto,
+  StartedRemoteSessionDto,
+} from './dto/remote-session.dto';
+import { RemoteProtocol, RemoteSession } from './entities/remote-session.entity';
+import { RemoteSessionEndingService } from './remote-session-ending.service';
+import { RemoteSessionEvents } from './remote-session-events';
+import { RemoteSessionQueries } from './remote-session.queries';
+import { remoteSessionErrors as errors } from './remote-sessions.errors';
+
+/** Relay channels per protocol: Web is screen and shell, VNC the screen, SSH the shell. */
+export function channelsFor(protocol: RemoteProtocol, os: string): ChannelKind[] {
+  switch (protocol) {
+    case 'web':
+      return os === 'windows' ? ['screen'] : ['screen', 'shell'];
+    case 'vnc':
+      return ['screen'];
+    case 'ssh':
+      if (os === 'windows') throw errors.shellUnsupported();
+      return ['shell'];
+    case 'rdp':
+      throw errors.rdpUnavailable();
+  }
+}
+
+/**
+ * Starting a remote session and handing the technician's viewer its relay access. Ending lives in
+ * {@link RemoteSessionEndingService}; listing in {@link RemoteSessionQueries}.
+ */
+@Injectable()
+export class RemoteSessionsService {
+  private readonly logger = new Logger(RemoteSessionsService.name);
+
+  constructor(
+    @InjectRepository(RemoteSession) private readonly sessions: Repository<RemoteSession>,
+    private readonly dataSource: DataSource,
+    private readonly devices: DevicesService,
+    private readonly agents: AgentControlService,
+    private readonly relayTokens: RelayTokenService,
+    private readonly audit: AuditService,
+    private readonly queries: RemoteSessionQueries,
+    private readonly ending: RemoteSessionEndingService,
+    private readonly events: RemoteSessionEvents,
+  ) {}
+
+  /**
+   * Creates the session (pending), has the agent dial the relay for each channel, and returns the
+   * technician's tokens. If the agent cannot open every channel, the session ends at once.
+   */
+  async start(actor: AuthUser, dto: CreateRemoteSessionDto): Promise<StartedRemoteSessionDto> {
+    const device = await this.usableDevice(dto.deviceId);
+    const channels = channelsFor(dto.protocol, device.os);
+    if (this.agents.presence(device.id)?.killSwitch) throw errors.killSwitch();
+
+    const session = await this.dataSource.transaction(async (m) => {
+      const created = await m.getRepository(RemoteSession).save(
+        m.getRepository(RemoteSession).create({
+          deviceId: device.id,
+          technicianId: actor.id,
+          type: dto.type,
+          protocol: dto.protocol,
+          reason: dto.reason ?? null,
+          recordingEnabled: dto.recordingEnabled,
+          status: 'pending',
+          channels,
+          relayUrl: this.relayTokens.relayUrl,
+        }),
+      );
+      await this.audit.record(
+        {
+          actorType: 'user',
+          actorId: actor.id,
+          action: 'remote_session.started',
+          targetType: 'remote_session',
+          targetId: created.id,
+          details: {
+            deviceId: device.id,
+            protocol: dto.protocol,
+            type: dto.type,
+            recordingEnabled: dto.recordingEnabled,
+          },
+        },
+        m,
+      );
+      return created;
+    });
+    const dto0 = await this.queries.dto(session.id);
+    this.events.publish({ type: 'remote_session.created', session: dto0 });
+
+    try {
+      const relay = await this.openChannels(session, actor);
+      return { session: await this.queries.dto(session.id), relay };
+    } catch (err) {
+      await this.ending.end(session.id, 'channel_failed', { actorType: 'system' });
+      throw err;
+    }
+  }
+
+  /**
+   * Fresh access for the viewer (tokens live at most 10 minutes, and each is usable once): the agent
+   * is asked to dial again for every channel, and the technician gets new tokens to meet it.
+   */
+  async reconnect(actor: AuthUser, id: string): Promise<RelayAccessDto> {
+    const session = await this.sessions.findOne({ where: { id } });
+    if (!session) throw errors.notFound();
+    if (session.technicianId !== actor.id) throw errors.notYours();
+    if (session.status === 'ended') throw errors.ended();
+    await this.usableDevice(session.deviceId);
+    return this.openChannels(session, actor);
+  }
+
+  async get(id: string): Promise<RemoteSessionDto> {
+    return this.queries.dto(id);
+  }
+
+  private async openChannels(session: RemoteSession, actor: AuthUser): Promise<RelayAccessDto> {
+    const minted = await this.relayTokens.mintSessionTokens(session.id, session.channels);
+    // Close what the agent may still hold for this session (a previous viewer) before dialling again.
+    await this.agents
+      .closeChannel(session.deviceId, session.id, undefined, 'reconnecting')
+      .catch((err: unknown) => {
+        this.logger.debug(`No channel to close before reconnecting session ${session.id}: ${String(err)}`);
+      });
+    try {
+      await Promise.all(
+        session.channels.map((channel) =>
+          this.agents.openChannel(session.deviceId, {
+            sessionId: session.id,
+            channel: channel as ChannelKind,
+            relayUrl: minted.url,
+            token: minted.agent[channel] ?? '',
+            technician: actor.displayName,
+          }),
+        ),
+      );
+    } catch (err) {
+      throw errors.agentRefused(err instanceof Error ? err.message : 'the channel could not be opened');
+    }
+    return {
+      url: minted.url,
+      expiresAt: minted.expiresAt.toISOString(),
+      tokens: session.channels.map((channel) => ({ channel, token: minted.tech[channel] ?? '' })),
+    };
+  }
+
+  private async usableDevice(id: string): Promise<Device> {
+    const device = await this.devices.findById(id);
+    if (!device) throw errors.deviceNotFound();
+    if (device.revokedAt) throw errors.deviceGone();
+    if (!this.agents.isConnected(device.id)) throw errors.deviceOffline();
+    return device;
+  }
+}

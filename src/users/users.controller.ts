@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser, Roles } from '../common/decorators';
+import { parseId } from '../common/parse-id.pipe';
+import { CreatedUserDto, CreateUserDto, UpdateUserDto, UserDto, UserListDto } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiCookieAuth()
+@Roles('admin')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List technicians and administrators' })
+  async list(): Promise<UserListDto> {
+    return { items: (await this.users.list()).map((u) => UserDto.from(u)) };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a technician; without a password one is generated and returned once' })
+  async create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto): Promise<CreatedUserDto> {
+    const { user, initialPassword } = await this.users.create(actor, dto);
+    return initialPassword ? { user: UserDto.from(user), initialPassword } : { user: UserDto.from(user) };
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Rename, change role, set a password, or disable/enable (disabling ends their sessions)',
+  })
+  async update(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserDto> {
+    return UserDto.from(await this.users.update(actor, id, dto));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a user and end their sessions' })
+  async remove(@CurrentUser() actor: AuthUser, @Param('id', parseId()) id: string): Promise<void> {
+    await this.users.remove(actor, id);
+  }
+}

@@ -1,0 +1,213 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { CLIENT_DIR } from '../../src/app-setup';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+
+/**
+ * The dashboard shell in Debian's Chromium against the real portal (real PostgreSQL, the production
+ * build of client/ served by the portal): sign in as the first admin, add a technician, disable them,
+ * sign out. Elements are found by role and label, as a user (or a screen reader) would find them.
+ */
+jest.setTimeout(180_000);
+
+const ROOT = join(__dirname, '..', '..');
+const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Retries a jest assertion until it passes (the UI updates asynchronously) or the time is up. */
+async function eventually(assertion: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+const visible = (locator: Locator): Promise<void> => locator.waitFor({ state: 'visible' });
+const hidden = (locator: Locator): Promise<void> => locator.waitFor({ state: 'hidden' });
+const text = (locator: Locator, expected: string): Promise<void> =>
+  eventually(async () => expect(await locator.innerText()).toContain(expected));
+const attribute = (locator: Locator, name: string, expected: string): Promise<void> =>
+  eventually(async () => expect(await locator.getAttribute(name)).toBe(expected));
+
+/** Waits until CSS animations and transitions (dialog open, ripples) have finished, for screenshots. */
+const settled = (page: Page): Promise<unknown> =>
+  // A string, evaluated in the page: this file is compiled without the DOM typings.
+  page.waitForFunction("document.getAnimations().every((animation) => animation.playState !== 'running')");
+
+/** The portal serves dist/client/browser; build it once if this checkout has not yet. */
+function ensureDashboardBuilt(): void {
+  if (existsSync(join(CLIENT_DIR, 'index.html'))) return;
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'ng'), ['build', '--configuration', 'production'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    timeout: 170_000,
+  });
+}
+
+describe('dashboard shell (Chromium, real portal)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    t = await createTestApp();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 401/.test(message.text()))
+        pageErrors.push(message.text());
+    });
+  });
+
+  afterAll(async () => {
+    await techContext?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('sends a signed-out visitor to the login page, keeping where they wanted to go', async () => {
+    await page.goto(`${t.baseUrl}/admin/users`);
+    await page.waitForURL(/\/login\?returnUrl=%2Fadmin%2Fusers$/);
+    await visible(page.getByRole('heading', { name: 'Sign in' }));
+    await eventually(async () => expect(await page.title()).toBe('Sign in · Remote Support'));
+    await settled(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'login.png') });
+  });
+
+  it('explains a wrong password without leaving the page', async () => {
+    await page.getByLabel('Email').fill(ADMIN_EMAIL);
+    await page.getByLabel('Password').fill('not-the-right-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await text(page.getByRole('alert'), 'The email or password is incorrect');
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    expect(page.url()).toContain('/login');
+  });
+
+  it('signs the first admin in and opens the page from returnUrl inside the shell', async () => {
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${t.baseUrl}/admin/users`);
+
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Quick-Support', 'Remote Sessions', 'Agent installers', 'Users']) {
+      await visible(nav.getByRole('link', { name }));
+    }
+    await attribute(nav.getByRole('link', { name: 'Users' }), 'aria-current', 'page');
+    await text(page.getByRole('group', { name: 'Signed-in user' }), ADMIN_EMAIL);
+    await visible(page.getByRole('button', { name: 'Log out' }));
+    await visible(page.getByRole('heading', { level: 1, name: 'Users' }));
+  });
+
+  it('does not let the admin disable or remove their own account', async () => {
+    const row = page.getByRole('row').filter({ hasText: ADMIN_EMAIL });
+    await text(row, 'You');
+    await attribute(row.getByRole('button', { name: /^Disable / }), 'aria-disabled', 'true');
+    await attribute(row.getByRole('button', { name: /^Remove / }), 'aria-disabled', 'true');
+  });
+
+  let technicianPassword = '';
+
+  it('adds a technician with a generated password that is shown once', async () => {
+    await page.getByRole('button', { name: 'Add technician' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add technician' });
+    await dialog.getByLabel('Email').fill('helpdesk.technician@example.test');
+    await dialog.getByLabel('Display name').fill('Help Desk Technician');
+    await visible(dialog.getByText('Leave blank to generate one'));
+    await dialog.getByRole('button', { name: 'Add technician' }).click();
+
+    const shown = page.getByRole('dialog', { name: 'Initial password for Help Desk Technician' });
+    await visible(shown.getByText('will not be shown again'));
+    technicianPassword = await shown.getByLabel('Initial password').inputValue();
+    expect(technicianPassword.length).toBeGreaterThanOrEqual(12);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await hidden(shown);
+
+    const row = page.getByRole('row').filter({ hasText: 'helpdesk.technician@example.test' });
+    await text(row, 'Help Desk Technician');
+    await text(row, 'Technician');
+    await text(row, 'Active');
+    await text(row, 'Never');
+    await page.mouse.move(0, 0);
+    await settled(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'users.png') });
+  });
+
+  let techContext: BrowserContext | undefined;
+  let tech: Page;
+
+  it('shows the technician, signed in elsewhere, the shell without the Admin section', async () => {
+    techContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    tech = await techContext.newPage();
+    tech.setDefaultTimeout(10_000);
+    await tech.goto(`${t.baseUrl}/`);
+    await tech.getByLabel('Email').fill('helpdesk.technician@example.test');
+    await tech.getByLabel('Password').fill(technicianPassword);
+    await tech.getByRole('button', { name: 'Sign in' }).click();
+    await tech.waitForURL(`${t.baseUrl}/quick-support`);
+    await visible(tech.getByRole('heading', { level: 1, name: 'Quick-Support' }));
+    const nav = tech.getByRole('navigation', { name: 'Main' });
+    await visible(nav.getByRole('link', { name: 'Remote Sessions' }));
+    expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+
+    await tech.goto(`${t.baseUrl}/admin/users`);
+    await tech.waitForURL(`${t.baseUrl}/quick-support`);
+  });
+
+  it('disables the technician after a confirmation that says it signs them out everywhere', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'helpdesk.technician@example.test' });
+    await row.getByRole('button', { name: 'Disable Help Desk Technician' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Disable Help Desk Technician?' });
+    await text(confirm, 'signs them out everywhere');
+    await confirm.getByRole('button', { name: 'Disable' }).click();
+
+    await text(row, 'Disabled');
+    await visible(row.getByRole('button', { name: 'Enable Help Desk Technician' }));
+    const login = await t
+      .browser()
+      .post('/api/auth/login')
+      .send({ email: 'helpdesk.technician@example.test', password: technicianPassword });
+    expect(login.status).toBe(401);
+
+    // Their open dashboard lost its session: the next load lands on the login page.
+    await tech.reload();
+    await tech.waitForURL(/\/login\?returnUrl=%2Fquick-support$/);
+    await techContext?.close();
+  });
+
+  it('logs out back to the login page, and the dashboard then stays closed', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(`${t.baseUrl}/login`);
+    await visible(page.getByRole('heading', { name: 'Sign in' }));
+    await page.goto(`${t.baseUrl}/quick-support`);
+    await page.waitForURL(/\/login\?returnUrl=%2Fquick-support$/);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,620 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Locator, Page, Response } from 'playwright-core';
+import type TestAgent from 'supertest/lib/agent';
+import WebSocket from 'ws';
+import { deriveRelayKey } from '../../contracts/relay-keys';
+import { relayConnectUrl, relayWebSocketProtocols } from '../../contracts/relay-connect';
+import { RELAY_CLOSE_CODE_HEADER, RelayCloseCode } from '../../contracts/relay-close-codes';
+import { mintRelayToken } from '../../contracts/relay-token';
+import { startX11vnc } from '../../agent/src/test-support/xvfb';
+import { quickRunCommand } from '../../src/installers/install-commands';
+import { CLIENT_DIR } from '../../src/app-setup';
+import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
+import { ScriptRun } from '../agent/support/script-run';
+import { RELAXED_LIMITS_ENV, USER_AGENTS } from '../support/quick-support-factories';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_RELAY_SECRET } from '../support/test-app';
+import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { hasBinaries, KeyWatcher, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
+
+/**
+ * Remote sessions end to end, as a new technician meets them: Debian's Chromium (playwright-core)
+ * against the real portal, the real relay and the real Linux agent, run from the script a customer
+ * downloads from the connect page, bridging to x11vnc on an Xvfb display painted with known colours.
+ *
+ * The technician creates a quick-support link; the customer opens it in another browser, downloads
+ * and runs the script; the device shows up, without a reload, in the Quick-Support queue and in the
+ * Remote Sessions launcher; the technician starts a session and the viewer pop-up shows the display's
+ * pixels, sends keys to it, runs a shell and commands; the tokens expire and Reconnect fetches new
+ * ones; another technician cannot get in; losing the VNC server is explained in words; End session
+ * closes the viewer and the session lands in Recent; ending the quick-support session removes the
+ * agent and its files.
+ */
+jest.setTimeout(180_000);
+
+const ROOT = join(__dirname, '..', '..');
+const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Short-lived relay tokens, so the suite sees them expire. */
+const TOKEN_TTL_SEC = 30;
+const SCREEN = { width: 800, height: 600 };
+const BLUE: Rgb = { r: 0x33, g: 0x66, b: 0xcc };
+const ORANGE: Rgb = { r: 0xff, g: 0x99, b: 0x00 };
+/** An orange block in the top-right corner of the blue desktop. */
+const BLOCK = { x: 600, y: 0, width: 200, height: 150, colour: ORANGE };
+const VIEWER = { width: 1280, height: 820 };
+
+const TECH = {
+  email: 'helpdesk.technician@example.test',
+  name: 'Help Desk Technician',
+  password: 'help-desk-technician-pw',
+};
+const OTHER_TECH = {
+  email: 'second.technician@example.test',
+  name: 'Second Technician',
+  password: 'second-technician-pw',
+};
+const CUSTOMER = 'Reception Desk';
+const REASON = 'Printer queue is stuck';
+/** What the agent reports as the device's name. */
+const DEVICE = hostname();
+const DEVICE_OPTION = new RegExp(`^${DEVICE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `);
+
+const describeX = hasBinaries('Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium')
+  ? describe
+  : describe.skip;
+
+/** Retries an assertion until it passes (the UI updates asynchronously) or the time is up. */
+async function eventually(assertion: () => void | Promise<void>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+const visible = (locator: Locator): Promise<void> => locator.waitFor({ state: 'visible' });
+const hidden = (locator: Locator): Promise<void> => locator.waitFor({ state: 'hidden' });
+const text = (locator: Locator, expected: string | RegExp, timeoutMs?: number): Promise<void> =>
+  eventually(async () => {
+    const actual = await locator.innerText();
+    if (typeof expected === 'string') expect(actual).toContain(expected);
+    else expect(actual).toMatch(expected);
+  }, timeoutMs);
+
+/** Like {@link text}, for elements in a tab that is not showing (innerText is empty there). */
+const content = (locator: Locator, expected: string | RegExp, timeoutMs?: number): Promise<void> =>
+  eventually(async () => {
+    const actual = (await locator.textContent()) ?? '';
+    if (typeof expected === 'string') expect(actual).toContain(expected);
+    else expect(actual).toMatch(expected);
+  }, timeoutMs);
+
+/** Waits until CSS animations and transitions have finished (for screenshots). Polled: the CSP forbids eval. */
+const settled = (page: Page): Promise<void> =>
+  eventually(async () =>
+    expect(
+      await page.evaluate(
+        "document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)",
+      ),
+    ).toBe(true),
+  );
+
+/** The portal serves dist/client/browser; build it once if this checkout has not yet. */
+function ensureDashboardBuilt(): void {
+  if (existsSync(join(CLIENT_DIR, 'index.html'))) return;
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'ng'), ['build', '--configuration', 'production'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    timeout: 170_000,
+  });
+}
+
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+}
+
+/** The remote framebuffer as noVNC drew it: its size and the colours at the given pixels. */
+async function screenPixels(
+  canvas: Locator,
+  points: [number, number][],
+): Promise<{ width: number; height: number; colours: Rgb[] }> {
+  return canvas.evaluate((element: CanvasLike, at: [number, number][]) => {
+    const context = element.getContext('2d')!;
+    return {
+      width: element.width,
+      height: element.height,
+      colours: at.map(([x, y]) => {
+        const [r, g, b] = Array.from(context.getImageData(x, y, 1, 1).data);
+        return { r, g, b };
+      }),
+    };
+  }, points);
+}
+
+const near = (actual: Rgb, expected: Rgb): boolean =>
+  Math.abs(actual.r - expected.r) <= 6 &&
+  Math.abs(actual.g - expected.g) <= 6 &&
+  Math.abs(actual.b - expected.b) <= 6;
+
+/** Opens the popup the click opens, at the viewer's size. */
+async function popupFrom(page: Page, click: () => Promise<void>): Promise<Page> {
+  const [popup] = await Promise.all([page.waitForEvent('popup'), click()]);
+  await popup.setViewportSize(VIEWER);
+  popup.setDefaultTimeout(15_000);
+  await popup.waitForURL(/\/viewer\/[0-9a-f-]{36}$/);
+  return popup;
+}
+
+interface RelayAccessBody {
+  url: string;
+  expiresAt: string;
+  tokens: { channel: string; token: string }[];
+}
+
+/** Dials the relay from outside the browser: resolves how the attempt ended. */
+function dialRelay(
+  url: string,
+  token: string,
+  origin: string,
+): Promise<{ status?: number; closeCode?: string; code?: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, relayWebSocketProtocols(token), { headers: { origin } });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode, closeCode: String(res.headers[RELAY_CLOSE_CODE_HEADER] ?? '') });
+      res.resume();
+      ws.terminate();
+    });
+    ws.once('close', (code) => resolve({ code }));
+    ws.once('error', () => undefined);
+  });
+}
+
+describeX('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'qs-remote-browser-'));
+  const customerDir = customerHome(scratch, 'customer');
+  const cleanups: Array<() => Promise<void>> = [];
+  let stack: RemoteStack;
+  let display: string;
+  let keys: KeyWatcher;
+  let stopVnc: () => Promise<void>;
+  let vncPort: number;
+  let browser: Browser;
+  let techContext: BrowserContext;
+  /** The technician's Quick-Support tab and Remote Sessions tab (both open all along). */
+  let queue: Page;
+  let sessions: Page;
+  let viewer: Page;
+  let run: ScriptRun | undefined;
+  const tokenResponses: RelayAccessBody[] = [];
+  const pageErrors: string[] = [];
+
+  /** `expected`: console errors that are how a page learns something (a refused request, a closed socket). */
+  const watchErrors = (page: Page, expected: RegExp = /status of 401/): void => {
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !expected.test(message.text()))
+        pageErrors.push(`${page.url()}: ${message.text()}`);
+    });
+  };
+  /** noVNC logs a closed connection as an error; the viewer explains it in words instead. */
+  const VIEWER_EXPECTED =
+    /status of 401|Failed when connecting|Connection closed|WebSocket connection to .* failed/;
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const bundle = buildAgentBundle(scratch);
+
+    const xvfb = await startXvfb(SCREEN.width, SCREEN.height);
+    cleanups.push(xvfb.stop);
+    display = xvfb.display;
+    await paintRoot(xvfb.number, BLUE, [BLOCK]);
+    keys = new KeyWatcher(display);
+    cleanups.push(() => keys.stop());
+    const vnc = await startX11vnc(display);
+    stopVnc = vnc.stop;
+    cleanups.push(vnc.stop);
+    vncPort = vnc.port;
+
+    stack = await startRemoteStack({
+      dataDir: scratch,
+      env: { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle, RELAY_TOKEN_TTL_SEC: String(TOKEN_TTL_SEC) },
+    });
+    const admin = await stack.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    for (const user of [TECH, OTHER_TECH]) {
+      await admin
+        .post('/api/users')
+        .send({ email: user.email, displayName: user.name, role: 'technician', password: user.password })
+        .expect(201);
+    }
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    techContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    techContext.on('response', (response: Response) => {
+      if (
+        response.request().method() === 'POST' &&
+        /\/api\/remote-sessions\/[^/]+\/tokens$/.test(response.url()) &&
+        response.ok()
+      ) {
+        void response.json().then((body: RelayAccessBody) => tokenResponses.push(body));
+      }
+    });
+    queue = await techContext.newPage();
+    queue.setDefaultTimeout(15_000);
+    watchErrors(queue);
+  });
+
+  afterAll(async () => {
+    run?.kill('SIGKILL');
+    await browser?.close();
+    await stack?.close();
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  let supportPath = '';
+
+  it('signs a new technician in and creates a quick-support link with "+ New session"', async () => {
+    await queue.goto(`${stack.portal.baseUrl}/`);
+    await queue.getByLabel('Email').fill(TECH.email);
+    await queue.getByLabel('Password').fill(TECH.password);
+    await queue.getByRole('button', { name: 'Sign in' }).click();
+    await queue.waitForURL(`${stack.portal.baseUrl}/quick-support`);
+
+    await queue.getByRole('button', { name: 'New session' }).first().click();
+    const form = queue.getByRole('dialog', { name: 'New support session' });
+    await form.getByLabel('Customer name').fill(CUSTOMER);
+    await form.getByRole('button', { name: 'Create session' }).click();
+    const share = queue.getByRole('dialog', { name: 'Send this link to your customer' });
+    const link = await share.getByRole('textbox', { name: 'Customer link' }).inputValue();
+    supportPath = new URL(link).pathname;
+    await share.getByRole('button', { name: 'Done' }).click();
+    await text(queue.getByRole('row').filter({ hasText: CUSTOMER }), 'Waiting');
+
+    // The Remote Sessions page, in a second tab, with the launcher open before any device exists.
+    sessions = await techContext.newPage();
+    sessions.setDefaultTimeout(15_000);
+    watchErrors(sessions);
+    await sessions.goto(`${stack.portal.baseUrl}/remote-sessions`);
+    await visible(sessions.getByRole('heading', { level: 1, name: 'Remote Sessions' }));
+    await visible(sessions.getByText('No active sessions'));
+    await text(sessions.getByRole('status').filter({ hasText: 'Live' }), 'Live');
+    await sessions.getByRole('button', { name: 'Start session' }).first().click();
+    const launcher = sessions.getByRole('dialog', { name: 'Start a remote session' });
+    await launcher.getByRole('combobox', { name: 'Device' }).click();
+    await visible(sessions.getByRole('option', { name: /No devices yet|Loading devices/ }));
+    await visible(sessions.getByRole('option', { name: 'No devices yet' }));
+    for (const page of [queue, sessions]) await page.evaluate('window.__sameDocument = true');
+  });
+
+  it('runs the Linux script the customer downloads; the device appears in both lists without a reload', async () => {
+    const context = await browser.newContext({
+      userAgent: USER_AGENTS.linux,
+      locale: 'en-US',
+      acceptDownloads: true,
+    });
+    const customer = await context.newPage();
+    customer.setDefaultTimeout(15_000);
+    watchErrors(customer, /status of 404/);
+    await customer.goto(`${stack.portal.baseUrl}${supportPath}`);
+    const [download] = await Promise.all([
+      customer.waitForEvent('download'),
+      customer.getByRole('link', { name: 'Download kwgroup-quicksupport.sh' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('kwgroup-quicksupport.sh');
+    await download.saveAs(join(customerDir.downloads, 'kwgroup-quicksupport.sh'));
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
+      HOME: customerDir.home,
+      TMPDIR: customerDir.tmp,
+      QS_VNC_PORT: String(vncPort),
+    };
+    delete env.DISPLAY;
+    run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home);
+    await run.waitFor(/Connected\. Waiting for a technician/);
+
+    // The customer's page follows within its 5-second poll.
+    await text(customer.locator('#status-word'), 'Connected', 12_000);
+    await context.close();
+
+    const row = queue.getByRole('row').filter({ hasText: CUSTOMER });
+    await text(row, 'Active');
+    await text(row, DEVICE);
+    const option = sessions.getByRole('option', { name: DEVICE_OPTION });
+    await visible(option);
+    await text(option, 'Linux · Quick-support');
+    expect(await option.getAttribute('aria-disabled')).not.toBe('true');
+    for (const page of [queue, sessions]) expect(await page.evaluate('window.__sameDocument')).toBe(true);
+  });
+
+  let sessionId = '';
+
+  it('starts a Web session from the launcher; the viewer pop-up shows the display’s pixels', async () => {
+    const launcher = sessions.getByRole('dialog', { name: 'Start a remote session' });
+    await sessions.getByRole('option', { name: DEVICE_OPTION }).click();
+    await hidden(sessions.getByRole('listbox'));
+    await visible(launcher.getByRole('radio', { name: /Attended/ }));
+    const rdp = launcher.getByRole('radio', { name: /RDP/ });
+    await text(rdp, 'not available yet');
+    expect(await rdp.isDisabled()).toBe(true);
+    expect(await launcher.getByRole('radio', { name: /Web/ }).getAttribute('aria-checked')).toBe('true');
+    await launcher.getByLabel('Reason (optional)').fill(REASON);
+    await launcher.getByRole('checkbox', { name: 'Enable session recording' }).check();
+    await text(
+      launcher,
+      'Recording capture is not available yet: only this choice is stored with the session.',
+    );
+
+    viewer = await popupFrom(sessions, () => launcher.getByRole('button', { name: 'Start session' }).click());
+    watchErrors(viewer, VIEWER_EXPECTED);
+    sessionId = viewer.url().split('/').pop()!;
+    await hidden(launcher);
+    await eventually(async () => expect(await viewer.title()).toBe(`Remote · ${DEVICE}`));
+    await text(viewer.getByRole('banner'), 'Web · Attended');
+
+    const status = viewer.locator('app-screen-tab [role="status"]');
+    await text(status, 'Connected');
+    const canvas = viewer.locator('[data-testid="remote-screen"] canvas');
+    const points: [number, number][] = [
+      [10, 10],
+      [400, 300],
+      [790, 590],
+      [700, 75],
+      [599, 75],
+      [700, 150],
+    ];
+    await eventually(async () => {
+      const seen = await screenPixels(canvas, points);
+      expect({ width: seen.width, height: seen.height }).toEqual(SCREEN);
+      expect(seen.colours.map((c, i) => near(c, i === 3 ? ORANGE : BLUE))).toEqual(points.map(() => true));
+    });
+
+    // The list shows it as Active, with the reason and the recording flag.
+    const row = sessions.locator(`tr[data-session-id="${sessionId}"]`);
+    await text(row, 'Active');
+    await text(row, REASON);
+    await text(row, TECH.name);
+    await visible(row.getByRole('img', { name: 'Recording requested' }));
+    await sessions.bringToFront();
+    await hidden(sessions.locator('mat-snack-bar-container'));
+    await sessions.mouse.move(0, 0);
+    await settled(sessions);
+    await sessions.screenshot({ path: join(SCREENSHOTS, 'remote-sessions.png') });
+
+    await viewer.bringToFront();
+    await viewer.mouse.move(0, 0);
+    await settled(viewer);
+    await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-screen.png') });
+  });
+
+  it('sends what the technician types, Ctrl+Alt+Del and pasted text to the X display', async () => {
+    const canvas = viewer.locator('[data-testid="remote-screen"] canvas');
+    keys.clear();
+    await canvas.click({ position: { x: 200, y: 400 } });
+    await viewer.keyboard.type('qs7');
+    await eventually(() => expect(keys.pressed).toEqual(['q', 's', '7']));
+
+    keys.clear();
+    await viewer.getByRole('button', { name: 'Ctrl+Alt+Del' }).click();
+    await eventually(() => expect(keys.pressed).toEqual(['Control_L', 'Alt_L', 'Delete']));
+
+    keys.clear();
+    await viewer.getByRole('button', { name: 'Paste text' }).click();
+    await viewer.getByRole('textbox', { name: 'Text for the remote computer' }).fill('Hi!');
+    await viewer.getByRole('button', { name: 'Type it' }).click();
+    await eventually(() =>
+      expect(keys.pressed.filter((k) => !/^Shift/.test(k))).toEqual(['H', 'i', 'exclam']),
+    );
+
+    await viewer.getByRole('button', { name: 'Paste text' }).click();
+    await viewer
+      .getByRole('textbox', { name: 'Text for the remote computer' })
+      .fill('clipboard from the technician');
+    await viewer.getByRole('button', { name: 'Send to clipboard' }).click();
+    await eventually(() =>
+      expect(rootProperty(display, 'CUT_BUFFER0')).toContain('clipboard from the technician'),
+    );
+  });
+
+  it('runs echo in the Shell tab, and resizing the window resizes the remote terminal', async () => {
+    await viewer.getByRole('tab', { name: 'Shell' }).click();
+    const status = viewer.locator('app-shell-tab [role="status"]');
+    await text(status, /Connected · \d+ × \d+/);
+    const terminal = viewer.locator('[data-testid="remote-terminal"]');
+    await terminal.click();
+    await viewer.keyboard.type('echo "hello-$((6*7))"');
+    await viewer.keyboard.press('Enter');
+    const rows = terminal.locator('.xterm-rows');
+    await text(rows, 'hello-42');
+    await viewer.mouse.move(0, 0);
+    await settled(viewer);
+    await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-shell.png') });
+
+    const size = async (): Promise<{ cols: number; rows: number }> => {
+      const [, cols, rows] = /(\d+) × (\d+)/.exec(await status.innerText()) ?? [];
+      return { cols: Number(cols), rows: Number(rows) };
+    };
+    const before = await size();
+    await viewer.setViewportSize({ width: 900, height: 600 });
+    await eventually(async () => {
+      const after = await size();
+      expect(after.cols).toBeLessThan(before.cols);
+      expect(after.rows).toBeLessThan(before.rows);
+    });
+    const { cols, rows: rowCount } = await size();
+    await viewer.keyboard.type('stty size');
+    await viewer.keyboard.press('Enter');
+    await text(rows, `${rowCount} ${cols}`);
+    await viewer.setViewportSize(VIEWER);
+  });
+
+  it('runs a command from the Commands tab with its output and exit code, and cancels another', async () => {
+    await viewer.getByRole('tab', { name: 'Commands' }).click();
+    const command = viewer.getByRole('textbox', { name: 'Command' });
+    await command.fill('echo out; echo err >&2; exit 3');
+    await viewer.getByRole('button', { name: 'Run', exact: true }).click();
+    const first = viewer.getByRole('region', { name: 'Command: echo out; echo err >&2; exit 3' });
+    await text(first.locator('pre'), 'out');
+    await text(first.locator('pre .stderr'), 'err');
+    await text(first.getByTestId('command-exit'), /^Exit code 3 · \d/);
+
+    await command.fill('sleep 30');
+    await viewer.getByRole('button', { name: 'Run', exact: true }).click();
+    const second = viewer.getByRole('region', { name: 'Command: sleep 30' });
+    await second.getByRole('button', { name: 'Cancel' }).click();
+    await text(second.getByTestId('command-exit'), /^Cancelled · Ended by SIGTERM/);
+    await viewer.getByRole('tab', { name: 'Files' }).click();
+    await text(viewer.locator('.files'), 'the Commands tab can work with files on the device');
+    await viewer.getByRole('button', { name: 'Open Commands' }).click();
+    await visible(command);
+  });
+
+  it('refuses tokens once they expire, and Reconnect dials again with fresh ones', async () => {
+    expect(tokenResponses.length).toBe(1);
+    const first = tokenResponses[0];
+    const screenToken = first.tokens.find((t) => t.channel === 'screen')!.token;
+    const expiresAt = Date.parse(first.expiresAt);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(TOKEN_TTL_SEC * 1000);
+    // The relay allows 5 s of clock difference.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt + 6_000 - Date.now())));
+
+    const url = relayConnectUrl(stack.relayWsUrl, { sid: sessionId, ch: 'screen', role: 'tech' });
+    expect(await dialRelay(url, screenToken, stack.portal.baseUrl)).toEqual({
+      status: 401,
+      closeCode: String(RelayCloseCode.TokenExpired),
+    });
+    // The connection made with it is not affected: tokens are checked when dialling.
+    await content(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
+
+    await viewer.getByRole('tab', { name: 'Screen' }).click();
+    await viewer.getByRole('banner').getByRole('button', { name: 'Reconnect' }).click();
+    await eventually(() => expect(tokenResponses.length).toBe(2));
+    expect(Date.parse(tokenResponses[1].expiresAt)).toBeGreaterThan(Date.now());
+    await text(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
+    await content(viewer.locator('app-shell-tab [role="status"]'), /Connected · /);
+    const canvas = viewer.locator('[data-testid="remote-screen"] canvas');
+    await eventually(async () =>
+      expect(near((await screenPixels(canvas, [[300, 300]])).colours[0], BLUE)).toBe(true),
+    );
+  });
+
+  it('keeps a second technician out: no tokens for them, and the relay refuses a third client', async () => {
+    const otherApi: TestAgent = await stack.login(OTHER_TECH.email, OTHER_TECH.password);
+    const refused = await otherApi.post(`/api/remote-sessions/${sessionId}/tokens`);
+    expect(refused.status).toBe(403);
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    const other = await context.newPage();
+    other.setDefaultTimeout(15_000);
+    watchErrors(other, /status of 40[13]/);
+    await other.goto(`${stack.portal.baseUrl}/remote-sessions`);
+    await other.getByLabel('Email').fill(OTHER_TECH.email);
+    await other.getByLabel('Password').fill(OTHER_TECH.password);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    const row = other.locator(`tr[data-session-id="${sessionId}"]`);
+    await text(row, TECH.name);
+    const otherViewer = await popupFrom(other, () =>
+      row.getByRole('button', { name: `Connect to ${DEVICE}` }).click(),
+    );
+    watchErrors(otherViewer, /status of 40[13]|WebSocket connection to .* failed/);
+    await text(
+      otherViewer.getByRole('alert'),
+      'Only the technician who started this remote session can connect to it.',
+    );
+
+    // The first technician's tokens, tried from the second technician's browser, do not get in.
+    const used = tokenResponses[1].tokens.find((t) => t.channel === 'screen')!.token;
+    const url = relayConnectUrl(stack.relayWsUrl, { sid: sessionId, ch: 'screen', role: 'tech' });
+    const attempt = await otherViewer.evaluate(
+      `new Promise((resolve) => {
+        const ws = new WebSocket(${JSON.stringify(url)}, ${JSON.stringify(relayWebSocketProtocols(used))});
+        let opened = false;
+        ws.onopen = () => (opened = true);
+        ws.onclose = (e) => resolve({ opened, code: e.code });
+      })`,
+    );
+    expect(attempt).toEqual({ opened: false, code: 1006 });
+    await context.close();
+
+    // Even a valid, unused tech token cannot join a pair that is complete: the relay closes it with
+    // 4010 and leaves the technician's connection alone.
+    const key = deriveRelayKey(TEST_RELAY_SECRET, 'token');
+    const fresh = await mintRelayToken(
+      key.secret,
+      key.kid,
+      { sid: sessionId, ch: 'screen', role: 'tech' },
+      60,
+    );
+    expect(await dialRelay(url, fresh, stack.portal.baseUrl)).toEqual({ code: RelayCloseCode.DuplicateSide });
+    await text(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
+  });
+
+  it('says in words when the device’s VNC server goes away, and again when none is running', async () => {
+    await stopVnc();
+    const overlay = viewer.locator('app-screen-tab').getByRole('alert');
+    await text(overlay, 'The remote device could not connect to its screen.');
+    await overlay.getByRole('button', { name: 'Reconnect' }).click();
+    await text(overlay, 'No VNC server is running on the remote device.');
+    await content(viewer.locator('app-shell-tab [role="status"]'), /Connected · /);
+  });
+
+  it('ends the session for everyone from the viewer: the pop-up closes, the session is in Recent', async () => {
+    await viewer.getByRole('banner').getByRole('button', { name: 'End session' }).click();
+    const confirm = viewer.getByRole('alertdialog', { name: `End the session with ${DEVICE}?` });
+    await Promise.all([
+      viewer.waitForEvent('close'),
+      confirm.getByRole('button', { name: 'End session' }).click(),
+    ]);
+
+    await hidden(sessions.locator(`tr[data-session-id="${sessionId}"]`));
+    await visible(sessions.getByText('No active sessions'));
+    await sessions.getByRole('radio', { name: /Recent/ }).click();
+    const row = sessions.locator(`tr[data-session-id="${sessionId}"]`);
+    await text(row, 'Ended by the technician');
+    await text(row, REASON);
+    await text(row, 'just now');
+    expect(await sessions.evaluate('window.__sameDocument')).toBe(true);
+  });
+
+  it('ending the quick-support session stops the agent, which removes every file it wrote', async () => {
+    const row = queue.getByRole('row').filter({ hasText: CUSTOMER });
+    await queue.bringToFront();
+    await row.getByRole('button', { name: `End the session with ${CUSTOMER}` }).click();
+    await queue
+      .getByRole('alertdialog', { name: `End the session with ${CUSTOMER}?` })
+      .getByRole('button', { name: 'End session' })
+      .click();
+    await expect(run!.exited).resolves.toEqual({ code: 0, signal: null });
+    expect(run!.stdout).toContain('Ending the session and removing the support agent');
+    expect(readdirSync(customerDir.tmp)).toEqual([]);
+    expect(readdirSync(customerDir.home)).toEqual(['Downloads']);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import type TestAgent from 'supertest/lib/agent';
+import request from 'supertest';
+import { freePort } from '../../../agent/src/test-support/xvfb';
+import { loadRelayConfig } from '../../../relay/config';
+import { startRelay, type RelayServer } from '../../../relay/relay-server';
+import { startPortal, type RunningPortal } from '../../agent/support/portal';
+import { createTestDatabase } from '../../support/test-db';
+import { TEST_RELAY_SECRET } from '../../support/test-app';
+
+/**
+ * The real portal and the real relay, wired to each other the way production runs them: the portal
+ * mints tokens for the relay's public URL (which its CSP allows), tells the relay to close ended
+ * sessions, and the relay reports pairs and closes to the portal, signed. Both on loopback ports.
+ */
+export interface RemoteStack {
+  portal: RunningPortal;
+  relay: RelayServer;
+  /** `ws://127.0.0.1:<port>` */
+  relayWsUrl: string;
+  /** A cookie-keeping client that sends the portal's Origin, signed in as `email`. */
+  login(email: string, password: string): Promise<TestAgent>;
+  close(): Promise<void>;
+}
+
+export async function startRemoteStack(opts: {
+  dataDir: string;
+  env: Record<string, string>;
+}): Promise<RemoteStack> {
+  const db = await createTestDatabase();
+  const portalPort = await freePort();
+  const origin = `http://127.0.0.1:${portalPort}`;
+  const relay = await startRelay(
+    loadRelayConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      RELAY_SECRET: TEST_RELAY_SECRET,
+      RELAY_HOST: '127.0.0.1',
+      RELAY_PORT: '0',
+      PORTAL_ORIGIN: origin,
+      RELAY_ALLOWED_ORIGINS: origin,
+      RELAY_EVENTS_URL: `${origin}/api/relay/events`,
+      RELAY_AUTH_FAILURES_PER_MIN: '0',
+    }),
+  );
+  const relayWsUrl = relay.url.replace(/^http/, 'ws');
+  let portal: RunningPortal;
+  try {
+    portal = await startPortal({
+      databaseUrl: db.url,
+      dataDir: join(opts.dataDir, 'portal-data'),
+      port: portalPort,
+      env: { RELAY_PUBLIC_URL: relayWsUrl, RELAY_INTERNAL_URL: relay.url, ...opts.env },
+    });
+  } catch (error) {
+    await relay.close();
+    await db.drop();
+    throw error;
+  }
+  return {
+    portal,
+    relay,
+    relayWsUrl,
+    async login(email, password) {
+      const agent = request.agent(portal.baseUrl);
+      agent.set('Origin', portal.baseUrl);
+      const res = await agent.post('/api/auth/login').send({ email, password });
+      if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status}`);
+      return agent;
+    },
+    async close() {
+      await portal.close();
+      await relay.close();
+      await db.drop();
+    },
+  };
+}

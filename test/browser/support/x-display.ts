@@ -1,0 +1,176 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { stopChild } from '../../../agent/src/test-support/xvfb';
+
+/**
+ * A customer's desktop for the browser suite, from Debian's xvfb, x11vnc and x11-utils only: an
+ * Xvfb display painted with known colours (by a few raw X11 requests, so no xsetroot or other
+ * package is needed), and `xev -root` reporting the keys that reach it.
+ */
+
+export interface Rgb {
+  r: number;
+  g: number;
+  b: number;
+}
+
+export interface FilledRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  colour: Rgb;
+}
+
+export const hasBinaries = (...names: string[]): boolean =>
+  names.every((name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0);
+
+function freeDisplayNumber(): number {
+  for (let n = 400 + Math.floor(Math.random() * 400); ; n++) {
+    if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return n;
+  }
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Xvfb on a private display (`-noreset`: it must not reset when the last client leaves). */
+export async function startXvfb(
+  width: number,
+  height: number,
+): Promise<{ display: string; number: number; stop: () => Promise<void> }> {
+  const n = freeDisplayNumber();
+  const child = spawn(
+    'Xvfb',
+    [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-noreset', '-nolisten', 'tcp'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  await until(() => existsSync(`/tmp/.X11-unix/X${n}`) || child.exitCode !== null, 'Xvfb');
+  if (child.exitCode !== null) throw new Error(`Xvfb :${n} exited with ${child.exitCode}`);
+  return { display: `:${n}`, number: n, stop: () => stopChild(child) };
+}
+
+/**
+ * Paints the root window: its background (which the server keeps, and redraws itself) and filled
+ * rectangles on top. Speaks just enough of the X11 protocol (little-endian, no authentication, which
+ * a local Xvfb without -auth accepts) for ChangeWindowAttributes, ClearArea, CreateGC and
+ * PolyFillRectangle, then waits for a round trip so everything is drawn before it returns.
+ * Pixel values are 0xRRGGBB: the 24-bit TrueColor visual of `Xvfb -screen 0 WxHx24`.
+ */
+export async function paintRoot(displayNumber: number, background: Rgb, rects: FilledRect[]): Promise<void> {
+  const socket = connect(`/tmp/.X11-unix/X${displayNumber}`);
+  let received = Buffer.alloc(0);
+  let waiter: (() => void) | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+    waiter?.();
+  });
+  const read = async (bytes: number): Promise<Buffer> => {
+    const deadline = Date.now() + 5_000;
+    while (received.length < bytes) {
+      if (Date.now() > deadline) throw new Error('the X server did not answer');
+      await new Promise<void>((resolve) => {
+        waiter = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+    const out = received.subarray(0, bytes);
+    received = received.subarray(bytes);
+    return out;
+  };
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  try {
+    // Connection setup: byte order 'l', protocol 11.0, no authorisation.
+    const setup = Buffer.alloc(12);
+    setup.write('l', 0, 'latin1');
+    setup.writeUInt16LE(11, 2);
+    socket.write(setup);
+    const head = await read(8);
+    if (head[0] !== 1) throw new Error(`the X server refused the connection (status ${head[0]})`);
+    const body = await read(head.readUInt16LE(6) * 4);
+    // Offsets below are into the reply after its 8-byte head.
+    const idBase = body.readUInt32LE(4);
+    const vendorLength = body.readUInt16LE(16);
+    const formats = body.readUInt8(21);
+    const screen = 32 + Math.ceil(vendorLength / 4) * 4 + formats * 8;
+    const root = body.readUInt32LE(screen);
+
+    const pixel = ({ r, g, b }: Rgb): number => (r << 16) | (g << 8) | b;
+    const request = (opcode: number, data: number, words: number[], tail?: Buffer): Buffer => {
+      const length = 1 + words.length + (tail ? tail.length / 4 : 0);
+      const out = Buffer.alloc(4 + words.length * 4);
+      out.writeUInt8(opcode, 0);
+      out.writeUInt8(data, 1);
+      out.writeUInt16LE(length, 2);
+      words.forEach((word, i) => out.writeUInt32LE(word >>> 0, 4 + i * 4));
+      return tail ? Buffer.concat([out, tail]) : out;
+    };
+    const CW_BACK_PIXEL = 0x2;
+    const GC_FOREGROUND = 0x4;
+    socket.write(request(2, 0, [root, CW_BACK_PIXEL, pixel(background)])); // ChangeWindowAttributes
+    socket.write(request(61, 0, [root, 0, 0])); // ClearArea: the whole window, no exposures
+    rects.forEach((rect, i) => {
+      const gc = idBase | (i + 1);
+      socket.write(request(55, 0, [gc, root, GC_FOREGROUND, pixel(rect.colour)])); // CreateGC
+      const shape = Buffer.alloc(8);
+      shape.writeInt16LE(rect.x, 0);
+      shape.writeInt16LE(rect.y, 2);
+      shape.writeUInt16LE(rect.width, 4);
+      shape.writeUInt16LE(rect.height, 6);
+      socket.write(request(70, 0, [root, gc], shape)); // PolyFillRectangle
+    });
+    socket.write(request(43, 0, [])); // GetInputFocus: its reply means all of the above is done
+    const reply = await read(32);
+    if (reply[0] !== 1) throw new Error(`the X server reported error ${reply[1]} while painting`);
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Keys pressed on the display, as xev reports them: their keysym names (`q`, `Control_L`, …). */
+export class KeyWatcher {
+  private output = '';
+  private readonly child: ChildProcess;
+
+  constructor(display: string) {
+    this.child = spawn('xev', ['-root', '-event', 'keyboard'], {
+      env: { ...process.env, DISPLAY: display },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    this.child.stdout!.on('data', (data: Buffer) => (this.output += data.toString('latin1')));
+  }
+
+  /** Keysym names of every KeyPress so far, in order. */
+  get pressed(): string[] {
+    return [...this.output.matchAll(/KeyPress event[^]*?keysym 0x[0-9a-f]+, ([^)]+)\)/g)].map((m) => m[1]);
+  }
+
+  /** Forgets what was pressed so far. */
+  clear(): void {
+    this.output = '';
+  }
+
+  stop(): Promise<void> {
+    return stopChild(this.child);
+  }
+}
+
+/** A root-window property as xprop prints it (e.g. CUT_BUFFER0, which x11vnc fills from a paste). */
+export function rootProperty(display: string, name: string): string {
+  const result = spawnSync('xprop', ['-root', name], {
+    env: { ...process.env, DISPLAY: display },
+    encoding: 'utf8',
+  });
+  return result.stdout ?? '';
+}

@@ -1,0 +1,89 @@
+import WebSocket from 'ws';
+import {
+  AGENT_CONTROL_PATH,
+  PROTOCOL_VERSION,
+  parsePortalMessage,
+  type PortalToAgentMessage,
+} from '../../contracts/agent-protocol';
+
+/**
+ * A stand-in agent on the real control channel: it answers open_channel by really dialling the relay
+ * with the agent token (as the agent does) and keeps those sockets; it acks close_channel and closes
+ * them. Everything the portal sent is in `inbox`.
+ */
+export class FakeAgent {
+  readonly inbox: PortalToAgentMessage[] = [];
+  /** Relay sockets per `<sessionId>/<channel>` (the latest one). */
+  readonly channels = new Map<string, WebSocket>();
+  private ws!: WebSocket;
+
+  constructor(
+    private readonly portalUrl: string,
+    private readonly deviceId: string,
+    private readonly credential: string,
+    private readonly opts: { killSwitch?: boolean } = {},
+  ) {}
+
+  async connect(): Promise<void> {
+    const url = `${this.portalUrl.replace(/^http/, 'ws')}${AGENT_CONTROL_PATH}`;
+    this.ws = new WebSocket(url, {
+      headers: {
+        authorization: `Bearer ${this.deviceId}.${this.credential}`,
+        'x-agent-protocol-version': PROTOCOL_VERSION,
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    this.ws.on('message', (d: Buffer) => {
+      const parsed = parsePortalMessage(d.toString('utf8'));
+      if (!parsed.ok) throw new Error(parsed.error);
+      this.inbox.push(parsed.value);
+      void this.answer(parsed.value);
+    });
+    this.send({
+      type: 'hello',
+      id: 'h1',
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: '0.1.0',
+      mode: 'quick',
+      capabilities: ['screen', 'shell', 'commands'],
+      killSwitch: this.opts.killSwitch ?? false,
+    });
+  }
+
+  send(message: object): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  received(type: PortalToAgentMessage['type']): PortalToAgentMessage[] {
+    return this.inbox.filter((m) => m.type === type);
+  }
+
+  close(): void {
+    for (const c of this.channels.values()) c.close();
+    this.ws.close(1000);
+  }
+
+  private async answer(m: PortalToAgentMessage): Promise<void> {
+    if (m.type === 'open_channel') {
+      const relay = new URL('ws', `${m.relayUrl}/`);
+      relay.searchParams.set('sid', m.sessionId);
+      relay.searchParams.set('ch', m.channel);
+      relay.searchParams.set('role', 'agent');
+      const sock = new WebSocket(relay.toString(), { headers: { authorization: `Bearer ${m.token}` } });
+      await new Promise<void>((resolve, reject) => {
+        sock.once('open', () => resolve());
+        sock.once('error', reject);
+      });
+      this.channels.set(`${m.sessionId}/${m.channel}`, sock);
+      this.send({ type: 'channel_opened', replyTo: m.id, sessionId: m.sessionId, channel: m.channel });
+    } else if (m.type === 'close_channel') {
+      for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
+      this.send({ type: 'ack', replyTo: m.id });
+    } else if (m.type === 'end_session') {
+      this.send({ type: 'ack', replyTo: m.id });
+    }
+  }
+}

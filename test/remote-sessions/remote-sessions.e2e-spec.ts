@@ -1,0 +1,282 @@
+import { DataSource } from 'typeorm';
+import WebSocket from 'ws';
+import type { RelayServer } from '../../relay/relay-server';
+import { closed, TECH_ORIGIN, TEST_SECRET, withRelay } from '../relay/support/relay-harness';
+import { eventually } from '../agent/support/script-run';
+import {
+  downloadInstaller,
+  INSTALLER_FIXTURE_ENV,
+  makeSupportSession,
+  RELAXED_LIMITS_ENV,
+  registerBody,
+} from '../support/quick-support-factories';
+import { createTestApp, freePort, type TestApp } from '../support/test-app';
+import { FakeAgent } from './fake-agent';
+
+jest.setTimeout(60_000);
+
+/**
+ * Remote sessions on the real portal, the real relay (signed events both ways) and the real control
+ * channel, with a stand-in agent that dials the relay for real.
+ */
+describe('remote sessions (portal + relay + control channel)', () => {
+  let t: TestApp;
+  let relay: RelayServer;
+  const agents: FakeAgent[] = [];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    relay = await withRelay({ eventsUrl: `http://127.0.0.1:${port}/api/relay/events` });
+    t = await createTestApp(
+      {
+        ...INSTALLER_FIXTURE_ENV,
+        ...RELAXED_LIMITS_ENV,
+        RELAY_SECRET: TEST_SECRET,
+        RELAY_PUBLIC_URL: relay.url.replace(/^http/, 'ws'),
+        RELAY_INTERNAL_URL: relay.url,
+      },
+      { port },
+    );
+  });
+  afterAll(async () => {
+    for (const a of agents) a.close();
+    await t.close();
+    await relay.close();
+  });
+
+  /** A quick-support device with its agent connected, as after the customer ran the script. */
+  async function connectedDevice(os: 'linux' | 'windows' = 'linux', opts: { killSwitch?: boolean } = {}) {
+    const tech = await t.loginAs();
+    const support = await makeSupportSession(tech, { customerName: 'Front desk' });
+    const { token } = await downloadInstaller(t, support.path, os);
+    const reg = await t
+      .http()
+      .post('/api/agent/register')
+      .send(registerBody(token, { os, hostname: `${os}-workstation` }));
+    expect(reg.status).toBe(201);
+    const agent = new FakeAgent(t.baseUrl, reg.body.deviceId, reg.body.deviceCredential, opts);
+    agents.push(agent);
+    await agent.connect();
+    await eventually(
+      async () =>
+        ((await tech.get('/api/devices')).body.items as { id: string; online: boolean }[]).some(
+          (d) => d.id === reg.body.deviceId && d.online,
+        ),
+      'device online',
+    );
+    return { deviceId: reg.body.deviceId as string, agent, supportId: support.id };
+  }
+
+  function techSocket(url: string, sid: string, ch: string, token: string): WebSocket {
+    const u = new URL('ws', `${url}/`);
+    u.searchParams.set('sid', sid);
+    u.searchParams.set('ch', ch);
+    u.searchParams.set('role', 'tech');
+    return new WebSocket(u.toString(), ['relay.v1', `bearer.${token}`], { origin: TECH_ORIGIN });
+  }
+  const opened = (ws: WebSocket) =>
+    new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+
+  it('starts a Web session: the agent dials the relay for screen and shell, the viewer meets it, bytes flow, state follows the relay', async () => {
+    const { deviceId, agent } = await connectedDevice();
+    const tech = await t.loginAs();
+    const res = await tech.post('/api/remote-sessions').send({
+      deviceId,
+      type: 'attended',
+      protocol: 'web',
+      reason: 'Printer queue stuck',
+      recordingEnabled: true,
+    });
+    expect(res.status).toBe(201);
+    const { session, relay: access } = res.body;
+    expect(session).toMatchObject({
+      deviceId,
+      status: 'pending',
+      protocol: 'web',
+      kind: 'quick',
+      deviceName: 'linux-workstation',
+      recordingEnabled: true,
+      channels: ['screen', 'shell'],
+    });
+    expect(access.tokens.map((x: { channel: string }) => x.channel)).toEqual(['screen', 'shell']);
+    expect(agent.received('open_channel')).toHaveLength(2);
+    expect(JSON.stringify(res.body)).not.toContain(
+      (agent.received('open_channel')[0] as { token: string }).token,
+    );
+
+    const screen = techSocket(access.url, session.id, 'screen', access.tokens[0].token);
+    await opened(screen);
+    const agentScreen = agent.channels.get(`${session.id}/screen`)!;
+    const got = new Promise<string>((resolve) =>
+      screen.once('message', (d: Buffer) => resolve(d.toString())),
+    );
+    agentScreen.send(Buffer.from('RFB 003.008\n'));
+    expect(await got).toBe('RFB 003.008\n');
+
+    await eventually(
+      async () => (await tech.get(`/api/remote-sessions/${session.id}`)).body.status === 'active',
+      'active after the relay reported the pair',
+    );
+    const active = (await tech.get('/api/remote-sessions?filter=active')).body.items as {
+      id: string;
+      technician: string;
+    }[];
+    expect(active.find((s) => s.id === session.id)).toMatchObject({ technician: 'Administrator' });
+    screen.close();
+  });
+
+  it('ends once for everyone: relay pairs closed, agent told, reason recorded once, listed in Recent', async () => {
+    const { deviceId, agent } = await connectedDevice();
+    const tech = await t.loginAs();
+    const { session, relay: access } = (
+      await tech
+        .post('/api/remote-sessions')
+        .send({ deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false })
+    ).body;
+    const screen = techSocket(access.url, session.id, 'screen', access.tokens[0].token);
+    await opened(screen);
+    const viewerClosed = closed(screen);
+
+    const ended = await tech.post(`/api/remote-sessions/${session.id}/end`).expect(200);
+    expect(ended.body).toMatchObject({ status: 'ended', endReason: 'technician' });
+    expect((await viewerClosed).code).toBeGreaterThanOrEqual(4000);
+    await eventually(() => agent.received('close_channel').length > 0, 'agent told to close');
+
+    await tech.post(`/api/remote-sessions/${session.id}/end`).expect(200);
+    const audit = await t.app
+      .get(DataSource)
+      .query(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'remote_session.ended' AND target_id = $1`,
+        [session.id],
+      );
+    expect(audit[0].n).toBe(1);
+    const recent = (await tech.get('/api/remote-sessions?filter=recent')).body.items as {
+      id: string;
+      endReason: string;
+    }[];
+    expect(recent.find((s) => s.id === session.id)).toMatchObject({ endReason: 'technician' });
+    expect(
+      ((await tech.get('/api/remote-sessions?filter=active')).body.items as { id: string }[]).map(
+        (s) => s.id,
+      ),
+    ).not.toContain(session.id);
+    await tech.post(`/api/remote-sessions/${session.id}/tokens`).expect(410);
+  });
+
+  it('ending the quick-support session ends its remote sessions with that reason', async () => {
+    const { deviceId, supportId } = await connectedDevice();
+    const tech = await t.loginAs();
+    const { session } = (
+      await tech
+        .post('/api/remote-sessions')
+        .send({ deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false })
+    ).body;
+    await tech.post(`/api/quick-support/sessions/${supportId}/end`).send({}).expect(200);
+    await eventually(
+      async () =>
+        (await tech.get(`/api/remote-sessions/${session.id}`)).body.endReason === 'quick_support_ended',
+      'ended with the support session',
+    );
+  });
+
+  it('reconnects with fresh tokens for the same technician only', async () => {
+    const { deviceId, agent } = await connectedDevice();
+    const tech = await t.loginAs();
+    const { session } = (
+      await tech
+        .post('/api/remote-sessions')
+        .send({ deviceId, type: 'unattended', protocol: 'ssh', recordingEnabled: false })
+    ).body;
+    const again = await tech.post(`/api/remote-sessions/${session.id}/tokens`).expect(200);
+    expect(again.body.tokens).toHaveLength(1);
+    expect(agent.received('open_channel')).toHaveLength(2);
+    const shell = techSocket(again.body.url, session.id, 'shell', again.body.tokens[0].token);
+    await opened(shell);
+    shell.close();
+
+    const admin = await t.loginAs();
+    await admin
+      .post('/api/users')
+      .send({
+        email: 'second.tech@example.test',
+        displayName: 'Second technician',
+        role: 'technician',
+        password: 'second-tech-password',
+      })
+      .expect(201);
+    const other = await t.loginAs('second.tech@example.test', 'second-tech-password');
+    const refused = await other.post(`/api/remote-sessions/${session.id}/tokens`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('forbidden');
+  });
+
+  it('refuses what cannot work, in words', async () => {
+    const tech = await t.loginAs();
+    const { deviceId } = await connectedDevice('windows');
+    const rdp = await tech
+      .post('/api/remote-sessions')
+      .send({ deviceId, type: 'attended', protocol: 'rdp', recordingEnabled: false });
+    expect(rdp.status).toBe(400);
+    expect(rdp.body.code).toBe('protocol_unavailable');
+    const ssh = await tech
+      .post('/api/remote-sessions')
+      .send({ deviceId, type: 'attended', protocol: 'ssh', recordingEnabled: false });
+    expect(ssh.body).toMatchObject({
+      code: 'protocol_unavailable',
+      message: expect.stringMatching(/Linux and macOS/),
+    });
+    const web = await tech
+      .post('/api/remote-sessions')
+      .send({ deviceId, type: 'attended', protocol: 'web', recordingEnabled: false })
+      .expect(201);
+    expect(web.body.session.channels).toEqual(['screen']);
+
+    const unknown = await tech.post('/api/remote-sessions').send({
+      deviceId: '00000000-0000-4000-8000-000000000000',
+      type: 'attended',
+      protocol: 'vnc',
+      recordingEnabled: false,
+    });
+    expect(unknown.status).toBe(404);
+    const bad = await tech
+      .post('/api/remote-sessions')
+      .send({ deviceId, type: 'sneaky', protocol: 'vnc', recordingEnabled: 'yes', extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('validation_failed');
+    await tech.get('/api/remote-sessions?filter=everything').expect(400);
+    await tech.get('/api/remote-sessions/not-a-uuid').expect(400);
+  });
+
+  it('refuses an offline device (409) and a device whose person turned remote control off', async () => {
+    const tech = await t.loginAs();
+    const off = await connectedDevice('linux', { killSwitch: true });
+    const ks = await tech
+      .post('/api/remote-sessions')
+      .send({ deviceId: off.deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false });
+    expect(ks.status).toBe(409);
+    expect(ks.body.code).toBe('kill_switch_on');
+
+    const gone = await connectedDevice();
+    gone.agent.close();
+    await eventually(
+      async () =>
+        ((await tech.get('/api/devices')).body.items as { id: string; online: boolean }[]).some(
+          (d) => d.id === gone.deviceId && !d.online,
+        ),
+      'offline',
+    );
+    const res = await tech
+      .post('/api/remote-sessions')
+      .send({ deviceId: gone.deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('device_offline');
+  });
+
+  it('needs a login', async () => {
+    await t.http().get('/api/remote-sessions').expect(401);
+    await t.browser().post('/api/remote-sessions').send({}).expect(401);
+  });
+});
