@@ -396,6 +396,16 @@ describeX('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)',
       expect(seen.colours.map((c, i) => near(c, i === 3 ? ORANGE : BLUE))).toEqual(points.map(() => true));
     });
 
+    // Scaled to fit the window (up here: the window is larger), or at its real size.
+    const shownWidth = async (): Promise<number> => Math.round((await canvas.boundingBox())!.width);
+    await eventually(async () => expect(await shownWidth()).toBeGreaterThan(SCREEN.width));
+    const scale = viewer.getByRole('button', { name: 'Scale to fit' });
+    await scale.click();
+    await eventually(async () => expect(await scale.getAttribute('aria-pressed')).toBe('false'));
+    await eventually(async () => expect(await shownWidth()).toBe(SCREEN.width));
+    await scale.click();
+    await eventually(async () => expect(await shownWidth()).toBeGreaterThan(SCREEN.width));
+
     // The list shows it as Active, with the reason and the recording flag.
     const row = sessions.locator(`tr[data-session-id="${sessionId}"]`);
     await text(row, 'Active');

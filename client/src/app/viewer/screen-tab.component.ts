@@ -81,11 +81,9 @@ export class ScreenTabComponent {
       untracked(() => void this.connect(access));
     });
     effect(() => {
+      // At real size a larger screen scrolls (noVNC shows scrollbars unless it clips).
       const scaled = this.scaled();
-      if (this.rfb) {
-        this.rfb.scaleViewport = scaled;
-        this.rfb.clipViewport = !scaled;
-      }
+      if (this.rfb) this.rfb.scaleViewport = scaled;
     });
     effect(() => {
       if (this.active() && this.state() === 'connected')
@@ -158,7 +156,7 @@ export class ScreenTabComponent {
     const relay = new RelaySocket(access, session.id, token, 'screen');
     const rfb = new Rfb(this.screen().nativeElement, relay.socket, { shared: true });
     rfb.scaleViewport = this.scaled();
-    rfb.clipViewport = !this.scaled();
+    rfb.clipViewport = false;
     rfb.resizeSession = false;
     rfb.focusOnClick = true;
     rfb.background = 'transparent';
