@@ -2,15 +2,15 @@ import { Module } from '@nestjs/common';
 import { AgentControlModule } from '../agent-gateway/agent-control.module';
 import { AuditModule } from '../audit/audit.module';
 import { DevicesModule } from '../devices/devices.module';
-import { ActiveRemoteSession } from './active-remote-session';
+import { RemoteSessionsModule } from '../remote-sessions/remote-sessions.module';
 import { RemoteHelpController } from './remote-help.controller';
 import { RemoteHelpService } from './remote-help.service';
 
 /** The Quick Assist concierge for technicians: `/api/devices/:id/remotehelp`. */
 @Module({
-  imports: [AgentControlModule, DevicesModule, AuditModule],
+  imports: [AgentControlModule, DevicesModule, AuditModule, RemoteSessionsModule],
   controllers: [RemoteHelpController],
-  providers: [RemoteHelpService, ActiveRemoteSession],
+  providers: [RemoteHelpService],
   exports: [RemoteHelpService],
 })
 export class RemoteHelpModule {}

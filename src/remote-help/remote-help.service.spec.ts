@@ -6,7 +6,7 @@ import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
-import type { ActiveRemoteSession } from './active-remote-session';
+import type { RemoteSessionQueries } from '../remote-sessions/remote-session.queries';
 import { remoteHelpError } from './remote-help.errors';
 import { RemoteHelpService } from './remote-help.service';
 
@@ -65,8 +65,8 @@ function setup(
     agents as unknown as AgentControlService,
     audit as unknown as AuditService,
     {
-      forDevice: jest.fn(() => Promise.resolve(options.remoteSessionId ?? null)),
-    } as unknown as ActiveRemoteSession,
+      latestOpenIdForDevice: jest.fn(() => Promise.resolve(options.remoteSessionId ?? null)),
+    } as unknown as RemoteSessionQueries,
     dataSource as unknown as DataSource,
   );
   return { service, agents, recorded, dataSource };

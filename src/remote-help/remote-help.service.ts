@@ -5,9 +5,9 @@ import { AgentControlService } from '../agent-gateway/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { DomainError } from '../common/domain-error';
+import { RemoteSessionQueries } from '../remote-sessions/remote-session.queries';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
-import { ActiveRemoteSession } from './active-remote-session';
 import {
   RemoteHelpInstallDto,
   RemoteHelpStartDto,
@@ -44,7 +44,7 @@ export class RemoteHelpService {
     private readonly devices: DevicesService,
     private readonly agents: AgentControlService,
     private readonly audit: AuditService,
-    private readonly activeSession: ActiveRemoteSession,
+    private readonly remoteSessions: RemoteSessionQueries,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -105,7 +105,7 @@ export class RemoteHelpService {
   ): Promise<T> {
     const device = await this.devices.findById(deviceId);
     if (!device) throw errors.deviceNotFound();
-    const remoteSessionId = await this.activeSession.forDevice(device.id);
+    const remoteSessionId = await this.remoteSessions.latestOpenIdForDevice(device.id);
     try {
       this.checkReachable(device);
       const { result, details } = await run(device, remoteSessionId);

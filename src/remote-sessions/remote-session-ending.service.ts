@@ -32,13 +32,22 @@ export class RemoteSessionEndingService {
     private readonly agents: AgentControlService,
   ) {}
 
-  /** Ends the session; returns false when it had already ended (nothing is recorded twice). */
-  async end(id: string, reason: EndReason, actor: EndActor): Promise<boolean> {
+  /**
+   * Ends the session; returns false when it had already ended (nothing is recorded twice).
+   * `onlyIfNeverConnected` ends it only while it is still pending (a pair timeout after the viewer
+   * once connected is a reconnect that did not happen, not the end of the session).
+   */
+  async end(
+    id: string,
+    reason: EndReason,
+    actor: EndActor,
+    opts: { onlyIfNeverConnected?: boolean } = {},
+  ): Promise<boolean> {
     const ended = await this.dataSource.transaction(async (m) => {
       const rows: [{ device_id: string }[], number] = await m.query(
         `UPDATE remote_sessions SET status = 'ended', ended_at = now(), end_reason = $2
-          WHERE id = $1 AND status <> 'ended' RETURNING device_id`,
-        [id, reason],
+          WHERE id = $1 AND status <> 'ended' AND ($3::boolean IS FALSE OR status = 'pending') RETURNING device_id`,
+        [id, reason, opts.onlyIfNeverConnected === true],
       );
       const row = rows[0][0];
       if (!row) return null;

@@ -66,7 +66,14 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
   private async onRelayEvent(e: RelayEvent): Promise<void> {
     if (e.type === 'paired') return this.ending.markConnected(e.sessionId);
     const reason = RELAY_END_REASONS[e.reason];
-    if (reason) await this.ending.end(e.sessionId, reason, { actorType: 'relay' });
+    if (reason) {
+      await this.ending.end(
+        e.sessionId,
+        reason,
+        { actorType: 'relay' },
+        { onlyIfNeverConnected: reason === 'pair_timeout' },
+      );
+    }
   }
 
   private async endForDevices(deviceIds: string[], reason: EndReason): Promise<void> {

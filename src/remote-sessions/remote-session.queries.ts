@@ -51,6 +51,15 @@ export class RemoteSessionQueries {
     return rows.map((r) => r.id);
   }
 
+  /** The device's newest session that has not ended (what a Quick Assist action belongs to). */
+  async latestOpenIdForDevice(deviceId: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM remote_sessions WHERE device_id = $1 AND status <> 'ended' ORDER BY started_at DESC LIMIT 1`,
+      [deviceId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
   /** Open sessions older than the relay's maximum pair lifetime: nothing can still be flowing. */
   async overdueIds(maxAgeSec: number): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(

@@ -32,6 +32,6 @@ import { RemoteSessionsService } from './remote-sessions.service';
     RemoteSessionLifecycle,
     RemoteCommandsService,
   ],
-  exports: [RemoteSessionsService, RemoteSessionEndingService],
+  exports: [RemoteSessionsService, RemoteSessionEndingService, RemoteSessionQueries],
 })
 export class RemoteSessionsModule {}

@@ -550,10 +550,13 @@ describeX('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)',
     await other.getByRole('button', { name: 'Sign in' }).click();
     const row = other.locator(`tr[data-session-id="${sessionId}"]`);
     await text(row, TECH.name);
-    const otherViewer = await popupFrom(other, () =>
-      row.getByRole('button', { name: `Connect to ${DEVICE}` }).click(),
-    );
+    // Connect is only offered to the technician who started the session...
+    expect(await row.getByRole('button', { name: `Connect to ${DEVICE}` }).isDisabled()).toBe(true);
+    // ...and the viewer itself, opened by address, explains why it cannot connect.
+    const otherViewer = await context.newPage();
+    otherViewer.setDefaultTimeout(15_000);
     watchErrors(otherViewer, /status of 40[13]|WebSocket connection to .* failed/);
+    await otherViewer.goto(`${stack.portal.baseUrl}/viewer/${sessionId}`);
     await text(
       otherViewer.getByRole('alert'),
       'Only the technician who started this remote session can connect to it.',

@@ -280,3 +280,87 @@ describe('remote sessions (portal + relay + control channel)', () => {
     await t.browser().post('/api/remote-sessions').send({}).expect(401);
   });
 });
+
+describe('remote sessions and the relay pair timeout', () => {
+  let t: TestApp;
+  let relay: RelayServer;
+  const agents: FakeAgent[] = [];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    relay = await withRelay({ pairTimeoutMs: 1500, eventsUrl: `http://127.0.0.1:${port}/api/relay/events` });
+    t = await createTestApp(
+      {
+        ...INSTALLER_FIXTURE_ENV,
+        ...RELAXED_LIMITS_ENV,
+        RELAY_SECRET: TEST_SECRET,
+        RELAY_PUBLIC_URL: relay.url.replace(/^http/, 'ws'),
+        RELAY_INTERNAL_URL: relay.url,
+      },
+      { port },
+    );
+  });
+  afterAll(async () => {
+    for (const a of agents) a.close();
+    await t.close();
+    await relay.close();
+  });
+
+  async function startVnc() {
+    const tech = await t.loginAs();
+    const support = await makeSupportSession(tech);
+    const { token } = await downloadInstaller(t, support.path, 'linux');
+    const reg = await t.http().post('/api/agent/register').send(registerBody(token));
+    const agent = new FakeAgent(t.baseUrl, reg.body.deviceId, reg.body.deviceCredential);
+    agents.push(agent);
+    await agent.connect();
+    await eventually(
+      async () =>
+        ((await tech.get('/api/devices')).body.items as { id: string; online: boolean }[]).some(
+          (d) => d.id === reg.body.deviceId && d.online,
+        ),
+      'online',
+    );
+    const res = await tech
+      .post('/api/remote-sessions')
+      .send({ deviceId: reg.body.deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false })
+      .expect(201);
+    return {
+      tech,
+      session: res.body.session as { id: string },
+      access: res.body.relay as { url: string; tokens: { token: string }[] },
+    };
+  }
+
+  it('ends a session whose viewer never came (pair_timeout)', async () => {
+    const { tech, session } = await startVnc();
+    await eventually(
+      async () => (await tech.get(`/api/remote-sessions/${session.id}`)).body.endReason === 'pair_timeout',
+      'ended by the pair timeout',
+      10_000,
+    );
+  });
+
+  it('keeps a session that was connected when a reconnect is not completed in time', async () => {
+    const { tech, session, access } = await startVnc();
+    const u = new URL('ws', `${access.url}/`);
+    u.search = new URLSearchParams({ sid: session.id, ch: 'screen', role: 'tech' }).toString();
+    const viewer = new WebSocket(u.toString(), ['relay.v1', `bearer.${access.tokens[0]!.token}`], {
+      origin: TECH_ORIGIN,
+    });
+    await new Promise<void>((resolve, reject) => {
+      viewer.once('open', () => resolve());
+      viewer.once('error', reject);
+    });
+    await eventually(
+      async () => (await tech.get(`/api/remote-sessions/${session.id}`)).body.status === 'active',
+      'active',
+    );
+    viewer.close();
+    await tech.post(`/api/remote-sessions/${session.id}/tokens`).expect(200); // the agent dials again; nobody comes
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = (await tech.get(`/api/remote-sessions/${session.id}`)).body;
+    expect(after).toMatchObject({ status: 'active', endReason: null });
+    expect(after.connectedAt).toEqual(expect.any(String));
+  });
+});

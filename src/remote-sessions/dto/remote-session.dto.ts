@@ -70,6 +70,7 @@ export class RemoteSessionDto {
   @ApiProperty() deviceName!: string;
   @ApiProperty({ enum: ['windows', 'macos', 'linux'] }) deviceOs!: string;
   @ApiProperty({ enum: ['quick', 'persistent'] }) kind!: 'quick' | 'persistent';
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) technicianId!: string | null;
   @ApiProperty({ nullable: true, type: String }) technician!: string | null;
   @ApiProperty({ enum: REMOTE_SESSION_TYPES }) type!: RemoteSessionType;
   @ApiProperty({ enum: REMOTE_PROTOCOLS }) protocol!: RemoteProtocol;
@@ -78,6 +79,13 @@ export class RemoteSessionDto {
   @ApiProperty({ enum: ['pending', 'active', 'ended'] }) status!: RemoteSessionStatus;
   @ApiProperty({ type: [String] }) channels!: string[];
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'First time the viewer and the agent met on the relay',
+  })
+  connectedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) endedAt!: string | null;
   @ApiProperty({ enum: END_REASONS, nullable: true }) endReason!: EndReason | null;
   @ApiProperty({ description: 'Seconds from start to end (or to now while running)' }) durationSec!: number;

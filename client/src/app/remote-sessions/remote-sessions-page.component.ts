@@ -1,3 +1,4 @@
+import { AuthService } from '../auth/auth.service';
 import { ChangeDetectionStrategy, Component, computed, inject, Injector, OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -49,6 +50,7 @@ export class RemoteSessionsPageComponent implements OnInit {
   private readonly viewers = inject(ViewerWindowsService);
   private readonly notifications = inject(NotificationService);
   protected readonly store = inject(RemoteSessionsStore);
+  protected readonly auth = inject(AuthService);
 
   protected readonly empty = computed(() => EMPTY_TEXT[this.store.filter()]);
   protected readonly summary = computed(() => {

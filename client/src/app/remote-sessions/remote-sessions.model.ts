@@ -23,6 +23,8 @@ export interface RemoteSession {
   deviceName: string;
   deviceOs: OsName;
   kind: DeviceKind;
+  /** Who started it; only they can connect. Null when the account was removed. */
+  technicianId: string | null;
   /** The technician's display name; null when the account was removed. */
   technician: string | null;
   type: RemoteSessionType;
@@ -35,6 +37,8 @@ export interface RemoteSession {
   /** Relay channels: `screen`, `shell`, … */
   channels: string[];
   startedAt: string;
+  /** When the viewer and the agent first met on the relay. */
+  connectedAt: string | null;
   endedAt: string | null;
   endReason: RemoteEndReason | null;
   /** Seconds from start to end (or to the response's time while running). */
