@@ -345,7 +345,7 @@ describe('remote sessions and the relay pair timeout', () => {
     const { tech, session, access } = await startVnc();
     const u = new URL('ws', `${access.url}/`);
     u.search = new URLSearchParams({ sid: session.id, ch: 'screen', role: 'tech' }).toString();
-    const viewer = new WebSocket(u.toString(), ['relay.v1', `bearer.${access.tokens[0]!.token}`], {
+    const viewer = new WebSocket(u.toString(), ['relay.v1', `bearer.${access.tokens[0].token}`], {
       origin: TECH_ORIGIN,
     });
     await new Promise<void>((resolve, reject) => {
