@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
+import type { RelayConfig } from '../../relay/config';
 import type { RelayServer } from '../../relay/relay-server';
 import { closed, TECH_ORIGIN, TEST_SECRET, withRelay } from '../relay/support/relay-harness';
 import { eventually } from '../agent/support/script-run';
@@ -15,6 +16,28 @@ import { FakeAgent } from './fake-agent';
 
 jest.setTimeout(60_000);
 
+/** The real portal and the real relay, each told where the other is (signed events both ways). */
+async function startStack(
+  relayOverrides: Partial<RelayConfig> = {},
+): Promise<{ t: TestApp; relay: RelayServer }> {
+  const port = await freePort();
+  const relay = await withRelay({
+    ...relayOverrides,
+    eventsUrl: `http://127.0.0.1:${port}/api/relay/events`,
+  });
+  const t = await createTestApp(
+    {
+      ...INSTALLER_FIXTURE_ENV,
+      ...RELAXED_LIMITS_ENV,
+      RELAY_SECRET: TEST_SECRET,
+      RELAY_PUBLIC_URL: relay.url.replace(/^http/, 'ws'),
+      RELAY_INTERNAL_URL: relay.url,
+    },
+    { port },
+  );
+  return { t, relay };
+}
+
 /**
  * Remote sessions on the real portal, the real relay (signed events both ways) and the real control
  * channel, with a stand-in agent that dials the relay for real.
@@ -25,18 +48,7 @@ describe('remote sessions (portal + relay + control channel)', () => {
   const agents: FakeAgent[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    relay = await withRelay({ eventsUrl: `http://127.0.0.1:${port}/api/relay/events` });
-    t = await createTestApp(
-      {
-        ...INSTALLER_FIXTURE_ENV,
-        ...RELAXED_LIMITS_ENV,
-        RELAY_SECRET: TEST_SECRET,
-        RELAY_PUBLIC_URL: relay.url.replace(/^http/, 'ws'),
-        RELAY_INTERNAL_URL: relay.url,
-      },
-      { port },
-    );
+    ({ t, relay } = await startStack());
   });
   afterAll(async () => {
     for (const a of agents) a.close();
@@ -287,18 +299,7 @@ describe('remote sessions and the relay pair timeout', () => {
   const agents: FakeAgent[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    relay = await withRelay({ pairTimeoutMs: 1500, eventsUrl: `http://127.0.0.1:${port}/api/relay/events` });
-    t = await createTestApp(
-      {
-        ...INSTALLER_FIXTURE_ENV,
-        ...RELAXED_LIMITS_ENV,
-        RELAY_SECRET: TEST_SECRET,
-        RELAY_PUBLIC_URL: relay.url.replace(/^http/, 'ws'),
-        RELAY_INTERNAL_URL: relay.url,
-      },
-      { port },
-    );
+    ({ t, relay } = await startStack({ pairTimeoutMs: 1500 }));
   });
   afterAll(async () => {
     for (const a of agents) a.close();
