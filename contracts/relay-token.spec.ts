@@ -157,7 +157,7 @@ describe('relay tokens', () => {
   it('rejects garbage, oversize tokens and unknown key ids', async () => {
     expect(await reason(verifyRelayToken('not-a-token', keyring.accepted))).toBe('malformed');
     expect(await reason(verifyRelayToken(`${'a'.repeat(2000)}.b.c`, keyring.accepted))).toBe('malformed');
-    expect(await reason(verifyRelayToken('e30.e30.', keyring.accepted))).toBe('algorithm');
+    expect(await reason(verifyRelayToken('e30.e30.', keyring.accepted))).toBe('malformed');
     const stranger = deriveRelayKey('unknown-secret-0123456789abcdef-0123456789abcdef', 'token');
     const token = await mintRelayToken(stranger.secret, stranger.kid, subject, 60);
     expect(await reason(verifyRelayToken(token, keyring.accepted))).toBe('unknown_key');

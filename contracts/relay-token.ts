@@ -1,5 +1,5 @@
 import { randomUUID, webcrypto } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import { SignJWT, errors, jwtVerify } from 'jose';
 import type { RelayKey } from './relay-keys';
 
 /**
@@ -138,45 +138,42 @@ export async function verifyRelayToken(
   keys: readonly RelayKey[],
   expected: RelayTokenExpectation = {},
 ): Promise<RelayTokenClaims> {
-  const key = selectKey(token, keys);
-  const now = expected.now ?? Date.now();
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(token, await hmacKey(key.secret), {
-      algorithms: [RELAY_TOKEN_ALG],
-      audience: RELAY_AUDIENCE,
-      typ: RELAY_TOKEN_TYPE,
-      clockTolerance: RELAY_TOKEN_CLOCK_TOLERANCE_SEC,
-      currentDate: new Date(now),
-      requiredClaims: ['sid', 'ch', 'role', 'iat', 'exp', 'jti'],
-    }));
-  } catch (err) {
-    throw new RelayTokenError(failureOf(err));
-  }
-  const claims = toClaims(payload);
-  if (claims.iat * 1000 > now + RELAY_TOKEN_CLOCK_TOLERANCE_SEC * 1000)
-    throw new RelayTokenError('not_yet_valid');
-  for (const field of ['sid', 'ch', 'role'] as const) {
-    if (expected[field] !== undefined && expected[field] !== claims[field])
-      throw new RelayTokenError('mismatch');
-  }
-  return claims;
-}
-
-function selectKey(token: string, keys: readonly RelayKey[]): RelayKey {
   if (typeof token !== 'string' || token.length > RELAY_TOKEN_MAX_CHARS || !COMPACT_JWS_PATTERN.test(token)) {
     throw new RelayTokenError('malformed');
   }
-  let header: ReturnType<typeof decodeProtectedHeader>;
+  const now = expected.now ?? Date.now();
+  let payload: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(token);
-  } catch {
-    throw new RelayTokenError('malformed');
+    ({ payload } = await jwtVerify(
+      token,
+      // jose has refused every algorithm but HS256 (alg "none" included) before it asks for a key.
+      (header) => {
+        const key = keys.find((k) => k.kid === header.kid);
+        if (!key) throw new RelayTokenError('unknown_key');
+        return hmacKey(key.secret);
+      },
+      {
+        algorithms: [RELAY_TOKEN_ALG],
+        audience: RELAY_AUDIENCE,
+        typ: RELAY_TOKEN_TYPE,
+        clockTolerance: RELAY_TOKEN_CLOCK_TOLERANCE_SEC,
+        currentDate: new Date(now),
+        requiredClaims: ['sid', 'ch', 'role', 'iat', 'exp', 'jti'],
+      },
+    ));
+  } catch (err) {
+    throw err instanceof RelayTokenError ? err : new RelayTokenError(failureOf(err));
   }
-  if (header.alg !== RELAY_TOKEN_ALG) throw new RelayTokenError('algorithm');
-  const key = keys.find((k) => k.kid === header.kid);
-  if (!key) throw new RelayTokenError('unknown_key');
-  return key;
+  const claims = toClaims(payload);
+  if (claims.iat * 1000 > now + RELAY_TOKEN_CLOCK_TOLERANCE_SEC * 1000) {
+    throw new RelayTokenError('not_yet_valid');
+  }
+  for (const field of ['sid', 'ch', 'role'] as const) {
+    if (expected[field] !== undefined && expected[field] !== claims[field]) {
+      throw new RelayTokenError('mismatch');
+    }
+  }
+  return claims;
 }
 
 function failureOf(err: unknown): RelayTokenFailure {

@@ -38,7 +38,7 @@ const SEND_BINARY = { binary: true } as const;
 const SEND_TEXT = { binary: false } as const;
 
 /*
- * Socket listeners are shared functions that find their side through this map, not closures per
+ * WebSocket listeners are shared functions that find their side through this map, not closures per
  * socket: at thousands of idle pairs, eight closures per pair are a visible part of the memory.
  */
 const sides = new WeakMap<object, Side>();
@@ -60,11 +60,6 @@ function onError(this: WebSocket, err: Error): void {
 function onClose(this: WebSocket, code: number, reason: Buffer): void {
   const side = sides.get(this);
   if (side) side.pair.sideClosed(side, code, reason);
-}
-
-/** A drained socket lets its peer read again. */
-function onDrain(this: Socket): void {
-  sides.get(this)?.peer?.resume(PAUSE_BACKPRESSURE);
 }
 
 const onPairTimeout = (pair: Pair): void => pair.close(RelayCloseCode.PairTimeout, 'relay');
@@ -117,7 +112,6 @@ export class Pair {
     const side = new Side(this, role, ws, socket);
     this[role] = side;
     sides.set(ws, side);
-    sides.set(socket, side);
     ws.on('message', onMessage);
     ws.on('pong', onPong);
     ws.on('error', onError);
@@ -155,8 +149,6 @@ export class Pair {
     this.timer = setTimeout(onSessionTtl, this.limits.sessionTtlMs, this);
     agent.peer = tech;
     tech.peer = agent;
-    agent.socket.on('drain', onDrain);
-    tech.socket.on('drain', onDrain);
     this.listener.paired(this);
     this.flushHeld();
   }
@@ -183,10 +175,19 @@ export class Pair {
     setImmediate(resumeTurn, side);
   }
 
-  /** The receiver is behind: stop reading the sender until the receiver's socket drains. */
+  /**
+   * The receiver is behind: stop reading the sender until the receiver's socket drains. The drain
+   * listener exists only while a sender waits, so idle pairs carry none.
+   */
   private throttle(from: Side, to: Side): void {
     if (!to.socket.writableNeedDrain) return;
     if (from.pause(PAUSE_BACKPRESSURE)) this.listener.paused('backpressure');
+    if (to.awaitingDrain) return;
+    to.awaitingDrain = true;
+    to.socket.once('drain', () => {
+      to.awaitingDrain = false;
+      from.resume(PAUSE_BACKPRESSURE);
+    });
   }
 
   /** Token bucket over both directions; when empty, both sides wait for the refill. */

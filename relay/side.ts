@@ -26,6 +26,8 @@ export class Side {
   turnBytes = 0;
   /** The other side, once both are connected. */
   peer: Side | undefined;
+  /** A sender waits for this side's socket to drain. */
+  awaitingDrain = false;
 
   constructor(
     readonly pair: Pair,

@@ -73,7 +73,10 @@ class NetEndpoint implements Endpoint {
   }
 }
 
-/** Our relay: the agent uses `Authorization` and a zero mask (as the agent does), the tech a browser-like handshake. */
+/**
+ * Our relay: the agent side uses `Authorization` (like the agent) and, unless `agentMasks`, an all-zero
+ * mask (`ws` then skips masking; see docs/adr/0005); the tech side a browser-like handshake.
+ */
 export class RelayTransport implements Transport {
   readonly name = 'relay';
   private readonly tokens = new Map<string, string>();
@@ -81,6 +84,7 @@ export class RelayTransport implements Transport {
   constructor(
     private readonly port: number,
     private readonly key: RelayKey,
+    private readonly agentMasks = false,
   ) {}
 
   /** Mints tokens ahead of time: minting is the portal's work, not part of a pair setup. */
@@ -112,7 +116,7 @@ export class RelayTransport implements Transport {
         ? new WebSocket(url, {
             perMessageDeflate: false,
             headers: { authorization: `Bearer ${token}` },
-            generateMask: ZERO_MASK,
+            ...(this.agentMasks ? {} : { generateMask: ZERO_MASK }),
           })
         : new WebSocket(url, relayWebSocketProtocols(token), {
             perMessageDeflate: false,

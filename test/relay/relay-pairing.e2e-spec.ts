@@ -171,7 +171,7 @@ describe('relay: timers', () => {
   });
 
   it('detects a half-open peer within two heartbeat intervals and tells the other side', async () => {
-    const interval = 300;
+    const interval = 500;
     const relay = await withRelay({ heartbeatIntervalMs: interval });
     try {
       const { agent, tech } = await openPair(relay, randomUUID(), 'screen', {}, { autoPong: false });
@@ -181,7 +181,8 @@ describe('relay: timers', () => {
         code: RelayCloseCode.PeerUnresponsive,
         reason: 'The other side stopped responding.',
       });
-      expect(Date.now() - started).toBeLessThanOrEqual(2 * interval + 150);
+      // Two intervals, plus slack for timers on a busy 2-core machine.
+      expect(Date.now() - started).toBeLessThanOrEqual(2 * interval + 300);
       expect(tech.readyState).not.toBe(WebSocket.OPEN);
       expect(relay.metrics.heartbeatTerminations).toBe(1);
     } finally {
