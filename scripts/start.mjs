@@ -59,5 +59,10 @@ function stop(signal, code = 0) {
 }
 
 for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => stop(s === 'SIGHUP' ? 'SIGTERM' : s));
+// If whatever started us (npm) dies without passing a signal on, stop rather than run on orphaned.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop('SIGTERM');
+}, 1000).unref();
 run('relay', 'dist/relay/main.js');
 run('portal', 'dist/src/main.js');
