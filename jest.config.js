@@ -2,14 +2,12 @@
  * Jest projects:
  *  - unit: specs beside the code (fast, no servers)
  *  - api:  the real portal/relay on real PostgreSQL and real sockets (test/api, test/relay, test/agent)
- *  - browser: real Chromium against the real stack (npm run test:e2e)
+ *  - browser: real Chromium, Xvfb and x11vnc against the real stack (npm run test:e2e): the
+ *    browser suites and the *.system-spec.ts suites that need a real X display and VNC server
  * Jest runs with --experimental-vm-modules (see package.json), so ESM-only packages (NestJS 12, jose)
  * load natively through require(esm); node_modules is never transformed.
  */
-const tsJest = [
-  'ts-jest',
-  { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false },
-];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }];
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
@@ -41,7 +39,10 @@ module.exports = {
     {
       ...common,
       displayName: 'browser',
-      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      testMatch: [
+        '<rootDir>/test/browser/**/*.browser-spec.ts',
+        '<rootDir>/{test,agent,src}/**/*.system-spec.ts',
+      ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -1,6 +1,7 @@
+import { buildAgentBundle } from '../agent/support/agent-env';
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -311,19 +312,16 @@ describe('installers without an agent build', () => {
   });
 });
 
-// The agent's real templates with the real bundle (built by `npm run build:agent`, as CI's build does).
-const REAL_BUILD = [
-  'agent/templates/linux.sh',
-  'agent/templates/macos.sh',
-  'agent/templates/windows.ps1',
-  'dist/agent/agent.js',
-].every((p) => existsSync(join(__dirname, '..', '..', p)));
-(REAL_BUILD ? describe : describe.skip)('installers with the real agent build', () => {
+// The agent's real templates with the real bundle, built here (as `npm run build:agent` does) into a
+// scratch folder, so the suite never depends on a previous build.
+describe('installers with the real agent build', () => {
   it('serve complete scripts embedding the real bundle; the shell ones parse', async () => {
-    const t3 = await createTestApp({ ...RELAXED_LIMITS_ENV });
+    const buildDir = mkdtempSync(join(tmpdir(), 'qs-agent-build-'));
+    const bundlePath = buildAgentBundle(buildDir);
+    const t3 = await createTestApp({ ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundlePath });
     try {
       const s = await makeSupportSession(await t3.loginAs());
-      const bundle = readFileSync(join(__dirname, '..', '..', 'dist', 'agent', 'agent.js'));
+      const bundle = readFileSync(bundlePath);
       for (const os of ['linux', 'macos', 'windows'] as InstallerOs[]) {
         const { token, script } = await downloadInstaller(t3, s.path, os);
         expect(script).not.toContain('@@QS_');
@@ -342,6 +340,7 @@ const REAL_BUILD = [
       }
     } finally {
       await t3.close();
+      rmSync(buildDir, { recursive: true, force: true });
     }
   });
 });

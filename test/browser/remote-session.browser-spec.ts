@@ -71,9 +71,8 @@ const REASON = 'Printer queue is stuck';
 const DEVICE = hostname();
 const DEVICE_OPTION = new RegExp(`^${DEVICE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `);
 
-const describeX = hasBinaries('Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium')
-  ? describe
-  : describe.skip;
+/** Binaries this suite drives; without them it fails and says what to install (.ci/run installs them). */
+const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
 
 /** Retries an assertion until it passes (the UI updates asynchronously) or the time is up. */
 async function eventually(assertion: () => void | Promise<void>, timeoutMs = 15_000): Promise<void> {
@@ -190,7 +189,14 @@ function dialRelay(
   });
 }
 
-describeX('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', () => {
+describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', () => {
+  beforeAll(() => {
+    if (MISSING.length)
+      throw new Error(
+        `Install ${MISSING.join(', ')} first (apt-get install chromium xvfb x11vnc x11-utils); .ci/run does.`,
+      );
+  });
+
   const scratch = mkdtempSync(join(tmpdir(), 'qs-remote-browser-'));
   const customerDir = customerHome(scratch, 'customer');
   const cleanups: Array<() => Promise<void>> = [];

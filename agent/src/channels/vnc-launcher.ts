@@ -11,7 +11,10 @@ export interface VncTarget {
 }
 
 /** The X display to share: $DISPLAY, else the only X server socket in /tmp/.X11-unix. */
-export function findDisplay(env: NodeJS.ProcessEnv = process.env, socketDir = '/tmp/.X11-unix'): string | undefined {
+export function findDisplay(
+  env: NodeJS.ProcessEnv = process.env,
+  socketDir = '/tmp/.X11-unix',
+): string | undefined {
   if (env.DISPLAY && /^[A-Za-z0-9.-]*:\d+(\.\d+)?$/.test(env.DISPLAY)) return env.DISPLAY;
   if (!existsSync(socketDir)) return undefined;
   const displays = readdirSync(socketDir).filter((name) => /^X\d+$/.test(name));
@@ -34,7 +37,18 @@ async function freeLoopbackPort(): Promise<number> {
  * asks x11vnc to find the display manager's X authority (root only; used when a plain start fails).
  */
 export function x11vncArgs(display: string, port: number, guessAuth: boolean): string[] {
-  const args = ['-localhost', '-rfbport', String(port), '-display', display, '-nopw', '-forever', '-shared', '-quiet', '-noxdamage'];
+  const args = [
+    '-localhost',
+    '-rfbport',
+    String(port),
+    '-display',
+    display,
+    '-nopw',
+    '-forever',
+    '-shared',
+    '-quiet',
+    '-noxdamage',
+  ];
   if (guessAuth) args.push('-auth', 'guess');
   return args;
 }
@@ -108,7 +122,9 @@ export class X11VncLauncher {
 
   private async startOnce(guessAuth: boolean): Promise<VncTarget> {
     const port = await freeLoopbackPort();
-    this.logger.info(`starting x11vnc on 127.0.0.1:${port} for display ${safe(this.display)}${guessAuth ? ' (guessing X authority)' : ''}`);
+    this.logger.info(
+      `starting x11vnc on 127.0.0.1:${port} for display ${safe(this.display)}${guessAuth ? ' (guessing X authority)' : ''}`,
+    );
     const child = spawn('x11vnc', x11vncArgs(this.display, port, guessAuth), { stdio: 'ignore' });
     this.child = child;
     child.on('error', (err) => this.logger.warn(`x11vnc failed: ${safe(err)}`));

@@ -9,7 +9,12 @@ import { quickRunCommand } from '../../src/installers/install-commands';
 import { freePort, hasBinary, startX11vnc, startXvfb } from '../../agent/src/test-support/xvfb';
 import type { RelayServer } from '../../relay/relay-server';
 import { closed, mint, openClient, subjectFor, withRelay } from '../relay/support/relay-harness';
-import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession, type MadeSession } from '../support/quick-support-factories';
+import {
+  RELAXED_LIMITS_ENV,
+  USER_AGENTS,
+  makeSupportSession,
+  type MadeSession,
+} from '../support/quick-support-factories';
 import { createTestDatabase } from '../support/test-db';
 import { buildAgentBundle, customerHome, fakeSudoDir } from './support/agent-env';
 import { startPortal, type RunningPortal } from './support/portal';
@@ -18,14 +23,19 @@ import { ScriptRun, eventually } from './support/script-run';
 
 jest.setTimeout(120_000);
 
-const describeX = hasBinary('Xvfb') && hasBinary('x11vnc') ? describe : describe.skip;
+/** This suite needs a real X server and VNC server; without them it fails and says what to install. */
+const MISSING_X = ['Xvfb', 'x11vnc'].filter((b) => !hasBinary(b));
 
 /**
  * The served Linux install script, run for real (the connect page's exact command) against a running
  * portal and relay: registration, control channel, shell and screen through the relay, commands, a
  * portal restart, and the end of the session removing every file.
  */
-describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
+describe('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
+  beforeAll(() => {
+    if (MISSING_X.length)
+      throw new Error(`Install ${MISSING_X.join(', ')} first (apt-get install xvfb x11vnc); .ci/run does.`);
+  });
   const scratch = mkdtempSync(join(tmpdir(), 'qs-agent-e2e-'));
   const customer = customerHome(scratch, 'customer');
   let db: { url: string; drop: () => Promise<void> };
@@ -42,8 +52,9 @@ describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
 
   const control = (): AgentControlService => portal.app.get(AgentControlService);
   const relayWs = (): string => relay.url.replace(/^http/, 'ws');
-  const devices = async (): Promise<Array<{ id: string; online: boolean; supportSessionId: string | null }>> =>
-    (await tech.get('/api/devices')).body.items;
+  const devices = async (): Promise<
+    Array<{ id: string; online: boolean; supportSessionId: string | null }>
+  > => (await tech.get('/api/devices')).body.items;
 
   beforeAll(async () => {
     const bundle = buildAgentBundle(scratch);
@@ -55,7 +66,12 @@ describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
     vncPort = vnc.port;
     portalPort = await freePort();
     portalEnv = { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle };
-    portal = await startPortal({ databaseUrl: db.url, dataDir: join(scratch, 'data'), port: portalPort, env: portalEnv });
+    portal = await startPortal({
+      databaseUrl: db.url,
+      dataDir: join(scratch, 'data'),
+      port: portalPort,
+      env: portalEnv,
+    });
     tech = await portal.login();
   });
 
@@ -70,7 +86,9 @@ describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
 
   it('the downloaded script, started by the connect page command, registers the device and opens the control channel', async () => {
     session = await makeSupportSession(tech, { customerName: 'E2E customer' });
-    const download = await fetch(`${portal.baseUrl}${session.path}/download/linux`, { headers: { 'user-agent': USER_AGENTS.linux } });
+    const download = await fetch(`${portal.baseUrl}${session.path}/download/linux`, {
+      headers: { 'user-agent': USER_AGENTS.linux },
+    });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-disposition')).toContain('kwgroup-quicksupport.sh');
     writeFileSync(join(customer.downloads, 'kwgroup-quicksupport.sh'), await download.text());
@@ -90,9 +108,16 @@ describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
       customer.home,
     );
     await run.waitFor(/Connected\. Waiting for a technician/);
-    deviceId = await eventually(async () => (await devices()).find((d) => d.supportSessionId === session.id && d.online)?.id, 'the device online');
+    deviceId = await eventually(
+      async () => (await devices()).find((d) => d.supportSessionId === session.id && d.online)?.id,
+      'the device online',
+    );
     expect(control().isConnected(deviceId)).toBe(true);
-    expect(control().presence(deviceId)).toMatchObject({ mode: 'quick', killSwitch: false, capabilities: ['screen', 'shell', 'commands'] });
+    expect(control().presence(deviceId)).toMatchObject({
+      mode: 'quick',
+      killSwitch: false,
+      capabilities: ['screen', 'shell', 'commands'],
+    });
     expect(readdirSync(customer.tmp)).toEqual([expect.stringMatching(/^qs-agent\./)]);
   });
 
@@ -122,7 +147,12 @@ describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
 
   it('a screen channel through the relay reaches x11vnc: RFB greeting and a framebuffer update', async () => {
     const sid = randomUUID();
-    await control().openChannel(deviceId, { sessionId: sid, channel: 'screen', relayUrl: relayWs(), token: await mint(subjectFor('agent', sid, 'screen')) });
+    await control().openChannel(deviceId, {
+      sessionId: sid,
+      channel: 'screen',
+      relayUrl: relayWs(),
+      token: await mint(subjectFor('agent', sid, 'screen')),
+    });
     const viewer = await openClient(relay, subjectFor('tech', sid, 'screen'));
     const rfb = await rfbHandshake(viewer);
     expect(rfb.greeting).toMatch(/^RFB 003\.00\d\n$/);
@@ -136,19 +166,35 @@ describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
   it('commands run with streamed output, exit code and cancel', async () => {
     const { output } = await control().runCommand(deviceId, { command: 'echo out; echo err >&2; exit 7' });
     const events = await lastValueFrom(output.pipe(toArray()));
-    const text = (stream: string): string => events.map((m) => (m.type === 'command_output' && m.stream === stream ? m.data : '')).join('');
+    const text = (stream: string): string =>
+      events.map((m) => (m.type === 'command_output' && m.stream === stream ? m.data : '')).join('');
     expect(text('stdout')).toBe('out\n');
     expect(text('stderr')).toBe('err\n');
-    expect(events.at(-1)).toMatchObject({ type: 'command_exit', exitCode: 7, timedOut: false, cancelled: false });
+    expect(events.at(-1)).toMatchObject({
+      type: 'command_exit',
+      exitCode: 7,
+      timedOut: false,
+      cancelled: false,
+    });
 
     const long = await control().runCommand(deviceId, { command: 'sleep 30' });
     await control().cancelCommand(deviceId, long.commandId);
-    await expect(lastValueFrom(long.output)).resolves.toMatchObject({ type: 'command_exit', cancelled: true, exitCode: null, signal: 'SIGTERM' });
+    await expect(lastValueFrom(long.output)).resolves.toMatchObject({
+      type: 'command_exit',
+      cancelled: true,
+      exitCode: null,
+      signal: 'SIGTERM',
+    });
   });
 
   it('after a portal restart the agent reconnects with its credential, without registering again', async () => {
     await portal.close();
-    portal = await startPortal({ databaseUrl: db.url, dataDir: join(scratch, 'data'), port: portalPort, env: portalEnv });
+    portal = await startPortal({
+      databaseUrl: db.url,
+      dataDir: join(scratch, 'data'),
+      port: portalPort,
+      env: portalEnv,
+    });
     tech = await portal.login();
     await eventually(() => control().isConnected(deviceId), 'the agent to reconnect', 60_000);
     const all = await devices();
@@ -164,17 +210,27 @@ describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
     expect(run.stdout).toContain('Ending the session and removing the support agent');
     expect(readdirSync(customer.tmp)).toEqual([]);
     expect(readdirSync(customer.home)).toEqual(['Downloads']);
-    await eventually(async () => (await devices()).every((d) => d.id !== deviceId || !d.online), 'the device offline');
+    await eventually(
+      async () => (await devices()).every((d) => d.id !== deviceId || !d.online),
+      'the device offline',
+    );
   });
 
   it('Ctrl-C ends the session from the device: the portal is told, and every file is removed', async () => {
     const second = await makeSupportSession(tech, { customerName: 'Presses Ctrl-C' });
-    const download = await fetch(`${portal.baseUrl}${second.path}/download/linux`, { headers: { 'user-agent': USER_AGENTS.linux } });
+    const download = await fetch(`${portal.baseUrl}${second.path}/download/linux`, {
+      headers: { 'user-agent': USER_AGENTS.linux },
+    });
     const other = customerHome(scratch, 'ctrl-c');
     writeFileSync(join(other.downloads, 'kwgroup-quicksupport.sh'), await download.text());
     const ctrlC = new ScriptRun(
       ['-c', quickRunCommand('kwgroup-quicksupport', 'linux')],
-      { ...process.env, PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`, HOME: other.home, TMPDIR: other.tmp },
+      {
+        ...process.env,
+        PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
+        HOME: other.home,
+        TMPDIR: other.tmp,
+      },
       other.home,
     );
     try {
@@ -182,7 +238,8 @@ describeX('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
       ctrlC.interrupt();
       await expect(ctrlC.exited).resolves.toMatchObject({ code: 130 });
       expect(readdirSync(other.tmp)).toEqual([]);
-      const status = async (): Promise<string> => (await tech.get(`/api/quick-support/sessions/${second.id}`)).body.status as string;
+      const status = async (): Promise<string> =>
+        (await tech.get(`/api/quick-support/sessions/${second.id}`)).body.status as string;
       await eventually(async () => (await status()) === 'ended', 'the session to end');
     } finally {
       ctrlC.kill('SIGKILL');
