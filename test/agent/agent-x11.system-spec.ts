@@ -32,6 +32,10 @@ const MISSING_X = ['Xvfb', 'x11vnc'].filter((b) => !hasBinary(b));
  * portal restart, and the end of the session removing every file.
  */
 describe('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
+  /** The portal on the same database, data folder and port (where the agent expects it). */
+  const bootPortal = (): Promise<RunningPortal> =>
+    startPortal({ databaseUrl: db.url, dataDir: join(scratch, 'data'), port: portalPort, env: portalEnv });
+
   beforeAll(() => {
     if (MISSING_X.length)
       throw new Error(`Install ${MISSING_X.join(', ')} first (apt-get install xvfb x11vnc); .ci/run does.`);
@@ -66,12 +70,7 @@ describe('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
     vncPort = vnc.port;
     portalPort = await freePort();
     portalEnv = { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle };
-    portal = await startPortal({
-      databaseUrl: db.url,
-      dataDir: join(scratch, 'data'),
-      port: portalPort,
-      env: portalEnv,
-    });
+    portal = await bootPortal();
     tech = await portal.login();
   });
 
@@ -189,12 +188,7 @@ describe('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
 
   it('after a portal restart the agent reconnects with its credential, without registering again', async () => {
     await portal.close();
-    portal = await startPortal({
-      databaseUrl: db.url,
-      dataDir: join(scratch, 'data'),
-      port: portalPort,
-      env: portalEnv,
-    });
+    portal = await bootPortal();
     tech = await portal.login();
     await eventually(() => control().isConnected(deviceId), 'the agent to reconnect', 60_000);
     const all = await devices();

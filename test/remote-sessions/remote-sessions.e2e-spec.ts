@@ -42,6 +42,30 @@ async function startStack(
  * Remote sessions on the real portal, the real relay (signed events both ways) and the real control
  * channel, with a stand-in agent that dials the relay for real.
  */
+/** Registers a device with a downloaded installer token and connects a stand-in agent for it. */
+async function onlineAgent(
+  t: TestApp,
+  tech: Awaited<ReturnType<TestApp['loginAs']>>,
+  token: string,
+  agents: FakeAgent[],
+  register: Record<string, unknown> = {},
+  opts: { killSwitch?: boolean } = {},
+): Promise<{ deviceId: string; agent: FakeAgent }> {
+  const reg = await t.http().post('/api/agent/register').send(registerBody(token, register));
+  expect(reg.status).toBe(201);
+  const agent = new FakeAgent(t.baseUrl, reg.body.deviceId, reg.body.deviceCredential, opts);
+  agents.push(agent);
+  await agent.connect();
+  await eventually(
+    async () =>
+      ((await tech.get('/api/devices')).body.items as { id: string; online: boolean }[]).some(
+        (d) => d.id === reg.body.deviceId && d.online,
+      ),
+    'device online',
+  );
+  return { deviceId: reg.body.deviceId as string, agent };
+}
+
 describe('remote sessions (portal + relay + control channel)', () => {
   let t: TestApp;
   let relay: RelayServer;
@@ -61,22 +85,15 @@ describe('remote sessions (portal + relay + control channel)', () => {
     const tech = await t.loginAs();
     const support = await makeSupportSession(tech, { customerName: 'Front desk' });
     const { token } = await downloadInstaller(t, support.path, os);
-    const reg = await t
-      .http()
-      .post('/api/agent/register')
-      .send(registerBody(token, { os, hostname: `${os}-workstation` }));
-    expect(reg.status).toBe(201);
-    const agent = new FakeAgent(t.baseUrl, reg.body.deviceId, reg.body.deviceCredential, opts);
-    agents.push(agent);
-    await agent.connect();
-    await eventually(
-      async () =>
-        ((await tech.get('/api/devices')).body.items as { id: string; online: boolean }[]).some(
-          (d) => d.id === reg.body.deviceId && d.online,
-        ),
-      'device online',
+    const { deviceId, agent } = await onlineAgent(
+      t,
+      tech,
+      token,
+      agents,
+      { os, hostname: `${os}-workstation` },
+      opts,
     );
-    return { deviceId: reg.body.deviceId as string, agent, supportId: support.id };
+    return { deviceId, agent, supportId: support.id };
   }
 
   function techSocket(url: string, sid: string, ch: string, token: string): WebSocket {
@@ -311,20 +328,10 @@ describe('remote sessions and the relay pair timeout', () => {
     const tech = await t.loginAs();
     const support = await makeSupportSession(tech);
     const { token } = await downloadInstaller(t, support.path, 'linux');
-    const reg = await t.http().post('/api/agent/register').send(registerBody(token));
-    const agent = new FakeAgent(t.baseUrl, reg.body.deviceId, reg.body.deviceCredential);
-    agents.push(agent);
-    await agent.connect();
-    await eventually(
-      async () =>
-        ((await tech.get('/api/devices')).body.items as { id: string; online: boolean }[]).some(
-          (d) => d.id === reg.body.deviceId && d.online,
-        ),
-      'online',
-    );
+    const { deviceId } = await onlineAgent(t, tech, token, agents);
     const res = await tech
       .post('/api/remote-sessions')
-      .send({ deviceId: reg.body.deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false })
+      .send({ deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false })
       .expect(201);
     return {
       tech,
