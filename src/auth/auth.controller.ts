@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Public } from '../common/decorators';
+import { AccountRevocations } from '../users/account-revocations';
 import { UsersService } from '../users/users.service';
 import { UserDto } from '../users/dto/user.dto';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -18,6 +19,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly revocations: AccountRevocations,
   ) {}
 
   @Public()
@@ -34,8 +36,15 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'End this session' })
-  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+  @ApiOperation({
+    summary: 'End this login: its open event streams close and the technician’s open remote sessions end',
+  })
+  async logout(
+    @CurrentUser() user: AuthUser,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    const loginSessionId = req.sessionID;
     await new Promise<void>((resolve, reject) =>
       req.logout({ keepSessionInfo: false }, (err) => (err ? reject(err as Error) : resolve())),
     );
@@ -43,6 +52,7 @@ export class AuthController {
       req.session.destroy((err) => (err ? reject(err as Error) : resolve())),
     );
     res.clearCookie(SESSION_COOKIE, { path: '/' });
+    this.revocations.publish({ kind: 'logout', userId: user.id, loginSessionId });
   }
 
   @Get('me')

@@ -6,6 +6,7 @@ import { AgentControlService } from '../agent-gateway/agent-control.service';
 import { AppConfig } from '../config/app-config';
 import { QuickSupportEvents } from '../quick-support/quick-support-events';
 import { RelayEventsService } from '../relay-tokens/relay-events.service';
+import { AccountRevocation, AccountRevocations } from '../users/account-revocations';
 import type { EndReason } from './entities/remote-session.entity';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
 import { RemoteSessionQueries } from './remote-session.queries';
@@ -19,8 +20,9 @@ const RELAY_END_REASONS: Readonly<Record<string, EndReason>> = {
 
 /**
  * Makes session state follow reality: relay events (paired → active; TTL and pair timeout → ended),
- * the agent saying goodbye, the quick-support session ending, and a sweep for sessions older than the
- * relay's maximum pair lifetime.
+ * the agent saying goodbye, the quick-support session ending, the technician losing access (logout,
+ * disabled, removed, role changed), and a sweep for sessions older than the relay's maximum pair
+ * lifetime or whose technician is no longer enabled.
  */
 @Injectable()
 export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
@@ -34,6 +36,7 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
     private readonly relayEvents: RelayEventsService,
     private readonly agents: AgentControlService,
     private readonly quickSupport: QuickSupportEvents,
+    private readonly revocations: AccountRevocations,
   ) {}
 
   onModuleInit(): void {
@@ -49,18 +52,39 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
         if (e.type === 'session.ended') this.guard(this.endForDevices(e.deviceIds, 'quick_support_ended'));
       }),
     );
+    this.subs.add(this.revocations.stream.subscribe((e) => this.guard(this.onRevoked(e))));
   }
 
   onModuleDestroy(): void {
     this.subs.unsubscribe();
   }
 
-  /** Every minute: nothing can still flow through a session older than the relay's pair TTL. */
+  /**
+   * Every minute: nothing can still flow through a session older than the relay's pair TTL, and none
+   * may stay open for a technician who was removed or disabled (in case the revocation event was
+   * missed: another portal instance, a restart between commit and event).
+   */
   @Interval('remote-session-sweep', 60_000)
   async sweep(): Promise<void> {
     for (const id of await this.queries.overdueIds(this.config.relay.sessionTtlSec + 60)) {
       await this.ending.end(id, 'ttl_reached', { actorType: 'system' });
     }
+    for (const id of await this.queries.openIdsWithoutLiveTechnician()) {
+      await this.ending.end(id, 'technician_revoked', { actorType: 'system' });
+    }
+  }
+
+  /**
+   * A technician lost access: every session they still hold ends (in parallel, so the relay closes
+   * all their pairs at once). Logout counts too: a technician who signs out expects nothing of theirs
+   * to stay open on a customer's device.
+   */
+  private async onRevoked(e: AccountRevocation): Promise<void> {
+    const actorId = e.kind === 'logout' ? e.userId : e.actorId;
+    const ids = await this.queries.openIdsForTechnician(e.userId);
+    await Promise.all(
+      ids.map((id) => this.ending.end(id, 'technician_revoked', { actorType: 'user', actorId })),
+    );
   }
 
   private async onRelayEvent(e: RelayEvent): Promise<void> {

@@ -51,6 +51,27 @@ export class RemoteSessionQueries {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Open sessions of a technician who lost access. Sessions whose technician is gone (null: the account
+   * was removed, which sets it to null) are included, as nobody may use them any more.
+   */
+  async openIdsForTechnician(userId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM remote_sessions WHERE status <> 'ended' AND (technician_id = $1 OR technician_id IS NULL)`,
+      [userId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Open sessions whose technician was removed or disabled (a backstop for a missed revocation). */
+  async openIdsWithoutLiveTechnician(): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT rs.id FROM remote_sessions rs LEFT JOIN users u ON u.id = rs.technician_id
+        WHERE rs.status <> 'ended' AND (u.id IS NULL OR u.disabled_at IS NOT NULL)`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The device's newest session that has not ended (what a Quick Assist action belongs to). */
   async latestOpenIdForDevice(deviceId: string): Promise<string | null> {
     const rows: { id: string }[] = await this.dataSource.query(

@@ -5,6 +5,7 @@ import { AuditModule } from '../audit/audit.module';
 import { DevicesModule } from '../devices/devices.module';
 import { QuickSupportModule } from '../quick-support/quick-support.module';
 import { RelayTokensModule } from '../relay-tokens/relay-tokens.module';
+import { UsersModule } from '../users/users.module';
 import { RemoteSession } from './entities/remote-session.entity';
 import { RemoteCommandsService } from './remote-commands.service';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
@@ -22,6 +23,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
     QuickSupportModule,
     RelayTokensModule,
     AuditModule,
+    UsersModule,
   ],
   controllers: [RemoteSessionsController],
   providers: [

@@ -5,8 +5,11 @@ import { passwordHasher } from '../auth/password-hasher';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { AccountRevocation, AccountRevocations } from './account-revocations';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { User } from './entities/user.entity';
+
+type AdminRevocation = Exclude<AccountRevocation['kind'], 'logout'>;
 
 /** Technicians and administrators: who may log in, with which role. */
 @Injectable()
@@ -17,6 +20,7 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly revocations: AccountRevocations,
   ) {}
 
   list(): Promise<User[]> {
@@ -79,7 +83,7 @@ export class UsersService {
 
   async update(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<User> {
     const passwordHash = dto.password ? await passwordHasher.hash(dto.password) : undefined;
-    return this.dataSource.transaction(async (m) => {
+    const { saved, revoked } = await this.dataSource.transaction(async (m) => {
       const user = await this.lockUser(m, id);
       const self = user.id === actor.id;
       if (self && (dto.disabled === true || (dto.role && dto.role !== user.role))) {
@@ -92,6 +96,7 @@ export class UsersService {
         user.role === 'admin' && ((dto.role && dto.role !== 'admin') || dto.disabled === true);
       if (losesAdmin) await this.ensureAnotherAdmin(m, user.id);
 
+      const roleChanged = dto.role !== undefined && dto.role !== user.role;
       if (dto.displayName !== undefined) user.displayName = dto.displayName;
       if (dto.role !== undefined) user.role = dto.role;
       if (passwordHash) user.passwordHash = passwordHash;
@@ -101,6 +106,14 @@ export class UsersService {
       // Disabling, a role change or a new password all end the account's existing sessions.
       if (disabling || dto.role !== undefined || (passwordHash && !self))
         await this.revokeSessions(m, user.id);
+      // What else the account holds live (event streams, remote sessions) ends once this commits.
+      const revoked: AdminRevocation | null = disabling
+        ? 'disabled'
+        : roleChanged
+          ? 'role_changed'
+          : passwordHash && !self
+            ? 'password_reset'
+            : null;
       await this.audit.record(
         {
           actorType: 'user',
@@ -116,8 +129,10 @@ export class UsersService {
         },
         m,
       );
-      return saved;
+      return { saved, revoked };
     });
+    if (revoked) this.revocations.publish({ kind: revoked, userId: id, actorId: actor.id });
+    return saved;
   }
 
   async remove(actor: AuthUser, id: string): Promise<void> {
@@ -140,6 +155,20 @@ export class UsersService {
         m,
       );
     });
+    this.revocations.publish({ kind: 'removed', userId: id, actorId: actor.id });
+  }
+
+  /**
+   * Whether a login still holds: its express-session row exists and has not expired, it belongs to
+   * this user, and the account is still enabled. Long-lived streams ask this every few seconds.
+   */
+  async isLoginLive(userId: string, loginSessionId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM auth_sessions s JOIN users u ON u.id::text = (s.sess->'passport'->>'user')
+        WHERE s.sid = $1 AND s.expire >= now() AND u.id = $2 AND u.disabled_at IS NULL`,
+      [loginSessionId, userId],
+    );
+    return rows.length > 0;
   }
 
   /**

@@ -6,6 +6,15 @@ import {
   type PortalToAgentMessage,
 } from '../../contracts/agent-protocol';
 
+export interface FakeAgentOptions {
+  killSwitch?: boolean;
+  /**
+   * Acknowledge close_channel but keep the relay sockets open (a slow or misbehaving agent), so that
+   * only the relay can close them.
+   */
+  keepRelaySockets?: boolean;
+}
+
 /**
  * A stand-in agent on the real control channel: it answers open_channel by really dialling the relay
  * with the agent token (as the agent does) and keeps those sockets; it acks close_channel and closes
@@ -21,7 +30,7 @@ export class FakeAgent {
     private readonly portalUrl: string,
     private readonly deviceId: string,
     private readonly credential: string,
-    private readonly opts: { killSwitch?: boolean } = {},
+    private readonly opts: FakeAgentOptions = {},
   ) {}
 
   async connect(): Promise<void> {
@@ -80,7 +89,8 @@ export class FakeAgent {
       this.channels.set(`${m.sessionId}/${m.channel}`, sock);
       this.send({ type: 'channel_opened', replyTo: m.id, sessionId: m.sessionId, channel: m.channel });
     } else if (m.type === 'close_channel') {
-      for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
+      if (!this.opts.keepRelaySockets)
+        for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
       this.send({ type: 'ack', replyTo: m.id });
     } else if (m.type === 'end_session') {
       this.send({ type: 'ack', replyTo: m.id });

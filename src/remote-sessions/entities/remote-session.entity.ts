@@ -20,6 +20,8 @@ export const END_REASONS = [
   'device_removed',
   'relay_closed',
   'channel_failed',
+  /** The technician logged out, or was disabled, removed or given another role. */
+  'technician_revoked',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
 

@@ -14,7 +14,8 @@ export type RemoteEndReason =
   | 'quick_support_ended'
   | 'device_removed'
   | 'relay_closed'
-  | 'channel_failed';
+  | 'channel_failed'
+  | 'technician_revoked';
 
 export interface RemoteSession {
   id: string;
@@ -142,6 +143,7 @@ export const END_REASON_LABELS: Readonly<Record<RemoteEndReason, string>> = {
   device_removed: 'The device was removed',
   relay_closed: 'Closed by the relay',
   channel_failed: 'The device could not open the connection',
+  technician_revoked: 'The technician signed out or lost access',
 };
 
 export function endReasonText(session: Pick<RemoteSession, 'endReason'>): string {
