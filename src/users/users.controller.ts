@@ -28,7 +28,8 @@ export class UsersController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Rename, change role, set a password, or disable/enable (disabling ends their sessions)',
+    summary:
+      'Rename, change role, set a password, or disable/enable. Disabling, a role change or a new password signs them out everywhere, closes their event streams and ends their remote sessions (technician_revoked)',
   })
   async update(
     @CurrentUser() actor: AuthUser,
@@ -40,7 +41,10 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a user and end their sessions' })
+  @ApiOperation({
+    summary:
+      'Remove a user: signs them out everywhere, closes their event streams and ends their remote sessions (technician_revoked)',
+  })
   async remove(@CurrentUser() actor: AuthUser, @Param('id', parseId()) id: string): Promise<void> {
     await this.users.remove(actor, id);
   }

@@ -191,6 +191,15 @@ describe('revocation ends access at once (logout, disable, remove, role change)'
     await expectEndedOnce(shell.sessionId, adminId);
   });
 
+  it('an administrator setting a new password counts as revocation too: their live shell ends the same way', async () => {
+    const tech = await technician();
+    const shell = await liveShell(tech);
+    await expectRelayClosesShell(shell, () =>
+      admin.patch(`/api/users/${tech.id}`).send({ password: 'a-brand-new-password-123' }).expect(200),
+    );
+    await expectEndedOnce(shell.sessionId, adminId);
+  });
+
   it('a rename leaves the technician’s live shell alone', async () => {
     const tech = await technician();
     const shell = await liveShell(tech);
@@ -304,6 +313,10 @@ describe('revocation ends access at once (logout, disable, remove, role change)'
 
     const after = await newCustomerLink(open);
     expect(closing.events.some((e) => (e.data as { id?: string }).id === after)).toBe(false);
+    // Ending the streams did not bring the logged-out login back (express-session writes on res.end).
+    const replay = await openStream(t.baseUrl, loggingOut);
+    expect(replay.statusCode).toBe(401);
+    replay.resume();
     // Still open after more than one re-check: the other login holds.
     await new Promise((r) => setTimeout(r, LOGIN_RECHECK_MS + 500));
     const later = await newCustomerLink(open);
