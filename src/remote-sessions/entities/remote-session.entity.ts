@@ -20,7 +20,7 @@ export const END_REASONS = [
   'device_removed',
   'relay_closed',
   'channel_failed',
-  /** The technician logged out, or was disabled, removed or given another role. */
+  /** The technician logged out, or an admin disabled or removed them, changed their role or password. */
   'technician_revoked',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
