@@ -109,6 +109,13 @@ WantedBy=multi-user.target
     expect(readFileSync(layout.serviceFile!, 'utf8')).toContain(`ExecStart="${prefix}/opt/quicksupport-agent/node/bin/node"`);
   });
 
+  it('macOS: the launchd daemon runs the copy of the runtime inside the program folder', async () => {
+    const layout = await installPersistent(options(), { os: 'macos', exec: () => Promise.resolve(), logger: silentLogger, register: () => Promise.resolve(DEVICE), nodeExecPath: pathNode, agentSource: source });
+    const runtime = join(prefix, 'usr/local/lib/quicksupport-agent/node/bin/node');
+    expect(readFileSync(runtime, 'utf8')).toBe('node binary');
+    expect(readFileSync(layout.serviceFile!, 'utf8')).toContain(`<array>\n    <string>${runtime}</string>\n    <string>${layout.agentFile}</string>`);
+  });
+
   it('refuses to install twice and registers nothing the second time', async () => {
     const deps = { os: 'linux' as const, exec: () => Promise.resolve(), logger: silentLogger, register: jest.fn(() => Promise.resolve(DEVICE)), nodeExecPath: pathNode, agentSource: source };
     await installPersistent(options(), deps);

@@ -7,7 +7,7 @@ import { safe, type AgentLogger } from '../core/logger';
 import { LAUNCHD_LABEL, SERVICE_NAME, WINDOWS_TASK_NAME, installLayout, type InstallLayout } from './layout';
 import { writePrivateFile, type PersistentConfig } from './persistent-config';
 import { assertRootOnlyAncestors, assertRootOnlyPath } from './root-only-path';
-import { assertServicePath, launchdPlist, systemdUnit, windowsLockDownCommand, windowsTaskCommands, type ServiceSpec } from './service-files';
+import { assertServicePath, launchdPlist, systemdUnit, windowsLockDownCommand, windowsProgramLockDownCommand, windowsTaskCommands, type ServiceSpec } from './service-files';
 
 export type Exec = (file: string, args: string[]) => Promise<void>;
 
@@ -129,8 +129,9 @@ async function activate(deps: InstallDeps, layout: InstallLayout, spec: ServiceS
       await deps.exec('launchctl', ['bootstrap', 'system', layout.serviceFile ?? '']);
       return;
     case 'windows': {
-      const [lockFile, lockArgs] = windowsLockDownCommand(layout.configDir);
-      await deps.exec(lockFile, lockArgs);
+      for (const [lockFile, lockArgs] of [windowsProgramLockDownCommand(layout.appDir), windowsLockDownCommand(layout.configDir)]) {
+        await deps.exec(lockFile, lockArgs);
+      }
       for (const [file, args] of windowsTaskCommands(spec)) await deps.exec(file, args);
       return;
     }
