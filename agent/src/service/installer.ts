@@ -53,8 +53,14 @@ export async function installPersistent(options: CliOptions, deps: InstallDeps):
   await cp(deps.agentSource, layout.agentFile);
   const nodePath = await placeRuntime(layout, deps, options.workDir);
   if (posix) {
-    assertRootOnlyPath(nodePath, 'the Node.js runtime');
-    assertRootOnlyPath(layout.agentFile, 'the agent');
+    try {
+      await ownAndSeal(layout.agentFile);
+      assertRootOnlyPath(nodePath, 'the Node.js runtime');
+      assertRootOnlyPath(layout.agentFile, 'the agent');
+    } catch (err) {
+      await rm(layout.appDir, { recursive: true, force: true });
+      throw err;
+    }
   }
   const config: PersistentConfig = {
     portalUrl: options.portalUrl,
@@ -98,8 +104,8 @@ async function placeRuntime(layout: InstallLayout, deps: InstallDeps, workDir: s
 }
 
 /**
- * Makes a copied runtime the installing account's (root's) and writable by it alone: copying keeps the
- * source's owner and mode (a user's node, or the uid stored in a Node.js tarball).
+ * Makes a copied file or folder the installing account's (root's) and writable by it alone: copying
+ * keeps the source's owner and mode (a user's node, or the uid stored in a Node.js tarball).
  */
 async function ownAndSeal(path: string): Promise<void> {
   const info = await lstat(path);
