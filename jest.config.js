@@ -14,6 +14,10 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
   transformIgnorePatterns: ['/node_modules/'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // noVNC's DES for the agent's VNC Authentication; the package's "exports" hide it (see agent/build.mjs).
+  moduleNameMapper: {
+    '^@novnc/novnc/core/crypto/des\\.js$': '<rootDir>/node_modules/@novnc/novnc/core/crypto/des.js',
+  },
 };
 
 module.exports = {

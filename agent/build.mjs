@@ -29,6 +29,19 @@ await build({
     'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
   },
   external: ['bufferutil', 'utf-8-validate'],
+  // noVNC's DES (VNC Authentication to the x11vnc the agent starts): its package "exports" list only
+  // core/rfb.js, so the subpath is mapped to the file (agent/src/types/novnc-des.d.ts types it).
+  alias: {
+    '@novnc/novnc/core/crypto/des.js': join(
+      root,
+      'node_modules',
+      '@novnc',
+      'novnc',
+      'core',
+      'crypto',
+      'des.js',
+    ),
+  },
   logLevel: 'warning',
 });
 const sha = createHash('sha256').update(readFileSync(outfile)).digest('hex');

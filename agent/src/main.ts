@@ -6,6 +6,7 @@ import { createLogger, safe, type LogLevel } from './core/logger';
 import { RegistrationError, registerDevice } from './core/registration';
 import { detectPlatform } from './platform/detect';
 import { installPersistent, uninstallPersistent, type Exec } from './service/installer';
+import { UnsafeInstallPathError } from './service/root-only-path';
 import { AGENT_VERSION } from './version';
 
 /**
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) process.stderr.write(`${err.message}\n${USAGE}\n`);
-  else if (err instanceof RegistrationError) process.stderr.write(`${err.message}\n`);
+  else if (err instanceof RegistrationError || err instanceof UnsafeInstallPathError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`The agent stopped: ${safe(err, 300)}\n`);
   process.exit(err instanceof UsageError ? 2 : 1);
 });

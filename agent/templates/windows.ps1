@@ -1,8 +1,10 @@
 # Remote support agent installer for Windows (a PowerShell script, served with an .exe name).
 # Start it with the command shown on the connect page (Win+R, paste, Ctrl+Shift+Enter): it is read as
 # text and evaluated, so it uses no param() block and no $PSScriptRoot.
-# It unpacks the support agent into a private temporary folder, checks it against the SHA-256 below,
-# and runs it with this computer's Node.js (18 or newer) or a Node.js runtime it downloads and checks.
+# It unpacks the support agent into a fresh folder under ProgramData that only SYSTEM and Administrators
+# can write (never the user's %TEMP%, where an unelevated program could swap it before it runs elevated),
+# checks it against the SHA-256 below, and runs it with this computer's Node.js (18 or newer) or a
+# Node.js runtime it downloads and checks.
 # Quick support: the agent runs until the session ends or you press Ctrl-C, then removes every file.
 # Persistent: the agent is installed as a scheduled task running as SYSTEM at startup.
 
@@ -94,12 +96,30 @@ function Expand-QsAgent([string] $WorkDir) {
     return $agent
 }
 
+function New-QsWorkDir {
+    $root = [Environment]::GetFolderPath('CommonApplicationData')
+    if ([string]::IsNullOrEmpty($root)) { $root = $env:ProgramData }
+    $workDir = Join-Path $root ('qs-agent.' + [Guid]::NewGuid().ToString('N').Substring(0, 12))
+    # Created fresh (New-Item fails if the name exists), then owned by Administrators and writable by
+    # SYSTEM and Administrators only, with nothing inherited from ProgramData (where users may write).
+    New-Item -ItemType Directory -Path $workDir | Out-Null
+    & icacls.exe $workDir /setowner '*S-1-5-32-544' /Q | Out-Null
+    $owned = $LASTEXITCODE -eq 0
+    & icacls.exe $workDir /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' /Q | Out-Null
+    $locked = $LASTEXITCODE -eq 0
+    # Anything that appeared before the folder was locked was not put there by this script.
+    if (-not ($owned -and $locked) -or @(Get-ChildItem -LiteralPath $workDir -Force).Count -ne 0) {
+        Remove-Item -LiteralPath $workDir -Recurse -Force -ErrorAction SilentlyContinue
+        Stop-QsInstall 'A private folder for the support agent could not be set up under ProgramData; nothing was installed.'
+    }
+    return $workDir
+}
+
 function Invoke-QsMain {
     if (-not (Test-QsElevated)) {
         Stop-QsInstall 'This installer needs administrator rights: press Win+R, paste the command again and press Ctrl+Shift+Enter.'
     }
-    $workDir = Join-Path ([IO.Path]::GetTempPath()) ('qs-agent.' + [Guid]::NewGuid().ToString('N').Substring(0, 12))
-    New-Item -ItemType Directory -Path $workDir | Out-Null
+    $workDir = New-QsWorkDir
     try {
         $agent = Expand-QsAgent $workDir
         $node = Find-QsNode

@@ -67,6 +67,7 @@ describe('persistent agent (Linux, installed into a prefix)', () => {
       'etc/quicksupport-agent/credential.json',
       'etc/systemd/system/quicksupport-agent.service',
       'opt/quicksupport-agent/agent.js',
+      'opt/quicksupport-agent/node/bin/node', // the service's own copy of the runtime (never a PATH node)
       'opt/quicksupport-agent/uninstall',
     ]);
     expect(statSync(join(prefix, 'etc/quicksupport-agent/credential.json')).mode & 0o777).toBe(0o600);
@@ -102,7 +103,7 @@ describe('persistent agent (Linux, installed into a prefix)', () => {
     }
     await expect(exited).resolves.toEqual({ code: 0, signal: null });
     expect(log).toContain('ending (shutdown)');
-    expect(filesUnder(prefix)).toHaveLength(5); // a persistent agent keeps its files when stopped
+    expect(filesUnder(prefix)).toHaveLength(6); // a persistent agent keeps its files when stopped
 
     const uninstall = new ScriptRun([join(prefix, 'opt/quicksupport-agent/uninstall')], env, admin_.home);
     // The uninstall script is `#!/bin/sh`; running it through bash is equivalent.

@@ -3,11 +3,13 @@ import type WebSocket from 'ws';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import { safe } from '../core/logger';
 import { ChannelLifecycle, type ActiveChannel, type ChannelContext } from './channel';
+import { terminateRfbHandshake } from './rfb-handshake';
 import { connectTcp } from './tcp';
 import type { VncTarget, X11VncLauncher } from './vnc-launcher';
 
 export const NO_VNC_SERVER_SENTENCE = 'No VNC server is running on this device.';
 export const VNC_CLOSED_SENTENCE = 'The VNC server on this device closed the connection.';
+export const VNC_HANDSHAKE_FAILED_SENTENCE = 'The screen sharing on this device could not be connected.';
 /** Sent to a viewer when there is no VNC server, so its reply proves it is there to read the close code. */
 const RFB_GREETING = Buffer.from('RFB 003.008\n');
 /** Below the relay's pair timeout: close even if no viewer ever answers. */
@@ -23,11 +25,14 @@ export interface ScreenOptions {
 }
 
 /**
- * The screen channel: raw RFB bytes between the relay and the local VNC server. With no VNC server,
- * the channel tells the viewer in words: relay close code 4102 and the sentence.
+ * The screen channel: RFB bytes between the relay and the local VNC server. A VNC server the customer
+ * runs is piped raw from the first byte. The x11vnc the agent starts wants the session's password: the
+ * agent answers it and offers the viewer no authentication (rfb-handshake.ts), then pipes the rest.
+ * With no VNC server, the channel tells the viewer in words: relay close code 4102 and the sentence.
  */
 export async function openScreenChannel(ctx: ChannelContext, options: ScreenOptions): Promise<ActiveChannel> {
   let usingLauncher = false;
+  let password: Buffer | undefined;
   let socket: Socket | undefined;
   try {
     socket = await connectTcp(options.target.host, options.target.port);
@@ -37,6 +42,7 @@ export async function openScreenChannel(ctx: ChannelContext, options: ScreenOpti
       try {
         const started = await options.launcher.acquire();
         usingLauncher = true;
+        password = started.password;
         socket = await connectTcp(started.host, started.port);
       } catch (launchErr) {
         ctx.logger.warn(`could not start x11vnc: ${safe(launchErr)}`);
@@ -46,9 +52,14 @@ export async function openScreenChannel(ctx: ChannelContext, options: ScreenOpti
     }
   }
   if (!socket) return noVncServer(ctx);
-  return bridge(ctx, socket, () => {
-    if (usingLauncher) options.launcher?.release();
-  });
+  return bridge(
+    ctx,
+    socket,
+    () => {
+      if (usingLauncher) options.launcher?.release();
+    },
+    password,
+  );
 }
 
 function noVncServer(ctx: ChannelContext): ActiveChannel {
@@ -60,7 +71,8 @@ function noVncServer(ctx: ChannelContext): ActiveChannel {
   return { ref: ctx.ref, ended: lifecycle.ended, close: (code, reason) => lifecycle.close(code, reason) };
 }
 
-function bridge(ctx: ChannelContext, socket: Socket, released: () => void): ActiveChannel {
+/** Pipes the two sides; with `password`, only after the agent has ended the RFB handshake on both. */
+function bridge(ctx: ChannelContext, socket: Socket, released: () => void, password?: Buffer): ActiveChannel {
   const { ws } = ctx;
   let drainPoll: NodeJS.Timeout | undefined;
   const lifecycle = new ChannelLifecycle(ws, () => {
@@ -69,19 +81,42 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void): Acti
     released();
   });
   socket.setNoDelay(true);
-  socket.on('data', (data: Buffer) => {
-    ws.send(data, { binary: true });
-    if (ws.bufferedAmount > HIGH_WATER && !drainPoll) pauseUntilDrained(ws, socket, (t) => (drainPoll = t));
-  });
   socket.on('error', (err) => ctx.logger.debug(`VNC socket error: ${safe(err)}`));
   socket.on('close', () => lifecycle.close(RelayCloseCode.VncConnectFailed, VNC_CLOSED_SENTENCE));
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (!isBinary) return;
+  const toViewer = (data: Buffer): void => {
+    ws.send(data, { binary: true });
+    if (ws.bufferedAmount > HIGH_WATER && !drainPoll) pauseUntilDrained(ws, socket, (t) => (drainPoll = t));
+  };
+  const toServer = (data: Buffer): void => {
     if (!socket.write(data)) {
       ws.pause();
       socket.once('drain', () => ws.resume());
     }
-  });
+  };
+  const pipe = (): void => {
+    socket.on('data', toViewer);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) toServer(data);
+    });
+  };
+  if (!password) {
+    pipe();
+  } else {
+    terminateRfbHandshake(socket, ws, password).then(
+      (rest) => {
+        if (lifecycle.isDone) return;
+        pipe();
+        socket.resume();
+        ws.resume();
+        if (rest.fromServer.length > 0) toViewer(rest.fromServer);
+        if (rest.fromViewer.length > 0) toServer(rest.fromViewer);
+      },
+      (err: unknown) => {
+        ctx.logger.warn(`VNC handshake failed: ${safe(err)}`);
+        lifecycle.close(RelayCloseCode.VncConnectFailed, VNC_HANDSHAKE_FAILED_SENTENCE);
+      },
+    );
+  }
   return { ref: ctx.ref, ended: lifecycle.ended, close: (code, reason) => lifecycle.close(code, reason) };
 }
 

@@ -9,19 +9,19 @@ describe('findDisplay', () => {
 });
 
 describe('x11vncArgs', () => {
-  it('binds to loopback only and guesses the X authority only when asked', () => {
-    expect(x11vncArgs(':5', 5999, false)).toEqual([
+  it('binds to loopback only, wants the session password, is not shared, and guesses the X authority only when asked', () => {
+    expect(x11vncArgs(':5', 5999, false, '/run/qs-vnc-x/passwd')).toEqual([
       '-localhost',
       '-rfbport',
       '5999',
       '-display',
       ':5',
-      '-nopw',
+      '-rfbauth',
+      '/run/qs-vnc-x/passwd',
       '-forever',
-      '-shared',
       '-quiet',
       '-noxdamage',
     ]);
-    expect(x11vncArgs(':5', 5999, true).slice(-2)).toEqual(['-auth', 'guess']);
+    expect(x11vncArgs(':5', 5999, true, '/p').slice(-2)).toEqual(['-auth', 'guess']);
   });
 });

@@ -1,13 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { safe, type AgentLogger } from '../core/logger';
 import { hasCommand } from '../platform/posix';
+import { randomVncPassword, vncPasswordFile } from './rfb-handshake';
 import { waitForPort } from './tcp';
 
 export interface VncTarget {
   host: string;
   port: number;
+  /** Set for the x11vnc the agent started: the agent answers its VNC Authentication (rfb-handshake.ts). */
+  password?: Buffer;
 }
 
 /** The X display to share: $DISPLAY, else the only X server socket in /tmp/.X11-unix. */
@@ -33,19 +38,32 @@ async function freeLoopbackPort(): Promise<number> {
 }
 
 /**
- * The x11vnc arguments: loopback only, this display, for as long as the session needs it. `guessAuth`
- * asks x11vnc to find the display manager's X authority (root only; used when a plain start fails).
+ * Where the password folder goes: /run (root-only, in memory) when the agent is root, as it is when it
+ * starts x11vnc for a customer; not $TMPDIR, whose owner could swap the folder for one of their own
+ * (x11vnc reads the file again at every connection).
  */
-export function x11vncArgs(display: string, port: number, guessAuth: boolean): string[] {
+function secretBase(): string {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  return root && existsSync('/run') ? '/run' : tmpdir();
+}
+
+/**
+ * The x11vnc arguments: loopback only, this display, for as long as the session needs it, and only for
+ * a client that knows the session's password (`passwordFile`, so that another local user cannot join
+ * the desktop). Not `-shared`: every viewer reaches it through the agent, one connection per screen
+ * channel, and a new one replaces the last. `guessAuth` asks x11vnc to find the display manager's X
+ * authority (root only; used when a plain start fails).
+ */
+export function x11vncArgs(display: string, port: number, guessAuth: boolean, passwordFile: string): string[] {
   const args = [
     '-localhost',
     '-rfbport',
     String(port),
     '-display',
     display,
-    '-nopw',
+    '-rfbauth',
+    passwordFile,
     '-forever',
-    '-shared',
     '-quiet',
     '-noxdamage',
   ];
@@ -62,6 +80,8 @@ export class X11VncLauncher {
   private child: ChildProcess | undefined;
   private target: Promise<VncTarget> | undefined;
   private users = 0;
+  /** The 0700 folder holding this run's 0600 password file; removed when x11vnc stops. */
+  private secretDir: string | undefined;
 
   constructor(
     private readonly display: string,
@@ -104,28 +124,59 @@ export class X11VncLauncher {
       this.logger.info('stopping x11vnc');
       child.kill('SIGTERM');
     }
+    this.removeSecret();
+  }
+
+  /** The password file's folder while x11vnc runs (for tests). */
+  get passwordDir(): string | undefined {
+    return this.secretDir;
   }
 
   private async start(): Promise<VncTarget> {
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const attempts = isRoot && !process.env.XAUTHORITY ? [false, true] : [false];
+    const password = randomVncPassword();
+    const passwordFile = this.writeSecret(password);
     let lastError: unknown;
     for (const guessAuth of attempts) {
       try {
-        return await this.startOnce(guessAuth);
+        return { ...(await this.startOnce(guessAuth, passwordFile)), password };
       } catch (err) {
         lastError = err;
       }
     }
+    this.removeSecret();
     throw lastError;
   }
 
-  private async startOnce(guessAuth: boolean): Promise<VncTarget> {
+  /** A fresh random password in a VNC password file readable by this process's user only. */
+  private writeSecret(password: Buffer): string {
+    this.removeSecret();
+    const dir = mkdtempSync(join(secretBase(), 'qs-vnc-'));
+    chmodSync(dir, 0o700);
+    this.secretDir = dir;
+    const file = join(dir, 'passwd');
+    writeFileSync(file, vncPasswordFile(password), { mode: 0o600, flag: 'wx' });
+    return file;
+  }
+
+  private removeSecret(): void {
+    const dir = this.secretDir;
+    this.secretDir = undefined;
+    if (!dir) return;
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      this.logger.warn(`could not remove the VNC password folder ${safe(dir)}: ${safe(err)}`);
+    }
+  }
+
+  private async startOnce(guessAuth: boolean, passwordFile: string): Promise<VncTarget> {
     const port = await freeLoopbackPort();
     this.logger.info(
       `starting x11vnc on 127.0.0.1:${port} for display ${safe(this.display)}${guessAuth ? ' (guessing X authority)' : ''}`,
     );
-    const child = spawn('x11vnc', x11vncArgs(this.display, port, guessAuth), { stdio: 'ignore' });
+    const child = spawn('x11vnc', x11vncArgs(this.display, port, guessAuth, passwordFile), { stdio: 'ignore' });
     this.child = child;
     child.on('error', (err) => this.logger.warn(`x11vnc failed: ${safe(err)}`));
     child.on('exit', () => {

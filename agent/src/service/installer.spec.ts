@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { RegisterResponse } from '../../../contracts/agent-protocol';
@@ -30,12 +30,16 @@ describe('persistent install into a prefix (Linux)', () => {
   let scratch: string;
   let prefix: string;
   let source: string;
+  /** The node that ran the install (as found on PATH); the service gets its own copy. */
+  let pathNode: string;
 
   beforeEach(() => {
     scratch = mkdtempSync(join(tmpdir(), 'qs-install-'));
     prefix = join(scratch, 'root');
     source = join(scratch, 'agent.js');
     writeFileSync(source, '// agent bundle\n');
+    pathNode = join(scratch, 'path-node');
+    writeFileSync(pathNode, 'node binary', { mode: 0o777 });
   });
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -45,7 +49,7 @@ describe('persistent install into a prefix (Linux)', () => {
   it('writes the agent, a root-only credential, the config, the unit and an uninstall script; uninstall removes all of it', async () => {
     const exec = jest.fn(() => Promise.resolve());
     const register = jest.fn(() => Promise.resolve(DEVICE));
-    const layout = await installPersistent(options(), { os: 'linux', exec, logger: silentLogger, register, nodeExecPath: '/usr/bin/node', agentSource: source });
+    const layout = await installPersistent(options(), { os: 'linux', exec, logger: silentLogger, register, nodeExecPath: pathNode, agentSource: source });
     expect(register).toHaveBeenCalledTimes(1);
     expect(exec).not.toHaveBeenCalled();
     expect(filesUnder(prefix)).toEqual([
@@ -53,8 +57,12 @@ describe('persistent install into a prefix (Linux)', () => {
       'etc/quicksupport-agent/credential.json',
       'etc/systemd/system/quicksupport-agent.service',
       'opt/quicksupport-agent/agent.js',
+      'opt/quicksupport-agent/node/bin/node',
       'opt/quicksupport-agent/uninstall',
     ]);
+    const runtime = join(prefix, 'opt/quicksupport-agent/node/bin/node');
+    expect(readFileSync(runtime, 'utf8')).toBe('node binary');
+    expect(statSync(runtime).mode & 0o777).toBe(0o755);
     expect(statSync(layout.credentialFile).mode & 0o777).toBe(0o600);
     expect(statSync(layout.configFile).mode & 0o777).toBe(0o600);
     expect(statSync(layout.configDir).mode & 0o777).toBe(0o700);
@@ -67,7 +75,7 @@ Wants=network-online.target
 
 [Service]
 Type=simple
-ExecStart="/usr/bin/node" "${prefix}/opt/quicksupport-agent/agent.js" run --mode persistent --config "${prefix}/etc/quicksupport-agent/agent.json"
+ExecStart="${runtime}" "${prefix}/opt/quicksupport-agent/agent.js" run --mode persistent --config "${prefix}/etc/quicksupport-agent/agent.json"
 Restart=always
 RestartSec=10
 KillSignal=SIGTERM
@@ -77,7 +85,7 @@ UMask=0077
 [Install]
 WantedBy=multi-user.target
 `);
-    expect(readFileSync(layout.uninstallScript, 'utf8')).toContain(`exec "/usr/bin/node" "${prefix}/opt/quicksupport-agent/agent.js" uninstall --prefix "${prefix}"`);
+    expect(readFileSync(layout.uninstallScript, 'utf8')).toContain(`exec "${runtime}" "${prefix}/opt/quicksupport-agent/agent.js" uninstall --prefix "${prefix}"`);
     expect(statSync(layout.uninstallScript).mode & 0o777).toBe(0o700);
 
     await uninstallPersistent(parseArgs(['uninstall', '--prefix', prefix]), { os: 'linux', exec, logger: silentLogger });
@@ -101,8 +109,15 @@ WantedBy=multi-user.target
     expect(readFileSync(layout.serviceFile!, 'utf8')).toContain(`ExecStart="${prefix}/opt/quicksupport-agent/node/bin/node"`);
   });
 
+  it('macOS: the launchd daemon runs the copy of the runtime inside the program folder', async () => {
+    const layout = await installPersistent(options(), { os: 'macos', exec: () => Promise.resolve(), logger: silentLogger, register: () => Promise.resolve(DEVICE), nodeExecPath: pathNode, agentSource: source });
+    const runtime = join(prefix, 'usr/local/lib/quicksupport-agent/node/bin/node');
+    expect(readFileSync(runtime, 'utf8')).toBe('node binary');
+    expect(readFileSync(layout.serviceFile!, 'utf8')).toContain(`<array>\n    <string>${runtime}</string>\n    <string>${layout.agentFile}</string>`);
+  });
+
   it('refuses to install twice and registers nothing the second time', async () => {
-    const deps = { os: 'linux' as const, exec: () => Promise.resolve(), logger: silentLogger, register: jest.fn(() => Promise.resolve(DEVICE)), nodeExecPath: '/usr/bin/node', agentSource: source };
+    const deps = { os: 'linux' as const, exec: () => Promise.resolve(), logger: silentLogger, register: jest.fn(() => Promise.resolve(DEVICE)), nodeExecPath: pathNode, agentSource: source };
     await installPersistent(options(), deps);
     await expect(installPersistent(options(), deps)).rejects.toThrow('already installed');
     expect(deps.register).toHaveBeenCalledTimes(1);
@@ -113,11 +128,33 @@ WantedBy=multi-user.target
     ['macos', [['launchctl', ['bootstrap', 'system', expect.stringMatching(/LaunchDaemons\/com\.quicksupport\.agent\.plist$/)]]], [['launchctl', ['bootout', 'system/com.quicksupport.agent']]]],
   ] as const)('on %s enables and starts the service, and stops and removes it', async (os, installCalls, uninstallCalls) => {
     const exec = jest.fn((_file: string, _args: string[]) => Promise.resolve());
-    await installPersistent(options(), { os, exec, logger: silentLogger, register: () => Promise.resolve(DEVICE), nodeExecPath: '/usr/bin/node', agentSource: source, manageService: true });
+    await installPersistent(options(), { os, exec, logger: silentLogger, register: () => Promise.resolve(DEVICE), nodeExecPath: pathNode, agentSource: source, manageService: true });
     expect(exec.mock.calls).toEqual(installCalls);
     exec.mockClear();
     await uninstallPersistent(parseArgs(['uninstall', '--prefix', prefix]), { os, exec, logger: silentLogger, manageService: true });
     expect(exec.mock.calls).toEqual(uninstallCalls);
     expect(filesUnder(prefix)).toEqual([]);
+  });
+});
+
+describe('persistent install refuses a program folder others could change', () => {
+  it('refuses before registering when a folder above the install is group-writable', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'qs-install-loose-'));
+    try {
+      const shared = join(scratch, 'shared');
+      mkdirSync(shared);
+      chmodSync(shared, 0o775);
+      const source = join(scratch, 'agent.js');
+      writeFileSync(source, '// agent bundle\n');
+      const register = jest.fn(() => Promise.resolve(DEVICE));
+      const options = parseArgs(['install', '--portal', 'https://portal.example.com', '--prefix', join(shared, 'root'), '--no-start']);
+      await expect(
+        installPersistent(options, { os: 'linux', exec: () => Promise.resolve(), logger: silentLogger, register, nodeExecPath: source, agentSource: source }),
+      ).rejects.toThrow(`but ${shared} is writable by its group`);
+      expect(register).not.toHaveBeenCalled();
+      expect(readdirSync(shared)).toEqual([]);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, isAbsolute } from 'node:path';
+import { chmod, chown, copyFile, cp, lstat, mkdir, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, isAbsolute, win32 } from 'node:path';
 import type { AgentOs, RegisterResponse } from '../../../contracts/agent-protocol';
 import type { CliOptions } from '../cli/args';
 import { safe, type AgentLogger } from '../core/logger';
 import { LAUNCHD_LABEL, SERVICE_NAME, WINDOWS_TASK_NAME, installLayout, type InstallLayout } from './layout';
 import { writePrivateFile, type PersistentConfig } from './persistent-config';
-import { assertServicePath, launchdPlist, systemdUnit, windowsLockDownCommand, windowsTaskCommands, type ServiceSpec } from './service-files';
+import { assertRootOnlyAncestors, assertRootOnlyPath } from './root-only-path';
+import { assertServicePath, launchdPlist, systemdUnit, windowsLockDownCommand, windowsProgramLockDownCommand, windowsTaskCommands, type ServiceSpec } from './service-files';
 
 export type Exec = (file: string, args: string[]) => Promise<void>;
 
@@ -32,18 +33,35 @@ const inside = (child: string, parent: string): boolean => {
 };
 
 /**
- * Installs the agent as a service: registers (one-shot token), copies the bundle (and a downloaded Node
- * runtime) into the program folder, writes the config and the root-only credential, the service
- * definition and an uninstall script, then enables and starts the service.
+ * Installs the agent as a service: registers (one-shot token), copies the bundle and a Node runtime
+ * (the one the script downloaded, or a copy of the one running this) into the program folder, checks
+ * that only root can change what the service runs, writes the config and the root-only credential,
+ * the service definition and an uninstall script, then enables and starts the service.
  */
 export async function installPersistent(options: CliOptions, deps: InstallDeps): Promise<InstallLayout> {
   const layout = installLayout(deps.os, options.prefix);
   if (!options.portalUrl) throw new Error('install needs --portal');
   if (existsSync(layout.credentialFile)) throw new Error(`the agent is already installed here; run ${layout.uninstallScript} first`);
+  // Before registering, so a refused install leaves the one-shot installer token unused.
+  const posix = deps.os !== 'windows';
+  if (posix) {
+    assertRootOnlyAncestors(layout.appDir, 'the agent');
+    assertRootOnlyAncestors(layout.configDir, 'with the configuration');
+  }
   const device = await deps.register();
   await mkdir(layout.appDir, { recursive: true, mode: 0o755 });
   await cp(deps.agentSource, layout.agentFile);
   const nodePath = await placeRuntime(layout, deps, options.workDir);
+  if (posix) {
+    try {
+      await ownAndSeal(layout.agentFile);
+      assertRootOnlyPath(nodePath, 'the Node.js runtime');
+      assertRootOnlyPath(layout.agentFile, 'the agent');
+    } catch (err) {
+      await rm(layout.appDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
   const config: PersistentConfig = {
     portalUrl: options.portalUrl,
     brand: options.brand,
@@ -66,12 +84,35 @@ export async function installPersistent(options: CliOptions, deps: InstallDeps):
   return layout;
 }
 
-/** A Node runtime the install script downloaded into its temporary folder is kept beside the agent. */
+/**
+ * The service's Node runtime, always inside the program folder: the runtime the install script
+ * downloaded into its temporary folder, kept whole, or else a copy of the running Node binary. Never
+ * the `node` the script found on PATH, which may live in (and be swapped from) a user's folder.
+ */
 async function placeRuntime(layout: InstallLayout, deps: InstallDeps, workDir: string | undefined): Promise<string> {
-  if (!workDir || !inside(deps.nodeExecPath, workDir)) return assertServicePath(deps.nodeExecPath);
-  const runtimeRoot = deps.os === 'windows' ? dirname(deps.nodeExecPath) : dirname(dirname(deps.nodeExecPath));
-  await cp(runtimeRoot, layout.nodeDir, { recursive: true });
-  return deps.os === 'windows' ? join(layout.nodeDir, 'node.exe') : join(layout.nodeDir, 'bin', 'node');
+  const windows = deps.os === 'windows';
+  const target = windows ? win32.join(layout.nodeDir, 'node.exe') : join(layout.nodeDir, 'bin', 'node');
+  if (workDir && inside(deps.nodeExecPath, workDir)) {
+    const runtimeRoot = windows ? dirname(deps.nodeExecPath) : dirname(dirname(deps.nodeExecPath));
+    await cp(runtimeRoot, layout.nodeDir, { recursive: true });
+  } else {
+    await mkdir(windows ? layout.nodeDir : dirname(target), { recursive: true, mode: 0o755 });
+    await copyFile(await realpath(deps.nodeExecPath), target);
+  }
+  if (!windows) await ownAndSeal(layout.nodeDir);
+  return assertServicePath(target);
+}
+
+/**
+ * Makes a copied file or folder the installing account's (root's) and writable by it alone: copying
+ * keeps the source's owner and mode (a user's node, or the uid stored in a Node.js tarball).
+ */
+async function ownAndSeal(path: string): Promise<void> {
+  const info = await lstat(path);
+  if (info.isSymbolicLink()) return;
+  await chown(path, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+  await chmod(path, info.mode & 0o755);
+  if (info.isDirectory()) for (const entry of await readdir(path)) await ownAndSeal(join(path, entry));
 }
 
 async function writeUninstallScript(os: AgentOs, layout: InstallLayout, nodePath: string): Promise<void> {
@@ -94,8 +135,9 @@ async function activate(deps: InstallDeps, layout: InstallLayout, spec: ServiceS
       await deps.exec('launchctl', ['bootstrap', 'system', layout.serviceFile ?? '']);
       return;
     case 'windows': {
-      const [lockFile, lockArgs] = windowsLockDownCommand(layout.configDir);
-      await deps.exec(lockFile, lockArgs);
+      for (const [lockFile, lockArgs] of [windowsProgramLockDownCommand(layout.appDir), windowsLockDownCommand(layout.configDir)]) {
+        await deps.exec(lockFile, lockArgs);
+      }
       for (const [file, args] of windowsTaskCommands(spec)) await deps.exec(file, args);
       return;
     }

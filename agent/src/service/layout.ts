@@ -8,9 +8,10 @@ export const WINDOWS_TASK_NAME = 'QuickSupportAgent';
 /** Where a persistent install puts each file, under an install root (`/` on a real system). */
 export interface InstallLayout {
   prefix: string;
-  /** The program folder: agent.js, a private Node runtime if one was downloaded, the uninstall script. */
+  /** The program folder: agent.js, the service's Node runtime, the uninstall script. */
   appDir: string;
   agentFile: string;
+  /** The service's own Node runtime: the one the install script downloaded, or a copy of the running node binary. */
   nodeDir: string;
   uninstallScript: string;
   /** Root/SYSTEM-only folder with the config and the device credential. */

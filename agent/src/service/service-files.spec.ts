@@ -1,5 +1,5 @@
 import { installLayout } from './layout';
-import { assertServicePath, launchdPlist, systemdUnit, windowsLockDownCommand, windowsTaskCommands } from './service-files';
+import { assertServicePath, launchdPlist, systemdUnit, windowsLockDownCommand, windowsProgramLockDownCommand, windowsTaskCommands } from './service-files';
 
 const spec = { brand: 'KW Group', nodePath: '/usr/local/bin/node', agentFile: '/opt/a/agent.js', configFile: '/etc/a/agent.json' };
 
@@ -22,6 +22,10 @@ describe('service definitions', () => {
     );
     expect(run).toEqual(['schtasks.exe', ['/Run', '/TN', 'QuickSupportAgent']]);
     expect(windowsLockDownCommand(layout.configDir)[1]).toEqual(['C:\\ProgramData\\QuickSupportAgent', '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F']);
+    expect(windowsProgramLockDownCommand(layout.appDir)).toEqual([
+      'icacls.exe',
+      ['C:\\Program Files\\QuickSupportAgent', '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '*S-1-5-32-545:(OI)(CI)RX', '/T', '/Q'],
+    ]);
   });
 
   it.each(['/opt/"x"/node', '/opt/$HOME/node', '/opt/`id`/node', '/opt/%h/node', '/opt/a\nExecStartPre=/bin/evil'])('refuses unsafe path %j', (path) => {

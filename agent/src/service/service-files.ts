@@ -79,3 +79,15 @@ export function windowsTaskCommands(spec: ServiceSpec): Array<[string, string[]]
 export function windowsLockDownCommand(configDir: string): [string, string[]] {
   return ['icacls.exe', [assertServicePath(configDir), '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F']];
 }
+
+/**
+ * The program folder (agent.js, node\node.exe) as the SYSTEM task runs it: writable by SYSTEM and
+ * Administrators only, readable by Users, nothing inherited (so a %ProgramFiles% that someone loosened
+ * cannot leave the task's runtime writable by others).
+ */
+export function windowsProgramLockDownCommand(appDir: string): [string, string[]] {
+  return [
+    'icacls.exe',
+    [assertServicePath(appDir), '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '*S-1-5-32-545:(OI)(CI)RX', '/T', '/Q'],
+  ];
+}
