@@ -9,7 +9,8 @@ import {
 /**
  * A stand-in agent on the real control channel: it answers open_channel by really dialling the relay
  * with the agent token (as the agent does) and keeps those sockets; it acks close_channel and closes
- * them. Everything the portal sent is in `inbox`.
+ * them; it "runs" a command by answering command_started and a command_exit with code 0. Everything
+ * the portal sent is in `inbox`; `onMessage` sees each message before it is answered.
  */
 export class FakeAgent {
   readonly inbox: PortalToAgentMessage[] = [];
@@ -21,7 +22,10 @@ export class FakeAgent {
     private readonly portalUrl: string,
     private readonly deviceId: string,
     private readonly credential: string,
-    private readonly opts: { killSwitch?: boolean } = {},
+    private readonly opts: {
+      killSwitch?: boolean;
+      onMessage?: (m: PortalToAgentMessage) => Promise<void> | void;
+    } = {},
   ) {}
 
   async connect(): Promise<void> {
@@ -40,7 +44,7 @@ export class FakeAgent {
       const parsed = parsePortalMessage(d.toString('utf8'));
       if (!parsed.ok) throw new Error(parsed.error);
       this.inbox.push(parsed.value);
-      void this.answer(parsed.value);
+      void this.handle(parsed.value);
     });
     this.send({
       type: 'hello',
@@ -66,6 +70,11 @@ export class FakeAgent {
     this.ws.close(1000);
   }
 
+  private async handle(m: PortalToAgentMessage): Promise<void> {
+    await this.opts.onMessage?.(m);
+    await this.answer(m);
+  }
+
   private async answer(m: PortalToAgentMessage): Promise<void> {
     if (m.type === 'open_channel') {
       const relay = new URL('ws', `${m.relayUrl}/`);
@@ -82,8 +91,20 @@ export class FakeAgent {
     } else if (m.type === 'close_channel') {
       for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
       this.send({ type: 'ack', replyTo: m.id });
-    } else if (m.type === 'end_session') {
+    } else if (m.type === 'end_session' || m.type === 'cancel_command') {
       this.send({ type: 'ack', replyTo: m.id });
+    } else if (m.type === 'run_command') {
+      this.send({ type: 'command_started', replyTo: m.id, commandId: m.commandId });
+      this.send({
+        type: 'command_exit',
+        commandId: m.commandId,
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        cancelled: false,
+        truncated: false,
+        durationMs: 1,
+      });
     }
   }
 }
