@@ -69,23 +69,32 @@ export class AuditOutbox implements EntitySubscriberInterface {
   }
 
   /**
-   * Moves outbox rows, then held entries, into `audit_events`. Never throws: a trail that still fails
-   * is logged (at most once a minute) and tried again on the next call. Returns how many moved.
+   * Moves held entries into the outbox (or straight into the trail), then outbox rows into
+   * `audit_events`. Never throws: a trail that still fails is logged (at most once a minute) and
+   * tried again on the next call. Returns how many entries reached `audit_events`.
    */
   async flush(): Promise<number> {
     if (this.flushing) return 0;
     this.flushing = true;
     let moved = 0;
     try {
+      // Held entries first into a table (the outbox survives a restart; memory does not).
+      while (this.memory.length > 0) {
+        const row = this.memory[0];
+        const direct = await auditQueries.insertOutbox(this.dataSource, row).then(
+          () => false,
+          async () => {
+            await auditQueries.insertEvent(this.dataSource, row);
+            return true;
+          },
+        );
+        this.memory.shift();
+        if (direct) moved += 1;
+      }
       for (let i = 0; i < MAX_BATCHES; i++) {
         const n = await auditQueries.moveOutboxBatch(this.dataSource, BATCH);
         moved += n;
         if (n < BATCH) break;
-      }
-      while (this.memory.length > 0) {
-        await auditQueries.insertEvent(this.dataSource, this.memory[0]);
-        this.memory.shift();
-        moved += 1;
       }
       if (this.failingSince !== null || moved > 0) {
         this.logger.log(`Audit trail writable again: moved ${moved} deferred entr(ies) into audit_events`);

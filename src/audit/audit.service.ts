@@ -103,11 +103,23 @@ export class AuditService {
       this.logger.warn(`Audit entry ${label} deferred to the outbox: ${reason(eventError)}`);
       return 'deferred';
     }
+    if (inTransaction) row.at = await this.transactionTime(db);
     this.outbox.hold(row, inTransaction ? manager?.queryRunner : undefined);
     this.logger.error(
       `AUDIT ENTRY HELD IN MEMORY ONLY (${label}): neither audit_events (${reason(eventError)}) nor audit_outbox (${reason(outboxError)}) took it; ${JSON.stringify(row)}`,
     );
     return 'held';
+  }
+
+  /** The transaction's `now()`, the time `audit_events` would have given the entry. */
+  private async transactionTime(db: EntityManager | DataSource): Promise<Date> {
+    try {
+      const rows: { now: Date }[] = await db.query(`SELECT now() AS now`);
+      return rows[0]?.now ?? new Date();
+    } catch (err) {
+      this.logger.warn(`Using the portal's clock for a held audit entry: ${reason(err)}`);
+      return new Date();
+    }
   }
 
   /** Newest first, for one target. */

@@ -9,7 +9,8 @@ import {
 /**
  * A stand-in agent on the real control channel: it answers open_channel by really dialling the relay
  * with the agent token (as the agent does) and keeps those sockets; it acks close_channel and closes
- * them; it "runs" a command by answering command_started and a command_exit with code 0. Everything
+ * them; it "runs" a command by answering command_started and a command_exit with code 0, and answers
+ * Quick Assist start and stop as a Windows agent would. Everything
  * the portal sent is in `inbox`; `onMessage` sees each message before it is answered.
  */
 export class FakeAgent {
@@ -93,6 +94,10 @@ export class FakeAgent {
       this.send({ type: 'ack', replyTo: m.id });
     } else if (m.type === 'end_session' || m.type === 'cancel_command') {
       this.send({ type: 'ack', replyTo: m.id });
+    } else if (m.type === 'remotehelp_start') {
+      this.send({ type: 'remotehelp_started', replyTo: m.id, launched: true, pid: 4242, note: 'Steps.' });
+    } else if (m.type === 'remotehelp_stop') {
+      this.send({ type: 'remotehelp_stopped', replyTo: m.id, stopped: true });
     } else if (m.type === 'run_command') {
       this.send({ type: 'command_started', replyTo: m.id, commandId: m.commandId });
       this.send({

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import type { PortalToAgentMessage } from '../../contracts/agent-protocol';
 import type { RelayServer } from '../../relay/relay-server';
 import { AuditOutbox } from '../../src/audit/audit-outbox';
+import { auditQueries } from '../../src/audit/audit.queries';
 import { eventually } from '../agent/support/script-run';
 import type { FakeAgent } from '../remote-sessions/fake-agent';
 import { onlineAgent, startStack } from '../remote-sessions/remote-stack';
@@ -236,5 +237,88 @@ describe('audit fails closed (issue 10 item 3)', () => {
     );
     expect(await lines('support_session.ended', supportId)).toHaveLength(1);
     expect(await lines('remote_session.ended', sessionId)).toHaveLength(1);
+  });
+  it('refuses Quick Assist start (503, never sent) while the audit trail fails, but stopping Quick Assist and cancelling a command still work; their rows follow', async () => {
+    const { tech, me, agent, deviceId, sessionId } = await sessionOnDevice();
+    const { commandId } = (
+      await tech.post(`/api/remote-sessions/${sessionId}/commands`).send({ command: 'sleep 600' }).expect(201)
+    ).body as { commandId: string };
+    const before = agent.inbox.length;
+    await failAudit();
+
+    const start = await tech.post(`/api/devices/${deviceId}/remotehelp/start`).send({});
+    expect({ status: start.status, code: start.body.code }).toEqual({
+      status: 503,
+      code: 'audit_unavailable',
+    });
+    const install = await tech.post(`/api/devices/${deviceId}/remotehelp/install`).send({});
+    expect({ status: install.status, code: install.body.code }).toEqual({
+      status: 503,
+      code: 'audit_unavailable',
+    });
+    const stop = await tech.post(`/api/devices/${deviceId}/remotehelp/stop`).send({});
+    expect(stop.status).toBe(200);
+    expect(stop.body).toMatchObject({ stopped: true });
+    await tech.post(`/api/remote-sessions/${sessionId}/commands/${commandId}/cancel`).send({}).expect(204);
+    // Each answer above came back from the agent, in order: what it heard is all it was sent.
+    expect(agent.inbox.slice(before).map((m) => m.type)).toEqual(['remotehelp_stop', 'cancel_command']);
+
+    await restoreAudit();
+    expect(await linesOnceThere('quick_assist.stopped', deviceId)).toEqual([
+      expect.objectContaining({ actor_id: me, details: expect.objectContaining({ stopped: true }) }),
+    ]);
+    expect(await linesOnceThere('remote_session.command_cancelled', sessionId)).toEqual([
+      expect.objectContaining({ actor_id: me, details: expect.objectContaining({ commandId }) }),
+    ]);
+    expect(await lines('quick_assist.start_requested', deviceId)).toEqual([]);
+  });
+
+  it('ends a session even when the outbox refuses too: the entry waits in memory and reaches the trail once', async () => {
+    const { tech, me, sessionId } = await sessionOnDevice();
+    await failAudit();
+    await db.query(`
+      CREATE TRIGGER tr_test_outbox_refuses BEFORE INSERT ON audit_outbox
+      FOR EACH ROW EXECUTE FUNCTION test_audit_refuses()`);
+    try {
+      const ended = await tech.post(`/api/remote-sessions/${sessionId}/end`);
+      expect(ended.status).toBe(200);
+      expect(ended.body).toMatchObject({ status: 'ended', endReason: 'technician' });
+      expect(t.app.get(AuditOutbox).held).toBeGreaterThan(0);
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS tr_test_outbox_refuses ON audit_outbox`);
+    }
+    await restoreAudit();
+    const trail = await linesOnceThere('remote_session.ended', sessionId);
+    expect(trail).toEqual([expect.objectContaining({ actor_id: me, details: { reason: 'technician' } })]);
+    const [row] = await db.query<{ ended_at: Date }[]>(`SELECT ended_at FROM remote_sessions WHERE id = $1`, [
+      sessionId,
+    ]);
+    // Held entries keep the transition's time, not the flush's.
+    expect(trail[0].at.toISOString()).toBe(row.ended_at.toISOString());
+    await t.app.get(AuditOutbox).flush();
+    expect(await lines('remote_session.ended', sessionId)).toHaveLength(1);
+  });
+
+  it('moves each outbox entry exactly once when several portals flush at the same time', async () => {
+    await db.query(
+      `INSERT INTO audit_outbox (at, actor_type, action, target_type, target_id, details)
+       SELECT now() - make_interval(secs => i), 'system', 'test.outbox_race', 'test', 'race', jsonb_build_object('i', i)
+         FROM generate_series(1, 300) AS i`,
+    );
+    const mover = async (): Promise<void> => {
+      while ((await auditQueries.moveOutboxBatch(db, 7)) > 0) {
+        // keep moving until this mover finds nothing it can lock
+      }
+    };
+    await Promise.all([mover(), mover(), mover(), t.app.get(AuditOutbox).flush()]);
+    const counts = await db.query<{ n: number; distinct_i: number }[]>(
+      `SELECT count(*)::int AS n, count(DISTINCT details->>'i')::int AS distinct_i
+         FROM audit_events WHERE action = 'test.outbox_race'`,
+    );
+    expect(counts[0]).toEqual({ n: 300, distinct_i: 300 });
+    const left = await db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM audit_outbox WHERE action = 'test.outbox_race'`,
+    );
+    expect(left[0].n).toBe(0);
   });
 });
