@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { PortalToAgentMessage } from '../../contracts/agent-protocol';
+import { MIGRATIONS } from '../../migrations';
+import { AuditOutbox1763740000000 } from '../../migrations/1763740000000-AuditOutbox';
 import type { RelayServer } from '../../relay/relay-server';
 import { AuditOutbox } from '../../src/audit/audit-outbox';
 import { auditQueries } from '../../src/audit/audit.queries';
@@ -7,6 +9,7 @@ import { eventually } from '../agent/support/script-run';
 import type { FakeAgent } from '../remote-sessions/fake-agent';
 import { onlineAgent, startStack } from '../remote-sessions/remote-stack';
 import { downloadInstaller, makeSupportSession } from '../support/quick-support-factories';
+import { createTestDatabase } from '../support/test-db';
 import type { TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
@@ -320,5 +323,38 @@ describe('audit fails closed (issue 10 item 3)', () => {
       `SELECT count(*)::int AS n FROM audit_outbox WHERE action = 'test.outbox_race'`,
     );
     expect(left[0].n).toBe(0);
+  });
+});
+
+describe('AuditOutbox migration', () => {
+  it('goes up, down and up again cleanly on a real PostgreSQL', async () => {
+    const db = await createTestDatabase();
+    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(AuditOutbox1763740000000) + 1);
+    const ds = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      synchronize: false,
+      migrations: upTo,
+      migrationsTransactionMode: 'each',
+      logging: false,
+    });
+    await ds.initialize();
+    try {
+      const outbox = async (): Promise<number> =>
+        (
+          await ds.query<unknown[]>(
+            `SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'audit_outbox'`,
+          )
+        ).length;
+      await ds.runMigrations();
+      expect(await outbox()).toBe(1);
+      await ds.undoLastMigration();
+      expect(await outbox()).toBe(0);
+      await ds.runMigrations();
+      expect(await outbox()).toBe(1);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
   });
 });
