@@ -36,6 +36,8 @@ export enum ErrorCode {
   NotAllowed = 'not_allowed',
   QuickAssistNotInstalled = 'quick_assist_not_installed',
   AgentOutdated = 'agent_outdated',
+  /** An action that must be audited was not carried out because its audit row could not be written. */
+  AuditUnavailable = 'audit_unavailable',
   Internal = 'internal_error',
 }
 
@@ -72,6 +74,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotAllowed]: 403,
   [ErrorCode.QuickAssistNotInstalled]: 409,
   [ErrorCode.AgentOutdated]: 409,
+  [ErrorCode.AuditUnavailable]: 503,
   [ErrorCode.Internal]: 500,
 };
 

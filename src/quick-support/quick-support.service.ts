@@ -247,7 +247,8 @@ export class QuickSupportService {
       const result: { sessionId: string; deviceIds: string[] }[] = [];
       for (const { id } of rows) {
         const deviceIds = await this.devices.revokeForSession(m, id);
-        await this.audit.record(
+        // Ending always succeeds; an audit line the trail refuses follows through the outbox.
+        await this.audit.recordOrDefer(
           {
             actorType: actor.type,
             actorId: actor.id,

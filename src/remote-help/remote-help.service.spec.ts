@@ -56,7 +56,8 @@ function setup(
     ),
   };
   const recorded: AuditEntry[] = [];
-  const audit = { record: jest.fn((entry: AuditEntry) => Promise.resolve(void recorded.push(entry))) };
+  const keep = (entry: AuditEntry) => Promise.resolve(void recorded.push(entry));
+  const audit = { recordOrRefuse: jest.fn(keep), recordOrDefer: jest.fn(keep) };
   const dataSource = {
     transaction: jest.fn((work: (m: EntityManager) => Promise<void>) => work({} as EntityManager)),
   };
@@ -69,20 +70,33 @@ function setup(
     } as unknown as RemoteSessionQueries,
     dataSource as unknown as DataSource,
   );
-  return { service, agents, recorded, dataSource };
+  return { service, agents, recorded, dataSource, audit };
 }
 
 describe('RemoteHelpService', () => {
-  it('attaches a start to the open remote session: one audit row on the device and one on the session, together', async () => {
-    const { service, recorded, dataSource } = setup({ remoteSessionId: SESSION });
+  it('attaches a start to the open remote session: requested before the device is asked, then started, each on the device and the session together', async () => {
+    const { service, recorded, dataSource, agents } = setup({ remoteSessionId: SESSION });
+    agents.remoteHelpStart.mockImplementationOnce(() => {
+      expect(recorded.map((e) => e.action)).toEqual([
+        'quick_assist.start_requested',
+        'quick_assist.start_requested',
+      ]);
+      return Promise.resolve({
+        type: 'remotehelp_started',
+        replyTo: 'p1',
+        launched: true,
+        pid: 7412,
+        note: 'Steps.',
+      });
+    });
     await expect(service.start(TECH, DEVICE)).resolves.toEqual({
       launched: true,
       pid: 7412,
       note: 'Steps.',
       remoteSessionId: SESSION,
     });
-    expect(dataSource.transaction).toHaveBeenCalledTimes(1);
-    expect(recorded).toEqual([
+    expect(dataSource.transaction).toHaveBeenCalledTimes(2);
+    expect(recorded.slice(2)).toEqual([
       {
         actorType: 'user',
         actorId: TECH.id,
@@ -119,6 +133,25 @@ describe('RemoteHelpService', () => {
         details: { code: 'kill_switch_on', message: 'Switched off by the customer.', remoteSessionId: null },
       }),
     ]);
+  });
+
+  it('asks the device nothing when the requested row cannot be written (503 audit_unavailable)', async () => {
+    const { service, agents, audit } = setup();
+    audit.recordOrRefuse.mockRejectedValueOnce(new DomainError(ErrorCode.AuditUnavailable, 'No trail.'));
+    await expect(service.start(TECH, DEVICE)).rejects.toMatchObject({
+      code: ErrorCode.AuditUnavailable,
+      status: 503,
+    });
+    expect(agents.remoteHelpStart).not.toHaveBeenCalled();
+    expect(audit.recordOrDefer).not.toHaveBeenCalled();
+  });
+
+  it('stops Quick Assist without waiting on the trail: no requested row, the stop row is best effort', async () => {
+    const { service, agents, audit, recorded } = setup();
+    await expect(service.stop(TECH, DEVICE)).resolves.toEqual({ stopped: true, remoteSessionId: null });
+    expect(agents.remoteHelpStop).toHaveBeenCalled();
+    expect(audit.recordOrRefuse).not.toHaveBeenCalled();
+    expect(recorded.map((e) => e.action)).toEqual(['quick_assist.stopped']);
   });
 
   it('refuses offline devices and agents older than protocol 1.1 without asking them, and audits it', async () => {

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { REMOTE_HELP_SINCE, protocolAtLeast } from '../../contracts/agent-protocol';
 import { AgentControlService } from '../agent-gateway/agent-control.service';
-import { AuditService } from '../audit/audit.service';
+import { type AuditEntry, AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
-import { DomainError } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { RemoteSessionQueries } from '../remote-sessions/remote-session.queries';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
@@ -25,16 +25,30 @@ export const QUICK_ASSIST_STORE_ID = '9P7BP5VNWKX5';
 
 type Action = 'start' | 'stop' | 'install';
 
-const AUDIT_ACTIONS: Record<Action, { done: string; refused: string }> = {
-  start: { done: 'quick_assist.started', refused: 'quick_assist.start_refused' },
-  stop: { done: 'quick_assist.stopped', refused: 'quick_assist.stop_refused' },
-  install: { done: 'quick_assist.install_started', refused: 'quick_assist.install_refused' },
+/**
+ * `requested` is committed before the device is asked (fails closed: 503 `audit_unavailable`, nothing
+ * sent). Stopping has none: it ends remote control, a safety action that never waits on the trail.
+ * `done` and `refused` follow as best-effort rows (through the audit outbox if the trail refuses them).
+ */
+const AUDIT_ACTIONS: Record<Action, { requested: string | null; done: string; refused: string }> = {
+  start: {
+    requested: 'quick_assist.start_requested',
+    done: 'quick_assist.started',
+    refused: 'quick_assist.start_refused',
+  },
+  stop: { requested: null, done: 'quick_assist.stopped', refused: 'quick_assist.stop_refused' },
+  install: {
+    requested: 'quick_assist.install_requested',
+    done: 'quick_assist.install_started',
+    refused: 'quick_assist.install_refused',
+  },
 };
 
 /**
  * The Quick Assist concierge, portal side: readiness, launch, stop and install on a device, through its
- * agent. Every start, stop and install — done or refused — is in the audit trail with the technician,
- * on the device and, when one is open, on the device's remote session.
+ * agent. Every start, stop and install — requested, done or refused — is in the audit trail with the
+ * technician, on the device and, when one is open, on the device's remote session. Start and install
+ * reach the device only once their `requested` row is committed.
  */
 @Injectable()
 export class RemoteHelpService {
@@ -106,18 +120,18 @@ export class RemoteHelpService {
     const device = await this.devices.findById(deviceId);
     if (!device) throw errors.deviceNotFound();
     const remoteSessionId = await this.remoteSessions.latestOpenIdForDevice(device.id);
+    const { requested, done, refused } = AUDIT_ACTIONS[action];
     try {
       this.checkReachable(device);
+      if (requested) await this.record(actor, device.id, remoteSessionId, requested, {}, 'refuse');
       const { result, details } = await run(device, remoteSessionId);
-      await this.record(actor, device.id, remoteSessionId, AUDIT_ACTIONS[action].done, details);
+      await this.record(actor, device.id, remoteSessionId, done, details, 'defer');
       return result;
     } catch (caught) {
       const err = remoteHelpError(caught);
-      if (err instanceof DomainError) {
-        await this.record(actor, device.id, remoteSessionId, AUDIT_ACTIONS[action].refused, {
-          code: err.code,
-          message: err.message.slice(0, 500),
-        });
+      if (err instanceof DomainError && err.code !== ErrorCode.AuditUnavailable) {
+        const details = { code: err.code, message: err.message.slice(0, 500) };
+        await this.record(actor, device.id, remoteSessionId, refused, details, 'defer');
       }
       throw err;
     }
@@ -139,47 +153,48 @@ export class RemoteHelpService {
       throw errors.agentOutdated(presence.protocolVersion);
   }
 
-  /** One row on the device, and one on the open remote session when there is one, together. */
+  /**
+   * One row on the device, and one on the open remote session when there is one, together. `refuse`:
+   * committed when this resolves, else 503 `audit_unavailable`. `defer`: never fails the request.
+   */
   private async record(
     actor: AuthUser,
     deviceId: string,
     remoteSessionId: string | null,
     action: string,
     details: Record<string, unknown>,
+    mode: 'refuse' | 'defer',
   ): Promise<void> {
+    const onDevice: AuditEntry = {
+      actorType: 'user',
+      actorId: actor.id,
+      action,
+      targetType: 'device',
+      targetId: deviceId,
+      details: { ...details, remoteSessionId },
+    };
+    const onSession: AuditEntry | null = remoteSessionId
+      ? {
+          actorType: 'user',
+          actorId: actor.id,
+          action,
+          targetType: 'remote_session',
+          targetId: remoteSessionId,
+          details: { ...details, deviceId },
+        }
+      : null;
     try {
       await this.dataSource.transaction(async (m) => {
-        await this.audit.record(
-          {
-            actorType: 'user',
-            actorId: actor.id,
-            action,
-            targetType: 'device',
-            targetId: deviceId,
-            details: { ...details, remoteSessionId },
-          },
-          m,
-        );
-        if (remoteSessionId) {
-          await this.audit.record(
-            {
-              actorType: 'user',
-              actorId: actor.id,
-              action,
-              targetType: 'remote_session',
-              targetId: remoteSessionId,
-              details: { ...details, deviceId },
-            },
-            m,
-          );
+        for (const entry of onSession ? [onDevice, onSession] : [onDevice]) {
+          if (mode === 'refuse') await this.audit.recordOrRefuse(entry, m);
+          else await this.audit.recordOrDefer(entry, m);
         }
       });
     } catch (err) {
-      // Nothing goes unaudited: the request fails, and the log says the device may already have acted.
+      if (mode === 'refuse') throw err;
       this.logger.error(
-        `Could not record ${action} on device ${deviceId} (the device may have acted): ${err instanceof Error ? err.message : 'unknown error'}`,
+        `Could not record ${action} on device ${deviceId}: ${err instanceof Error ? err.message : 'unknown error'}`,
       );
-      throw err;
     }
   }
 }

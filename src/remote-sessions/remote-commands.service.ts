@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { Repository } from 'typeorm';
 import { AgentControlService, CommandEvent } from '../agent-gateway/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import type { RunCommandDto } from './dto/remote-command.dto';
+import { COMMAND_MAX_LENGTH, type RunCommandDto } from './dto/remote-command.dto';
 import { RemoteSession } from './entities/remote-session.entity';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
 
@@ -38,17 +39,42 @@ export class RemoteCommandsService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * Fails closed: the command's audit row (its text, the session, device and technician) is committed
+   * before the device is asked; when the trail refuses it, the answer is 503 `audit_unavailable` and
+   * nothing is sent. Refusal and exit follow as best-effort rows.
+   */
   async run(actor: AuthUser, sessionId: string, dto: RunCommandDto): Promise<{ commandId: string }> {
     const session = await this.ownOpenSession(actor, sessionId);
     if (!this.agents.isConnected(session.deviceId)) throw errors.deviceOffline();
+    const commandId = randomUUID();
+    const about = { commandId, deviceId: session.deviceId, technicianId: actor.id };
+    await this.audit.recordOrRefuse({
+      actorType: 'user',
+      actorId: actor.id,
+      action: 'remote_session.command_run',
+      targetType: 'remote_session',
+      targetId: sessionId,
+      details: {
+        ...about,
+        command: dto.command.slice(0, COMMAND_MAX_LENGTH),
+        ...(dto.timeoutSec && { timeoutSec: dto.timeoutSec }),
+      },
+    });
     let started;
     try {
       started = await this.agents.runCommand(session.deviceId, {
+        commandId,
         command: dto.command,
         ...(dto.timeoutSec && { timeoutSec: dto.timeoutSec }),
       });
     } catch (err) {
-      throw errors.agentRefused(err instanceof Error ? err.message : 'the command could not be started');
+      const message = err instanceof Error ? err.message : 'the command could not be started';
+      await this.followUp(actor, sessionId, 'remote_session.command_refused', {
+        ...about,
+        message: message.slice(0, 500),
+      });
+      throw errors.agentRefused(message);
     }
     this.prune();
     this.running.set(started.commandId, {
@@ -58,13 +84,18 @@ export class RemoteCommandsService {
       output: started.output,
       startedAt: Date.now(),
     });
-    await this.audit.record({
-      actorType: 'user',
-      actorId: actor.id,
-      action: 'remote_session.command_run',
-      targetType: 'remote_session',
-      targetId: sessionId,
-      details: { commandId: started.commandId, length: dto.command.length },
+    started.output.subscribe({
+      next: (event) => {
+        if (event.type !== 'command_exit') return;
+        void this.followUp(actor, sessionId, 'remote_session.command_exited', {
+          ...about,
+          exitCode: event.exitCode,
+          signal: event.signal,
+          timedOut: event.timedOut,
+          cancelled: event.cancelled,
+          durationMs: event.durationMs,
+        });
+      },
     });
     this.logger.log(`Command ${started.commandId} started in remote session ${sessionId}`);
     return { commandId: started.commandId };
@@ -74,6 +105,7 @@ export class RemoteCommandsService {
     return this.tracked(actor, sessionId, commandId).output;
   }
 
+  /** Stopping a command is never held up by the audit trail: its row follows through the outbox. */
   async cancel(actor: AuthUser, sessionId: string, commandId: string): Promise<void> {
     const cmd = this.tracked(actor, sessionId, commandId);
     try {
@@ -81,6 +113,34 @@ export class RemoteCommandsService {
     } catch (err) {
       throw errors.agentRefused(err instanceof Error ? err.message : 'the command could not be cancelled');
     }
+    await this.followUp(actor, sessionId, 'remote_session.command_cancelled', {
+      commandId,
+      deviceId: cmd.deviceId,
+      technicianId: actor.id,
+    });
+  }
+
+  /** A row after the fact: never fails the request (the outbox keeps it when the trail refuses it). */
+  private async followUp(
+    actor: AuthUser,
+    sessionId: string,
+    action: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit
+      .recordOrDefer({
+        actorType: 'user',
+        actorId: actor.id,
+        action,
+        targetType: 'remote_session',
+        targetId: sessionId,
+        details,
+      })
+      .catch((err: unknown) =>
+        this.logger.error(
+          `Could not record ${action} for command ${String(details.commandId)}: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
   }
 
   private tracked(actor: AuthUser, sessionId: string, commandId: string): Running {

@@ -51,7 +51,9 @@ export class RemoteSessionEndingService {
       );
       const row = rows[0][0];
       if (!row) return null;
-      await this.audit.record(
+      // Ending is a safety action: it commits even when the audit trail refuses the line, which then
+      // follows through the outbox.
+      await this.audit.recordOrDefer(
         {
           actorType: actor.actorType,
           actorId: actor.actorId ?? null,

@@ -10,7 +10,14 @@ import {
   Query,
   Sse,
 } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCookieAuth,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AUDIT_UNAVAILABLE_DOC } from '../audit/audit.errors';
 import { interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
@@ -57,6 +64,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
     summary:
       'Start a remote session: the agent dials the relay; the response carries the viewer’s relay tokens',
   })
+  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
   start(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateRemoteSessionDto,
@@ -86,13 +94,17 @@ export class RemoteSessionsController implements OnModuleDestroy {
   @ApiOperation({
     summary: 'Fresh relay tokens for a reconnect (the agent dials again); only the session’s technician',
   })
+  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
   tokens(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RelayAccessDto> {
     return this.sessions.reconnect(user, id);
   }
 
   @Post(':id/end')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End the session for everyone (idempotent)' })
+  @ApiOperation({
+    summary:
+      'End the session for everyone (idempotent). Always succeeds: if the audit trail refuses its line, the line follows through the audit outbox',
+  })
   async end(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RemoteSessionDto> {
     await this.queries.dto(id);
     await this.ending.end(id, 'technician', { actorType: 'user', actorId: user.id });
@@ -103,6 +115,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
   @ApiOperation({
     summary: 'Run a command line on the device; follow its output at …/commands/:commandId/output',
   })
+  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
   runCommand(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,

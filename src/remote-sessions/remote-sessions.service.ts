@@ -78,7 +78,8 @@ export class RemoteSessionsService {
           relayUrl: this.relayTokens.relayUrl,
         }),
       );
-      await this.audit.record(
+      // Fails closed: no row in the trail, no session and nothing asked of the device (503).
+      await this.audit.recordOrRefuse(
         {
           actorType: 'user',
           actorId: actor.id,
@@ -118,6 +119,15 @@ export class RemoteSessionsService {
     if (session.technicianId !== actor.id) throw errors.notYours();
     if (session.status === 'ended') throw errors.ended();
     await this.usableDevice(session.deviceId);
+    // The agent dials again for every channel: recorded first, or not done at all (503).
+    await this.audit.recordOrRefuse({
+      actorType: 'user',
+      actorId: actor.id,
+      action: 'remote_session.reconnected',
+      targetType: 'remote_session',
+      targetId: session.id,
+      details: { deviceId: session.deviceId, channels: session.channels },
+    });
     return this.openChannels(session, actor);
   }
 

@@ -121,7 +121,8 @@ describe('remote help API /api/devices/:id/remotehelp', () => {
     Array<{ action: string; actorType: string; actorId: string | null; details: Record<string, unknown> }>
   > =>
     (await t.app.get(AuditService).forTarget('device', deviceId))
-      .filter((e) => e.action.startsWith('quick_assist.'))
+      // Outcomes only: each start and install also has a `…_requested` row written before the device is asked.
+      .filter((e) => e.action.startsWith('quick_assist.') && !e.action.endsWith('_requested'))
       .reverse();
 
   const listed = async (deviceId: string): Promise<{ killSwitch: boolean | null } | undefined> =>

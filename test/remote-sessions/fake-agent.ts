@@ -13,12 +13,16 @@ export interface FakeAgentOptions {
    * only the relay can close them.
    */
   keepRelaySockets?: boolean;
+  /** Sees each message from the portal before it is answered. */
+  onMessage?: (m: PortalToAgentMessage) => Promise<void> | void;
 }
 
 /**
  * A stand-in agent on the real control channel: it answers open_channel by really dialling the relay
  * with the agent token (as the agent does) and keeps those sockets; it acks close_channel and closes
- * them. Everything the portal sent is in `inbox`.
+ * them; it "runs" a command by answering command_started and a command_exit with code 0, and answers
+ * Quick Assist start and stop as a Windows agent would. Everything
+ * the portal sent is in `inbox`; `onMessage` sees each message before it is answered.
  */
 export class FakeAgent {
   readonly inbox: PortalToAgentMessage[] = [];
@@ -49,7 +53,7 @@ export class FakeAgent {
       const parsed = parsePortalMessage(d.toString('utf8'));
       if (!parsed.ok) throw new Error(parsed.error);
       this.inbox.push(parsed.value);
-      void this.answer(parsed.value);
+      void this.handle(parsed.value);
     });
     this.send({
       type: 'hello',
@@ -75,6 +79,11 @@ export class FakeAgent {
     this.ws.close(1000);
   }
 
+  private async handle(m: PortalToAgentMessage): Promise<void> {
+    await this.opts.onMessage?.(m);
+    await this.answer(m);
+  }
+
   private async answer(m: PortalToAgentMessage): Promise<void> {
     if (m.type === 'open_channel') {
       const relay = new URL('ws', `${m.relayUrl}/`);
@@ -92,8 +101,24 @@ export class FakeAgent {
       if (!this.opts.keepRelaySockets)
         for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
       this.send({ type: 'ack', replyTo: m.id });
-    } else if (m.type === 'end_session') {
+    } else if (m.type === 'end_session' || m.type === 'cancel_command') {
       this.send({ type: 'ack', replyTo: m.id });
+    } else if (m.type === 'remotehelp_start') {
+      this.send({ type: 'remotehelp_started', replyTo: m.id, launched: true, pid: 4242, note: 'Steps.' });
+    } else if (m.type === 'remotehelp_stop') {
+      this.send({ type: 'remotehelp_stopped', replyTo: m.id, stopped: true });
+    } else if (m.type === 'run_command') {
+      this.send({ type: 'command_started', replyTo: m.id, commandId: m.commandId });
+      this.send({
+        type: 'command_exit',
+        commandId: m.commandId,
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        cancelled: false,
+        truncated: false,
+        durationMs: 1,
+      });
     }
   }
 }

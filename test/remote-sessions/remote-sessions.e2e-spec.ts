@@ -5,7 +5,7 @@ import { closed, TECH_ORIGIN } from '../relay/support/relay-harness';
 import { eventually } from '../agent/support/script-run';
 import { downloadInstaller, makeSupportSession } from '../support/quick-support-factories';
 import type { TestApp } from '../support/test-app';
-import { FakeAgent } from './fake-agent';
+import type { FakeAgent } from './fake-agent';
 import { onlineAgent, startStack } from './stack';
 
 jest.setTimeout(60_000);

@@ -1,13 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
+/** The longest command line accepted (and kept whole in its audit row). */
+export const COMMAND_MAX_LENGTH = 4000;
+
 export class RunCommandDto {
   @ApiProperty({
-    maxLength: 4000,
+    maxLength: COMMAND_MAX_LENGTH,
     description: 'A command line for the platform shell (sh on Linux/macOS, PowerShell on Windows)',
   })
   @IsString()
-  @Length(1, 4000)
+  @Length(1, COMMAND_MAX_LENGTH)
   command!: string;
 
   @ApiProperty({

@@ -56,4 +56,5 @@ export const REFUSAL_HINTS: Readonly<Record<string, string>> = {
   agent_outdated: 'The agent on this device is too old for Quick Assist.',
   not_allowed: 'The device refused to run that program.',
   unavailable: 'The device did not answer.',
+  audit_unavailable: 'Nothing was sent to the device: the portal could not record it in the audit trail.',
 };

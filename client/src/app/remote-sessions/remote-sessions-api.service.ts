@@ -76,7 +76,9 @@ export class RemoteSessionsApiService {
 
   /**
    * 201 → the pending session and relay tokens (the agent has already dialled the relay).
-   * 400 `protocol_unavailable` (RDP; a shell on Windows), 409 `device_offline` / `kill_switch_on`.
+   * 400 `protocol_unavailable` (RDP; a shell on Windows), 409 `device_offline` / `kill_switch_on`,
+   * 503 `audit_unavailable` (it could not be recorded, so nothing was asked of the device; also for
+   * `tokens` and `runCommand`).
    */
   start(body: StartRemoteSessionRequest, options: RequestOptions = {}): Observable<StartedRemoteSession> {
     return this.http.post<StartedRemoteSession>(BASE, body, options);
@@ -90,7 +92,7 @@ export class RemoteSessionsApiService {
     return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/tokens`, null, options);
   }
 
-  /** Ends the session for everyone. Idempotent. */
+  /** Ends the session for everyone. Idempotent; never refused because of the audit trail. */
   end(sessionId: string, options: RequestOptions = {}): Observable<RemoteSession> {
     return this.http.post<RemoteSession>(`${BASE}/${id(sessionId)}/end`, null, options);
   }
