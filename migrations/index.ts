@@ -2,6 +2,7 @@ import { InitialSchema1763700000000 } from './1763700000000-InitialSchema';
 import { QuickSupport1763710000000 } from './1763710000000-QuickSupport';
 import { RemoteSessions1763720000000 } from './1763720000000-RemoteSessions';
 import { RelayEvents1763730000000 } from './1763730000000-RelayEvents';
+import { DeviceGrants1763750000000 } from './1763750000000-DeviceGrants';
 
 /** Every migration, in order. Append new ones at the end. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   QuickSupport1763710000000,
   RemoteSessions1763720000000,
   RelayEvents1763730000000,
+  DeviceGrants1763750000000,
 ];

@@ -36,6 +36,9 @@ export enum ErrorCode {
   NotAllowed = 'not_allowed',
   QuickAssistNotInstalled = 'quick_assist_not_installed',
   AgentOutdated = 'agent_outdated',
+  // Technician isolation (src/access): another technician's session, or a device not granted.
+  NotSessionOwner = 'not_session_owner',
+  DeviceAccessDenied = 'device_access_denied',
   Internal = 'internal_error',
 }
 
@@ -72,6 +75,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotAllowed]: 403,
   [ErrorCode.QuickAssistNotInstalled]: 409,
   [ErrorCode.AgentOutdated]: 409,
+  [ErrorCode.NotSessionOwner]: 403,
+  [ErrorCode.DeviceAccessDenied]: 403,
   [ErrorCode.Internal]: 500,
 };
 
