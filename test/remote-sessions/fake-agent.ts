@@ -9,7 +9,8 @@ import {
 /**
  * A stand-in agent on the real control channel: it answers open_channel by really dialling the relay
  * with the agent token (as the agent does) and keeps those sockets; it acks close_channel and closes
- * them. Everything the portal sent is in `inbox`.
+ * them. It runs every command as `echo` would (one output line, exit 0) and answers the Quick Assist
+ * requests as a ready Windows desktop. Everything the portal sent is in `inbox`.
  */
 export class FakeAgent {
   readonly inbox: PortalToAgentMessage[] = [];
@@ -21,7 +22,7 @@ export class FakeAgent {
     private readonly portalUrl: string,
     private readonly deviceId: string,
     private readonly credential: string,
-    private readonly opts: { killSwitch?: boolean } = {},
+    private readonly opts: { killSwitch?: boolean; mode?: 'quick' | 'persistent' } = {},
   ) {}
 
   async connect(): Promise<void> {
@@ -47,7 +48,7 @@ export class FakeAgent {
       id: 'h1',
       protocolVersion: PROTOCOL_VERSION,
       agentVersion: '0.1.0',
-      mode: 'quick',
+      mode: this.opts.mode ?? 'quick',
       capabilities: ['screen', 'shell', 'commands'],
       killSwitch: this.opts.killSwitch ?? false,
     });
@@ -82,8 +83,42 @@ export class FakeAgent {
     } else if (m.type === 'close_channel') {
       for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
       this.send({ type: 'ack', replyTo: m.id });
-    } else if (m.type === 'end_session') {
+    } else if (m.type === 'end_session' || m.type === 'cancel_command') {
       this.send({ type: 'ack', replyTo: m.id });
+    } else if (m.type === 'run_command') {
+      this.send({ type: 'command_started', replyTo: m.id, commandId: m.commandId });
+      this.send({ type: 'command_output', commandId: m.commandId, stream: 'stdout', seq: 0, data: 'done\n' });
+      this.send({
+        type: 'command_exit',
+        commandId: m.commandId,
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        cancelled: false,
+        truncated: false,
+        durationMs: 1,
+      });
+    } else if (m.type === 'remotehelp_status') {
+      this.send({
+        type: 'remotehelp_state',
+        replyTo: m.id,
+        installed: true,
+        version: '2.0.35.0',
+        internet_ok: true,
+        interactive_session: true,
+      });
+    } else if (m.type === 'remotehelp_start') {
+      this.send({ type: 'remotehelp_started', replyTo: m.id, launched: true, pid: 7412, note: 'Steps.' });
+    } else if (m.type === 'remotehelp_stop') {
+      this.send({ type: 'remotehelp_stopped', replyTo: m.id, stopped: true });
+    } else if (m.type === 'winget_install') {
+      this.send({
+        type: 'winget_install_started',
+        replyTo: m.id,
+        packageId: m.packageId,
+        pid: 8120,
+        note: 'Installing.',
+      });
     }
   }
 }

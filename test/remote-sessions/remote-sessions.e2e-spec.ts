@@ -1,70 +1,14 @@
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
-import type { RelayConfig } from '../../relay/config';
 import type { RelayServer } from '../../relay/relay-server';
-import { closed, TECH_ORIGIN, TEST_SECRET, withRelay } from '../relay/support/relay-harness';
+import { closed, TECH_ORIGIN } from '../relay/support/relay-harness';
 import { eventually } from '../agent/support/script-run';
-import {
-  downloadInstaller,
-  INSTALLER_FIXTURE_ENV,
-  makeSupportSession,
-  RELAXED_LIMITS_ENV,
-  registerBody,
-} from '../support/quick-support-factories';
-import { createTestApp, freePort, type TestApp } from '../support/test-app';
+import { downloadInstaller, makeSupportSession } from '../support/quick-support-factories';
+import type { TestApp } from '../support/test-app';
 import { FakeAgent } from './fake-agent';
+import { onlineAgent, startStack } from './stack';
 
 jest.setTimeout(60_000);
-
-/** The real portal and the real relay, each told where the other is (signed events both ways). */
-async function startStack(
-  relayOverrides: Partial<RelayConfig> = {},
-): Promise<{ t: TestApp; relay: RelayServer }> {
-  const port = await freePort();
-  const relay = await withRelay({
-    ...relayOverrides,
-    eventsUrl: `http://127.0.0.1:${port}/api/relay/events`,
-  });
-  const t = await createTestApp(
-    {
-      ...INSTALLER_FIXTURE_ENV,
-      ...RELAXED_LIMITS_ENV,
-      RELAY_SECRET: TEST_SECRET,
-      RELAY_PUBLIC_URL: relay.url.replace(/^http/, 'ws'),
-      RELAY_INTERNAL_URL: relay.url,
-    },
-    { port },
-  );
-  return { t, relay };
-}
-
-/**
- * Remote sessions on the real portal, the real relay (signed events both ways) and the real control
- * channel, with a stand-in agent that dials the relay for real.
- */
-/** Registers a device with a downloaded installer token and connects a stand-in agent for it. */
-async function onlineAgent(
-  t: TestApp,
-  tech: Awaited<ReturnType<TestApp['loginAs']>>,
-  token: string,
-  agents: FakeAgent[],
-  register: Record<string, unknown> = {},
-  opts: { killSwitch?: boolean } = {},
-): Promise<{ deviceId: string; agent: FakeAgent }> {
-  const reg = await t.http().post('/api/agent/register').send(registerBody(token, register));
-  expect(reg.status).toBe(201);
-  const agent = new FakeAgent(t.baseUrl, reg.body.deviceId, reg.body.deviceCredential, opts);
-  agents.push(agent);
-  await agent.connect();
-  await eventually(
-    async () =>
-      ((await tech.get('/api/devices')).body.items as { id: string; online: boolean }[]).some(
-        (d) => d.id === reg.body.deviceId && d.online,
-      ),
-    'device online',
-  );
-  return { deviceId: reg.body.deviceId as string, agent };
-}
 
 describe('remote sessions (portal + relay + control channel)', () => {
   let t: TestApp;
@@ -239,7 +183,7 @@ describe('remote sessions (portal + relay + control channel)', () => {
     const other = await t.loginAs('second.tech@example.test', 'second-tech-password');
     const refused = await other.post(`/api/remote-sessions/${session.id}/tokens`);
     expect(refused.status).toBe(403);
-    expect(refused.body.code).toBe('forbidden');
+    expect(refused.body.code).toBe('not_session_owner');
   });
 
   it('refuses what cannot work, in words', async () => {
