@@ -56,4 +56,6 @@ export const REFUSAL_HINTS: Readonly<Record<string, string>> = {
   agent_outdated: 'The agent on this device is too old for Quick Assist.',
   not_allowed: 'The device refused to run that program.',
   unavailable: 'The device did not answer.',
+  device_access_denied: 'This device has not been granted to you.',
+  not_session_owner: 'Another technician has a remote session open on this device.',
 };
