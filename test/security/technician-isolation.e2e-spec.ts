@@ -3,6 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
 import { ACCESS_RULE, type AccessRule } from '../../src/access/access-rule';
 import { IS_PUBLIC, ROLES } from '../../src/common/decorators';
 import { DevicesService } from '../../src/devices/devices.service';
@@ -13,6 +14,7 @@ import { onlineAgent, startStack } from '../remote-sessions/stack';
 import { downloadInstaller, makeSupportSession, registerBody } from '../support/quick-support-factories';
 import { openStream, SseReader } from '../support/sse-reader';
 import type { TestApp } from '../support/test-app';
+import { createTestDatabase } from '../support/test-db';
 
 jest.setTimeout(120_000);
 
@@ -506,6 +508,48 @@ describe('technician isolation: a second technician walks every technician route
               : 'owner'
             : 'own-account';
       expect(`${x.route}: ${declared}`).toBe(`${x.route}: ${expected}`);
+    }
+  });
+});
+
+describe('DeviceGrants migration', () => {
+  it('goes down and up again cleanly on a real PostgreSQL, and cascades with its device and user', async () => {
+    const db = await createTestDatabase();
+    const ds = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      synchronize: false,
+      migrations: MIGRATIONS,
+      migrationsTransactionMode: 'each',
+      logging: false,
+    });
+    await ds.initialize();
+    try {
+      const exists = async (): Promise<boolean> =>
+        (
+          await ds.query<unknown[]>(
+            `SELECT 1 FROM information_schema.tables WHERE table_name = 'device_grants'`,
+          )
+        ).length > 0;
+      await ds.runMigrations();
+      expect(await exists()).toBe(true);
+      const [{ id: user }] = await ds.query<{ id: string }[]>(
+        `INSERT INTO users (email, display_name, password_hash) VALUES ('g@example.test', 'G', 'x') RETURNING id`,
+      );
+      const [{ id: device }] = await ds.query<{ id: string }[]>(
+        `INSERT INTO devices (kind, hostname, os, os_version, arch, agent_version, protocol_version, credential_hash)
+         VALUES ('persistent', 'h', 'linux', 'v', 'x64', '0.1.0', '1.0', repeat('0', 64)) RETURNING id`,
+      );
+      await ds.query(`INSERT INTO device_grants (device_id, user_id) VALUES ($1, $2)`, [device, user]);
+      await ds.query(`DELETE FROM users WHERE id = $1`, [user]);
+      expect(await ds.query(`SELECT 1 FROM device_grants`)).toHaveLength(0);
+      await ds.undoLastMigration();
+      expect(await exists()).toBe(false);
+      await ds.runMigrations();
+      expect(await exists()).toBe(true);
+    } finally {
+      await ds.destroy();
+      await db.drop();
     }
   });
 });
