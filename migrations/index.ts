@@ -3,6 +3,7 @@ import { QuickSupport1763710000000 } from './1763710000000-QuickSupport';
 import { RemoteSessions1763720000000 } from './1763720000000-RemoteSessions';
 import { RelayEvents1763730000000 } from './1763730000000-RelayEvents';
 import { AuditOutbox1763740000000 } from './1763740000000-AuditOutbox';
+import { DeviceGrants1763750000000 } from './1763750000000-DeviceGrants';
 
 /** Every migration, in order. Append new ones at the end. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   RemoteSessions1763720000000,
   RelayEvents1763730000000,
   AuditOutbox1763740000000,
+  DeviceGrants1763750000000,
 ];

@@ -38,6 +38,9 @@ export enum ErrorCode {
   AgentOutdated = 'agent_outdated',
   /** An action that must be audited was not carried out because its audit row could not be written. */
   AuditUnavailable = 'audit_unavailable',
+  // Technician isolation (src/access): another technician's session, or a device not granted.
+  NotSessionOwner = 'not_session_owner',
+  DeviceAccessDenied = 'device_access_denied',
   Internal = 'internal_error',
 }
 
@@ -75,6 +78,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.QuickAssistNotInstalled]: 409,
   [ErrorCode.AgentOutdated]: 409,
   [ErrorCode.AuditUnavailable]: 503,
+  [ErrorCode.NotSessionOwner]: 403,
+  [ErrorCode.DeviceAccessDenied]: 403,
   [ErrorCode.Internal]: 500,
 };
 

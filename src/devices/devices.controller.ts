@@ -1,5 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TeamView } from '../access/access.decorator';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser } from '../common/decorators';
 import { DevicePresence } from './device-presence';
 import { DeviceDto, DeviceListDto, ListDevicesQueryDto } from './dto/device.dto';
 import { DevicesService } from './devices.service';
@@ -14,12 +17,19 @@ export class DevicesController {
   ) {}
 
   @Get()
+  @TeamView()
   @ApiOperation({
-    summary: 'Devices with an agent (quick-support and persistent), online first, for the session launcher',
+    summary:
+      'Devices with an agent that you may reach, online first, for the session launcher: your support sessions’ devices and the persistent devices granted to you (administrators: all)',
   })
   @ApiOkResponse({ type: DeviceListDto })
-  async list(@Query() query: ListDevicesQueryDto): Promise<DeviceListDto> {
-    const rows = await this.devices.list({ online: query.online, kind: query.kind, limit: query.limit });
+  async list(@CurrentUser() user: AuthUser, @Query() query: ListDevicesQueryDto): Promise<DeviceListDto> {
+    const rows = await this.devices.list({
+      online: query.online,
+      kind: query.kind,
+      limit: query.limit,
+      reachableBy: user,
+    });
     return { items: rows.map((d) => DeviceDto.from(d, this.presence.killSwitch(d.id))) };
   }
 }

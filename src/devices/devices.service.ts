@@ -2,7 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { InstallerOs } from '../../contracts/installer-template';
+import { deviceReachSql, isAdmin } from '../access/access-rules';
 import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth-user';
 import { returningRows } from '../database/returning-rows';
 import { deviceCredentialMatches, hashDeviceCredential, newDeviceCredential } from './device-credential';
 import { DeviceEvents } from './device-events';
@@ -123,9 +125,19 @@ export class DevicesService implements OnApplicationBootstrap {
     return this.devices.createQueryBuilder('d').where('d.id IN (:...ids)', { ids }).getMany();
   }
 
-  /** Devices that may still connect, online first, then most recently seen. */
-  list(filter: { online?: boolean; kind?: DeviceKind; limit?: number }): Promise<Device[]> {
+  /**
+   * Devices that may still connect, online first, then most recently seen. With `reachableBy`, only
+   * those that user may reach (every device for an admin; see deviceReachSql).
+   */
+  list(filter: {
+    online?: boolean;
+    kind?: DeviceKind;
+    limit?: number;
+    reachableBy?: AuthUser;
+  }): Promise<Device[]> {
     const qb = this.devices.createQueryBuilder('d').where('d.revoked_at IS NULL');
+    if (filter.reachableBy && !isAdmin(filter.reachableBy))
+      qb.andWhere(deviceReachSql('d', ':viewerId'), { viewerId: filter.reachableBy.id });
     if (filter.online !== undefined) qb.andWhere('d.online = :online', { online: filter.online });
     if (filter.kind) qb.andWhere('d.kind = :kind', { kind: filter.kind });
     return qb
@@ -138,7 +150,10 @@ export class DevicesService implements OnApplicationBootstrap {
   /** Publishes device.updated for devices changed elsewhere (e.g. revoked when a session ended). */
   async publishUpdated(ids: string[]): Promise<void> {
     for (const d of await this.findByIds(ids))
-      this.events.publish({ type: 'device.updated', device: DeviceDto.from(d, this.presence.killSwitch(d.id)) });
+      this.events.publish({
+        type: 'device.updated',
+        device: DeviceDto.from(d, this.presence.killSwitch(d.id)),
+      });
   }
 
   private async setOnline(deviceId: string, online: boolean): Promise<void> {

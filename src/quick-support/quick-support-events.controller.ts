@@ -1,8 +1,26 @@
-import { Controller, MessageEvent, OnModuleDestroy, Sse } from '@nestjs/common';
+import { Controller, Logger, MessageEvent, OnModuleDestroy, Sse } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { filter, interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
-import { DeviceEvents } from '../devices/device-events';
+import {
+  concatMap,
+  EMPTY,
+  filter,
+  from,
+  interval,
+  map,
+  merge,
+  Observable,
+  of,
+  Subject,
+  takeUntil,
+} from 'rxjs';
+import { TeamView } from '../access/access.decorator';
+import { isAdmin } from '../access/access-rules';
+import { AccessService } from '../access/access.service';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser } from '../common/decorators';
+import { DeviceEvents, type DeviceEvent } from '../devices/device-events';
 import { QuickSupportEvents } from './quick-support-events';
+import { viewSupportSession } from './support-session.view';
 
 /** Keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 25_000;
@@ -11,12 +29,14 @@ const KEEPALIVE_MS = 25_000;
 @ApiCookieAuth()
 @Controller('quick-support')
 export class QuickSupportEventsController implements OnModuleDestroy {
+  private readonly logger = new Logger(QuickSupportEventsController.name);
   /** Completes every open stream at shutdown so the HTTP server can close promptly. */
   private readonly closing = new Subject<void>();
 
   constructor(
     private readonly quickSupport: QuickSupportEvents,
     private readonly devices: DeviceEvents,
+    private readonly access: AccessService,
   ) {}
 
   /**
@@ -24,27 +44,39 @@ export class QuickSupportEventsController implements OnModuleDestroy {
    * `session.created` and `session.updated` (data: SupportSessionDto), `note.added` (data:
    * {sessionId, note}), `device.registered` and `device.updated` (data: DeviceDto). A comment line is
    * sent every 25 s to keep the connection open.
+   *
+   * Each stream shows its own technician what the REST routes would: sessions another technician owns
+   * come without their link and notes, their customers' notes are not sent, and device events only
+   * for devices the technician may reach (admins get everything).
    */
   @Sse('events', { maxPendingDataLength: 1024 * 1024 })
+  @TeamView()
   @ApiProduces('text/event-stream')
   @ApiOperation({
     summary:
-      'Live updates (SSE): session.created, session.updated, note.added, device.registered, device.updated',
+      'Live updates (SSE): session.created, session.updated, note.added, device.registered, device.updated — as you may see them',
   })
-  events(): Observable<MessageEvent> {
+  events(@CurrentUser() user: AuthUser): Observable<MessageEvent> {
     const sessions = this.quickSupport.stream.pipe(
-      filter((e) => e.type !== 'session.ended'),
-      map((e): MessageEvent => {
+      concatMap((e): Observable<MessageEvent> => {
         switch (e.type) {
+          case 'session.ended':
+            return EMPTY;
           case 'note.added':
-            return { type: e.type, data: { sessionId: e.sessionId, note: e.note } };
+            return isAdmin(user) || e.ownerId === user.id
+              ? of({ type: e.type, data: { sessionId: e.sessionId, note: e.note } })
+              : EMPTY;
           case 'session.created':
           case 'session.updated':
-            return { type: e.type, data: e.session };
+            return of({ type: e.type, data: viewSupportSession(user, e.session) });
         }
       }),
     );
-    const devices = this.devices.stream.pipe(map((e): MessageEvent => ({ type: e.type, data: e.device })));
+    const devices = this.devices.stream.pipe(
+      concatMap((e) => from(this.reachable(user, e))),
+      filter((e): e is DeviceEvent => e !== null),
+      map((e): MessageEvent => ({ type: e.type, data: e.device })),
+    );
     const keepalive = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ comment: 'keepalive' })));
     return merge(sessions, devices, keepalive).pipe(takeUntil(this.closing));
   }
@@ -52,5 +84,17 @@ export class QuickSupportEventsController implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.closing.next();
     this.closing.complete();
+  }
+
+  /** The event if this technician may reach its device; null otherwise, and when that cannot be checked. */
+  private async reachable(user: AuthUser, e: DeviceEvent): Promise<DeviceEvent | null> {
+    try {
+      return (await this.access.canReachDevice(user, e.device.id)) ? e : null;
+    } catch (err) {
+      this.logger.warn(
+        `Device event withheld from a stream (access check failed): ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return null;
+    }
   }
 }

@@ -6,14 +6,18 @@ import type { EndReason } from './entities/support-session.entity';
 export type QuickSupportEvent =
   | { type: 'session.created'; session: SupportSessionDto }
   | { type: 'session.updated'; session: SupportSessionDto }
-  | { type: 'note.added'; sessionId: string; note: SupportNoteDto }
+  /** `ownerId`: the session's owner when the note arrived (see supportSessionOwnerId). */
+  | { type: 'note.added'; sessionId: string; ownerId: string | null; note: SupportNoteDto }
   /**
    * A session ended. Not sent to the dashboard (it gets `session.updated`); the agent control channel
    * listens for it and sends `end_session` to each device so quick-support agents remove themselves.
    */
   | { type: 'session.ended'; sessionId: string; deviceIds: string[]; reason: EndReason };
 
-/** In-process stream of quick-support changes, published after the transaction that made them commits. */
+/**
+ * In-process stream of quick-support changes, published after the transaction that made them commits.
+ * Session DTOs here are whole; the dashboard's stream shows each technician their own view.
+ */
 @Injectable()
 export class QuickSupportEvents implements OnModuleDestroy {
   private readonly subject = new Subject<QuickSupportEvent>();

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OwnsSupportSession, TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
@@ -20,6 +21,7 @@ export class QuickSupportController {
   constructor(private readonly quickSupport: QuickSupportService) {}
 
   @Post('sessions')
+  @TeamView()
   @ApiOperation({ summary: 'Create a waiting session; the response carries the customer link (url)' })
   @ApiCreatedResponse({ type: SupportSessionDto })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateSupportSessionDto): Promise<SupportSessionDto> {
@@ -27,13 +29,21 @@ export class QuickSupportController {
   }
 
   @Get('sessions')
-  @ApiOperation({ summary: 'The queue: newest first, filtered by status, paginated' })
+  @TeamView()
+  @ApiOperation({
+    summary:
+      'The team queue: newest first, filtered by status, paginated; the link and notes only on sessions you own',
+  })
   @ApiOkResponse({ type: SupportSessionListDto })
-  list(@Query() query: ListSupportSessionsQueryDto): Promise<SupportSessionListDto> {
-    return this.quickSupport.list(query);
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListSupportSessionsQueryDto,
+  ): Promise<SupportSessionListDto> {
+    return this.quickSupport.list(user, query);
   }
 
   @Get('kpis')
+  @TeamView()
   @ApiOperation({ summary: 'Counts of waiting, active and ended sessions' })
   @ApiOkResponse({ type: QuickSupportKpisDto })
   kpis(): Promise<QuickSupportKpisDto> {
@@ -41,12 +51,15 @@ export class QuickSupportController {
   }
 
   @Get('sessions/:id')
+  @TeamView()
+  @ApiOperation({ summary: 'One session; the link and notes only if you own it (or are an administrator)' })
   @ApiOkResponse({ type: SupportSessionDto })
-  get(@Param('id', parseId()) id: string): Promise<SupportSessionDto> {
-    return this.quickSupport.get(id);
+  get(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<SupportSessionDto> {
+    return this.quickSupport.get(user, id);
   }
 
   @Post('sessions/:id/end')
+  @OwnsSupportSession()
   @HttpCode(200)
   @ApiOperation({ summary: 'End the session (idempotent); its agent is told to remove itself' })
   @ApiOkResponse({ type: SupportSessionDto })
@@ -55,9 +68,11 @@ export class QuickSupportController {
   }
 
   @Post('sessions/:id/assign')
+  @OwnsSupportSession()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Assign an open session to a technician (yourself by default); the customer sees the name',
+    summary:
+      'Reassign an open session you own to a technician (yourself by default); the customer sees the name',
   })
   @ApiOkResponse({ type: SupportSessionDto })
   assign(

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
 import { DevicesModule } from '../devices/devices.module';
 import { UsersModule } from '../users/users.module';
@@ -25,6 +26,7 @@ import { SupportTokenCipher } from './support-token-cipher';
 @Module({
   imports: [
     TypeOrmModule.forFeature([SupportSession, SupportSessionNote]),
+    AccessModule,
     AuditModule,
     DevicesModule,
     UsersModule,

@@ -27,6 +27,7 @@ import {
 import { SupportSessionMapper } from './support-session.mapper';
 import { hashSupportToken, isSupportTokenShape, newSupportToken } from './support-token';
 import { SupportTokenCipher } from './support-token-cipher';
+import { viewSupportSession } from './support-session.view';
 
 interface Actor {
   type: AuditActorType;
@@ -89,10 +90,11 @@ export class QuickSupportService {
     // The link is built from the token just made, whatever the stored ciphertext says.
     const created = { ...session, url: this.mapper.publicUrl(token) };
     this.events.publish({ type: 'session.created', session: created });
-    return created;
+    return viewSupportSession(actor, created);
   }
 
-  async list(query: ListSupportSessionsQueryDto): Promise<SupportSessionListDto> {
+  /** The team queue; sessions another technician owns come without their link and notes. */
+  async list(viewer: AuthUser, query: ListSupportSessionsQueryDto): Promise<SupportSessionListDto> {
     const qb = this.mapper.query();
     if (query.status === 'open') qb.where(`s.status <> 'ended'`);
     else if (query.status) qb.where('s.status = :status', { status: query.status });
@@ -102,11 +104,12 @@ export class QuickSupportService {
       .take(query.limit ?? 25)
       .skip(query.offset ?? 0)
       .getManyAndCount();
-    return { items: await this.mapper.toDtos(rows), total };
+    const items = await this.mapper.toDtos(rows);
+    return { items: items.map((dto) => viewSupportSession(viewer, dto)), total };
   }
 
-  get(id: string): Promise<SupportSessionDto> {
-    return this.mustLoad(id);
+  async get(viewer: AuthUser, id: string): Promise<SupportSessionDto> {
+    return viewSupportSession(viewer, await this.mustLoad(id));
   }
 
   async kpis(): Promise<QuickSupportKpisDto> {
@@ -123,7 +126,11 @@ export class QuickSupportService {
     return { waiting: r.waiting, active: r.active, ended: r.ended, endedLast24h: r.ended24 };
   }
 
-  /** Assigns an open session to a technician (the caller by default); the customer then sees their name. */
+  /**
+   * Assigns an open session to a technician (the caller by default); the customer then sees their
+   * name. Who may reassign is the route's rule (the owner or an admin); a technician who hands a
+   * session over gets it back as the team sees it.
+   */
   async assign(actor: AuthUser, id: string, userId: string = actor.id): Promise<SupportSessionDto> {
     const user = await this.users.findById(userId);
     if (!user || user.disabledAt) throw unknownTechnician();
@@ -146,7 +153,7 @@ export class QuickSupportService {
         m,
       );
     });
-    return this.publishUpdated(id);
+    return viewSupportSession(actor, await this.publishUpdated(id));
   }
 
   /** Ends a session for a technician. Idempotent: ending an ended session returns it unchanged. */
@@ -156,7 +163,7 @@ export class QuickSupportService {
       id: actor.id,
     });
     if (ended === 0 && !(await this.exists(this.dataSource.manager, id))) throw sessionNotFound();
-    return this.mustLoad(id);
+    return viewSupportSession(actor, await this.mustLoad(id));
   }
 
   /**
@@ -222,7 +229,7 @@ export class QuickSupportService {
       .getOne();
   }
 
-  /** Reloads a session and tells the dashboard about it. */
+  /** Reloads a session and tells the dashboard about it (whole: the stream shows each viewer their view). */
   async publishUpdated(id: string): Promise<SupportSessionDto> {
     const dto = await this.mustLoad(id);
     this.events.publish({ type: 'session.updated', session: dto });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { SUPPORT_SESSION_OWNER_SQL } from '../access/access-rules';
 import { AuditService } from '../audit/audit.service';
 import { SupportNoteDto } from './dto/support-session.dto';
 import { SupportSessionNote } from './entities/support-session-note.entity';
@@ -24,11 +25,13 @@ export class SupportNotesService {
   /** Adds a note to an open session. The count is checked under the session's row lock. */
   async addCustomerNote(sessionId: string, body: string): Promise<SupportNoteDto> {
     const note = await this.dataSource.transaction(async (m) => {
-      const open = await m.query<unknown[]>(
-        `SELECT 1 FROM support_sessions WHERE id = $1 AND status <> 'ended' AND expires_at > now() FOR UPDATE`,
+      const open = await m.query<{ owner: string | null }[]>(
+        `SELECT ${SUPPORT_SESSION_OWNER_SQL('s')} AS owner FROM support_sessions s
+          WHERE s.id = $1 AND s.status <> 'ended' AND s.expires_at > now() FOR UPDATE`,
         [sessionId],
       );
-      if (open.length === 0) return null;
+      if (!open[0]) return null;
+      const ownerId = open[0].owner;
       const count = await m.getRepository(SupportSessionNote).count({ where: { sessionId } });
       if (count >= MAX_NOTES_PER_SESSION) throw tooManyNotes();
       const repo = m.getRepository(SupportSessionNote);
@@ -43,11 +46,11 @@ export class SupportNotesService {
         },
         m,
       );
-      return saved;
+      return { saved, ownerId };
     });
     if (!note) throw new NoteTargetGone();
-    const dto = SupportSessionMapper.noteDto(note);
-    this.events.publish({ type: 'note.added', sessionId, note: dto });
+    const dto = SupportSessionMapper.noteDto(note.saved);
+    this.events.publish({ type: 'note.added', sessionId, ownerId: note.ownerId, note: dto });
     return dto;
   }
 

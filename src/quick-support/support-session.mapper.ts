@@ -7,7 +7,10 @@ import { SupportSessionNote } from './entities/support-session-note.entity';
 import { SupportSession } from './entities/support-session.entity';
 import { SupportTokenCipher } from './support-token-cipher';
 
-/** Loads sessions with what the dashboard shows beside them and maps them to response DTOs. */
+/**
+ * Loads sessions with what the dashboard shows beside them and maps them to DTOs. These are whole
+ * (link, notes): pass them through viewSupportSession before they leave the portal.
+ */
 @Injectable()
 export class SupportSessionMapper {
   constructor(
@@ -84,6 +87,7 @@ export class SupportSessionMapper {
           }
         : null,
       notes,
+      canManage: true,
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReachesDevice } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
@@ -15,7 +16,9 @@ import { RemoteHelpService } from './remote-help.service';
  * Microsoft Quick Assist on a Windows device, prepared by its agent (docs/adr/0003-quick-assist-concierge.md).
  * Refusals: 400 `unsupported_os`, 409 `kill_switch_on` / `no_interactive_session` /
  * `quick_assist_not_installed` / `agent_outdated`, 403 `not_allowed`, `device_offline` when the agent
- * is not connected.
+ * is not connected. Only technicians who reach the device (and admins) may use these; starting,
+ * stopping and installing also wait until no other technician has a remote session open on it
+ * (403 `device_access_denied` / `not_session_owner`).
  */
 @ApiTags('remote-help')
 @ApiCookieAuth()
@@ -24,6 +27,7 @@ export class RemoteHelpController {
   constructor(private readonly remoteHelp: RemoteHelpService) {}
 
   @Get()
+  @ReachesDevice({ param: 'id' })
   @ApiOperation({
     summary:
       'Quick Assist readiness (installed, version, internet, someone logged in); works with the kill switch on',
@@ -34,6 +38,7 @@ export class RemoteHelpController {
   }
 
   @Post('start')
+  @ReachesDevice({ param: 'id' }, { exclusive: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Open Quick Assist on the logged-in user’s desktop; the note says what the people do next',
@@ -44,6 +49,7 @@ export class RemoteHelpController {
   }
 
   @Post('stop')
+  @ReachesDevice({ param: 'id' }, { exclusive: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'End Quick Assist on the logged-in user’s desktop' })
   @ApiOkResponse({ type: RemoteHelpStopDto })
@@ -52,6 +58,7 @@ export class RemoteHelpController {
   }
 
   @Post('install')
+  @ReachesDevice({ param: 'id' }, { exclusive: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Install Quick Assist with winget (Microsoft Store id 9P7BP5VNWKX5) as the logged-in user',

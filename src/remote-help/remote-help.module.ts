@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { AgentControlModule } from '../agent-gateway/agent-control.module';
 import { AuditModule } from '../audit/audit.module';
 import { DevicesModule } from '../devices/devices.module';
@@ -8,7 +9,7 @@ import { RemoteHelpService } from './remote-help.service';
 
 /** The Quick Assist concierge for technicians: `/api/devices/:id/remotehelp`. */
 @Module({
-  imports: [AgentControlModule, DevicesModule, AuditModule, RemoteSessionsModule],
+  imports: [AccessModule, AgentControlModule, DevicesModule, AuditModule, RemoteSessionsModule],
   controllers: [RemoteHelpController],
   providers: [RemoteHelpService],
   exports: [RemoteHelpService],

@@ -19,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import { AUDIT_UNAVAILABLE_DOC } from '../audit/audit.errors';
 import { interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
+import { ReachesDevice, RunsRemoteSession, TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
@@ -54,15 +55,17 @@ export class RemoteSessionsController implements OnModuleDestroy {
   ) {}
 
   @Get()
+  @TeamView()
   @ApiOperation({ summary: 'Active sessions (pending or connected), or Recent (ended in the past 24 hours)' })
   async list(@Query() q: ListRemoteSessionsQuery): Promise<RemoteSessionListDto> {
     return { items: await this.queries.list(q.filter ?? 'active') };
   }
 
   @Post()
+  @ReachesDevice({ body: 'deviceId' })
   @ApiOperation({
     summary:
-      'Start a remote session: the agent dials the relay; the response carries the viewer’s relay tokens',
+      'Start a remote session on a device you may reach: the agent dials the relay; the response carries the viewer’s relay tokens',
   })
   @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
   start(
@@ -73,6 +76,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
   }
 
   @Sse('events')
+  @TeamView()
   @ApiProduces('text/event-stream')
   @ApiOperation({
     summary: 'Live updates (SSE): remote_session.created, remote_session.updated (data: RemoteSessionDto)',
@@ -84,15 +88,18 @@ export class RemoteSessionsController implements OnModuleDestroy {
   }
 
   @Get(':id')
+  @TeamView()
   @ApiOperation({ summary: 'One remote session' })
   get(@Param('id', parseId()) id: string): Promise<RemoteSessionDto> {
     return this.sessions.get(id);
   }
 
   @Post(':id/tokens')
+  @RunsRemoteSession({ device: true })
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Fresh relay tokens for a reconnect (the agent dials again); only the session’s technician',
+    summary:
+      'Fresh relay tokens for a reconnect (the agent dials again); the session’s technician or an administrator',
   })
   @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
   tokens(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RelayAccessDto> {
@@ -100,10 +107,11 @@ export class RemoteSessionsController implements OnModuleDestroy {
   }
 
   @Post(':id/end')
+  @RunsRemoteSession()
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'End the session for everyone (idempotent). Always succeeds: if the audit trail refuses its line, the line follows through the audit outbox',
+      'End the session for everyone (idempotent); the session’s technician or an administrator. Always succeeds: if the audit trail refuses its line, the line follows through the audit outbox',
   })
   async end(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RemoteSessionDto> {
     await this.queries.dto(id);
@@ -112,6 +120,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
   }
 
   @Post(':id/commands')
+  @RunsRemoteSession({ device: true })
   @ApiOperation({
     summary: 'Run a command line on the device; follow its output at …/commands/:commandId/output',
   })
@@ -125,6 +134,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
   }
 
   @Sse(':id/commands/:commandId/output')
+  @RunsRemoteSession()
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'A command’s output (SSE): command_output …, then command_exit' })
   commandOutput(
@@ -132,13 +142,14 @@ export class RemoteSessionsController implements OnModuleDestroy {
     @Param('id', parseId()) id: string,
     @Param('commandId', parseId('commandId')) commandId: string,
   ): Observable<MessageEvent> {
-    return this.commands.output(user, id, commandId).pipe(
+    return this.commands.output(id, commandId).pipe(
       map((e): MessageEvent => ({ type: e.type, data: e })),
       takeUntil(this.closing),
     );
   }
 
   @Post(':id/commands/:commandId/cancel')
+  @RunsRemoteSession()
   @HttpCode(204)
   @ApiOperation({ summary: 'Cancel a running command' })
   async cancel(

@@ -29,11 +29,6 @@ export const remoteSessionErrors = {
       'The person at the device has turned remote control off, so nothing can be opened there.',
     ),
   ended: () => new DomainError(ErrorCode.Gone, 'This remote session has ended. Start a new one.'),
-  notYours: () =>
-    new DomainError(
-      ErrorCode.Forbidden,
-      'Only the technician who started this remote session can connect to it.',
-    ),
   agentRefused: (message: string) =>
     new DomainError(ErrorCode.AgentRefused, `The device refused: ${message}`),
 };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
 import { AgentControlModule } from '../agent-gateway/agent-control.module';
 import { AuditModule } from '../audit/audit.module';
 import { DevicesModule } from '../devices/devices.module';
@@ -18,6 +19,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([RemoteSession]),
+    AccessModule,
     AgentControlModule,
     DevicesModule,
     QuickSupportModule,

@@ -556,8 +556,10 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await other.getByRole('button', { name: 'Sign in' }).click();
     const row = other.locator(`tr[data-session-id="${sessionId}"]`);
     await text(row, TECH.name);
-    // Connect is only offered to the technician who started the session...
-    expect(await row.getByRole('button', { name: `Connect to ${DEVICE}` }).isDisabled()).toBe(true);
+    // Connect and End are only offered to the technician who started the session (or an admin)...
+    await text(row.locator('.action-bar'), `${TECH.name}’s session`);
+    expect(await row.getByRole('button', { name: `Connect to ${DEVICE}` }).count()).toBe(0);
+    expect(await row.getByRole('button', { name: `End the session with ${DEVICE}` }).count()).toBe(0);
     // ...and the viewer itself, opened by address, explains why it cannot connect.
     const otherViewer = await context.newPage();
     otherViewer.setDefaultTimeout(15_000);
@@ -565,7 +567,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await otherViewer.goto(`${stack.portal.baseUrl}/viewer/${sessionId}`);
     await text(
       otherViewer.getByRole('alert'),
-      'Only the technician who started this remote session can connect to it.',
+      'This remote session belongs to another technician. Only they or an administrator can do this.',
     );
 
     // The first technician's tokens, tried from the second technician's browser, do not get in.

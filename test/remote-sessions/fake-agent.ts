@@ -15,14 +15,16 @@ export interface FakeAgentOptions {
   keepRelaySockets?: boolean;
   /** Sees each message from the portal before it is answered. */
   onMessage?: (m: PortalToAgentMessage) => Promise<void> | void;
+  /** Register as a quick-support (default) or a persistent agent. */
+  mode?: 'quick' | 'persistent';
 }
 
 /**
  * A stand-in agent on the real control channel: it answers open_channel by really dialling the relay
  * with the agent token (as the agent does) and keeps those sockets; it acks close_channel and closes
- * them; it "runs" a command by answering command_started and a command_exit with code 0, and answers
- * Quick Assist start and stop as a Windows agent would. Everything
- * the portal sent is in `inbox`; `onMessage` sees each message before it is answered.
+ * them (unless told to keep them). It runs every command as `echo` would (one output line, exit 0) and
+ * answers the Quick Assist requests as a ready Windows desktop. Everything the portal sent is in `inbox`;
+ * `onMessage` sees each message before it is answered.
  */
 export class FakeAgent {
   readonly inbox: PortalToAgentMessage[] = [];
@@ -60,7 +62,7 @@ export class FakeAgent {
       id: 'h1',
       protocolVersion: PROTOCOL_VERSION,
       agentVersion: '0.1.0',
-      mode: 'quick',
+      mode: this.opts.mode ?? 'quick',
       capabilities: ['screen', 'shell', 'commands'],
       killSwitch: this.opts.killSwitch ?? false,
     });
@@ -103,12 +105,9 @@ export class FakeAgent {
       this.send({ type: 'ack', replyTo: m.id });
     } else if (m.type === 'end_session' || m.type === 'cancel_command') {
       this.send({ type: 'ack', replyTo: m.id });
-    } else if (m.type === 'remotehelp_start') {
-      this.send({ type: 'remotehelp_started', replyTo: m.id, launched: true, pid: 4242, note: 'Steps.' });
-    } else if (m.type === 'remotehelp_stop') {
-      this.send({ type: 'remotehelp_stopped', replyTo: m.id, stopped: true });
     } else if (m.type === 'run_command') {
       this.send({ type: 'command_started', replyTo: m.id, commandId: m.commandId });
+      this.send({ type: 'command_output', commandId: m.commandId, stream: 'stdout', seq: 0, data: 'done\n' });
       this.send({
         type: 'command_exit',
         commandId: m.commandId,
@@ -118,6 +117,27 @@ export class FakeAgent {
         cancelled: false,
         truncated: false,
         durationMs: 1,
+      });
+    } else if (m.type === 'remotehelp_status') {
+      this.send({
+        type: 'remotehelp_state',
+        replyTo: m.id,
+        installed: true,
+        version: '2.0.35.0',
+        internet_ok: true,
+        interactive_session: true,
+      });
+    } else if (m.type === 'remotehelp_start') {
+      this.send({ type: 'remotehelp_started', replyTo: m.id, launched: true, pid: 7412, note: 'Steps.' });
+    } else if (m.type === 'remotehelp_stop') {
+      this.send({ type: 'remotehelp_stopped', replyTo: m.id, stopped: true });
+    } else if (m.type === 'winget_install') {
+      this.send({
+        type: 'winget_install_started',
+        replyTo: m.id,
+        packageId: m.packageId,
+        pid: 8120,
+        note: 'Installing.',
       });
     }
   }

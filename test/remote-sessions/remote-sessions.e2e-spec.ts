@@ -5,7 +5,7 @@ import { closed, TECH_ORIGIN } from '../relay/support/relay-harness';
 import { eventually } from '../agent/support/script-run';
 import { downloadInstaller, makeSupportSession } from '../support/quick-support-factories';
 import type { TestApp } from '../support/test-app';
-import type { FakeAgent } from './fake-agent';
+import { FakeAgent } from './fake-agent';
 import { onlineAgent, startStack } from './stack';
 
 jest.setTimeout(60_000);
@@ -187,7 +187,7 @@ describe('remote sessions (portal + relay + control channel)', () => {
     const other = await t.loginAs('second.tech@example.test', 'second-tech-password');
     const refused = await other.post(`/api/remote-sessions/${session.id}/tokens`);
     expect(refused.status).toBe(403);
-    expect(refused.body.code).toBe('forbidden');
+    expect(refused.body.code).toBe('not_session_owner');
   });
 
   it('refuses what cannot work, in words', async () => {

@@ -28,7 +28,10 @@ export async function startStack(
   return { t, relay };
 }
 
-/** Registers a device with a downloaded installer token and connects a stand-in agent for it. */
+/**
+ * Registers a device with a downloaded installer token and connects a stand-in agent for it; `tech`
+ * (who must be able to reach the device) sees it come online.
+ */
 export async function onlineAgent(
   t: TestApp,
   tech: Awaited<ReturnType<TestApp['loginAs']>>,

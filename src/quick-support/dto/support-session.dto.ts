@@ -113,12 +113,17 @@ export class SupportSessionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['waiting', 'active', 'ended'] }) status!: SupportSessionStatus;
   @ApiProperty({ nullable: true, type: String }) customerName!: string | null;
-  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The owner’s private note; null for other technicians',
+  })
+  note!: string | null;
   @ApiProperty({
     nullable: true,
     type: String,
     description:
-      'The customer link `<PORTAL_ORIGIN>/support/connect/<token>`; null once ended (or after SESSION_SECRET changed)',
+      'The customer link `<PORTAL_ORIGIN>/support/connect/<token>`; null once ended (or after SESSION_SECRET changed), and for technicians other than the owner',
   })
   url!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -134,8 +139,16 @@ export class SupportSessionDto {
   @ApiProperty({ type: UserRefDto, nullable: true }) createdBy!: UserRefDto | null;
   @ApiProperty({ type: UserRefDto, nullable: true }) assignedTo!: UserRefDto | null;
   @ApiProperty({ type: SessionDeviceDto, nullable: true }) device!: SessionDeviceDto | null;
-  @ApiProperty({ type: [SupportNoteDto], description: 'Customer notes, oldest first' })
+  @ApiProperty({
+    type: [SupportNoteDto],
+    description: 'Customer notes, oldest first; empty for technicians other than the owner',
+  })
   notes!: SupportNoteDto[];
+  @ApiProperty({
+    description:
+      'You own this session (its assignee, else its creator) or are an administrator: you see its link and notes and may end, reassign and connect',
+  })
+  canManage!: boolean;
 }
 
 export class SupportSessionListDto {

@@ -36,9 +36,9 @@ export interface SupportSession {
   id: string;
   status: SupportSessionStatus;
   customerName: string | null;
-  /** The technician's own note; never shown to the customer. */
+  /** The owner's own note; never shown to the customer, null for other technicians. */
   note: string | null;
-  /** `<PORTAL_ORIGIN>/support/connect/<token>`; null once the session has ended. */
+  /** `<PORTAL_ORIGIN>/support/connect/<token>`; null once the session has ended, and for other technicians. */
   url: string | null;
   createdAt: string;
   expiresAt: string;
@@ -48,8 +48,13 @@ export interface SupportSession {
   createdBy: UserRef | null;
   assignedTo: UserRef | null;
   device: SessionDevice | null;
-  /** Customer notes, oldest first. */
+  /** Customer notes, oldest first; empty for other technicians. */
   notes: SupportNote[];
+  /**
+   * The signed-in technician owns the session (its assignee, else its creator) or is an admin: only
+   * then does the portal send the link and notes, and allow End, reassigning and connecting.
+   */
+  canManage: boolean;
 }
 
 export interface SupportSessionList {
@@ -128,12 +133,21 @@ const STATUS_RANK: Readonly<Record<SupportSessionStatus, number>> = { waiting: 0
 /**
  * Combines two copies of one session that may have arrived out of order (a list response and a live
  * event). Status only moves forward (waiting → active → ended), so the further one wins; notes are
- * only ever added, so both copies' notes are kept.
+ * only ever added, so both copies' notes are kept. Access follows the incoming copy: a session handed
+ * to another technician loses its link and notes here too.
  */
 export function mergeSession(current: SupportSession | undefined, incoming: SupportSession): SupportSession {
   if (!current) return incoming;
   const newer = STATUS_RANK[incoming.status] >= STATUS_RANK[current.status] ? incoming : current;
-  return { ...newer, notes: mergeNotes(current.notes, incoming.notes) };
+  if (!incoming.canManage)
+    return { ...newer, assignedTo: incoming.assignedTo, canManage: false, url: null, note: null, notes: [] };
+  return { ...newer, canManage: true, notes: mergeNotes(current.notes, incoming.notes) };
+}
+
+/** "Assigned to Sam" for a session the signed-in technician does not own. */
+export function assigneeLine(session: SupportSession): string {
+  const owner = session.assignedTo ?? session.createdBy;
+  return owner ? `Assigned to ${owner.displayName}` : 'Assigned to a removed account';
 }
 
 export function mergeNotes(a: readonly SupportNote[], b: readonly SupportNote[]): SupportNote[] {

@@ -7,7 +7,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
-import { END_REASON_LABELS, SessionDevice, SupportSession } from './quick-support.model';
+import { assigneeLine, END_REASON_LABELS, SessionDevice, SupportSession } from './quick-support.model';
 import { QuickSupportStore } from './quick-support.store';
 import { SessionLinkComponent } from './session-link.component';
 import { SessionStatusComponent } from './session-status.component';
@@ -55,6 +55,10 @@ export class SessionDetailComponent {
     const version = device.osVersion.trim();
     const named = version.toLowerCase().replace(/\s+/g, '').startsWith(label.toLowerCase());
     return [named ? version : `${label} ${version}`.trim(), device.arch].filter(Boolean).join(' · ');
+  }
+
+  protected assignee(session: SupportSession): string {
+    return assigneeLine(session);
   }
 
   protected async end(): Promise<void> {

@@ -9,7 +9,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { NotificationService } from '../core/notification.service';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
-import { END_REASON_LABELS, SupportSession } from './quick-support.model';
+import { assigneeLine, END_REASON_LABELS, SupportSession } from './quick-support.model';
 import { SessionStatusComponent } from './session-status.component';
 
 /**
@@ -57,6 +57,10 @@ export class SessionQueueComponent {
   /** Why an ended session ended, for the status tooltip. */
   protected endReason(session: SupportSession): string {
     return session.status === 'ended' && session.endReason ? END_REASON_LABELS[session.endReason] : '';
+  }
+
+  protected assignee(session: SupportSession): string {
+    return assigneeLine(session);
   }
 
   protected latestNote(session: SupportSession): string | null {

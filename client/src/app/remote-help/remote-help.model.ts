@@ -57,4 +57,6 @@ export const REFUSAL_HINTS: Readonly<Record<string, string>> = {
   not_allowed: 'The device refused to run that program.',
   unavailable: 'The device did not answer.',
   audit_unavailable: 'Nothing was sent to the device: the portal could not record it in the audit trail.',
+  device_access_denied: 'This device has not been granted to you.',
+  not_session_owner: 'Another technician has a remote session open on this device.',
 };

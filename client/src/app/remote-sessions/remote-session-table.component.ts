@@ -49,15 +49,17 @@ export class RemoteSessionTableComponent {
   /** Looks up a device's live state (online dot); undefined when unknown. */
   readonly deviceOf = input<(id: string) => Device | undefined>(() => undefined);
   readonly ending = input<ReadonlySet<string>>(new Set());
-  /** The signed-in technician: Connect is theirs only on their own sessions. */
+  /** The signed-in technician: Connect and End are theirs only on their own sessions… */
   readonly currentUserId = input<string | null>(null);
+  /** …unless they are an administrator (the portal enforces the same rule). */
+  readonly isAdmin = input(false);
   readonly labelledBy = input<string>();
   readonly connectRequested = output<RemoteSession>();
   readonly endRequested = output<RemoteSession>();
 
   protected readonly columns = COLUMNS;
-  protected mine(s: RemoteSession): boolean {
-    return s.technicianId !== null && s.technicianId === this.currentUserId();
+  protected mayAct(s: RemoteSession): boolean {
+    return this.isAdmin() || (s.technicianId !== null && s.technicianId === this.currentUserId());
   }
 
   protected readonly now = injectNow(5_000);

@@ -1,0 +1,28 @@
+import { DomainError, ErrorCode } from '../common/domain-error';
+
+/** Refusals of the technician-isolation rules (403, stable codes; the dashboard explains them). */
+export const accessErrors = {
+  notSupportSessionOwner: () =>
+    new DomainError(
+      ErrorCode.NotSessionOwner,
+      'This support session is assigned to another technician. Only they or an administrator can do this.',
+    ),
+  notRemoteSessionTechnician: () =>
+    new DomainError(
+      ErrorCode.NotSessionOwner,
+      'This remote session belongs to another technician. Only they or an administrator can do this.',
+    ),
+  othersRemoteSessionOpen: () =>
+    new DomainError(
+      ErrorCode.NotSessionOwner,
+      'Another technician has a remote session open on this device. Only they or an administrator can do this until it ends.',
+    ),
+  deviceAccessDenied: () =>
+    new DomainError(
+      ErrorCode.DeviceAccessDenied,
+      'You have no access to this device: it belongs to another technician’s support session, or an administrator has not granted it to you.',
+    ),
+  supportSessionNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such support session.'),
+  remoteSessionNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such remote session.'),
+  deviceNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such device.'),
+};

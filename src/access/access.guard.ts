@@ -1,0 +1,51 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { ACCESS_RULE, type AccessRule, type IdSource } from './access-rule';
+import { AccessService } from './access.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Enforces the rule a route declares with one of the access decorators. Runs after the global login
+ * guard, so `req.user` is set; a route without a rule is left alone (the decorator applies this guard
+ * only together with a rule). Fails closed: a missing or malformed id is refused here, before any query.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly access: AccessService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, context.getHandler());
+    if (!rule || rule.kind === 'team') return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const user = req.user;
+    if (!user) throw new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.');
+    const id = idFrom(req, rule.from);
+    switch (rule.kind) {
+      case 'support-session':
+        await this.access.assertManagesSupportSession(user, id);
+        return true;
+      case 'remote-session':
+        await this.access.assertRunsRemoteSession(user, id, { device: rule.device });
+        return true;
+      case 'device':
+        await this.access.assertReachesDevice(user, id, { exclusive: rule.exclusive });
+        return true;
+    }
+  }
+}
+
+function idFrom(req: Request, from: IdSource): string {
+  const [name, value] =
+    'param' in from
+      ? [from.param, req.params[from.param]]
+      : [from.body, (req.body as Record<string, unknown> | undefined)?.[from.body]];
+  if (typeof value !== 'string' || !UUID.test(value))
+    throw new DomainError(ErrorCode.ValidationFailed, `${name} must be a UUID`);
+  return value;
+}

@@ -1,0 +1,49 @@
+import { Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser, Roles } from '../common/decorators';
+import { parseId } from '../common/parse-id.pipe';
+import { DeviceGrantsService } from './device-grants.service';
+import { DeviceGrantDto, DeviceGrantListDto } from './dto/device-grant.dto';
+
+/**
+ * Which technicians reach a persistent device (administrators reach all). Quick-support devices take
+ * no grants (409 `conflict`): they belong to their support session's owner.
+ */
+@ApiTags('devices')
+@ApiCookieAuth()
+@Roles('admin')
+@Controller('devices/:id/grants')
+export class DeviceGrantsController {
+  constructor(private readonly grants: DeviceGrantsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Technicians granted this persistent device (admin)' })
+  @ApiOkResponse({ type: DeviceGrantListDto })
+  async list(@Param('id', parseId()) id: string): Promise<DeviceGrantListDto> {
+    return { items: await this.grants.list(id) };
+  }
+
+  @Put(':userId')
+  @ApiOperation({ summary: 'Grant this persistent device to a technician (admin; idempotent, audited)' })
+  @ApiOkResponse({ type: DeviceGrantDto })
+  grant(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Param('userId', parseId('userId')) userId: string,
+  ): Promise<DeviceGrantDto> {
+    return this.grants.grant(actor, id, userId);
+  }
+
+  @Delete(':userId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Withdraw a technician’s grant (admin; idempotent, audited)' })
+  @ApiNoContentResponse()
+  async revoke(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Param('userId', parseId('userId')) userId: string,
+  ): Promise<void> {
+    await this.grants.revoke(actor, id, userId);
+  }
+}
