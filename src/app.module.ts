@@ -10,6 +10,9 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { CsrfGuard } from './common/guards/csrf.guard';
 import { SessionAuthGuard } from './common/guards/session-auth.guard';
 import { LiveLoginInterceptor } from './common/interceptors/live-login.interceptor';
+import { RateLimitMissInterceptor } from './common/rate-limit/rate-limit-miss.interceptor';
+import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
@@ -33,6 +36,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         ScheduleModule.forRoot(),
+        RateLimitModule,
         DatabaseModule,
         AuditModule,
         UsersModule,
@@ -49,11 +53,14 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        // Order matters: refuse cross-site writes before anything else, then require a login.
+        // Order matters: refuse cross-site writes before anything else, then require a login, then
+        // spend the route's rate-limit policy (or the technician's budget).
         { provide: APP_GUARD, useClass: CsrfGuard },
         { provide: APP_GUARD, useClass: SessionAuthGuard },
         // Every server-sent event stream ends when the login that opened it does.
         { provide: APP_INTERCEPTOR, useClass: LiveLoginInterceptor },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useExisting: RateLimitMissInterceptor },
       ],
     };
   }

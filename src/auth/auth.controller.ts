@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Public } from '../common/decorators';
 import { AccountRevocations } from '../users/account-revocations';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { UsersService } from '../users/users.service';
 import { UserDto } from '../users/dto/user.dto';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -23,6 +24,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @RateLimit('auth')
   @Post('login')
   @HttpCode(200)
   @UseGuards(LoginGuard)
@@ -63,6 +65,7 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimit('auth')
   @Get('csrf')
   @ApiOperation({
     summary: 'A CSRF token for clients that send neither Origin nor Sec-Fetch-Site (send it as X-CSRF-Token)',

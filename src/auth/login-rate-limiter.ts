@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { giveBack, Slot, takeAll } from '../common/rate-limit/rate-limited';
 
 const WINDOW_SEC = 15 * 60;
+const KNOWN_ADDRESS_SEC = 20 * 24 * 3600;
+
+/** One login attempt's slots, taken before its password is checked. */
+export interface LoginReservation {
+  readonly account: string;
+  readonly ip: string;
+  /** The counters this attempt holds a point in (the account counter is skipped for known addresses). */
+  readonly held: readonly Slot[];
+}
 
 /**
  * Failed-login throttling that slows guessing without locking the real user out:
@@ -10,7 +19,13 @@ const WINDOW_SEC = 15 * 60;
  * - per address across accounts: 20 failures / 15 min;
  * - per account from addresses that never logged into it: 50 failures / 15 min. An address that
  *   logged into the account before is exempt, so a flood from elsewhere cannot lock its owner out.
- * A success clears the account+address counter and remembers the address for 20 days.
+ *
+ * Each attempt **reserves** one point in every applicable counter before its password is checked
+ * (`consume` is an atomic check-and-increment), so parallel guesses cannot all pass a check that
+ * none of them has counted yet: at most the budget's worth of passwords is ever being checked or
+ * failed. A failure keeps its points; a success gives them back, clears the account+address counter
+ * and remembers the address for 20 days; an attempt that ended for another reason (a server error)
+ * gives them back too.
  */
 @Injectable()
 export class LoginRateLimiter {
@@ -24,51 +39,35 @@ export class LoginRateLimiter {
   private readonly knownAddresses = new RateLimiterMemory({
     keyPrefix: 'kn',
     points: 1,
-    duration: 20 * 24 * 3600,
+    duration: KNOWN_ADDRESS_SEC,
   });
 
-  /** Throws 429 with Retry-After when any applicable counter is spent. */
-  async assertAllowed(email: string, ip: string): Promise<void> {
-    const acct = email.trim().toLowerCase();
-    const known = await this.isKnown(acct, ip);
-    const checks: Promise<RateLimiterRes | null>[] = [
-      this.accountAddress.get(`${acct}|${ip}`),
-      this.address.get(ip),
+  /** Takes a slot in every applicable counter, or throws 429 with Retry-After (holding nothing). */
+  async reserve(email: string, ip: string): Promise<LoginReservation> {
+    const account = email.trim().toLowerCase();
+    const known = await this.isKnown(account, ip);
+    const held: Slot[] = [
+      { limiter: this.accountAddress, key: `${account}|${ip}` },
+      { limiter: this.address, key: ip },
     ];
-    if (!known) checks.push(this.account.get(acct));
-    const limits = [this.accountAddress.points, this.address.points, this.account.points];
-    const results = await Promise.all(checks);
-    let waitMs = 0;
-    results.forEach((r, i) => {
-      if (r && r.consumedPoints >= (limits[i] ?? 0)) waitMs = Math.max(waitMs, r.msBeforeNext);
-    });
-    if (waitMs > 0) throw tooMany(waitMs);
+    if (!known) held.push({ limiter: this.account, key: account });
+    await takeAll(held, 'Too many failed logins');
+    return { account, ip, held };
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    const acct = email.trim().toLowerCase();
-    const known = await this.isKnown(acct, ip);
-    await Promise.all([
-      this.accountAddress.penalty(`${acct}|${ip}`, 1),
-      this.address.penalty(ip, 1),
-      known ? Promise.resolve() : this.account.penalty(acct, 1),
-    ]);
+  /** The attempt ended without a verdict on the password: its points go back. */
+  async release(reservation: LoginReservation): Promise<void> {
+    await giveBack(reservation.held);
   }
 
-  async recordSuccess(email: string, ip: string): Promise<void> {
-    const acct = email.trim().toLowerCase();
-    await this.accountAddress.delete(`${acct}|${ip}`);
-    await this.knownAddresses.set(`${acct}|${ip}`, 1, 20 * 24 * 3600);
+  async recordSuccess(reservation: LoginReservation): Promise<void> {
+    await this.release(reservation);
+    const key = `${reservation.account}|${reservation.ip}`;
+    await this.accountAddress.delete(key);
+    await this.knownAddresses.set(key, 1, KNOWN_ADDRESS_SEC);
   }
 
-  private async isKnown(acct: string, ip: string): Promise<boolean> {
-    return (await this.knownAddresses.get(`${acct}|${ip}`)) !== null;
+  private async isKnown(account: string, ip: string): Promise<boolean> {
+    return (await this.knownAddresses.get(`${account}|${ip}`)) !== null;
   }
-}
-
-function tooMany(ms: number): DomainError {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  return new DomainError(ErrorCode.RateLimited, `Too many failed logins. Try again in ${seconds} seconds.`, {
-    'Retry-After': String(seconds),
-  });
 }

@@ -5,8 +5,9 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { LoginRateLimiter } from './login-rate-limiter';
 
 /**
- * The login pipeline: shape check → throttle → passport-local → `req.logIn`, which issues a new
- * session id (passport regenerates the session on login).
+ * The login pipeline: shape check → reserve a throttle slot → passport-local → `req.logIn`, which
+ * issues a new session id (passport regenerates the session on login). The slot is taken before the
+ * password is checked, so parallel guesses cannot outrun the counters; a wrong password keeps it.
  */
 @Injectable()
 export class LoginGuard extends AuthGuard('local') {
@@ -29,16 +30,16 @@ export class LoginGuard extends AuthGuard('local') {
       throw new DomainError(ErrorCode.ValidationFailed, 'email or password is too long');
     }
     const ip = req.ip ?? 'unknown';
-    await this.limiter.assertAllowed(body.email, ip);
+    const reservation = await this.limiter.reserve(body.email, ip);
     try {
       await super.canActivate(context);
     } catch (err) {
-      if (err instanceof DomainError && err.code === ErrorCode.InvalidCredentials) {
-        await this.limiter.recordFailure(body.email, ip);
-      }
+      // A wrong password keeps its slot; anything else (busy, database down) gives it back.
+      if (!(err instanceof DomainError && err.code === ErrorCode.InvalidCredentials))
+        await this.limiter.release(reservation);
       throw err;
     }
-    await this.limiter.recordSuccess(body.email, ip);
+    await this.limiter.recordSuccess(reservation);
     await super.logIn(req);
     return true;
   }

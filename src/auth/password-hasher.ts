@@ -1,12 +1,56 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { DomainError, ErrorCode } from '../common/domain-error';
 
-const scrypt = promisify(scryptCb) as (
+const scryptRaw = promisify(scryptCb) as (
   pw: string,
   salt: Buffer,
   len: number,
   opts: object,
 ) => Promise<Buffer>;
+
+/**
+ * scrypt runs on libuv's thread pool (4 threads unless UV_THREADPOOL_SIZE says otherwise), which the
+ * database driver also needs: opening a PostgreSQL connection runs its SCRAM key derivation (and a
+ * host-name lookup) there. Forty parallel logins used to queue forty 32 MiB scrypt jobs ahead of
+ * them, a new pool connection then missed its 10 s connect timeout and logins answered 500. So at
+ * most this many hashes run at once, always leaving threads free for everything else.
+ */
+export const MAX_PARALLEL_HASHES = Math.max(1, threadPoolSize() - 2);
+/** Hashes waiting for a thread beyond this are refused (429) rather than queued without bound. */
+export const MAX_WAITING_HASHES = 256;
+const BUSY_RETRY_SEC = 5;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function scrypt(pw: string, salt: Buffer, len: number, opts: object): Promise<Buffer> {
+  if (running >= MAX_PARALLEL_HASHES) {
+    if (waiting.length >= MAX_WAITING_HASHES) {
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        `The portal is busy checking other passwords. Try again in ${BUSY_RETRY_SEC} seconds.`,
+        { 'Retry-After': String(BUSY_RETRY_SEC) },
+      );
+    }
+    // The slot is handed over by the finishing hash (running stays counted), so none can jump the queue.
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    running++;
+  }
+  try {
+    return await scryptRaw(pw, salt, len, opts);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+function threadPoolSize(): number {
+  const n = Number(process.env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(n) && n > 0 ? n : 4;
+}
 
 const N = 2 ** 15;
 const R = 8;

@@ -16,7 +16,8 @@ describe('quick-support and installer configuration', () => {
     const c = load({});
     expect(c.quickSupport).toMatchObject({
       publicRatePerIpPerMin: 120,
-      publicRateGlobalPerMin: 3000,
+      publicRatePerNetworkPerMin: 1200,
+      publicMissesPerNetworkPer10Min: 100,
       publicMissesPerIpPer10Min: 20,
     });
     expect(c.installers.persistentTokenTtlSec).toBe(3600);
@@ -33,7 +34,8 @@ describe('quick-support and installer configuration', () => {
 
   it.each([
     ['QS_PUBLIC_RATE_PER_IP', '0'],
-    ['QS_PUBLIC_RATE_GLOBAL', 'lots'],
+    ['QS_PUBLIC_RATE_PER_NETWORK', 'lots'],
+    ['QS_PUBLIC_MISSES_PER_NETWORK', '0'],
     ['QS_PUBLIC_MISSES_PER_IP', '-1'],
     ['AGENT_INSTALL_TOKEN_TTL_SEC', '10'],
     ['AGENT_NODE_MIRROR_URL', "https://mirror.example.com/$(id)'"],

@@ -50,10 +50,12 @@ export abstract class AppConfig {
     readonly maxSessionHours: number;
     /** Requests per minute one address may make to the public connect-page and agent endpoints. */
     readonly publicRatePerIpPerMin: number;
-    /** Requests per minute all addresses together may make to those endpoints. */
-    readonly publicRateGlobalPerMin: number;
+    /** Requests per minute one network (/24 or /64) may make to those endpoints. */
+    readonly publicRatePerNetworkPerMin: number;
     /** Unknown, expired or ended tokens one address may try per 10 minutes before it gets 429. */
     readonly publicMissesPerIpPer10Min: number;
+    /** Unknown, expired or ended tokens one network (/24 or /64) may try per 10 minutes. */
+    readonly publicMissesPerNetworkPer10Min: number;
   };
   abstract readonly installers: {
     /** Seconds an admin's persistent-agent install command stays valid. */
@@ -161,8 +163,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       installerTokenTtlSec: r.int('QS_INSTALLER_TOKEN_TTL_SEC', 900, 60, 24 * 3600),
       maxSessionHours: r.int('QS_MAX_SESSION_HOURS', 8, 1, 72),
       publicRatePerIpPerMin: r.int('QS_PUBLIC_RATE_PER_IP', 120, 5, 100_000),
-      publicRateGlobalPerMin: r.int('QS_PUBLIC_RATE_GLOBAL', 3000, 10, 1_000_000),
+      publicRatePerNetworkPerMin: r.int('QS_PUBLIC_RATE_PER_NETWORK', 1200, 5, 1_000_000),
       publicMissesPerIpPer10Min: r.int('QS_PUBLIC_MISSES_PER_IP', 20, 1, 10_000),
+      publicMissesPerNetworkPer10Min: r.int('QS_PUBLIC_MISSES_PER_NETWORK', 100, 1, 100_000),
     },
     installers: {
       persistentTokenTtlSec: r.int('AGENT_INSTALL_TOKEN_TTL_SEC', 3600, 60, 7 * 24 * 3600),

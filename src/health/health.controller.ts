@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { PORTAL_VERSION } from '../version';
 
 @ApiTags('health')
@@ -11,6 +12,7 @@ export class HealthController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Public()
+  @RateLimit('health')
   @Get()
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness and database reachability' })

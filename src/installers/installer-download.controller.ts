@@ -5,10 +5,9 @@ import { INSTALLER_OSES, InstallerOs } from '../../contracts/installer-template'
 import { Public } from '../common/decorators';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { clientIp } from '../common/http/client-ip';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { renderInactivePage } from '../quick-support/connect/connect-page.renderer';
 import { newNonce, pageCsp } from '../quick-support/connect/public-headers';
-import { PublicRateLimiter } from '../quick-support/public-rate-limiter';
 import { QuickSupportService } from '../quick-support/quick-support.service';
 import { installerFileName } from './install-commands';
 import { InstallersService } from './installers.service';
@@ -28,11 +27,11 @@ export class InstallerDownloadController {
   constructor(
     private readonly quickSupport: QuickSupportService,
     private readonly installers: InstallersService,
-    private readonly limiter: PublicRateLimiter,
     private readonly config: AppConfig,
   ) {}
 
   @Get(':token/download/:os')
+  @RateLimit('installer-download')
   @ApiParam({ name: 'os', enum: INSTALLER_OSES })
   @ApiProduces('application/octet-stream')
   @ApiOperation({
@@ -44,12 +43,10 @@ export class InstallerDownloadController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.limiter.hit(clientIp(req));
     if (!isInstallerOs(os))
       throw new DomainError(ErrorCode.ValidationFailed, 'os must be one of: windows, macos, linux');
     const session = await this.quickSupport.findOpenByToken(token);
     if (!session) {
-      await this.limiter.miss(clientIp(req));
       const nonce = newNonce();
       res.setHeader('Content-Security-Policy', pageCsp(nonce));
       res.status(404).type('text/html; charset=utf-8').send(renderInactivePage(this.config.brand, nonce));
@@ -80,7 +77,6 @@ export class InstallerDownloadController {
         .send('Open this link in a web browser to download the support tool.\n');
       return;
     }
-    await this.limiter.sessionAction('download', session.id);
     const rendered = await this.installers.renderForSession(session.id, os);
     this.logger.log(`Installer for ${os} served for support session ${session.id}`);
     attachment();

@@ -11,8 +11,7 @@ import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Public, Roles, SkipCsrf } from '../common/decorators';
 import { AppConfig } from '../config/app-config';
-import { clientIp } from '../common/http/client-ip';
-import { PublicRateLimiter } from '../quick-support/public-rate-limiter';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { CreateInstallerDto, InstallerCommandDto } from './dto/installer.dto';
 import { PERSISTENT_RUN_STEPS, persistentInstallCommand } from './install-commands';
 import { InstallerTokensService } from './installer-tokens.service';
@@ -27,7 +26,6 @@ export class InstallersController {
   constructor(
     private readonly installers: InstallersService,
     private readonly tokens: InstallerTokensService,
-    private readonly limiter: PublicRateLimiter,
     private readonly config: AppConfig,
   ) {}
 
@@ -54,6 +52,7 @@ export class InstallersController {
 
   @Get('script')
   @Public()
+  @RateLimit('installer-script')
   @SkipCsrf()
   @ApiBearerAuth()
   @ApiProduces('text/plain')
@@ -62,13 +61,9 @@ export class InstallersController {
       'The persistent install script for the token in `Authorization: Bearer` (used by the install command)',
   })
   async script(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.limiter.hit(clientIp(req));
     const match = /^Bearer ([A-Za-z0-9_-]{1,128})$/.exec(req.get('authorization') ?? '');
     const row = match?.[1] ? await this.tokens.findUsablePersistent(match[1]) : null;
-    if (!match?.[1] || !row) {
-      await this.limiter.miss(clientIp(req));
-      throw tokenInvalid();
-    }
+    if (!match?.[1] || !row) throw tokenInvalid();
     const script = req.method === 'HEAD' ? '' : await this.installers.renderPersistent(row.os, match[1]);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -2,12 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { DevicesModule } from '../devices/devices.module';
 import { UsersModule } from '../users/users.module';
 import { ConnectPageController } from './connect/connect-page.controller';
 import { SupportSessionNote } from './entities/support-session-note.entity';
 import { SupportSession } from './entities/support-session.entity';
-import { PublicRateLimiter } from './public-rate-limiter';
 import { QuickSupportEvents } from './quick-support-events';
 import { QuickSupportEventsController } from './quick-support-events.controller';
 import { QuickSupportExpiryJob } from './quick-support-expiry.job';
@@ -19,9 +19,9 @@ import { SupportTokenCipher } from './support-token-cipher';
 
 /**
  * Quick-support sessions, the technician API, live events and the public connect page. Exports the
- * service (registration activates sessions; the control channel ends them), the events stream (the
- * control channel sends end_session on `session.ended`) and the public rate limiter (shared by every
- * unauthenticated endpoint so the global budget is one).
+ * service (registration activates sessions; the control channel ends them) and the events stream (the
+ * control channel sends end_session on `session.ended`). Rate limits are policies on the routes
+ * (src/common/rate-limit); the connect page issues the page pass from there.
  */
 @Module({
   imports: [
@@ -30,6 +30,7 @@ import { SupportTokenCipher } from './support-token-cipher';
     AuditModule,
     DevicesModule,
     UsersModule,
+    RateLimitModule,
   ],
   controllers: [QuickSupportController, QuickSupportEventsController, ConnectPageController],
   providers: [
@@ -38,9 +39,8 @@ import { SupportTokenCipher } from './support-token-cipher';
     SupportSessionMapper,
     SupportTokenCipher,
     QuickSupportEvents,
-    PublicRateLimiter,
     QuickSupportExpiryJob,
   ],
-  exports: [QuickSupportService, QuickSupportEvents, PublicRateLimiter],
+  exports: [QuickSupportService, QuickSupportEvents],
 })
 export class QuickSupportModule {}

@@ -9,6 +9,7 @@ import {
 } from '../../contracts/relay-signature';
 import { Public, SkipCsrf } from '../common/decorators';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { RelayEventsService } from './relay-events.service';
 import { RelayKeys } from './relay-keys.provider';
 
@@ -27,6 +28,7 @@ export class RelayEventsController {
   ) {}
 
   @Public()
+  @RateLimit('relay-events')
   @SkipCsrf()
   @Post('events')
   @HttpCode(200)

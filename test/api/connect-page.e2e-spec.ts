@@ -416,12 +416,12 @@ describe('public connect page over https and behind limits', () => {
     }
   });
 
-  it('rate-limits all addresses together (global budget)', async () => {
+  it('rate-limits the addresses of one network together (per /24 budget), not everyone', async () => {
     const t = await createTestApp({
       ...INSTALLER_FIXTURE_ENV,
       TRUST_PROXY: '1',
       QS_PUBLIC_RATE_PER_IP: '1000',
-      QS_PUBLIC_RATE_GLOBAL: '10',
+      QS_PUBLIC_RATE_PER_NETWORK: '10',
     });
     try {
       const s = await makeSupportSession(await t.loginAs());
@@ -437,6 +437,7 @@ describe('public connect page over https and behind limits', () => {
         );
       expect(codes.slice(0, 10).every((c) => c === 200)).toBe(true);
       expect(codes[10]).toBe(429);
+      await t.http().get(`${s.path}/status`).set('X-Forwarded-For', '127.0.2.1').expect(200);
     } finally {
       await t.close();
     }

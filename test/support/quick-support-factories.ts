@@ -13,7 +13,8 @@ export const INSTALLER_FIXTURE_ENV: Record<string, string> = {
 /** Public rate limits high enough that only the rate-limit tests ever meet them. */
 export const RELAXED_LIMITS_ENV: Record<string, string> = {
   QS_PUBLIC_RATE_PER_IP: '100000',
-  QS_PUBLIC_RATE_GLOBAL: '1000000',
+  QS_PUBLIC_RATE_PER_NETWORK: '1000000',
+  QS_PUBLIC_MISSES_PER_NETWORK: '100000',
   QS_PUBLIC_MISSES_PER_IP: '10000',
 };
 

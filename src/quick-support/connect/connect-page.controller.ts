@@ -1,21 +1,17 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { clientIp } from '../../common/http/client-ip';
+import { PagePass } from '../../common/rate-limit/page-pass';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { AppConfig } from '../../config/app-config';
 import { CustomerNoteDto, SupportNoteDto } from '../dto/support-session.dto';
-import { PublicRateLimiter } from '../public-rate-limiter';
 import { QuickSupportService } from '../quick-support.service';
 import { NoteTargetGone, SupportNotesService } from '../support-notes.service';
 import { flashFromQuery, NOTE_PROBLEM_TEXT, readNote } from './connect-note';
-import {
-  renderConnectPage,
-  renderInactivePage,
-  renderRateLimitedPage,
-  STATUS_WORDS,
-} from './connect-page.renderer';
+import { renderConnectPage, renderInactivePage, STATUS_WORDS } from './connect-page.renderer';
+import { ConnectRateLimitFilter } from './connect-rate-limit.filter';
 import { PublicStatusDto } from './public-status.dto';
 import { detectOs, parseOsChoice } from './os-detection';
 import { newNonce, pageCsp } from './public-headers';
@@ -24,7 +20,9 @@ const INACTIVE_MESSAGE = 'This support link is not active.';
 
 /**
  * The customer's side of quick-support, outside the /api prefix: the connect page, its status poll
- * and its note box. Unknown, expired and ended tokens all get the same neutral page / 404.
+ * and its note box. Unknown, expired and ended tokens all get the same neutral page / 404 (a miss for
+ * the routes' rate-limit policies). The page hands out the page pass that keeps its polls going
+ * while someone else's guessing has spent the miss budget of the customer's network.
  */
 @ApiTags('connect (public)')
 @Public()
@@ -33,11 +31,13 @@ export class ConnectPageController {
   constructor(
     private readonly quickSupport: QuickSupportService,
     private readonly notes: SupportNotesService,
-    private readonly limiter: PublicRateLimiter,
+    private readonly pagePass: PagePass,
     private readonly config: AppConfig,
   ) {}
 
   @Get(':token')
+  @RateLimit('connect-page')
+  @UseFilters(ConnectRateLimitFilter)
   @ApiProduces('text/html')
   @ApiOperation({
     summary: 'The branded connect page (HTML); 404 with a neutral page for unknown, expired or ended links',
@@ -49,10 +49,8 @@ export class ConnectPageController {
     @Res() res: Response,
   ): Promise<void> {
     const nonce = newNonce();
-    if (!(await this.admit(req, res, nonce))) return;
     const session = await this.quickSupport.findOpenByToken(token);
     if (!session) {
-      await this.limiter.miss(clientIp(req));
       this.sendHtml(res, 404, nonce, renderInactivePage(this.config.brand, nonce));
       return;
     }
@@ -73,21 +71,23 @@ export class ConnectPageController {
       notes,
       flash: flashFromQuery(query.sent, query.error),
     });
+    this.pagePass.issue(res, token);
     this.sendHtml(res, 200, nonce, page);
   }
 
   @Get(':token/status')
+  @RateLimit('connect-status')
   @ApiOperation({
     summary: 'Session status for the page’s 5-second poll; 404 once the link is no longer active',
   })
   @ApiOkResponse({ type: PublicStatusDto })
-  async status(@Param('token') token: string, @Req() req: Request): Promise<PublicStatusDto> {
-    await this.limiter.hit(clientIp(req));
+  async status(
+    @Param('token') token: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PublicStatusDto> {
     const session = await this.quickSupport.findOpenByToken(token);
-    if (!session) {
-      await this.limiter.miss(clientIp(req));
-      throw new DomainError(ErrorCode.NotFound, INACTIVE_MESSAGE);
-    }
+    if (!session) throw new DomainError(ErrorCode.NotFound, INACTIVE_MESSAGE);
+    this.pagePass.issue(res, token);
     const status = session.status === 'active' ? 'active' : 'waiting';
     return {
       status,
@@ -98,6 +98,8 @@ export class ConnectPageController {
   }
 
   @Post(':token/note')
+  @RateLimit('connect-note')
+  @UseFilters(ConnectRateLimitFilter)
   @HttpCode(201)
   @ApiBody({
     type: CustomerNoteDto,
@@ -110,11 +112,8 @@ export class ConnectPageController {
     const json = typeof req.is('application/json') === 'string';
     const back = `/support/connect/${token}`;
     const nonce = newNonce();
-    if (json) await this.limiter.hit(clientIp(req));
-    else if (!(await this.admit(req, res, nonce))) return;
-
     const session = await this.quickSupport.findOpenByToken(token);
-    if (!session) return this.inactive(req, res, json, nonce);
+    if (!session) return this.inactive(res, json, nonce);
     const parsed = readNote(req.body);
     if ('problem' in parsed) {
       if (json) throw new DomainError(ErrorCode.ValidationFailed, NOTE_PROBLEM_TEXT[parsed.problem]);
@@ -123,14 +122,9 @@ export class ConnectPageController {
     }
     let saved: SupportNoteDto;
     try {
-      await this.limiter.sessionAction('note', session.id);
       saved = await this.notes.addCustomerNote(session.id, parsed.note);
     } catch (err) {
-      if (err instanceof NoteTargetGone) return this.inactive(req, res, json, nonce);
-      if (!json && err instanceof DomainError && err.code === ErrorCode.RateLimited) {
-        res.redirect(303, `${back}?error=rate`);
-        return;
-      }
+      if (err instanceof NoteTargetGone) return this.inactive(res, json, nonce);
       throw err;
     }
     if (json) {
@@ -140,22 +134,7 @@ export class ConnectPageController {
     res.redirect(303, `${back}?sent=1`);
   }
 
-  /** Counts the request; on 429 answers with a page and returns false. */
-  private async admit(req: Request, res: Response, nonce: string): Promise<boolean> {
-    try {
-      await this.limiter.hit(clientIp(req));
-      return true;
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.code !== ErrorCode.RateLimited) throw err;
-      const retry = err.headers['Retry-After'] ?? '60';
-      res.setHeader('Retry-After', retry);
-      this.sendHtml(res, 429, nonce, renderRateLimitedPage(this.config.brand, nonce, retry));
-      return false;
-    }
-  }
-
-  private async inactive(req: Request, res: Response, json: boolean, nonce: string): Promise<void> {
-    await this.limiter.miss(clientIp(req));
+  private inactive(res: Response, json: boolean, nonce: string): void {
     if (json) throw new DomainError(ErrorCode.NotFound, INACTIVE_MESSAGE);
     this.sendHtml(res, 404, nonce, renderInactivePage(this.config.brand, nonce));
   }
