@@ -10,7 +10,7 @@ import passport from 'passport';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { SESSION_COOKIE } from './auth/session-cookie';
+import { sessionCookieOptions } from './auth/session-cookie';
 import { installBodyParsers } from './common/http/body-parsers';
 import { createValidationPipe } from './common/validation';
 import { publicHeadersMiddleware } from './quick-support/connect/public-headers';
@@ -38,10 +38,10 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
 
   const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
   const PgStore = connectPgSimple(session);
-  const secureCookie = config.portalOrigin.startsWith('https:') ? true : 'auto';
+  const cookie = sessionCookieOptions(config.portalOrigin);
   http.use(
     session({
-      name: SESSION_COOKIE,
+      name: cookie.name,
       secret: config.sessionSecret,
       store: new PgStore({
         pool,
@@ -54,11 +54,12 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       rolling: true,
       proxy: config.trustProxy > 0,
       cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: secureCookie,
+        httpOnly: cookie.httpOnly,
+        sameSite: cookie.sameSite,
+        secure: cookie.secure,
         maxAge: SESSION_MAX_AGE_MS,
-        path: '/',
+        // No domain: a __Host- cookie must not carry one.
+        path: cookie.path,
       },
     }),
   );
@@ -74,7 +75,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
         'Technician, public connect-page, agent and relay endpoints. Errors are { code, message }.',
       )
       .setVersion(PORTAL_VERSION)
-      .addCookieAuth(SESSION_COOKIE)
+      .addCookieAuth(cookie.name)
       .build(),
   );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });

@@ -10,7 +10,8 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { AuthService } from './auth.service';
 import { CsrfTokenDto, LoginDto, LoginResultDto } from './dto/login.dto';
 import { LoginGuard } from './login.guard';
-import { SESSION_COOKIE } from './session-cookie';
+import { AppConfig } from '../config/app-config';
+import { sessionCookieOptions } from './session-cookie';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -18,6 +19,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -42,7 +44,13 @@ export class AuthController {
     await new Promise<void>((resolve, reject) =>
       req.session.destroy((err) => (err ? reject(err as Error) : resolve())),
     );
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    const cookie = sessionCookieOptions(this.config.portalOrigin);
+    res.clearCookie(cookie.name, {
+      path: cookie.path,
+      httpOnly: cookie.httpOnly,
+      sameSite: cookie.sameSite,
+      secure: cookie.secure === true || req.secure,
+    });
   }
 
   @Get('me')
