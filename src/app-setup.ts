@@ -11,6 +11,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { sessionCookieOptions } from './auth/session-cookie';
+import { ErrorCode } from './common/domain-error';
 import { installBodyParsers } from './common/http/body-parsers';
 import { createValidationPipe } from './common/validation';
 import { publicHeadersMiddleware } from './quick-support/connect/public-headers';
@@ -78,9 +79,19 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       .addCookieAuth(cookie.name)
       .build(),
   );
+  if (!config.publicApiDocs) http.use(['/api/docs', '/api/docs-json'], adminOnlyDocs);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 
   serveDashboard(http, config);
+}
+
+/**
+ * In production the OpenAPI description (every admin route) is for signed-in admins only, unless
+ * PUBLIC_API_DOCS=true. Anyone else gets the same 404 as for an address that does not exist.
+ */
+function adminOnlyDocs(req: Request, res: Response, next: NextFunction): void {
+  if (req.user?.role === 'admin') return next();
+  res.status(404).json({ code: ErrorCode.NotFound, message: 'Nothing was found at this address.' });
 }
 
 /** Static dashboard files, and index.html for client-side routes; never for /api or /support. */
