@@ -12,6 +12,8 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { sessionCookieOptions } from './auth/session-cookie';
 import { ErrorCode } from './common/domain-error';
+import { DATABASE_UNAVAILABLE } from './common/filters/all-exceptions.filter';
+import { isDatabaseUnavailable } from './database/database-unavailable';
 import { installBodyParsers } from './common/http/body-parsers';
 import { createValidationPipe } from './common/validation';
 import { publicHeadersMiddleware } from './quick-support/connect/public-headers';
@@ -66,6 +68,9 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   );
   http.use(passport.initialize());
   http.use(passport.session());
+  // The session store and passport run before Nest's routes, so their errors never reach the
+  // exception filter: a database outage there gets the filter's same 503 answer here.
+  http.use(databaseOutageHandler);
   app.useGlobalPipes(createValidationPipe());
 
   const doc = SwaggerModule.createDocument(
@@ -83,6 +88,13 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 
   serveDashboard(http, config);
+}
+
+function databaseOutageHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent || !isDatabaseUnavailable(err)) return next(err);
+  const { status, code, message, headers } = DATABASE_UNAVAILABLE;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.status(status).json({ code, message });
 }
 
 /**
