@@ -1,4 +1,5 @@
 import { FieldReader, ProtocolViolation, isPlainObject, readerFor } from './agent-protocol-reader';
+import { cleanDisplayText } from './display-text';
 
 /**
  * The agent ↔ portal contract (docs/protocol.md). One module, imported by the agent bundle and by the
@@ -559,7 +560,10 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
   }),
   heartbeat_ack: (r) => ({ type: 'heartbeat_ack', replyTo: r.string('replyTo', ID) }),
   open_channel: (r) => {
-    const technician = r.optionalString('technician', { max: 100 });
+    // Only shown to the person at the device: a name stored before the portal checked names may hold
+    // control or bidi characters, so it is cleaned here rather than refusing the technician's session.
+    const raw = r.optionalString('technician', { max: 100, text: 'raw' });
+    const technician = raw === undefined ? undefined : cleanDisplayText(raw) || undefined;
     const message: OpenChannelMessage = {
       type: 'open_channel',
       id: r.string('id', ID),

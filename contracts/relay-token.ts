@@ -1,6 +1,7 @@
 import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { RelayKey } from './relay-keys';
+import { findJsonProblem } from './strict-json';
 
 /**
  * The relay token: the one format shared by the portal (mints) and the relay (verifies).
@@ -141,6 +142,11 @@ export async function verifyRelayToken(
   if (typeof token !== 'string' || token.length > RELAY_TOKEN_MAX_CHARS || !COMPACT_JWS_PATTERN.test(token)) {
     throw new RelayTokenError('malformed');
   }
+  // jose reads the header and claims with JSON.parse, which keeps the last of two equal keys: a
+  // token whose signed JSON says `role` twice must not mean whichever one a parser happens to keep.
+  const [headerSegment, claimsSegment] = token.split('.');
+  if (!isStrictJsonSegment(headerSegment) || !isStrictJsonSegment(claimsSegment))
+    throw new RelayTokenError('malformed');
   const now = expected.now ?? Date.now();
   let payload: Record<string, unknown>;
   try {
@@ -174,6 +180,12 @@ export async function verifyRelayToken(
     }
   }
   return claims;
+}
+
+/** A base64url segment holding one JSON object with no duplicate keys. */
+function isStrictJsonSegment(segment: string): boolean {
+  const text = Buffer.from(segment, 'base64url').toString('utf8');
+  return text.trimStart().startsWith('{') && findJsonProblem(text) === undefined;
 }
 
 function failureOf(err: unknown): RelayTokenFailure {

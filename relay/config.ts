@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { loadOrCreateDevSecret, relaySecretProblem } from '../contracts/dev-secret';
 import { createRelayKeyring, type RelayKeyring } from '../contracts/relay-keys';
+import {
+  INSECURE_TRANSPORT_OPT_OUT,
+  insecureEndpoints,
+  insecureTransportProblem,
+  type TransportEndpoint,
+} from '../contracts/transport-policy';
 import { RelayEnvReader, toOrigin } from './env-reader';
 
 export type RelayNodeEnv = 'development' | 'production' | 'test';
@@ -44,6 +50,11 @@ export interface RelayConfig {
   readonly replayCacheMax: number;
   /** True when this boot generated the development secret (logged once). */
   readonly generatedDevSecret: boolean;
+  /**
+   * Production only, with ALLOW_INSECURE_TRANSPORT=true: variables naming a plain-http technician
+   * origin (logged as a warning at every start). Empty otherwise.
+   */
+  readonly insecureTransport: readonly string[];
 }
 
 const KIB = 1024;
@@ -128,12 +139,38 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
     ),
     replayCacheMax: RELAY_DEFAULTS.replayCacheMax,
     generatedDevSecret: generated,
+    insecureTransport: [],
   };
+  const insecureTransport = checkTransport(r, production, portal, allowedOrigins);
   if (config.sessionRateBytesPerSec > 0 && config.sessionRateBytesPerSec < 16 * KIB) {
     r.fail('RELAY_SESSION_RATE_BYTES_PER_SEC', 'must be 0 (unlimited) or at least 16384');
   }
   r.throwIfInvalid();
-  return Object.freeze(config);
+  return Object.freeze({ ...config, insecureTransport });
+}
+
+/**
+ * In production the technician's browser must reach the portal over https (contracts/transport-policy.ts):
+ * a plain-http PORTAL_ORIGIN or allowed origin is refused by name unless ALLOW_INSECURE_TRANSPORT=true.
+ */
+function checkTransport(
+  r: RelayEnvReader,
+  production: boolean,
+  portal: string | undefined,
+  allowedOrigins: readonly string[],
+): string[] {
+  const optOut = r.flag(INSECURE_TRANSPORT_OPT_OUT, false);
+  if (!production) return [];
+  const endpoints: TransportEndpoint[] = [
+    { variable: 'PORTAL_ORIGIN', url: portal ?? '', secure: 'https:' },
+    ...allowedOrigins.map((url) => ({ variable: 'RELAY_ALLOWED_ORIGINS', url, secure: 'https:' as const })),
+  ];
+  const insecure = [...new Set(insecureEndpoints(endpoints))];
+  if (optOut) return insecure;
+  for (const variable of insecure) {
+    r.fail(variable, insecureTransportProblem('https:'));
+  }
+  return [];
 }
 
 function readSecret(r: RelayEnvReader, production: boolean): { secret: string; generated: boolean } {

@@ -1,5 +1,6 @@
 import { loadRelayConfig } from './config';
 import { RelayConfigError } from './env-reader';
+import { insecureTransportWarning } from '../contracts/transport-policy';
 import { createRelayLogger } from './logger';
 import { startRelay } from './relay-server';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createRelayLogger(config.logLevel);
+  if (config.insecureTransport.length > 0) logger.warn(insecureTransportWarning(config.insecureTransport));
   if (config.generatedDevSecret)
     logger.warn('generated a development relay secret in DATA_DIR (shared with the portal)');
   const relay = await startRelay(config, { logger });

@@ -10,7 +10,10 @@ import passport from 'passport';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { SESSION_COOKIE } from './auth/session-cookie';
+import { sessionCookieOptions } from './auth/session-cookie';
+import { ErrorCode } from './common/domain-error';
+import { DATABASE_UNAVAILABLE } from './common/filters/all-exceptions.filter';
+import { isDatabaseUnavailable } from './database/database-unavailable';
 import { installBodyParsers } from './common/http/body-parsers';
 import { createValidationPipe } from './common/validation';
 import { publicHeadersMiddleware } from './quick-support/connect/public-headers';
@@ -38,10 +41,10 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
 
   const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
   const PgStore = connectPgSimple(session);
-  const secureCookie = config.portalOrigin.startsWith('https:') ? true : 'auto';
+  const cookie = sessionCookieOptions(config.portalOrigin);
   http.use(
     session({
-      name: SESSION_COOKIE,
+      name: cookie.name,
       secret: config.sessionSecret,
       store: new PgStore({
         pool,
@@ -54,16 +57,20 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       rolling: true,
       proxy: config.trustProxy > 0,
       cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: secureCookie,
+        httpOnly: cookie.httpOnly,
+        sameSite: cookie.sameSite,
+        secure: cookie.secure,
         maxAge: SESSION_MAX_AGE_MS,
-        path: '/',
+        // No domain: a __Host- cookie must not carry one.
+        path: cookie.path,
       },
     }),
   );
   http.use(passport.initialize());
   http.use(passport.session());
+  // The session store and passport run before Nest's routes, so their errors never reach the
+  // exception filter: a database outage there gets the filter's same 503 answer here.
+  http.use(databaseOutageHandler);
   app.useGlobalPipes(createValidationPipe());
 
   const doc = SwaggerModule.createDocument(
@@ -74,12 +81,29 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
         'Technician, public connect-page, agent and relay endpoints. Errors are { code, message }.',
       )
       .setVersion(PORTAL_VERSION)
-      .addCookieAuth(SESSION_COOKIE)
+      .addCookieAuth(cookie.name)
       .build(),
   );
+  if (!config.publicApiDocs) http.use(['/api/docs', '/api/docs-json'], adminOnlyDocs);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 
   serveDashboard(http, config);
+}
+
+function databaseOutageHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent || !isDatabaseUnavailable(err)) return next(err);
+  const { status, code, message, headers } = DATABASE_UNAVAILABLE;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.status(status).json({ code, message });
+}
+
+/**
+ * In production the OpenAPI description (every admin route) is for signed-in admins only, unless
+ * PUBLIC_API_DOCS=true. Anyone else gets the same 404 as for an address that does not exist.
+ */
+function adminOnlyDocs(req: Request, res: Response, next: NextFunction): void {
+  if (req.user?.role === 'admin') return next();
+  res.status(404).json({ code: ErrorCode.NotFound, message: 'Nothing was found at this address.' });
 }
 
 /** Static dashboard files, and index.html for client-side routes; never for /api or /support. */

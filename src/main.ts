@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app-setup';
+import { insecureTransportWarning } from '../contracts/transport-policy';
 import { AppConfig, ConfigError, loadAppConfig } from './config/app-config';
 import { EmbeddedPostgresServer } from './database/embedded-postgres';
 import { UsersService } from './users/users.service';
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const bootLog = pino({ level: config.logLevel, base: { service: 'portal' } });
+  if (config.insecureTransport.length > 0) {
+    bootLog.warn(insecureTransportWarning(config.insecureTransport));
+  }
   if (config.generatedDevSecret) {
     bootLog.warn(
       `No RELAY_SECRET set: generated a development secret in ${config.dataDir}. Set RELAY_SECRET in production.`,

@@ -12,7 +12,8 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { AuthService } from './auth.service';
 import { CsrfTokenDto, LoginDto, LoginResultDto } from './dto/login.dto';
 import { LoginGuard } from './login.guard';
-import { SESSION_COOKIE } from './session-cookie';
+import { AppConfig } from '../config/app-config';
+import { sessionCookieOptions } from './session-cookie';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -21,6 +22,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly revocations: AccountRevocations,
+    private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -53,7 +55,13 @@ export class AuthController {
     await new Promise<void>((resolve, reject) =>
       req.session.destroy((err) => (err ? reject(err as Error) : resolve())),
     );
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    const cookie = sessionCookieOptions(this.config.portalOrigin);
+    res.clearCookie(cookie.name, {
+      path: cookie.path,
+      httpOnly: cookie.httpOnly,
+      sameSite: cookie.sameSite,
+      secure: cookie.secure === true || req.secure,
+    });
     this.revocations.publish({ kind: 'logout', userId: user.id, loginSessionId });
   }
 

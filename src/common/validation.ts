@@ -1,4 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { hasUnsafeDisplayChars } from '../../contracts/display-text';
 import { DomainError, ErrorCode } from './domain-error';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
@@ -22,4 +24,23 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) =>
       new DomainError(ErrorCode.ValidationFailed, flatten(errors).slice(0, 10).join('; ')),
   });
+}
+
+/**
+ * A name people read (technician display name, customer name): refuses control characters, line
+ * separators, bidi overrides and invisible format characters (contracts/display-text.ts), so a name
+ * cannot reorder or hide text in the dashboard, the connect page, the agent's prompts or a log line.
+ */
+export function IsDisplayText(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDisplayText',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && !hasUnsafeDisplayChars(value),
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be one line of text without control or bidirectional-formatting characters`,
+      },
+    },
+    options,
+  );
 }

@@ -1,6 +1,12 @@
 import { hkdfSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadOrCreateDevSecret, relaySecretProblem } from '../../contracts/dev-secret';
+import {
+  INSECURE_TRANSPORT_OPT_OUT,
+  insecureEndpoints,
+  insecureTransportProblem,
+  type TransportEndpoint,
+} from '../../contracts/transport-policy';
 import { PROJECT_ROOT } from '../version';
 import { ConfigError, EnvReader } from './env-reader';
 
@@ -68,6 +74,13 @@ export abstract class AppConfig {
     readonly bundlePath: string;
   };
   abstract readonly retentionDays: number;
+  /**
+   * Production only, with ALLOW_INSECURE_TRANSPORT=true: the variables whose URLs are not https/wss
+   * (logged as a warning at every start). Empty otherwise.
+   */
+  abstract readonly insecureTransport: readonly string[];
+  /** Serve /api/docs and /api/docs-json to anyone (always outside production; PUBLIC_API_DOCS=true in it). */
+  abstract readonly publicApiDocs: boolean;
   /** Set when a development relay secret was generated at this boot (to warn once). */
   abstract readonly generatedDevSecret: boolean;
 }
@@ -195,10 +208,32 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     },
     retentionDays: r.int('RETENTION_DAYS', 30, 1, 3650),
+    insecureTransport: [],
+    publicApiDocs: r.flag('PUBLIC_API_DOCS', false) || !production,
     generatedDevSecret,
   };
+  const insecureTransport = checkTransport(r, config, production);
   r.throwIfInvalid();
-  return Object.freeze(config);
+  return Object.freeze({ ...config, insecureTransport });
+}
+
+/**
+ * Production requires TLS on every public URL (contracts/transport-policy.ts). Refuses each plain
+ * one by name, unless ALLOW_INSECURE_TRANSPORT=true; then returns their names for the start warning.
+ */
+function checkTransport(r: EnvReader, config: AppConfig, production: boolean): string[] {
+  const optOut = r.flag(INSECURE_TRANSPORT_OPT_OUT, false);
+  if (!production) return [];
+  const endpoints: TransportEndpoint[] = [
+    { variable: 'PORTAL_ORIGIN', url: config.portalOrigin, secure: 'https:' },
+    { variable: 'RELAY_PUBLIC_URL', url: config.relay.publicUrl, secure: 'wss:' },
+    { variable: 'AGENT_NODE_MIRROR_URL', url: config.installers.nodeMirrorUrl, secure: 'https:' },
+  ];
+  const insecure = insecureEndpoints(endpoints);
+  if (optOut) return insecure;
+  for (const e of endpoints)
+    if (insecure.includes(e.variable)) r.fail(e.variable, insecureTransportProblem(e.secure));
+  return [];
 }
 
 export { ConfigError };

@@ -59,6 +59,16 @@ export class EnvReader {
     return n;
   }
 
+  /** `true`/`1`/`yes` or `false`/`0`/`no`. */
+  flag(name: string, fallback: boolean): boolean {
+    const v = this.raw(name)?.toLowerCase();
+    if (v === undefined) return fallback;
+    if (['1', 'true', 'yes'].includes(v)) return true;
+    if (['0', 'false', 'no'].includes(v)) return false;
+    this.fail(name, 'must be true or false');
+    return fallback;
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const v = this.raw(name);
     if (v === undefined) return fallback;

@@ -1,7 +1,12 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { parseRelayEventBatch, RelayMessageError, type RelayEvent } from '../../contracts/relay-events';
+import {
+  isUuid,
+  parseRelayEventBatch,
+  RelayMessageError,
+  type RelayEvent,
+} from '../../contracts/relay-events';
 import {
   RELAY_SIGNATURE_HEADER,
   RELAY_TIMESTAMP_HEADER,
@@ -50,6 +55,12 @@ export class RelayEventsController {
     } catch (err) {
       if (err instanceof RelayMessageError) throw new DomainError(ErrorCode.ValidationFailed, err.message);
       throw err;
+    }
+    // The relay pairs any well-formed session id, but this portal mints only UUIDs: anything else
+    // names no session of ours and must not reach a uuid column.
+    const stranger = events.findIndex((e) => !isUuid(e.sessionId));
+    if (stranger >= 0) {
+      throw new DomainError(ErrorCode.ValidationFailed, `events[${stranger}]: sessionId must be a UUID`);
     }
     return this.events.accept(events);
   }

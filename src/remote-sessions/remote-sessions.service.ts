@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { cleanDisplayText } from '../../contracts/display-text';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { ChannelKind } from '../../contracts/agent-protocol';
@@ -152,7 +153,8 @@ export class RemoteSessionsService {
             channel: channel as ChannelKind,
             relayUrl: minted.url,
             token: minted.agent[channel] ?? '',
-            technician: actor.displayName,
+            // Rows stored before names were checked may hold control characters: send a clean name.
+            technician: cleanDisplayText(actor.displayName) || undefined,
           }),
         ),
       );

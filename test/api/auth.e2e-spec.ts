@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 
-function cookieOf(res: { headers: Record<string, unknown> }): string {
+function cookieOf(res: { headers: Record<string, unknown> }, name = 'qs.sid'): string {
   const set = (res.headers['set-cookie'] as string[] | undefined) ?? [];
-  const c = set.find((s) => s.startsWith('qs.sid='));
+  const c = set.find((s) => s.startsWith(`${name}=`));
   if (!c) throw new Error('no session cookie set');
   return c;
 }
@@ -230,7 +230,8 @@ describe('Secure cookie behind an https reverse proxy', () => {
       .set('X-Forwarded-Proto', 'https')
       .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
       .expect(200);
-    expect(cookieOf(res)).toMatch(/;\s*Secure/i);
+    // An https origin names it __Host-qs.sid (test/security/production-transport.e2e-spec.ts).
+    expect(cookieOf(res, '__Host-qs.sid')).toMatch(/;\s*Secure/i);
   });
 });
 

@@ -38,7 +38,11 @@ export interface TestApp {
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { port?: number } = {},
+  opts: {
+    port?: number;
+    /** Rewrites the fresh database's URL (e.g. to reach it through a proxy the test can cut). */
+    databaseUrl?: (url: string) => string;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'qs-test-data-'));
@@ -55,7 +59,7 @@ export async function createTestApp(
     ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
     ...env,
-    DATABASE_URL: db.url,
+    DATABASE_URL: opts.databaseUrl ? opts.databaseUrl(db.url) : db.url,
   });
   const app = await NestFactory.create(AppModule.forRoot(config), {
     bodyParser: false,

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { DomainError, ErrorCode } from '../domain-error';
 
 const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
@@ -13,6 +14,14 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   429: ErrorCode.RateLimited,
   503: ErrorCode.Unavailable,
 };
+
+/** The answer to any request that fails because the database is unreachable (also used by app-setup). */
+export const DATABASE_UNAVAILABLE = {
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  code: ErrorCode.Unavailable,
+  message: 'The portal cannot reach its database right now. Please try again in a moment.',
+  headers: { 'Retry-After': '30' },
+} as const;
 
 const INTERNAL_MESSAGE =
   'Something went wrong on our side. Try again; if it keeps happening, ask your administrator to check the portal logs.';
@@ -51,6 +60,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const code = STATUS_CODES[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.ValidationFailed);
       return { status, code, message: this.httpMessage(exception, status), headers: {} };
     }
+    if (isDatabaseUnavailable(exception)) return this.databaseUnavailable(exception);
     this.logger.error(
       exception instanceof Error ? exception.message : 'Non-error thrown',
       exception instanceof Error ? exception.stack : undefined,
@@ -61,6 +71,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       message: INTERNAL_MESSAGE,
       headers: {},
     };
+  }
+
+  /** A database outage is temporary: 503 with Retry-After, logged once per request as a warning. */
+  private databaseUnavailable(exception: unknown): ReturnType<AllExceptionsFilter['describe']> {
+    this.logger.warn(`Database unavailable: ${exception instanceof Error ? exception.message : 'unknown'}`);
+    return DATABASE_UNAVAILABLE;
   }
 
   private httpMessage(exception: HttpException, status: number): string {

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { cleanDisplayText } from '../../../contracts/display-text';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
@@ -65,7 +66,7 @@ export class ConnectPageController {
       nonce,
       basePath: `/support/connect/${token}`,
       status,
-      technicianName: session.assignedTo?.displayName ?? null,
+      technicianName: displayNameOf(session.assignedTo),
       deviceHostname: status === 'active' ? (session.device?.hostname ?? null) : null,
       selectedOs,
       notes,
@@ -92,7 +93,7 @@ export class ConnectPageController {
     return {
       status,
       statusText: STATUS_WORDS[status],
-      technician: session.assignedTo?.displayName ?? null,
+      technician: displayNameOf(session.assignedTo),
       device: status === 'active' ? (session.device?.hostname ?? null) : null,
     };
   }
@@ -143,4 +144,10 @@ export class ConnectPageController {
     res.setHeader('Content-Security-Policy', pageCsp(nonce));
     res.status(status).type('text/html; charset=utf-8').send(body);
   }
+}
+
+/** The technician's name as the customer sees it: cleaned, since older rows were stored unchecked. */
+function displayNameOf(user: { displayName: string } | null | undefined): string | null {
+  const name = user ? cleanDisplayText(user.displayName) : '';
+  return name === '' ? null : name;
 }

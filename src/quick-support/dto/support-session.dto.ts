@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, Max } from 'class-validator';
 import type { InstallerOs } from '../../../contracts/installer-template';
+import { IsDisplayText } from '../../common/validation';
 import type { EndReason, SupportSessionStatus } from '../entities/support-session.entity';
 
 /** Trims strings; an empty result becomes undefined so optional fields can be sent blank. */
@@ -12,9 +13,7 @@ const trimToUndefined = ({ value }: { value: unknown }): unknown => {
 };
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
-/** One line: no control characters, line/paragraph separators or bidi overrides. */
-const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
-/** Free text: like ONE_LINE but tab, CR and LF are allowed. */
+/** Free text: no control characters (but tab, CR and LF), line/paragraph separators or bidi overrides. */
 const MULTI_LINE =
   /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
 
@@ -24,7 +23,7 @@ export class CreateSupportSessionDto {
   @Transform(trimToUndefined)
   @IsString()
   @MaxLength(100)
-  @Matches(ONE_LINE, { message: 'customerName must be one line of text' })
+  @IsDisplayText()
   customerName?: string;
 
   @ApiProperty({

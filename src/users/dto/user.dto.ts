@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsDisplayText } from '../../common/validation';
 import type { User, UserRole } from '../entities/user.entity';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
@@ -42,6 +43,7 @@ export class CreateUserDto {
   @Transform(trim)
   @IsString()
   @Length(1, 100)
+  @IsDisplayText()
   displayName!: string;
 
   @ApiProperty({ enum: ['admin', 'technician'] })
@@ -67,6 +69,7 @@ export class UpdateUserDto {
   @Transform(trim)
   @IsString()
   @Length(1, 100)
+  @IsDisplayText()
   displayName?: string;
 
   @ApiProperty({ required: false, enum: ['admin', 'technician'] })
