@@ -36,6 +36,7 @@ module.exports = {
     {
       ...common,
       displayName: 'api',
+      setupFilesAfterEnv: ['<rootDir>/test/support/api-timeout.ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
