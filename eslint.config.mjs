@@ -1,9 +1,43 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
+/** How deep below a top-level folder the boundary rules look (agent/src/remote-help/x.ts is depth 3). */
+const BOUNDARY_DEPTH = 12;
+
+/**
+ * `no-restricted-imports` blocks for the files under the top-level folder `top`: an import whose
+ * relative path climbs exactly to the repository root (`../` once per folder level of the importing
+ * file) and enters one of `folders` is an error. Counting the levels keeps `agent/src/x.ts` free to
+ * reach `agent/src/` itself while `../../src/` from there (the portal) is refused.
+ * @param {string} top
+ * @param {string[]} folders
+ * @param {string} message
+ */
+function boundary(top, folders, message) {
+  return Array.from({ length: BOUNDARY_DEPTH }, (_, level) => ({
+    files: [`${top}/${'*/'.repeat(level)}*`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: `^(\\.\\./){${level + 1}}(${folders.join('|')})(/|$)`, message }] },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'data/**', '.angular/**', 'coverage/**', 'agent/templates/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      '.angular/**',
+      'coverage/**',
+      'agent/templates/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -22,6 +56,21 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
+  // Module boundaries (STYLE.md): the relay and the agent are separate processes and never import the
+  // portal; contracts/ is imported by every side, so it imports none of them; the dashboard runs in a
+  // browser (test/unit/lint-boundaries.spec.ts proves each rule fires).
+  ...boundary('relay', ['src'], 'The relay runs without the portal: share through contracts/.'),
+  ...boundary('agent', ['src'], 'The agent runs without the portal: share through contracts/.'),
+  ...boundary(
+    'contracts',
+    ['src', 'relay', 'agent', 'client'],
+    'contracts/ is imported by every side and imports none of them.',
+  ),
+  ...boundary(
+    'client',
+    ['src', 'relay', 'agent'],
+    'The dashboard runs in a browser: share through contracts/.',
+  ),
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.browser-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

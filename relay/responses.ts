@@ -1,10 +1,11 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   RELAY_CLOSE_CODE_HEADER,
   describeCloseCode,
   type RelayHttpError,
 } from '../contracts/relay-close-codes';
+import { writeUpgradeRefusal } from '../contracts/upgrade-refusal';
 
 const COMMON_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
 
@@ -39,34 +40,20 @@ export function httpError(closeCode: number, message?: string): RelayHttpError {
   return { code: info.name, closeCode, message: message ?? info.message };
 }
 
+/** Extra headers a refusal carries by status: how to authenticate, or when to try again. */
+const REFUSAL_HEADERS: Readonly<Record<number, Record<string, string>>> = {
+  401: { 'WWW-Authenticate': 'Bearer realm="relay"' },
+  429: { 'Retry-After': '60' },
+  503: { 'Retry-After': '5' },
+};
+
 /**
  * Answers an upgrade request with a plain HTTP error and closes the socket: nothing is upgraded.
  * The close code travels in `X-Relay-Close-Code` and in the JSON body.
  */
 export function refuseUpgrade(socket: Duplex, status: number, closeCode: number): void {
-  if (socket.destroyed || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify(httpError(closeCode));
-  const extra =
-    status === 401
-      ? 'WWW-Authenticate: Bearer realm="relay"\r\n'
-      : status === 429
-        ? 'Retry-After: 60\r\n'
-        : status === 503
-          ? 'Retry-After: 5\r\n'
-          : '';
-  socket.once('finish', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      'Connection: close\r\n' +
-      'Cache-Control: no-store\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      `${RELAY_CLOSE_CODE_HEADER}: ${closeCode}\r\n` +
-      extra +
-      '\r\n' +
-      body,
-  );
+  writeUpgradeRefusal(socket, status, httpError(closeCode), {
+    [RELAY_CLOSE_CODE_HEADER]: closeCode,
+    ...REFUSAL_HEADERS[status],
+  });
 }

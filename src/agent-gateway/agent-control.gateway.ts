@@ -13,6 +13,7 @@ import {
   isCompatibleProtocolVersion,
   parseDeviceBearer,
 } from '../../contracts/agent-protocol';
+import { writeUpgradeRefusal } from '../../contracts/upgrade-refusal';
 import { DevicePresence } from '../devices/device-presence';
 import { DevicesService } from '../devices/devices.service';
 import { QuickSupportEvents } from '../quick-support/quick-support-events';
@@ -147,12 +148,7 @@ function pathOf(req: IncomingMessage): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-/** Answers a refused upgrade with a small JSON error and closes the socket. */
+/** Answers a refused upgrade with a small JSON error `{ code, message }` and closes the socket. */
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify({ code, message });
-  const reason = { 401: 'Unauthorized', 410: 'Gone', 426: 'Upgrade Required', 503: 'Service Unavailable' }[status] ?? 'Error';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  writeUpgradeRefusal(socket, status, { code, message });
 }

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,8 +14,9 @@ import { PROJECT_ROOT } from '../version';
 import { InstallerRenderError, renderInstallerTemplate, scriptBrandName } from './template-renderer';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'installers');
-const GOLDEN = join(FIXTURES, 'golden');
 const REAL_TEMPLATES = join(PROJECT_ROOT, 'agent', 'templates');
+/** One golden rendering per OS: the agent's real template filled with VALUES (quick mode). */
+const GOLDEN = join(__dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 const bundle = readFileSync(join(FIXTURES, 'agent.js'));
@@ -30,19 +31,32 @@ const VALUES: InstallerValues = {
   nodeMirrorUrl: 'https://mirror.example.com/node',
 };
 
+const realTemplate = (os: InstallerOs): string =>
+  readFileSync(join(REAL_TEMPLATES, TEMPLATE_FILES[os]), 'utf8');
+const fixtureTemplate = (os: InstallerOs): string =>
+  readFileSync(join(FIXTURES, 'templates', TEMPLATE_FILES[os]), 'utf8');
+
 /**
- * Compares with test/fixtures/installers/golden/<name>. After a deliberate template change, review
- * the diff and refresh with: UPDATE_GOLDEN=1 npm run test:unit -- src/installers
+ * Compares with src/installers/golden/<file>.golden. After a deliberate template change, review the
+ * diff and refresh with: UPDATE_GOLDEN=1 npm run test:unit -- src/installers
  */
-function golden(name: string, actual: string): void {
+function golden(os: InstallerOs, actual: string): void {
+  const name = `${TEMPLATE_FILES[os]}.golden`;
   const file = join(GOLDEN, name);
   if (UPDATE || !existsSync(file)) writeFileSync(file, actual);
   const expected = readFileSync(file, 'utf8');
-  if (actual !== expected) {
-    throw new Error(
-      `${name} differs from its golden file; if the template change is intended: UPDATE_GOLDEN=1 npm run test:unit -- src/installers`,
-    );
-  }
+  if (actual === expected) return;
+  const got = actual.split('\n');
+  const want = expected.split('\n');
+  const line = got.findIndex((text, i) => text !== want[i]);
+  const at = line === -1 ? want.length : line;
+  throw new Error(
+    `src/installers/golden/${name} differs from the rendering at line ${at + 1}:\n` +
+      `  golden:   ${JSON.stringify(want[at]?.slice(0, 200))}\n` +
+      `  rendered: ${JSON.stringify(got[at]?.slice(0, 200))}\n` +
+      'If the template change is intended, review the diff and refresh the golden files with: ' +
+      'UPDATE_GOLDEN=1 npm run test:unit -- src/installers',
+  );
 }
 
 function syntaxCheck(os: InstallerOs, script: string): void {
@@ -58,74 +72,144 @@ function syntaxCheck(os: InstallerOs, script: string): void {
   }
 }
 
+/** The lines that differ between two renderings of one template, as [before, after] pairs. */
+function changedLines(a: string, b: string): [string, string][] {
+  const left = a.split('\n');
+  const right = b.split('\n');
+  expect(right).toHaveLength(left.length);
+  return left.flatMap((line, i): [string, string][] => (line === right[i] ? [] : [[line, right[i]]]));
+}
+
+/** The only lines a persistent install script has different from a quick one, per OS. */
+const MODE_LINES: Readonly<Record<InstallerOs, [string, string][]>> = {
+  linux: [["readonly MODE='quick'", "readonly MODE='persistent'"]],
+  macos: [["readonly MODE='quick'", "readonly MODE='persistent'"]],
+  windows: [["$QsMode = 'quick'", "$QsMode = 'persistent'"]],
+};
+
+/** Characters and fragments that must never reach a script inside a value. */
+const MALICIOUS = [
+  "'",
+  '"',
+  '`',
+  '`id`',
+  '$(id)',
+  '${IFS}',
+  '\u2018',
+  '\u2019',
+  '\u201a',
+  '\u201b',
+  '\u201c',
+  '\u201d',
+  'a\rb',
+  'a\nb',
+  'a\u0000b',
+  'a;b',
+  'a&b',
+  'a|b',
+  'a<b',
+  'a\\b',
+  '%COMSPEC%',
+  '%TEMP%',
+  '$env:TEMP',
+  '<x>',
+  '\u2028',
+  'ｋw',
+];
+
+describe('the agent’s install templates', () => {
+  describe.each(INSTALLER_OSES)('%s', (os) => {
+    const template = realTemplate(os);
+
+    it('matches its golden rendering', () => {
+      golden(os, renderInstallerTemplate(template, VALUES));
+    });
+
+    it('renders completely and parses in both modes', () => {
+      for (const mode of ['quick', 'persistent'] as const) {
+        const out = renderInstallerTemplate(template, { ...VALUES, mode });
+        expect(out).not.toContain('@@QS_');
+        syntaxCheck(os, out);
+      }
+    });
+
+    it('differs between quick and persistent only in the mode line', () => {
+      const quick = renderInstallerTemplate(template, VALUES);
+      const persistent = renderInstallerTemplate(template, { ...VALUES, mode: 'persistent' });
+      expect(changedLines(quick, persistent)).toEqual(MODE_LINES[os]);
+    });
+
+    it.each(Object.keys(PLACEHOLDERS) as (keyof InstallerValues)[])(
+      'refuses every dangerous character in %s',
+      (key) => {
+        for (const bad of MALICIOUS) {
+          const valid = VALUES[key];
+          const values = [bad, `${valid}${bad}`, `${bad}${valid}`, `https://portal.example.com/${bad}`];
+          for (const value of values) {
+            expect(() => renderInstallerTemplate(template, { ...VALUES, [key]: value })).toThrow(
+              InstallerRenderError,
+            );
+          }
+        }
+      },
+    );
+  });
+
+  const canDropPrivileges =
+    process.platform === 'linux' &&
+    typeof process.getuid === 'function' &&
+    process.getuid() === 0 &&
+    spawnSync('runuser', ['--help']).status === 0;
+  (canDropPrivileges ? it : it.skip)(
+    'linux: explains in one sentence when not started with sudo, and leaves nothing',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'qs-templates-'));
+      try {
+        chmodSync(dir, 0o755);
+        const file = join(dir, 'linux-user.sh');
+        writeFileSync(
+          file,
+          renderInstallerTemplate(realTemplate('linux'), { ...VALUES, brandName: 'KW Group (IT)' }),
+          {
+            mode: 0o644,
+          },
+        );
+        const tmp = join(dir, 'tmp');
+        mkdirSync(tmp, { mode: 0o777 });
+        chmodSync(tmp, 0o777);
+        const run = spawnSync('runuser', ['-u', 'nobody', '--', 'bash', file], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, TMPDIR: tmp },
+        });
+        expect(run.status).toBe(1);
+        expect(run.stderr.trim()).toBe(
+          `[KW Group (IT)] This installer needs administrator rights: start it again with  sudo bash ${file}`,
+        );
+        expect(spawnSync('ls', ['-A', tmp], { encoding: 'utf8' }).stdout).toBe('');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
 describe('renderInstallerTemplate', () => {
   describe.each(INSTALLER_OSES)('fixture template for %s', (os) => {
-    const template = readFileSync(join(FIXTURES, 'templates', TEMPLATE_FILES[os]), 'utf8');
-
-    it('matches its golden file and parses', () => {
-      const out = renderInstallerTemplate(template, VALUES);
-      golden(`fixture-${TEMPLATE_FILES[os]}`, out);
+    it('fills every placeholder with its value, changes nothing else, and parses', () => {
+      const text = fixtureTemplate(os);
+      const out = renderInstallerTemplate(text, VALUES);
+      const expected = (Object.keys(PLACEHOLDERS) as (keyof InstallerValues)[]).reduce(
+        (acc, key) => acc.split(PLACEHOLDERS[key]).join(VALUES[key]),
+        text,
+      );
+      expect(out).toBe(expected);
       expect(out).not.toContain('@@QS_');
       expect(out).toContain(VALUES.installerToken);
       syntaxCheck(os, out);
     });
   });
 
-  const realOses = INSTALLER_OSES.filter((os) => existsSync(join(REAL_TEMPLATES, TEMPLATE_FILES[os])));
-  (realOses.length ? describe.each(realOses) : describe.skip.each(['none']))(
-    'the agent’s real template for %s',
-    (os) => {
-      it('renders completely, matches its golden file and parses', () => {
-        const template = readFileSync(join(REAL_TEMPLATES, TEMPLATE_FILES[os as InstallerOs]), 'utf8');
-        for (const mode of ['quick', 'persistent'] as const) {
-          const out = renderInstallerTemplate(template, { ...VALUES, mode });
-          golden(`real-${mode}-${TEMPLATE_FILES[os as InstallerOs]}`, out);
-          expect(out).not.toContain('@@QS_');
-          syntaxCheck(os as InstallerOs, out);
-        }
-      });
-    },
-  );
-
-  const template = readFileSync(join(FIXTURES, 'templates', 'linux.sh'), 'utf8');
-  const MALICIOUS = [
-    "'",
-    '"',
-    '`id`',
-    '$(id)',
-    '${IFS}',
-    '\u2018',
-    '\u2019',
-    '\u201a',
-    '\u201b',
-    '\u201c',
-    '\u201d',
-    'a\rb',
-    'a\nb',
-    'a\u0000b',
-    'a;b',
-    'a&b',
-    'a|b',
-    'a\\b',
-    '%COMSPEC%',
-    '<x>',
-    '\u2028',
-    'ｋw',
-  ];
-
-  it.each(Object.keys(PLACEHOLDERS) as (keyof InstallerValues)[])(
-    'refuses every dangerous character in %s',
-    (key) => {
-      for (const bad of MALICIOUS) {
-        const valid = VALUES[key];
-        for (const value of [bad, `${valid}${bad}`, `${bad}${valid}`]) {
-          expect(() => renderInstallerTemplate(template, { ...VALUES, [key]: value })).toThrow(
-            InstallerRenderError,
-          );
-        }
-      }
-    },
-  );
+  const template = fixtureTemplate('linux');
 
   it('refuses values outside their allow-lists even without dangerous characters', () => {
     const bad: Partial<InstallerValues>[] = [

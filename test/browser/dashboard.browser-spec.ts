@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
-import { CLIENT_DIR } from '../../src/app-setup';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
+import { attribute, eventually, hidden, settled, text, visible } from './support/waits';
 
 /**
  * The dashboard shell in Debian's Chromium against the real portal (real PostgreSQL, the production
@@ -11,55 +11,6 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/
  * sign out. Elements are found by role and label, as a user (or a screen reader) would find them.
  */
 jest.setTimeout(180_000);
-
-const ROOT = join(__dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Retries a jest assertion until it passes (the UI updates asynchronously) or the time is up. */
-async function eventually(assertion: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-const visible = (locator: Locator): Promise<void> => locator.waitFor({ state: 'visible' });
-const hidden = (locator: Locator): Promise<void> => locator.waitFor({ state: 'hidden' });
-const text = (locator: Locator, expected: string): Promise<void> =>
-  eventually(async () => expect(await locator.innerText()).toContain(expected));
-const attribute = (locator: Locator, name: string, expected: string): Promise<void> =>
-  eventually(async () => expect(await locator.getAttribute(name)).toBe(expected));
-
-/** Waits until CSS animations and transitions (dialog open, ripples) have finished, for screenshots. */
-const settled = (page: Page): Promise<unknown> =>
-  // A string, evaluated in the page: this file is compiled without the DOM typings.
-  page.waitForFunction("document.getAnimations().every((animation) => animation.playState !== 'running')");
-
-/** The portal serves dist/client/browser; build it once if this checkout has not yet. */
-function ensureDashboardBuilt(): void {
-  if (existsSync(join(CLIENT_DIR, 'index.html'))) return;
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'ng'), ['build', '--configuration', 'production'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    timeout: 170_000,
-  });
-}
 
 describe('dashboard shell (Chromium, real portal)', () => {
   let t: TestApp;
@@ -72,11 +23,7 @@ describe('dashboard shell (Chromium, real portal)', () => {
     ensureDashboardBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await createTestApp();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);

@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { create as createQr, QRCodeErrorCorrectionLevel } from 'qrcode';
 import type TestAgent from 'supertest/lib/agent';
 import WebSocket from 'ws';
 import { AGENT_CONTROL_PATH, AGENT_PROTOCOL_HEADER } from '../../contracts/agent-protocol';
-import { CLIENT_DIR } from '../../src/app-setup';
 import { QuickSupportEventsController } from '../../src/quick-support/quick-support-events.controller';
 import {
   downloadInstaller,
@@ -17,6 +15,8 @@ import {
   USER_AGENTS,
 } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+import { ensureDashboardBuilt, launchChromium, ROOT, SCREENSHOTS, type CanvasLike } from './support/chromium';
+import { attribute, eventually, exactly, hidden, settled, text, visible } from './support/waits';
 
 /**
  * Quick-support end to end in Debian's Chromium against the real portal (real PostgreSQL, the
@@ -27,19 +27,6 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/
  * persistent-agent install command. People are named by role.
  */
 jest.setTimeout(240_000);
-
-const ROOT = join(__dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const TECH_EMAIL = 'helpdesk.technician@example.test';
 const TECH_NAME = 'Help Desk Technician';
@@ -52,65 +39,11 @@ const FILE_NAMES = {
   linux: 'kwgroup-quicksupport.sh',
 } as const;
 
-/** Retries a jest assertion until it passes (the UI updates asynchronously) or the time is up. */
-async function eventually(assertion: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-const visible = (locator: Locator): Promise<void> => locator.waitFor({ state: 'visible' });
-const hidden = (locator: Locator): Promise<void> => locator.waitFor({ state: 'hidden' });
-const text = (locator: Locator, expected: string): Promise<void> =>
-  eventually(async () => expect(await locator.innerText()).toContain(expected));
-const exactly = (locator: Locator, expected: string): Promise<void> =>
-  eventually(async () => expect((await locator.innerText()).trim()).toBe(expected));
-const attribute = (locator: Locator, name: string, expected: string | null): Promise<void> =>
-  eventually(async () => expect(await locator.getAttribute(name)).toBe(expected));
-
-/** Waits until CSS animations and transitions (dialog open, ripples) have finished, for screenshots. */
-const settled = (page: Page): Promise<void> =>
-  // A string, evaluated in the page: this file is compiled without the DOM typings (and polled here,
-  // because waitForFunction's string form needs eval, which the dashboard's CSP forbids). The live
-  // indicator's pulse runs forever, so infinite animations do not count.
-  eventually(async () =>
-    expect(
-      await page.evaluate(
-        "document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)",
-      ),
-    ).toBe(true),
-  );
-
-/** The portal serves dist/client/browser; build it once if this checkout has not yet. */
-function ensureDashboardBuilt(): void {
-  if (existsSync(join(CLIENT_DIR, 'index.html'))) return;
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'ng'), ['build', '--configuration', 'production'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    timeout: 170_000,
-  });
-}
-
 /** What a canvas shows, as one '1' (dark) or '0' (light) per pixel, read in the page. */
 interface CanvasPixels {
   width: number;
   height: number;
   dark: string;
-}
-
-interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(
-    kind: '2d',
-  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
 }
 
 async function readCanvas(canvas: Locator): Promise<CanvasPixels> {
@@ -248,11 +181,7 @@ describe('quick-support (Chromium, real portal)', () => {
       .expect(201);
     techApi = await t.loginAs(TECH_EMAIL, TECH_PASSWORD);
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
     techContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     await techContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.baseUrl });
     tech = await techContext.newPage();

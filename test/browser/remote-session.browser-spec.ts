@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Locator, Page, Response } from 'playwright-core';
+import { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
 import type TestAgent from 'supertest/lib/agent';
 import WebSocket from 'ws';
 import { deriveRelayKey } from '../../contracts/relay-keys';
@@ -11,12 +10,13 @@ import { RELAY_CLOSE_CODE_HEADER, RelayCloseCode } from '../../contracts/relay-c
 import { mintRelayToken } from '../../contracts/relay-token';
 import { startX11vnc } from '../../agent/src/test-support/xvfb';
 import { quickRunCommand } from '../../src/installers/install-commands';
-import { CLIENT_DIR } from '../../src/app-setup';
 import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
 import { ScriptRun } from '../agent/support/script-run';
 import { RELAXED_LIMITS_ENV, USER_AGENTS } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_RELAY_SECRET } from '../support/test-app';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOTS, type CanvasLike } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { content, eventually, hidden, settled, text, visible } from './support/waits';
 import { hasBinaries, KeyWatcher, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
 
 /**
@@ -34,18 +34,6 @@ import { hasBinaries, KeyWatcher, paintRoot, rootProperty, startXvfb, type Rgb }
  */
 jest.setTimeout(180_000);
 
-const ROOT = join(__dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Short-lived relay tokens, so the suite sees them expire. */
 const TOKEN_TTL_SEC = 30;
 const SCREEN = { width: 800, height: 600 };
@@ -73,65 +61,6 @@ const DEVICE_OPTION = new RegExp(`^${DEVICE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** Binaries this suite drives; without them it fails and says what to install (.ci/run installs them). */
 const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
-
-/** Retries an assertion until it passes (the UI updates asynchronously) or the time is up. */
-async function eventually(assertion: () => void | Promise<void>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-const visible = (locator: Locator): Promise<void> => locator.waitFor({ state: 'visible' });
-const hidden = (locator: Locator): Promise<void> => locator.waitFor({ state: 'hidden' });
-const text = (locator: Locator, expected: string | RegExp, timeoutMs?: number): Promise<void> =>
-  eventually(async () => {
-    const actual = await locator.innerText();
-    if (typeof expected === 'string') expect(actual).toContain(expected);
-    else expect(actual).toMatch(expected);
-  }, timeoutMs);
-
-/** Like {@link text}, for elements in a tab that is not showing (innerText is empty there). */
-const content = (locator: Locator, expected: string | RegExp, timeoutMs?: number): Promise<void> =>
-  eventually(async () => {
-    const actual = (await locator.textContent()) ?? '';
-    if (typeof expected === 'string') expect(actual).toContain(expected);
-    else expect(actual).toMatch(expected);
-  }, timeoutMs);
-
-/** Waits until CSS animations and transitions have finished (for screenshots). Polled: the CSP forbids eval. */
-const settled = (page: Page): Promise<void> =>
-  eventually(async () =>
-    expect(
-      await page.evaluate(
-        "document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)",
-      ),
-    ).toBe(true),
-  );
-
-/** The portal serves dist/client/browser; build it once if this checkout has not yet. */
-function ensureDashboardBuilt(): void {
-  if (existsSync(join(CLIENT_DIR, 'index.html'))) return;
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'ng'), ['build', '--configuration', 'production'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    timeout: 170_000,
-  });
-}
-
-interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(
-    kind: '2d',
-  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
-}
 
 /** The remote framebuffer as noVNC drew it: its size and the colours at the given pixels. */
 async function screenPixels(
@@ -255,11 +184,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
         .expect(201);
     }
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
     techContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     techContext.on('response', (response: Response) => {
       if (

@@ -1,0 +1,41 @@
+import type { Server } from 'node:http';
+import { RelayCloseCode } from '../contracts/relay-close-codes';
+import type { EventReporter } from './event-reporter';
+import type { RelayLogger } from './logger';
+import type { PairRegistry } from './pair-registry';
+
+export interface ShutdownParts {
+  readonly server: Server;
+  readonly registry: PairRegistry;
+  readonly reporter: EventReporter;
+  readonly logger: RelayLogger;
+  /** How long pairs and queued events get to finish (RELAY_SHUTDOWN_GRACE_MS). */
+  readonly graceMs: number;
+  /** The relay's intervals (heartbeat, sweep), cleared first. */
+  readonly timers: readonly NodeJS.Timeout[];
+}
+
+/**
+ * Shutdown: stops accepting, closes every pair with 1001, lets the event reporter deliver what it has
+ * queued, waits up to the grace period for the sides to go, then cuts what is left. The caller marks
+ * itself closing first, so admission refuses new upgrades (503) meanwhile.
+ */
+export async function shutDownRelay(parts: ShutdownParts): Promise<void> {
+  const { server, registry, reporter, logger, graceMs } = parts;
+  for (const timer of parts.timers) clearInterval(timer);
+  const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  logger.info({ connections: registry.connections }, 'relay shutting down');
+  registry.closeAll(RelayCloseCode.ShuttingDown, 'relay');
+  const delivered = reporter.drain(graceMs);
+  const deadline = Date.now() + graceMs;
+  while (registry.connections > 0 && Date.now() < deadline) await delay(25);
+  registry.terminateAll();
+  server.closeAllConnections();
+  await Promise.all([serverClosed, delivered]);
+  logger.info('relay stopped');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

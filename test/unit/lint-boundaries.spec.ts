@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+
+/**
+ * The module boundaries in eslint.config.mjs, proved on deliberate violations: ESLint's Node API lints
+ * one import as if it stood in a file of each folder (the file need not exist), with only the boundary
+ * rule on, and must report it; the allowed imports beside them must pass.
+ */
+jest.setTimeout(60_000);
+
+const ROOT = join(__dirname, '..', '..');
+const eslint = new ESLint({
+  cwd: ROOT,
+  // Only the boundary rule: the type-aware rules would need the file to exist in a tsconfig project.
+  ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports',
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+});
+
+async function boundaryErrors(filePath: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`import { x } from '${source}';\nexport const y = x;\n`, {
+    filePath: join(ROOT, filePath),
+  });
+  return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+const REFUSED: [string, string, string][] = [
+  ['relay/probe.ts', '../src/config/env-reader', 'relay → src'],
+  ['relay/sub/probe.ts', '../../src/version', 'relay (nested) → src'],
+  ['agent/src/probe.ts', '../../src/installers/template-renderer', 'agent → src'],
+  ['agent/src/remote-help/probe.ts', '../../../src/version', 'agent (nested) → src'],
+  ['contracts/probe.ts', '../src/version', 'contracts → src'],
+  ['contracts/probe.ts', '../relay/config', 'contracts → relay'],
+  ['contracts/probe.ts', '../agent/src/core/agent', 'contracts → agent'],
+  ['contracts/probe.ts', '../client/src/app/app.config', 'contracts → client'],
+  ['client/src/app/viewer/probe.ts', '../../../../src/version', 'client → src'],
+  ['client/src/app/viewer/probe.ts', '../../../../relay/config', 'client → relay'],
+  ['client/src/app/viewer/probe.ts', '../../../../agent/src/core/agent', 'client → agent'],
+];
+
+const ALLOWED: [string, string, string][] = [
+  ['relay/probe.ts', '../contracts/relay-token', 'relay → contracts'],
+  ['agent/src/probe.ts', '../../contracts/agent-protocol', 'agent → contracts'],
+  ['agent/src/remote-help/probe.ts', '../core/agent', 'agent → agent'],
+  ['agent/src/remote-help/probe.ts', '../../src/core/agent', 'agent → its own src/ by the long way'],
+  ['contracts/probe.ts', './relay-close-codes', 'contracts → contracts'],
+  ['client/src/app/viewer/probe.ts', '../../../../contracts/relay-close-codes', 'client → contracts'],
+  ['client/src/app/viewer/probe.ts', '../core/server-events', 'client → client'],
+  ['src/probe.ts', '../contracts/relay-token', 'src → contracts'],
+];
+
+describe('lint module boundaries', () => {
+  it.each(REFUSED)('%s importing %s (%s) is an error', async (file, source) => {
+    const errors = await boundaryErrors(file, source);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^no-restricted-imports: /);
+  });
+
+  it.each(ALLOWED)('%s importing %s (%s) passes', async (file, source) => {
+    await expect(boundaryErrors(file, source)).resolves.toEqual([]);
+  });
+});
