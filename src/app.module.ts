@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentControlModule } from './agent-gateway/agent-control.module';
@@ -9,7 +9,6 @@ import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { CsrfGuard } from './common/guards/csrf.guard';
 import { SessionAuthGuard } from './common/guards/session-auth.guard';
-import { LiveLoginInterceptor } from './common/interceptors/live-login.interceptor';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
@@ -52,8 +51,6 @@ export class AppModule {
         // Order matters: refuse cross-site writes before anything else, then require a login.
         { provide: APP_GUARD, useClass: CsrfGuard },
         { provide: APP_GUARD, useClass: SessionAuthGuard },
-        // Every server-sent event stream ends when the login that opened it does.
-        { provide: APP_INTERCEPTOR, useClass: LiveLoginInterceptor },
       ],
     };
   }
