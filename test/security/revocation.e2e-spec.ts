@@ -8,6 +8,7 @@ import type { RelayServer } from '../../relay/relay-server';
 import { LOGIN_RECHECK_MS } from '../../src/auth/live-login.interceptor';
 import { LoginSessionQueries } from '../../src/auth/login-sessions.queries';
 import { RemoteSessionEndingService } from '../../src/remote-sessions/remote-session-ending.service';
+import { RemoteSessionLifecycle } from '../../src/remote-sessions/remote-session-lifecycle';
 import { AccountRevocation, AccountRevocations } from '../../src/users/account-revocations';
 import { eventually } from '../agent/support/script-run';
 import { nextMessage, opened, TECH_ORIGIN } from '../relay/support/relay-harness';
@@ -590,5 +591,21 @@ describe('revocation ends access at once (logout, disable, remove, role change)'
     await t.http().get('/api/auth/me').set('Cookie', changing).expect(200);
     const after = await newCustomerLink(changingStream);
     expect(otherStreams[0].events.some((e) => (e.data as { id?: string }).id === after)).toBe(false);
+  });
+
+  it('the sweep ends the sessions of a technician who holds no login any more (a missed reset or role change event), not of one who does', async () => {
+    const tech = await technician();
+    const shell = await liveShell(tech);
+    const kept = await technician();
+    const keptShell = await liveShell(kept);
+    // Every login of theirs gone, as a password reset or role change on another portal instance does.
+    await t.app
+      .get(DataSource)
+      .query(`DELETE FROM auth_sessions WHERE (sess->'passport'->>'user') = $1`, [tech.id]);
+    await expectRelayClosesShell(shell, () => t.app.get(RemoteSessionLifecycle).sweep());
+    const session = (await admin.get(`/api/remote-sessions/${shell.sessionId}`).expect(200)).body;
+    expect(session).toMatchObject({ status: 'ended', endReason: 'technician_revoked' });
+    expect((await admin.get(`/api/remote-sessions/${keptShell.sessionId}`)).body.status).toBe('active');
+    keptShell.viewer.close();
   });
 });
