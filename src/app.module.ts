@@ -9,7 +9,6 @@ import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { CsrfGuard } from './common/guards/csrf.guard';
 import { SessionAuthGuard } from './common/guards/session-auth.guard';
-import { LiveLoginInterceptor } from './common/interceptors/live-login.interceptor';
 import { RateLimitMissInterceptor } from './common/rate-limit/rate-limit-miss.interceptor';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
@@ -57,8 +56,6 @@ export class AppModule {
         // spend the route's rate-limit policy (or the technician's budget).
         { provide: APP_GUARD, useClass: CsrfGuard },
         { provide: APP_GUARD, useClass: SessionAuthGuard },
-        // Every server-sent event stream ends when the login that opened it does.
-        { provide: APP_INTERCEPTOR, useClass: LiveLoginInterceptor },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_INTERCEPTOR, useExisting: RateLimitMissInterceptor },
       ],

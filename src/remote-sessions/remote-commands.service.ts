@@ -5,6 +5,7 @@ import { Observable } from 'rxjs';
 import { Repository } from 'typeorm';
 import { AgentControlService, CommandEvent } from '../agent-gateway/agent-control.service';
 import { AuditService } from '../audit/audit.service';
+import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { COMMAND_MAX_LENGTH, type RunCommandDto } from './dto/remote-command.dto';
@@ -16,6 +17,14 @@ interface Running {
   deviceId: string;
   output: Observable<CommandEvent>;
   startedAt: number;
+  /** The agent reported its exit (it stays tracked for replay). */
+  exited: boolean;
+}
+
+/** Who a row after the fact names: the technician, or whoever ended the session (EndActor). */
+interface RowActor {
+  actorType: AuditActorType;
+  actorId?: string | null;
 }
 
 /** Commands kept for replay per portal; the oldest finished ones are dropped first. */
@@ -26,7 +35,8 @@ const RETAIN_MS = 15 * 60 * 1000;
  * The viewer's Commands tab: run a command line on the device over the control channel, stream its
  * output, cancel it. Output is replayed from the start to a late subscriber (a reconnecting viewer).
  * Who may do each (the session's technician or an admin) is the route's rule (src/access); here a
- * command is only ever reached through the session it ran in.
+ * command is only ever reached through the session it ran in, and it does not outlive that session:
+ * when the session ends, for any reason, whatever still runs in it is cancelled on the device.
  */
 @Injectable()
 export class RemoteCommandsService {
@@ -70,23 +80,26 @@ export class RemoteCommandsService {
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : 'the command could not be started';
-      await this.followUp(actor, sessionId, 'remote_session.command_refused', {
+      await this.followUp(userActor(actor), sessionId, 'remote_session.command_refused', {
         ...about,
         message: message.slice(0, 500),
       });
       throw errors.agentRefused(message);
     }
     this.prune();
-    this.running.set(started.commandId, {
+    const running: Running = {
       sessionId,
       deviceId: session.deviceId,
       output: started.output,
       startedAt: Date.now(),
-    });
+      exited: false,
+    };
+    this.running.set(started.commandId, running);
     started.output.subscribe({
       next: (event) => {
         if (event.type !== 'command_exit') return;
-        void this.followUp(actor, sessionId, 'remote_session.command_exited', {
+        running.exited = true;
+        void this.followUp(userActor(actor), sessionId, 'remote_session.command_exited', {
           ...about,
           exitCode: event.exitCode,
           signal: event.signal,
@@ -97,6 +110,12 @@ export class RemoteCommandsService {
       },
     });
     this.logger.log(`Command ${started.commandId} started in remote session ${sessionId}`);
+    // The session may have ended while the device was starting it (after the check above), in which
+    // case the end's cancel did not see this command yet: stop it now.
+    if ((await this.sessions.findOne({ where: { id: sessionId } }))?.status === 'ended') {
+      await this.stop(started.commandId, running, { actorType: 'system' });
+      throw errors.ended();
+    }
     return { commandId: started.commandId };
   }
 
@@ -112,24 +131,51 @@ export class RemoteCommandsService {
     } catch (err) {
       throw errors.agentRefused(err instanceof Error ? err.message : 'the command could not be cancelled');
     }
-    await this.followUp(actor, sessionId, 'remote_session.command_cancelled', {
+    await this.followUp(userActor(actor), sessionId, 'remote_session.command_cancelled', {
       commandId,
       deviceId: cmd.deviceId,
       technicianId: actor.id,
     });
   }
 
+  /**
+   * The session ended: every command still running in it is cancelled on the device (a safety action,
+   * like ending: each cancel is recorded after the fact, through the outbox if the trail refuses it,
+   * naming whoever ended the session). Never throws; an agent that cannot be told is logged.
+   */
+  async cancelForSession(sessionId: string, actor: RowActor): Promise<void> {
+    const inSession = [...this.running].filter(([, cmd]) => cmd.sessionId === sessionId && !cmd.exited);
+    await Promise.all(inSession.map(([commandId, cmd]) => this.stop(commandId, cmd, actor)));
+  }
+
+  private async stop(commandId: string, cmd: Running, actor: RowActor): Promise<void> {
+    try {
+      await this.agents.cancelCommand(cmd.deviceId, commandId);
+    } catch (err) {
+      this.logger.warn(
+        `Command ${commandId} of ended session ${cmd.sessionId} could not be cancelled: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return;
+    }
+    this.logger.log(`Command ${commandId} cancelled: remote session ${cmd.sessionId} ended`);
+    await this.followUp(actor, cmd.sessionId, 'remote_session.command_cancelled', {
+      commandId,
+      deviceId: cmd.deviceId,
+      sessionEnded: true,
+    });
+  }
+
   /** A row after the fact: never fails the request (the outbox keeps it when the trail refuses it). */
   private async followUp(
-    actor: AuthUser,
+    actor: RowActor,
     sessionId: string,
     action: string,
     details: Record<string, unknown>,
   ): Promise<void> {
     await this.audit
       .recordOrDefer({
-        actorType: 'user',
-        actorId: actor.id,
+        actorType: actor.actorType,
+        actorId: actor.actorId ?? null,
         action,
         targetType: 'remote_session',
         targetId: sessionId,
@@ -166,4 +212,8 @@ export class RemoteCommandsService {
       this.running.delete(oldest);
     }
   }
+}
+
+function userActor(user: AuthUser): RowActor {
+  return { actorType: 'user', actorId: user.id };
 }

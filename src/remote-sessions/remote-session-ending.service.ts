@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import { RelayControlService } from '../relay-tokens/relay-control.service';
 import type { EndReason } from './entities/remote-session.entity';
+import { RemoteCommandsService } from './remote-commands.service';
 import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionQueries } from './remote-session.queries';
 
@@ -17,7 +18,9 @@ export interface EndActor {
  * The one state transition every end path converges on: viewer or API end, relay TTL and pair
  * timeout, the agent leaving, the quick-support session ending, the device going away. It is guarded
  * in SQL, so whichever path comes first records the reason and time — once — and the rest are no-ops.
- * The winner then tells the relay and the agent (best effort: both also time out on their own).
+ * The winner then tells the relay and the agent (best effort: both also time out on their own), and
+ * has the agent cancel every command still running in the session: nothing the technician started
+ * outlives the session, whatever ended it (a revoked technician's `sleep 600; rm …` included).
  */
 @Injectable()
 export class RemoteSessionEndingService {
@@ -30,6 +33,7 @@ export class RemoteSessionEndingService {
     private readonly events: RemoteSessionEvents,
     private readonly relay: RelayControlService,
     private readonly agents: AgentControlService,
+    private readonly commands: RemoteCommandsService,
   ) {}
 
   /**
@@ -78,6 +82,7 @@ export class RemoteSessionEndingService {
             .closeChannel(ended, id, undefined, 'session ended')
             .catch((err: unknown) => this.logger.debug(`Agent not told of ${id} ending: ${String(err)}`))
         : Promise.resolve(),
+      this.commands.cancelForSession(id, actor),
     ]);
     return true;
   }

@@ -3,6 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { Subscription } from 'rxjs';
 import type { RelayEvent } from '../../contracts/relay-events';
 import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { LoginSessionQueries } from '../auth/login-sessions.queries';
 import { AppConfig } from '../config/app-config';
 import { QuickSupportEvents } from '../quick-support/quick-support-events';
 import { RelayEventsService } from '../relay-tokens/relay-events.service';
@@ -21,8 +22,8 @@ const RELAY_END_REASONS: Readonly<Record<string, EndReason>> = {
 /**
  * Makes session state follow reality: relay events (paired → active; TTL and pair timeout → ended),
  * the agent saying goodbye, the quick-support session ending, the technician losing access (logout,
- * disabled, removed, role changed), and a sweep for sessions older than the relay's maximum pair
- * lifetime or whose technician is no longer enabled.
+ * disabled, removed, role changed, password reset or changed), and a sweep for sessions older than the
+ * relay's maximum pair lifetime or whose technician no longer holds any login.
  */
 @Injectable()
 export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
@@ -37,6 +38,7 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
     private readonly agents: AgentControlService,
     private readonly quickSupport: QuickSupportEvents,
     private readonly revocations: AccountRevocations,
+    private readonly logins: LoginSessionQueries,
   ) {}
 
   onModuleInit(): void {
@@ -61,15 +63,25 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Every minute: nothing can still flow through a session older than the relay's pair TTL, and none
-   * may stay open for a technician who was removed or disabled (in case the revocation event was
-   * missed: another portal instance, a restart between commit and event).
+   * may stay open for a technician who was removed or disabled, or who holds no login any more (signed
+   * out, or every login deleted by a password reset or role change) — in case the revocation event was
+   * missed: another portal instance, a restart between commit and event, or a session whose start
+   * committed just after the revocation was handled. A technician who has since logged in again
+   * (with the new password, in the new role) is not caught by this; the start itself re-checks its
+   * login for that race (RemoteSessionsService.start).
    */
   @Interval('remote-session-sweep', 60_000)
   async sweep(): Promise<void> {
     for (const id of await this.queries.overdueIds(this.config.relay.sessionTtlSec + 60)) {
       await this.ending.end(id, 'ttl_reached', { actorType: 'system' });
     }
-    for (const id of await this.queries.openIdsWithoutLiveTechnician()) {
+    const revoked = new Set(await this.queries.openIdsWithoutLiveTechnician());
+    const open = await this.queries.openWithTechnician();
+    const signedOut = new Set(
+      await this.logins.withoutLiveLogin([...new Set(open.map((s) => s.technicianId))]),
+    );
+    for (const s of open) if (signedOut.has(s.technicianId)) revoked.add(s.id);
+    for (const id of revoked) {
       await this.ending.end(id, 'technician_revoked', { actorType: 'system' });
     }
   }
@@ -77,11 +89,12 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
   /**
    * A technician lost access: every session they still hold ends (in parallel, so the relay closes
    * all their pairs at once). Logout counts too: a technician who signs out expects nothing of theirs
-   * to stay open on a customer's device.
+   * to stay open on a customer's device. So does changing one's own password: a session is not tied
+   * to the login that started it, and whoever else held the account may hold one of them.
    */
   private async onRevoked(e: AccountRevocation): Promise<void> {
-    const actorId = e.kind === 'logout' ? e.userId : e.actorId;
-    const ids = await this.queries.openIdsForTechnician(e.userId);
+    const actorId = 'actorId' in e ? e.actorId : e.userId;
+    const ids = await this.queries.openIdsForTechnician(e.userId, { orphans: e.kind === 'removed' });
     await Promise.all(
       ids.map((id) => this.ending.end(id, 'technician_revoked', { actorType: 'user', actorId })),
     );

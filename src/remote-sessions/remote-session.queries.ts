@@ -52,13 +52,16 @@ export class RemoteSessionQueries {
   }
 
   /**
-   * Open sessions of a technician who lost access. Sessions whose technician is gone (null: the account
-   * was removed, which sets it to null) are included, as nobody may use them any more.
+   * Open sessions of a technician who lost access. `orphans` adds the sessions whose technician is gone
+   * (null): only the removal of an account sets it to null, and by the time its revocation is handled
+   * the removed technician's sessions can no longer be told apart from other orphans (which the sweep
+   * would end anyway: nobody may use them). Any other revocation touches its own user's sessions only.
    */
-  async openIdsForTechnician(userId: string): Promise<string[]> {
+  async openIdsForTechnician(userId: string, opts: { orphans: boolean }): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM remote_sessions WHERE status <> 'ended' AND (technician_id = $1 OR technician_id IS NULL)`,
-      [userId],
+      `SELECT id FROM remote_sessions
+        WHERE status <> 'ended' AND (technician_id = $1 OR ($2::boolean AND technician_id IS NULL))`,
+      [userId, opts.orphans],
     );
     return rows.map((r) => r.id);
   }
@@ -70,6 +73,14 @@ export class RemoteSessionQueries {
         WHERE rs.status <> 'ended' AND (u.id IS NULL OR u.disabled_at IS NOT NULL)`,
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Open sessions with their technician (for the sweep, which asks which technicians still hold a login). */
+  async openWithTechnician(): Promise<{ id: string; technicianId: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, technician_id AS "technicianId" FROM remote_sessions
+        WHERE status <> 'ended' AND technician_id IS NOT NULL`,
+    );
   }
 
   /** The device's newest session that has not ended (what a Quick Assist action belongs to). */

@@ -8,6 +8,7 @@ import {
   Param,
   Post,
   Query,
+  Req,
   Sse,
 } from '@nestjs/common';
 import {
@@ -16,7 +17,9 @@ import {
   ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { AUDIT_UNAVAILABLE_DOC } from '../audit/audit.errors';
 import { interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
 import { ReachesDevice, RunsRemoteSession, TeamView } from '../access/access.decorator';
@@ -39,6 +42,9 @@ import { RemoteSessionQueries } from './remote-session.queries';
 import { RemoteSessionsService } from './remote-sessions.service';
 
 const KEEPALIVE_MS = 25_000;
+
+const LOGIN_REVOKED_DOC =
+  'unauthenticated: not logged in, or the login was revoked while the request ran (the session then ends as technician_revoked)';
 
 @ApiTags('remote-sessions')
 @ApiCookieAuth()
@@ -68,11 +74,13 @@ export class RemoteSessionsController implements OnModuleDestroy {
       'Start a remote session on a device you may reach: the agent dials the relay; the response carries the viewer’s relay tokens',
   })
   @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
+  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
   start(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateRemoteSessionDto,
+    @Req() req: Request,
   ): Promise<StartedRemoteSessionDto> {
-    return this.sessions.start(user, dto);
+    return this.sessions.start(user, dto, req.sessionID);
   }
 
   @Sse('events')
@@ -102,8 +110,13 @@ export class RemoteSessionsController implements OnModuleDestroy {
       'Fresh relay tokens for a reconnect (the agent dials again); the session’s technician or an administrator',
   })
   @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
-  tokens(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RelayAccessDto> {
-    return this.sessions.reconnect(user, id);
+  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  tokens(
+    @CurrentUser() user: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Req() req: Request,
+  ): Promise<RelayAccessDto> {
+    return this.sessions.reconnect(user, id, req.sessionID);
   }
 
   @Post(':id/end')

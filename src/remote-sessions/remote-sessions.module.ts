@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from '../access/access.module';
 import { AgentControlModule } from '../agent-gateway/agent-control.module';
 import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
 import { DevicesModule } from '../devices/devices.module';
 import { QuickSupportModule } from '../quick-support/quick-support.module';
 import { RelayTokensModule } from '../relay-tokens/relay-tokens.module';
@@ -25,6 +26,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
     QuickSupportModule,
     RelayTokensModule,
     AuditModule,
+    AuthModule,
     UsersModule,
   ],
   controllers: [RemoteSessionsController],

@@ -5,7 +5,9 @@ import { DataSource, Repository } from 'typeorm';
 import type { ChannelKind } from '../../contracts/agent-protocol';
 import { AgentControlService } from '../agent-gateway/agent-control.service';
 import { AuditService } from '../audit/audit.service';
+import { LoginSessionQueries } from '../auth/login-sessions.queries';
 import type { AuthUser } from '../common/auth-user';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
 import { RelayTokenService } from '../relay-tokens/relay-token.service';
@@ -54,14 +56,23 @@ export class RemoteSessionsService {
     private readonly queries: RemoteSessionQueries,
     private readonly ending: RemoteSessionEndingService,
     private readonly events: RemoteSessionEvents,
+    private readonly logins: LoginSessionQueries,
   ) {}
 
   /**
    * Creates the session (pending), has the agent dial the relay for each channel, and returns the
    * technician's tokens. If the agent cannot open every channel, the session ends at once. The route
    * has already checked that the caller may reach the device (src/access).
+   *
+   * `loginSessionId` is the login making the request. It held when the request passed the guard, but
+   * a revocation can commit while the request runs; once the session is committed the login is checked
+   * again, so either the revocation's handler sees the session or this check sees the revocation.
    */
-  async start(actor: AuthUser, dto: CreateRemoteSessionDto): Promise<StartedRemoteSessionDto> {
+  async start(
+    actor: AuthUser,
+    dto: CreateRemoteSessionDto,
+    loginSessionId: string,
+  ): Promise<StartedRemoteSessionDto> {
     const device = await this.usableDevice(dto.deviceId);
     const channels = channelsFor(dto.protocol, device.os);
     if (this.agents.presence(device.id)?.killSwitch) throw errors.killSwitch();
@@ -103,6 +114,10 @@ export class RemoteSessionsService {
     this.events.publish({ type: 'remote_session.created', session: dto0 });
 
     try {
+      if (!(await this.logins.isLive(actor.id, loginSessionId))) {
+        await this.ending.end(session.id, 'technician_revoked', { actorType: 'system' });
+        throw loginGone();
+      }
       const relay = await this.openChannels(session, actor);
       return { session: await this.queries.dto(session.id), relay };
     } catch (err) {
@@ -114,9 +129,11 @@ export class RemoteSessionsService {
   /**
    * Fresh access for the viewer (tokens live at most 10 minutes, and each is usable once): the agent
    * is asked to dial again for every channel, and the technician gets new tokens to meet it. Who may
-   * (the session's technician or an admin) is the route's rule (src/access).
+   * (the session's technician or an admin) is the route's rule (src/access). As for a start, the login
+   * is checked again after the audit row commits and before the agent is asked anything; if it is gone
+   * and the session is the caller's own, the session ends as the revocation would have ended it.
    */
-  async reconnect(actor: AuthUser, id: string): Promise<RelayAccessDto> {
+  async reconnect(actor: AuthUser, id: string, loginSessionId: string): Promise<RelayAccessDto> {
     const session = await this.sessions.findOne({ where: { id } });
     if (!session) throw errors.notFound();
     if (session.status === 'ended') throw errors.ended();
@@ -130,6 +147,11 @@ export class RemoteSessionsService {
       targetId: session.id,
       details: { deviceId: session.deviceId, channels: session.channels },
     });
+    if (!(await this.logins.isLive(actor.id, loginSessionId))) {
+      if (session.technicianId === actor.id)
+        await this.ending.end(session.id, 'technician_revoked', { actorType: 'system' });
+      throw loginGone();
+    }
     return this.openChannels(session, actor);
   }
 
@@ -175,4 +197,9 @@ export class RemoteSessionsService {
     if (!this.agents.isConnected(device.id)) throw errors.deviceOffline();
     return device;
   }
+}
+
+/** The login behind a request was revoked while the request ran: as if the guard had refused it. */
+function loginGone(): DomainError {
+  return new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.');
 }

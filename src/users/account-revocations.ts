@@ -4,12 +4,17 @@ import { Observable, Subject } from 'rxjs';
 /**
  * An account lost access, published after the change commits.
  * - `logout`: one login session (`loginSessionId`, the express-session id) ended by its own user.
+ * - `password_changed`: the user set their own password; every login of theirs but the one that did it
+ *   (`keptLoginSessionId`) is gone.
  * - `disabled`, `removed`, `role_changed`, `password_reset`: an administrator (`actorId`) changed the
  *   account, and every login session of it is gone.
  */
 export type AccountRevocation =
   | { kind: 'logout'; userId: string; loginSessionId: string }
-  | { kind: 'disabled' | 'removed' | 'role_changed' | 'password_reset'; userId: string; actorId: string };
+  | { kind: 'password_changed'; userId: string; keptLoginSessionId: string }
+  | { kind: AdminRevocationKind; userId: string; actorId: string };
+
+export type AdminRevocationKind = 'disabled' | 'removed' | 'role_changed' | 'password_reset';
 
 /**
  * In-process stream of revocations. The users and auth side publish; whoever holds live access for an
@@ -36,5 +41,7 @@ export class AccountRevocations implements OnModuleDestroy {
 /** Whether a revocation ends the given login session of the given user. */
 export function revokesLogin(event: AccountRevocation, userId: string, loginSessionId: string): boolean {
   if (event.userId !== userId) return false;
-  return event.kind !== 'logout' || event.loginSessionId === loginSessionId;
+  if (event.kind === 'logout') return event.loginSessionId === loginSessionId;
+  if (event.kind === 'password_changed') return event.keptLoginSessionId !== loginSessionId;
+  return true;
 }

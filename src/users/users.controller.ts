@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
@@ -29,14 +30,15 @@ export class UsersController {
   @Patch(':id')
   @ApiOperation({
     summary:
-      'Rename, change role, set a password, or disable/enable. Disabling, a role change or a new password signs them out everywhere, closes their event streams and ends their remote sessions (technician_revoked)',
+      'Rename, change role, set a password, or disable/enable. Disabling, a role change or a new password signs them out everywhere, closes their event streams and ends their remote sessions (technician_revoked); an administrator setting their own password stays signed in on this login only',
   })
   async update(
     @CurrentUser() actor: AuthUser,
     @Param('id', parseId()) id: string,
     @Body() dto: UpdateUserDto,
+    @Req() req: Request,
   ): Promise<UserDto> {
-    return UserDto.from(await this.users.update(actor, id, dto));
+    return UserDto.from(await this.users.update(actor, id, dto, req.sessionID));
   }
 
   @Delete(':id')

@@ -9,8 +9,6 @@ import { AccountRevocation, AccountRevocations } from './account-revocations';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { User } from './entities/user.entity';
 
-type AdminRevocation = Exclude<AccountRevocation['kind'], 'logout'>;
-
 /** Technicians and administrators: who may log in, with which role. */
 @Injectable()
 export class UsersService {
@@ -81,39 +79,50 @@ export class UsersService {
     return { user, initialPassword };
   }
 
-  async update(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<User> {
+  /**
+   * `loginSessionId` is the login making the change: an administrator setting their own password stays
+   * signed in there and nowhere else.
+   */
+  async update(actor: AuthUser, id: string, dto: UpdateUserDto, loginSessionId: string): Promise<User> {
     const passwordHash = dto.password ? await passwordHasher.hash(dto.password) : undefined;
     const { saved, revoked } = await this.dataSource.transaction(async (m) => {
       const user = await this.lockUser(m, id);
       const self = user.id === actor.id;
-      if (self && (dto.disabled === true || (dto.role && dto.role !== user.role))) {
+      const roleChanged = dto.role !== undefined && dto.role !== user.role;
+      if (self && (dto.disabled === true || roleChanged)) {
         throw new DomainError(
           ErrorCode.CannotChangeSelf,
           'You cannot disable yourself or change your own role.',
         );
       }
       const losesAdmin =
-        user.role === 'admin' && ((dto.role && dto.role !== 'admin') || dto.disabled === true);
+        user.role === 'admin' && ((roleChanged && dto.role !== 'admin') || dto.disabled === true);
       if (losesAdmin) await this.ensureAnotherAdmin(m, user.id);
 
-      const roleChanged = dto.role !== undefined && dto.role !== user.role;
       if (dto.displayName !== undefined) user.displayName = dto.displayName;
       if (dto.role !== undefined) user.role = dto.role;
       if (passwordHash) user.passwordHash = passwordHash;
       const disabling = dto.disabled === true && user.disabledAt === null;
       if (dto.disabled !== undefined) user.disabledAt = dto.disabled ? (user.disabledAt ?? new Date()) : null;
       const saved = await m.getRepository(User).save(user);
-      // Disabling, a role change or a new password all end the account's existing sessions.
-      if (disabling || dto.role !== undefined || (passwordHash && !self))
-        await this.revokeSessions(m, user.id);
-      // What else the account holds live (event streams, remote sessions) ends once this commits.
-      const revoked: AdminRevocation | null = disabling
-        ? 'disabled'
+      // Disabling, a role change or a new password end the account's existing logins (a new password
+      // set by its own user keeps the login that set it). The same decision names the revocation, so
+      // whatever signs them out also ends what they hold live (event streams, remote sessions).
+      const revoked: AccountRevocation | null = disabling
+        ? { kind: 'disabled', userId: id, actorId: actor.id }
         : roleChanged
-          ? 'role_changed'
+          ? { kind: 'role_changed', userId: id, actorId: actor.id }
           : passwordHash && !self
-            ? 'password_reset'
-            : null;
+            ? { kind: 'password_reset', userId: id, actorId: actor.id }
+            : passwordHash
+              ? { kind: 'password_changed', userId: id, keptLoginSessionId: loginSessionId }
+              : null;
+      if (revoked)
+        await this.revokeSessions(
+          m,
+          user.id,
+          revoked.kind === 'password_changed' ? revoked.keptLoginSessionId : undefined,
+        );
       await this.audit.record(
         {
           actorType: 'user',
@@ -131,7 +140,7 @@ export class UsersService {
       );
       return { saved, revoked };
     });
-    if (revoked) this.revocations.publish({ kind: revoked, userId: id, actorId: actor.id });
+    if (revoked) this.revocations.publish(revoked);
     return saved;
   }
 
@@ -156,19 +165,6 @@ export class UsersService {
       );
     });
     this.revocations.publish({ kind: 'removed', userId: id, actorId: actor.id });
-  }
-
-  /**
-   * Whether a login still holds: its express-session row exists and has not expired, it belongs to
-   * this user, and the account is still enabled. Long-lived streams ask this every few seconds.
-   */
-  async isLoginLive(userId: string, loginSessionId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM auth_sessions s JOIN users u ON u.id::text = (s.sess->'passport'->>'user')
-        WHERE s.sid = $1 AND s.expire >= now() AND u.id = $2 AND u.disabled_at IS NULL`,
-      [loginSessionId, userId],
-    );
-    return rows.length > 0;
   }
 
   /**
@@ -217,9 +213,15 @@ export class UsersService {
     }
   }
 
-  /** Ends every dashboard session of the account (the express-session rows in PostgreSQL). */
-  private async revokeSessions(m: EntityManager, userId: string): Promise<void> {
-    await m.query(`DELETE FROM auth_sessions WHERE (sess->'passport'->>'user') = $1`, [userId]);
+  /**
+   * Ends every dashboard login of the account (the express-session rows in PostgreSQL), but `keep`.
+   * Written here, in the transaction of the account change, so the two commit together.
+   */
+  private async revokeSessions(m: EntityManager, userId: string, keep?: string): Promise<void> {
+    await m.query(
+      `DELETE FROM auth_sessions WHERE (sess->'passport'->>'user') = $1 AND ($2::text IS NULL OR sid <> $2)`,
+      [userId, keep ?? null],
+    );
   }
 
   private emailTaken(): DomainError {

@@ -17,6 +17,11 @@ export interface FakeAgentOptions {
   onMessage?: (m: PortalToAgentMessage) => Promise<void> | void;
   /** Register as a quick-support (default) or a persistent agent. */
   mode?: 'quick' | 'persistent';
+  /**
+   * Commands keep running (started, no output, no exit) until the portal cancels them, as a long
+   * `sleep` would; a cancel then exits them as cancelled, as the agent does.
+   */
+  holdCommands?: boolean;
 }
 
 /**
@@ -103,8 +108,23 @@ export class FakeAgent {
       if (!this.opts.keepRelaySockets)
         for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
       this.send({ type: 'ack', replyTo: m.id });
-    } else if (m.type === 'end_session' || m.type === 'cancel_command') {
+    } else if (m.type === 'end_session') {
       this.send({ type: 'ack', replyTo: m.id });
+    } else if (m.type === 'cancel_command') {
+      this.send({ type: 'ack', replyTo: m.id });
+      if (this.opts.holdCommands)
+        this.send({
+          type: 'command_exit',
+          commandId: m.commandId,
+          exitCode: null,
+          signal: 'SIGTERM',
+          timedOut: false,
+          cancelled: true,
+          truncated: false,
+          durationMs: 1,
+        });
+    } else if (m.type === 'run_command' && this.opts.holdCommands) {
+      this.send({ type: 'command_started', replyTo: m.id, commandId: m.commandId });
     } else if (m.type === 'run_command') {
       this.send({ type: 'command_started', replyTo: m.id, commandId: m.commandId });
       this.send({ type: 'command_output', commandId: m.commandId, stream: 'stdout', seq: 0, data: 'done\n' });

@@ -2,8 +2,8 @@ import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } fr
 import { SSE_METADATA } from '@nestjs/common/constants';
 import type { Request } from 'express';
 import { catchError, exhaustMap, filter, from, interval, merge, Observable, of, take, takeUntil } from 'rxjs';
-import { AccountRevocations, revokesLogin } from '../../users/account-revocations';
-import { UsersService } from '../../users/users.service';
+import { AccountRevocations, revokesLogin } from '../users/account-revocations';
+import { LoginSessionQueries } from './login-sessions.queries';
 
 /** How often every long-lived stream re-checks that its login still holds. */
 export const LOGIN_RECHECK_MS = 3_000;
@@ -13,6 +13,7 @@ export const LOGIN_RECHECK_MS = 3_000;
  * cannot forget it) to the login that opened it. The stream completes
  * - at once when that login is revoked in this process: logout ends the streams of that login only;
  *   disabling, removing, a role change or a password reset by an administrator end all of the user's;
+ *   an administrator changing their own password ends those of their other logins;
  * - within LOGIN_RECHECK_MS when the login is gone by any other way (its `auth_sessions` row deleted or
  *   expired, the account disabled from another portal instance or by hand in the database).
  * A re-check that cannot reach the database ends the stream too (fail closed; the client reconnects).
@@ -22,7 +23,7 @@ export class LiveLoginInterceptor implements NestInterceptor {
   private readonly logger = new Logger(LiveLoginInterceptor.name);
 
   constructor(
-    private readonly users: UsersService,
+    private readonly logins: LoginSessionQueries,
     private readonly revocations: AccountRevocations,
   ) {}
 
@@ -37,7 +38,7 @@ export class LiveLoginInterceptor implements NestInterceptor {
     const revoked = this.revocations.stream.pipe(filter((e) => revokesLogin(e, userId, loginSessionId)));
     const lapsed = interval(LOGIN_RECHECK_MS).pipe(
       exhaustMap(() =>
-        from(this.users.isLoginLive(userId, loginSessionId)).pipe(
+        from(this.logins.isLive(userId, loginSessionId)).pipe(
           catchError((err: unknown) => {
             this.logger.warn(
               `Login re-check failed; closing the stream: ${err instanceof Error ? err.message : String(err)}`,
