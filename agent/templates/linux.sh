@@ -117,7 +117,7 @@ work_parent() {
   fi
 }
 
-download_node() {
+download_node() { # download_node [why]
   local base arch sums line file sum actual
   base=${NODE_MIRROR_URL:-$NODE_DIST_URL}
   base="${base%/}/$NODE_LINE"
@@ -127,7 +127,7 @@ download_node() {
     armv7l) arch=armv7l ;;
     *) fail "Node.js 18 or newer is needed and none is available for this processor: install Node.js, then run this again." ;;
   esac
-  say "No Node.js ${MIN_NODE_MAJOR}+ that only root can change was found; downloading a private Node.js runtime for this session."
+  say "${1:-No Node.js ${MIN_NODE_MAJOR}+ that only root can change was found}; downloading a private Node.js runtime."
   sums="$WORK_DIR/SHASUMS256.txt"
   fetch "$base/SHASUMS256.txt" "$sums" ||
     fail "Node.js 18 or newer is needed and could not be downloaded: install Node.js (https://nodejs.org), then run this again."

@@ -119,7 +119,7 @@ work_parent() {
   fi
 }
 
-download_node() {
+download_node() { # download_node [why]
   local base arch sums line file sum actual
   base=${NODE_MIRROR_URL:-$NODE_DIST_URL}
   base="${base%/}/$NODE_LINE"
@@ -128,7 +128,7 @@ download_node() {
     arm64) arch=arm64 ;;
     *) fail "Node.js 18 or newer is needed and none is available for this processor: install Node.js, then run this again." ;;
   esac
-  say "No Node.js ${MIN_NODE_MAJOR}+ that only root can change was found; downloading a private Node.js runtime for this session."
+  say "${1:-No Node.js ${MIN_NODE_MAJOR}+ that only root can change was found}; downloading a private Node.js runtime."
   sums="$WORK_DIR/SHASUMS256.txt"
   fetch "$base/SHASUMS256.txt" "$sums" ||
     fail "Node.js 18 or newer is needed and could not be downloaded: install Node.js (https://nodejs.org or Homebrew), then run this again."
@@ -171,7 +171,7 @@ main() {
     # The service always gets the downloaded, checksummed runtime: a node on PATH (Homebrew's above
     # all) loads shared libraries (dylibs) from folders its owner can change, and only the binary
     # itself would be copied into the program folder.
-    download_node
+    download_node "The service gets its own Node.js runtime"
   else
     find_node || download_node
   fi
