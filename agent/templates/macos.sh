@@ -115,7 +115,7 @@ work_parent() {
   if [ -n "${TMPDIR:-}" ] && dir=$(cd -P -- "$TMPDIR" 2>/dev/null && pwd -P) && root_only "$dir" sticky-ok; then
     printf '%s\n' "$dir"
   else
-    printf '/tmp\n'
+    (cd -P /tmp && pwd -P) # physical (macOS: /private/tmp), as the agent sees its own path
   fi
 }
 

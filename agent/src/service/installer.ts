@@ -120,8 +120,10 @@ async function placeRuntime(
   const source = await realpath(deps.nodeExecPath);
   if (!windows) assertRootOnlyPath(source, 'a copy of the Node.js runtime running this installer');
   const target = windows ? win32.join(layout.nodeDir, 'node.exe') : join(layout.nodeDir, 'bin', 'node');
-  if (workDir && inside(deps.nodeExecPath, workDir)) {
-    const runtimeRoot = windows ? dirname(deps.nodeExecPath) : dirname(dirname(deps.nodeExecPath));
+  // Both paths resolved (macOS: /tmp is /private/tmp), so the downloaded runtime is recognised.
+  const work = workDir && existsSync(workDir) ? await realpath(workDir) : undefined;
+  if (work && inside(source, work)) {
+    const runtimeRoot = windows ? dirname(source) : dirname(dirname(source));
     await cp(runtimeRoot, layout.nodeDir, { recursive: true });
   } else {
     await mkdir(windows ? layout.nodeDir : dirname(target), { recursive: true });
