@@ -57,17 +57,69 @@ node_major() { # prints the major version of a node binary, or 0
   "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 }
 
+# The physical path of an existing file: symbolic links (of the file and its folders) resolved.
+real_path() {
+  local p=$1 link n=0 dir
+  while [ -L "$p" ]; do
+    n=$((n + 1))
+    [ "$n" -le 40 ] || return 1
+    link=$(readlink -- "$p") || return 1
+    case "$link" in /*) p=$link ;; *) p="$(dirname -- "$p")/$link" ;; esac
+  done
+  [ -e "$p" ] || return 1
+  dir=$(cd -P -- "$(dirname -- "$p")" 2>/dev/null && pwd -P) || return 1
+  printf '%s/%s\n' "${dir%/}" "$(basename -- "$p")"
+}
+
+# root_only <physical path> [sticky-ok]: whether the path and every folder above it are owned by root
+# and writable by nobody else, i.e. nobody but root can change or swap what root is about to run.
+# With sticky-ok, a root-owned folder with the sticky bit (like /tmp) counts as safe: others may add
+# entries there but cannot rename or remove ours (right for a private work folder, not for a runtime).
+# An ACL ('+') counts as loose: it may grant someone else write access.
+root_only() {
+  local p=$1 sticky=${2:-} perms uid rest
+  while :; do
+    read -r perms _ uid rest <<<"$(LC_ALL=C ls -ldn -- "$p" 2>/dev/null)" || return 1
+    [ "$uid" = 0 ] || return 1
+    case "$perms" in *+) return 1 ;; esac
+    if [ "${perms:5:1}" = w ] || [ "${perms:8:1}" = w ]; then
+      [ "$sticky" = sticky-ok ] && [ -d "$p" ] && case "${perms:9:1}" in t | T) true ;; *) false ;; esac || return 1
+    fi
+    [ "$p" = / ] && return 0
+    p=$(dirname -- "$p")
+  done
+}
+
+# The first node on PATH, only if it is Node.js 18+ and nobody but root can change it: this script
+# runs it as root, so a node in (or linked from) a user's folder would hand that user root.
 find_node() {
   local candidate major
   candidate=$(command -v node 2>/dev/null || true)
-  [ -n "$candidate" ] || return 1
+  case "$candidate" in /*) ;; *) return 1 ;; esac
+  candidate=$(real_path "$candidate") || return 1
+  if ! root_only "$candidate"; then
+    say "Not using $candidate: someone other than root could change it."
+    return 1
+  fi
   major=$(node_major "$candidate")
   case "$major" in '' | *[!0-9]*) return 1 ;; esac
   [ "$major" -ge "$MIN_NODE_MAJOR" ] || return 1
   NODE_BIN=$candidate
 }
 
-download_node() {
+# A folder for the work files that only root can change. sudo may keep the user's TMPDIR, and a
+# user who owns it could swap the agent or runtime between their checksum and their use: it is
+# used only when root alone can change it, else /tmp.
+work_parent() {
+  local dir
+  if [ -n "${TMPDIR:-}" ] && dir=$(cd -P -- "$TMPDIR" 2>/dev/null && pwd -P) && root_only "$dir" sticky-ok; then
+    printf '%s\n' "$dir"
+  else
+    (cd -P /tmp && pwd -P) # physical (macOS: /private/tmp), as the agent sees its own path
+  fi
+}
+
+download_node() { # download_node [why]
   local base arch sums line file sum actual
   base=${NODE_MIRROR_URL:-$NODE_DIST_URL}
   base="${base%/}/$NODE_LINE"
@@ -76,7 +128,7 @@ download_node() {
     arm64) arch=arm64 ;;
     *) fail "Node.js 18 or newer is needed and none is available for this processor: install Node.js, then run this again." ;;
   esac
-  say "Node.js ${MIN_NODE_MAJOR}+ was not found; downloading a private Node.js runtime for this session."
+  say "${1:-No Node.js ${MIN_NODE_MAJOR}+ that only root can change was found}; downloading a private Node.js runtime."
   sums="$WORK_DIR/SHASUMS256.txt"
   fetch "$base/SHASUMS256.txt" "$sums" ||
     fail "Node.js 18 or newer is needed and could not be downloaded: install Node.js (https://nodejs.org or Homebrew), then run this again."
@@ -89,7 +141,8 @@ download_node() {
   actual=$(sha256_of "$WORK_DIR/$file")
   [ "$actual" = "$sum" ] || fail "The downloaded Node.js runtime failed its checksum and was not used."
   mkdir "$WORK_DIR/node"
-  tar -xzf "$WORK_DIR/$file" -C "$WORK_DIR/node" --strip-components=1
+  # --no-same-owner: root's, not the uid stored in the tarball.
+  tar -xzf "$WORK_DIR/$file" -C "$WORK_DIR/node" --strip-components=1 --no-same-owner
   rm -f -- "$WORK_DIR/$file" "$sums"
   NODE_BIN="$WORK_DIR/node/bin/node"
   [ "$(node_major "$NODE_BIN")" -ge "$MIN_NODE_MAJOR" ] || fail "The downloaded Node.js runtime does not run here: install Node.js 18 or newer, then run this again."
@@ -109,12 +162,19 @@ unpack_agent() {
 
 main() {
   check_elevation
-  WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qs-agent.XXXXXXXXXX")
+  WORK_DIR=$(mktemp -d "$(work_parent)/qs-agent.XXXXXXXXXX")
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
   unpack_agent
-  find_node || download_node
+  if [ "$MODE" = persistent ]; then
+    # The service always gets the downloaded, checksummed runtime: a node on PATH (Homebrew's above
+    # all) loads shared libraries (dylibs) from folders its owner can change, and only the binary
+    # itself would be copied into the program folder.
+    download_node "The service gets its own Node.js runtime"
+  else
+    find_node || download_node
+  fi
   if [ "$MODE" = persistent ]; then
     local prefix_args=()
     # Packaging and tests install into a scratch root without touching the service manager.

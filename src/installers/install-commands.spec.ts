@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INSTALLER_OSES, SERVED_EXTENSIONS } from '../../contracts/installer-template';
 import { installerFileName, persistentInstallCommand, quickRunCommand } from './install-commands';
 
@@ -56,7 +60,35 @@ describe('persistent install commands', () => {
 
   it('download to a private temp file on macOS/Linux and run it with sudo bash', () => {
     expect(persistentInstallCommand('linux', url, token)).toBe(
-      `f=$(mktemp) && curl -fsSL -H 'Authorization: Bearer ${token}' '${url}' -o "$f" && sudo bash "$f"; rm -f "$f"`,
+      `(f=$(mktemp) && curl -fsSL -H 'Authorization: Bearer ${token}' '${url}' -o "$f" && sudo bash "$f"; s=$?; rm -f "$f"; exit $s)`,
     );
   });
+
+  it.each([
+    [0, 'exit 0'],
+    [3, 'echo "install refused" >&2; exit 3'],
+  ])(
+    'on macOS/Linux exits with the installer status (%s), removes the downloaded file and leaves the calling shell open',
+    (status, script) => {
+      const scratch = mkdtempSync(join(tmpdir(), 'qs-cmd-'));
+      try {
+        const bin = join(scratch, 'bin');
+        const tmp = join(scratch, 'tmp');
+        mkdirSync(bin);
+        mkdirSync(tmp);
+        writeFileSync(join(bin, 'sudo'), '#!/bin/sh\nexec "$@"\n');
+        chmodSync(join(bin, 'sudo'), 0o755);
+        writeFileSync(join(scratch, 'install.sh'), `${script}\n`);
+        const command = persistentInstallCommand('linux', `file://${scratch}/install.sh`, token);
+        const run = spawnSync('bash', ['-c', `${command}\necho "shell still open, status $?"`], {
+          env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, TMPDIR: tmp },
+          encoding: 'utf8',
+        });
+        expect(run.stdout).toBe(`shell still open, status ${status}\n`);
+        expect(readdirSync(tmp)).toEqual([]);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -56,7 +56,9 @@ export function persistentInstallCommand(os: InstallerOs, scriptUrl: string, tok
       );
     case 'macos':
     case 'linux':
-      return `f=$(mktemp) && curl -fsSL -H 'Authorization: Bearer ${token}' '${scriptUrl}' -o "$f" && sudo bash "$f"; rm -f "$f"`;
+      // A subshell, so the command exits with the installer's status (after removing the file)
+      // without closing the admin's shell; a failed install must not look like success.
+      return `(f=$(mktemp) && curl -fsSL -H 'Authorization: Bearer ${token}' '${scriptUrl}' -o "$f" && sudo bash "$f"; s=$?; rm -f "$f"; exit $s)`;
   }
 }
 

@@ -448,7 +448,7 @@ describe('quick-support (Chromium, real portal)', () => {
     await text(admin.getByRole('heading', { name: 'Install command for Linux' }), 'Linux');
     const line = await command.innerText();
     expect(line).toMatch(
-      /^f=\$\(mktemp\) && curl -fsSL -H 'Authorization: Bearer [A-Za-z0-9_-]+' 'https?:\/\/[^']+\/api\/installers\/script' .*sudo bash/,
+      /^\(f=\$\(mktemp\) && curl -fsSL -H 'Authorization: Bearer [A-Za-z0-9_-]+' 'https?:\/\/[^']+\/api\/installers\/script' .*sudo bash/,
     );
     const expiry = admin.getByRole('status').filter({ hasText: 'Expires' });
     await eventually(async () =>

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ByteQueue } from '../../agent/src/channels/rfb-handshake';
 import { openScreenChannel } from '../../agent/src/channels/screen-channel';
@@ -131,5 +131,48 @@ describe('the x11vnc the agent starts wants the session password (real Xvfb + x1
     launcher.stop();
     expect(launcher.running).toBe(false);
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+/**
+ * Issue 10 review (M2): the launcher probed a free port, closed the probe and then started x11vnc on
+ * it, so another local user who bound that port in between received the agent's connection. Now
+ * x11vnc binds the port itself (`-autoport`) and the agent connects to the port x11vnc announces.
+ */
+describe('the agent connects only to the port x11vnc itself listens on (real Xvfb + x11vnc)', () => {
+  let stopX: (() => Promise<void>) | undefined;
+  let display: string;
+
+  beforeAll(async () => {
+    if (MISSING_X.length)
+      throw new Error(`Install ${MISSING_X.join(', ')} first (apt-get install xvfb x11vnc); .ci/run does.`);
+    const xvfb = await startXvfb();
+    stopX = xvfb.stop;
+    display = xvfb.display;
+  });
+
+  afterAll(async () => {
+    await stopX?.();
+  });
+
+  it('a squatter on the probed port gets no connection; the target is x11vnc on another port', async () => {
+    // Another local user's listener on exactly the port the launcher's probe found free.
+    const squatter = createServer((socket) => {
+      squatterConnections += 1;
+      socket.end('RFB 003.008\n');
+    });
+    let squatterConnections = 0;
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const squatted = (squatter.address() as AddressInfo).port;
+    const launcher = new X11VncLauncher(display, silentLogger, () => Promise.resolve(squatted));
+    try {
+      const target = await launcher.acquire();
+      expect(target.port).not.toBe(squatted);
+      await expect(tryWithoutPassword(target)).resolves.toEqual({ offered: [2], outcome: 'refused' });
+      expect(squatterConnections).toBe(0);
+    } finally {
+      launcher.stop();
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });

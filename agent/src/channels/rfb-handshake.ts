@@ -18,6 +18,12 @@ const RFB_38 = Buffer.from('RFB 003.008\n', 'latin1');
 /** The fixed key VNC password files are encrypted with (libvncserver's vncauth.c). */
 const PASSWORD_FILE_KEY = Uint8Array.from([23, 82, 107, 6, 35, 78, 88, 7]);
 const MAX_REASON = 4096;
+/**
+ * The most either side may send ahead of the handshake's reads. A real handshake never has more than
+ * a few dozen bytes in flight (a refusal reason is at most MAX_REASON); anything beyond is hostile or
+ * broken and ends the handshake, so a peer cannot make the agent buffer without bound.
+ */
+export const MAX_HANDSHAKE_BYTES = 8192;
 
 export class RfbHandshakeError extends Error {
   constructor(message: string) {
@@ -32,13 +38,29 @@ export interface RfbPeer {
   write(data: Buffer): void;
 }
 
-/** Bytes pushed in from a socket or WebSocket, read back in exact counts; fails once its source ended. */
+/**
+ * Bytes pushed in from a socket or WebSocket, read back in exact counts; fails once its source ended,
+ * or once more than `limit` bytes wait unread (the bytes are dropped and every later read fails).
+ */
 export class ByteQueue implements Pick<RfbPeer, 'read'> {
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: { n: number; resolve: (data: Buffer) => void; reject: (err: Error) => void } | undefined;
   private failure: Error | undefined;
 
+  constructor(private readonly limit = MAX_HANDSHAKE_BYTES) {}
+
+  /** Why the queue failed (its source ended, it overflowed, or the handshake was abandoned), if it did. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
   push(chunk: Buffer): void {
+    if (this.failure) return;
+    if (this.buffered.length + chunk.length > this.limit) {
+      this.buffered = Buffer.alloc(0);
+      this.end(new RfbHandshakeError(`more than ${this.limit} bytes arrived during the handshake`));
+      return;
+    }
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     this.settle();
   }
@@ -50,6 +72,8 @@ export class ByteQueue implements Pick<RfbPeer, 'read'> {
 
   read(n: number): Promise<Buffer> {
     if (this.waiting) return Promise.reject(new Error('one read at a time'));
+    if (n > this.limit)
+      return Promise.reject(new RfbHandshakeError(`a read of ${n} bytes exceeds ${this.limit}`));
     return new Promise((resolve, reject) => {
       this.waiting = { n, resolve, reject };
       this.settle();
@@ -195,33 +219,45 @@ export interface HandshakeRest {
 
 /**
  * Runs both handshakes on a connected VNC server socket and a relay WebSocket: the server's first (it
- * answers at once), then the viewer's. It removes its listeners and, on success, leaves both sides
- * paused, so the caller attaches its pipe, resumes them and forwards the rest; rejects on failure.
+ * answers at once), then the viewer's. Each side may have at most MAX_HANDSHAKE_BYTES unread, and the
+ * whole handshake must finish within `timeoutMs`; either failure ends both sides' reads, so neither a
+ * silent server nor a flooding viewer keeps it waiting. It removes its listeners and, on success,
+ * leaves both sides paused, so the caller attaches its pipe, resumes them and forwards the rest;
+ * rejects on failure (the caller then closes the socket and the channel).
  */
 export async function terminateRfbHandshake(
   server: Socket,
   viewer: WebSocket,
   password: Buffer,
-  viewerTimeoutMs = 120_000,
+  timeoutMs = 120_000,
 ): Promise<HandshakeRest> {
   const fromServer = new ByteQueue();
   const fromViewer = new ByteQueue();
-  const onData = (data: Buffer): void => fromServer.push(data);
-  const onServerEnd = (): void =>
-    fromServer.end(new RfbHandshakeError('the VNC server closed the connection during the handshake'));
-  const onMessage = (data: Buffer, isBinary: boolean): void => {
-    if (isBinary) fromViewer.push(data);
+  /** Ends both sides' reads: whichever read is pending rejects, and so does the handshake. */
+  const abandon = (err: Error): void => {
+    fromServer.end(err);
+    fromViewer.end(err);
   };
-  const onViewerEnd = (): void =>
-    fromViewer.end(new RfbHandshakeError('the viewer left during the handshake'));
+  const onData = (data: Buffer): void => {
+    fromServer.push(data);
+    if (fromServer.error) abandon(fromServer.error);
+  };
+  const onServerEnd = (): void =>
+    abandon(new RfbHandshakeError('the VNC server closed the connection during the handshake'));
+  const onMessage = (data: Buffer, isBinary: boolean): void => {
+    if (!isBinary) return;
+    fromViewer.push(data);
+    if (fromViewer.error) abandon(fromViewer.error);
+  };
+  const onViewerEnd = (): void => abandon(new RfbHandshakeError('the viewer left during the handshake'));
   server.on('data', onData);
   server.on('close', onServerEnd);
   server.on('end', onServerEnd);
   viewer.on('message', onMessage);
   viewer.on('close', onViewerEnd);
   const timer = setTimeout(
-    () => fromViewer.end(new RfbHandshakeError('the viewer did not complete the handshake in time')),
-    viewerTimeoutMs,
+    () => abandon(new RfbHandshakeError('the VNC handshake did not complete in time')),
+    timeoutMs,
   );
   try {
     await authenticateToServer(

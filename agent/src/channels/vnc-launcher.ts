@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { safe, type AgentLogger } from '../core/logger';
 import { hasCommand } from '../platform/posix';
 import { randomVncPassword, vncPasswordFile } from './rfb-handshake';
-import { waitForPort } from './tcp';
 
 export interface VncTarget {
   host: string;
@@ -26,6 +25,11 @@ export function findDisplay(
   return displays.length === 1 ? `:${displays[0].slice(1)}` : undefined;
 }
 
+/**
+ * A port that was free a moment ago: only where x11vnc starts looking (`-autoport`). x11vnc binds
+ * and announces the port itself, so a port another local user grabs in between is skipped rather
+ * than connected to.
+ */
 async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -48,17 +52,23 @@ function secretBase(): string {
 }
 
 /**
- * The x11vnc arguments: loopback only, this display, for as long as the session needs it, and only for
+ * The x11vnc arguments: loopback only, on the first port from `firstPort` that x11vnc itself can bind
+ * (it prints `PORT=<n>` on stdout once it listens), this display, for as long as the session needs it, and only for
  * a client that knows the session's password (`passwordFile`, so that another local user cannot join
  * the desktop). Not `-shared`: every viewer reaches it through the agent, one connection per screen
  * channel, and a new one replaces the last. `guessAuth` asks x11vnc to find the display manager's X
  * authority (root only; used when a plain start fails).
  */
-export function x11vncArgs(display: string, port: number, guessAuth: boolean, passwordFile: string): string[] {
+export function x11vncArgs(
+  display: string,
+  firstPort: number,
+  guessAuth: boolean,
+  passwordFile: string,
+): string[] {
   const args = [
     '-localhost',
-    '-rfbport',
-    String(port),
+    '-autoport',
+    String(firstPort),
     '-display',
     display,
     '-rfbauth',
@@ -86,6 +96,8 @@ export class X11VncLauncher {
   constructor(
     private readonly display: string,
     private readonly logger: AgentLogger,
+    /** Where x11vnc starts looking for a free port (tests pass a port someone else holds). */
+    private readonly firstPort: () => Promise<number> = freeLoopbackPort,
   ) {}
 
   static detect(logger: AgentLogger, env: NodeJS.ProcessEnv = process.env): X11VncLauncher | undefined {
@@ -171,24 +183,61 @@ export class X11VncLauncher {
     }
   }
 
+  /**
+   * Starts x11vnc and waits for the `PORT=<n>` line it prints once it listens: the port x11vnc bound
+   * itself, never one probed and closed earlier, which another local user could take in between and
+   * so receive the agent's connection (and the password's handshake) instead of x11vnc.
+   */
   private async startOnce(guessAuth: boolean, passwordFile: string): Promise<VncTarget> {
-    const port = await freeLoopbackPort();
+    const firstPort = await this.firstPort();
     this.logger.info(
-      `starting x11vnc on 127.0.0.1:${port} for display ${safe(this.display)}${guessAuth ? ' (guessing X authority)' : ''}`,
+      `starting x11vnc on 127.0.0.1 (port ${firstPort} or the next free one) for display ${safe(this.display)}${guessAuth ? ' (guessing X authority)' : ''}`,
     );
-    const child = spawn('x11vnc', x11vncArgs(this.display, port, guessAuth, passwordFile), { stdio: 'ignore' });
+    const child = spawn('x11vnc', x11vncArgs(this.display, firstPort, guessAuth, passwordFile), {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     this.child = child;
     child.on('error', (err) => this.logger.warn(`x11vnc failed: ${safe(err)}`));
     child.on('exit', () => {
       if (this.child === child) this.child = undefined;
     });
     try {
-      await waitForPort('127.0.0.1', port, 10_000, () => this.child === child);
+      const port = await announcedPort(child, 10_000);
+      this.logger.info(`x11vnc listens on 127.0.0.1:${port}`);
+      return { host: '127.0.0.1', port };
     } catch (err) {
       if (this.child === child) this.child = undefined;
       if (child.exitCode === null) child.kill('SIGTERM');
       throw err;
     }
-    return { host: '127.0.0.1', port };
   }
+}
+
+/** The port in x11vnc's `PORT=<n>` stdout line; later output is read and dropped (so x11vnc never blocks). */
+export function announcedPort(child: ChildProcess, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const stdout = child.stdout;
+    if (!stdout) return reject(new Error('x11vnc has no stdout'));
+    let text = '';
+    const done = (err: Error | undefined, port?: number): void => {
+      clearTimeout(timer);
+      stdout.off('data', onData);
+      child.off('exit', onExit);
+      stdout.on('data', () => undefined); // keep draining
+      if (err) reject(err);
+      else resolve(port!);
+    };
+    const onData = (chunk: Buffer): void => {
+      text = (text + chunk.toString('latin1')).slice(-4096);
+      const m = /^PORT=(\d{1,5})\r?\n/m.exec(text);
+      if (m && Number(m[1]) > 0 && Number(m[1]) < 65536) done(undefined, Number(m[1]));
+    };
+    const onExit = (code: number | null): void => done(new Error(`x11vnc exited (${code}) before listening`));
+    const timer = setTimeout(
+      () => done(new Error(`x11vnc did not listen within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    stdout.on('data', onData);
+    child.once('exit', onExit);
+  });
 }
