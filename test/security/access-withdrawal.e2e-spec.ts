@@ -274,4 +274,39 @@ describe('withdrawn device reach ends the live remote sessions it covered (grant
     await expectUntouched(bobs);
     await expectUntouched(admins);
   });
+
+  it('a session whose start commits after its technician lost the grant ends at once: access_withdrawn, 403 device_access_denied, nothing opened on the device', async () => {
+    const alice = await technician();
+    const { deviceId, agent } = await persistentDevice();
+    await admin.agent.put(`/api/devices/${deviceId}/grants/${alice.id}`).send({}).expect(200);
+    // A test-only trigger withdraws the grant in the transaction that inserts the session: the start
+    // passed its access check, and the withdrawal commits with it (no event: only the start may see it).
+    const db = t.app.get(DataSource);
+    const name = `test_withdraw_${alice.id.replace(/-/g, '')}`;
+    await db.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        DELETE FROM device_grants WHERE user_id = NEW.technician_id AND device_id = NEW.device_id;
+        RETURN NEW;
+      END $fn$`);
+    await db.query(
+      `CREATE TRIGGER ${name} AFTER INSERT ON remote_sessions FOR EACH ROW WHEN (NEW.technician_id = '${alice.id}') EXECUTE FUNCTION ${name}()`,
+    );
+    let res;
+    try {
+      res = await alice.agent
+        .post('/api/remote-sessions')
+        .send({ deviceId, type: 'attended', protocol: 'ssh', recordingEnabled: false });
+    } finally {
+      await db.query(`DROP TRIGGER ${name} ON remote_sessions`);
+      await db.query(`DROP FUNCTION ${name}()`);
+    }
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('device_access_denied');
+    const rows: { id: string }[] = await db.query(`SELECT id FROM remote_sessions WHERE technician_id = $1`, [
+      alice.id,
+    ]);
+    expect(rows).toHaveLength(1);
+    await expectEndedOnce(rows[0].id, { actor_type: 'system', actor_id: null });
+    expect(agent.received('open_channel')).toEqual([]);
+  });
 });
