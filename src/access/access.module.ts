@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AccessGuard } from './access.guard';
 import { AccessService } from './access.service';
+import { AccessWithdrawals } from './access-withdrawals';
 
 /**
  * Technician isolation: who may act on which quick-support session, remote session and device.
  * Modules whose routes use the access decorators import this module (the decorators apply
  * {@link AccessGuard}, which needs {@link AccessService}). It reads the sessions, devices and grants
  * tables with its own SQL and imports no feature module, so every feature module may import it.
+ * {@link AccessWithdrawals} carries "this technician lost reach to these devices" from the modules
+ * that change reach to the one that ends what was open.
  */
 @Module({
-  providers: [AccessService, AccessGuard],
-  exports: [AccessService, AccessGuard],
+  providers: [AccessService, AccessGuard, AccessWithdrawals],
+  exports: [AccessService, AccessGuard, AccessWithdrawals],
 })
 export class AccessModule {}

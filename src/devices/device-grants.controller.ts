@@ -37,7 +37,10 @@ export class DeviceGrantsController {
 
   @Delete(':userId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Withdraw a technician’s grant (admin; idempotent, audited)' })
+  @ApiOperation({
+    summary:
+      'Withdraw a technician’s grant (admin; idempotent, audited); their remote sessions open on the device end at once (access_withdrawn)',
+  })
   @ApiNoContentResponse()
   async revoke(
     @CurrentUser() actor: AuthUser,

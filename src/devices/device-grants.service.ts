@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AccessWithdrawals } from '../access/access-withdrawals';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { returningRows } from '../database/returning-rows';
@@ -33,6 +34,7 @@ export class DeviceGrantsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly withdrawals: AccessWithdrawals,
   ) {}
 
   async list(deviceId: string): Promise<DeviceGrantDto[]> {
@@ -78,16 +80,19 @@ export class DeviceGrantsService {
     return toDto(rows[0]);
   }
 
-  /** Withdraws the grant (none: nothing to do, not audited). */
+  /**
+   * Withdraws the grant (none: nothing to do, not audited). Once it commits, the withdrawal is
+   * published: the technician's remote sessions still open on the device end at once.
+   */
   async revoke(actor: AuthUser, deviceId: string, userId: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    const withdrawn = await this.dataSource.transaction(async (m) => {
       await this.persistentDevice(m, deviceId);
       const removed = await returningRows<{ id: string }>(
         m,
         `DELETE FROM device_grants WHERE device_id = $1 AND user_id = $2 RETURNING id`,
         [deviceId, userId],
       );
-      if (removed.length === 0) return;
+      if (removed.length === 0) return false;
       await this.audit.record(
         {
           actorType: 'user',
@@ -100,7 +105,10 @@ export class DeviceGrantsService {
         m,
       );
       this.logger.log(`Device ${deviceId} no longer granted to user ${userId} (by ${actor.id})`);
+      return true;
     });
+    if (withdrawn)
+      this.withdrawals.publish({ kind: 'grant_withdrawn', userId, deviceIds: [deviceId], actorId: actor.id });
   }
 
   private async persistentDevice(m: EntityManager, deviceId: string): Promise<void> {

@@ -72,7 +72,7 @@ export class QuickSupportController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Reassign an open session you own to a technician (yourself by default); the customer sees the name',
+      'Reassign an open session you own to a technician (yourself by default); the customer sees the name. The previous owner’s remote sessions on its device end at once (access_withdrawn)',
   })
   @ApiOkResponse({ type: SupportSessionDto })
   assign(

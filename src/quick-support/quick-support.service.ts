@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { SUPPORT_SESSION_OWNER_SQL } from '../access/access-rules';
+import { AccessWithdrawals } from '../access/access-withdrawals';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';
@@ -55,6 +57,7 @@ export class QuickSupportService {
     private readonly users: UsersService,
     private readonly events: QuickSupportEvents,
     private readonly config: AppConfig,
+    private readonly withdrawals: AccessWithdrawals,
   ) {}
 
   async create(actor: AuthUser, dto: CreateSupportSessionDto): Promise<SupportSessionDto> {
@@ -129,12 +132,18 @@ export class QuickSupportService {
   /**
    * Assigns an open session to a technician (the caller by default); the customer then sees their
    * name. Who may reassign is the route's rule (the owner or an admin); a technician who hands a
-   * session over gets it back as the team sees it.
+   * session over gets it back as the team sees it. The previous owner loses reach to the session's
+   * devices: once the change commits that is published, and their remote sessions there end at once.
    */
   async assign(actor: AuthUser, id: string, userId: string = actor.id): Promise<SupportSessionDto> {
     const user = await this.users.findById(userId);
     if (!user || user.disabledAt) throw unknownTechnician();
-    await this.dataSource.transaction(async (m) => {
+    const handedOver = await this.dataSource.transaction(async (m) => {
+      // The owner before the change, locked so that a concurrent reassign cannot hide who lost it.
+      const before = await m.query<{ owner: string | null }[]>(
+        `SELECT ${SUPPORT_SESSION_OWNER_SQL('s')} AS owner FROM support_sessions s WHERE s.id = $1 FOR UPDATE`,
+        [id],
+      );
       const rows = await returningRows<{ id: string }>(
         m,
         `UPDATE support_sessions SET assigned_to = $2, updated_at = now() WHERE id = $1 AND status <> 'ended' RETURNING id`,
@@ -152,7 +161,21 @@ export class QuickSupportService {
         },
         m,
       );
+      const previous = before[0]?.owner ?? null;
+      if (previous === null || previous === userId) return null;
+      const devices = await m.query<{ id: string }[]>(
+        `SELECT id FROM devices WHERE support_session_id = $1`,
+        [id],
+      );
+      return { previous, deviceIds: devices.map((d) => d.id) };
     });
+    if (handedOver && handedOver.deviceIds.length > 0)
+      this.withdrawals.publish({
+        kind: 'support_session_reassigned',
+        userId: handedOver.previous,
+        deviceIds: handedOver.deviceIds,
+        actorId: actor.id,
+      });
     return viewSupportSession(actor, await this.publishUpdated(id));
   }
 

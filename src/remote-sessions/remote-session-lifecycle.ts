@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { Interval } from '@nestjs/schedule';
 import { Subscription } from 'rxjs';
 import type { RelayEvent } from '../../contracts/relay-events';
+import { AccessWithdrawal, AccessWithdrawals } from '../access/access-withdrawals';
 import { AgentControlService } from '../agent-gateway/agent-control.service';
 import { LoginSessionQueries } from '../auth/login-sessions.queries';
 import { AppConfig } from '../config/app-config';
@@ -22,8 +23,10 @@ const RELAY_END_REASONS: Readonly<Record<string, EndReason>> = {
 /**
  * Makes session state follow reality: relay events (paired → active; TTL and pair timeout → ended),
  * the agent saying goodbye, the quick-support session ending, the technician losing access (logout,
- * disabled, removed, role changed, password reset or changed), and a sweep for sessions older than the
- * relay's maximum pair lifetime or whose technician no longer holds any login.
+ * disabled, removed, role changed, password reset or changed), the technician losing reach to the
+ * device (grant withdrawn, quick-support session reassigned), and a sweep for sessions older than the
+ * relay's maximum pair lifetime, whose technician no longer holds any login, or who no longer reaches
+ * the device.
  */
 @Injectable()
 export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
@@ -39,6 +42,7 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
     private readonly quickSupport: QuickSupportEvents,
     private readonly revocations: AccountRevocations,
     private readonly logins: LoginSessionQueries,
+    private readonly withdrawals: AccessWithdrawals,
   ) {}
 
   onModuleInit(): void {
@@ -55,6 +59,7 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
       }),
     );
     this.subs.add(this.revocations.stream.subscribe((e) => this.guard(this.onRevoked(e))));
+    this.subs.add(this.withdrawals.stream.subscribe((e) => this.guard(this.onWithdrawn(e))));
   }
 
   onModuleDestroy(): void {
@@ -84,6 +89,10 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
     for (const id of revoked) {
       await this.ending.end(id, 'technician_revoked', { actorType: 'system' });
     }
+    // A withdrawal event missed, or a start that committed just after the withdrawal was handled.
+    for (const id of await this.queries.openIdsOutOfReach()) {
+      await this.ending.end(id, 'access_withdrawn', { actorType: 'system' });
+    }
   }
 
   /**
@@ -97,6 +106,18 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
     const ids = await this.queries.openIdsForTechnician(e.userId, { orphans: e.kind === 'removed' });
     await Promise.all(
       ids.map((id) => this.ending.end(id, 'technician_revoked', { actorType: 'user', actorId })),
+    );
+  }
+
+  /**
+   * A technician lost reach to devices: their sessions still open there end at once (in parallel, so
+   * the relay closes every pair together). Reach is asked of the database again rather than taken from
+   * the event, so a grant given back in the meantime, or an admin, keeps the session.
+   */
+  private async onWithdrawn(e: AccessWithdrawal): Promise<void> {
+    const ids = await this.queries.openIdsOutOfReach({ userId: e.userId, deviceIds: e.deviceIds });
+    await Promise.all(
+      ids.map((id) => this.ending.end(id, 'access_withdrawn', { actorType: 'user', actorId: e.actorId })),
     );
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { deviceReachSql } from '../access/access-rules';
 import type { RemoteSessionDto } from './dto/remote-session.dto';
 import { RemoteSessionRow, toRemoteSessionDto } from './remote-session.mapper';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
@@ -71,6 +72,25 @@ export class RemoteSessionQueries {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT rs.id FROM remote_sessions rs LEFT JOIN users u ON u.id = rs.technician_id
         WHERE rs.status <> 'ended' AND (u.id IS NULL OR u.disabled_at IS NOT NULL)`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Open sessions whose technician can no longer reach the device (grant withdrawn, quick-support
+   * session handed to someone else): of one technician on the given devices, after a withdrawal
+   * event; or, without a filter, all of them (the sweep's backstop). Admins reach every device, and
+   * sessions without a technician are the revocation sweep's.
+   */
+  async openIdsOutOfReach(filter?: { userId: string; deviceIds: string[] }): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT rs.id FROM remote_sessions rs
+         JOIN devices d ON d.id = rs.device_id
+         JOIN users u ON u.id = rs.technician_id
+        WHERE rs.status <> 'ended' AND u.role <> 'admin'
+          AND ($1::uuid IS NULL OR (rs.technician_id = $1 AND rs.device_id = ANY($2::uuid[])))
+          AND NOT ${deviceReachSql('d', 'rs.technician_id')}`,
+      [filter?.userId ?? null, filter?.deviceIds ?? []],
     );
     return rows.map((r) => r.id);
   }

@@ -3,6 +3,8 @@ import { cleanDisplayText } from '../../contracts/display-text';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { ChannelKind } from '../../contracts/agent-protocol';
+import { accessErrors } from '../access/access.errors';
+import { AccessService } from '../access/access.service';
 import { AgentControlService } from '../agent-gateway/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import { LoginSessionQueries } from '../auth/login-sessions.queries';
@@ -57,6 +59,7 @@ export class RemoteSessionsService {
     private readonly ending: RemoteSessionEndingService,
     private readonly events: RemoteSessionEvents,
     private readonly logins: LoginSessionQueries,
+    private readonly access: AccessService,
   ) {}
 
   /**
@@ -67,6 +70,8 @@ export class RemoteSessionsService {
    * `loginSessionId` is the login making the request. It held when the request passed the guard, but
    * a revocation can commit while the request runs; once the session is committed the login is checked
    * again, so either the revocation's handler sees the session or this check sees the revocation.
+   * Reach to the device is checked again the same way: a grant withdrawn or a quick-support session
+   * reassigned meanwhile ends the session as `access_withdrawn` (403).
    */
   async start(
     actor: AuthUser,
@@ -117,6 +122,10 @@ export class RemoteSessionsService {
       if (!(await this.logins.isLive(actor.id, loginSessionId))) {
         await this.ending.end(session.id, 'technician_revoked', { actorType: 'system' });
         throw loginGone();
+      }
+      if (!(await this.access.canReachDevice(actor, device.id))) {
+        await this.ending.end(session.id, 'access_withdrawn', { actorType: 'system' });
+        throw accessErrors.deviceAccessDenied();
       }
       const relay = await this.openChannels(session, actor);
       return { session: await this.queries.dto(session.id), relay };

@@ -22,6 +22,8 @@ export const END_REASONS = [
   'channel_failed',
   /** The technician logged out, or an admin disabled or removed them, changed their role or password. */
   'technician_revoked',
+  /** The technician lost reach to the device: grant withdrawn, or quick-support session handed on. */
+  'access_withdrawn',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
 

@@ -15,7 +15,8 @@ export type RemoteEndReason =
   | 'device_removed'
   | 'relay_closed'
   | 'channel_failed'
-  | 'technician_revoked';
+  | 'technician_revoked'
+  | 'access_withdrawn';
 
 export interface RemoteSession {
   id: string;
@@ -144,6 +145,7 @@ export const END_REASON_LABELS: Readonly<Record<RemoteEndReason, string>> = {
   relay_closed: 'Closed by the relay',
   channel_failed: 'The device could not open the connection',
   technician_revoked: 'The technician signed out or lost access',
+  access_withdrawn: 'The technician no longer has access to this device',
 };
 
 export function endReasonText(session: Pick<RemoteSession, 'endReason'>): string {
