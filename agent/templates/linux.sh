@@ -72,7 +72,8 @@ real_path() {
 # root_only <physical path> [sticky-ok]: whether the path and every folder above it are owned by root
 # and writable by nobody else, i.e. nobody but root can change or swap what root is about to run.
 # With sticky-ok, a root-owned folder with the sticky bit (like /tmp) counts as safe: others may add
-# entries there but cannot rename or remove ours (right for a private work folder, not for a runtime).
+# entries there but cannot rename, remove or change ours, whose owner is checked one step down (the
+# same rule as the agent's own check of its runtime, agent/src/service/root-only-path.ts).
 # An ACL ('+') counts as loose: it may grant someone else write access.
 root_only() {
   local p=$1 sticky=${2:-} perms uid rest
@@ -95,7 +96,7 @@ find_node() {
   candidate=$(command -v node 2>/dev/null || true)
   case "$candidate" in /*) ;; *) return 1 ;; esac
   candidate=$(real_path "$candidate") || return 1
-  if ! root_only "$candidate"; then
+  if ! root_only "$candidate" sticky-ok; then
     say "Not using $candidate: someone other than root could change it."
     return 1
   fi
