@@ -25,6 +25,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
+      setupFilesAfterEnv: ['<rootDir>/test/support/default-timeout.ts'],
       testMatch: [
         '<rootDir>/src/**/*.spec.ts',
         '<rootDir>/relay/**/*.spec.ts',
@@ -36,7 +37,7 @@ module.exports = {
     {
       ...common,
       displayName: 'api',
-      setupFilesAfterEnv: ['<rootDir>/test/support/api-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/default-timeout.ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
