@@ -442,7 +442,7 @@ function decode(raw: unknown): unknown {
 export function requestIdOf(raw: unknown): string | undefined {
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
   if (!isPlainObject(value)) return undefined;
-  const id = value.id;
+  const id = value['id'];
   return typeof id === 'string' && MESSAGE_ID_PATTERN.test(id) ? id : undefined;
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveRelayKey } from '../contracts/relay-keys';
+import { deriveRelayKey } from '../contracts/node/relay-keys';
 import { loadRelayConfig } from './config';
 import { RelayConfigError } from './env-reader';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { loadOrCreateDevSecret, relaySecretProblem } from '../contracts/dev-secret';
-import { createRelayKeyring, type RelayKeyring } from '../contracts/relay-keys';
+import { loadOrCreateDevSecret, relaySecretProblem } from '../contracts/node/dev-secret';
+import { createRelayKeyring, type RelayKeyring } from '../contracts/node/relay-keys';
 import {
   INSECURE_TRANSPORT_OPT_OUT,
   insecureEndpoints,

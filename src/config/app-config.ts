@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { loadOrCreateDevSecret, relaySecretProblem } from '../../contracts/dev-secret';
+import { loadOrCreateDevSecret, relaySecretProblem } from '../../contracts/node/dev-secret';
 import {
   INSECURE_TRANSPORT_OPT_OUT,
   insecureEndpoints,
