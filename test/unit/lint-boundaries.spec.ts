@@ -24,7 +24,7 @@ async function boundaryErrors(filePath: string, source: string): Promise<string[
 }
 
 const REFUSED: [string, string, string][] = [
-  ['relay/probe.ts', '../src/config/env-reader', 'relay → src'],
+  ['relay/probe.ts', '../src/config/app-config', 'relay → src'],
   ['relay/sub/probe.ts', '../../src/version', 'relay (nested) → src'],
   ['agent/src/probe.ts', '../../src/installers/template-renderer', 'agent → src'],
   ['agent/src/remote-help/probe.ts', '../../../src/version', 'agent (nested) → src'],
