@@ -128,22 +128,20 @@ export class EnvReader {
   }
 
   wsUrl(name: string, fallback: string): string {
-    const v = this.raw(name);
-    if (v === undefined) return fallback;
-    const url = parseUrl(v);
-    if (!url || !['ws:', 'wss:'].includes(url.protocol) || url.username || url.search || url.hash) {
-      this.fail(name, 'must be a ws:// or wss:// URL such as wss://relay.example.com');
-      return fallback;
-    }
-    return v.replace(/\/+$/, '');
+    return this.url(name, fallback, ['ws:', 'wss:'], 'a ws:// or wss:// URL such as wss://relay.example.com');
   }
 
   httpUrl(name: string, fallback: string): string {
+    return this.url(name, fallback, ['http:', 'https:'], 'an http:// or https:// URL');
+  }
+
+  /** A URL of one of `protocols`, without user, query or fragment; trailing slashes dropped. */
+  private url(name: string, fallback: string, protocols: readonly string[], what: string): string {
     const v = this.raw(name);
     if (v === undefined) return fallback;
     const url = parseUrl(v);
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.search || url.hash) {
-      this.fail(name, 'must be an http:// or https:// URL');
+    if (!url || !protocols.includes(url.protocol) || url.username || url.search || url.hash) {
+      this.fail(name, `must be ${what}`);
       return fallback;
     }
     return v.replace(/\/+$/, '');
