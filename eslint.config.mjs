@@ -25,6 +25,40 @@ function boundary(top, folders, message) {
   }));
 }
 
+/**
+ * The files directly in a folder (specs aside) stay free of Node: no `node:*` import, no import of
+ * its `node/` subfolder, no `Buffer` or `process` global. `level0` is that folder's first
+ * {@link boundary} block; its patterns are repeated because a later block replaces a rule's options
+ * rather than merging them.
+ * @param {ReturnType<typeof boundary>[number]} level0
+ * @param {string} message
+ */
+function pureTop(level0, message) {
+  const top = level0.files[0].replace(/\/\*$/, '');
+  const [, { patterns }] = /** @type {[string, { patterns: object[] }]} */ (
+    level0.rules['no-restricted-imports']
+  );
+  return [
+    {
+      files: [`${top}/*.ts`],
+      ignores: [`${top}/*.spec.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { patterns: [...patterns, { regex: '^(node:|\\./node(/|$))', message }] },
+        ],
+        'no-restricted-globals': ['error', { name: 'Buffer', message }, { name: 'process', message }],
+      },
+    },
+  ];
+}
+
+const CONTRACTS_BOUNDARY = boundary(
+  'contracts',
+  ['src', 'relay', 'agent', 'client'],
+  'contracts/ is imported by every side and imports none of them.',
+);
+
 export default tseslint.config(
   {
     ignores: [
@@ -61,15 +95,17 @@ export default tseslint.config(
   // browser (test/unit/lint-boundaries.spec.ts proves each rule fires).
   ...boundary('relay', ['src'], 'The relay runs without the portal: share through contracts/.'),
   ...boundary('agent', ['src'], 'The agent runs without the portal: share through contracts/.'),
-  ...boundary(
-    'contracts',
-    ['src', 'relay', 'agent', 'client'],
-    'contracts/ is imported by every side and imports none of them.',
-  ),
+  ...CONTRACTS_BOUNDARY,
   ...boundary(
     'client',
-    ['src', 'relay', 'agent'],
-    'The dashboard runs in a browser: share through contracts/.',
+    ['src', 'relay', 'agent', 'contracts/node'],
+    'The dashboard runs in a browser: share through the pure contracts/ modules (not contracts/node/).',
+  ),
+  // The top of contracts/ is pure (types, constants, parsers) so the browser can import it; what needs
+  // Node (node:crypto, node:http, Buffer, the file system) lives in contracts/node/.
+  ...pureTop(
+    CONTRACTS_BOUNDARY[0],
+    'The top of contracts/ runs in browsers too: Node-only code goes in contracts/node/.',
   ),
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.browser-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],

@@ -1,5 +1,6 @@
 import { FieldReader, ProtocolViolation, isPlainObject, readerFor } from './agent-protocol-reader';
 import { cleanDisplayText } from './display-text';
+import { RELAY_SESSION_ID_PATTERN } from './relay-subject';
 
 /**
  * The agent ↔ portal contract (docs/protocol.md). One module, imported by the agent bundle and by the
@@ -87,8 +88,8 @@ export const CONTROL_CLOSE_NO_RECONNECT: readonly number[] = [ControlCloseCode.D
 // Field formats
 // ---------------------------------------------------------------------------------------------------
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Same shape as the relay's session ids (contracts/relay-token.ts), restated to keep jose out of the agent. */
-export const SESSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** The relay's session ids (contracts/relay-subject.ts, pure: no jose in the agent). */
+export const SESSION_ID_PATTERN = RELAY_SESSION_ID_PATTERN;
 export const DEVICE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const DEVICE_CREDENTIAL_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
 export const INSTALLER_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
@@ -442,7 +443,7 @@ function decode(raw: unknown): unknown {
 export function requestIdOf(raw: unknown): string | undefined {
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
   if (!isPlainObject(value)) return undefined;
-  const id = value.id;
+  const id = value['id'];
   return typeof id === 'string' && MESSAGE_ID_PATTERN.test(id) ? id : undefined;
 }
 

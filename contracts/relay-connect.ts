@@ -1,4 +1,4 @@
-import type { RelayTokenSubject } from './relay-token';
+import type { RelayTokenSubject } from './relay-subject';
 
 /**
  * How a client dials the relay (docs/relay.md § Connecting):

@@ -1,7 +1,7 @@
-import { isRelayChannel, isRelaySessionId } from './relay-token';
+import { isRelayChannel, isRelaySessionId } from './relay-subject';
 
 /**
- * Messages between the relay and the portal, signed as described in relay-signature.ts:
+ * Messages between the relay and the portal, signed as described in node/relay-signature.ts:
  * - relay → portal `POST /api/relay/events` with a {@link RelayEventBatch} (purpose `events`);
  * - portal → relay `POST /control/close` with a {@link RelayCloseRequest} (purpose `control`).
  * Every message carries a UUID `id`; receivers process an id at most once.
@@ -76,6 +76,8 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3
 const NAME_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const INITIATORS = new Set(['agent', 'tech', 'relay', 'portal']);
+/** Close reasons are counted in UTF-8 bytes (TextEncoder, not Buffer: this module runs in browsers too). */
+const UTF8 = new TextEncoder();
 
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_PATTERN.test(value);
@@ -86,7 +88,7 @@ export function isSafeCloseReason(value: unknown): value is string {
   return (
     typeof value === 'string' &&
     value.length <= RELAY_CLOSE_REASON_MAX_CHARS &&
-    Buffer.byteLength(value) <= 123 &&
+    UTF8.encode(value).length <= 123 &&
     !CONTROL_CHARS.test(value)
   );
 }

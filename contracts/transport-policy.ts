@@ -37,3 +37,33 @@ export function insecureTransportWarning(variables: readonly string[]): string {
     'network. Use https/wss URLs and remove this setting before anyone outside the lab uses this server.'
   );
 }
+
+/** What {@link enforceTransportPolicy} needs of an environment reader (contracts/node/env-reader.ts). */
+export interface TransportPolicyReader {
+  flag(name: string, fallback: boolean): boolean;
+  fail(name: string, must: string): void;
+}
+
+/**
+ * The policy applied to one process's public endpoints, for the portal and the relay alike. Reads the
+ * opt-out in every environment (a malformed value is reported anywhere); outside production nothing is
+ * refused. In production each insecure variable is refused by name, or, with the opt-out, returned for
+ * the start warning ({@link insecureTransportWarning}).
+ */
+export function enforceTransportPolicy(
+  r: TransportPolicyReader,
+  production: boolean,
+  endpoints: readonly TransportEndpoint[],
+): string[] {
+  const optOut = r.flag(INSECURE_TRANSPORT_OPT_OUT, false);
+  if (!production) return [];
+  const insecure = [...new Set(insecureEndpoints(endpoints))];
+  if (optOut) return insecure;
+  const refused = new Set<string>();
+  for (const e of endpoints) {
+    if (!insecure.includes(e.variable) || refused.has(e.variable)) continue;
+    refused.add(e.variable);
+    r.fail(e.variable, insecureTransportProblem(e.secure));
+  }
+  return [];
+}

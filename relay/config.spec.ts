@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveRelayKey } from '../contracts/relay-keys';
+import { deriveRelayKey } from '../contracts/node/relay-keys';
 import { loadRelayConfig } from './config';
-import { RelayConfigError } from './env-reader';
+import { ConfigError } from '../contracts/node/env-reader';
 
 const SECRET = 'a-production-grade-relay-secret-0123456789abcdef';
 
@@ -11,7 +11,7 @@ function problems(env: NodeJS.ProcessEnv): readonly string[] {
   try {
     loadRelayConfig(env);
   } catch (err) {
-    if (err instanceof RelayConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems;
     throw err;
   }
   return [];

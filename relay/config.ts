@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
-import { loadOrCreateDevSecret, relaySecretProblem } from '../contracts/dev-secret';
-import { createRelayKeyring, type RelayKeyring } from '../contracts/relay-keys';
+import { EnvReader } from '../contracts/node/env-reader';
+import { createRelayKeyring, type RelayKeyring } from '../contracts/node/relay-keys';
 import {
-  INSECURE_TRANSPORT_OPT_OUT,
-  insecureEndpoints,
-  insecureTransportProblem,
-  type TransportEndpoint,
-} from '../contracts/transport-policy';
-import { RelayEnvReader, toOrigin } from './env-reader';
+  RELAY_PAIR_TIMEOUT_SEC,
+  RELAY_SESSION_TTL_SEC,
+  readRelayPairTimeoutSec,
+  readRelaySecrets,
+  readRelaySessionTtlSec,
+} from '../contracts/node/relay-settings';
+import { enforceTransportPolicy } from '../contracts/transport-policy';
 
 export type RelayNodeEnv = 'development' | 'production' | 'test';
 export const RELAY_LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -62,8 +63,8 @@ const MIB = 1024 * KIB;
 
 export const RELAY_DEFAULTS = {
   port: 3001,
-  sessionTtlSec: 3600,
-  pairTimeoutSec: 60,
+  sessionTtlSec: RELAY_SESSION_TTL_SEC.fallback,
+  pairTimeoutSec: RELAY_PAIR_TIMEOUT_SEC.fallback,
   heartbeatSec: 15,
   handshakeTimeoutSec: 10,
   shutdownGraceMs: 3000,
@@ -75,19 +76,20 @@ export const RELAY_DEFAULTS = {
   replayCacheMax: 200_000,
 } as const;
 
-/** Parses and validates the environment; throws RelayConfigError naming every bad variable. */
+/** Parses and validates the environment; throws ConfigError naming every bad variable. */
 export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
-  const r = new RelayEnvReader(env);
+  const r = new EnvReader(env, 'relay configuration');
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = nodeEnv === 'production';
   const portalPort = r.int('PORT', 3000, 1, 65535);
 
-  const { secret, generated } = readSecret(r, production);
-  const previous = r.optionalString('RELAY_SECRET_PREVIOUS', /^.{32,4096}$/s, 'at least 32 bytes long');
-  const portalOrigin = r.raw('PORTAL_ORIGIN');
-  const portal = portalOrigin === undefined ? undefined : toOrigin(portalOrigin);
-  if (portalOrigin !== undefined && portal === undefined)
-    r.fail('PORTAL_ORIGIN', 'must be an origin such as https://portal.example.com (no path)');
+  const relaySecrets = readRelaySecrets(r, production, () =>
+    resolve(r.string('DATA_DIR', './data', /^.{1,4096}$/, 'a folder path')),
+  );
+  // A placeholder keeps parsing going so every problem is reported at once; throwIfInvalid stops us.
+  const secret = relaySecrets.secret ?? 'invalid-relay-secret-placeholder';
+  const { previous, generated } = relaySecrets;
+  const portal = r.optionalOrigin('PORTAL_ORIGIN');
   const originsDefault = portal ? [portal] : production ? [] : [`http://localhost:${portalPort}`];
   const allowedOrigins = r.origins('RELAY_ALLOWED_ORIGINS', originsDefault);
   if (allowedOrigins.length === 0)
@@ -111,8 +113,8 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
       r.optionalString('RELAY_METRICS_TOKEN', /^[\x21-\x7e]{16,256}$/, '16 to 256 printable characters') ??
       null,
     trustProxy: r.flag('RELAY_TRUST_PROXY', false),
-    pairTimeoutMs: r.int('RELAY_PAIR_TIMEOUT_SEC', RELAY_DEFAULTS.pairTimeoutSec, 1, 3600) * 1000,
-    sessionTtlMs: r.int('RELAY_SESSION_TTL_SEC', RELAY_DEFAULTS.sessionTtlSec, 10, 86_400) * 1000,
+    pairTimeoutMs: readRelayPairTimeoutSec(r) * 1000,
+    sessionTtlMs: readRelaySessionTtlSec(r) * 1000,
     heartbeatIntervalMs: r.int('RELAY_HEARTBEAT_SEC', RELAY_DEFAULTS.heartbeatSec, 1, 300) * 1000,
     handshakeTimeoutMs:
       r.int('RELAY_HANDSHAKE_TIMEOUT_SEC', RELAY_DEFAULTS.handshakeTimeoutSec, 1, 120) * 1000,
@@ -154,38 +156,13 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
  * a plain-http PORTAL_ORIGIN or allowed origin is refused by name unless ALLOW_INSECURE_TRANSPORT=true.
  */
 function checkTransport(
-  r: RelayEnvReader,
+  r: EnvReader,
   production: boolean,
   portal: string | undefined,
   allowedOrigins: readonly string[],
 ): string[] {
-  const optOut = r.flag(INSECURE_TRANSPORT_OPT_OUT, false);
-  if (!production) return [];
-  const endpoints: TransportEndpoint[] = [
+  return enforceTransportPolicy(r, production, [
     { variable: 'PORTAL_ORIGIN', url: portal ?? '', secure: 'https:' },
     ...allowedOrigins.map((url) => ({ variable: 'RELAY_ALLOWED_ORIGINS', url, secure: 'https:' as const })),
-  ];
-  const insecure = [...new Set(insecureEndpoints(endpoints))];
-  if (optOut) return insecure;
-  for (const variable of insecure) {
-    r.fail(variable, insecureTransportProblem('https:'));
-  }
-  return [];
-}
-
-function readSecret(r: RelayEnvReader, production: boolean): { secret: string; generated: boolean } {
-  const secret = r.optionalString('RELAY_SECRET', /^.{1,4096}$/s, 'a secret string');
-  if (production) {
-    const problem = relaySecretProblem(secret);
-    if (problem) r.fail('RELAY_SECRET', `${problem} (generate one with: openssl rand -base64 48)`);
-    // A placeholder keeps parsing going so every problem is reported at once; throwIfInvalid stops us.
-    return { secret: secret ?? 'invalid-relay-secret-placeholder', generated: false };
-  }
-  if (secret) {
-    if (Buffer.byteLength(secret) < 32) r.fail('RELAY_SECRET', 'must be at least 32 bytes long');
-    return { secret, generated: false };
-  }
-  const dataDir = resolve(r.string('DATA_DIR', './data', /^.{1,4096}$/, 'a folder path'));
-  const dev = loadOrCreateDevSecret(dataDir);
-  return { secret: dev.secret, generated: dev.created };
+  ]);
 }

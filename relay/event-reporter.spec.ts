@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { parseRelayEventBatch, type RelayEvent } from '../contracts/relay-events';
-import { createRelayKeyring } from '../contracts/relay-keys';
+import { createRelayKeyring } from '../contracts/node/relay-keys';
 import {
   RELAY_SIGNATURE_HEADER,
   RELAY_TIMESTAMP_HEADER,
   verifyRelayRequest,
-} from '../contracts/relay-signature';
+} from '../contracts/node/relay-signature';
 import { EventReporter, type EventReporterOptions } from './event-reporter';
 import { RelayMetrics } from './metrics';
 

@@ -1,6 +1,6 @@
 import { RELAY_EVENT_BATCH_MAX, type RelayEvent } from '../contracts/relay-events';
-import type { RelayKey } from '../contracts/relay-keys';
-import { signRelayRequest } from '../contracts/relay-signature';
+import type { RelayKey } from '../contracts/node/relay-keys';
+import { signRelayRequest } from '../contracts/node/relay-signature';
 import type { RelayLogger } from './logger';
 import type { RelayMetrics } from './metrics';
 

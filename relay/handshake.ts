@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { RelayCloseCode } from '../contracts/relay-close-codes';
 import { RELAY_BEARER_PROTOCOL_PREFIX, RELAY_SUBPROTOCOL, RELAY_WS_PATH } from '../contracts/relay-connect';
-import type { RelayKey } from '../contracts/relay-keys';
+import type { RelayKey } from '../contracts/node/relay-keys';
 import {
   RELAY_TOKEN_CLOCK_TOLERANCE_SEC,
   RelayTokenError,
@@ -10,7 +10,7 @@ import {
   type RelayTokenClaims,
   type RelayTokenFailure,
   type RelayTokenSubject,
-} from '../contracts/relay-token';
+} from '../contracts/node/relay-token';
 import type { ExpiringIdSet } from './expiring-id-set';
 
 export type HandshakeResult =

@@ -8,14 +8,14 @@ import {
   parseRelayCloseRequest,
   type RelayCloseResponse,
 } from '../contracts/relay-events';
-import type { RelayKey } from '../contracts/relay-keys';
+import type { RelayKey } from '../contracts/node/relay-keys';
 import {
   RELAY_SIGNATURE_HEADER,
   RELAY_SIGNATURE_MAX_SKEW_SEC,
   RELAY_TIMESTAMP_HEADER,
   verifyRelayRequest,
-} from '../contracts/relay-signature';
-import { RELAY_TOKEN_CLOCK_TOLERANCE_SEC, RELAY_TOKEN_MAX_TTL_SEC } from '../contracts/relay-token';
+} from '../contracts/node/relay-signature';
+import { RELAY_TOKEN_CLOCK_TOLERANCE_SEC, RELAY_TOKEN_MAX_TTL_SEC } from '../contracts/node/relay-token';
 import type { ExpiringIdSet } from './expiring-id-set';
 import type { RelayLogger } from './logger';
 import type { RelayGauges, RelayMetrics } from './metrics';

@@ -1,5 +1,5 @@
 import { loadRelayConfig } from './config';
-import { RelayConfigError } from './env-reader';
+import { ConfigError } from '../contracts/node/env-reader';
 import { insecureTransportWarning } from '../contracts/transport-policy';
 import { createRelayLogger } from './logger';
 import { startRelay } from './relay-server';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   try {
     config = loadRelayConfig(process.env);
   } catch (err) {
-    if (err instanceof RelayConfigError) {
+    if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
     }

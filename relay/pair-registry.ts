@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { RelayCloseCode, describeCloseCode } from '../contracts/relay-close-codes';
 import type { RelayEvent } from '../contracts/relay-events';
-import type { RelayTokenClaims } from '../contracts/relay-token';
+import type { RelayTokenClaims } from '../contracts/node/relay-token';
 import type { RelayLogger } from './logger';
 import type { RelayMetrics } from './metrics';
 import { Pair, type PairLimits, type PairListener, type PairOutcome } from './pair';

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import { RelayCloseCode, describeCloseCode, isEndpointCloseCode } from '../contracts/relay-close-codes';
 import { isSafeCloseReason, type RelayClosedEvent } from '../contracts/relay-events';
-import type { RelayRole } from '../contracts/relay-token';
+import type { RelayRole } from '../contracts/node/relay-token';
 import { PAUSE_BACKPRESSURE, PAUSE_RATE, PAUSE_TURN, PAUSE_UNPAIRED, Side } from './side';
 
 export interface PairLimits {

@@ -5,7 +5,7 @@ import {
   describeCloseCode,
   type RelayHttpError,
 } from '../contracts/relay-close-codes';
-import { writeUpgradeRefusal } from '../contracts/upgrade-refusal';
+import { writeUpgradeRefusal } from '../contracts/node/upgrade-refusal';
 
 const COMMON_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
 

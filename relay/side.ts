@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { RelayRole } from '../contracts/relay-token';
+import type { RelayRole } from '../contracts/node/relay-token';
 import type { Pair } from './pair';
 
 /** Why a side's reading is paused; a side reads again only when no reason is left. */

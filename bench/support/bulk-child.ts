@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { deriveRelayKey } from '../../contracts/relay-keys';
+import { deriveRelayKey } from '../../contracts/node/relay-keys';
 import { NetTransport, RelayTransport, type Transport } from './endpoints';
 import { exitWithParent, reply, type ChildRequest } from './ipc';
 

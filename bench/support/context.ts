@@ -1,6 +1,6 @@
 /** What the benchmark's sections share: sizes, the secret, the results table, and server start-up. */
 import { randomBytes } from 'node:crypto';
-import { deriveRelayKey } from '../../contracts/relay-keys';
+import { deriveRelayKey } from '../../contracts/node/relay-keys';
 import { BenchChild } from './children';
 import { BENCH_ORIGIN, NetTransport, RelayTransport, type Transport } from './endpoints';
 

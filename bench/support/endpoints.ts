@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { relayConnectUrl, relayWebSocketProtocols } from '../../contracts/relay-connect';
-import type { RelayKey } from '../../contracts/relay-keys';
-import { mintRelayToken, type RelayRole } from '../../contracts/relay-token';
+import type { RelayKey } from '../../contracts/node/relay-keys';
+import { mintRelayToken, type RelayRole } from '../../contracts/node/relay-token';
 
 /** One side of a pair as the benchmark drives it, over the relay (WebSocket) or the net proxy (TCP). */
 export interface Endpoint {

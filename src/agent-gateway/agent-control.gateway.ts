@@ -13,7 +13,7 @@ import {
   isCompatibleProtocolVersion,
   parseDeviceBearer,
 } from '../../contracts/agent-protocol';
-import { writeUpgradeRefusal } from '../../contracts/upgrade-refusal';
+import { writeUpgradeRefusal } from '../../contracts/node/upgrade-refusal';
 import { DevicePresence } from '../devices/device-presence';
 import { DevicesService } from '../devices/devices.service';
 import { QuickSupportEvents } from '../quick-support/quick-support-events';

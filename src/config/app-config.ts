@@ -1,14 +1,13 @@
 import { hkdfSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { loadOrCreateDevSecret, relaySecretProblem } from '../../contracts/dev-secret';
+import { ConfigError, EnvReader } from '../../contracts/node/env-reader';
 import {
-  INSECURE_TRANSPORT_OPT_OUT,
-  insecureEndpoints,
-  insecureTransportProblem,
-  type TransportEndpoint,
-} from '../../contracts/transport-policy';
+  readRelayPairTimeoutSec,
+  readRelaySecrets,
+  readRelaySessionTtlSec,
+} from '../../contracts/node/relay-settings';
+import { enforceTransportPolicy } from '../../contracts/transport-policy';
 import { PROJECT_ROOT } from '../version';
-import { ConfigError, EnvReader } from './env-reader';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -111,19 +110,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const adminEmail = r.email('ADMIN_EMAIL', 'admin@example.com');
   const adminPassword = r.optionalString('ADMIN_PASSWORD', /^.{12,256}$/s, 'at least 12 characters');
 
-  let secret = r.optionalString('RELAY_SECRET', /^.{1,4096}$/s, 'a secret string');
-  let generatedDevSecret = false;
-  if (production) {
-    const problem = relaySecretProblem(secret);
-    if (problem) r.fail('RELAY_SECRET', `${problem} (generate one with: openssl rand -base64 48)`);
-  } else if (!secret) {
-    const dev = loadOrCreateDevSecret(dataDir);
-    secret = dev.secret;
-    generatedDevSecret = dev.created;
-  } else if (Buffer.byteLength(secret) < 32) {
-    r.fail('RELAY_SECRET', 'must be at least 32 bytes long');
-  }
-  const previousSecret = r.optionalString('RELAY_SECRET_PREVIOUS', /^.{32,4096}$/s, 'at least 32 bytes long');
+  const {
+    secret,
+    previous: previousSecret,
+    generated: generatedDevSecret,
+  } = readRelaySecrets(r, production, () => dataDir);
   const sessionSecret = r.optionalString('SESSION_SECRET', /^.{32,4096}$/s, 'at least 32 bytes long');
 
   const portalUrl = portalOrigin ? new URL(portalOrigin) : undefined;
@@ -152,8 +143,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       internalUrl: relayInternalUrl,
       port: relayPort,
       tokenTtlSec: r.int('RELAY_TOKEN_TTL_SEC', 600, 30, 600),
-      sessionTtlSec: r.int('RELAY_SESSION_TTL_SEC', 3600, 10, 86400),
-      pairTimeoutSec: r.int('RELAY_PAIR_TIMEOUT_SEC', 60, 1, 3600),
+      sessionTtlSec: readRelaySessionTtlSec(r),
+      pairTimeoutSec: readRelayPairTimeoutSec(r),
     },
     brand: {
       name: r.string(
@@ -222,18 +213,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
  * one by name, unless ALLOW_INSECURE_TRANSPORT=true; then returns their names for the start warning.
  */
 function checkTransport(r: EnvReader, config: AppConfig, production: boolean): string[] {
-  const optOut = r.flag(INSECURE_TRANSPORT_OPT_OUT, false);
-  if (!production) return [];
-  const endpoints: TransportEndpoint[] = [
+  return enforceTransportPolicy(r, production, [
     { variable: 'PORTAL_ORIGIN', url: config.portalOrigin, secure: 'https:' },
     { variable: 'RELAY_PUBLIC_URL', url: config.relay.publicUrl, secure: 'wss:' },
     { variable: 'AGENT_NODE_MIRROR_URL', url: config.installers.nodeMirrorUrl, secure: 'https:' },
-  ];
-  const insecure = insecureEndpoints(endpoints);
-  if (optOut) return insecure;
-  for (const e of endpoints)
-    if (insecure.includes(e.variable)) r.fail(e.variable, insecureTransportProblem(e.secure));
-  return [];
+  ]);
 }
 
 export { ConfigError };

@@ -6,7 +6,7 @@ import {
   type RelayCloseRequest,
   type RelayCloseResponse,
 } from '../../contracts/relay-events';
-import { signRelayRequest } from '../../contracts/relay-signature';
+import { signRelayRequest } from '../../contracts/node/relay-signature';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { RelayKeys } from './relay-keys.provider';

@@ -11,7 +11,7 @@ import {
   RELAY_SIGNATURE_HEADER,
   RELAY_TIMESTAMP_HEADER,
   verifyRelayRequest,
-} from '../../contracts/relay-signature';
+} from '../../contracts/node/relay-signature';
 import { Public, SkipCsrf } from '../common/decorators';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
@@ -20,7 +20,7 @@ import { RelayKeys } from './relay-keys.provider';
 
 /**
  * `POST /api/relay/events`: the relay's pair/close reports, HMAC-signed with a key derived from
- * RELAY_SECRET (contracts/relay-signature.ts) over the exact bytes received (`req.rawBody`, kept by
+ * RELAY_SECRET (contracts/node/relay-signature.ts) over the exact bytes received (`req.rawBody`, kept by
  * the body parser for /api/relay/). No login and no CSRF check: the signature is the authentication.
  * Documented in docs/relay.md rather than in the public OpenAPI description.
  */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createRelayKeyring, type RelayKeyring } from '../../contracts/relay-keys';
+import { createRelayKeyring, type RelayKeyring } from '../../contracts/node/relay-keys';
 import { AppConfig } from '../config/app-config';
 
 /**

@@ -4,7 +4,7 @@ import {
   isRelaySessionId,
   mintRelayToken,
   type RelayRole,
-} from '../../contracts/relay-token';
+} from '../../contracts/node/relay-token';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { RelayKeys } from './relay-keys.provider';
@@ -23,7 +23,7 @@ export interface SessionRelayTokens {
 }
 
 /**
- * Mints the short-lived, role-scoped relay tokens (contracts/relay-token.ts) for a remote session:
+ * Mints the short-lived, role-scoped relay tokens (contracts/node/relay-token.ts) for a remote session:
  * one per side and channel, each usable once, signed with the current key (RELAY_SECRET), valid for
  * RELAY_TOKEN_TTL_SEC (at most 600 s).
  */

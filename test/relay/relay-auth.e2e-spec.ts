@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { RelayCloseCode } from '../../contracts/relay-close-codes';
-import { createRelayKeyring, deriveRelayKey } from '../../contracts/relay-keys';
-import type { RelayTokenSubject } from '../../contracts/relay-token';
+import { createRelayKeyring, deriveRelayKey } from '../../contracts/node/relay-keys';
+import type { RelayTokenSubject } from '../../contracts/node/relay-token';
 import { pino } from 'pino';
 import { startRelay, type RelayServer } from '../../relay/relay-server';
 import {

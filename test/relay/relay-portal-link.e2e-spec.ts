@@ -8,13 +8,13 @@ import {
   type RelayClosedEvent,
   type RelayEvent,
 } from '../../contracts/relay-events';
-import { createRelayKeyring, deriveRelayKey } from '../../contracts/relay-keys';
+import { createRelayKeyring, deriveRelayKey } from '../../contracts/node/relay-keys';
 import {
   RELAY_SIGNATURE_HEADER,
   RELAY_TIMESTAMP_HEADER,
   signRelayRequest,
   verifyRelayRequest,
-} from '../../contracts/relay-signature';
+} from '../../contracts/node/relay-signature';
 import type { RelayServer } from '../../relay/relay-server';
 import {
   SIGNING_KEY,

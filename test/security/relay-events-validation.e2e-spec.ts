@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deriveRelayKey } from '../../contracts/relay-keys';
-import { signRelayRequest } from '../../contracts/relay-signature';
+import { deriveRelayKey } from '../../contracts/node/relay-keys';
+import { signRelayRequest } from '../../contracts/node/relay-signature';
 import { TEST_RELAY_SECRET, createTestApp, type TestApp } from '../support/test-app';
 
 /** Signed relay events must name sessions this portal could have minted (UUIDs), or get a 400. */

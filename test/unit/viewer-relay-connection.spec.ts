@@ -1,38 +1,6 @@
-import * as contract from '../../contracts/relay-connect';
 import { RELAY_CLOSE_CODES, RelayCloseCode } from '../../contracts/relay-close-codes';
 import { keysymsFor } from '../../client/src/app/viewer/keysyms';
 import * as viewer from '../../client/src/app/viewer/relay-connection';
-
-/**
- * The dashboard cannot import contracts/relay-connect.ts (it pulls in the token module, which needs
- * Node's crypto), so client/src/app/viewer/relay-connection.ts mirrors it. These checks keep the two
- * the same; the close-code table itself is imported by the viewer, not copied.
- */
-describe('viewer ↔ relay contract', () => {
-  it('mirrors the relay’s path, sub-protocol and bearer prefix', () => {
-    expect(viewer.RELAY_WS_PATH).toBe(contract.RELAY_WS_PATH);
-    expect(viewer.RELAY_SUBPROTOCOL).toBe(contract.RELAY_SUBPROTOCOL);
-    expect(viewer.RELAY_BEARER_PROTOCOL_PREFIX).toBe(contract.RELAY_BEARER_PROTOCOL_PREFIX);
-  });
-
-  it.each([
-    'wss://relay.example.com',
-    'wss://relay.example.com/',
-    'wss://example.com/relay/',
-    'ws://127.0.0.1:3001',
-  ])('builds the same connect URL as the contract for %s, with no token in it', (base) => {
-    const subject = { sid: '8a6e0804-2bd0-4486-b8fa-1c2b3d4e5f60', ch: 'screen', role: 'tech' } as const;
-    const url = viewer.relayConnectUrl(base, subject);
-    expect(url).toBe(contract.relayConnectUrl(base, subject));
-    expect(url).not.toMatch(/token|bearer/i);
-  });
-
-  it('offers the same WebSocket sub-protocols', () => {
-    expect(viewer.relayWebSocketProtocols('abc.def.ghi')).toEqual(
-      contract.relayWebSocketProtocols('abc.def.ghi'),
-    );
-  });
-});
 
 describe('explainRelayClose', () => {
   const expiresAt = Date.parse('2026-01-01T10:10:00Z');

@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket, { type ClientOptions } from 'ws';
 import { RELAY_CLOSE_CODE_HEADER } from '../../../contracts/relay-close-codes';
 import { relayConnectUrl, relayWebSocketProtocols } from '../../../contracts/relay-connect';
-import { deriveRelayKey } from '../../../contracts/relay-keys';
-import { mintRelayToken, type RelayRole, type RelayTokenSubject } from '../../../contracts/relay-token';
+import { deriveRelayKey } from '../../../contracts/node/relay-keys';
+import { mintRelayToken, type RelayRole, type RelayTokenSubject } from '../../../contracts/node/relay-token';
 import { loadRelayConfig, type RelayConfig } from '../../../relay/config';
 import { startRelay, type RelayServer } from '../../../relay/relay-server';
 

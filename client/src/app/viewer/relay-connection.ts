@@ -1,42 +1,12 @@
 /*
- * How the viewer dials the relay, and what a closed relay connection means in words.
+ * What a closed relay connection means in words, for the viewer.
  *
- * The close-code table is imported from the shared contract (contracts/relay-close-codes.ts, no
- * dependencies), so the relay, the agent and the viewer cannot drift apart. contracts/relay-connect.ts
- * cannot be imported here: it pulls in the token module, which needs Node's crypto. Its three
- * constants and the URL function are mirrored below; test/unit/viewer-relay-connection.spec.ts checks
- * that they match. Plain TypeScript without Angular, so that test can import it.
+ * The close-code table is imported from the shared contract (contracts/relay-close-codes.ts), and the
+ * connect URL and sub-protocols from contracts/relay-connect.ts (see relay-socket.ts), so the relay,
+ * the agent and the viewer cannot drift apart. Plain TypeScript without Angular, so a unit test can
+ * import it.
  */
 import { describeCloseCode, RelayCloseCode } from '../../../../contracts/relay-close-codes';
-
-export const RELAY_WS_PATH = '/ws';
-export const RELAY_SUBPROTOCOL = 'relay.v1';
-export const RELAY_BEARER_PROTOCOL_PREFIX = 'bearer.';
-
-export interface RelaySubject {
-  /** Remote session id. */
-  sid: string;
-  /** Channel: `screen`, `shell`, … */
-  ch: string;
-  role: 'agent' | 'tech';
-}
-
-/**
- * The URL to dial for one side of one channel (mirror of `relayConnectUrl`). The token is never
- * part of it: it travels in the WebSocket sub-protocol list ({@link relayWebSocketProtocols}).
- */
-export function relayConnectUrl(baseUrl: string, subject: RelaySubject): string {
-  const url = new URL(RELAY_WS_PATH.slice(1), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  url.searchParams.set('sid', subject.sid);
-  url.searchParams.set('ch', subject.ch);
-  url.searchParams.set('role', subject.role);
-  return url.toString();
-}
-
-/** `new WebSocket(url, protocols)`: the relay answers `relay.v1` and reads the token from the second. */
-export function relayWebSocketProtocols(token: string): string[] {
-  return [RELAY_SUBPROTOCOL, `${RELAY_BEARER_PROTOCOL_PREFIX}${token}`];
-}
 
 /** How a relay WebSocket ended, as the viewer saw it. */
 export interface RelayClose {

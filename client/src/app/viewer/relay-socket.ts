@@ -1,5 +1,6 @@
 import { RelayAccess } from '../remote-sessions/remote-sessions.model';
-import { RelayClose, relayConnectUrl, relayWebSocketProtocols } from './relay-connection';
+import { relayConnectUrl, relayWebSocketProtocols } from '../../../../contracts/relay-connect';
+import { RelayClose } from './relay-connection';
 
 /**
  * One tech-side relay WebSocket for one channel of a session: dialled with the channel's token in the

@@ -17,6 +17,12 @@ import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import type { FitAddon } from '@xterm/addon-fit';
 import type { Terminal } from '@xterm/xterm';
 
+import {
+  parseShellFrame,
+  SHELL_MAX_COLS,
+  SHELL_MAX_ROWS,
+  type ShellResizeFrame,
+} from '../../../../contracts/agent-protocol';
 import { RelayAccess } from '../remote-sessions/remote-sessions.model';
 import { explainRelayClose } from './relay-connection';
 import { RelaySocket, tokenFor } from './relay-socket';
@@ -24,15 +30,6 @@ import { ViewerSessionService } from './viewer-session.service';
 import { XtermHostComponent } from './xterm-host.component';
 
 type ShellState = 'waiting' | 'connecting' | 'connected' | 'closed';
-
-/** The PTY's size limits (docs/protocol.md § shell). */
-const MAX_COLS = 1000;
-const MAX_ROWS = 500;
-
-interface ShellControl {
-  type?: unknown;
-  exitCode?: unknown;
-}
 
 /**
  * The Shell tab: xterm.js on the relay's `shell` channel. Binary frames are terminal bytes both ways;
@@ -138,10 +135,11 @@ export class ShellTabComponent {
         term.write(new Uint8Array(event.data));
         return;
       }
-      const control = parseControl(event.data);
-      if (control?.type === 'exit') {
+      const control = parseShellFrame(event.data);
+      if (control.ok && control.value.type === 'exit') {
         exited = true;
-        const code = typeof control.exitCode === 'number' ? ` (exit code ${control.exitCode})` : '';
+        const { exitCode } = control.value;
+        const code = exitCode === null ? '' : ` (exit code ${exitCode})`;
         this.closed(`The shell on the device has ended${code}.`, false);
       }
     });
@@ -202,8 +200,12 @@ export class ShellTabComponent {
   private sendSize(cols: number, rows: number): void {
     const socket = this.relay?.socket;
     if (socket?.readyState !== WebSocket.OPEN) return;
-    const size = { cols: clamp(cols, 1, MAX_COLS), rows: clamp(rows, 1, MAX_ROWS) };
-    socket.send(JSON.stringify({ type: 'resize', ...size }));
+    const frame: ShellResizeFrame = {
+      type: 'resize',
+      cols: clamp(cols, 1, SHELL_MAX_COLS),
+      rows: clamp(rows, 1, SHELL_MAX_ROWS),
+    };
+    socket.send(JSON.stringify(frame));
   }
 
   private closed(message: string, sessionOver: boolean): void {
@@ -220,13 +222,4 @@ export class ShellTabComponent {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.round(value)));
-}
-
-function parseControl(text: string): ShellControl | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : null;
-  } catch {
-    return null;
-  }
 }

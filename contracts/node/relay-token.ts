@@ -1,7 +1,21 @@
 import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { RelayKey } from './relay-keys';
-import { findJsonProblem } from './strict-json';
+import { findJsonProblem } from '../strict-json';
+import { isRelayChannel, isRelayRole, isRelaySessionId, type RelayTokenSubject } from '../relay-subject';
+
+export {
+  RELAY_CHANNELS,
+  RELAY_CHANNEL_PATTERN,
+  RELAY_ROLES,
+  RELAY_SESSION_ID_PATTERN,
+  isRelayChannel,
+  isRelayRole,
+  isRelaySessionId,
+  type KnownRelayChannel,
+  type RelayRole,
+  type RelayTokenSubject,
+} from '../relay-subject';
 
 /**
  * The relay token: the one format shared by the portal (mints) and the relay (verifies).
@@ -18,25 +32,8 @@ export const RELAY_TOKEN_CLOCK_TOLERANCE_SEC = 5;
 /** Tokens longer than this are refused unparsed. */
 export const RELAY_TOKEN_MAX_CHARS = 1024;
 
-export const RELAY_ROLES = ['agent', 'tech'] as const;
-export type RelayRole = (typeof RELAY_ROLES)[number];
-
-/** Channels the product uses today. Others may be added: any name matching {@link RELAY_CHANNEL_PATTERN}. */
-export const RELAY_CHANNELS = ['screen', 'shell', 'commands', 'files'] as const;
-export type KnownRelayChannel = (typeof RELAY_CHANNELS)[number];
-export const RELAY_CHANNEL_PATTERN = /^[a-z][a-z0-9-]{1,23}$/;
-/** Remote session ids (UUIDs in practice): letters, digits, `-` and `_`, at most 64. */
-export const RELAY_SESSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const JTI_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const COMPACT_JWS_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-
-export interface RelayTokenSubject {
-  /** Remote session id. */
-  readonly sid: string;
-  /** Channel within the session (`screen`, `shell`, ...). */
-  readonly ch: string;
-  readonly role: RelayRole;
-}
 
 export interface RelayTokenClaims extends RelayTokenSubject {
   readonly aud: typeof RELAY_AUDIENCE;
@@ -65,18 +62,6 @@ export class RelayTokenError extends Error {
     super(`relay token refused: ${reason}`);
     this.name = 'RelayTokenError';
   }
-}
-
-export function isRelayRole(value: unknown): value is RelayRole {
-  return value === 'agent' || value === 'tech';
-}
-
-export function isRelayChannel(value: unknown): value is string {
-  return typeof value === 'string' && RELAY_CHANNEL_PATTERN.test(value);
-}
-
-export function isRelaySessionId(value: unknown): value is string {
-  return typeof value === 'string' && RELAY_SESSION_ID_PATTERN.test(value);
 }
 
 export function isRelayTokenSubject(value: Partial<RelayTokenSubject>): value is RelayTokenSubject {
