@@ -6,8 +6,9 @@ import { catchError, debounceTime, EMPTY, firstValueFrom, Subject, switchMap } f
 import { toApiError } from '../core/api-error';
 import { showsOwnErrors } from '../core/http-context';
 import { NotificationService } from '../core/notification.service';
+import { LiveStatus, ServerEventMessage } from '../core/server-events';
 import { confirmAction } from '../shared/confirm-dialog.component';
-import { LiveMessage, LiveStatus, QuickSupportApiService } from './quick-support-api.service';
+import { QuickSupportApiService } from './quick-support-api.service';
 import {
   DeviceEventData,
   matchesFilter,
@@ -166,7 +167,7 @@ export class QuickSupportStore {
     }
   }
 
-  private onLive(message: LiveMessage): void {
+  private onLive(message: ServerEventMessage<QuickSupportEvent>): void {
     if (message.kind === 'status') {
       this.live.set(message.status);
       // Back after a break: catch up on what happened meanwhile. While broken, the KPI request
