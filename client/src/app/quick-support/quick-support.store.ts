@@ -19,7 +19,6 @@ import {
   QuickSupportEvent,
   QuickSupportKpis,
   SupportSession,
-  SupportSessionList,
 } from './quick-support.model';
 
 export const PAGE_SIZE = 25;
@@ -61,7 +60,7 @@ export class QuickSupportStore {
         { filter: this.filter(), limit: PAGE_SIZE, offset: this.pageIndex() * PAGE_SIZE },
         { context: showsOwnErrors() },
       ),
-    apply: (page: SupportSessionList) => {
+    apply: (page) => {
       this.byId.update((known) => {
         const next = new Map(known);
         for (const session of page.items) next.set(session.id, mergeSession(known.get(session.id), session));

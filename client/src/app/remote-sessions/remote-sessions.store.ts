@@ -68,7 +68,7 @@ export class RemoteSessionsStore {
         .list(filter, { context: showsOwnErrors() })
         .pipe(map(({ items }) => ({ filter, items })));
     },
-    apply: ({ filter, items }: { filter: SessionFilter; items: readonly RemoteSession[] }) => {
+    apply: ({ filter, items }) => {
       this.byId.update((known) => {
         const next = new Map(known);
         // The portal's list is the truth for this view: drop what it no longer lists (ended or

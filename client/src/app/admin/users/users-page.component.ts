@@ -49,7 +49,7 @@ export class UsersPageComponent implements OnInit {
   protected readonly users = signal<UserDto[]>([]);
   protected readonly list = new ListLoader({
     fetch: () => this.api.list(),
-    apply: (users: UserDto[]) => this.users.set(users),
+    apply: (users) => this.users.set(users),
     isEmpty: () => this.users().length === 0,
   });
   /** Users with a request in flight: their buttons wait. */
