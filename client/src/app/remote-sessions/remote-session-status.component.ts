@@ -14,6 +14,12 @@ const TONES: Readonly<Record<RemoteSessionStatus, PillTone>> = {
   selector: 'app-remote-session-status',
   imports: [StatusPillComponent],
   template: `<app-status-pill [tone]="tones[status()]">{{ labels[status()] }}</app-status-pill>`,
+  // Laid out like the pill itself (no line box around it).
+  styles: `
+    :host {
+      display: inline-flex;
+    }
+  `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RemoteSessionStatusComponent {

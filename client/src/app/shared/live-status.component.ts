@@ -25,6 +25,11 @@ import { StatusPillComponent } from './status-pill.component';
       }
     }
   `,
+  styles: `
+    :host {
+      display: inline-flex;
+    }
+  `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class LiveStatusComponent {
