@@ -4,9 +4,10 @@ import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
-import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatTooltipModule } from '@angular/material/tooltip';
 
+import { LiveStatusComponent } from '../shared/live-status.component';
+import { LoadStateComponent } from '../shared/load-state.component';
 import { PageHeaderComponent } from '../shared/page-header.component';
 import { KpiTilesComponent } from './kpi-tiles.component';
 import { NewSessionDialogComponent } from './new-session-dialog.component';
@@ -36,11 +37,12 @@ const EMPTY_TEXT: Readonly<Record<QueueFilter, { title: string; detail: string }
   selector: 'app-quick-support-page',
   imports: [
     KpiTilesComponent,
+    LiveStatusComponent,
+    LoadStateComponent,
     MatButtonModule,
     MatButtonToggleModule,
     MatIconModule,
     MatPaginatorModule,
-    MatProgressSpinnerModule,
     MatTooltipModule,
     PageHeaderComponent,
     SessionQueueComponent,

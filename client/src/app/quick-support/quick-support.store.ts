@@ -6,8 +6,10 @@ import { catchError, debounceTime, EMPTY, firstValueFrom, Subject, switchMap } f
 import { toApiError } from '../core/api-error';
 import { showsOwnErrors } from '../core/http-context';
 import { NotificationService } from '../core/notification.service';
+import { LiveStatus, ServerEventMessage } from '../core/server-events';
 import { confirmAction } from '../shared/confirm-dialog.component';
-import { LiveMessage, LiveStatus, QuickSupportApiService } from './quick-support-api.service';
+import { ListLoader } from '../shared/list-loader';
+import { QuickSupportApiService } from './quick-support-api.service';
 import {
   DeviceEventData,
   matchesFilter,
@@ -18,8 +20,6 @@ import {
   QuickSupportKpis,
   SupportSession,
 } from './quick-support.model';
-
-type LoadState = 'loading' | 'ready' | 'error';
 
 export const PAGE_SIZE = 25;
 
@@ -41,8 +41,6 @@ export class QuickSupportStore {
   readonly filter = signal<QueueFilter>('open');
   readonly pageIndex = signal(0);
   readonly total = signal(0);
-  readonly state = signal<LoadState>('loading');
-  readonly loadError = signal('');
   readonly kpis = signal<QuickSupportKpis | null>(null);
   readonly live = signal<LiveStatus>('connecting');
   /** Sessions with an End request in flight. */
@@ -55,8 +53,26 @@ export class QuickSupportStore {
     return this.pageIds().flatMap((id) => known.get(id) ?? []);
   });
 
+  /** The page's loading / error / empty state; its answers are merged into the known sessions. */
+  readonly list = new ListLoader({
+    fetch: () =>
+      this.api.list(
+        { filter: this.filter(), limit: PAGE_SIZE, offset: this.pageIndex() * PAGE_SIZE },
+        { context: showsOwnErrors() },
+      ),
+    apply: (page) => {
+      this.byId.update((known) => {
+        const next = new Map(known);
+        for (const session of page.items) next.set(session.id, mergeSession(known.get(session.id), session));
+        return next;
+      });
+      this.pageIds.set(page.items.map((session) => session.id));
+      this.total.set(page.total);
+    },
+    isEmpty: () => this.sessions().length === 0,
+  });
+
   private readonly kpiRefresh = new Subject<void>();
-  private loads = 0;
 
   /** Loads the queue and the KPIs and starts listening for live updates (until the page goes). */
   start(): void {
@@ -93,30 +109,8 @@ export class QuickSupportStore {
   }
 
   /** Reloads the current page. `quiet`: keep showing the rows meanwhile, and say nothing on failure. */
-  async load(quiet = false): Promise<void> {
-    const load = ++this.loads;
-    if (!quiet) this.state.set('loading');
-    try {
-      const page = await firstValueFrom(
-        this.api.list(
-          { filter: this.filter(), limit: PAGE_SIZE, offset: this.pageIndex() * PAGE_SIZE },
-          { context: showsOwnErrors() },
-        ),
-      );
-      if (load !== this.loads) return;
-      this.byId.update((known) => {
-        const next = new Map(known);
-        for (const session of page.items) next.set(session.id, mergeSession(known.get(session.id), session));
-        return next;
-      });
-      this.pageIds.set(page.items.map((session) => session.id));
-      this.total.set(page.total);
-      this.state.set('ready');
-    } catch (caught: unknown) {
-      if (load !== this.loads || quiet) return;
-      this.loadError.set(toApiError(caught).message);
-      this.state.set('error');
-    }
+  load(quiet = false): Promise<void> {
+    return this.list.load(quiet);
   }
 
   refreshKpis(): void {
@@ -166,7 +160,7 @@ export class QuickSupportStore {
     }
   }
 
-  private onLive(message: LiveMessage): void {
+  private onLive(message: ServerEventMessage<QuickSupportEvent>): void {
     if (message.kind === 'status') {
       this.live.set(message.status);
       // Back after a break: catch up on what happened meanwhile. While broken, the KPI request
@@ -249,7 +243,7 @@ export class QuickSupportStore {
     if (!joined) return;
     this.total.update((total) => total + 1);
     // While a load is under way its answer will include the session anyway.
-    if (this.pageIndex() !== 0 || this.state() !== 'ready') return;
+    if (this.pageIndex() !== 0 || this.list.state() !== 'ready') return;
     this.pageIds.update((ids) => {
       const known = this.byId();
       const at = ids.findIndex((id) => (known.get(id)?.createdAt ?? '') < merged.createdAt);

@@ -4,10 +4,11 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { NotificationService } from '../core/notification.service';
+import { LiveStatusComponent } from '../shared/live-status.component';
+import { LoadStateComponent } from '../shared/load-state.component';
 import { PageHeaderComponent } from '../shared/page-header.component';
 import { RemoteSessionTableComponent } from './remote-session-table.component';
 import { RemoteSession, SessionFilter } from './remote-sessions.model';
@@ -31,10 +32,11 @@ const EMPTY_TEXT: Readonly<Record<SessionFilter, { title: string; detail: string
 @Component({
   selector: 'app-remote-sessions-page',
   imports: [
+    LiveStatusComponent,
+    LoadStateComponent,
     MatButtonModule,
     MatButtonToggleModule,
     MatIconModule,
-    MatProgressSpinnerModule,
     MatTooltipModule,
     PageHeaderComponent,
     RemoteSessionTableComponent,

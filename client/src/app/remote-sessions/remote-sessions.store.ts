@@ -1,7 +1,7 @@
 import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatDialog } from '@angular/material/dialog';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, map } from 'rxjs';
 
 import { toApiError } from '../core/api-error';
 import { showsOwnErrors } from '../core/http-context';
@@ -10,6 +10,7 @@ import { LiveStatus, ServerEventMessage } from '../core/server-events';
 import { compareDevices, Device } from '../devices/device.model';
 import { DevicesApiService } from '../devices/devices-api.service';
 import { confirmAction } from '../shared/confirm-dialog.component';
+import { ListLoader, LoadState } from '../shared/list-loader';
 import { injectNow } from '../shared/relative-time';
 import { RemoteSessionsApiService } from './remote-sessions-api.service';
 import {
@@ -20,8 +21,6 @@ import {
   RemoteSessionEvent,
   SessionFilter,
 } from './remote-sessions.model';
-
-type LoadState = 'loading' | 'ready' | 'error';
 
 /**
  * State of the Remote Sessions page: the sessions (Active or Recent), the devices the launcher
@@ -43,8 +42,6 @@ export class RemoteSessionsStore {
   private readonly now = injectNow(60_000);
 
   readonly filter = signal<SessionFilter>('active');
-  readonly state = signal<LoadState>('loading');
-  readonly loadError = signal('');
   readonly live = signal<LiveStatus>('connecting');
   /** Sessions with an End request in flight. */
   readonly ending = signal<ReadonlySet<string>>(new Set());
@@ -63,7 +60,29 @@ export class RemoteSessionsStore {
   /** Online first, then by name. */
   readonly devices = computed(() => [...this.deviceMap().values()].sort(compareDevices));
 
-  private loads = 0;
+  /** The view's loading / error / empty state; its answers are merged into the known sessions. */
+  readonly list = new ListLoader({
+    fetch: () => {
+      const filter = this.filter();
+      return this.api
+        .list(filter, { context: showsOwnErrors() })
+        .pipe(map(({ items }) => ({ filter, items })));
+    },
+    apply: ({ filter, items }) => {
+      this.byId.update((known) => {
+        const next = new Map(known);
+        // The portal's list is the truth for this view: drop what it no longer lists (ended or
+        // aged out while the live stream was down), keep the further copy of what it does.
+        const listed = new Set(items.map((session) => session.id));
+        for (const [id, session] of known) {
+          if (!listed.has(id) && matchesFilter(session, filter)) next.delete(id);
+        }
+        for (const session of items) next.set(session.id, mergeSession(known.get(session.id), session));
+        return next;
+      });
+    },
+    isEmpty: () => this.sessions().length === 0,
+  });
 
   /** Loads the sessions and devices and starts listening for live updates (until the page goes). */
   start(): void {
@@ -86,30 +105,8 @@ export class RemoteSessionsStore {
   }
 
   /** Reloads the current view. `quiet`: keep showing the rows meanwhile, and say nothing on failure. */
-  async load(quiet = false): Promise<void> {
-    const load = ++this.loads;
-    const filter = this.filter();
-    if (!quiet) this.state.set('loading');
-    try {
-      const { items } = await firstValueFrom(this.api.list(filter, { context: showsOwnErrors() }));
-      if (load !== this.loads) return;
-      this.byId.update((known) => {
-        const next = new Map(known);
-        // The portal's list is the truth for this view: drop what it no longer lists (ended or
-        // aged out while the live stream was down), keep the further copy of what it does.
-        const listed = new Set(items.map((session) => session.id));
-        for (const [id, session] of known) {
-          if (!listed.has(id) && matchesFilter(session, filter)) next.delete(id);
-        }
-        for (const session of items) next.set(session.id, mergeSession(known.get(session.id), session));
-        return next;
-      });
-      this.state.set('ready');
-    } catch (caught: unknown) {
-      if (load !== this.loads || quiet) return;
-      this.loadError.set(toApiError(caught).message);
-      this.state.set('error');
-    }
+  load(quiet = false): Promise<void> {
+    return this.list.load(quiet);
   }
 
   async loadDevices(): Promise<void> {

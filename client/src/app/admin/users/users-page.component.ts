@@ -3,7 +3,6 @@ import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } 
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { firstValueFrom } from 'rxjs';
@@ -13,6 +12,8 @@ import { ROLE_LABELS, UserDto } from '../../auth/user.model';
 import { toApiError } from '../../core/api-error';
 import { NotificationService } from '../../core/notification.service';
 import { confirmAction } from '../../shared/confirm-dialog.component';
+import { ListLoader } from '../../shared/list-loader';
+import { LoadStateComponent } from '../../shared/load-state.component';
 import { PageHeaderComponent } from '../../shared/page-header.component';
 import { AddUserDialogComponent } from './add-user-dialog.component';
 import {
@@ -21,16 +22,14 @@ import {
 } from './initial-password-dialog.component';
 import { CreateUserResponse, UsersApiService } from './users-api.service';
 
-type LoadState = 'loading' | 'ready' | 'error';
-
 /** Admin → Users: list, add, disable/enable and remove technician accounts. */
 @Component({
   selector: 'app-users-page',
   imports: [
     DatePipe,
+    LoadStateComponent,
     MatButtonModule,
     MatIconModule,
-    MatProgressSpinnerModule,
     MatTableModule,
     MatTooltipModule,
     PageHeaderComponent,
@@ -48,8 +47,11 @@ export class UsersPageComponent implements OnInit {
   protected readonly columns = ['name', 'email', 'role', 'status', 'lastLogin', 'actions'] as const;
 
   protected readonly users = signal<UserDto[]>([]);
-  protected readonly state = signal<LoadState>('loading');
-  protected readonly loadError = signal('');
+  protected readonly list = new ListLoader({
+    fetch: () => this.api.list(),
+    apply: (users) => this.users.set(users),
+    isEmpty: () => this.users().length === 0,
+  });
   /** Users with a request in flight: their buttons wait. */
   protected readonly busy = signal<ReadonlySet<string>>(new Set());
   protected readonly summary = computed(() => {
@@ -65,15 +67,8 @@ export class UsersPageComponent implements OnInit {
     void this.load();
   }
 
-  protected async load(): Promise<void> {
-    this.state.set('loading');
-    try {
-      this.users.set(await firstValueFrom(this.api.list()));
-      this.state.set('ready');
-    } catch (caught: unknown) {
-      this.loadError.set(toApiError(caught).message);
-      this.state.set('error');
-    }
+  protected load(): Promise<void> {
+    return this.list.load();
   }
 
   protected roleLabel(user: UserDto): string {
