@@ -8,12 +8,12 @@ import { AccountRevocations } from '../users/account-revocations';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { UsersService } from '../users/users.service';
 import { UserDto } from '../users/dto/user.dto';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { AuthService } from './auth.service';
 import { CsrfTokenDto, LoginDto, LoginResultDto } from './dto/login.dto';
 import { LoginGuard } from './login.guard';
 import { AppConfig } from '../config/app-config';
 import { sessionCookieOptions } from './session-cookie';
+import { authErrors } from './auth.errors';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -85,7 +85,7 @@ export class AuthController {
 
   private async userDto(id: string): Promise<UserDto> {
     const u = await this.users.findById(id);
-    if (!u) throw new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.');
+    if (!u) throw authErrors.loginGone();
     return UserDto.from(u);
   }
 }
