@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../common/auth-user';
+import { passwordHasher } from '../common/password-hasher';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
-import { passwordHasher } from './password-hasher';
 import { authErrors } from './auth.errors';
 
 /** Hash of a random password: verifying against it costs what a real check costs (unknown users). */
