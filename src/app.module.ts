@@ -20,7 +20,7 @@ import { HealthModule } from './health/health.module';
 import { InstallersModule } from './installers/installers.module';
 import { loggerOptions } from './logging/logger-options';
 import { QuickSupportModule } from './quick-support/quick-support.module';
-import { RelayTokensModule } from './relay-tokens/relay-tokens.module';
+import { RelayLinkModule } from './relay-link/relay-link.module';
 import { RemoteHelpModule } from './remote-help/remote-help.module';
 import { RemoteSessionsModule } from './remote-sessions/remote-sessions.module';
 import { UsersModule } from './users/users.module';
@@ -46,7 +46,7 @@ export class AppModule {
         InstallersModule,
         AgentRegistrationModule,
         AgentControlModule,
-        RelayTokensModule,
+        RelayLinkModule,
         RemoteSessionsModule,
         RemoteHelpModule,
       ],

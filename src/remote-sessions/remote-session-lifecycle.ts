@@ -7,7 +7,7 @@ import { AgentControlService } from '../agent-gateway/agent-control.service';
 import { LoginSessionQueries } from '../auth/login-sessions.queries';
 import { AppConfig } from '../config/app-config';
 import { QuickSupportEvents } from '../quick-support/quick-support-events';
-import { RelayEventsService } from '../relay-tokens/relay-events.service';
+import { RelayEventsService } from '../relay-link/relay-events.service';
 import { AccountRevocation, AccountRevocations } from '../users/account-revocations';
 import type { EndReason } from './entities/remote-session.entity';
 import { RemoteSessionEndingService } from './remote-session-ending.service';

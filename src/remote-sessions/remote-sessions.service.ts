@@ -12,7 +12,7 @@ import type { AuthUser } from '../common/auth-user';
 import { deviceErrors } from '../devices/devices.errors';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
-import { RelayTokenService } from '../relay-tokens/relay-token.service';
+import { RelayTokenService } from '../relay-link/relay-token.service';
 import {
   CreateRemoteSessionDto,
   RelayAccessDto,
