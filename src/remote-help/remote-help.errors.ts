@@ -1,4 +1,4 @@
-import { AgentControlError } from '../agent-gateway/agent-control.errors';
+import { AgentControlError } from '../agent-control/agent-control.errors';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { deviceErrors } from '../devices/devices.errors';
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { REMOTE_HELP_SINCE, protocolAtLeast } from '../../contracts/agent-protocol';
-import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AgentControlService } from '../agent-control/agent-control.service';
 import { type AuditEntry, AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { Repository } from 'typeorm';
-import { AgentControlService, CommandEvent } from '../agent-gateway/agent-control.service';
+import { AgentControlService, CommandEvent } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import { RelayControlService } from '../relay-link/relay-control.service';

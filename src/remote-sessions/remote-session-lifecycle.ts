@@ -3,7 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { Subscription } from 'rxjs';
 import type { RelayEvent } from '../../contracts/relay-events';
 import { AccessWithdrawal, AccessWithdrawals } from '../access/access-withdrawals';
-import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AgentControlService } from '../agent-control/agent-control.service';
 import { LoginSessionQueries } from '../auth/login-sessions.queries';
 import { AppConfig } from '../config/app-config';
 import { QuickSupportEvents } from '../quick-support/quick-support-events';

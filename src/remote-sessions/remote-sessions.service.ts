@@ -5,7 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 import type { ChannelKind } from '../../contracts/agent-protocol';
 import { accessErrors } from '../access/access.errors';
 import { AccessService } from '../access/access.service';
-import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import { LoginSessionQueries } from '../auth/login-sessions.queries';
 import type { AuthUser } from '../common/auth-user';
