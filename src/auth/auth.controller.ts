@@ -3,6 +3,7 @@ import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { AuthUser } from '../common/auth-user';
+import { commonErrors } from '../common/common.errors';
 import { CurrentUser, Public } from '../common/decorators';
 import { AccountRevocations } from '../users/account-revocations';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
@@ -13,7 +14,6 @@ import { CsrfTokenDto, LoginDto, LoginResultDto } from './dto/login.dto';
 import { LoginGuard } from './login.guard';
 import { AppConfig } from '../config/app-config';
 import { sessionCookieOptions } from './session-cookie';
-import { authErrors } from './auth.errors';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -85,7 +85,7 @@ export class AuthController {
 
   private async userDto(id: string): Promise<UserDto> {
     const u = await this.users.findById(id);
-    if (!u) throw authErrors.loginGone();
+    if (!u) throw commonErrors.notLoggedIn();
     return UserDto.from(u);
   }
 }

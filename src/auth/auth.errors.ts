@@ -5,5 +5,4 @@ export const authErrors = {
     new DomainError(ErrorCode.InvalidCredentials, 'The email or password is not correct.'),
   credentialsRequired: () => new DomainError(ErrorCode.ValidationFailed, 'email and password are required'),
   credentialsTooLong: () => new DomainError(ErrorCode.ValidationFailed, 'email or password is too long'),
-  loginGone: () => new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.'),
 };

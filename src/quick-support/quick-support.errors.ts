@@ -16,6 +16,10 @@ export const quickSupportErrors = {
       'You have sent the most notes this session allows. Your technician has them.',
       { 'Retry-After': '600' },
     ),
+  /** The connect page's JSON answers for a link that is unknown, ended or expired. */
+  linkInactive: () => new DomainError(ErrorCode.NotFound, 'This support link is not active.'),
+  invalidNote: (problem: string) => new DomainError(ErrorCode.ValidationFailed, problem),
+  unknownOs: () => new DomainError(ErrorCode.ValidationFailed, 'os must be one of: windows, macos, linux'),
   unknownTechnician: () =>
     new DomainError(ErrorCode.ValidationFailed, 'userId must name an active technician.'),
 };

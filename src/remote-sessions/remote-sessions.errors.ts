@@ -4,8 +4,6 @@ import { deviceErrors } from '../devices/devices.errors';
 export const remoteSessionErrors = {
   notFound: () => new DomainError(ErrorCode.NotFound, 'There is no such remote session.'),
   commandNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such command in this session.'),
-  /** The login behind a request was revoked while the request ran: as if the guard had refused it. */
-  loginGone: () => new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.'),
   deviceOffline: () => deviceErrors.offline('. Ask the customer to start it again.'),
   rdpUnavailable: () =>
     new DomainError(

@@ -9,6 +9,7 @@ import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import { LoginSessionQueries } from '../auth/login-sessions.queries';
 import type { AuthUser } from '../common/auth-user';
+import { commonErrors } from '../common/common.errors';
 import { deviceErrors } from '../devices/devices.errors';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
@@ -121,7 +122,7 @@ export class RemoteSessionsService {
     try {
       if (!(await this.logins.isLive(actor.id, loginSessionId))) {
         await this.ending.end(session.id, 'technician_revoked', { actorType: 'system' });
-        throw errors.loginGone();
+        throw commonErrors.notLoggedIn();
       }
       if (!(await this.access.canReachDevice(actor, device.id))) {
         await this.ending.end(session.id, 'access_withdrawn', { actorType: 'system' });
@@ -159,7 +160,7 @@ export class RemoteSessionsService {
     if (!(await this.logins.isLive(actor.id, loginSessionId))) {
       if (session.technicianId === actor.id)
         await this.ending.end(session.id, 'technician_revoked', { actorType: 'system' });
-      throw errors.loginGone();
+      throw commonErrors.notLoggedIn();
     }
     return this.openChannels(session, actor);
   }

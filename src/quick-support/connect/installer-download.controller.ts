@@ -3,11 +3,11 @@ import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { INSTALLER_OSES, InstallerOs } from '../../../contracts/installer-template';
 import { Public } from '../../common/decorators';
-import { DomainError, ErrorCode } from '../../common/domain-error';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { AppConfig } from '../../config/app-config';
 import { installerFileName } from '../../installers/install-commands';
 import { InstallersService } from '../../installers/installers.service';
+import { quickSupportErrors as errors } from '../quick-support.errors';
 import { QuickSupportService } from '../quick-support.service';
 import { renderInactivePage } from './connect-page.renderer';
 import { isLinkPreviewAgent } from './link-preview';
@@ -44,8 +44,7 @@ export class InstallerDownloadController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    if (!isInstallerOs(os))
-      throw new DomainError(ErrorCode.ValidationFailed, 'os must be one of: windows, macos, linux');
+    if (!isInstallerOs(os)) throw errors.unknownOs();
     const session = await this.quickSupport.findOpenByToken(token);
     if (!session) {
       const nonce = newNonce();
