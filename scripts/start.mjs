@@ -10,7 +10,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const builds = [
-  { what: 'server', check: ['dist/src/main.js', 'dist/relay/main.js'], script: 'build:server' },
+  {
+    what: 'server',
+    check: [
+      'dist/src/main.js',
+      'dist/relay/main.js',
+      'dist/src/quick-support/connect/client/connect-page.client.js',
+    ],
+    script: 'build:server',
+  },
   { what: 'agent', check: ['dist/agent/agent.js'], script: 'build:agent' },
   { what: 'dashboard', check: ['dist/client/browser/index.html'], script: 'build:client' },
 ];

@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
-import { AgentControlModule } from './agent-gateway/agent-control.module';
-import { AgentRegistrationModule } from './agent-gateway/agent-registration.module';
+import { AgentControlModule } from './agent-control/agent-control.module';
+import { AgentRegistrationModule } from './agent-registration/agent-registration.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
@@ -20,7 +20,7 @@ import { HealthModule } from './health/health.module';
 import { InstallersModule } from './installers/installers.module';
 import { loggerOptions } from './logging/logger-options';
 import { QuickSupportModule } from './quick-support/quick-support.module';
-import { RelayTokensModule } from './relay-tokens/relay-tokens.module';
+import { RelayLinkModule } from './relay-link/relay-link.module';
 import { RemoteHelpModule } from './remote-help/remote-help.module';
 import { RemoteSessionsModule } from './remote-sessions/remote-sessions.module';
 import { UsersModule } from './users/users.module';
@@ -46,7 +46,7 @@ export class AppModule {
         InstallersModule,
         AgentRegistrationModule,
         AgentControlModule,
-        RelayTokensModule,
+        RelayLinkModule,
         RemoteSessionsModule,
         RemoteHelpModule,
       ],

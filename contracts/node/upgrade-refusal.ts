@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
  *
  * Answers a WebSocket upgrade request that is refused before the upgrade with a plain HTTP error and
  * closes the socket: nothing is upgraded. The relay (`relay/responses.ts`) and the portal's agent
- * control gateway (`src/agent-gateway/agent-control.gateway.ts`) both refuse through this one writer,
+ * control gateway (`src/agent-control/agent-control.gateway.ts`) both refuse through this one writer,
  * so the two answer the same way: `Connection: close`, `Cache-Control: no-store`, a JSON body with its
  * byte length, the caller's extra headers, and the socket destroyed once the answer is flushed. A
  * socket already gone (or no longer writable) is just destroyed.

@@ -25,4 +25,5 @@ export const accessErrors = {
   supportSessionNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such support session.'),
   remoteSessionNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such remote session.'),
   deviceNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such device.'),
+  notUuid: (name: string) => new DomainError(ErrorCode.ValidationFailed, `${name} must be a UUID`),
 };

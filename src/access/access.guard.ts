@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { commonErrors } from '../common/common.errors';
 import { ACCESS_RULE, type AccessRule, type IdSource } from './access-rule';
+import { accessErrors } from './access.errors';
 import { AccessService } from './access.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,7 +25,7 @@ export class AccessGuard implements CanActivate {
     if (!rule || rule.kind === 'team') return true;
     const req = context.switchToHttp().getRequest<Request>();
     const user = req.user;
-    if (!user) throw new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.');
+    if (!user) throw commonErrors.notLoggedIn();
     const id = idFrom(req, rule.from);
     switch (rule.kind) {
       case 'support-session':
@@ -45,7 +46,6 @@ function idFrom(req: Request, from: IdSource): string {
     'param' in from
       ? [from.param, req.params[from.param]]
       : [from.body, (req.body as Record<string, unknown> | undefined)?.[from.body]];
-  if (typeof value !== 'string' || !UUID.test(value))
-    throw new DomainError(ErrorCode.ValidationFailed, `${name} must be a UUID`);
+  if (typeof value !== 'string' || !UUID.test(value)) throw accessErrors.notUuid(name);
   return value;
 }

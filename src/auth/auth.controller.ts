@@ -3,12 +3,12 @@ import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { AuthUser } from '../common/auth-user';
+import { commonErrors } from '../common/common.errors';
 import { CurrentUser, Public } from '../common/decorators';
 import { AccountRevocations } from '../users/account-revocations';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { UsersService } from '../users/users.service';
 import { UserDto } from '../users/dto/user.dto';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { AuthService } from './auth.service';
 import { CsrfTokenDto, LoginDto, LoginResultDto } from './dto/login.dto';
 import { LoginGuard } from './login.guard';
@@ -85,7 +85,7 @@ export class AuthController {
 
   private async userDto(id: string): Promise<UserDto> {
     const u = await this.users.findById(id);
-    if (!u) throw new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.');
+    if (!u) throw commonErrors.notLoggedIn();
     return UserDto.from(u);
   }
 }

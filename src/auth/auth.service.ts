@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../common/auth-user';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { passwordHasher } from '../common/password-hasher';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
-import { passwordHasher } from './password-hasher';
+import { authErrors } from './auth.errors';
 
 /** Hash of a random password: verifying against it costs what a real check costs (unknown users). */
 const DUMMY_HASH = 'scrypt$32768$8$1$c2FsdHNhbHRzYWx0c2FsdA$QZ2mC9Tqg0oHk6sXJt3RrGz6yL2zP0eJmN4vW8bY1aE';
@@ -22,7 +22,7 @@ export class AuthService {
     const user = await this.users.findByEmail(email);
     const ok = await passwordHasher.verify(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabledAt !== null) {
-      throw new DomainError(ErrorCode.InvalidCredentials, 'The email or password is not correct.');
+      throw authErrors.invalidCredentials();
     }
     return toAuthUser(user);
   }

@@ -3,6 +3,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { LoginRateLimiter } from './login-rate-limiter';
+import { authErrors } from './auth.errors';
 
 /**
  * The login pipeline: shape check → reserve a throttle slot → passport-local → `req.logIn`, which
@@ -24,10 +25,10 @@ export class LoginGuard extends AuthGuard('local') {
       !body.email ||
       !body.password
     ) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'email and password are required');
+      throw authErrors.credentialsRequired();
     }
     if (body.email.length > 254 || body.password.length > 256) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'email or password is too long');
+      throw authErrors.credentialsTooLong();
     }
     const ip = req.ip ?? 'unknown';
     const reservation = await this.limiter.reserve(body.email, ip);

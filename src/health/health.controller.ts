@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { PORTAL_VERSION } from '../version';
+import { healthErrors } from './health.errors';
 
 @ApiTags('health')
 @Controller('health')
@@ -20,10 +20,7 @@ export class HealthController {
     try {
       await this.dataSource.query('SELECT 1');
     } catch (err) {
-      throw new DomainError(
-        ErrorCode.Unavailable,
-        `The database is not reachable (${err instanceof Error ? err.name : 'error'}).`,
-      );
+      throw healthErrors.databaseUnreachable(err instanceof Error ? err.name : 'error');
     }
     return { status: 'ok', database: 'up', version: PORTAL_VERSION };
   }

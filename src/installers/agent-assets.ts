@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InstallerOs, TEMPLATE_FILES } from '../../contracts/installer-template';
 import { AppConfig } from '../config/app-config';
-import { agentNotBuilt } from './installers.errors';
+import { installerErrors as errors } from './installers.errors';
 
 interface Bundle {
   mtimeMs: number;
@@ -26,7 +26,7 @@ export class AgentAssets {
   async bundle(): Promise<{ b64: string; sha256: string }> {
     const path = this.config.installers.bundlePath;
     const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) throw agentNotBuilt();
+    if (!info?.isFile()) throw errors.agentNotBuilt();
     if (this.cached && this.cached.mtimeMs === info.mtimeMs && this.cached.size === info.size)
       return this.cached;
     const bytes = await readFile(path);
@@ -42,7 +42,7 @@ export class AgentAssets {
   async template(os: InstallerOs): Promise<string> {
     const path = join(this.config.installers.templateDir, TEMPLATE_FILES[os]);
     const text = await readFile(path, 'utf8').catch(() => null);
-    if (text === null) throw agentNotBuilt();
+    if (text === null) throw errors.agentNotBuilt();
     return text;
   }
 }

@@ -9,7 +9,7 @@ import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
 import { InstallerToken } from './entities/installer-token.entity';
-import { osMismatch, tokenInvalid, tokenUsed } from './installers.errors';
+import { installerErrors as errors } from './installers.errors';
 
 export const INSTALLER_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** Unused tokens are kept this long past expiry (so a late agent hears "expired", not "unknown"). */
@@ -71,17 +71,17 @@ export class InstallerTokensService {
    * so only the first sees it unused.
    */
   async lockForRedemption(m: EntityManager, token: string, os: InstallerOs): Promise<InstallerToken> {
-    if (!INSTALLER_TOKEN_PATTERN.test(token)) throw tokenInvalid();
+    if (!INSTALLER_TOKEN_PATTERN.test(token)) throw errors.tokenInvalid();
     const rows = await m.query<(InstallerToken & { expired: boolean })[]>(
       `SELECT id, mode, os, session_id AS "sessionId", used_at AS "usedAt", expires_at <= now() AS expired
          FROM installer_tokens WHERE token_hash = $1 FOR UPDATE`,
       [hashInstallerToken(token)],
     );
     const row = rows[0];
-    if (!row) throw tokenInvalid();
-    if (row.usedAt) throw tokenUsed();
-    if (row.expired) throw tokenInvalid();
-    if (row.os !== os) throw osMismatch();
+    if (!row) throw errors.tokenInvalid();
+    if (row.usedAt) throw errors.tokenUsed();
+    if (row.expired) throw errors.tokenInvalid();
+    if (row.os !== os) throw errors.osMismatch();
     return row;
   }
 
@@ -92,7 +92,7 @@ export class InstallerTokensService {
       `UPDATE installer_tokens SET used_at = now(), device_id = $2 WHERE id = $1 AND used_at IS NULL RETURNING id`,
       [id, deviceId],
     );
-    if (rows.length === 0) throw tokenUsed();
+    if (rows.length === 0) throw errors.tokenUsed();
   }
 
   /** Removes unused tokens a day past expiry and used ones past the retention period. */

@@ -15,7 +15,7 @@ import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { CreateInstallerDto, InstallerCommandDto } from './dto/installer.dto';
 import { PERSISTENT_RUN_STEPS, persistentInstallCommand } from './install-commands';
 import { InstallerTokensService } from './installer-tokens.service';
-import { tokenInvalid } from './installers.errors';
+import { installerErrors as errors } from './installers.errors';
 import { InstallersService } from './installers.service';
 
 export const PERSISTENT_SCRIPT_PATH = '/api/installers/script';
@@ -63,7 +63,7 @@ export class InstallersController {
   async script(@Req() req: Request, @Res() res: Response): Promise<void> {
     const match = /^Bearer ([A-Za-z0-9_-]{1,128})$/.exec(req.get('authorization') ?? '');
     const row = match?.[1] ? await this.tokens.findUsablePersistent(match[1]) : null;
-    if (!match?.[1] || !row) throw tokenInvalid();
+    if (!match?.[1] || !row) throw errors.tokenInvalid();
     const script = req.method === 'HEAD' ? '' : await this.installers.renderPersistent(row.os, match[1]);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -3,7 +3,7 @@ import type { InstallerMode, InstallerOs } from '../../contracts/installer-templ
 import { AppConfig } from '../config/app-config';
 import { AgentAssets } from './agent-assets';
 import { InstallerTokensService, MintedToken } from './installer-tokens.service';
-import { renderRefused } from './installers.errors';
+import { installerErrors as errors } from './installers.errors';
 import { InstallerRenderError, renderInstallerTemplate, scriptBrandName } from './template-renderer';
 
 export interface RenderedInstaller extends MintedToken {
@@ -53,7 +53,7 @@ export class InstallersService {
     } catch (err) {
       if (!(err instanceof InstallerRenderError)) throw err;
       this.logger.error(`Refused to render the ${os} install script: ${err.problem}`);
-      throw renderRefused(
+      throw errors.renderRefused(
         err.problem.startsWith('portalUrl')
           ? 'PORTAL_ORIGIN is not usable in a script'
           : 'see the portal log',

@@ -4,8 +4,10 @@ import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { DevicesModule } from '../devices/devices.module';
+import { InstallersModule } from '../installers/installers.module';
 import { UsersModule } from '../users/users.module';
 import { ConnectPageController } from './connect/connect-page.controller';
+import { InstallerDownloadController } from './connect/installer-download.controller';
 import { SupportSessionNote } from './entities/support-session-note.entity';
 import { SupportSession } from './entities/support-session.entity';
 import { QuickSupportEvents } from './quick-support-events';
@@ -18,9 +20,10 @@ import { SupportSessionMapper } from './support-session.mapper';
 import { SupportTokenCipher } from './support-token-cipher';
 
 /**
- * Quick-support sessions, the technician API, live events and the public connect page. Exports the
- * service (registration activates sessions; the control channel ends them) and the events stream (the
- * control channel sends end_session on `session.ended`). Rate limits are policies on the routes
+ * Quick-support sessions, the technician API, live events and the public connect page with its
+ * installer download (scripts rendered by InstallersModule). Exports the service (registration
+ * activates sessions; the control channel ends them) and the events stream (the control channel
+ * sends end_session on `session.ended`). Rate limits are policies on the routes
  * (src/common/rate-limit); the connect page issues the page pass from there.
  */
 @Module({
@@ -29,10 +32,16 @@ import { SupportTokenCipher } from './support-token-cipher';
     AccessModule,
     AuditModule,
     DevicesModule,
+    InstallersModule,
     UsersModule,
     RateLimitModule,
   ],
-  controllers: [QuickSupportController, QuickSupportEventsController, ConnectPageController],
+  controllers: [
+    QuickSupportController,
+    QuickSupportEventsController,
+    ConnectPageController,
+    InstallerDownloadController,
+  ],
   providers: [
     QuickSupportService,
     SupportNotesService,

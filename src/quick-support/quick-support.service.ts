@@ -19,13 +19,7 @@ import {
 } from './dto/support-session.dto';
 import { EndReason, SupportSession } from './entities/support-session.entity';
 import { QuickSupportEvents } from './quick-support-events';
-import {
-  sessionClosedForRegistration,
-  sessionEnded,
-  sessionNotFound,
-  sessionNotWaiting,
-  unknownTechnician,
-} from './quick-support.errors';
+import { quickSupportErrors as errors } from './quick-support.errors';
 import { SupportSessionMapper } from './support-session.mapper';
 import { hashSupportToken, isSupportTokenShape, newSupportToken } from './support-token';
 import { SupportTokenCipher } from './support-token-cipher';
@@ -137,7 +131,7 @@ export class QuickSupportService {
    */
   async assign(actor: AuthUser, id: string, userId: string = actor.id): Promise<SupportSessionDto> {
     const user = await this.users.findById(userId);
-    if (!user || user.disabledAt) throw unknownTechnician();
+    if (!user || user.disabledAt) throw errors.unknownTechnician();
     const handedOver = await this.dataSource.transaction(async (m) => {
       // The owner before the change, locked so that a concurrent reassign cannot hide who lost it.
       const before = await m.query<{ owner: string | null }[]>(
@@ -149,7 +143,8 @@ export class QuickSupportService {
         `UPDATE support_sessions SET assigned_to = $2, updated_at = now() WHERE id = $1 AND status <> 'ended' RETURNING id`,
         [id, userId],
       );
-      if (rows.length === 0) throw (await this.exists(m, id)) ? sessionEnded() : sessionNotFound();
+      if (rows.length === 0)
+        throw (await this.exists(m, id)) ? errors.sessionEnded() : errors.sessionNotFound();
       await this.audit.record(
         {
           actorType: 'user',
@@ -185,7 +180,7 @@ export class QuickSupportService {
       type: 'user',
       id: actor.id,
     });
-    if (ended === 0 && !(await this.exists(this.dataSource.manager, id))) throw sessionNotFound();
+    if (ended === 0 && !(await this.exists(this.dataSource.manager, id))) throw errors.sessionNotFound();
     return viewSupportSession(actor, await this.mustLoad(id));
   }
 
@@ -223,7 +218,9 @@ export class QuickSupportService {
         `SELECT status FROM support_sessions WHERE id = $1`,
         [sessionId],
       );
-      throw current[0]?.status === 'active' ? sessionNotWaiting() : sessionClosedForRegistration();
+      throw current[0]?.status === 'active'
+        ? errors.sessionNotWaiting()
+        : errors.sessionClosedForRegistration();
     }
     await this.audit.record(
       {
@@ -304,7 +301,7 @@ export class QuickSupportService {
 
   private async mustLoad(id: string): Promise<SupportSessionDto> {
     const dto = await this.mapper.loadDto(id);
-    if (!dto) throw sessionNotFound();
+    if (!dto) throw errors.sessionNotFound();
     return dto;
   }
 

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { SupportNoteDto } from './dto/support-session.dto';
 import { SupportSessionNote } from './entities/support-session-note.entity';
 import { QuickSupportEvents } from './quick-support-events';
-import { tooManyNotes } from './quick-support.errors';
+import { quickSupportErrors as errors } from './quick-support.errors';
 import { SupportSessionMapper } from './support-session.mapper';
 
 /** Most notes one session keeps, so a link holder cannot fill the database. */
@@ -33,7 +33,7 @@ export class SupportNotesService {
       if (!open[0]) return null;
       const ownerId = open[0].owner;
       const count = await m.getRepository(SupportSessionNote).count({ where: { sessionId } });
-      if (count >= MAX_NOTES_PER_SESSION) throw tooManyNotes();
+      if (count >= MAX_NOTES_PER_SESSION) throw errors.tooManyNotes();
       const repo = m.getRepository(SupportSessionNote);
       const saved = await repo.save(repo.create({ sessionId, body }));
       await this.audit.record(

@@ -1,18 +1,9 @@
-import { AgentControlError } from '../agent-gateway/agent-control.errors';
+import { AgentControlError } from '../agent-control/agent-control.errors';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { deviceErrors } from '../devices/devices.errors';
 
 export const remoteHelpErrors = {
-  deviceNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such device.'),
-  deviceGone: () =>
-    new DomainError(
-      ErrorCode.Gone,
-      'This device can no longer be reached: its support session has ended or it was removed.',
-    ),
-  deviceOffline: () =>
-    new DomainError(
-      ErrorCode.DeviceOffline,
-      'The device is offline: its agent is not connected, so Quick Assist cannot be prepared there.',
-    ),
+  deviceOffline: () => deviceErrors.offline(', so Quick Assist cannot be prepared there.'),
   agentOutdated: (version: string) =>
     new DomainError(
       ErrorCode.AgentOutdated,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { AgentControlModule } from '../agent-gateway/agent-control.module';
+import { AgentControlModule } from '../agent-control/agent-control.module';
 import { AuditModule } from '../audit/audit.module';
 import { DevicesModule } from '../devices/devices.module';
 import { RemoteSessionsModule } from '../remote-sessions/remote-sessions.module';

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AgentControlError } from '../agent-gateway/agent-control.errors';
-import type { AgentControlService, AgentPresence } from '../agent-gateway/agent-control.service';
+import { AgentControlError } from '../agent-control/agent-control.errors';
+import type { AgentControlService, AgentPresence } from '../agent-control/agent-control.service';
 import type { AuditEntry, AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { REMOTE_HELP_SINCE, protocolAtLeast } from '../../contracts/agent-protocol';
-import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AgentControlService } from '../agent-control/agent-control.service';
 import { type AuditEntry, AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { RemoteSessionQueries } from '../remote-sessions/remote-session.queries';
+import { deviceErrors } from '../devices/devices.errors';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
 import {
@@ -118,7 +119,7 @@ export class RemoteHelpService {
     ) => Promise<{ result: T; details: Record<string, unknown> }>,
   ): Promise<T> {
     const device = await this.devices.findById(deviceId);
-    if (!device) throw errors.deviceNotFound();
+    if (!device) throw deviceErrors.notFound();
     const remoteSessionId = await this.remoteSessions.latestOpenIdForDevice(device.id);
     const { requested, done, refused } = AUDIT_ACTIONS[action];
     try {
@@ -139,14 +140,14 @@ export class RemoteHelpService {
 
   private async reachableDevice(deviceId: string): Promise<Device> {
     const device = await this.devices.findById(deviceId);
-    if (!device) throw errors.deviceNotFound();
+    if (!device) throw deviceErrors.notFound();
     this.checkReachable(device);
     return device;
   }
 
   /** Removed, offline, or an agent too old to know the remote-help messages: refuse before asking. */
   private checkReachable(device: Device): void {
-    if (device.revokedAt) throw errors.deviceGone();
+    if (device.revokedAt) throw deviceErrors.gone();
     const presence = this.agents.presence(device.id);
     if (!presence) throw errors.deviceOffline();
     if (!protocolAtLeast(presence.protocolVersion, REMOTE_HELP_SINCE))

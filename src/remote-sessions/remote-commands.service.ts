@@ -3,11 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { Repository } from 'typeorm';
-import { AgentControlService, CommandEvent } from '../agent-gateway/agent-control.service';
+import { AgentControlService, CommandEvent } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { COMMAND_MAX_LENGTH, type RunCommandDto } from './dto/remote-command.dto';
 import { RemoteSession } from './entities/remote-session.entity';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
@@ -191,7 +190,7 @@ export class RemoteCommandsService {
   private tracked(sessionId: string, commandId: string): Running {
     const cmd = this.running.get(commandId);
     if (!cmd || cmd.sessionId !== sessionId) {
-      throw new DomainError(ErrorCode.NotFound, 'There is no such command in this session.');
+      throw errors.commandNotFound();
     }
     return cmd;
   }

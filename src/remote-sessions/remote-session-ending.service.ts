@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
-import { RelayControlService } from '../relay-tokens/relay-control.service';
+import { RelayControlService } from '../relay-link/relay-control.service';
 import type { EndReason } from './entities/remote-session.entity';
 import { RemoteCommandsService } from './remote-commands.service';
 import { RemoteSessionEvents } from './remote-session-events';

@@ -1,18 +1,10 @@
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { deviceErrors } from '../devices/devices.errors';
 
 export const remoteSessionErrors = {
   notFound: () => new DomainError(ErrorCode.NotFound, 'There is no such remote session.'),
-  deviceNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such device.'),
-  deviceGone: () =>
-    new DomainError(
-      ErrorCode.Gone,
-      'This device can no longer be reached: its support session has ended or it was removed.',
-    ),
-  deviceOffline: () =>
-    new DomainError(
-      ErrorCode.DeviceOffline,
-      'The device is offline: its agent is not connected. Ask the customer to start it again.',
-    ),
+  commandNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such command in this session.'),
+  deviceOffline: () => deviceErrors.offline('. Ask the customer to start it again.'),
   rdpUnavailable: () =>
     new DomainError(
       ErrorCode.ProtocolUnavailable,

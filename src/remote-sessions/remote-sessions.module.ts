@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from '../access/access.module';
-import { AgentControlModule } from '../agent-gateway/agent-control.module';
+import { AgentControlModule } from '../agent-control/agent-control.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { DevicesModule } from '../devices/devices.module';
 import { QuickSupportModule } from '../quick-support/quick-support.module';
-import { RelayTokensModule } from '../relay-tokens/relay-tokens.module';
+import { RelayLinkModule } from '../relay-link/relay-link.module';
 import { UsersModule } from '../users/users.module';
 import { RemoteSession } from './entities/remote-session.entity';
 import { RemoteCommandsService } from './remote-commands.service';
@@ -24,7 +24,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
     AgentControlModule,
     DevicesModule,
     QuickSupportModule,
-    RelayTokensModule,
+    RelayLinkModule,
     AuditModule,
     AuthModule,
     UsersModule,

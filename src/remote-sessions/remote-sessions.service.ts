@@ -5,14 +5,15 @@ import { DataSource, Repository } from 'typeorm';
 import type { ChannelKind } from '../../contracts/agent-protocol';
 import { accessErrors } from '../access/access.errors';
 import { AccessService } from '../access/access.service';
-import { AgentControlService } from '../agent-gateway/agent-control.service';
+import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import { LoginSessionQueries } from '../auth/login-sessions.queries';
 import type { AuthUser } from '../common/auth-user';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { commonErrors } from '../common/common.errors';
+import { deviceErrors } from '../devices/devices.errors';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
-import { RelayTokenService } from '../relay-tokens/relay-token.service';
+import { RelayTokenService } from '../relay-link/relay-token.service';
 import {
   CreateRemoteSessionDto,
   RelayAccessDto,
@@ -121,7 +122,7 @@ export class RemoteSessionsService {
     try {
       if (!(await this.logins.isLive(actor.id, loginSessionId))) {
         await this.ending.end(session.id, 'technician_revoked', { actorType: 'system' });
-        throw loginGone();
+        throw commonErrors.notLoggedIn();
       }
       if (!(await this.access.canReachDevice(actor, device.id))) {
         await this.ending.end(session.id, 'access_withdrawn', { actorType: 'system' });
@@ -159,7 +160,7 @@ export class RemoteSessionsService {
     if (!(await this.logins.isLive(actor.id, loginSessionId))) {
       if (session.technicianId === actor.id)
         await this.ending.end(session.id, 'technician_revoked', { actorType: 'system' });
-      throw loginGone();
+      throw commonErrors.notLoggedIn();
     }
     return this.openChannels(session, actor);
   }
@@ -201,14 +202,9 @@ export class RemoteSessionsService {
 
   private async usableDevice(id: string): Promise<Device> {
     const device = await this.devices.findById(id);
-    if (!device) throw errors.deviceNotFound();
-    if (device.revokedAt) throw errors.deviceGone();
+    if (!device) throw deviceErrors.notFound();
+    if (device.revokedAt) throw deviceErrors.gone();
     if (!this.agents.isConnected(device.id)) throw errors.deviceOffline();
     return device;
   }
-}
-
-/** The login behind a request was revoked while the request ran: as if the guard had refused it. */
-function loginGone(): DomainError {
-  return new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.');
 }

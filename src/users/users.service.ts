@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { passwordHasher } from '../auth/password-hasher';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { passwordHasher } from '../common/password-hasher';
 import { AccountRevocation, AccountRevocations } from './account-revocations';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { User } from './entities/user.entity';
+import { userErrors as errors } from './users.errors';
 
 /** Technicians and administrators: who may log in, with which role. */
 @Injectable()
@@ -50,7 +50,7 @@ export class UsersService {
           .createQueryBuilder('u')
           .where('lower(u.email) = lower(:email)', { email: dto.email })
           .getExists();
-        if (taken) throw this.emailTaken();
+        if (taken) throw errors.emailTaken();
         const created = await m
           .getRepository(User)
           .save(
@@ -72,7 +72,7 @@ export class UsersService {
         return created;
       })
       .catch((err: unknown) => {
-        if (isUniqueViolation(err)) throw this.emailTaken();
+        if (isUniqueViolation(err)) throw errors.emailTaken();
         throw err;
       });
     this.logger.log(`User ${user.id} created by ${actor.id}`);
@@ -90,10 +90,7 @@ export class UsersService {
       const self = user.id === actor.id;
       const roleChanged = dto.role !== undefined && dto.role !== user.role;
       if (self && (dto.disabled === true || roleChanged)) {
-        throw new DomainError(
-          ErrorCode.CannotChangeSelf,
-          'You cannot disable yourself or change your own role.',
-        );
+        throw errors.cannotChangeSelf();
       }
       const losesAdmin =
         user.role === 'admin' && ((roleChanged && dto.role !== 'admin') || dto.disabled === true);
@@ -147,8 +144,7 @@ export class UsersService {
   async remove(actor: AuthUser, id: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const user = await this.lockUser(m, id);
-      if (user.id === actor.id)
-        throw new DomainError(ErrorCode.CannotChangeSelf, 'You cannot remove your own account.');
+      if (user.id === actor.id) throw errors.cannotRemoveSelf();
       if (user.role === 'admin') await this.ensureAnotherAdmin(m, user.id);
       await this.revokeSessions(m, user.id);
       await m.getRepository(User).delete({ id: user.id });
@@ -196,7 +192,7 @@ export class UsersService {
 
   private async lockUser(m: EntityManager, id: string): Promise<User> {
     const user = await m.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!user) throw new DomainError(ErrorCode.NotFound, 'There is no such user.');
+    if (!user) throw errors.notFound();
     return user;
   }
 
@@ -206,10 +202,7 @@ export class UsersService {
       [exceptId],
     );
     if ((rows[0]?.n ?? 0) === 0) {
-      throw new DomainError(
-        ErrorCode.LastAdmin,
-        'This is the last active administrator; make someone else an administrator first.',
-      );
+      throw errors.lastAdmin();
     }
   }
 
@@ -222,10 +215,6 @@ export class UsersService {
       `DELETE FROM auth_sessions WHERE (sess->'passport'->>'user') = $1 AND ($2::text IS NULL OR sid <> $2)`,
       [userId, keep ?? null],
     );
-  }
-
-  private emailTaken(): DomainError {
-    return new DomainError(ErrorCode.EmailTaken, 'A user with this email address already exists.');
   }
 }
 

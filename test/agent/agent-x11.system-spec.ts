@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import type TestAgent from 'supertest/lib/agent';
-import { AgentControlService } from '../../src/agent-gateway/agent-control.service';
+import { AgentControlService } from '../../src/agent-control/agent-control.service';
 import { quickRunCommand } from '../../src/installers/install-commands';
 import { freePort, hasBinary, startX11vnc, startXvfb } from '../../agent/src/test-support/xvfb';
 import type { RelayServer } from '../../relay/relay-server';

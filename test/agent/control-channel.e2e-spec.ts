@@ -7,7 +7,7 @@ import {
   parsePortalMessage,
   type PortalToAgentMessage,
 } from '../../contracts/agent-protocol';
-import { AgentControlService } from '../../src/agent-gateway/agent-control.service';
+import { AgentControlService } from '../../src/agent-control/agent-control.service';
 import { INSTALLER_FIXTURE_ENV, RELAXED_LIMITS_ENV, USER_AGENTS, installerTokenIn, makeSupportSession, registerBody } from '../support/quick-support-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually } from './support/script-run';

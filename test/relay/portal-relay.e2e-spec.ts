@@ -7,9 +7,9 @@ import { RELAY_SIGNATURE_HEADER, signRelayRequest } from '../../contracts/node/r
 import { verifyRelayToken } from '../../contracts/node/relay-token';
 import type { RelayServer } from '../../relay/relay-server';
 import { DomainError, ErrorCode } from '../../src/common/domain-error';
-import { RelayControlService } from '../../src/relay-tokens/relay-control.service';
-import { RelayEventsService } from '../../src/relay-tokens/relay-events.service';
-import { RelayTokenService } from '../../src/relay-tokens/relay-token.service';
+import { RelayControlService } from '../../src/relay-link/relay-control.service';
+import { RelayEventsService } from '../../src/relay-link/relay-events.service';
+import { RelayTokenService } from '../../src/relay-link/relay-token.service';
 import { TEST_RELAY_SECRET, createTestApp, freePort, type TestApp } from '../support/test-app';
 import { closed, expectRefused, openClient, subjectFor, until, withRelay } from './support/relay-harness';
 

@@ -15,7 +15,7 @@ import { posixCommandShell, posixKillTree } from '../../agent/src/platform/posix
 import type { AllowedApp, AllowedPackage } from '../../agent/src/remote-help/launch-allow-list';
 import type { RemoteHelpBackend, StartOutcome } from '../../agent/src/remote-help/remote-help-backend';
 import { silentLogger } from '../../agent/src/test-support/socket-pair';
-import { AgentControlService } from '../../src/agent-gateway/agent-control.service';
+import { AgentControlService } from '../../src/agent-control/agent-control.service';
 import { AuditService } from '../../src/audit/audit.service';
 import { eventually } from '../agent/support/script-run';
 import {

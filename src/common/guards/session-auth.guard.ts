@@ -2,8 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AuthUser } from '../auth-user';
+import { commonErrors } from '../common.errors';
 import { IS_PUBLIC, ROLES } from '../decorators';
-import { DomainError, ErrorCode } from '../domain-error';
 
 /** Every route needs a logged-in technician unless marked @Public(); @Roles() narrows it further. */
 @Injectable()
@@ -16,10 +16,10 @@ export class SessionAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const user = req.user;
-    if (!user) throw new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.');
+    if (!user) throw commonErrors.notLoggedIn();
     const roles = this.reflector.getAllAndOverride<AuthUser['role'][] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) {
-      throw new DomainError(ErrorCode.Forbidden, 'Only an administrator can do this.');
+      throw commonErrors.adminOnly();
     }
     return true;
   }

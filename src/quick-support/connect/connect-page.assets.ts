@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * The connect page's stylesheet and script, inlined under the response's CSP nonce (no third-party or
  * extra requests). The script only enhances: OS buttons without reload, copy buttons, the note form
@@ -33,115 +36,9 @@ ul.notes li { white-space: pre-wrap; overflow-wrap: anywhere; }
 `;
 }
 
-export const CONNECT_PAGE_SCRIPT = `
-(function () {
-  'use strict';
-  var root = document.getElementById('qs');
-  if (!root) return;
-  var statusUrl = root.getAttribute('data-status-url');
-  var noteUrl = root.getAttribute('data-note-url');
-  var WORDS = { waiting: 'Waiting', active: 'Connected', ended: 'Ended' };
-  var EXPLAIN = {
-    waiting: 'Download and run the support tool below. This page updates by itself.',
-    active: 'Your computer is connected. Your technician can now help you.',
-    ended: 'This support session has ended. You can close this page.'
-  };
-  function byId(id) { return document.getElementById(id); }
-  function show(el, visible) { if (el) { el.hidden = !visible; } }
-
-  function selectOs(os) {
-    var buttons = root.querySelectorAll('[data-os]');
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute('aria-pressed', buttons[i].getAttribute('data-os') === os ? 'true' : 'false');
-    }
-    var panels = root.querySelectorAll('[data-os-panel]');
-    for (var j = 0; j < panels.length; j++) { show(panels[j], panels[j].getAttribute('data-os-panel') === os); }
-    show(byId('os-hint'), false);
-    try { history.replaceState(null, '', '?os=' + os); } catch (e) { /* ignore: cosmetic only */ }
-  }
-  var osButtons = root.querySelectorAll('[data-os]');
-  for (var k = 0; k < osButtons.length; k++) {
-    osButtons[k].addEventListener('click', function (ev) { ev.preventDefault(); selectOs(this.getAttribute('data-os')); });
-  }
-
-  function copyText(text, button) {
-    function done() { var old = button.textContent; button.textContent = 'Copied'; setTimeout(function () { button.textContent = old; }, 1500); }
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(done, function () { legacyCopy(text); done(); });
-    } else { legacyCopy(text); done(); }
-  }
-  function legacyCopy(text) {
-    var area = document.createElement('textarea');
-    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
-    document.body.appendChild(area); area.select();
-    try { document.execCommand('copy'); } catch (e) { /* the text stays selectable by hand */ }
-    document.body.removeChild(area);
-  }
-  var copyButtons = root.querySelectorAll('[data-copy]');
-  for (var c = 0; c < copyButtons.length; c++) {
-    copyButtons[c].hidden = false;
-    copyButtons[c].addEventListener('click', function () {
-      var source = byId(this.getAttribute('data-copy'));
-      if (source) { copyText(source.textContent, this); }
-    });
-  }
-
-  var stopped = false;
-  function render(state) {
-    byId('status-word').textContent = WORDS[state.status] || 'Ended';
-    byId('status-explain').textContent = EXPLAIN[state.status] || EXPLAIN.ended;
-    var tech = byId('technician');
-    if (state.technician) { byId('technician-name').textContent = state.technician; show(tech, true); } else { show(tech, false); }
-    var device = byId('device');
-    if (state.device) { byId('device-name').textContent = state.device; show(device, true); } else { show(device, false); }
-    show(byId('downloads'), state.status === 'waiting');
-    show(byId('notes-section'), state.status !== 'ended');
-  }
-  function poll() {
-    if (stopped) return;
-    fetch(statusUrl, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' })
-      .then(function (res) {
-        if (res.status === 404) { stopped = true; render({ status: 'ended' }); return null; }
-        if (!res.ok) return null;
-        return res.json();
-      })
-      .then(function (state) { if (state) render(state); })
-      .catch(function () { /* offline for a moment: try again at the next tick */ })
-      .then(function () { if (!stopped) setTimeout(poll, 5000); });
-  }
-  setTimeout(poll, 5000);
-
-  var form = byId('note-form');
-  if (form && window.fetch) {
-    form.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      var field = form.querySelector('textarea');
-      var flash = byId('note-flash');
-      var text = field.value.trim();
-      if (!text) return;
-      fetch(noteUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        credentials: 'same-origin',
-        body: JSON.stringify({ note: text })
-      }).then(function (res) {
-        return res.json().then(function (body) { return { ok: res.ok, status: res.status, body: body }; });
-      }).then(function (r) {
-        flash.hidden = false;
-        if (r.ok) {
-          flash.className = 'flash'; flash.textContent = 'Your note was sent to the technician.';
-          field.value = '';
-          var li = document.createElement('li'); li.textContent = r.body.body;
-          byId('notes-list').appendChild(li); show(byId('notes-sent'), true);
-        } else if (r.status === 404) {
-          stopped = true; render({ status: 'ended' });
-        } else {
-          flash.className = 'flash error'; flash.textContent = (r.body && r.body.message) || 'The note could not be sent.';
-        }
-      }).catch(function () {
-        flash.hidden = false; flash.className = 'flash error'; flash.textContent = 'The note could not be sent. Check your connection.';
-      });
-    });
-  }
-})();
-`;
+/**
+ * The page's browser script: a plain-JS file beside this one (client/connect-page.client.js), which
+ * `npm run check` type-checks against the DOM (`// @ts-check`, client/tsconfig.json) and lint reads,
+ * read once at boot. `npm run build:server` copies it into dist/ next to the compiled renderer.
+ */
+export const CONNECT_PAGE_SCRIPT = readFileSync(join(__dirname, 'client', 'connect-page.client.js'), 'utf8');

@@ -3,11 +3,11 @@ import { cleanDisplayText } from '../../../contracts/display-text';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
-import { DomainError, ErrorCode } from '../../common/domain-error';
 import { PagePass } from '../../common/rate-limit/page-pass';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { AppConfig } from '../../config/app-config';
 import { CustomerNoteDto, SupportNoteDto } from '../dto/support-session.dto';
+import { quickSupportErrors as errors } from '../quick-support.errors';
 import { QuickSupportService } from '../quick-support.service';
 import { NoteTargetGone, SupportNotesService } from '../support-notes.service';
 import { flashFromQuery, NOTE_PROBLEM_TEXT, readNote } from './connect-note';
@@ -16,8 +16,6 @@ import { ConnectRateLimitFilter } from './connect-rate-limit.filter';
 import { PublicStatusDto } from './public-status.dto';
 import { detectOs, parseOsChoice } from './os-detection';
 import { newNonce, pageCsp } from './public-headers';
-
-const INACTIVE_MESSAGE = 'This support link is not active.';
 
 /**
  * The customer's side of quick-support, outside the /api prefix: the connect page, its status poll
@@ -87,7 +85,7 @@ export class ConnectPageController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<PublicStatusDto> {
     const session = await this.quickSupport.findOpenByToken(token);
-    if (!session) throw new DomainError(ErrorCode.NotFound, INACTIVE_MESSAGE);
+    if (!session) throw errors.linkInactive();
     this.pagePass.issue(res, token);
     const status = session.status === 'active' ? 'active' : 'waiting';
     return {
@@ -117,7 +115,7 @@ export class ConnectPageController {
     if (!session) return this.inactive(res, json, nonce);
     const parsed = readNote(req.body);
     if ('problem' in parsed) {
-      if (json) throw new DomainError(ErrorCode.ValidationFailed, NOTE_PROBLEM_TEXT[parsed.problem]);
+      if (json) throw errors.invalidNote(NOTE_PROBLEM_TEXT[parsed.problem]);
       res.redirect(303, `${back}?error=${parsed.problem}`);
       return;
     }
@@ -136,7 +134,7 @@ export class ConnectPageController {
   }
 
   private inactive(res: Response, json: boolean, nonce: string): void {
-    if (json) throw new DomainError(ErrorCode.NotFound, INACTIVE_MESSAGE);
+    if (json) throw errors.linkInactive();
     this.sendHtml(res, 404, nonce, renderInactivePage(this.config.brand, nonce));
   }
 

@@ -6,7 +6,10 @@ import { QuickSupportModule } from '../quick-support/quick-support.module';
 import { AgentRegistrationController } from './agent-registration.controller';
 import { AgentRegistrationService } from './agent-registration.service';
 
-/** `POST /api/agent/register`. The control channel (agent-control*) is its own module beside this one. */
+/**
+ * `POST /api/agent/register`: an agent trades a one-shot installer token for its device credential.
+ * The control channel it then opens is AgentControlModule (src/agent-control/).
+ */
 @Module({
   imports: [AuditModule, DevicesModule, InstallersModule, QuickSupportModule],
   controllers: [AgentRegistrationController],

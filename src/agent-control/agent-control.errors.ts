@@ -28,11 +28,16 @@ export class AgentControlError extends DomainError {
     readonly agentCode: ProtocolErrorCode | 'offline' | 'timeout',
     message: string,
   ) {
-    super(agentCode === 'offline' || agentCode === 'timeout' ? ErrorCode.Unavailable : STATUS_FOR[agentCode], message);
+    super(
+      agentCode === 'offline' || agentCode === 'timeout' ? ErrorCode.Unavailable : STATUS_FOR[agentCode],
+      message,
+    );
     this.name = 'AgentControlError';
   }
 }
 
-export const agentOffline = (): AgentControlError => new AgentControlError('offline', 'The device’s agent is not connected.');
-export const agentWentAway = (): AgentControlError => new AgentControlError('offline', 'The device’s agent disconnected before it answered.');
-export const agentTimedOut = (): AgentControlError => new AgentControlError('timeout', 'The device’s agent did not answer in time.');
+export const agentControlErrors = {
+  offline: () => new AgentControlError('offline', 'The device’s agent is not connected.'),
+  wentAway: () => new AgentControlError('offline', 'The device’s agent disconnected before it answered.'),
+  timedOut: () => new AgentControlError('timeout', 'The device’s agent did not answer in time.'),
+};

@@ -1,6 +1,6 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError, ErrorCode } from './domain-error';
 
 const scryptRaw = promisify(scryptCb) as (
   pw: string,
@@ -58,7 +58,11 @@ const P = 1;
 const KEY_LEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
-/** scrypt password hashes in the self-describing form `scrypt$N$r$p$salt$hash` (base64url). */
+/**
+ * scrypt password hashes in the self-describing form `scrypt$N$r$p$salt$hash` (base64url). Here in
+ * common/ because users/ hashes and generates passwords while auth/ verifies them, and auth already
+ * reads users: neither module imports the other for it.
+ */
 export const passwordHasher = {
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);

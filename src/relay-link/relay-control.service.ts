@@ -7,9 +7,9 @@ import {
   type RelayCloseResponse,
 } from '../../contracts/relay-events';
 import { signRelayRequest } from '../../contracts/node/relay-signature';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { RelayKeys } from './relay-keys.provider';
+import { relayLinkErrors as errors } from './relay-link.errors';
 
 const TIMEOUT_MS = 5_000;
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
@@ -56,17 +56,11 @@ export class RelayControlService {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (err) {
-      throw new DomainError(
-        ErrorCode.Unavailable,
-        `The relay could not be reached (${err instanceof Error ? err.message : 'network error'}).`,
-      );
+      throw errors.unreachable(err instanceof Error ? err.message : 'network error');
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new DomainError(
-        ErrorCode.Unavailable,
-        `The relay refused to close the session (HTTP ${res.status}).`,
-      );
+      throw errors.closeRefused(res.status);
     }
     const { closed } = (await res.json()) as RelayCloseResponse;
     this.logger.log(

@@ -13,10 +13,10 @@ import {
   verifyRelayRequest,
 } from '../../contracts/node/relay-signature';
 import { Public, SkipCsrf } from '../common/decorators';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { RelayEventsService } from './relay-events.service';
 import { RelayKeys } from './relay-keys.provider';
+import { relayLinkErrors as errors } from './relay-link.errors';
 
 /**
  * `POST /api/relay/events`: the relay's pair/close reports, HMAC-signed with a key derived from
@@ -47,20 +47,19 @@ export class RelayEventsController {
       { timestamp: req.headers[RELAY_TIMESTAMP_HEADER], signature: req.headers[RELAY_SIGNATURE_HEADER] },
       req.rawBody ?? Buffer.alloc(0),
     );
-    if (check !== 'ok')
-      throw new DomainError(ErrorCode.InvalidSignature, 'The relay event signature is missing or not valid.');
+    if (check !== 'ok') throw errors.badSignature();
     let events: RelayEvent[];
     try {
       events = parseRelayEventBatch(body);
     } catch (err) {
-      if (err instanceof RelayMessageError) throw new DomainError(ErrorCode.ValidationFailed, err.message);
+      if (err instanceof RelayMessageError) throw errors.invalidEvents(err.message);
       throw err;
     }
     // The relay pairs any well-formed session id, but this portal mints only UUIDs: anything else
     // names no session of ours and must not reach a uuid column.
     const stranger = events.findIndex((e) => !isUuid(e.sessionId));
     if (stranger >= 0) {
-      throw new DomainError(ErrorCode.ValidationFailed, `events[${stranger}]: sessionId must be a UUID`);
+      throw errors.strangerSession(stranger);
     }
     return this.events.accept(events);
   }

@@ -5,9 +5,9 @@ import {
   mintRelayToken,
   type RelayRole,
 } from '../../contracts/node/relay-token';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { RelayKeys } from './relay-keys.provider';
+import { relayLinkErrors as errors } from './relay-link.errors';
 
 /** Channels one session may ask for at once. */
 export const MAX_CHANNELS_PER_SESSION = 8;
@@ -46,13 +46,9 @@ export class RelayTokenService {
   /** An agent token and a tech token for each channel. */
   async mintSessionTokens(sessionId: string, channels: readonly string[]): Promise<SessionRelayTokens> {
     const unique = [...new Set(channels)];
-    if (!isRelaySessionId(sessionId))
-      throw new DomainError(ErrorCode.ValidationFailed, 'The session id cannot be used on the relay.');
+    if (!isRelaySessionId(sessionId)) throw errors.unusableSessionId();
     if (unique.length === 0 || unique.length > MAX_CHANNELS_PER_SESSION || !unique.every(isRelayChannel)) {
-      throw new DomainError(
-        ErrorCode.ValidationFailed,
-        `Ask for 1 to ${MAX_CHANNELS_PER_SESSION} valid relay channels.`,
-      );
+      throw errors.badChannels(MAX_CHANNELS_PER_SESSION);
     }
     const expiresAt = new Date((Math.floor(Date.now() / 1000) + this.config.relay.tokenTtlSec) * 1000);
     const agent: Record<string, string> = {};

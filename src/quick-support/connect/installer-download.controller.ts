@@ -1,22 +1,23 @@
 import { Controller, Get, Logger, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { INSTALLER_OSES, InstallerOs } from '../../contracts/installer-template';
-import { Public } from '../common/decorators';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { AppConfig } from '../config/app-config';
-import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
-import { renderInactivePage } from '../quick-support/connect/connect-page.renderer';
-import { newNonce, pageCsp } from '../quick-support/connect/public-headers';
-import { QuickSupportService } from '../quick-support/quick-support.service';
-import { installerFileName } from './install-commands';
-import { InstallersService } from './installers.service';
+import { INSTALLER_OSES, InstallerOs } from '../../../contracts/installer-template';
+import { Public } from '../../common/decorators';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { AppConfig } from '../../config/app-config';
+import { installerFileName } from '../../installers/install-commands';
+import { InstallersService } from '../../installers/installers.service';
+import { quickSupportErrors as errors } from '../quick-support.errors';
+import { QuickSupportService } from '../quick-support.service';
+import { renderInactivePage } from './connect-page.renderer';
 import { isLinkPreviewAgent } from './link-preview';
+import { newNonce, pageCsp } from './public-headers';
 
 /**
  * `GET /support/connect/:token/download/:os`: each download mints a fresh one-shot installer token
  * and serves the script embedding it as an attachment. HEAD requests and link-preview bots get the
- * headers only and mint nothing.
+ * headers only and mint nothing. It lives with the connect page it is linked from; the token and the
+ * script come from InstallersService, what the installers module exports.
  */
 @ApiTags('connect (public)')
 @Public()
@@ -43,8 +44,7 @@ export class InstallerDownloadController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    if (!isInstallerOs(os))
-      throw new DomainError(ErrorCode.ValidationFailed, 'os must be one of: windows, macos, linux');
+    if (!isInstallerOs(os)) throw errors.unknownOs();
     const session = await this.quickSupport.findOpenByToken(token);
     if (!session) {
       const nonce = newNonce();

@@ -8,8 +8,9 @@ import { RelayKeys } from './relay-keys.provider';
 import { RelayTokenService } from './relay-token.service';
 
 /**
- * The portal's side of the relay contract (docs/relay.md): minting tokens, receiving the relay's
- * signed events (republished as RelayEventsService.events$), and asking the relay to close sessions.
+ * The portal's link to the relay, its side of the relay contract (docs/relay.md): minting tokens,
+ * receiving the relay's signed events (republished as RelayEventsService.events$), and asking the
+ * relay to close sessions.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([RelayEventRecord])],
@@ -17,4 +18,4 @@ import { RelayTokenService } from './relay-token.service';
   providers: [RelayKeys, RelayTokenService, RelayEventsService, RelayControlService],
   exports: [RelayTokenService, RelayEventsService, RelayControlService],
 })
-export class RelayTokensModule {}
+export class RelayLinkModule {}

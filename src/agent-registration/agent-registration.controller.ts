@@ -3,12 +3,11 @@ import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swag
 import {
   isCompatibleProtocolVersion,
   parseRegisterRequest,
-  PROTOCOL_VERSION,
   RegisterResponse,
 } from '../../contracts/agent-protocol';
 import { Public, SkipCsrf } from '../common/decorators';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
+import { agentRegistrationErrors as errors } from './agent-registration.errors';
 import { AgentRegistrationService } from './agent-registration.service';
 import { RegisterAgentDto, RegisterAgentResponseDto } from './dto/register-agent.dto';
 
@@ -33,12 +32,9 @@ export class AgentRegistrationController {
   @ApiOperation({ summary: 'Agent registration with a one-shot installer token' })
   async register(@Body() body: unknown): Promise<RegisterResponse> {
     const parsed = parseRegisterRequest(body);
-    if (!parsed.ok) throw new DomainError(ErrorCode.ValidationFailed, parsed.error);
+    if (!parsed.ok) throw errors.invalidRequest(parsed.error);
     if (!isCompatibleProtocolVersion(parsed.value.protocolVersion)) {
-      throw new DomainError(
-        ErrorCode.ProtocolMismatch,
-        `This support tool speaks protocol ${parsed.value.protocolVersion}; the portal speaks ${PROTOCOL_VERSION}. Download the support tool again.`,
-      );
+      throw errors.protocolMismatch(parsed.value.protocolVersion);
     }
     return this.registration.register(parsed.value);
   }

@@ -16,7 +16,7 @@ import type {
 } from '../../contracts/agent-protocol';
 import { ControlCloseCode } from '../../contracts/agent-protocol';
 import type { AgentConnection } from './agent-connection';
-import { agentOffline } from './agent-control.errors';
+import { agentControlErrors as errors } from './agent-control.errors';
 
 /** Events the agent sends on its own, plus connects and disconnects, for remote sessions and the dashboard. */
 export type AgentControlEvent =
@@ -25,7 +25,10 @@ export type AgentControlEvent =
   | {
       type: 'agent.message';
       deviceId: string;
-      message: Extract<AgentToPortalMessage, { type: 'channel_closed' | 'command_output' | 'command_exit' | 'agent_status' | 'goodbye' | 'error' }>;
+      message: Extract<
+        AgentToPortalMessage,
+        { type: 'channel_closed' | 'command_output' | 'command_exit' | 'agent_status' | 'goodbye' | 'error' }
+      >;
     };
 
 export interface OpenChannelRequest {
@@ -101,16 +104,38 @@ export class AgentControlService {
     const c = this.connections.get(deviceId);
     if (!c?.hello) return undefined;
     const { agentVersion, protocolVersion, mode, capabilities } = c.hello;
-    return { deviceId, connectedAt: c.connectedAt, agentVersion, protocolVersion, mode, capabilities: [...capabilities], killSwitch: c.killSwitch };
+    return {
+      deviceId,
+      connectedAt: c.connectedAt,
+      agentVersion,
+      protocolVersion,
+      mode,
+      capabilities: [...capabilities],
+      killSwitch: c.killSwitch,
+    };
   }
 
   /** Resolves once the agent has dialled the relay for this channel; rejects with an AgentControlError. */
   async openChannel(deviceId: string, request: OpenChannelRequest): Promise<void> {
-    await this.connection(deviceId).request({ type: 'open_channel', ...request }, 'channel_opened', OPEN_CHANNEL_TIMEOUT_MS);
+    await this.connection(deviceId).request(
+      { type: 'open_channel', ...request },
+      'channel_opened',
+      OPEN_CHANNEL_TIMEOUT_MS,
+    );
   }
 
-  async closeChannel(deviceId: string, sessionId: string, channel?: ChannelKind, reason?: string): Promise<void> {
-    const request = { type: 'close_channel' as const, sessionId, ...(channel && { channel }), ...(reason && { reason }) };
+  async closeChannel(
+    deviceId: string,
+    sessionId: string,
+    channel?: ChannelKind,
+    reason?: string,
+  ): Promise<void> {
+    const request = {
+      type: 'close_channel' as const,
+      sessionId,
+      ...(channel && { channel }),
+      ...(reason && { reason }),
+    };
     await this.connection(deviceId).request(request, 'ack', REQUEST_TIMEOUT_MS);
   }
 
@@ -123,7 +148,11 @@ export class AgentControlService {
     const connection = this.connection(deviceId);
     const output = new ReplaySubject<CommandEvent>();
     const sub = this.commandEvents(deviceId, commandId).subscribe((event) => {
-      if (event.type !== 'agent.message' || (event.message.type !== 'command_output' && event.message.type !== 'command_exit')) return;
+      if (
+        event.type !== 'agent.message' ||
+        (event.message.type !== 'command_output' && event.message.type !== 'command_exit')
+      )
+        return;
       output.next(event.message);
       if (event.message.type === 'command_exit') {
         output.complete();
@@ -131,7 +160,11 @@ export class AgentControlService {
       }
     });
     try {
-      await connection.request({ ...request, type: 'run_command', commandId }, 'command_started', REQUEST_TIMEOUT_MS);
+      await connection.request(
+        { ...request, type: 'run_command', commandId },
+        'command_started',
+        REQUEST_TIMEOUT_MS,
+      );
     } catch (err) {
       sub.unsubscribe();
       throw err;
@@ -160,21 +193,37 @@ export class AgentControlService {
 
   /** Quick Assist readiness (read-only: answered even with the device's kill switch on). Protocol ≥ 1.1. */
   async remoteHelpStatus(deviceId: string): Promise<RemoteHelpStateMessage> {
-    return this.connection(deviceId).request({ type: 'remotehelp_status' }, 'remotehelp_state', REMOTE_HELP_TIMEOUT_MS);
+    return this.connection(deviceId).request(
+      { type: 'remotehelp_status' },
+      'remotehelp_state',
+      REMOTE_HELP_TIMEOUT_MS,
+    );
   }
 
   /** Opens an allow-listed program (`quickassist.exe`) on the device's interactive desktop. Protocol ≥ 1.1. */
   async remoteHelpStart(deviceId: string, executable: string): Promise<RemoteHelpStartedMessage> {
-    return this.connection(deviceId).request({ type: 'remotehelp_start', executable }, 'remotehelp_started', REMOTE_HELP_TIMEOUT_MS);
+    return this.connection(deviceId).request(
+      { type: 'remotehelp_start', executable },
+      'remotehelp_started',
+      REMOTE_HELP_TIMEOUT_MS,
+    );
   }
 
   async remoteHelpStop(deviceId: string, executable: string): Promise<RemoteHelpStoppedMessage> {
-    return this.connection(deviceId).request({ type: 'remotehelp_stop', executable }, 'remotehelp_stopped', REMOTE_HELP_TIMEOUT_MS);
+    return this.connection(deviceId).request(
+      { type: 'remotehelp_stop', executable },
+      'remotehelp_stopped',
+      REMOTE_HELP_TIMEOUT_MS,
+    );
   }
 
   /** Starts winget for an allow-listed package on the device's interactive desktop. Protocol ≥ 1.1. */
   async wingetInstall(deviceId: string, packageId: string): Promise<WingetInstallStartedMessage> {
-    return this.connection(deviceId).request({ type: 'winget_install', packageId }, 'winget_install_started', REMOTE_HELP_TIMEOUT_MS);
+    return this.connection(deviceId).request(
+      { type: 'winget_install', packageId },
+      'winget_install_started',
+      REMOTE_HELP_TIMEOUT_MS,
+    );
   }
 
   // ---- used by the gateway ----
@@ -210,7 +259,7 @@ export class AgentControlService {
 
   private connection(deviceId: string): AgentConnection {
     const c = this.connections.get(deviceId);
-    if (!c?.hello || !c.isOpen) throw agentOffline();
+    if (!c?.hello || !c.isOpen) throw errors.offline();
     return c;
   }
 }

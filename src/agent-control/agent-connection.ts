@@ -1,9 +1,17 @@
 import type { WebSocket } from 'ws';
-import type { AgentToPortalMessage, HelloMessage, PortalToAgentMessage } from '../../contracts/agent-protocol';
-import { AgentControlError, agentTimedOut, agentWentAway } from './agent-control.errors';
+import type {
+  AgentToPortalMessage,
+  HelloMessage,
+  PortalToAgentMessage,
+} from '../../contracts/agent-protocol';
+import { AgentControlError, agentControlErrors as errors } from './agent-control.errors';
 
 /** A request sent to an agent, before the `id` is assigned. */
-export type AgentRequest = PortalToAgentMessage extends infer M ? (M extends { id: string } ? Omit<M, 'id'> : never) : never;
+export type AgentRequest = PortalToAgentMessage extends infer M
+  ? M extends { id: string }
+    ? Omit<M, 'id'>
+    : never
+  : never;
 
 interface Pending {
   expect: AgentToPortalMessage['type'];
@@ -44,12 +52,12 @@ export class AgentConnection {
     expect: T,
     timeoutMs: number,
   ): Promise<Extract<AgentToPortalMessage, { type: T }>> {
-    if (!this.isOpen) return Promise.reject(agentWentAway());
+    if (!this.isOpen) return Promise.reject(errors.wentAway());
     const id = `p${this.nextId++}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(agentTimedOut());
+        reject(errors.timedOut());
       }, timeoutMs);
       this.pending.set(id, { expect, resolve: resolve as (m: AgentToPortalMessage) => void, reject, timer });
       this.send({ ...request, id });
@@ -66,7 +74,13 @@ export class AgentConnection {
     clearTimeout(pending.timer);
     if (message.type === 'error') pending.reject(new AgentControlError(message.code, message.message));
     else if (message.type === pending.expect) pending.resolve(message);
-    else pending.reject(new AgentControlError('bad_message', `The agent answered ${message.type} instead of ${pending.expect}.`));
+    else
+      pending.reject(
+        new AgentControlError(
+          'bad_message',
+          `The agent answered ${message.type} instead of ${pending.expect}.`,
+        ),
+      );
     return true;
   }
 
@@ -74,7 +88,7 @@ export class AgentConnection {
   failAll(): void {
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(agentWentAway());
+      pending.reject(errors.wentAway());
       this.pending.delete(id);
     }
   }

@@ -1,0 +1,210 @@
+// @ts-check
+// The connect page's script (src/quick-support/connect/connect-page.assets.ts serves it inline under
+// the page's CSP nonce). Plain ES5-style JS for old customer browsers; type-checked against the DOM by
+// client/tsconfig.json in `npm run check`. It only enhances the page and writes text, never HTML.
+(function () {
+  'use strict';
+  var root = document.getElementById('qs');
+  if (!root) return;
+  var statusUrl = root.getAttribute('data-status-url');
+  var noteUrl = root.getAttribute('data-note-url');
+  /** @typedef {{ status: string, technician?: string | null, device?: string | null }} PublicStatus */
+  /** @type {Record<string, string>} */
+  var WORDS = { waiting: 'Waiting', active: 'Connected', ended: 'Ended' };
+  /** @type {Record<string, string>} */
+  var EXPLAIN = {
+    waiting: 'Download and run the support tool below. This page updates by itself.',
+    active: 'Your computer is connected. Your technician can now help you.',
+    ended: 'This support session has ended. You can close this page.',
+  };
+  /** @param {string} id @returns {HTMLElement} */
+  function byId(id) {
+    return document.getElementById(id);
+  }
+  /** @param {HTMLElement | null} el @param {boolean} visible */
+  function show(el, visible) {
+    if (el) {
+      el.hidden = !visible;
+    }
+  }
+
+  /** @param {string} os */
+  function selectOs(os) {
+    var buttons = root.querySelectorAll('[data-os]');
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute('aria-pressed', buttons[i].getAttribute('data-os') === os ? 'true' : 'false');
+    }
+    var panels = /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-os-panel]'));
+    for (var j = 0; j < panels.length; j++) {
+      show(panels[j], panels[j].getAttribute('data-os-panel') === os);
+    }
+    show(byId('os-hint'), false);
+    try {
+      history.replaceState(null, '', '?os=' + os);
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- ES5 has no optional catch binding
+    } catch (e) {
+      /* ignore: cosmetic only */
+    }
+  }
+  var osButtons = root.querySelectorAll('[data-os]');
+  for (var k = 0; k < osButtons.length; k++) {
+    osButtons[k].addEventListener(
+      'click',
+      /** @this {HTMLElement} @param {Event} ev */ function (ev) {
+        ev.preventDefault();
+        selectOs(this.getAttribute('data-os'));
+      },
+    );
+  }
+
+  /** @param {string} text @param {HTMLElement} button */
+  function copyText(text, button) {
+    function done() {
+      var old = button.textContent;
+      button.textContent = 'Copied';
+      setTimeout(function () {
+        button.textContent = old;
+      }, 1500);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      void navigator.clipboard.writeText(text).then(done, function () {
+        legacyCopy(text);
+        done();
+      });
+    } else {
+      legacyCopy(text);
+      done();
+    }
+  }
+  /** @param {string} text */
+  function legacyCopy(text) {
+    var area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    try {
+      document.execCommand('copy');
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- ES5 has no optional catch binding
+    } catch (e) {
+      /* the text stays selectable by hand */
+    }
+    document.body.removeChild(area);
+  }
+  var copyButtons = /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-copy]'));
+  for (var c = 0; c < copyButtons.length; c++) {
+    copyButtons[c].hidden = false;
+    copyButtons[c].addEventListener(
+      'click',
+      /** @this {HTMLElement} */ function () {
+        var source = byId(this.getAttribute('data-copy'));
+        if (source) {
+          copyText(source.textContent, this);
+        }
+      },
+    );
+  }
+
+  var stopped = false;
+  /** @param {PublicStatus} state */
+  function render(state) {
+    byId('status-word').textContent = WORDS[state.status] || 'Ended';
+    byId('status-explain').textContent = EXPLAIN[state.status] || EXPLAIN.ended;
+    var tech = byId('technician');
+    if (state.technician) {
+      byId('technician-name').textContent = state.technician;
+      show(tech, true);
+    } else {
+      show(tech, false);
+    }
+    var device = byId('device');
+    if (state.device) {
+      byId('device-name').textContent = state.device;
+      show(device, true);
+    } else {
+      show(device, false);
+    }
+    show(byId('downloads'), state.status === 'waiting');
+    show(byId('notes-section'), state.status !== 'ended');
+  }
+  function poll() {
+    if (stopped) return;
+    void fetch(statusUrl, {
+      headers: { Accept: 'application/json' },
+      cache: 'no-store',
+      credentials: 'same-origin',
+    })
+      .then(
+        /** @returns {Promise<PublicStatus> | null} */ function (res) {
+          if (res.status === 404) {
+            stopped = true;
+            render({ status: 'ended' });
+            return null;
+          }
+          if (!res.ok) return null;
+          return res.json();
+        },
+      )
+      .then(
+        /** @param {PublicStatus | null} state */ function (state) {
+          if (state) render(state);
+        },
+      )
+      .catch(function () {
+        /* offline for a moment: try again at the next tick */
+      })
+      .then(function () {
+        if (!stopped) setTimeout(poll, 5000);
+      });
+  }
+  setTimeout(poll, 5000);
+
+  var form = byId('note-form');
+  if (form && window.fetch) {
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var field = form.querySelector('textarea');
+      var flash = byId('note-flash');
+      var text = field.value.trim();
+      if (!text) return;
+      fetch(noteUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify({ note: text }),
+      })
+        .then(function (res) {
+          return res.json().then(
+            /** @param {{ body?: string, message?: string }} body */ function (body) {
+              return { ok: res.ok, status: res.status, body: body };
+            },
+          );
+        })
+        .then(function (r) {
+          flash.hidden = false;
+          if (r.ok) {
+            flash.className = 'flash';
+            flash.textContent = 'Your note was sent to the technician.';
+            field.value = '';
+            var li = document.createElement('li');
+            li.textContent = r.body.body;
+            byId('notes-list').appendChild(li);
+            show(byId('notes-sent'), true);
+          } else if (r.status === 404) {
+            stopped = true;
+            render({ status: 'ended' });
+          } else {
+            flash.className = 'flash error';
+            flash.textContent = (r.body && r.body.message) || 'The note could not be sent.';
+          }
+        })
+        .catch(function () {
+          flash.hidden = false;
+          flash.className = 'flash error';
+          flash.textContent = 'The note could not be sent. Check your connection.';
+        });
+    });
+  }
+})();
