@@ -7,6 +7,7 @@ import session from 'express-session';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import passport from 'passport';
+import type { Server } from 'node:http';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -42,16 +43,19 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
   const PgStore = connectPgSimple(session);
   const cookie = sessionCookieOptions(config.portalOrigin);
+  const store = new PgStore({
+    pool,
+    tableName: 'auth_sessions',
+    createTableIfMissing: false,
+    pruneSessionInterval: 15 * 60,
+  });
+  // Its prune timer must not outlive the pool it queries (which app.close() ends).
+  (app.getHttpServer() as Server).once('close', () => void store.close());
   http.use(
     session({
       name: cookie.name,
       secret: config.sessionSecret,
-      store: new PgStore({
-        pool,
-        tableName: 'auth_sessions',
-        createTableIfMissing: false,
-        pruneSessionInterval: 15 * 60,
-      }),
+      store,
       resave: false,
       saveUninitialized: false,
       rolling: true,

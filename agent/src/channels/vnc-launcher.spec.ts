@@ -1,7 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { findDisplay, x11vncArgs, announcedPort } from './vnc-launcher';
+import { findDisplay, x11vncArgs, announcedPort, terminate } from './vnc-launcher';
 
 describe('findDisplay', () => {
   it('prefers DISPLAY and refuses odd values', () => {
@@ -51,5 +52,29 @@ describe('announcedPort', () => {
     const port = announcedPort(child, 5_000);
     child.emit('exit', 1);
     await expect(port).rejects.toThrow('x11vnc exited (1) before listening');
+  });
+});
+
+describe('terminate', () => {
+  /** A real child that says "ready" once its SIGTERM handler is in place (or ignores SIGTERM). */
+  async function child(ignoreTerm: boolean): Promise<ChildProcess> {
+    const code = `${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000); console.log('ready');`;
+    const c = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await once(c.stdout, 'data');
+    return c;
+  }
+
+  it('stops a process that honours SIGTERM with SIGTERM', async () => {
+    const c = await child(false);
+    const exited = once(c, 'exit');
+    terminate(c, 60_000);
+    expect(await exited).toEqual([null, 'SIGTERM']);
+  });
+
+  it('kills a process that stays after SIGTERM (as a deadlocked x11vnc does) once the grace period ends', async () => {
+    const c = await child(true);
+    const exited = once(c, 'exit');
+    terminate(c, 200);
+    expect(await exited).toEqual([null, 'SIGKILL']);
   });
 });

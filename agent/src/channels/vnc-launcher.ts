@@ -134,7 +134,7 @@ export class X11VncLauncher {
     this.target = undefined;
     if (child && child.exitCode === null) {
       this.logger.info('stopping x11vnc');
-      child.kill('SIGTERM');
+      terminate(child);
     }
     this.removeSecret();
   }
@@ -207,10 +207,27 @@ export class X11VncLauncher {
       return { host: '127.0.0.1', port };
     } catch (err) {
       if (this.child === child) this.child = undefined;
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null) terminate(child);
       throw err;
     }
   }
+}
+
+/** How long x11vnc gets to exit on SIGTERM before it is killed. */
+export const X11VNC_STOP_GRACE_MS = 2_000;
+
+/**
+ * SIGTERM, then SIGKILL if x11vnc is still there after the grace period: x11vnc's SIGTERM handler can
+ * deadlock (seen when the signal lands while it is still setting up), leaving the VNC server running
+ * with SIGTERM blocked after the session ended.
+ */
+export function terminate(child: ChildProcess, graceMs = X11VNC_STOP_GRACE_MS): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const timer = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, graceMs);
+  child.once('exit', () => clearTimeout(timer));
+  child.kill('SIGTERM');
 }
 
 /** The port in x11vnc's `PORT=<n>` stdout line; later output is read and dropped (so x11vnc never blocks). */
