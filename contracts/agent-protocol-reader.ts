@@ -16,7 +16,8 @@ export class ProtocolViolation extends Error {
  */
 const DISPLAY_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 /** Like {@link DISPLAY_FORBIDDEN} but tab, LF and CR are allowed (command lines, terminal text). */
-const MULTILINE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const MULTILINE_FORBIDDEN =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 export interface StringRule {
   /** Longest accepted length in UTF-16 code units. */
@@ -56,10 +57,12 @@ export class FieldReader {
     const value = this.source[name];
     if (typeof value !== 'string') this.fail(name, 'must be a string');
     const min = rule.min ?? 1;
-    if (value.length < min || value.length > rule.max) this.fail(name, `must be ${min}–${rule.max} characters`);
+    if (value.length < min || value.length > rule.max)
+      this.fail(name, `must be ${min}–${rule.max} characters`);
     const text = rule.text ?? 'display';
     if (text === 'display' && DISPLAY_FORBIDDEN.test(value)) this.fail(name, 'contains control characters');
-    if (text === 'multiline' && MULTILINE_FORBIDDEN.test(value)) this.fail(name, 'contains control characters');
+    if (text === 'multiline' && MULTILINE_FORBIDDEN.test(value))
+      this.fail(name, 'contains control characters');
     if (rule.pattern && !rule.pattern.test(value)) this.fail(name, 'has an invalid format');
     return value;
   }

@@ -19,7 +19,8 @@ import {
 
 const FIXTURES = join(__dirname, '..', 'docs', 'fixtures');
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
-const load = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Record<string, unknown>;
+const load = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Record<string, unknown>;
 
 /** Which parser a fixture belongs to: the HTTP bodies, the shell frames, or a control-channel side. */
 function parserFor(file: string, body: Record<string, unknown>): (raw: unknown) => ParseResult<unknown> {
@@ -111,29 +112,46 @@ describe('agent protocol validators', () => {
     ['a note with a forged line', { ...load('response_remotehelp_started.json'), note: 'ok\nFAKE' }],
     ['an overlong note', { ...load('response_remotehelp_started.json'), note: 'x'.repeat(501) }],
     ['stopped as a number', { ...load('response_remotehelp_stopped.json'), stopped: 1 }],
-    ['a package id with a flag', { ...load('response_winget_install_started.json'), packageId: '9P7BP5VNWKX5 --force' }],
+    [
+      'a package id with a flag',
+      { ...load('response_winget_install_started.json'), packageId: '9P7BP5VNWKX5 --force' },
+    ],
     ['an unknown error code', { ...load('response_remotehelp_not_allowed.json'), code: 'denied' }],
   ])('refuses remote-help answers with %s', (_label, body) => {
     expect(parseAgentMessage(body).ok).toBe(false);
   });
 
   it('accepts an unknown Quick Assist version as null', () => {
-    expect(parseAgentMessage({ ...load('response_remotehelp_state.json'), version: null })).toMatchObject({ ok: true, value: { version: null } });
-    expect(parseAgentMessage({ ...load('response_remotehelp_started.json'), pid: null })).toMatchObject({ ok: true, value: { pid: null } });
+    expect(parseAgentMessage({ ...load('response_remotehelp_state.json'), version: null })).toMatchObject({
+      ok: true,
+      value: { version: null },
+    });
+    expect(parseAgentMessage({ ...load('response_remotehelp_started.json'), pid: null })).toMatchObject({
+      ok: true,
+      value: { pid: null },
+    });
   });
 
   it('leaves the launch decision to the agent’s allow-list, but still refuses malformed text', () => {
     // Not on the allow-list, yet a well-formed request: the agent answers not_allowed (remote-help.spec.ts).
-    expect(parsePortalMessage({ ...load('request_remotehelp_start.json'), executable: 'cmd.exe' }).ok).toBe(true);
-    expect(parsePortalMessage({ ...load('request_winget_install.json'), packageId: 'Microsoft.PowerShell' }).ok).toBe(true);
+    expect(parsePortalMessage({ ...load('request_remotehelp_start.json'), executable: 'cmd.exe' }).ok).toBe(
+      true,
+    );
+    expect(
+      parsePortalMessage({ ...load('request_winget_install.json'), packageId: 'Microsoft.PowerShell' }).ok,
+    ).toBe(true);
     for (const executable of ['quickassist.exe\u0000', 'quickassist.exe\r\ncalc', 'a'.repeat(261), '', 42]) {
       expect(parsePortalMessage({ ...load('request_remotehelp_start.json'), executable }).ok).toBe(false);
     }
-    expect(parsePortalMessage({ ...load('request_winget_install.json'), packageId: 'x'.repeat(129) }).ok).toBe(false);
+    expect(
+      parsePortalMessage({ ...load('request_winget_install.json'), packageId: 'x'.repeat(129) }).ok,
+    ).toBe(false);
   });
 
   it('allows newlines and tabs in a command but not in a reason', () => {
-    expect(parsePortalMessage({ ...load('request_run_command.json'), command: 'echo a\n\techo b' }).ok).toBe(true);
+    expect(parsePortalMessage({ ...load('request_run_command.json'), command: 'echo a\n\techo b' }).ok).toBe(
+      true,
+    );
     expect(parsePortalMessage({ ...load('request_end_session.json'), reason: 'a\nb' }).ok).toBe(false);
   });
 
@@ -146,7 +164,10 @@ describe('agent protocol validators', () => {
 
   it('checks shell frames', () => {
     expect(parseShellFrame('{"type":"resize","cols":0,"rows":10}').ok).toBe(false);
-    expect(parseShellFrame('{"type":"resize","cols":80,"rows":24}')).toEqual({ ok: true, value: { type: 'resize', cols: 80, rows: 24 } });
+    expect(parseShellFrame('{"type":"resize","cols":80,"rows":24}')).toEqual({
+      ok: true,
+      value: { type: 'resize', cols: 80, rows: 24 },
+    });
   });
 
   it('refuses registration values outside their formats', () => {
@@ -154,12 +175,20 @@ describe('agent protocol validators', () => {
     expect(parseRegisterRequest({ ...reg, os: 'beos' }).ok).toBe(false);
     expect(parseRegisterRequest({ ...reg, hostname: 'pc\nINJECTED' }).ok).toBe(false);
     expect(parseRegisterRequest({ ...reg, installerToken: "abc'$(id)" }).ok).toBe(false);
-    expect(parseRegisterResponse({ ...load('response_register.json'), controlUrl: 'javascript:alert(1)' }).ok).toBe(false);
+    expect(
+      parseRegisterResponse({ ...load('response_register.json'), controlUrl: 'javascript:alert(1)' }).ok,
+    ).toBe(false);
   });
 
   it('round-trips the device bearer and refuses anything else', () => {
-    const { deviceId, deviceCredential } = load('response_register.json') as { deviceId: string; deviceCredential: string };
-    expect(parseDeviceBearer(formatDeviceBearer(deviceId, deviceCredential))).toEqual({ deviceId, credential: deviceCredential });
+    const { deviceId, deviceCredential } = load('response_register.json') as {
+      deviceId: string;
+      deviceCredential: string;
+    };
+    expect(parseDeviceBearer(formatDeviceBearer(deviceId, deviceCredential))).toEqual({
+      deviceId,
+      credential: deviceCredential,
+    });
     expect(parseDeviceBearer(`Bearer ${deviceId}`)).toBeNull();
     expect(parseDeviceBearer(`Basic ${deviceId}.${deviceCredential}`)).toBeNull();
     expect(parseDeviceBearer(undefined)).toBeNull();

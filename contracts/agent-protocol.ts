@@ -20,7 +20,9 @@ export const REMOTE_HELP_SINCE = '1.1';
 export function protocolAtLeast(version: string, since: string): boolean {
   const theirs = VERSION_PATTERN.exec(version);
   const wanted = VERSION_PATTERN.exec(since);
-  return theirs !== null && wanted !== null && theirs[1] === wanted[1] && Number(theirs[2]) >= Number(wanted[2]);
+  return (
+    theirs !== null && wanted !== null && theirs[1] === wanted[1] && Number(theirs[2]) >= Number(wanted[2])
+  );
 }
 
 /** Peers are compatible when their major versions are equal; minors only add optional things. */
@@ -50,7 +52,13 @@ export const CHANNEL_KINDS = ['screen', 'shell', 'commands'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
 export type OutputStream = (typeof OUTPUT_STREAMS)[number];
-export const GOODBYE_REASONS = ['session_ended', 'user_exit', 'max_lifetime', 'uninstall', 'shutdown'] as const;
+export const GOODBYE_REASONS = [
+  'session_ended',
+  'user_exit',
+  'max_lifetime',
+  'uninstall',
+  'shutdown',
+] as const;
 export type GoodbyeReason = (typeof GOODBYE_REASONS)[number];
 export const PROTOCOL_ERROR_CODES = [
   'bad_message',
@@ -82,7 +90,10 @@ export const ControlCloseCode = {
   DeviceGone: 4410,
   UnsupportedVersion: 4426,
 } as const;
-export const CONTROL_CLOSE_NO_RECONNECT: readonly number[] = [ControlCloseCode.DeviceGone, ControlCloseCode.UnsupportedVersion];
+export const CONTROL_CLOSE_NO_RECONNECT: readonly number[] = [
+  ControlCloseCode.DeviceGone,
+  ControlCloseCode.UnsupportedVersion,
+];
 
 // ---------------------------------------------------------------------------------------------------
 // Field formats
@@ -483,12 +494,17 @@ const AGENT_READERS: Readers<AgentToPortalMessage> = {
     agentVersion: r.string('agentVersion', { max: 32, pattern: AGENT_VERSION_PATTERN }),
     mode: r.oneOf('mode', AGENT_MODES),
     capabilities: r.array('capabilities', 16, (v, where) => {
-      if (typeof v !== 'string' || !CAPABILITY_PATTERN.test(v)) throw new ProtocolViolation(`${where} is not a capability name`);
+      if (typeof v !== 'string' || !CAPABILITY_PATTERN.test(v))
+        throw new ProtocolViolation(`${where} is not a capability name`);
       return v;
     }),
     killSwitch: r.boolean('killSwitch'),
   }),
-  heartbeat: (r) => ({ type: 'heartbeat', id: r.string('id', ID), uptimeSec: r.int('uptimeSec', { min: 0, max: 10 * 365 * 86400 }) }),
+  heartbeat: (r) => ({
+    type: 'heartbeat',
+    id: r.string('id', ID),
+    uptimeSec: r.int('uptimeSec', { min: 0, max: 10 * 365 * 86400 }),
+  }),
   channel_opened: (r) => ({ type: 'channel_opened', replyTo: r.string('replyTo', ID), ...channelRef(r) }),
   channel_closed: (r) =>
     withReplyTo(r, {
@@ -497,7 +513,11 @@ const AGENT_READERS: Readers<AgentToPortalMessage> = {
       closeCode: r.int('closeCode', { min: 1000, max: 4999 }),
       reason: r.string('reason', { ...REASON, min: 0 }),
     }),
-  command_started: (r) => ({ type: 'command_started', replyTo: r.string('replyTo', ID), commandId: r.string('commandId', ID) }),
+  command_started: (r) => ({
+    type: 'command_started',
+    replyTo: r.string('replyTo', ID),
+    commandId: r.string('commandId', ID),
+  }),
   command_output: (r) => ({
     type: 'command_output',
     commandId: r.string('commandId', ID),
@@ -540,7 +560,11 @@ const AGENT_READERS: Readers<AgentToPortalMessage> = {
     pid: r.nullableInt('pid', PROCESS_ID),
     note: r.string('note', MESSAGE),
   }),
-  remotehelp_stopped: (r) => ({ type: 'remotehelp_stopped', replyTo: r.string('replyTo', ID), stopped: r.boolean('stopped') }),
+  remotehelp_stopped: (r) => ({
+    type: 'remotehelp_stopped',
+    replyTo: r.string('replyTo', ID),
+    stopped: r.boolean('stopped'),
+  }),
   winget_install_started: (r) => ({
     type: 'winget_install_started',
     replyTo: r.string('replyTo', ID),
@@ -575,7 +599,11 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
     return technician === undefined ? message : { ...message, technician };
   },
   close_channel: (r) => {
-    const message: CloseChannelMessage = { type: 'close_channel', id: r.string('id', ID), sessionId: r.string('sessionId', SESSION_ID) };
+    const message: CloseChannelMessage = {
+      type: 'close_channel',
+      id: r.string('id', ID),
+      sessionId: r.string('sessionId', SESSION_ID),
+    };
     const channel = r.optionalOneOf('channel', CHANNEL_KINDS);
     const reason = r.optionalString('reason', REASON);
     return { ...message, ...(channel && { channel }), ...(reason !== undefined && { reason }) };
@@ -589,20 +617,44 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
     };
     const timeoutSec = r.optionalInt('timeoutSec', { min: 1, max: 86400 });
     const maxOutputBytes = r.optionalInt('maxOutputBytes', { min: 1, max: 16 * 1024 * 1024 });
-    return { ...message, ...(timeoutSec !== undefined && { timeoutSec }), ...(maxOutputBytes !== undefined && { maxOutputBytes }) };
+    return {
+      ...message,
+      ...(timeoutSec !== undefined && { timeoutSec }),
+      ...(maxOutputBytes !== undefined && { maxOutputBytes }),
+    };
   },
-  cancel_command: (r) => ({ type: 'cancel_command', id: r.string('id', ID), commandId: r.string('commandId', ID) }),
+  cancel_command: (r) => ({
+    type: 'cancel_command',
+    id: r.string('id', ID),
+    commandId: r.string('commandId', ID),
+  }),
   end_session: (r) => ({ type: 'end_session', id: r.string('id', ID), reason: r.string('reason', REASON) }),
   get_status: (r) => ({ type: 'get_status', id: r.string('id', ID) }),
   remotehelp_status: (r) => ({ type: 'remotehelp_status', id: r.string('id', ID) }),
-  remotehelp_start: (r) => ({ type: 'remotehelp_start', id: r.string('id', ID), executable: r.string('executable', EXECUTABLE) }),
-  remotehelp_stop: (r) => ({ type: 'remotehelp_stop', id: r.string('id', ID), executable: r.string('executable', EXECUTABLE) }),
+  remotehelp_start: (r) => ({
+    type: 'remotehelp_start',
+    id: r.string('id', ID),
+    executable: r.string('executable', EXECUTABLE),
+  }),
+  remotehelp_stop: (r) => ({
+    type: 'remotehelp_stop',
+    id: r.string('id', ID),
+    executable: r.string('executable', EXECUTABLE),
+  }),
   // A loose bound only: the agent's package allow-list decides (not_allowed), like the executable above.
-  winget_install: (r) => ({ type: 'winget_install', id: r.string('id', ID), packageId: r.string('packageId', { max: 128 }) }),
+  winget_install: (r) => ({
+    type: 'winget_install',
+    id: r.string('id', ID),
+    packageId: r.string('packageId', { max: 128 }),
+  }),
   error: readError,
 };
 
-function parseWith<M extends { type: string }>(raw: unknown, readers: Readers<M>, side: string): ParseResult<M> {
+function parseWith<M extends { type: string }>(
+  raw: unknown,
+  readers: Readers<M>,
+  side: string,
+): ParseResult<M> {
   return attempt(() => {
     const r = readerFor(decode(raw), 'message');
     const type = r.string('type', { max: 32, pattern: /^[a-z_]{1,32}$/ });
@@ -651,7 +703,12 @@ export function parseShellFrame(raw: unknown): ParseResult<ShellFrame> {
     const value = decode(raw);
     const r = readerFor(value, 'shell');
     const type = r.oneOf('type', ['resize', 'exit'] as const);
-    if (type === 'exit') return { type, exitCode: r.nullableInt('exitCode', { min: -2147483648, max: 4294967295 }) };
-    return { type, cols: r.int('cols', { min: 1, max: SHELL_MAX_COLS }), rows: r.int('rows', { min: 1, max: SHELL_MAX_ROWS }) };
+    if (type === 'exit')
+      return { type, exitCode: r.nullableInt('exitCode', { min: -2147483648, max: 4294967295 }) };
+    return {
+      type,
+      cols: r.int('cols', { min: 1, max: SHELL_MAX_COLS }),
+      rows: r.int('rows', { min: 1, max: SHELL_MAX_ROWS }),
+    };
   });
 }

@@ -25,7 +25,14 @@ const execReal: Exec = (file, args) =>
 function logLevel(options: CliOptions): LogLevel {
   const fromEnv = process.env.QS_LOG_LEVEL;
   if (options.logLevel) return options.logLevel;
-  if (fromEnv === 'debug' || fromEnv === 'info' || fromEnv === 'warn' || fromEnv === 'error' || fromEnv === 'silent') return fromEnv;
+  if (
+    fromEnv === 'debug' ||
+    fromEnv === 'info' ||
+    fromEnv === 'warn' ||
+    fromEnv === 'error' ||
+    fromEnv === 'silent'
+  )
+    return fromEnv;
   return options.mode === 'quick' && options.command === 'run' ? 'warn' : 'info';
 }
 
@@ -62,7 +69,9 @@ async function main(argv: string[]): Promise<void> {
         nodeExecPath: process.execPath,
         agentSource: process.argv[1],
       });
-      process.stdout.write(`The ${options.brand} agent is installed. To remove it: sudo ${layout.uninstallScript}\n`);
+      process.stdout.write(
+        `The ${options.brand} agent is installed. To remove it: sudo ${layout.uninstallScript}\n`,
+      );
       return;
     }
     case 'uninstall':
@@ -74,7 +83,8 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) process.stderr.write(`${err.message}\n${USAGE}\n`);
-  else if (err instanceof RegistrationError || err instanceof UnsafeInstallPathError) process.stderr.write(`${err.message}\n`);
+  else if (err instanceof RegistrationError || err instanceof UnsafeInstallPathError)
+    process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`The agent stopped: ${safe(err, 300)}\n`);
   process.exit(err instanceof UsageError ? 2 : 1);
 });

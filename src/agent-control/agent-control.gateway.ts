@@ -21,7 +21,8 @@ import { AgentConnection } from './agent-connection';
 import { AgentControlService } from './agent-control.service';
 import { AgentMessageHandler } from './agent-message.handler';
 
-type UpgradeDecision = { ok: true; deviceId: string } | { ok: false; status: number; code: string; message: string };
+type UpgradeDecision =
+  { ok: true; deviceId: string } | { ok: false; status: number; code: string; message: string };
 
 const PING_INTERVAL_MS = 30_000;
 /** The first frame must be `hello`, within this time. */
@@ -35,7 +36,12 @@ const HELLO_TIMEOUT_MS = 10_000;
 @Injectable()
 export class AgentControlGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AgentControlGateway.name);
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: CONTROL_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: CONTROL_MAX_PAYLOAD,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
   private server: Server | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private sessionEnded: Subscription | undefined;
@@ -48,7 +54,9 @@ export class AgentControlGateway implements OnApplicationBootstrap, OnModuleDest
         this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, result.deviceId));
       })
       .catch((err: unknown) => {
-        this.logger.error(`control channel upgrade failed: ${err instanceof Error ? err.message : 'unknown error'}`);
+        this.logger.error(
+          `control channel upgrade failed: ${err instanceof Error ? err.message : 'unknown error'}`,
+        );
         refuse(socket, 503, 'unavailable', 'The portal could not check the device right now.');
       });
   };
@@ -71,9 +79,13 @@ export class AgentControlGateway implements OnApplicationBootstrap, OnModuleDest
     this.sessionEnded = this.quickSupportEvents.stream.subscribe((event) => {
       if (event.type !== 'session.ended') return;
       for (const deviceId of event.deviceIds) {
-        this.control.endSession(deviceId, `The support session ended (${event.reason}).`).catch((err: unknown) => {
-          this.logger.warn(`Could not tell device ${deviceId} that its session ended: ${err instanceof Error ? err.message : 'unknown error'}`);
-        });
+        this.control
+          .endSession(deviceId, `The support session ended (${event.reason}).`)
+          .catch((err: unknown) => {
+            this.logger.warn(
+              `Could not tell device ${deviceId} that its session ended: ${err instanceof Error ? err.message : 'unknown error'}`,
+            );
+          });
       }
     });
   }
@@ -92,13 +104,31 @@ export class AgentControlGateway implements OnApplicationBootstrap, OnModuleDest
   private async authenticate(req: IncomingMessage): Promise<UpgradeDecision> {
     const version = req.headers[AGENT_PROTOCOL_HEADER];
     if (typeof version === 'string' && !isCompatibleProtocolVersion(version)) {
-      return { ok: false, status: 426, code: 'protocol_mismatch', message: `The portal speaks agent protocol ${PROTOCOL_VERSION}.` };
+      return {
+        ok: false,
+        status: 426,
+        code: 'protocol_mismatch',
+        message: `The portal speaks agent protocol ${PROTOCOL_VERSION}.`,
+      };
     }
     const bearer = parseDeviceBearer(req.headers.authorization);
-    if (!bearer) return { ok: false, status: 401, code: 'unauthenticated', message: 'A device credential is required.' };
+    if (!bearer)
+      return { ok: false, status: 401, code: 'unauthenticated', message: 'A device credential is required.' };
     const device = await this.devices.verifyCredential(bearer.deviceId, bearer.credential);
-    if (!device) return { ok: false, status: 401, code: 'unauthenticated', message: 'The device credential was not accepted.' };
-    if (device.revokedAt) return { ok: false, status: 410, code: 'gone', message: 'This device was removed or its support session ended.' };
+    if (!device)
+      return {
+        ok: false,
+        status: 401,
+        code: 'unauthenticated',
+        message: 'The device credential was not accepted.',
+      };
+    if (device.revokedAt)
+      return {
+        ok: false,
+        status: 410,
+        code: 'gone',
+        message: 'This device was removed or its support session ended.',
+      };
     return { ok: true, deviceId: device.id };
   }
 
@@ -116,7 +146,9 @@ export class AgentControlGateway implements OnApplicationBootstrap, OnModuleDest
       if (!wasGreeted && connection.hello) {
         clearTimeout(helloTimer);
         this.control.attach(connection);
-        void this.devices.markOnline(deviceId).catch((err: unknown) => this.logger.warn(`markOnline failed: ${String(err)}`));
+        void this.devices
+          .markOnline(deviceId)
+          .catch((err: unknown) => this.logger.warn(`markOnline failed: ${String(err)}`));
         this.control.publish({ type: 'agent.connected', deviceId, hello: connection.hello });
       }
     });
@@ -125,7 +157,9 @@ export class AgentControlGateway implements OnApplicationBootstrap, OnModuleDest
       clearTimeout(helloTimer);
       if (this.control.detach(connection, code)) {
         this.presence.setKillSwitch(deviceId, null);
-        void this.devices.markOffline(deviceId).catch((err: unknown) => this.logger.warn(`markOffline failed: ${String(err)}`));
+        void this.devices
+          .markOffline(deviceId)
+          .catch((err: unknown) => this.logger.warn(`markOffline failed: ${String(err)}`));
       }
     });
   }

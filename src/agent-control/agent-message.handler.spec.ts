@@ -20,7 +20,8 @@ import { AgentMessageHandler } from './agent-message.handler';
 
 const FIXTURES = join(__dirname, '..', '..', 'docs', 'fixtures');
 const fixtureText = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
-const fixture = (name: string): Record<string, unknown> => JSON.parse(fixtureText(name)) as Record<string, unknown>;
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(fixtureText(name)) as Record<string, unknown>;
 const DEVICE = '3f1c2a4e-8b7d-4c3e-9a21-5d6f7e8a9b0c';
 
 /** A socket stand-in that records what the portal sends, checked with the agent's own validator. */
@@ -42,10 +43,18 @@ function fakeSocket() {
 
 function setup() {
   const control = new AgentControlService();
-  const devices = { touch: jest.fn(() => Promise.resolve()), publishUpdated: jest.fn(() => Promise.resolve()) };
+  const devices = {
+    touch: jest.fn(() => Promise.resolve()),
+    publishUpdated: jest.fn(() => Promise.resolve()),
+  };
   const presence = new DevicePresence();
   const quickSupport = { endForDevice: jest.fn(() => Promise.resolve(true)) };
-  const handler = new AgentMessageHandler(control, devices as unknown as DevicesService, quickSupport as unknown as QuickSupportService, presence);
+  const handler = new AgentMessageHandler(
+    control,
+    devices as unknown as DevicesService,
+    quickSupport as unknown as QuickSupportService,
+    presence,
+  );
   const socket = fakeSocket();
   const connection = new AgentConnection(DEVICE, socket.ws);
   const greet = (): void => {
@@ -60,7 +69,10 @@ describe('AgentMessageHandler (portal side of the protocol)', () => {
     const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json') && !f.startsWith('event_shell_'));
     for (const type of AGENT_MESSAGE_TYPES) {
       const file = files.find((f) => fixture(f).type === type);
-      expect({ type, parsed: file && parseAgentMessage(fixtureText(file)).ok }).toEqual({ type, parsed: true });
+      expect({ type, parsed: file && parseAgentMessage(fixtureText(file)).ok }).toEqual({
+        type,
+        parsed: true,
+      });
     }
   });
 
@@ -78,33 +90,57 @@ describe('AgentMessageHandler (portal side of the protocol)', () => {
     const { control, handler, connection, greet } = setup();
     greet();
     const events = lastValueFrom(control.events.pipe(take(5), toArray()));
-    for (const name of ['event_channel_closed.json', 'event_command_output.json', 'event_command_exit.json', 'event_agent_status.json', 'response_error.json']) {
+    for (const name of [
+      'event_channel_closed.json',
+      'event_command_output.json',
+      'event_command_exit.json',
+      'event_agent_status.json',
+      'response_error.json',
+    ]) {
       handler.handle(connection, fixtureText(name));
     }
     const got = await events;
-    expect(got.map((e: AgentControlEvent) => (e.type === 'agent.message' ? e.message.type : e.type))).toEqual([
-      'channel_closed',
-      'command_output',
-      'command_exit',
-      'agent_status',
-      'error',
-    ]);
+    expect(got.map((e: AgentControlEvent) => (e.type === 'agent.message' ? e.message.type : e.type))).toEqual(
+      ['channel_closed', 'command_output', 'command_exit', 'agent_status', 'error'],
+    );
   });
 
   it('matches responses to the service’s requests, and turns agent errors into AgentControlError', async () => {
     const { control, handler, connection, greet, sent } = setup();
     greet();
-    const opening = control.openChannel(DEVICE, { sessionId: 'sess-1', channel: 'screen', relayUrl: 'wss://relay.example.com', token: 'a.b.c', technician: 'Alex' });
+    const opening = control.openChannel(DEVICE, {
+      sessionId: 'sess-1',
+      channel: 'screen',
+      relayUrl: 'wss://relay.example.com',
+      token: 'a.b.c',
+      technician: 'Alex',
+    });
     const request = sent.at(-1) as Extract<PortalToAgentMessage, { type: 'open_channel' }>;
-    expect(request).toMatchObject({ type: 'open_channel', sessionId: 'sess-1', channel: 'screen', technician: 'Alex' });
-    handler.handle(connection, JSON.stringify({ ...fixture('response_channel_opened.json'), replyTo: request.id, sessionId: 'sess-1' }));
+    expect(request).toMatchObject({
+      type: 'open_channel',
+      sessionId: 'sess-1',
+      channel: 'screen',
+      technician: 'Alex',
+    });
+    handler.handle(
+      connection,
+      JSON.stringify({
+        ...fixture('response_channel_opened.json'),
+        replyTo: request.id,
+        sessionId: 'sess-1',
+      }),
+    );
     await expect(opening).resolves.toBeUndefined();
 
     const running = control.runCommand(DEVICE, { command: 'uname -a' });
     const run = sent.at(-1) as Extract<PortalToAgentMessage, { type: 'run_command' }>;
     handler.handle(connection, JSON.stringify({ ...fixture('response_error.json'), replyTo: run.id }));
     await expect(running).rejects.toThrow(AgentControlError);
-    await expect(running).rejects.toMatchObject({ agentCode: 'kill_switch', status: 403, message: fixture('response_error.json').message });
+    await expect(running).rejects.toMatchObject({
+      agentCode: 'kill_switch',
+      status: 403,
+      message: fixture('response_error.json').message,
+    });
 
     const ending = control.endSession(DEVICE, 'Technician ended the support session');
     const end = sent.at(-1) as Extract<PortalToAgentMessage, { type: 'end_session' }>;
@@ -123,7 +159,12 @@ describe('AgentMessageHandler (portal side of the protocol)', () => {
     const status = control.remoteHelpStatus(DEVICE);
     expect(sent.at(-1)).toMatchObject({ type: 'remotehelp_status' });
     answer('response_remotehelp_state.json');
-    await expect(status).resolves.toMatchObject({ installed: true, version: '2.0.35.0', internet_ok: true, interactive_session: true });
+    await expect(status).resolves.toMatchObject({
+      installed: true,
+      version: '2.0.35.0',
+      internet_ok: true,
+      interactive_session: true,
+    });
 
     const start = control.remoteHelpStart(DEVICE, 'quickassist.exe');
     expect(sent.at(-1)).toMatchObject({ type: 'remotehelp_start', executable: 'quickassist.exe' });
@@ -156,7 +197,8 @@ describe('AgentMessageHandler (portal side of the protocol)', () => {
     expect(presence.killSwitch(DEVICE)).toBeNull();
     greet();
     expect(presence.killSwitch(DEVICE)).toBe(false);
-    const status = (killSwitch: boolean): string => JSON.stringify({ ...fixture('event_agent_status.json'), killSwitch });
+    const status = (killSwitch: boolean): string =>
+      JSON.stringify({ ...fixture('event_agent_status.json'), killSwitch });
     handler.handle(connection, status(true));
     handler.handle(connection, status(true));
     expect(presence.killSwitch(DEVICE)).toBe(true);
@@ -173,12 +215,29 @@ describe('AgentMessageHandler (portal side of the protocol)', () => {
     const bad = setup();
     bad.greet();
     bad.handler.handle(bad.connection, '{"type":"hello","id":"x"');
-    bad.handler.handle(bad.connection, JSON.stringify({ type: 'command_output', commandId: 'c', stream: 'stdout', seq: 0, data: 'x'.repeat(20_000) }));
-    expect(bad.sent.slice(1).map((m) => m.type === 'error' && m.code)).toEqual(['bad_message', 'bad_message']);
+    bad.handler.handle(
+      bad.connection,
+      JSON.stringify({
+        type: 'command_output',
+        commandId: 'c',
+        stream: 'stdout',
+        seq: 0,
+        data: 'x'.repeat(20_000),
+      }),
+    );
+    expect(bad.sent.slice(1).map((m) => m.type === 'error' && m.code)).toEqual([
+      'bad_message',
+      'bad_message',
+    ]);
 
     const old = setup();
-    old.handler.handle(old.connection, JSON.stringify({ ...fixture('request_hello.json'), protocolVersion: '9.0' }));
-    expect(old.sent).toEqual([expect.objectContaining({ type: 'error', code: 'unsupported_version', replyTo: 'h1' })]);
+    old.handler.handle(
+      old.connection,
+      JSON.stringify({ ...fixture('request_hello.json'), protocolVersion: '9.0' }),
+    );
+    expect(old.sent).toEqual([
+      expect.objectContaining({ type: 'error', code: 'unsupported_version', replyTo: 'h1' }),
+    ]);
     expect(old.closes).toEqual([ControlCloseCode.UnsupportedVersion]);
     expect(old.connection.hello).toBeUndefined();
   });

@@ -35,11 +35,21 @@ export class AgentMessageHandler {
   ) {}
 
   handle(connection: AgentConnection, text: string | null): void {
-    const parsed = text === null ? ({ ok: false, error: 'binary frames are not part of the protocol' } as const) : parseAgentMessage(text);
+    const parsed =
+      text === null
+        ? ({ ok: false, error: 'binary frames are not part of the protocol' } as const)
+        : parseAgentMessage(text);
     if (!parsed.ok) {
-      this.logger.warn(`Device ${connection.deviceId} sent a malformed message: ${safeLogValue(parsed.error)}`);
+      this.logger.warn(
+        `Device ${connection.deviceId} sent a malformed message: ${safeLogValue(parsed.error)}`,
+      );
       const replyTo = text === null ? undefined : requestIdOf(text);
-      connection.send({ type: 'error', ...(replyTo && { replyTo }), code: 'bad_message', message: safeLogValue(parsed.error, 500) });
+      connection.send({
+        type: 'error',
+        ...(replyTo && { replyTo }),
+        code: 'bad_message',
+        message: safeLogValue(parsed.error, 500),
+      });
       return;
     }
     const message = parsed.value;
@@ -54,7 +64,12 @@ export class AgentMessageHandler {
     switch (message.type) {
       case 'hello':
         if (!isCompatibleProtocolVersion(message.protocolVersion)) {
-          connection.send({ type: 'error', replyTo: message.id, code: 'unsupported_version', message: `The portal speaks protocol ${PROTOCOL_VERSION}.` });
+          connection.send({
+            type: 'error',
+            replyTo: message.id,
+            code: 'unsupported_version',
+            message: `The portal speaks protocol ${PROTOCOL_VERSION}.`,
+          });
           connection.ws.close(ControlCloseCode.UnsupportedVersion, 'unsupported protocol version');
           return;
         }
@@ -75,8 +90,10 @@ export class AgentMessageHandler {
         return;
       case 'agent_status':
         connection.killSwitch = message.killSwitch;
-        if (this.presence.setKillSwitch(connection.deviceId, message.killSwitch)) this.killSwitchChanged(connection.deviceId, message.killSwitch);
-        if (!connection.settle(message)) this.control.publish({ type: 'agent.message', deviceId: connection.deviceId, message });
+        if (this.presence.setKillSwitch(connection.deviceId, message.killSwitch))
+          this.killSwitchChanged(connection.deviceId, message.killSwitch);
+        if (!connection.settle(message))
+          this.control.publish({ type: 'agent.message', deviceId: connection.deviceId, message });
         return;
       case 'goodbye':
         this.logger.log(`Device ${connection.deviceId} said goodbye (${message.reason})`);
@@ -85,7 +102,8 @@ export class AgentMessageHandler {
         return;
       case 'channel_closed':
       case 'error':
-        if (!connection.settle(message)) this.control.publish({ type: 'agent.message', deviceId: connection.deviceId, message });
+        if (!connection.settle(message))
+          this.control.publish({ type: 'agent.message', deviceId: connection.deviceId, message });
         return;
       case 'command_output':
       case 'command_exit':
@@ -98,7 +116,8 @@ export class AgentMessageHandler {
       case 'remotehelp_started':
       case 'remotehelp_stopped':
       case 'winget_install_started':
-        if (!connection.settle(message)) this.logger.debug(`Device ${connection.deviceId} answered an unknown request`);
+        if (!connection.settle(message))
+          this.logger.debug(`Device ${connection.deviceId} answered an unknown request`);
         return;
     }
   }
@@ -107,14 +126,18 @@ export class AgentMessageHandler {
   private killSwitchChanged(deviceId: string, on: boolean): void {
     this.logger.log(`Device ${deviceId} kill switch ${on ? 'on' : 'off'}`);
     this.devices.publishUpdated([deviceId]).catch((err: unknown) => {
-      this.logger.warn(`Could not publish the kill switch of ${deviceId}: ${err instanceof Error ? err.message : 'unknown error'}`);
+      this.logger.warn(
+        `Could not publish the kill switch of ${deviceId}: ${err instanceof Error ? err.message : 'unknown error'}`,
+      );
     });
   }
 
   /** A quick-support agent that leaves for good ends its support session (idempotent). */
   private agentLeft(deviceId: string): void {
     this.quickSupport.endForDevice(deviceId, 'agent_left').catch((err: unknown) => {
-      this.logger.warn(`Could not end the session of device ${deviceId}: ${err instanceof Error ? err.message : 'unknown error'}`);
+      this.logger.warn(
+        `Could not end the session of device ${deviceId}: ${err instanceof Error ? err.message : 'unknown error'}`,
+      );
     });
   }
 
@@ -123,7 +146,9 @@ export class AgentMessageHandler {
     if (now - connection.lastTouchedAt < TOUCH_EVERY_MS) return;
     connection.lastTouchedAt = now;
     this.devices.touch(connection.deviceId).catch((err: unknown) => {
-      this.logger.warn(`Could not record a heartbeat of ${connection.deviceId}: ${err instanceof Error ? err.message : 'unknown error'}`);
+      this.logger.warn(
+        `Could not record a heartbeat of ${connection.deviceId}: ${err instanceof Error ? err.message : 'unknown error'}`,
+      );
     });
   }
 }

@@ -8,7 +8,14 @@ import {
   type PortalToAgentMessage,
 } from '../../contracts/agent-protocol';
 import { AgentControlService } from '../../src/agent-control/agent-control.service';
-import { INSTALLER_FIXTURE_ENV, RELAXED_LIMITS_ENV, USER_AGENTS, installerTokenIn, makeSupportSession, registerBody } from '../support/quick-support-factories';
+import {
+  INSTALLER_FIXTURE_ENV,
+  RELAXED_LIMITS_ENV,
+  USER_AGENTS,
+  installerTokenIn,
+  makeSupportSession,
+  registerBody,
+} from '../support/quick-support-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually } from './support/script-run';
 
@@ -34,14 +41,23 @@ describe('control channel /api/agent/ws', () => {
   async function register(): Promise<Registered> {
     const tech = await t.loginAs();
     const session = await makeSupportSession(tech);
-    const script = await (await fetch(`${t.baseUrl}${session.path}/download/linux`, { headers: { 'user-agent': USER_AGENTS.linux } })).text();
-    const res = await t.http().post('/api/agent/register').send(registerBody(installerTokenIn(script)));
+    const script = await (
+      await fetch(`${t.baseUrl}${session.path}/download/linux`, {
+        headers: { 'user-agent': USER_AGENTS.linux },
+      })
+    ).text();
+    const res = await t
+      .http()
+      .post('/api/agent/register')
+      .send(registerBody(installerTokenIn(script)));
     expect(res.status).toBe(201);
     return { ...(res.body as { deviceId: string; deviceCredential: string }), sessionId: session.id };
   }
 
   /** Dials like an agent; resolves with the open socket or the HTTP status of the refusal. */
-  function dial(headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number; body?: string }> {
+  function dial(
+    headers: Record<string, string>,
+  ): Promise<{ ws?: WebSocket; status?: number; body?: string }> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(wsUrl, { headers });
       ws.once('open', () => resolve({ ws }));
@@ -54,7 +70,9 @@ describe('control channel /api/agent/ws', () => {
     });
   }
 
-  const bearer = (r: Registered, credential = r.deviceCredential): Record<string, string> => ({ authorization: `Bearer ${r.deviceId}.${credential}` });
+  const bearer = (r: Registered, credential = r.deviceCredential): Record<string, string> => ({
+    authorization: `Bearer ${r.deviceId}.${credential}`,
+  });
 
   function inbox(ws: WebSocket): PortalToAgentMessage[] {
     const got: PortalToAgentMessage[] = [];
@@ -67,7 +85,17 @@ describe('control channel /api/agent/ws', () => {
   }
 
   const hello = (ws: WebSocket): void =>
-    ws.send(JSON.stringify({ type: 'hello', id: 'h1', protocolVersion: PROTOCOL_VERSION, agentVersion: '0.1.0', mode: 'quick', capabilities: ['screen'], killSwitch: false }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        id: 'h1',
+        protocolVersion: PROTOCOL_VERSION,
+        agentVersion: '0.1.0',
+        mode: 'quick',
+        capabilities: ['screen'],
+        killSwitch: false,
+      }),
+    );
 
   it('refuses before the upgrade: no credential, a wrong one, an incompatible version', async () => {
     const r = await register();
@@ -85,7 +113,10 @@ describe('control channel /api/agent/ws', () => {
     const got = inbox(ws!);
     hello(ws!);
     await eventually(() => got.some((m) => m.type === 'hello_ack'), 'hello_ack');
-    const online = async (): Promise<boolean> => ((await (await t.loginAs()).get('/api/devices')).body.items as Array<{ id: string; online: boolean }>).find((d) => d.id === r.deviceId)?.online ?? false;
+    const online = async (): Promise<boolean> =>
+      (
+        (await (await t.loginAs()).get('/api/devices')).body.items as Array<{ id: string; online: boolean }>
+      ).find((d) => d.id === r.deviceId)?.online ?? false;
     await eventually(online, 'online');
     ws!.send(JSON.stringify({ type: 'heartbeat', id: 'hb1', uptimeSec: 3 }));
     await eventually(() => got.some((m) => m.type === 'heartbeat_ack'), 'heartbeat_ack');
@@ -103,7 +134,9 @@ describe('control channel /api/agent/ws', () => {
     const second = await dial(bearer(r));
     const got = inbox(second.ws!);
     hello(second.ws!);
-    second.ws!.send('{"type":"channel_closed","sessionId":"s","channel":"screen","closeCode":4102,"reason":"a\\r\\nforged log line"}');
+    second.ws!.send(
+      '{"type":"channel_closed","sessionId":"s","channel":"screen","closeCode":4102,"reason":"a\\r\\nforged log line"}',
+    );
     await eventually(() => got.some((m) => m.type === 'error'), 'error');
     expect(got.find((m) => m.type === 'error')).toMatchObject({ code: 'bad_message' });
     second.ws!.close();
@@ -129,7 +162,10 @@ describe('control channel /api/agent/ws', () => {
     hello(ws!);
     await eventually(() => t.app.get(AgentControlService).isConnected(r.deviceId), 'connected');
     const tech = await t.loginAs();
-    const ending = tech.post(`/api/quick-support/sessions/${r.sessionId}/end`).send({}).then((res) => res);
+    const ending = tech
+      .post(`/api/quick-support/sessions/${r.sessionId}/end`)
+      .send({})
+      .then((res) => res);
     const request = await eventually(() => got.find((m) => m.type === 'end_session'), 'end_session');
     ws!.send(JSON.stringify({ type: 'ack', replyTo: (request as { id: string }).id }));
     expect((await ending).status).toBe(200);

@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../agent/src/test-support/xvfb';
@@ -41,7 +50,11 @@ describe('Node runtime download (loopback mirror)', () => {
       databaseUrl: db.url,
       dataDir: join(scratch, 'data'),
       port,
-      env: { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundlePath, AGENT_NODE_MIRROR_URL: `${mirror.url}/good` },
+      env: {
+        ...RELAXED_LIMITS_ENV,
+        AGENT_BUNDLE_PATH: bundlePath,
+        AGENT_NODE_MIRROR_URL: `${mirror.url}/good`,
+      },
     });
   });
 
@@ -55,15 +68,24 @@ describe('Node runtime download (loopback mirror)', () => {
   it('downloads, verifies and uses a private runtime, then removes it with the agent', async () => {
     const tech = await portal.login();
     const session = await makeSupportSession(tech);
-    const res = await fetch(`${portal.baseUrl}${session.path}/download/linux`, { headers: { 'user-agent': USER_AGENTS.linux } });
+    const res = await fetch(`${portal.baseUrl}${session.path}/download/linux`, {
+      headers: { 'user-agent': USER_AGENTS.linux },
+    });
     const customer = customerHome(scratch, 'customer');
     writeFileSync(join(customer.downloads, 'kwgroup-quicksupport.sh'), await res.text());
-    const run = new ScriptRun(['-c', 'sudo bash ~/Downloads/kwgroup-quicksupport.sh'], { ...process.env, PATH: pathWithOldNode, HOME: customer.home, TMPDIR: customer.tmp }, customer.home);
+    const run = new ScriptRun(
+      ['-c', 'sudo bash ~/Downloads/kwgroup-quicksupport.sh'],
+      { ...process.env, PATH: pathWithOldNode, HOME: customer.home, TMPDIR: customer.tmp },
+      customer.home,
+    );
     try {
       await run.waitFor(/Connected\. Waiting for a technician/, 60_000);
       expect(run.stdout).toContain('downloading a private Node.js runtime');
       expect(run.stderr).toMatch(/#/); // curl's progress bar
-      expect(mirror.requests).toEqual(['/good/latest-v24.x/SHASUMS256.txt', expect.stringMatching(/^\/good\/latest-v24\.x\/node-v24\.[\d.]+-linux-x64\.tar\.gz$/)]);
+      expect(mirror.requests).toEqual([
+        '/good/latest-v24.x/SHASUMS256.txt',
+        expect.stringMatching(/^\/good\/latest-v24\.x\/node-v24\.[\d.]+-linux-x64\.tar\.gz$/),
+      ]);
       const [work] = readdirSync(customer.tmp);
       expect(existsSync(join(customer.tmp, work, 'node', 'bin', 'node'))).toBe(true);
       expect(readdirSync(join(customer.tmp, work)).sort()).toEqual(['agent.js', 'node']);
@@ -79,7 +101,11 @@ describe('Node runtime download (loopback mirror)', () => {
     const customer = customerHome(scratch, 'bad-sum');
     const script = join(customer.downloads, 'kwgroup-quicksupport.sh');
     writeFileSync(script, renderTemplate('linux', bundle, { nodeMirrorUrl: `${mirror.url}/bad` }));
-    const run = new ScriptRun([script], { ...process.env, PATH: pathWithOldNode, TMPDIR: customer.tmp }, customer.home);
+    const run = new ScriptRun(
+      [script],
+      { ...process.env, PATH: pathWithOldNode, TMPDIR: customer.tmp },
+      customer.home,
+    );
     await expect(run.exited).resolves.toEqual({ code: 1, signal: null });
     expect(run.stderr).toContain('The downloaded Node.js runtime failed its checksum and was not used.');
     expect(readdirSync(customer.tmp)).toEqual([]);
@@ -88,10 +114,19 @@ describe('Node runtime download (loopback mirror)', () => {
   it('says what to install when there is no usable Node and no download', async () => {
     const customer = customerHome(scratch, 'offline');
     const script = join(customer.downloads, 'kwgroup-quicksupport.sh');
-    writeFileSync(script, renderTemplate('linux', bundle, { nodeMirrorUrl: `http://127.0.0.1:${await freePort()}` }));
-    const run = new ScriptRun([script], { ...process.env, PATH: pathWithOldNode, TMPDIR: customer.tmp }, customer.home);
+    writeFileSync(
+      script,
+      renderTemplate('linux', bundle, { nodeMirrorUrl: `http://127.0.0.1:${await freePort()}` }),
+    );
+    const run = new ScriptRun(
+      [script],
+      { ...process.env, PATH: pathWithOldNode, TMPDIR: customer.tmp },
+      customer.home,
+    );
     await expect(run.exited).resolves.toEqual({ code: 1, signal: null });
-    expect(run.stderr).toContain('Node.js 18 or newer is needed and could not be downloaded: install Node.js (https://nodejs.org), then run this again.');
+    expect(run.stderr).toContain(
+      'Node.js 18 or newer is needed and could not be downloaded: install Node.js (https://nodejs.org), then run this again.',
+    );
     expect(readdirSync(customer.tmp)).toEqual([]);
   });
 });

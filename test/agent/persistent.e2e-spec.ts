@@ -41,7 +41,12 @@ describe('persistent agent (Linux, installed into a prefix)', () => {
   beforeAll(async () => {
     const bundle = buildAgentBundle(scratch);
     db = await createTestDatabase();
-    portal = await startPortal({ databaseUrl: db.url, dataDir: join(scratch, 'data'), port: await freePort(), env: { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle } });
+    portal = await startPortal({
+      databaseUrl: db.url,
+      dataDir: join(scratch, 'data'),
+      port: await freePort(),
+      env: { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle },
+    });
   });
 
   afterAll(async () => {
@@ -55,7 +60,13 @@ describe('persistent agent (Linux, installed into a prefix)', () => {
     const created = await admin.post('/api/installers').send({ os: 'linux' });
     expect(created.status).toBe(201);
     const admin_ = customerHome(scratch, 'admin');
-    const env = { ...process.env, PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`, HOME: admin_.home, TMPDIR: admin_.tmp, QS_INSTALL_PREFIX: prefix };
+    const env = {
+      ...process.env,
+      PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
+      HOME: admin_.home,
+      TMPDIR: admin_.tmp,
+      QS_INSTALL_PREFIX: prefix,
+    };
     const install = new ScriptRun(['-c', created.body.command as string], env, admin_.home);
     await expect(install.exited).resolves.toEqual({ code: 0, signal: null });
     expect(install.stdout).toContain('agent is installed');
@@ -71,15 +82,20 @@ describe('persistent agent (Linux, installed into a prefix)', () => {
       'opt/quicksupport-agent/uninstall',
     ]);
     expect(statSync(join(prefix, 'etc/quicksupport-agent/credential.json')).mode & 0o777).toBe(0o600);
-    const devices = async () => (await admin.get('/api/devices')).body.items as Array<{ id: string; kind: string; online: boolean }>;
+    const devices = async () =>
+      (await admin.get('/api/devices')).body.items as Array<{ id: string; kind: string; online: boolean }>;
     const [device] = await devices();
     expect(device).toMatchObject({ kind: 'persistent', online: false });
 
-    const [node, ...args] = execStart(readFileSync(join(prefix, 'etc/systemd/system/quicksupport-agent.service'), 'utf8'));
+    const [node, ...args] = execStart(
+      readFileSync(join(prefix, 'etc/systemd/system/quicksupport-agent.service'), 'utf8'),
+    );
     const service = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     service.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise((resolve) => service.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise((resolve) =>
+      service.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     try {
       const control = portal.app.get(AgentControlService);
       await eventually(() => control.isConnected(device.id), 'the service to connect');
@@ -88,14 +104,27 @@ describe('persistent agent (Linux, installed into a prefix)', () => {
 
       // The administrator turns the kill switch on in agent.json; no restart needed.
       const configFile = join(prefix, 'etc/quicksupport-agent/agent.json');
-      writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), killSwitch: true }));
+      writeFileSync(
+        configFile,
+        JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), killSwitch: true }),
+      );
       await eventually(() => control.presence(device.id)?.killSwitch, 'the kill switch report', 15_000);
-      await expect(control.status(device.id)).resolves.toMatchObject({ type: 'agent_status', killSwitch: true });
-      const refused = await control.runCommand(device.id, { command: 'echo should-not-run' }).catch((e: unknown) => e);
+      await expect(control.status(device.id)).resolves.toMatchObject({
+        type: 'agent_status',
+        killSwitch: true,
+      });
+      const refused = await control
+        .runCommand(device.id, { command: 'echo should-not-run' })
+        .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(AgentControlError);
       expect(refused).toMatchObject({ agentCode: 'kill_switch', status: 403 });
       const channel = await control
-        .openChannel(device.id, { sessionId: 's-1', channel: 'shell', relayUrl: 'ws://127.0.0.1:9', token: 'a.b.c' })
+        .openChannel(device.id, {
+          sessionId: 's-1',
+          channel: 'shell',
+          relayUrl: 'ws://127.0.0.1:9',
+          token: 'a.b.c',
+        })
         .catch((e: unknown) => e);
       expect(channel).toMatchObject({ agentCode: 'kill_switch' });
     } finally {

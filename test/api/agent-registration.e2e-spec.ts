@@ -243,7 +243,10 @@ describe('agent registration (real portal, real PostgreSQL)', () => {
       const devices = t.app.get(DevicesService);
       expect((await devices.verifyCredential(reg.deviceId, reg.deviceCredential))?.id).toBe(reg.deviceId);
       expect(
-        await devices.verifyCredential(reg.deviceId, `${reg.deviceCredential.slice(0, -1)}${reg.deviceCredential.endsWith('A') ? 'B' : 'A'}`),
+        await devices.verifyCredential(
+          reg.deviceId,
+          `${reg.deviceCredential.slice(0, -1)}${reg.deviceCredential.endsWith('A') ? 'B' : 'A'}`,
+        ),
       ).toBeNull();
       expect(await devices.verifyCredential(reg.deviceId, '')).toBeNull();
       expect(

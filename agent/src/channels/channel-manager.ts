@@ -1,5 +1,10 @@
 import type WebSocket from 'ws';
-import type { ChannelKind, ChannelRef, OpenChannelMessage, ProtocolErrorCode } from '../../../contracts/agent-protocol';
+import type {
+  ChannelKind,
+  ChannelRef,
+  OpenChannelMessage,
+  ProtocolErrorCode,
+} from '../../../contracts/agent-protocol';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import type { ActionGate } from '../core/action-gate';
 import { safe, type AgentLogger } from '../core/logger';
@@ -50,8 +55,17 @@ export class ChannelManager {
   async openChannel(message: OpenChannelMessage): Promise<OpenResult> {
     const ref: ChannelRef = { sessionId: message.sessionId, channel: message.channel };
     const factory = this.options.factories[message.channel];
-    if (!factory) return { ok: false, code: 'unsupported', message: `This device does not support the ${message.channel} channel.` };
-    const decision = await this.options.gate.check({ action: message.channel, sessionId: message.sessionId, requestedBy: message.technician });
+    if (!factory)
+      return {
+        ok: false,
+        code: 'unsupported',
+        message: `This device does not support the ${message.channel} channel.`,
+      };
+    const decision = await this.options.gate.check({
+      action: message.channel,
+      sessionId: message.sessionId,
+      requestedBy: message.technician,
+    });
     if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message };
     let ws: WebSocket;
     try {
@@ -101,7 +115,10 @@ export class ChannelManager {
     const channels = [...this.open.values()].map((e) => e.channel);
     for (const c of channels) c.close(code, reason);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(channels.map((c) => c.ended)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    await Promise.race([
+      Promise.all(channels.map((c) => c.ended)),
+      new Promise((r) => (timer = setTimeout(r, timeoutMs))),
+    ]);
     // The bound must not outlive the wait (it kept an ending agent, and jest, alive for 3 s).
     clearTimeout(timer);
   }

@@ -56,7 +56,8 @@ export class ChannelLifecycle {
   close(code: number, reason: string): void {
     if (this.done) return;
     const text = closeReason(reason);
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, text);
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.close(code, text);
     this.finish({ code, reason: text });
   }
 

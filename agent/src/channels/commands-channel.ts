@@ -1,4 +1,8 @@
-import { parsePortalMessage, requestIdOf, type AgentToPortalMessage } from '../../../contracts/agent-protocol';
+import {
+  parsePortalMessage,
+  requestIdOf,
+  type AgentToPortalMessage,
+} from '../../../contracts/agent-protocol';
 import type { ActionGate } from '../core/action-gate';
 import type { CommandRunner } from '../core/command-runner';
 import { safe } from '../core/logger';
@@ -9,7 +13,11 @@ import { ChannelLifecycle, type ActiveChannel, type ChannelContext } from './cha
  * channel's command messages (run_command, cancel_command → command_started, command_output,
  * command_exit, ack, error). Every run passes the gate; closing the channel cancels its commands.
  */
-export function openCommandsChannel(ctx: ChannelContext, runner: CommandRunner, gate: ActionGate): ActiveChannel {
+export function openCommandsChannel(
+  ctx: ChannelContext,
+  runner: CommandRunner,
+  gate: ActionGate,
+): ActiveChannel {
   const { ws, logger } = ctx;
   const mine = new Set<string>();
   const lifecycle = new ChannelLifecycle(ws, () => {
@@ -24,24 +32,44 @@ export function openCommandsChannel(ctx: ChannelContext, runner: CommandRunner, 
     const parsed = isBinary ? undefined : parsePortalMessage(text);
     if (!parsed?.ok) {
       const replyTo = requestIdOf(text);
-      send({ type: 'error', ...(replyTo && { replyTo }), code: 'bad_message', message: parsed ? safe(parsed.error, 500) : 'Binary frames are not accepted here.' });
+      send({
+        type: 'error',
+        ...(replyTo && { replyTo }),
+        code: 'bad_message',
+        message: parsed ? safe(parsed.error, 500) : 'Binary frames are not accepted here.',
+      });
       return;
     }
     const message = parsed.value;
     if (message.type === 'run_command') {
       void gate.check({ action: 'run_command', sessionId: ctx.ref.sessionId }).then((decision) => {
-        if (!decision.allowed) return send({ type: 'error', replyTo: message.id, code: decision.code, message: decision.message });
+        if (!decision.allowed)
+          return send({ type: 'error', replyTo: message.id, code: decision.code, message: decision.message });
         const started = runner.start(message, send);
-        if (!started.ok) return send({ type: 'error', replyTo: message.id, code: started.code, message: started.message });
+        if (!started.ok)
+          return send({ type: 'error', replyTo: message.id, code: started.code, message: started.message });
         mine.add(message.commandId);
         send({ type: 'command_started', replyTo: message.id, commandId: message.commandId });
       });
     } else if (message.type === 'cancel_command') {
-      if (mine.has(message.commandId) && runner.cancel(message.commandId)) send({ type: 'ack', replyTo: message.id });
-      else send({ type: 'error', replyTo: message.id, code: 'not_found', message: 'No such command is running.' });
+      if (mine.has(message.commandId) && runner.cancel(message.commandId))
+        send({ type: 'ack', replyTo: message.id });
+      else
+        send({
+          type: 'error',
+          replyTo: message.id,
+          code: 'not_found',
+          message: 'No such command is running.',
+        });
     } else {
       logger.debug(`commands channel ignored ${message.type}`);
-      if ('id' in message) send({ type: 'error', replyTo: message.id, code: 'unsupported', message: 'Not available on this channel.' });
+      if ('id' in message)
+        send({
+          type: 'error',
+          replyTo: message.id,
+          code: 'unsupported',
+          message: 'Not available on this channel.',
+        });
     }
   });
   return { ref: ctx.ref, ended: lifecycle.ended, close: (code, reason) => lifecycle.close(code, reason) };

@@ -22,7 +22,12 @@ export class RelayDialError extends Error {
  * Dials the agent side of one channel: `<relayUrl>/ws?sid&ch&role=agent` with the agent token in the
  * Authorization header (docs/relay.md). Resolves once the relay accepted the upgrade.
  */
-export function dialRelay(relayUrl: string, ref: ChannelRef, token: string, timeoutMs = 15_000): Promise<WebSocket> {
+export function dialRelay(
+  relayUrl: string,
+  ref: ChannelRef,
+  token: string,
+  timeoutMs = 15_000,
+): Promise<WebSocket> {
   const url = relayConnectUrl(relayUrl, { sid: ref.sessionId, ch: ref.channel, role: 'agent' });
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, {
@@ -42,7 +47,8 @@ export function dialRelay(relayUrl: string, ref: ChannelRef, token: string, time
       res.resume();
       const header = Number(res.headers[RELAY_CLOSE_CODE_HEADER]);
       ws.terminate();
-      if (Number.isInteger(header) && header > 0) fail(new RelayDialError(describeCloseCode(header).message, header));
+      if (Number.isInteger(header) && header > 0)
+        fail(new RelayDialError(describeCloseCode(header).message, header));
       else fail(new RelayDialError(`The relay refused the connection (HTTP ${res.statusCode ?? 0}).`));
     });
     ws.once('open', () => {

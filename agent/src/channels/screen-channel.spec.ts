@@ -32,9 +32,13 @@ describe('screen channel', () => {
         { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
         { target: { host: '127.0.0.1', port }, offerVnc: () => Promise.resolve(false) },
       );
-      await expect(collectUntil(pair.viewer, (t) => t.includes('RFB 003.008'))).resolves.toContain('RFB 003.008\n');
+      await expect(collectUntil(pair.viewer, (t) => t.includes('RFB 003.008'))).resolves.toContain(
+        'RFB 003.008\n',
+      );
       pair.viewer.send(Buffer.from('RFB 003.008\n'), { binary: true });
-      await expect(collectUntil(pair.viewer, (t) => t.includes('echo:RFB'))).resolves.toContain('echo:RFB 003.008');
+      await expect(collectUntil(pair.viewer, (t) => t.includes('echo:RFB'))).resolves.toContain(
+        'echo:RFB 003.008',
+      );
       expect(Buffer.concat(received).toString()).toBe('RFB 003.008\n');
       channel.close(RelayCloseCode.EndedByTechnician, 'bye');
       await expect(channel.ended).resolves.toEqual({ code: 4100, reason: 'bye' });
@@ -56,7 +60,10 @@ describe('screen channel', () => {
       const end = closed(pair.viewer);
       await collectUntil(pair.viewer, (t) => t.startsWith('RFB 003.008\n'));
       pair.viewer.send(Buffer.from('RFB 003.008\n'), { binary: true });
-      await expect(end).resolves.toEqual({ code: RelayCloseCode.NoVncServer, reason: NO_VNC_SERVER_SENTENCE });
+      await expect(end).resolves.toEqual({
+        code: RelayCloseCode.NoVncServer,
+        reason: NO_VNC_SERVER_SENTENCE,
+      });
       await expect(channel.ended).resolves.toEqual({ code: 4102, reason: NO_VNC_SERVER_SENTENCE });
       expect(offered).not.toHaveBeenCalled(); // no launcher on offer: nothing to ask
     } finally {

@@ -37,7 +37,9 @@ export async function openScreenChannel(ctx: ChannelContext, options: ScreenOpti
   try {
     socket = await connectTcp(options.target.host, options.target.port);
   } catch (err) {
-    ctx.logger.info(`no VNC server at ${safe(options.target.host)}:${options.target.port} (${safe((err as NodeJS.ErrnoException).code ?? err)})`);
+    ctx.logger.info(
+      `no VNC server at ${safe(options.target.host)}:${options.target.port} (${safe((err as NodeJS.ErrnoException).code ?? err)})`,
+    );
     if (options.launcher && (await options.offerVnc())) {
       try {
         const started = await options.launcher.acquire();
@@ -121,7 +123,11 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
 }
 
 /** The relay is slower than the VNC server: stop reading the server until the socket's queue drains. */
-function pauseUntilDrained(ws: WebSocket, socket: Socket, setPoll: (t: NodeJS.Timeout | undefined) => void): void {
+function pauseUntilDrained(
+  ws: WebSocket,
+  socket: Socket,
+  setPoll: (t: NodeJS.Timeout | undefined) => void,
+): void {
   socket.pause();
   const poll = setInterval(() => {
     if (ws.bufferedAmount > HIGH_WATER / 4) return;

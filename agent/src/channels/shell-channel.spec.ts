@@ -12,7 +12,13 @@ describeLinux('shell channel (real PTY through script)', () => {
     const pair = await socketPair();
     const channel = openShellChannel(
       { ws: pair.agent, ref: { sessionId: 's1', channel: 'shell' }, logger: silentLogger },
-      { pty: pty!, shell: '/bin/bash', cwd: homedir(), env: { PATH: process.env.PATH, HOME: homedir() }, killTree: posixKillTree },
+      {
+        pty: pty!,
+        shell: '/bin/bash',
+        cwd: homedir(),
+        env: { PATH: process.env.PATH, HOME: homedir() },
+        killTree: posixKillTree,
+      },
     );
     return { ...pair, channel };
   };

@@ -65,7 +65,8 @@ export function openShellChannel(ctx: ChannelContext, options: ShellOptions): Ac
     lifecycle.close(RelayCloseCode.ShellUnavailable, SHELL_UNAVAILABLE_SENTENCE);
   });
   child.on('close', (code) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'exit', exitCode: code } satisfies ShellExitFrame));
+    if (ws.readyState === ws.OPEN)
+      ws.send(JSON.stringify({ type: 'exit', exitCode: code } satisfies ShellExitFrame));
     lifecycle.close(RelayCloseCode.Normal, SHELL_ENDED_SENTENCE);
   });
   ws.on('message', (data: Buffer, isBinary: boolean) => {

@@ -4,7 +4,9 @@ import { connect, type Socket } from 'node:net';
 export function connectTcp(host: string, port: number, timeoutMs = 3000): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })),
+    );
     socket.once('connect', () => {
       socket.setTimeout(0);
       resolve(socket);
@@ -14,7 +16,12 @@ export function connectTcp(host: string, port: number, timeoutMs = 3000): Promis
 }
 
 /** Polls until something accepts on host:port, `alive()` turns false, or the time is up. */
-export async function waitForPort(host: string, port: number, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  alive: () => boolean = () => true,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {

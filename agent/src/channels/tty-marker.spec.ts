@@ -28,7 +28,9 @@ describe('TtyMarkerFilter', () => {
 
   it('gives up after too many bytes without a marker', () => {
     const f = new TtyMarkerFilter(16);
-    expect(f.push(Buffer.from('\u001b]777;qs-tty;/dev/pts/1 and no end in sight')).toString()).toContain('no end');
+    expect(f.push(Buffer.from('\u001b]777;qs-tty;/dev/pts/1 and no end in sight')).toString()).toContain(
+      'no end',
+    );
     expect(f.push(marker('/dev/pts/2')).toString()).toContain('qs-tty');
     expect(f.ttyPath).toBeUndefined();
   });

@@ -2,8 +2,25 @@ import { UsageError, parseArgs } from './args';
 
 describe('parseArgs', () => {
   it('reads a quick-support run as the install script starts it', () => {
-    const o = parseArgs(['run', '--mode', 'quick', '--portal', 'https://portal.example.com', '--brand', 'KW Group (IT)', '--work-dir', '/tmp/qs-agent.abc123']);
-    expect(o).toMatchObject({ command: 'run', mode: 'quick', portalUrl: 'https://portal.example.com', brand: 'KW Group (IT)', workDir: '/tmp/qs-agent.abc123', vncPort: 5900 });
+    const o = parseArgs([
+      'run',
+      '--mode',
+      'quick',
+      '--portal',
+      'https://portal.example.com',
+      '--brand',
+      'KW Group (IT)',
+      '--work-dir',
+      '/tmp/qs-agent.abc123',
+    ]);
+    expect(o).toMatchObject({
+      command: 'run',
+      mode: 'quick',
+      portalUrl: 'https://portal.example.com',
+      brand: 'KW Group (IT)',
+      workDir: '/tmp/qs-agent.abc123',
+      vncPort: 5900,
+    });
   });
 
   it('takes VNC defaults from the environment and flags over them', () => {

@@ -53,7 +53,8 @@ const HOST_PATTERN = /^[A-Za-z0-9.:-]{1,253}$/;
  */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliOptions {
   const [command = 'help', ...rest] = argv;
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`Unknown command "${command.slice(0, 40)}".`);
+  if (!(COMMANDS as readonly string[]).includes(command))
+    throw new UsageError(`Unknown command "${command.slice(0, 40)}".`);
   const options: CliOptions = {
     command: command as CliCommand,
     mode: 'quick',
@@ -128,18 +129,21 @@ function checked(flag: string, value: string, pattern: RegExp): string {
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}.`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}.`);
   return value as T;
 }
 
 function integer(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}.`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`${flag} must be a number from ${min} to ${max}.`);
   return n;
 }
 
 function absolute(flag: string, value: string): string {
   const isAbsolute = value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value);
-  if (!isAbsolute || value.length > 1024 || /[\u0000-\u001f"%$`]/.test(value)) throw new UsageError(`${flag} must be an absolute path.`);
+  if (!isAbsolute || value.length > 1024 || /[\u0000-\u001f"%$`]/.test(value))
+    throw new UsageError(`${flag} must be an absolute path.`);
   return value;
 }

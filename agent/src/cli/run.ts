@@ -5,7 +5,12 @@ import { PROTOCOL_VERSION, REGISTER_LIMITS, type RegisterResponse } from '../../
 import { X11VncLauncher } from '../channels/vnc-launcher';
 import { Agent } from '../core/agent';
 import { FileTracker } from '../core/file-tracker';
-import { KILL_SWITCH_MESSAGE, KillSwitch, PERSISTENT_KILL_SWITCH_MESSAGE, QUICK_KILL_SWITCH_MESSAGE } from '../core/kill-switch';
+import {
+  KILL_SWITCH_MESSAGE,
+  KillSwitch,
+  PERSISTENT_KILL_SWITCH_MESSAGE,
+  QUICK_KILL_SWITCH_MESSAGE,
+} from '../core/kill-switch';
 import type { AgentLogger } from '../core/logger';
 import { registerDevice } from '../core/registration';
 import { StatusLine } from '../core/status-line';
@@ -18,7 +23,9 @@ import { askYesNo, vncOffer } from './prompt';
 
 /** One line of printable text for the portal (hostnames can hold anything). */
 function displayText(value: string, max: number): string {
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const clean = value
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim();
   return (clean || 'unknown').slice(0, max);
 }
 
@@ -37,7 +44,7 @@ export function registrationFacts(platform: PlatformAdapter, installerToken: str
 /** The install script's temporary folder, only when it is recognisably ours (it gets deleted). */
 export function checkWorkDir(dir: string): string {
   if (!/^qs-agent\.[A-Za-z0-9]{6,}$/.test(basename(dir)) || !existsSync(join(dir, 'agent.js'))) {
-    throw new UsageError('--work-dir must be the install script\'s own qs-agent.* folder holding agent.js.');
+    throw new UsageError("--work-dir must be the install script's own qs-agent.* folder holding agent.js.");
   }
   return dir;
 }
@@ -58,19 +65,28 @@ export async function runQuick(ctx: RunContext): Promise<void> {
   const status = new StatusLine(options.brand, (line) => process.stdout.write(line));
   let device: RegisterResponse;
   try {
-    if (!options.portalUrl) throw new UsageError('run needs --portal (quick-support) or --config (persistent).');
+    if (!options.portalUrl)
+      throw new UsageError('run needs --portal (quick-support) or --config (persistent).');
     if (!ctx.installerToken) throw new UsageError('QS_INSTALLER_TOKEN is not set.');
     status.update({ connection: 'connecting', channels: [], killSwitch: options.killSwitch });
-    device = await registerDevice(options.portalUrl, registrationFacts(platform, ctx.installerToken), { logger });
+    device = await registerDevice(options.portalUrl, registrationFacts(platform, ctx.installerToken), {
+      logger,
+    });
   } catch (err) {
     await files.removeAll();
     throw err;
   }
   const launcher = options.startVnc === false ? undefined : X11VncLauncher.detect(logger);
   // The refusal tells the technician about the K key only when the customer actually has one.
-  const killSwitch = new KillSwitch(options.killSwitch, ConsoleKeys.available(process.stdin) ? QUICK_KILL_SWITCH_MESSAGE : KILL_SWITCH_MESSAGE);
+  const killSwitch = new KillSwitch(
+    options.killSwitch,
+    ConsoleKeys.available(process.stdin) ? QUICK_KILL_SWITCH_MESSAGE : KILL_SWITCH_MESSAGE,
+  );
   // K in this console flips the kill switch; Ctrl-C (read as a key in raw mode) still ends the session.
-  const keys = new ConsoleKeys(process.stdin, { toggleKillSwitch: () => killSwitch.toggle(), interrupt: () => void agent.end('user_exit') });
+  const keys = new ConsoleKeys(process.stdin, {
+    toggleKillSwitch: () => killSwitch.toggle(),
+    interrupt: () => void agent.end('user_exit'),
+  });
   const agent: Agent = new Agent({
     mode: 'quick',
     device,
@@ -84,7 +100,9 @@ export async function runQuick(ctx: RunContext): Promise<void> {
       launcher,
       offer: vncOffer(options.startVnc, () =>
         keys.withLineMode(() =>
-          askYesNo('The technician wants to see your screen and no screen sharing is running. Start it for this session only (x11vnc, reachable from this computer only)?'),
+          askYesNo(
+            'The technician wants to see your screen and no screen sharing is running. Start it for this session only (x11vnc, reachable from this computer only)?',
+          ),
         ),
       ),
     },
@@ -95,7 +113,8 @@ export async function runQuick(ctx: RunContext): Promise<void> {
       ctx.exit(code);
     },
   });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void agent.end('user_exit'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void agent.end('user_exit'));
   if (keys.start()) status.enableKillSwitchKey();
   agent.start();
 }
@@ -114,7 +133,12 @@ export function runPersistent(ctx: RunContext): void {
     platform,
     logger,
     killSwitch,
-    vnc: { host: config.vncHost, port: config.vncPort, launcher, offer: vncOffer(config.startVnc, () => Promise.resolve(false)) },
+    vnc: {
+      host: config.vncHost,
+      port: config.vncPort,
+      launcher,
+      offer: vncOffer(config.startVnc, () => Promise.resolve(false)),
+    },
     files: new FileTracker(logger),
     onExit: (code) => {
       unwatchFile(configFile);
@@ -132,4 +156,3 @@ export function runPersistent(ctx: RunContext): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void agent.end('shutdown'));
   agent.start();
 }
-

@@ -2,13 +2,20 @@ import { ActionGate, CONSENT_DENIED_MESSAGE, KILL_SWITCH_MESSAGE, MUTATING_ACTIO
 import { KillSwitch, PERSISTENT_KILL_SWITCH_MESSAGE, QUICK_KILL_SWITCH_MESSAGE } from './kill-switch';
 
 describe('ActionGate', () => {
-  it.each(MUTATING_ACTIONS)('refuses %s while the kill switch is on, and allows it when off', async (action) => {
-    const kill = new KillSwitch(true);
-    const gate = new ActionGate(kill);
-    await expect(gate.check({ action })).resolves.toEqual({ allowed: false, code: 'kill_switch', message: KILL_SWITCH_MESSAGE });
-    kill.set(false);
-    await expect(gate.check({ action })).resolves.toEqual({ allowed: true });
-  });
+  it.each(MUTATING_ACTIONS)(
+    'refuses %s while the kill switch is on, and allows it when off',
+    async (action) => {
+      const kill = new KillSwitch(true);
+      const gate = new ActionGate(kill);
+      await expect(gate.check({ action })).resolves.toEqual({
+        allowed: false,
+        code: 'kill_switch',
+        message: KILL_SWITCH_MESSAGE,
+      });
+      kill.set(false);
+      await expect(gate.check({ action })).resolves.toEqual({ allowed: true });
+    },
+  );
 
   it('asks the consent hook with the request and refuses on no', async () => {
     const consent = jest.fn().mockResolvedValueOnce(false).mockResolvedValueOnce(true);
@@ -38,7 +45,11 @@ describe('ActionGate', () => {
 describe('KillSwitch', () => {
   it('refuses with the sentence it was given, which says how to switch it back', async () => {
     const kill = new KillSwitch(true, QUICK_KILL_SWITCH_MESSAGE);
-    await expect(new ActionGate(kill).check({ action: 'launch' })).resolves.toEqual({ allowed: false, code: 'kill_switch', message: QUICK_KILL_SWITCH_MESSAGE });
+    await expect(new ActionGate(kill).check({ action: 'launch' })).resolves.toEqual({
+      allowed: false,
+      code: 'kill_switch',
+      message: QUICK_KILL_SWITCH_MESSAGE,
+    });
     expect(QUICK_KILL_SWITCH_MESSAGE).toContain('press K');
     expect(PERSISTENT_KILL_SWITCH_MESSAGE).toContain('administrator');
     kill.toggle();

@@ -8,7 +8,16 @@ export { KILL_SWITCH_MESSAGE } from './kill-switch';
  * customer consent can refuse in one place. Read-only requests (get_status, remotehelp_status) never
  * come here.
  */
-export const MUTATING_ACTIONS = ['screen', 'shell', 'commands', 'run_command', 'files', 'launch', 'end_app', 'install'] as const;
+export const MUTATING_ACTIONS = [
+  'screen',
+  'shell',
+  'commands',
+  'run_command',
+  'files',
+  'launch',
+  'end_app',
+  'install',
+] as const;
 export type MutatingAction = (typeof MUTATING_ACTIONS)[number];
 
 export interface ActionRequest {
@@ -20,8 +29,7 @@ export interface ActionRequest {
 }
 
 export type GateDecision =
-  | { allowed: true }
-  | { allowed: false; code: 'kill_switch' | 'consent_denied'; message: string };
+  { allowed: true } | { allowed: false; code: 'kill_switch' | 'consent_denied'; message: string };
 
 /** Decides whether the person at the device agrees; the default (quick-support: they ran the agent) is yes. */
 export type ConsentHook = (request: ActionRequest) => boolean | Promise<boolean>;
@@ -36,7 +44,8 @@ export class ActionGate {
 
   async check(request: ActionRequest): Promise<GateDecision> {
     if (this.killSwitch.on) return { allowed: false, code: 'kill_switch', message: this.killSwitch.refusal };
-    if (!(await this.consent(request))) return { allowed: false, code: 'consent_denied', message: CONSENT_DENIED_MESSAGE };
+    if (!(await this.consent(request)))
+      return { allowed: false, code: 'consent_denied', message: CONSENT_DENIED_MESSAGE };
     // The switch may have been turned on while consent was being asked.
     if (this.killSwitch.on) return { allowed: false, code: 'kill_switch', message: this.killSwitch.refusal };
     return { allowed: true };

@@ -18,7 +18,8 @@ import { FileTracker } from './file-tracker';
 import { KillSwitch } from './kill-switch';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'docs', 'fixtures');
-const fixture = (name: string): PortalToAgentMessage => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as PortalToAgentMessage;
+const fixture = (name: string): PortalToAgentMessage =>
+  JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as PortalToAgentMessage;
 
 const platform: PlatformAdapter = {
   os: 'linux',
@@ -34,8 +35,12 @@ const platform: PlatformAdapter = {
 /** Stands in for Quick Assist on Windows, recording whether anything was started. */
 function fakeRemoteHelp(): jest.Mocked<RemoteHelpBackend> {
   return {
-    status: jest.fn(() => Promise.resolve({ installed: true, version: '2.0.35.0', internet_ok: true, interactive_session: true })),
-    start: jest.fn((_app: AllowedApp): Promise<StartOutcome> => Promise.resolve({ launched: true, pid: 7412 })),
+    status: jest.fn(() =>
+      Promise.resolve({ installed: true, version: '2.0.35.0', internet_ok: true, interactive_session: true }),
+    ),
+    start: jest.fn((_app: AllowedApp): Promise<StartOutcome> =>
+      Promise.resolve({ launched: true, pid: 7412 }),
+    ),
     stop: jest.fn((_app: AllowedApp) => Promise.resolve(true)),
     install: jest.fn((_pkg: AllowedPackage): Promise<number | null> => Promise.resolve(null)),
   };
@@ -57,7 +62,11 @@ async function startAgent(
   const killSwitch = new KillSwitch(options.killSwitch ?? false);
   const agent = new Agent({
     mode: options.mode ?? 'quick',
-    device: { deviceId: DEVICE, deviceCredential: CREDENTIAL, controlUrl: `ws://127.0.0.1:${portal.port}/api/agent/ws` },
+    device: {
+      deviceId: DEVICE,
+      deviceCredential: CREDENTIAL,
+      controlUrl: `ws://127.0.0.1:${portal.port}/api/agent/ws`,
+    },
     platform: options.platform ?? platform,
     logger: silentLogger,
     killSwitch,
@@ -73,7 +82,11 @@ async function startAgent(
   const ask = async (message: PortalToAgentMessage): Promise<AgentToPortalMessage> => {
     const id = (message as { id?: string }).id;
     portal.send(message);
-    await until(() => portal.received.some((m) => 'replyTo' in m && m.replyTo === id), `reply to ${id}`, 10_000);
+    await until(
+      () => portal.received.some((m) => 'replyTo' in m && m.replyTo === id),
+      `reply to ${id}`,
+      10_000,
+    );
     return portal.received.find((m) => 'replyTo' in m && m.replyTo === id)!;
   };
   return { portal, agent, ask, exits, killSwitch };
@@ -87,7 +100,9 @@ describe('Agent and the protocol fixtures', () => {
   it('accepts every portal → agent fixture', () => {
     const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
     for (const type of PORTAL_MESSAGE_TYPES) {
-      const file = files.find((f) => (JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { type?: string }).type === type)!;
+      const file = files.find(
+        (f) => (JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { type?: string }).type === type,
+      )!;
       expect(parsePortalMessage(readFileSync(join(FIXTURES, file), 'utf8'))).toMatchObject({ ok: true });
     }
   });
@@ -95,13 +110,39 @@ describe('Agent and the protocol fixtures', () => {
   it('answers the request fixtures with messages the portal accepts', async () => {
     const { portal, agent, ask, exits } = await startAgent();
     try {
-      expect(portal.received[0]).toMatchObject({ type: 'hello', mode: 'quick', capabilities: ['screen', 'commands'], killSwitch: false });
-      await expect(ask(fixture('request_get_status.json'))).resolves.toMatchObject({ type: 'agent_status', replyTo: 'gs-12', channels: [] });
-      await expect(ask(fixture('request_run_command.json'))).resolves.toEqual({ type: 'command_started', replyTo: 'rc-9', commandId: 'cmd-1' });
+      expect(portal.received[0]).toMatchObject({
+        type: 'hello',
+        mode: 'quick',
+        capabilities: ['screen', 'commands'],
+        killSwitch: false,
+      });
+      await expect(ask(fixture('request_get_status.json'))).resolves.toMatchObject({
+        type: 'agent_status',
+        replyTo: 'gs-12',
+        channels: [],
+      });
+      await expect(ask(fixture('request_run_command.json'))).resolves.toEqual({
+        type: 'command_started',
+        replyTo: 'rc-9',
+        commandId: 'cmd-1',
+      });
       await until(() => portal.received.some((m) => m.type === 'command_exit'), 'command exit');
-      expect(portal.received.filter((m) => m.type === 'command_output').map((m) => (m as { data: string }).data).join('')).toMatch(/^Linux /);
-      await expect(ask(fixture('request_cancel_command.json'))).resolves.toMatchObject({ type: 'error', replyTo: 'cx-10', code: 'not_found' });
-      await expect(ask(fixture('request_close_channel.json'))).resolves.toMatchObject({ type: 'error', replyTo: 'cc-8', code: 'not_found' });
+      expect(
+        portal.received
+          .filter((m) => m.type === 'command_output')
+          .map((m) => (m as { data: string }).data)
+          .join(''),
+      ).toMatch(/^Linux /);
+      await expect(ask(fixture('request_cancel_command.json'))).resolves.toMatchObject({
+        type: 'error',
+        replyTo: 'cx-10',
+        code: 'not_found',
+      });
+      await expect(ask(fixture('request_close_channel.json'))).resolves.toMatchObject({
+        type: 'error',
+        replyTo: 'cc-8',
+        code: 'not_found',
+      });
       // Remote help on Linux: status says "not available", everything else is unsupported.
       await expect(ask(fixture('request_remotehelp_status.json'))).resolves.toEqual({
         type: 'remotehelp_state',
@@ -111,17 +152,41 @@ describe('Agent and the protocol fixtures', () => {
         internet_ok: false,
         interactive_session: false,
       });
-      await expect(ask(fixture('request_remotehelp_start.json'))).resolves.toEqual(JSON.parse(readFileSync(join(FIXTURES, 'response_remotehelp_unsupported.json'), 'utf8')));
-      await expect(ask(fixture('request_remotehelp_stop.json'))).resolves.toMatchObject({ type: 'error', replyTo: 'rh-3', code: 'unsupported' });
-      await expect(ask(fixture('request_winget_install.json'))).resolves.toMatchObject({ type: 'error', replyTo: 'wi-1', code: 'unsupported' });
+      await expect(ask(fixture('request_remotehelp_start.json'))).resolves.toEqual(
+        JSON.parse(readFileSync(join(FIXTURES, 'response_remotehelp_unsupported.json'), 'utf8')),
+      );
+      await expect(ask(fixture('request_remotehelp_stop.json'))).resolves.toMatchObject({
+        type: 'error',
+        replyTo: 'rh-3',
+        code: 'unsupported',
+      });
+      await expect(ask(fixture('request_winget_install.json'))).resolves.toMatchObject({
+        type: 'error',
+        replyTo: 'wi-1',
+        code: 'unsupported',
+      });
       // The fixture's relay does not exist: the agent says the channel failed, in words.
-      await expect(ask({ ...fixture('request_open_channel.json'), relayUrl: 'ws://127.0.0.1:9' } as PortalToAgentMessage)).resolves.toMatchObject({
+      await expect(
+        ask({
+          ...fixture('request_open_channel.json'),
+          relayUrl: 'ws://127.0.0.1:9',
+        } as PortalToAgentMessage),
+      ).resolves.toMatchObject({
         type: 'error',
         replyTo: 'oc-7',
         code: 'channel_failed',
       });
-      await expect(ask({ ...fixture('request_open_channel.json'), id: 'oc-shell', channel: 'shell' } as PortalToAgentMessage)).resolves.toMatchObject({ code: 'unsupported' });
-      await expect(ask(fixture('request_end_session.json'))).resolves.toEqual({ type: 'ack', replyTo: 'es-11' });
+      await expect(
+        ask({
+          ...fixture('request_open_channel.json'),
+          id: 'oc-shell',
+          channel: 'shell',
+        } as PortalToAgentMessage),
+      ).resolves.toMatchObject({ code: 'unsupported' });
+      await expect(ask(fixture('request_end_session.json'))).resolves.toEqual({
+        type: 'ack',
+        replyTo: 'es-11',
+      });
       await until(() => exits.length === 1, 'exit');
       expect(exits).toEqual([0]);
       expect(portal.received.at(-1)).toEqual({ type: 'goodbye', reason: 'session_ended' });
@@ -137,34 +202,76 @@ describe('Agent and the protocol fixtures', () => {
     const withShell: PlatformAdapter = {
       ...platform,
       capabilities: () => ['screen', 'shell', 'commands'],
-      pty: { spawnSpec: () => ({ file: '/bin/false', args: [] }), resizeCommand: () => ({ file: '/bin/true', args: [] }) },
+      pty: {
+        spawnSpec: () => ({ file: '/bin/false', args: [] }),
+        resizeCommand: () => ({ file: '/bin/true', args: [] }),
+      },
     };
-    const { portal, agent, ask, killSwitch } = await startAgent({ killSwitch: true, mode: 'persistent', remoteHelp, platform: withShell });
+    const { portal, agent, ask, killSwitch } = await startAgent({
+      killSwitch: true,
+      mode: 'persistent',
+      remoteHelp,
+      platform: withShell,
+    });
     try {
       expect(portal.received[0]).toMatchObject({ type: 'hello', killSwitch: true });
-      await expect(ask(fixture('request_run_command.json'))).resolves.toMatchObject({ type: 'error', code: 'kill_switch' });
+      await expect(ask(fixture('request_run_command.json'))).resolves.toMatchObject({
+        type: 'error',
+        code: 'kill_switch',
+      });
       for (const channel of ['screen', 'shell', 'commands'] as const) {
-        await expect(ask({ ...fixture('request_open_channel.json'), id: `oc-${channel}`, channel } as PortalToAgentMessage)).resolves.toMatchObject({
+        await expect(
+          ask({
+            ...fixture('request_open_channel.json'),
+            id: `oc-${channel}`,
+            channel,
+          } as PortalToAgentMessage),
+        ).resolves.toMatchObject({
           type: 'error',
           code: 'kill_switch',
           message: 'The kill switch is on: this device refuses remote control.',
         });
       }
-      for (const name of ['request_remotehelp_start.json', 'request_remotehelp_stop.json', 'request_winget_install.json']) {
-        await expect(ask(fixture(name))).resolves.toMatchObject({ type: 'error', code: 'kill_switch', message: 'The kill switch is on: this device refuses remote control.' });
+      for (const name of [
+        'request_remotehelp_start.json',
+        'request_remotehelp_stop.json',
+        'request_winget_install.json',
+      ]) {
+        await expect(ask(fixture(name))).resolves.toMatchObject({
+          type: 'error',
+          code: 'kill_switch',
+          message: 'The kill switch is on: this device refuses remote control.',
+        });
       }
       expect(remoteHelp.start).not.toHaveBeenCalled();
       expect(remoteHelp.stop).not.toHaveBeenCalled();
       expect(remoteHelp.install).not.toHaveBeenCalled();
       // Read-only requests keep answering.
-      await expect(ask(fixture('request_get_status.json'))).resolves.toMatchObject({ type: 'agent_status', killSwitch: true });
-      await expect(ask(fixture('request_remotehelp_status.json'))).resolves.toMatchObject({ type: 'remotehelp_state', installed: true });
+      await expect(ask(fixture('request_get_status.json'))).resolves.toMatchObject({
+        type: 'agent_status',
+        killSwitch: true,
+      });
+      await expect(ask(fixture('request_remotehelp_status.json'))).resolves.toMatchObject({
+        type: 'remotehelp_state',
+        installed: true,
+      });
       killSwitch.set(false);
-      await until(() => portal.received.some((m) => m.type === 'agent_status' && !('replyTo' in m) && !m.killSwitch), 'status event');
-      await expect(ask({ ...fixture('request_run_command.json'), id: 'rc-10', commandId: 'cmd-2' } as PortalToAgentMessage)).resolves.toMatchObject({
+      await until(
+        () => portal.received.some((m) => m.type === 'agent_status' && !('replyTo' in m) && !m.killSwitch),
+        'status event',
+      );
+      await expect(
+        ask({
+          ...fixture('request_run_command.json'),
+          id: 'rc-10',
+          commandId: 'cmd-2',
+        } as PortalToAgentMessage),
+      ).resolves.toMatchObject({
         type: 'command_started',
       });
-      await expect(ask({ ...fixture('request_remotehelp_start.json'), id: 'rh-9' } as PortalToAgentMessage)).resolves.toMatchObject({ type: 'remotehelp_started', pid: 7412 });
+      await expect(
+        ask({ ...fixture('request_remotehelp_start.json'), id: 'rh-9' } as PortalToAgentMessage),
+      ).resolves.toMatchObject({ type: 'remotehelp_started', pid: 7412 });
     } finally {
       await agent.end('shutdown');
       await portal.stop();

@@ -63,10 +63,16 @@ export class Agent {
     const { platform, logger, killSwitch } = options;
     this.gate = new ActionGate(killSwitch, options.consent);
     const cwd = platform.invokingUserHome();
-    this.commands = new CommandRunner({ shell: platform.commandShell, killTree: platform.killTree, cwd, logger });
+    this.commands = new CommandRunner({
+      shell: platform.commandShell,
+      killTree: platform.killTree,
+      cwd,
+      logger,
+    });
     this.remoteHelp = new RemoteHelpHandler({
       os: platform.os,
-      backend: options.remoteHelp === undefined ? defaultRemoteHelpBackend(platform.os, logger) : options.remoteHelp,
+      backend:
+        options.remoteHelp === undefined ? defaultRemoteHelpBackend(platform.os, logger) : options.remoteHelp,
       gate: this.gate,
       logger,
     });
@@ -74,7 +80,8 @@ export class Agent {
       factories: this.channelFactories(cwd),
       gate: this.gate,
       logger,
-      onClosed: (ref, end) => this.send({ type: 'channel_closed', ...ref, closeCode: end.code, reason: safe(end.reason, 200) }),
+      onClosed: (ref, end) =>
+        this.send({ type: 'channel_closed', ...ref, closeCode: end.code, reason: safe(end.reason, 200) }),
       onChange: () => this.reportStatus(),
     });
     this.control = new ControlClient({
@@ -122,7 +129,11 @@ export class Agent {
     const { logger, mode } = this.options;
     clearTimeout(this.lifetimeTimer);
     this.connection = 'stopped';
-    this.options.status?.update({ connection: 'ending', channels: [], killSwitch: this.options.killSwitch.on });
+    this.options.status?.update({
+      connection: 'ending',
+      channels: [],
+      killSwitch: this.options.killSwitch.on,
+    });
     logger.info(`ending (${reason})`);
     this.commands.cancelAll();
     await this.channels.closeAll(RelayCloseCode.EndedOnDevice, 'The session was ended on the remote device.');
@@ -140,21 +151,48 @@ export class Agent {
     switch (message.type) {
       case 'open_channel':
         void this.channels.openChannel(message).then((result) => {
-          if (result.ok) this.send({ type: 'channel_opened', replyTo: message.id, sessionId: message.sessionId, channel: message.channel });
+          if (result.ok)
+            this.send({
+              type: 'channel_opened',
+              replyTo: message.id,
+              sessionId: message.sessionId,
+              channel: message.channel,
+            });
           else this.send({ type: 'error', replyTo: message.id, code: result.code, message: result.message });
         });
         return;
       case 'close_channel': {
         const reason = message.reason ?? 'The technician ended the session.';
-        const closed = this.channels.close(message.sessionId, message.channel, RelayCloseCode.EndedByTechnician, reason);
-        this.send(closed > 0 ? { type: 'ack', replyTo: message.id } : { type: 'error', replyTo: message.id, code: 'not_found', message: 'No such channel is open.' });
+        const closed = this.channels.close(
+          message.sessionId,
+          message.channel,
+          RelayCloseCode.EndedByTechnician,
+          reason,
+        );
+        this.send(
+          closed > 0
+            ? { type: 'ack', replyTo: message.id }
+            : { type: 'error', replyTo: message.id, code: 'not_found', message: 'No such channel is open.' },
+        );
         return;
       }
       case 'run_command':
         void this.gate.check({ action: 'run_command' }).then((decision) => {
-          if (!decision.allowed) return this.send({ type: 'error', replyTo: message.id, code: decision.code, message: decision.message });
+          if (!decision.allowed)
+            return this.send({
+              type: 'error',
+              replyTo: message.id,
+              code: decision.code,
+              message: decision.message,
+            });
           const started = this.commands.start(message, (m) => this.send(m));
-          if (!started.ok) return this.send({ type: 'error', replyTo: message.id, code: started.code, message: started.message });
+          if (!started.ok)
+            return this.send({
+              type: 'error',
+              replyTo: message.id,
+              code: started.code,
+              message: started.message,
+            });
           this.send({ type: 'command_started', replyTo: message.id, commandId: message.commandId });
         });
         return;
@@ -162,7 +200,12 @@ export class Agent {
         this.send(
           this.commands.cancel(message.commandId)
             ? { type: 'ack', replyTo: message.id }
-            : { type: 'error', replyTo: message.id, code: 'not_found', message: 'No such command is running.' },
+            : {
+                type: 'error',
+                replyTo: message.id,
+                code: 'not_found',
+                message: 'No such command is running.',
+              },
         );
         return;
       case 'end_session':
@@ -197,10 +240,22 @@ export class Agent {
     const caps = platform.capabilities();
     const pty = platform.pty;
     return {
-      screen: (ctx) => openScreenChannel(ctx, { target: { host: vnc.host, port: vnc.port }, launcher: vnc.launcher, offerVnc: vnc.offer }),
+      screen: (ctx) =>
+        openScreenChannel(ctx, {
+          target: { host: vnc.host, port: vnc.port },
+          launcher: vnc.launcher,
+          offerVnc: vnc.offer,
+        }),
       ...(pty &&
         caps.includes('shell') && {
-          shell: (ctx) => openShellChannel(ctx, { pty, shell: platform.loginShell(), cwd, env: this.shellEnv(), killTree: platform.killTree }),
+          shell: (ctx) =>
+            openShellChannel(ctx, {
+              pty,
+              shell: platform.loginShell(),
+              cwd,
+              env: this.shellEnv(),
+              killTree: platform.killTree,
+            }),
         }),
       commands: (ctx) => openCommandsChannel(ctx, this.commands, this.gate),
     };
@@ -215,7 +270,10 @@ export class Agent {
     this.options.logger.info(`kill switch ${on ? 'on' : 'off'}`);
     if (on) {
       this.commands.cancelAll();
-      void this.channels.closeAll(RelayCloseCode.EndedOnDevice, 'Remote control was switched off on the device.');
+      void this.channels.closeAll(
+        RelayCloseCode.EndedOnDevice,
+        'Remote control was switched off on the device.',
+      );
     }
     this.reportStatus();
   }

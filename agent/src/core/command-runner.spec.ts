@@ -1,12 +1,21 @@
 import { tmpdir } from 'node:os';
-import { parseAgentMessage, type AgentToPortalMessage, type CommandExitMessage } from '../../../contracts/agent-protocol';
+import {
+  parseAgentMessage,
+  type AgentToPortalMessage,
+  type CommandExitMessage,
+} from '../../../contracts/agent-protocol';
 import { silentLogger } from '../test-support/socket-pair';
 import { posixCommandShell, posixKillTree } from '../platform/posix';
 import { CommandRunner } from './command-runner';
 
 const describePosix = process.platform === 'win32' ? describe.skip : describe;
 
-function run(runner: CommandRunner, command: string, extra: { timeoutSec?: number; maxOutputBytes?: number } = {}, commandId = 'c1') {
+function run(
+  runner: CommandRunner,
+  command: string,
+  extra: { timeoutSec?: number; maxOutputBytes?: number } = {},
+  commandId = 'c1',
+) {
   const messages: AgentToPortalMessage[] = [];
   let exited!: (m: CommandExitMessage) => void;
   const done = new Promise<CommandExitMessage>((resolve) => (exited = resolve));
@@ -20,12 +29,23 @@ function run(runner: CommandRunner, command: string, extra: { timeoutSec?: numbe
 }
 
 describePosix('CommandRunner (real processes)', () => {
-  const runner = new CommandRunner({ shell: posixCommandShell, killTree: posixKillTree, cwd: tmpdir(), logger: silentLogger });
+  const runner = new CommandRunner({
+    shell: posixCommandShell,
+    killTree: posixKillTree,
+    cwd: tmpdir(),
+    logger: silentLogger,
+  });
 
   it('streams stdout and stderr and reports the exit code, every message valid for the portal', async () => {
     const r = run(runner, 'echo out; echo err >&2; printf "ü\\n"; exit 3');
     expect(r.started).toEqual({ ok: true });
-    await expect(r.done).resolves.toMatchObject({ exitCode: 3, signal: null, timedOut: false, cancelled: false, truncated: false });
+    await expect(r.done).resolves.toMatchObject({
+      exitCode: 3,
+      signal: null,
+      timedOut: false,
+      cancelled: false,
+      truncated: false,
+    });
     expect(r.text('stdout')).toBe('out\nü\n');
     expect(r.text('stderr')).toBe('err\n');
     for (const m of r.messages) expect(parseAgentMessage(JSON.stringify(m))).toEqual({ ok: true, value: m });
@@ -67,7 +87,13 @@ describePosix('CommandRunner (real processes)', () => {
   });
 
   it('refuses more than the concurrency limit', async () => {
-    const small = new CommandRunner({ shell: posixCommandShell, killTree: posixKillTree, cwd: tmpdir(), logger: silentLogger, maxConcurrent: 1 });
+    const small = new CommandRunner({
+      shell: posixCommandShell,
+      killTree: posixKillTree,
+      cwd: tmpdir(),
+      logger: silentLogger,
+      maxConcurrent: 1,
+    });
     const first = run(small, 'sleep 5', {}, 'a');
     expect(run(small, 'true', {}, 'b').started).toMatchObject({ ok: false, code: 'limit_reached' });
     small.cancelAll();

@@ -25,7 +25,8 @@ export interface CommandRunnerOptions {
   maxConcurrent?: number;
 }
 
-export type StartResult = { ok: true } | { ok: false; code: 'duplicate' | 'limit_reached' | 'internal'; message: string };
+export type StartResult =
+  { ok: true } | { ok: false; code: 'duplicate' | 'limit_reached' | 'internal'; message: string };
 
 interface Running {
   child: ChildProcess;
@@ -54,7 +55,8 @@ export class CommandRunner {
   }
 
   start(request: RunCommandMessage, send: (message: AgentToPortalMessage) => void): StartResult {
-    if (this.running.has(request.commandId)) return { ok: false, code: 'duplicate', message: 'A command with this id is already running.' };
+    if (this.running.has(request.commandId))
+      return { ok: false, code: 'duplicate', message: 'A command with this id is already running.' };
     if (this.running.size >= (this.options.maxConcurrent ?? 8)) {
       return { ok: false, code: 'limit_reached', message: 'Too many commands are running on this device.' };
     }
@@ -159,7 +161,13 @@ export class CommandRunner {
       let end = Math.min(text.length, start + COMMAND_OUTPUT_CHUNK_CHARS);
       // Never split a surrogate pair across two messages.
       if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1])) end -= 1;
-      entry.send({ type: 'command_output', commandId, stream, seq: entry.seq++, data: text.slice(start, end) });
+      entry.send({
+        type: 'command_output',
+        commandId,
+        stream,
+        seq: entry.seq++,
+        data: text.slice(start, end),
+      });
       start = end;
     }
   }

@@ -12,7 +12,13 @@ function client(portal: FakePortal, extra: Partial<ConstructorParameters<typeof 
     controlUrl: `ws://127.0.0.1:${portal.port}/api/agent/ws`,
     deviceId: DEVICE,
     credential: CREDENTIAL,
-    hello: () => ({ protocolVersion: '1.0', agentVersion: '0.1.0', mode: 'quick', capabilities: ['shell'], killSwitch: false }),
+    hello: () => ({
+      protocolVersion: '1.0',
+      agentVersion: '0.1.0',
+      mode: 'quick',
+      capabilities: ['shell'],
+      killSwitch: false,
+    }),
     onMessage: (m) => messages.push(m),
     onState: (s) => states.push(s),
     onRejected: (r) => rejected.push(r),
@@ -51,9 +57,13 @@ describe('ControlClient', () => {
     c.start();
     try {
       await until(() => portal.sockets.length === 1 && portal.received.length > 0, 'connected');
-      for (const ws of portal.sockets) ws.send(JSON.stringify({ type: 'run_command', id: 'x1', commandId: 'c', command: 'ls\u0000' }));
+      for (const ws of portal.sockets)
+        ws.send(JSON.stringify({ type: 'run_command', id: 'x1', commandId: 'c', command: 'ls\u0000' }));
       await until(() => portal.received.some((m) => m.type === 'error'), 'error reply');
-      expect(portal.received.find((m) => m.type === 'error')).toMatchObject({ replyTo: 'x1', code: 'bad_message' });
+      expect(portal.received.find((m) => m.type === 'error')).toMatchObject({
+        replyTo: 'x1',
+        code: 'bad_message',
+      });
       expect(messages).toEqual([]);
     } finally {
       await c.stop();

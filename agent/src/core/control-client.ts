@@ -102,7 +102,10 @@ export class ControlClient {
     if (this.state === 'stopped') return;
     const { controlUrl, deviceId, credential, logger } = this.options;
     const ws = new WebSocket(controlUrl, {
-      headers: { authorization: formatDeviceBearer(deviceId, credential), [AGENT_PROTOCOL_HEADER]: PROTOCOL_VERSION },
+      headers: {
+        authorization: formatDeviceBearer(deviceId, credential),
+        [AGENT_PROTOCOL_HEADER]: PROTOCOL_VERSION,
+      },
       maxPayload: CONTROL_MAX_PAYLOAD,
       handshakeTimeout: 15_000,
       perMessageDeflate: false,
@@ -145,7 +148,9 @@ export class ControlClient {
     this.openedAt = Date.now();
     this.setState('connected');
     this.options.logger.info('control channel connected');
-    ws.send(JSON.stringify({ type: 'hello', id: this.id('h'), ...this.options.hello() } satisfies HelloMessage));
+    ws.send(
+      JSON.stringify({ type: 'hello', id: this.id('h'), ...this.options.hello() } satisfies HelloMessage),
+    );
     this.armLiveness();
     this.heartbeatTimer = setInterval(() => {
       this.send({ type: 'heartbeat', id: this.id('hb'), uptimeSec: this.options.uptimeSec() });
@@ -158,7 +163,12 @@ export class ControlClient {
     if (!parsed.ok) {
       this.options.logger.warn(`ignored a malformed portal message: ${safe(parsed.error)}`);
       const replyTo = requestIdOf(text);
-      this.send({ type: 'error', ...(replyTo && { replyTo }), code: 'bad_message', message: safe(parsed.error, 500) });
+      this.send({
+        type: 'error',
+        ...(replyTo && { replyTo }),
+        code: 'bad_message',
+        message: safe(parsed.error, 500),
+      });
       return;
     }
     const message = parsed.value;
@@ -192,7 +202,9 @@ export class ControlClient {
   private scheduleReconnect(code: number): void {
     this.setState('reconnecting');
     const delay = this.backoff.next();
-    this.options.logger.info(`control channel closed (${code}); reconnecting in ${Math.round(delay / 100) / 10}s`);
+    this.options.logger.info(
+      `control channel closed (${code}); reconnecting in ${Math.round(delay / 100) / 10}s`,
+    );
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -18,7 +18,11 @@ export function postJson(url: string, payload: unknown, timeoutMs = 30_000): Pro
       target,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': body.length, accept: 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          accept: 'application/json',
+        },
         timeout: timeoutMs,
       },
       (res) => {
@@ -26,7 +30,8 @@ export function postJson(url: string, payload: unknown, timeoutMs = 30_000): Pro
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) req.destroy(new Error('the portal answered with an oversized response'));
+          if (size > MAX_RESPONSE_BYTES)
+            req.destroy(new Error('the portal answered with an oversized response'));
           else chunks.push(chunk);
         });
         res.on('end', () => {

@@ -15,7 +15,9 @@ export interface AgentLogger {
 /** One line of printable text: control characters become `?`, long values are cut. */
 export function safe(value: unknown, max = 200): string {
   const text = value instanceof Error ? value.message : String(value);
-  return redactSecrets(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?')).slice(0, max);
+  return redactSecrets(
+    text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?'),
+  ).slice(0, max);
 }
 
 /** Defence in depth: anything shaped like a JWT or a bearer credential is masked. */
@@ -25,7 +27,10 @@ export function redactSecrets(text: string): string {
     .replace(/\b[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g, '[redacted-token]');
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): AgentLogger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): AgentLogger {
   const at = ORDER[level];
   const emit = (l: Exclude<LogLevel, 'silent'>, message: string): void => {
     if (ORDER[l] < at) return;

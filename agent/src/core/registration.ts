@@ -34,7 +34,11 @@ const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeo
  * POST /api/agent/register with the one-shot installer token. Network failures and 5xx are retried with
  * backoff (the token is only consumed by a successful answer); 4xx answers are final.
  */
-export async function registerDevice(portalUrl: string, request: RegisterRequest, deps: RegisterDeps): Promise<RegisterResponse> {
+export async function registerDevice(
+  portalUrl: string,
+  request: RegisterRequest,
+  deps: RegisterDeps,
+): Promise<RegisterResponse> {
   const post = deps.post ?? postJson;
   const sleep = deps.sleep ?? sleepMs;
   const backoff = deps.backoff ?? new Backoff({ baseMs: 1000, capMs: 10_000, stableAfterMs: Infinity });
@@ -51,7 +55,8 @@ export async function registerDevice(portalUrl: string, request: RegisterRequest
       if (err instanceof RegistrationError) throw err;
       failure = safe(err);
     }
-    if (attempt >= attempts) throw new RegistrationError(`Could not reach the support portal (${failure}).`, 0);
+    if (attempt >= attempts)
+      throw new RegistrationError(`Could not reach the support portal (${failure}).`, 0);
     deps.logger.warn(`registration attempt ${attempt} failed: ${failure}; retrying`);
     await sleep(backoff.next());
   }

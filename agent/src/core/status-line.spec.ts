@@ -5,22 +5,43 @@ describe('status line', () => {
     expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: false })).toBe(
       '[KW Group] Connected. Waiting for a technician. Press Ctrl-C to end the session.',
     );
-    expect(describeStatus('KW Group', { connection: 'connected', technician: 'Alex', channels: ['screen', 'shell'], killSwitch: false })).toBe(
+    expect(
+      describeStatus('KW Group', {
+        connection: 'connected',
+        technician: 'Alex',
+        channels: ['screen', 'shell'],
+        killSwitch: false,
+      }),
+    ).toBe(
       '[KW Group] Technician Alex is connected (your screen, a terminal). Press Ctrl-C to end the session.',
     );
-    expect(describeStatus('KW Group', { connection: 'reconnecting', channels: [], killSwitch: false })).toContain('reconnecting');
-    expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: true })).toContain('Remote control is switched off');
+    expect(
+      describeStatus('KW Group', { connection: 'reconnecting', channels: [], killSwitch: false }),
+    ).toContain('reconnecting');
+    expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: true })).toContain(
+      'Remote control is switched off',
+    );
   });
 
   it('with the K key available, always says how to switch remote control off and on', () => {
     const keys = { killSwitchKey: true };
-    expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: false }, keys)).toBe(
+    expect(
+      describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: false }, keys),
+    ).toBe(
       '[KW Group] Connected. Waiting for a technician. Press K to switch remote control off, Ctrl-C to end the session.',
     );
-    expect(describeStatus('KW Group', { connection: 'connected', technician: 'Alex', channels: ['screen'], killSwitch: false }, keys)).toBe(
+    expect(
+      describeStatus(
+        'KW Group',
+        { connection: 'connected', technician: 'Alex', channels: ['screen'], killSwitch: false },
+        keys,
+      ),
+    ).toBe(
       '[KW Group] Technician Alex is connected (your screen). Press K to switch remote control off, Ctrl-C to end the session.',
     );
-    expect(describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: true }, keys)).toBe(
+    expect(
+      describeStatus('KW Group', { connection: 'connected', channels: [], killSwitch: true }, keys),
+    ).toBe(
       '[KW Group] Connected. Remote control is switched OFF on this computer: press K to allow it again, Ctrl-C to end the session.',
     );
   });
@@ -30,7 +51,10 @@ describe('status line', () => {
     const line = new StatusLine('B', (l) => lines.push(l));
     line.update({ connection: 'connected', channels: [], killSwitch: false });
     line.enableKillSwitchKey();
-    expect(lines).toEqual(['[B] Connected. Waiting for a technician. Press Ctrl-C to end the session.\n', '[B] Connected. Waiting for a technician. Press K to switch remote control off, Ctrl-C to end the session.\n']);
+    expect(lines).toEqual([
+      '[B] Connected. Waiting for a technician. Press Ctrl-C to end the session.\n',
+      '[B] Connected. Waiting for a technician. Press K to switch remote control off, Ctrl-C to end the session.\n',
+    ]);
   });
 
   it('prints a line only when the text changes', () => {

@@ -10,7 +10,11 @@ export interface StatusState {
   killSwitch: boolean;
 }
 
-const CHANNEL_WORDS: Record<string, string> = { screen: 'your screen', shell: 'a terminal', commands: 'commands' };
+const CHANNEL_WORDS: Record<string, string> = {
+  screen: 'your screen',
+  shell: 'a terminal',
+  commands: 'commands',
+};
 
 export interface StatusOptions {
   /** The console reads the K key (cli/console-keys.ts): say so. */

@@ -16,7 +16,10 @@ export function passwdEntry(passwd: string, user: string): { home: string; shell
  * The home folder of whoever ran `sudo` (SUDO_USER), falling back to the agent's own home. Read from
  * /etc/passwd on Linux; on macOS the conventional /Users/<name> is used when it exists in passwd-less setups.
  */
-export function invokingUserHome(env: NodeJS.ProcessEnv = process.env, readPasswd = (): string => readFileSync('/etc/passwd', 'utf8')): string {
+export function invokingUserHome(
+  env: NodeJS.ProcessEnv = process.env,
+  readPasswd = (): string => readFileSync('/etc/passwd', 'utf8'),
+): string {
   const user = env.SUDO_USER;
   if (user && user !== 'root' && USER_NAME.test(user)) {
     try {

@@ -4,7 +4,14 @@ import { release, userInfo } from 'node:os';
 import type { ChannelKind } from '../../../contracts/agent-protocol';
 import { invokingUserHome } from './invoking-user';
 import type { PlatformAdapter, PtySupport } from './platform';
-import { PTY_BOOTSTRAP, hasCommand, pickLoginShell, posixCommandShell, posixKillTree, pythonPtySpawn } from './posix';
+import {
+  PTY_BOOTSTRAP,
+  hasCommand,
+  pickLoginShell,
+  posixCommandShell,
+  posixKillTree,
+  pythonPtySpawn,
+} from './posix';
 
 /** util-linux `script` since 2.35 echoes piped input unless told `-E never`. */
 function scriptSupportsEcho(): boolean {
@@ -17,8 +24,14 @@ export function linuxPty(): PtySupport | undefined {
   if (!useScript && !hasCommand('python3')) return undefined;
   const echoFlag = useScript && scriptSupportsEcho() ? ['-E', 'never'] : [];
   return {
-    spawnSpec: () => (useScript ? { file: 'script', args: [...echoFlag, '-qefc', PTY_BOOTSTRAP, '/dev/null'] } : pythonPtySpawn()),
-    resizeCommand: (ptyPath, rows, cols) => ({ file: 'stty', args: ['-F', ptyPath, 'rows', String(rows), 'cols', String(cols)] }),
+    spawnSpec: () =>
+      useScript
+        ? { file: 'script', args: [...echoFlag, '-qefc', PTY_BOOTSTRAP, '/dev/null'] }
+        : pythonPtySpawn(),
+    resizeCommand: (ptyPath, rows, cols) => ({
+      file: 'stty',
+      args: ['-F', ptyPath, 'rows', String(rows), 'cols', String(cols)],
+    }),
   };
 }
 

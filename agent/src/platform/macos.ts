@@ -3,15 +3,28 @@ import { userInfo } from 'node:os';
 import type { ChannelKind } from '../../../contracts/agent-protocol';
 import { invokingUserHome } from './invoking-user';
 import type { PlatformAdapter, PtySupport } from './platform';
-import { PTY_BOOTSTRAP, hasCommand, pickLoginShell, posixCommandShell, posixKillTree, pythonPtySpawn } from './posix';
+import {
+  PTY_BOOTSTRAP,
+  hasCommand,
+  pickLoginShell,
+  posixCommandShell,
+  posixKillTree,
+  pythonPtySpawn,
+} from './posix';
 
 /** BSD `script` takes the command as arguments; `stty -f` names the device on macOS. */
 export function macosPty(): PtySupport | undefined {
   const useScript = hasCommand('script');
   if (!useScript && !hasCommand('python3')) return undefined;
   return {
-    spawnSpec: () => (useScript ? { file: 'script', args: ['-q', '/dev/null', '/bin/sh', '-c', PTY_BOOTSTRAP] } : pythonPtySpawn()),
-    resizeCommand: (ptyPath, rows, cols) => ({ file: 'stty', args: ['-f', ptyPath, 'rows', String(rows), 'cols', String(cols)] }),
+    spawnSpec: () =>
+      useScript
+        ? { file: 'script', args: ['-q', '/dev/null', '/bin/sh', '-c', PTY_BOOTSTRAP] }
+        : pythonPtySpawn(),
+    resizeCommand: (ptyPath, rows, cols) => ({
+      file: 'stty',
+      args: ['-f', ptyPath, 'rows', String(rows), 'cols', String(cols)],
+    }),
   };
 }
 

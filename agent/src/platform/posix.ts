@@ -40,7 +40,10 @@ export function posixKillTree(child: ChildProcess): void {
 }
 
 export function hasCommand(name: string): boolean {
-  return spawnSync('/bin/sh', ['-c', 'command -v "$1" >/dev/null 2>&1', 'sh', name], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('/bin/sh', ['-c', 'command -v "$1" >/dev/null 2>&1', 'sh', name], { stdio: 'ignore' })
+      .status === 0
+  );
 }
 
 /** The user's login shell if it exists, else bash, else sh. */
@@ -53,5 +56,8 @@ export function pickLoginShell(preferred: string | undefined): string {
 
 /** python3's pty module as a PTY when `script` is missing or unusable. */
 export function pythonPtySpawn(): ShellInvocation {
-  return { file: 'python3', args: ['-c', 'import pty,sys; sys.exit(pty.spawn(["/bin/sh", "-c", sys.argv[1]]) >> 8)', PTY_BOOTSTRAP] };
+  return {
+    file: 'python3',
+    args: ['-c', 'import pty,sys; sys.exit(pty.spawn(["/bin/sh", "-c", sys.argv[1]]) >> 8)', PTY_BOOTSTRAP],
+  };
 }

@@ -6,13 +6,19 @@ import type { PlatformAdapter } from './platform';
 
 /** PowerShell runs command lines on Windows (the same shell the install script uses). */
 export function windowsCommandShell(command: string): ShellInvocation {
-  return { file: 'powershell.exe', args: ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', command] };
+  return {
+    file: 'powershell.exe',
+    args: ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', command],
+  };
 }
 
 /** `taskkill /T /F` ends the process and every child it started. */
 export function windowsKillTree(child: ChildProcess): void {
   if (child.pid === undefined) return;
-  spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => child.kill());
+  spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on(
+    'error',
+    () => child.kill(),
+  );
 }
 
 export function createWindowsAdapter(): PlatformAdapter {

@@ -22,11 +22,16 @@ export interface InstallLayout {
   serviceFile?: string;
 }
 
-export function installLayout(os: AgentOs, prefix: string, env: NodeJS.ProcessEnv = process.env): InstallLayout {
+export function installLayout(
+  os: AgentOs,
+  prefix: string,
+  env: NodeJS.ProcessEnv = process.env,
+): InstallLayout {
   if (os === 'windows') {
     const programFiles = env.ProgramFiles ?? 'C:\\Program Files';
     const programData = env.ProgramData ?? 'C:\\ProgramData';
-    const under = (p: string): string => (prefix === '/' ? p : win32.join(prefix, p.replace(/^[A-Za-z]:/, '')));
+    const under = (p: string): string =>
+      prefix === '/' ? p : win32.join(prefix, p.replace(/^[A-Za-z]:/, ''));
     const appDir = under(win32.join(programFiles, 'QuickSupportAgent'));
     const configDir = under(win32.join(programData, 'QuickSupportAgent'));
     return {
@@ -40,8 +45,14 @@ export function installLayout(os: AgentOs, prefix: string, env: NodeJS.ProcessEn
       credentialFile: win32.join(configDir, 'credential.json'),
     };
   }
-  const appDir = join(prefix, os === 'macos' ? '/usr/local/lib/quicksupport-agent' : '/opt/quicksupport-agent');
-  const configDir = join(prefix, os === 'macos' ? '/Library/Application Support/QuickSupportAgent' : '/etc/quicksupport-agent');
+  const appDir = join(
+    prefix,
+    os === 'macos' ? '/usr/local/lib/quicksupport-agent' : '/opt/quicksupport-agent',
+  );
+  const configDir = join(
+    prefix,
+    os === 'macos' ? '/Library/Application Support/QuickSupportAgent' : '/etc/quicksupport-agent',
+  );
   return {
     prefix,
     appDir,

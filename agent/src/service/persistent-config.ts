@@ -21,13 +21,18 @@ export function readPersistentConfig(file: string): PersistentConfig {
   const fail = (what: string): never => {
     throw new Error(`${file}: ${what}`);
   };
-  if (typeof raw.portalUrl !== 'string' || !VALUE_PATTERNS.portalUrl.test(raw.portalUrl)) fail('portalUrl is missing or invalid');
+  if (typeof raw.portalUrl !== 'string' || !VALUE_PATTERNS.portalUrl.test(raw.portalUrl))
+    fail('portalUrl is missing or invalid');
   if (typeof raw.credentialFile !== 'string' || !raw.credentialFile.startsWith('/')) {
-    if (!(typeof raw.credentialFile === 'string' && /^[A-Za-z]:\\/.test(raw.credentialFile))) fail('credentialFile is missing');
+    if (!(typeof raw.credentialFile === 'string' && /^[A-Za-z]:\\/.test(raw.credentialFile)))
+      fail('credentialFile is missing');
   }
   return {
     portalUrl: raw.portalUrl as string,
-    brand: typeof raw.brand === 'string' && VALUE_PATTERNS.brandName.test(raw.brand) ? raw.brand : 'Remote support',
+    brand:
+      typeof raw.brand === 'string' && VALUE_PATTERNS.brandName.test(raw.brand)
+        ? raw.brand
+        : 'Remote support',
     credentialFile: raw.credentialFile as string,
     vncHost: typeof raw.vncHost === 'string' ? raw.vncHost : '127.0.0.1',
     vncPort: Number.isInteger(raw.vncPort) ? (raw.vncPort as number) : 5900,

@@ -43,7 +43,15 @@ const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** The launchd daemon plist for a persistent macOS agent. */
 export function launchdPlist(spec: ServiceSpec): string {
-  const args = [spec.nodePath, spec.agentFile, 'run', '--mode', 'persistent', '--config', spec.configFile].map((a) => xml(assertServicePath(a)));
+  const args = [
+    spec.nodePath,
+    spec.agentFile,
+    'run',
+    '--mode',
+    'persistent',
+    '--config',
+    spec.configFile,
+  ].map((a) => xml(assertServicePath(a)));
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
@@ -70,14 +78,39 @@ export function windowsTaskCommands(spec: ServiceSpec): Array<[string, string[]]
   const [node, agent, config] = [spec.nodePath, spec.agentFile, spec.configFile].map(assertServicePath);
   const action = `"${node}" "${agent}" run --mode persistent --config "${config}"`;
   return [
-    ['schtasks.exe', ['/Create', '/TN', WINDOWS_TASK_NAME, '/SC', 'ONSTART', '/RU', 'SYSTEM', '/RL', 'HIGHEST', '/F', '/TR', action]],
+    [
+      'schtasks.exe',
+      [
+        '/Create',
+        '/TN',
+        WINDOWS_TASK_NAME,
+        '/SC',
+        'ONSTART',
+        '/RU',
+        'SYSTEM',
+        '/RL',
+        'HIGHEST',
+        '/F',
+        '/TR',
+        action,
+      ],
+    ],
     ['schtasks.exe', ['/Run', '/TN', WINDOWS_TASK_NAME]],
   ];
 }
 
 /** Makes the config folder readable by SYSTEM and Administrators only. */
 export function windowsLockDownCommand(configDir: string): [string, string[]] {
-  return ['icacls.exe', [assertServicePath(configDir), '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F']];
+  return [
+    'icacls.exe',
+    [
+      assertServicePath(configDir),
+      '/inheritance:r',
+      '/grant:r',
+      '*S-1-5-18:(OI)(CI)F',
+      '*S-1-5-32-544:(OI)(CI)F',
+    ],
+  ];
 }
 
 /**
@@ -88,6 +121,15 @@ export function windowsLockDownCommand(configDir: string): [string, string[]] {
 export function windowsProgramLockDownCommand(appDir: string): [string, string[]] {
   return [
     'icacls.exe',
-    [assertServicePath(appDir), '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '*S-1-5-32-545:(OI)(CI)RX', '/T', '/Q'],
+    [
+      assertServicePath(appDir),
+      '/inheritance:r',
+      '/grant:r',
+      '*S-1-5-18:(OI)(CI)F',
+      '*S-1-5-32-544:(OI)(CI)F',
+      '*S-1-5-32-545:(OI)(CI)RX',
+      '/T',
+      '/Q',
+    ],
   ];
 }

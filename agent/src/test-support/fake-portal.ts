@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ControlCloseCode, parseAgentMessage, type AgentToPortalMessage, type PortalToAgentMessage } from '../../../contracts/agent-protocol';
+import {
+  ControlCloseCode,
+  parseAgentMessage,
+  type AgentToPortalMessage,
+  type PortalToAgentMessage,
+} from '../../../contracts/agent-protocol';
 
 export const DEVICE = '3f1c2a4e-8b7d-4c3e-9a21-5d6f7e8a9b0c';
 export const CREDENTIAL = 'Zx8yQ2w3E4r5T6y7U8i9O0pA1s2D3f4G5h6J7k8L9zX';
@@ -32,7 +37,15 @@ export class FakePortal {
           if (!parsed.ok) throw new Error(parsed.error);
           this.received.push(parsed.value);
           if (parsed.value.type === 'hello') {
-            ws.send(JSON.stringify({ type: 'hello_ack', replyTo: parsed.value.id, protocolVersion: '1.0', heartbeatSec: 5, serverTime: new Date().toISOString() }));
+            ws.send(
+              JSON.stringify({
+                type: 'hello_ack',
+                replyTo: parsed.value.id,
+                protocolVersion: '1.0',
+                heartbeatSec: 5,
+                serverTime: new Date().toISOString(),
+              }),
+            );
           }
         });
       });
@@ -58,4 +71,3 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5000
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-

@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 
-export const hasBinary = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+export const hasBinary = (name: string): boolean =>
+  spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 
 /** A free display number (no lock file, no socket). */
 function freeDisplay(): number {
@@ -30,7 +31,9 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): 
 /** A real X server on a private display (Xvfb needs -noreset, or it resets when the last client leaves). */
 export async function startXvfb(): Promise<{ display: string; stop: () => Promise<void> }> {
   const n = freeDisplay();
-  const child = spawn('Xvfb', [`:${n}`, '-noreset', '-screen', '0', '640x480x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  const child = spawn('Xvfb', [`:${n}`, '-noreset', '-screen', '0', '640x480x24', '-nolisten', 'tcp'], {
+    stdio: 'ignore',
+  });
   await waitFor(() => existsSync(`/tmp/.X11-unix/X${n}`), 'Xvfb');
   return { display: `:${n}`, stop: () => stopChild(child) };
 }
@@ -38,7 +41,11 @@ export async function startXvfb(): Promise<{ display: string; stop: () => Promis
 /** x11vnc on loopback for a display, as a customer's VNC server. */
 export async function startX11vnc(display: string): Promise<{ port: number; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn('x11vnc', ['-localhost', '-rfbport', String(port), '-display', display, '-nopw', '-forever', '-shared', '-quiet'], { stdio: 'ignore' });
+  const child = spawn(
+    'x11vnc',
+    ['-localhost', '-rfbport', String(port), '-display', display, '-nopw', '-forever', '-shared', '-quiet'],
+    { stdio: 'ignore' },
+  );
   const until = Date.now() + 15_000;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

@@ -19,7 +19,8 @@ export class DeviceDto {
   @ApiProperty({
     nullable: true,
     type: Boolean,
-    description: 'The device-local kill switch as the connected agent reports it (true: remote control is refused); null while the agent is not connected',
+    description:
+      'The device-local kill switch as the connected agent reports it (true: remote control is refused); null while the agent is not connected',
   })
   killSwitch!: boolean | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

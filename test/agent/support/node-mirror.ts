@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
@@ -27,9 +35,21 @@ export function buildNodeMirror(root: string): { version: string; file: string }
   const dir = join(root, 'good', 'latest-v24.x');
   mkdirSync(dir, { recursive: true });
   const file = `${name}.tar.gz`;
-  execFileSync('tar', ['--use-compress-program=gzip -1', '-cf', join(dir, file), '-C', join(root, 'stage'), name]);
-  const sum = createHash('sha256').update(readFileSync(join(dir, file))).digest('hex');
-  writeFileSync(join(dir, 'SHASUMS256.txt'), `${'0'.repeat(64)}  node-v${version}-darwin-arm64.tar.gz\n${sum}  ${file}\n`);
+  execFileSync('tar', [
+    '--use-compress-program=gzip -1',
+    '-cf',
+    join(dir, file),
+    '-C',
+    join(root, 'stage'),
+    name,
+  ]);
+  const sum = createHash('sha256')
+    .update(readFileSync(join(dir, file)))
+    .digest('hex');
+  writeFileSync(
+    join(dir, 'SHASUMS256.txt'),
+    `${'0'.repeat(64)}  node-v${version}-darwin-arm64.tar.gz\n${sum}  ${file}\n`,
+  );
   const bad = join(root, 'bad', 'latest-v24.x');
   mkdirSync(bad, { recursive: true });
   copyFileSync(join(dir, file), join(bad, file));
@@ -38,7 +58,9 @@ export function buildNodeMirror(root: string): { version: string; file: string }
 }
 
 /** Serves `root` read-only on loopback; returns its base URL. */
-export async function serveDirectory(root: string): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+export async function serveDirectory(
+  root: string,
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]));

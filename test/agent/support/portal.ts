@@ -24,7 +24,12 @@ export interface RunningPortal {
   close(): Promise<void>;
 }
 
-export async function startPortal(opts: { databaseUrl: string; dataDir: string; port: number; env?: Record<string, string> }): Promise<RunningPortal> {
+export async function startPortal(opts: {
+  databaseUrl: string;
+  dataDir: string;
+  port: number;
+  env?: Record<string, string>;
+}): Promise<RunningPortal> {
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATA_DIR: opts.dataDir,
@@ -37,7 +42,11 @@ export async function startPortal(opts: { databaseUrl: string; dataDir: string; 
     DATABASE_URL: opts.databaseUrl,
   };
   const config = loadAppConfig(env);
-  const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   configureApp(app, config);
   await app.init();

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEMPLATE_FILES, type InstallerOs, type InstallerValues } from '../../../contracts/installer-template';
+import {
+  TEMPLATE_FILES,
+  type InstallerOs,
+  type InstallerValues,
+} from '../../../contracts/installer-template';
 import { renderInstallerTemplate } from '../../../src/installers/template-renderer';
 import { PROJECT_ROOT } from '../../../src/version';
 
@@ -12,7 +16,11 @@ export function templateText(os: InstallerOs): string {
 }
 
 /** Renders a template with the portal's own renderer (allow-list checks included). */
-export function renderTemplate(os: InstallerOs, bundle: Buffer, overrides: Partial<InstallerValues> = {}): string {
+export function renderTemplate(
+  os: InstallerOs,
+  bundle: Buffer,
+  overrides: Partial<InstallerValues> = {},
+): string {
   return renderInstallerTemplate(templateText(os), {
     portalUrl: 'https://portal.example.com',
     installerToken: 'TOKEN_abcdefghijklmnopqrstuvwxyz012345',

@@ -33,7 +33,9 @@ export class ByteReader {
  * ClientInit, ServerInit, then one full FramebufferUpdateRequest. Returns the greeting, the screen size
  * and the header of the first FramebufferUpdate.
  */
-export async function rfbHandshake(ws: WebSocket): Promise<{ greeting: string; width: number; height: number; updateType: number; rects: number }> {
+export async function rfbHandshake(
+  ws: WebSocket,
+): Promise<{ greeting: string; width: number; height: number; updateType: number; rects: number }> {
   const reader = new ByteReader(ws);
   const greeting = (await reader.read(12)).toString('latin1');
   ws.send(Buffer.from('RFB 003.008\n'), { binary: true });

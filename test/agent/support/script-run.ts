@@ -13,7 +13,9 @@ export class ScriptRun {
     this.child = spawn('bash', bashArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString('utf8')));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
   }
 
   get pid(): number | undefined {
@@ -27,7 +29,8 @@ export class ScriptRun {
   async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.stdout) && !pattern.test(this.stderr)) {
-      if (this.child.exitCode !== null) throw new Error(`script exited (${this.child.exitCode}) before ${pattern}:\n${this.output}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`script exited (${this.child.exitCode}) before ${pattern}:\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -49,7 +52,11 @@ export class ScriptRun {
 }
 
 /** Polls until `check` resolves truthy. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
