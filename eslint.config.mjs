@@ -1,5 +1,6 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
+import moduleSurface from './eslint/module-surface.mjs';
 
 /** How deep below a top-level folder the boundary rules look (agent/src/remote-help/x.ts is depth 3). */
 const BOUNDARY_DEPTH = 12;
@@ -103,6 +104,14 @@ export default tseslint.config(
     ['src', 'relay', 'agent', 'contracts/node'],
     'The dashboard runs in a browser: share through the pure contracts/ modules (not contracts/node/).',
   ),
+  // Inside the portal, a module reaches another only through what that module exports
+  // (eslint/module-surface.mjs lists each module's public files).
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    plugins: { local: moduleSurface },
+    rules: { 'local/module-surface': 'error' },
+  },
   // The top of contracts/ is pure (types, constants, parsers) so the browser can import it; what needs
   // Node (node:crypto, node:http, Buffer, the file system) lives in contracts/node/.
   ...pureTop(

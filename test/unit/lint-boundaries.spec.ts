@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 
@@ -12,7 +13,10 @@ const ROOT = join(__dirname, '..', '..');
 const eslint = new ESLint({
   cwd: ROOT,
   // Only the boundary rule: the type-aware rules would need the file to exist in a tsconfig project.
-  ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports' || ruleId === 'no-restricted-globals',
+  ruleFilter: ({ ruleId }) =>
+    ruleId === 'no-restricted-imports' ||
+    ruleId === 'no-restricted-globals' ||
+    ruleId === 'local/module-surface',
   overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
 });
 
@@ -86,5 +90,53 @@ describe('lint module boundaries', () => {
       filePath: join(ROOT, file),
     });
     expect(result.messages.map((m) => m.ruleId)).toEqual(Array(count).fill('no-restricted-globals'));
+  });
+});
+
+/** Portal modules reach each other only through what each exports (eslint/module-surface.mjs). */
+const MODULE_REFUSED: [string, string, string][] = [
+  ['src/remote-help/probe.ts', '../quick-support/support-notes.service', 'a service the module keeps'],
+  ['src/devices/probe.ts', '../remote-sessions/remote-sessions.controller', 'another module’s controller'],
+  ['src/quick-support/connect/probe.ts', '../../audit/audit-outbox.job', 'from a module’s subfolder'],
+  ['src/users/probe.ts', '../auth/live-login.interceptor', 'an interceptor'],
+  ['src/audit/probe.ts', '../devices/dto/sub/x', 'below the public dto/ folder'],
+];
+
+const MODULE_ALLOWED: [string, string, string][] = [
+  ['src/remote-help/probe.ts', '../audit/audit.service', 'an exported service'],
+  ['src/remote-help/probe.ts', '../audit/audit.module', 'a Nest module'],
+  ['src/devices/probe.ts', '../users/entities/user.entity', 'an entity'],
+  ['src/devices/probe.ts', '../common/domain-error', 'a shared library'],
+  ['src/quick-support/connect/probe.ts', '../connect-page.renderer', 'inside its own module'],
+  ['src/app.module.ts', './quick-support/quick-support-expiry.job', 'the composition root'],
+];
+
+describe('lint: a portal module reaches another only through what it exports', () => {
+  async function surfaceErrors(filePath: string, source: string): Promise<string[]> {
+    const [result] = await eslint.lintText(`import { x } from '${source}';\nexport const y = x;\n`, {
+      filePath: join(ROOT, filePath),
+    });
+    return result.messages.filter((m) => m.ruleId === 'local/module-surface').map((m) => m.message);
+  }
+
+  it.each(MODULE_REFUSED)('%s importing %s (%s) is an error', async (file, source) => {
+    const errors = await surfaceErrors(file, source);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/is internal to the [a-z-]+ module: reach it through what/);
+  });
+
+  it.each(MODULE_ALLOWED)('%s importing %s (%s) passes', async (file, source) => {
+    await expect(surfaceErrors(file, source)).resolves.toEqual([]);
+  });
+
+  it('knows every folder under src/ as a module with a public surface or as a shared library', async () => {
+    const { MODULE_SURFACE, SHARED_LIBRARIES } = (await import(
+      join(ROOT, 'eslint', 'module-surface.mjs')
+    )) as { MODULE_SURFACE: Record<string, string[]>; SHARED_LIBRARIES: string[] };
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    expect([...Object.keys(MODULE_SURFACE), ...SHARED_LIBRARIES].sort()).toEqual(folders);
   });
 });
