@@ -26,7 +26,7 @@ export const MODULE_SURFACE = {
   'agent-control': ['agent-control.module', 'agent-control.service', 'agent-control.errors'],
   'agent-registration': ['agent-registration.module'],
   audit: ['audit.module', 'audit.service', 'audit.errors', 'entities/*'],
-  auth: ['auth.module', 'login-sessions.queries'],
+  auth: ['auth.module', 'auth.service', 'live-logins.service'],
   devices: [
     'devices.module',
     'devices.service',
@@ -41,7 +41,7 @@ export const MODULE_SURFACE = {
   'quick-support': ['quick-support.module', 'quick-support.service', 'quick-support-events'],
   'relay-link': ['relay-link.module', 'relay-token.service', 'relay-events.service', 'relay-control.service'],
   'remote-help': ['remote-help.module'],
-  'remote-sessions': ['remote-sessions.module', 'remote-session.queries'],
+  'remote-sessions': ['remote-sessions.module', 'remote-sessions.service', 'remote-session-ending.service'],
   users: ['users.module', 'users.service', 'account-revocations', 'entities/*', 'dto/*'],
 };
 

@@ -8,6 +8,7 @@ import { LiveLoginInterceptor } from './live-login.interceptor';
 import { LocalStrategy } from './local.strategy';
 import { LoginGuard } from './login.guard';
 import { LoginRateLimiter } from './login-rate-limiter';
+import { LiveLoginsService } from './live-logins.service';
 import { LoginSessionQueries } from './login-sessions.queries';
 import { SessionSerializer } from './session.serializer';
 
@@ -21,9 +22,10 @@ import { SessionSerializer } from './session.serializer';
     LoginRateLimiter,
     LoginGuard,
     LoginSessionQueries,
+    LiveLoginsService,
     // Every server-sent event stream ends when the login that opened it does.
     { provide: APP_INTERCEPTOR, useClass: LiveLoginInterceptor },
   ],
-  exports: [AuthService, LoginSessionQueries],
+  exports: [AuthService, LiveLoginsService],
 })
 export class AuthModule {}

@@ -3,7 +3,7 @@ import { SSE_METADATA } from '@nestjs/common/constants';
 import type { Request } from 'express';
 import { catchError, exhaustMap, filter, from, interval, merge, Observable, of, take, takeUntil } from 'rxjs';
 import { AccountRevocations, revokesLogin } from '../users/account-revocations';
-import { LoginSessionQueries } from './login-sessions.queries';
+import { LiveLoginsService } from './live-logins.service';
 
 /** How often every long-lived stream re-checks that its login still holds. */
 export const LOGIN_RECHECK_MS = 3_000;
@@ -23,7 +23,7 @@ export class LiveLoginInterceptor implements NestInterceptor {
   private readonly logger = new Logger(LiveLoginInterceptor.name);
 
   constructor(
-    private readonly logins: LoginSessionQueries,
+    private readonly logins: LiveLoginsService,
     private readonly revocations: AccountRevocations,
   ) {}
 

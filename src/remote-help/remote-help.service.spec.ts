@@ -6,7 +6,7 @@ import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
-import type { RemoteSessionQueries } from '../remote-sessions/remote-session.queries';
+import type { RemoteSessionsService } from '../remote-sessions/remote-sessions.service';
 import { remoteHelpError } from './remote-help.errors';
 import { RemoteHelpService } from './remote-help.service';
 
@@ -67,7 +67,7 @@ function setup(
     audit as unknown as AuditService,
     {
       latestOpenIdForDevice: jest.fn(() => Promise.resolve(options.remoteSessionId ?? null)),
-    } as unknown as RemoteSessionQueries,
+    } as unknown as RemoteSessionsService,
     dataSource as unknown as DataSource,
   );
   return { service, agents, recorded, dataSource, audit };

@@ -5,7 +5,7 @@ import { AgentControlService } from '../agent-control/agent-control.service';
 import { type AuditEntry, AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { RemoteSessionQueries } from '../remote-sessions/remote-session.queries';
+import { RemoteSessionsService } from '../remote-sessions/remote-sessions.service';
 import { deviceErrors } from '../devices/devices.errors';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
@@ -59,7 +59,7 @@ export class RemoteHelpService {
     private readonly devices: DevicesService,
     private readonly agents: AgentControlService,
     private readonly audit: AuditService,
-    private readonly remoteSessions: RemoteSessionQueries,
+    private readonly remoteSessions: RemoteSessionsService,
     private readonly dataSource: DataSource,
   ) {}
 

@@ -4,7 +4,7 @@ import { Subscription } from 'rxjs';
 import type { RelayEvent } from '../../contracts/relay-events';
 import { AccessWithdrawal, AccessWithdrawals } from '../access/access-withdrawals';
 import { AgentControlService } from '../agent-control/agent-control.service';
-import { LoginSessionQueries } from '../auth/login-sessions.queries';
+import { LiveLoginsService } from '../auth/live-logins.service';
 import { AppConfig } from '../config/app-config';
 import { QuickSupportEvents } from '../quick-support/quick-support-events';
 import { RelayEventsService } from '../relay-link/relay-events.service';
@@ -41,7 +41,7 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
     private readonly agents: AgentControlService,
     private readonly quickSupport: QuickSupportEvents,
     private readonly revocations: AccountRevocations,
-    private readonly logins: LoginSessionQueries,
+    private readonly logins: LiveLoginsService,
     private readonly withdrawals: AccessWithdrawals,
   ) {}
 

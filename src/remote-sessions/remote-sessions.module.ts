@@ -38,6 +38,6 @@ import { RemoteSessionsService } from './remote-sessions.service';
     RemoteSessionLifecycle,
     RemoteCommandsService,
   ],
-  exports: [RemoteSessionsService, RemoteSessionEndingService, RemoteSessionQueries],
+  exports: [RemoteSessionsService, RemoteSessionEndingService],
 })
 export class RemoteSessionsModule {}

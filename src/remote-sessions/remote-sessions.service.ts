@@ -7,7 +7,7 @@ import { accessErrors } from '../access/access.errors';
 import { AccessService } from '../access/access.service';
 import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
-import { LoginSessionQueries } from '../auth/login-sessions.queries';
+import { LiveLoginsService } from '../auth/live-logins.service';
 import type { AuthUser } from '../common/auth-user';
 import { commonErrors } from '../common/common.errors';
 import { deviceErrors } from '../devices/devices.errors';
@@ -59,7 +59,7 @@ export class RemoteSessionsService {
     private readonly queries: RemoteSessionQueries,
     private readonly ending: RemoteSessionEndingService,
     private readonly events: RemoteSessionEvents,
-    private readonly logins: LoginSessionQueries,
+    private readonly logins: LiveLoginsService,
     private readonly access: AccessService,
   ) {}
 
@@ -163,6 +163,11 @@ export class RemoteSessionsService {
       throw commonErrors.notLoggedIn();
     }
     return this.openChannels(session, actor);
+  }
+
+  /** The device's newest session that has not ended (what a Quick Assist action belongs to). */
+  latestOpenIdForDevice(deviceId: string): Promise<string | null> {
+    return this.queries.latestOpenIdForDevice(deviceId);
   }
 
   async get(id: string): Promise<RemoteSessionDto> {

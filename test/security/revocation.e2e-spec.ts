@@ -6,7 +6,7 @@ import { RelayCloseCode } from '../../contracts/relay-close-codes';
 import { relayConnectUrl, relayWebSocketProtocols } from '../../contracts/relay-connect';
 import type { RelayServer } from '../../relay/relay-server';
 import { LOGIN_RECHECK_MS } from '../../src/auth/live-login.interceptor';
-import { LoginSessionQueries } from '../../src/auth/login-sessions.queries';
+import { LiveLoginsService } from '../../src/auth/live-logins.service';
 import { RemoteSessionEndingService } from '../../src/remote-sessions/remote-session-ending.service';
 import { RemoteSessionLifecycle } from '../../src/remote-sessions/remote-session-lifecycle';
 import { AccountRevocation, AccountRevocations } from '../../src/users/account-revocations';
@@ -385,7 +385,7 @@ describe('revocation ends access at once (logout, disable, remove, role change)'
   it('logging out closes the streams of that login only; the same technician’s other login keeps streaming', async () => {
     const tech = await technician();
     // Each re-check of this technician's logins, as it resolves (to wait for one instead of sleeping).
-    const logins = t.app.get(LoginSessionQueries);
+    const logins = t.app.get(LiveLoginsService);
     const isLive = logins.isLive.bind(logins);
     const rechecks: boolean[] = [];
     const spy = jest.spyOn(logins, 'isLive').mockImplementation(async (userId, sid) => {
