@@ -27,26 +27,27 @@ function boundary(top, folders, message) {
 }
 
 /**
- * The files directly in a folder (specs aside) stay free of Node: no `node:*` import, no import of
- * its `node/` subfolder, no `Buffer` or `process` global. `level0` is that folder's first
- * {@link boundary} block; its patterns are repeated because a later block replaces a rule's options
- * rather than merging them.
- * @param {ReturnType<typeof boundary>[number]} level0
+ * The files directly in `folder` (specs aside) stay free of Node: no `node:*` import, no import of
+ * contracts/node/ (`nodeDir`, as those files spell it), no `Buffer` or `process` global. `block` is
+ * that folder's level of {@link boundary}; its patterns are repeated because a later block replaces a
+ * rule's options rather than merging them.
+ * @param {string} folder
+ * @param {ReturnType<typeof boundary>[number]} block
+ * @param {string} nodeDir
  * @param {string} message
  */
-function pureTop(level0, message) {
-  const top = level0.files[0].replace(/\/\*$/, '');
+function pureFolder(folder, block, nodeDir, message) {
   const [, { patterns }] = /** @type {[string, { patterns: object[] }]} */ (
-    level0.rules['no-restricted-imports']
+    block.rules['no-restricted-imports']
   );
   return [
     {
-      files: [`${top}/*.ts`],
-      ignores: [`${top}/*.spec.ts`],
+      files: [`${folder}/*.ts`],
+      ignores: [`${folder}/*.spec.ts`],
       rules: {
         'no-restricted-imports': [
           'error',
-          { patterns: [...patterns, { regex: '^(node:|\\./node(/|$))', message }] },
+          { patterns: [...patterns, { regex: `^(node:|${nodeDir.replace(/\./g, '\\.')}(/|$))`, message }] },
         ],
         'no-restricted-globals': ['error', { name: 'Buffer', message }, { name: 'process', message }],
       },
@@ -113,10 +114,19 @@ export default tseslint.config(
     rules: { 'local/module-surface': 'error' },
   },
   // The top of contracts/ is pure (types, constants, parsers) so the browser can import it; what needs
-  // Node (node:crypto, node:http, Buffer, the file system) lives in contracts/node/.
-  ...pureTop(
+  // Node (node:crypto, node:http, Buffer, the file system) lives in contracts/node/. contracts/api/ (the
+  // HTTP API's shapes, read by the portal's DTOs and the dashboard) is pure the same way.
+  ...pureFolder(
+    'contracts',
     CONTRACTS_BOUNDARY[0],
+    './node',
     'The top of contracts/ runs in browsers too: Node-only code goes in contracts/node/.',
+  ),
+  ...pureFolder(
+    'contracts/api',
+    CONTRACTS_BOUNDARY[1],
+    '../node',
+    'contracts/api/ runs in browsers too: API shapes are types, lists and limits, nothing Node-only.',
   ),
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.browser-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],

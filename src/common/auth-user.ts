@@ -1,9 +1,11 @@
+import type { UserRole } from '../../contracts/api/users';
+
 /** The technician attached to an authenticated request (`req.user`). */
 export interface AuthUser {
   id: string;
   email: string;
   displayName: string;
-  role: 'admin' | 'technician';
+  role: UserRole;
 }
 
 declare global {

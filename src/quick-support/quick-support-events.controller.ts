@@ -13,6 +13,7 @@ import {
   Subject,
   takeUntil,
 } from 'rxjs';
+import type { QuickSupportStreamEvent } from '../../contracts/api/quick-support';
 import { TeamView } from '../access/access.decorator';
 import { isAdmin } from '../access/access-rules';
 import { AccessService } from '../access/access.service';
@@ -64,18 +65,18 @@ export class QuickSupportEventsController implements OnModuleDestroy {
             return EMPTY;
           case 'note.added':
             return isAdmin(user) || e.ownerId === user.id
-              ? of({ type: e.type, data: { sessionId: e.sessionId, note: e.note } })
+              ? of<QuickSupportStreamEvent>({ type: e.type, data: { sessionId: e.sessionId, note: e.note } })
               : EMPTY;
           case 'session.created':
           case 'session.updated':
-            return of({ type: e.type, data: viewSupportSession(user, e.session) });
+            return of<QuickSupportStreamEvent>({ type: e.type, data: viewSupportSession(user, e.session) });
         }
       }),
     );
     const devices = this.devices.stream.pipe(
       concatMap((e) => from(this.reachable(user, e))),
       filter((e): e is DeviceEvent => e !== null),
-      map((e): MessageEvent => ({ type: e.type, data: e.device })),
+      map((e): QuickSupportStreamEvent => ({ type: e.type, data: e.device })),
     );
     const keepalive = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ comment: 'keepalive' })));
     return merge(sessions, devices, keepalive).pipe(takeUntil(this.closing));

@@ -1,11 +1,12 @@
+import type { DeviceKind, DeviceOs } from '../../contracts/api/devices';
 import type { RemoteSessionDto } from './dto/remote-session.dto';
 import type { RemoteSession } from './entities/remote-session.entity';
 
 /** The row plus what the list shows beside it (device and technician names). */
 export interface RemoteSessionRow extends RemoteSession {
   deviceName: string;
-  deviceOs: string;
-  deviceKind: 'quick' | 'persistent';
+  deviceOs: DeviceOs;
+  deviceKind: DeviceKind;
   technicianName: string | null;
 }
 

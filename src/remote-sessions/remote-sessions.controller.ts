@@ -22,6 +22,7 @@ import {
 import type { Request } from 'express';
 import { AUDIT_UNAVAILABLE_DOC } from '../audit/audit.errors';
 import { interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
+import type { RemoteSessionStreamEvent } from '../../contracts/api/remote-sessions';
 import { ReachesDevice, RunsRemoteSession, TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
@@ -90,7 +91,9 @@ export class RemoteSessionsController implements OnModuleDestroy {
     summary: 'Live updates (SSE): remote_session.created, remote_session.updated (data: RemoteSessionDto)',
   })
   stream(): Observable<MessageEvent> {
-    const changes = this.events.stream.pipe(map((e): MessageEvent => ({ type: e.type, data: e.session })));
+    const changes = this.events.stream.pipe(
+      map((e): RemoteSessionStreamEvent => ({ type: e.type, data: e.session })),
+    );
     const keepalive = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'keepalive', data: {} })));
     return merge(changes, keepalive).pipe(takeUntil(this.closing));
   }

@@ -48,6 +48,10 @@ const REFUSED: [string, string, string][] = [
   ['contracts/probe.ts', './node/relay-keys', 'pure contracts → Node-only contracts'],
   ['contracts/probe.ts', 'node:crypto', 'pure contracts → Node built-ins'],
   ['contracts/node/probe.ts', '../../src/version', 'Node-only contracts → src'],
+  ['contracts/api/probe.ts', '../../src/users/dto/user.dto', 'API contracts → src'],
+  ['contracts/api/probe.ts', '../../client/src/app/auth/user.model', 'API contracts → client'],
+  ['contracts/api/probe.ts', '../node/relay-token', 'API contracts → Node-only contracts'],
+  ['contracts/api/probe.ts', 'node:crypto', 'API contracts → Node built-ins'],
 ];
 
 const ALLOWED: [string, string, string][] = [
@@ -64,6 +68,11 @@ const ALLOWED: [string, string, string][] = [
   ['contracts/node/probe.ts', 'node:crypto', 'Node-only contracts → Node built-ins'],
   ['contracts/node/probe.ts', '../relay-subject', 'Node-only contracts → pure contracts'],
   ['contracts/probe.spec.ts', 'node:fs', 'a pure contract’s spec → Node built-ins'],
+  ['contracts/api/probe.ts', './devices', 'API contracts → API contracts'],
+  ['contracts/api/probe.ts', '../installer-template', 'API contracts → pure contracts'],
+  ['contracts/api/probe.spec.ts', 'node:fs', 'an API contract’s spec → Node built-ins'],
+  ['client/src/app/devices/probe.ts', '../../../../contracts/api/devices', 'client → API contracts'],
+  ['src/devices/dto/probe.ts', '../../../contracts/api/devices', 'portal DTOs → API contracts'],
 ];
 
 /** Node globals the pure contracts may not use (they would break in a browser), and where they may. */
@@ -72,6 +81,8 @@ const GLOBALS: [string, string, number][] = [
   ['contracts/probe.ts', 'process.env.X', 1],
   ['contracts/node/probe.ts', 'Buffer.byteLength(x)', 0],
   ['contracts/probe.spec.ts', 'Buffer.byteLength(x)', 0],
+  ['contracts/api/probe.ts', 'Buffer.byteLength(x)', 1],
+  ['contracts/api/probe.ts', 'process.env.X', 1],
 ];
 
 describe('lint module boundaries', () => {

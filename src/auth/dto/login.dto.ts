@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import type { LoginRequest, LoginResultView } from '../../../contracts/api/users';
 import { UserDto } from '../../users/dto/user.dto';
 
-export class LoginDto {
+export class LoginDto implements LoginRequest {
   @ApiProperty({ maxLength: 254 })
   @IsString()
   @Length(1, 254)
@@ -14,7 +15,7 @@ export class LoginDto {
   password!: string;
 }
 
-export class LoginResultDto {
+export class LoginResultDto implements LoginResultView {
   @ApiProperty({ type: UserDto }) user!: UserDto;
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { USER_ROLES, type UserRole } from '../../../contracts/api/users';
 
 /** A technician granted a persistent device. */
 export class DeviceGrantDto {
@@ -6,7 +7,7 @@ export class DeviceGrantDto {
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty() email!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty({ enum: ['admin', 'technician'] }) role!: 'admin' | 'technician';
+  @ApiProperty({ enum: USER_ROLES }) role!: UserRole;
   @ApiProperty({ format: 'date-time' }) grantedAt!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The admin who granted it' })
   grantedBy!: string | null;

@@ -1,15 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { InstallerOs } from '../../../contracts/installer-template';
-import type { Device, DeviceKind } from '../entities/device.entity';
+import {
+  DEVICE_KINDS,
+  DEVICE_OSES,
+  type DeviceKind,
+  type DeviceListView,
+  type DeviceOs,
+  type DeviceView,
+} from '../../../contracts/api/devices';
+import type { Device } from '../entities/device.entity';
 
 /** A device as technicians see it. Strings came from the agent: render them as text only. */
-export class DeviceDto {
+export class DeviceDto implements DeviceView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['quick', 'persistent'] }) kind!: DeviceKind;
+  @ApiProperty({ enum: DEVICE_KINDS }) kind!: DeviceKind;
   @ApiProperty({ description: 'Reported by the agent (untrusted, ≤ 255 characters)' }) hostname!: string;
-  @ApiProperty({ enum: ['windows', 'macos', 'linux'] }) os!: InstallerOs;
+  @ApiProperty({ enum: DEVICE_OSES }) os!: DeviceOs;
   @ApiProperty({ description: 'Reported by the agent (untrusted, ≤ 100 characters)' }) osVersion!: string;
   @ApiProperty() arch!: string;
   @ApiProperty() agentVersion!: string;
@@ -44,7 +51,7 @@ export class DeviceDto {
   }
 }
 
-export class DeviceListDto {
+export class DeviceListDto implements DeviceListView {
   @ApiProperty({ type: [DeviceDto] }) items!: DeviceDto[];
 }
 
@@ -58,9 +65,9 @@ export class ListDevicesQueryDto {
   @IsBoolean()
   online?: boolean;
 
-  @ApiProperty({ required: false, enum: ['quick', 'persistent'] })
+  @ApiProperty({ required: false, enum: DEVICE_KINDS })
   @IsOptional()
-  @IsIn(['quick', 'persistent'])
+  @IsIn(DEVICE_KINDS)
   kind?: DeviceKind;
 
   @ApiProperty({ required: false, minimum: 1, maximum: 200, default: 100 })

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { InstallerOs } from '../../../contracts/installer-template';
+import { DEVICE_KINDS, type DeviceKind, type DeviceOs } from '../../../contracts/api/devices';
 
-export type DeviceKind = 'quick' | 'persistent';
+export type { DeviceKind };
 
 /**
  * A device with an agent: a quick-support agent bound to one support session, or a persistent agent.
@@ -14,14 +14,14 @@ export class Device {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Column({ type: 'enum', enum: ['quick', 'persistent'], enumName: 'device_kind' })
+  @Column({ type: 'enum', enum: DEVICE_KINDS, enumName: 'device_kind' })
   kind!: DeviceKind;
 
   @Column({ type: 'varchar', length: 255 })
   hostname!: string;
 
   @Column({ type: 'varchar', length: 16 })
-  os!: InstallerOs;
+  os!: DeviceOs;
 
   @Column({ name: 'os_version', type: 'varchar', length: 100 })
   osVersion!: string;

@@ -1,14 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { INSTALLER_OSES, type InstallerOs } from '../../../contracts/installer-template';
+import {
+  INSTALLER_OSES,
+  type CreateInstallerRequest,
+  type InstallerCommandView,
+  type InstallerOs,
+} from '../../../contracts/api/installers';
 
-export class CreateInstallerDto {
+export class CreateInstallerDto implements CreateInstallerRequest {
   @ApiProperty({ enum: INSTALLER_OSES })
   @IsIn(INSTALLER_OSES as InstallerOs[], { message: 'os must be one of: windows, macos, linux' })
   os!: InstallerOs;
 }
 
-export class InstallerCommandDto {
+export class InstallerCommandDto implements InstallerCommandView {
   @ApiProperty({ enum: INSTALLER_OSES }) os!: InstallerOs;
   @ApiProperty({ enum: ['persistent'] }) mode!: 'persistent';
   @ApiProperty({

@@ -1,9 +1,26 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, Max } from 'class-validator';
-import type { InstallerOs } from '../../../contracts/installer-template';
+import { DEVICE_OSES, type DeviceOs } from '../../../contracts/api/devices';
+import {
+  SUPPORT_SESSION_END_REASONS,
+  SUPPORT_SESSION_LIMITS,
+  SUPPORT_SESSION_STATUS_FILTERS,
+  SUPPORT_SESSION_STATUSES,
+  type CreateSupportSessionRequest,
+  type QuickSupportKpisView,
+  type SessionDeviceView,
+  type SupportNoteView,
+  type SupportSessionEndReason,
+  type SupportSessionListView,
+  type SupportSessionStatus,
+  type SupportSessionStatusFilter,
+  type SupportSessionView,
+  type UserRefView,
+} from '../../../contracts/api/quick-support';
 import { IsDisplayText } from '../../common/validation';
-import type { EndReason, SupportSessionStatus } from '../entities/support-session.entity';
+
+const { customerNameMax, noteMax } = SUPPORT_SESSION_LIMITS;
 
 /** Trims strings; an empty result becomes undefined so optional fields can be sent blank. */
 const trimToUndefined = ({ value }: { value: unknown }): unknown => {
@@ -17,24 +34,24 @@ const toInt = ({ value }: { value: unknown }): unknown =>
 const MULTI_LINE =
   /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
 
-export class CreateSupportSessionDto {
-  @ApiProperty({ required: false, maxLength: 100, description: 'Shown to technicians only' })
+export class CreateSupportSessionDto implements CreateSupportSessionRequest {
+  @ApiProperty({ required: false, maxLength: customerNameMax, description: 'Shown to technicians only' })
   @IsOptional()
   @Transform(trimToUndefined)
   @IsString()
-  @MaxLength(100)
+  @MaxLength(customerNameMax)
   @IsDisplayText()
   customerName?: string;
 
   @ApiProperty({
     required: false,
-    maxLength: 1000,
+    maxLength: noteMax,
     description: 'The technician’s own note; never shown to the customer',
   })
   @IsOptional()
   @Transform(trimToUndefined)
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(noteMax)
   @Matches(MULTI_LINE, { message: 'note must not contain control characters' })
   note?: string;
 }
@@ -42,12 +59,12 @@ export class CreateSupportSessionDto {
 export class ListSupportSessionsQueryDto {
   @ApiProperty({
     required: false,
-    enum: ['waiting', 'active', 'ended', 'open'],
+    enum: SUPPORT_SESSION_STATUS_FILTERS,
     description: '`open` = waiting or active',
   })
   @IsOptional()
-  @IsIn(['waiting', 'active', 'ended', 'open'])
-  status?: SupportSessionStatus | 'open';
+  @IsIn(SUPPORT_SESSION_STATUS_FILTERS)
+  status?: SupportSessionStatusFilter;
 
   @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 25 })
   @IsOptional()
@@ -88,29 +105,29 @@ export class CustomerNoteDto {
   note!: string;
 }
 
-export class UserRefDto {
+export class UserRefDto implements UserRefView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() displayName!: string;
 }
 
-export class SessionDeviceDto {
+export class SessionDeviceDto implements SessionDeviceView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'Reported by the agent (untrusted)' }) hostname!: string;
-  @ApiProperty({ enum: ['windows', 'macos', 'linux'] }) os!: InstallerOs;
+  @ApiProperty({ enum: DEVICE_OSES }) os!: DeviceOs;
   @ApiProperty({ description: 'Reported by the agent (untrusted)' }) osVersion!: string;
   @ApiProperty() arch!: string;
   @ApiProperty() online!: boolean;
 }
 
-export class SupportNoteDto {
+export class SupportNoteDto implements SupportNoteView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'Written by the customer (untrusted)' }) body!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
-export class SupportSessionDto {
+export class SupportSessionDto implements SupportSessionView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['waiting', 'active', 'ended'] }) status!: SupportSessionStatus;
+  @ApiProperty({ enum: SUPPORT_SESSION_STATUSES }) status!: SupportSessionStatus;
   @ApiProperty({ nullable: true, type: String }) customerName!: string | null;
   @ApiProperty({
     nullable: true,
@@ -130,11 +147,11 @@ export class SupportSessionDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) activatedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) endedAt!: string | null;
   @ApiProperty({
-    enum: ['ended_by_technician', 'expired', 'agent_left', 'device_removed'],
+    enum: SUPPORT_SESSION_END_REASONS,
     nullable: true,
     type: String,
   })
-  endReason!: EndReason | null;
+  endReason!: SupportSessionEndReason | null;
   @ApiProperty({ type: UserRefDto, nullable: true }) createdBy!: UserRefDto | null;
   @ApiProperty({ type: UserRefDto, nullable: true }) assignedTo!: UserRefDto | null;
   @ApiProperty({ type: SessionDeviceDto, nullable: true }) device!: SessionDeviceDto | null;
@@ -150,12 +167,12 @@ export class SupportSessionDto {
   canManage!: boolean;
 }
 
-export class SupportSessionListDto {
+export class SupportSessionListDto implements SupportSessionListView {
   @ApiProperty({ type: [SupportSessionDto] }) items!: SupportSessionDto[];
   @ApiProperty() total!: number;
 }
 
-export class QuickSupportKpisDto {
+export class QuickSupportKpisDto implements QuickSupportKpisView {
   @ApiProperty() waiting!: number;
   @ApiProperty() active!: number;
   @ApiProperty({ description: 'All ended sessions still kept (see RETENTION_DAYS)' }) ended!: number;

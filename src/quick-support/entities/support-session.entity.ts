@@ -8,12 +8,17 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import {
+  SUPPORT_SESSION_STATUSES,
+  type SupportSessionEndReason,
+  type SupportSessionStatus,
+} from '../../../contracts/api/quick-support';
 import { Device } from '../../devices/entities/device.entity';
 import { User } from '../../users/entities/user.entity';
 
-export type SupportSessionStatus = 'waiting' | 'active' | 'ended';
-export const END_REASONS = ['ended_by_technician', 'expired', 'agent_left', 'device_removed'] as const;
-export type EndReason = (typeof END_REASONS)[number];
+export type { SupportSessionStatus };
+/** The shared list (contracts/api/quick-support.ts), under the name this module's code uses. */
+export type EndReason = SupportSessionEndReason;
 
 /**
  * A quick-support session: a public link a technician sends to a customer. `waiting` until a device
@@ -33,7 +38,7 @@ export class SupportSession {
 
   @Column({
     type: 'enum',
-    enum: ['waiting', 'active', 'ended'],
+    enum: SUPPORT_SESSION_STATUSES,
     enumName: 'support_session_status',
     default: 'waiting',
   })

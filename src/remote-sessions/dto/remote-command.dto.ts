@@ -1,10 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import {
+  COMMAND_LIMITS,
+  type CommandStartedView,
+  type RunCommandRequest,
+} from '../../../contracts/api/remote-sessions';
 
 /** The longest command line accepted (and kept whole in its audit row). */
-export const COMMAND_MAX_LENGTH = 4000;
+export const COMMAND_MAX_LENGTH = COMMAND_LIMITS.commandMax;
 
-export class RunCommandDto {
+export class RunCommandDto implements RunCommandRequest {
   @ApiProperty({
     maxLength: COMMAND_MAX_LENGTH,
     description: 'A command line for the platform shell (sh on Linux/macOS, PowerShell on Windows)',
@@ -15,17 +20,17 @@ export class RunCommandDto {
 
   @ApiProperty({
     required: false,
-    minimum: 1,
-    maximum: 3600,
+    minimum: COMMAND_LIMITS.timeoutMinSec,
+    maximum: COMMAND_LIMITS.timeoutMaxSec,
     description: 'Seconds before the command is stopped (default 300)',
   })
   @IsOptional()
   @IsInt()
-  @Min(1)
-  @Max(3600)
+  @Min(COMMAND_LIMITS.timeoutMinSec)
+  @Max(COMMAND_LIMITS.timeoutMaxSec)
   timeoutSec?: number;
 }
 
-export class CommandStartedDto {
+export class CommandStartedDto implements CommandStartedView {
   @ApiProperty() commandId!: string;
 }

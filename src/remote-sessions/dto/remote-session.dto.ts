@@ -1,15 +1,26 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { DEVICE_KINDS, DEVICE_OSES, type DeviceKind, type DeviceOs } from '../../../contracts/api/devices';
 import {
-  END_REASONS,
-  EndReason,
   REMOTE_PROTOCOLS,
+  REMOTE_SESSION_END_REASONS,
+  REMOTE_SESSION_FILTERS,
+  REMOTE_SESSION_LIMITS,
+  REMOTE_SESSION_STATUSES,
   REMOTE_SESSION_TYPES,
-  RemoteProtocol,
-  RemoteSessionStatus,
-  RemoteSessionType,
-} from '../entities/remote-session.entity';
+  type RelayAccessView,
+  type RelayChannelTokenView,
+  type RemoteProtocol,
+  type RemoteSessionEndReason,
+  type RemoteSessionFilter,
+  type RemoteSessionListView,
+  type RemoteSessionStatus,
+  type RemoteSessionType,
+  type RemoteSessionView,
+  type StartedRemoteSessionView,
+  type StartRemoteSessionRequest,
+} from '../../../contracts/api/remote-sessions';
 
 const trimOrNull = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -17,7 +28,7 @@ const trimOrNull = ({ value }: { value: unknown }): unknown => {
   return t === '' ? undefined : t;
 };
 
-export class CreateRemoteSessionDto {
+export class CreateRemoteSessionDto implements StartRemoteSessionRequest {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'deviceId must be a UUID' })
   deviceId!: string;
@@ -33,11 +44,11 @@ export class CreateRemoteSessionDto {
   @IsIn(REMOTE_PROTOCOLS)
   protocol!: RemoteProtocol;
 
-  @ApiProperty({ required: false, maxLength: 200 })
+  @ApiProperty({ required: false, maxLength: REMOTE_SESSION_LIMITS.reasonMax })
   @IsOptional()
   @Transform(trimOrNull)
   @IsString()
-  @MaxLength(200)
+  @MaxLength(REMOTE_SESSION_LIMITS.reasonMax)
   reason?: string;
 
   @ApiProperty({ description: 'Stored on the session; capture itself is not available yet' })
@@ -46,37 +57,37 @@ export class CreateRemoteSessionDto {
 }
 
 export class ListRemoteSessionsQuery {
-  @ApiProperty({ required: false, enum: ['active', 'recent'], default: 'active' })
+  @ApiProperty({ required: false, enum: REMOTE_SESSION_FILTERS, default: 'active' })
   @IsOptional()
-  @IsIn(['active', 'recent'])
-  filter?: 'active' | 'recent';
+  @IsIn(REMOTE_SESSION_FILTERS)
+  filter?: RemoteSessionFilter;
 }
 
-export class RelayChannelTokenDto {
+export class RelayChannelTokenDto implements RelayChannelTokenView {
   @ApiProperty({ example: 'screen' }) channel!: string;
   @ApiProperty({ description: 'Tech-side relay token; send it in Sec-WebSocket-Protocol as bearer.<token>' })
   token!: string;
 }
 
-export class RelayAccessDto {
+export class RelayAccessDto implements RelayAccessView {
   @ApiProperty({ description: 'WebSocket URL of the relay (…/ws)' }) url!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty({ type: [RelayChannelTokenDto] }) tokens!: RelayChannelTokenDto[];
 }
 
-export class RemoteSessionDto {
+export class RemoteSessionDto implements RemoteSessionView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) deviceId!: string;
   @ApiProperty() deviceName!: string;
-  @ApiProperty({ enum: ['windows', 'macos', 'linux'] }) deviceOs!: string;
-  @ApiProperty({ enum: ['quick', 'persistent'] }) kind!: 'quick' | 'persistent';
+  @ApiProperty({ enum: DEVICE_OSES }) deviceOs!: DeviceOs;
+  @ApiProperty({ enum: DEVICE_KINDS }) kind!: DeviceKind;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) technicianId!: string | null;
   @ApiProperty({ nullable: true, type: String }) technician!: string | null;
   @ApiProperty({ enum: REMOTE_SESSION_TYPES }) type!: RemoteSessionType;
   @ApiProperty({ enum: REMOTE_PROTOCOLS }) protocol!: RemoteProtocol;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty() recordingEnabled!: boolean;
-  @ApiProperty({ enum: ['pending', 'active', 'ended'] }) status!: RemoteSessionStatus;
+  @ApiProperty({ enum: REMOTE_SESSION_STATUSES }) status!: RemoteSessionStatus;
   @ApiProperty({ type: [String] }) channels!: string[];
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({
@@ -87,15 +98,16 @@ export class RemoteSessionDto {
   })
   connectedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) endedAt!: string | null;
-  @ApiProperty({ enum: END_REASONS, nullable: true }) endReason!: EndReason | null;
+  @ApiProperty({ enum: REMOTE_SESSION_END_REASONS, nullable: true })
+  endReason!: RemoteSessionEndReason | null;
   @ApiProperty({ description: 'Seconds from start to end (or to now while running)' }) durationSec!: number;
 }
 
-export class RemoteSessionListDto {
+export class RemoteSessionListDto implements RemoteSessionListView {
   @ApiProperty({ type: [RemoteSessionDto] }) items!: RemoteSessionDto[];
 }
 
-export class StartedRemoteSessionDto {
+export class StartedRemoteSessionDto implements StartedRemoteSessionView {
   @ApiProperty({ type: RemoteSessionDto }) session!: RemoteSessionDto;
   @ApiProperty({ type: RelayAccessDto }) relay!: RelayAccessDto;
 }

@@ -1,31 +1,14 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type {
+  RemoteProtocol,
+  RemoteSessionEndReason,
+  RemoteSessionStatus,
+  RemoteSessionType,
+} from '../../../contracts/api/remote-sessions';
 
-export const REMOTE_SESSION_TYPES = ['attended', 'unattended'] as const;
-export type RemoteSessionType = (typeof REMOTE_SESSION_TYPES)[number];
-export const REMOTE_PROTOCOLS = ['web', 'vnc', 'ssh', 'rdp'] as const;
-export type RemoteProtocol = (typeof REMOTE_PROTOCOLS)[number];
-export type RemoteSessionStatus = 'pending' | 'active' | 'ended';
-
-/**
- * Why a remote session ended. Every end path converges on one transition that records exactly one of
- * these, once.
- */
-export const END_REASONS = [
-  'technician',
-  'peer_left',
-  'ttl_reached',
-  'pair_timeout',
-  'agent_gone',
-  'quick_support_ended',
-  'device_removed',
-  'relay_closed',
-  'channel_failed',
-  /** The technician logged out, or an admin disabled or removed them, changed their role or password. */
-  'technician_revoked',
-  /** The technician lost reach to the device: grant withdrawn, or quick-support session handed on. */
-  'access_withdrawn',
-] as const;
-export type EndReason = (typeof END_REASONS)[number];
+/** The shared lists (contracts/api/remote-sessions.ts), under the names this module's code uses. */
+export type { RemoteProtocol };
+export type EndReason = RemoteSessionEndReason;
 
 /** A technician's connection to a device: which channels, through which relay, and how it ended. */
 @Entity('remote_sessions')

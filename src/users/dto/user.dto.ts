@@ -1,16 +1,29 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import {
+  USER_LIMITS,
+  USER_ROLES,
+  type CreatedUserView,
+  type CreateUserRequest,
+  type UpdateUserRequest,
+  type UserListView,
+  type UserRole,
+  type UserView,
+} from '../../../contracts/api/users';
 import { IsDisplayText } from '../../common/validation';
-import type { User, UserRole } from '../entities/user.entity';
+import type { User } from '../entities/user.entity';
 
+const { emailMax, displayNameMax, passwordMin, passwordMax } = USER_LIMITS;
+
+const PASSWORD_LENGTH_MESSAGE = `password must be ${passwordMin} to ${passwordMax} characters long`;
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
-export class UserDto {
+export class UserDto implements UserView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() email!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty({ enum: ['admin', 'technician'] }) role!: UserRole;
+  @ApiProperty({ enum: USER_ROLES }) role!: UserRole;
   @ApiProperty() disabled!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastLoginAt!: string | null;
@@ -28,53 +41,58 @@ export class UserDto {
   }
 }
 
-export class UserListDto {
+export class UserListDto implements UserListView {
   @ApiProperty({ type: [UserDto] }) items!: UserDto[];
 }
 
-export class CreateUserDto {
-  @ApiProperty({ maxLength: 254 })
+export class CreateUserDto implements CreateUserRequest {
+  @ApiProperty({ maxLength: emailMax })
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
+  @MaxLength(emailMax)
   email!: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 100 })
+  @ApiProperty({ minLength: 1, maxLength: displayNameMax })
   @Transform(trim)
   @IsString()
-  @Length(1, 100)
+  @Length(1, displayNameMax)
   @IsDisplayText()
   displayName!: string;
 
-  @ApiProperty({ enum: ['admin', 'technician'] })
-  @IsIn(['admin', 'technician'])
+  @ApiProperty({ enum: USER_ROLES })
+  @IsIn(USER_ROLES)
   role!: UserRole;
 
-  @ApiProperty({ required: false, minLength: 12, maxLength: 256, description: 'Leave out to generate one' })
+  @ApiProperty({
+    required: false,
+    minLength: passwordMin,
+    maxLength: passwordMax,
+    description: 'Leave out to generate one',
+  })
   @IsOptional()
   @IsString()
-  @Length(12, 256, { message: 'password must be 12 to 256 characters long' })
+  @Length(passwordMin, passwordMax, { message: PASSWORD_LENGTH_MESSAGE })
   password?: string;
 }
 
-export class CreatedUserDto {
+export class CreatedUserDto implements CreatedUserView {
   @ApiProperty({ type: UserDto }) user!: UserDto;
   @ApiProperty({ required: false, description: 'Only when the server generated the password; shown once' })
   initialPassword?: string;
 }
 
-export class UpdateUserDto {
-  @ApiProperty({ required: false, maxLength: 100 })
+export class UpdateUserDto implements UpdateUserRequest {
+  @ApiProperty({ required: false, maxLength: displayNameMax })
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @Length(1, 100)
+  @Length(1, displayNameMax)
   @IsDisplayText()
   displayName?: string;
 
-  @ApiProperty({ required: false, enum: ['admin', 'technician'] })
+  @ApiProperty({ required: false, enum: USER_ROLES })
   @IsOptional()
-  @IsIn(['admin', 'technician'])
+  @IsIn(USER_ROLES)
   role?: UserRole;
 
   @ApiProperty({ required: false })
@@ -82,9 +100,9 @@ export class UpdateUserDto {
   @IsBoolean()
   disabled?: boolean;
 
-  @ApiProperty({ required: false, minLength: 12, maxLength: 256 })
+  @ApiProperty({ required: false, minLength: passwordMin, maxLength: passwordMax })
   @IsOptional()
   @IsString()
-  @Length(12, 256, { message: 'password must be 12 to 256 characters long' })
+  @Length(passwordMin, passwordMax, { message: PASSWORD_LENGTH_MESSAGE })
   password?: string;
 }

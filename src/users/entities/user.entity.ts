@@ -1,6 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export type UserRole = 'admin' | 'technician';
+import { USER_ROLES, type UserRole } from '../../../contracts/api/users';
 
 /** A technician or administrator who logs in to the dashboard. */
 @Entity('users')
@@ -18,7 +17,7 @@ export class User {
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash!: string;
 
-  @Column({ type: 'enum', enum: ['admin', 'technician'], enumName: 'user_role', default: 'technician' })
+  @Column({ type: 'enum', enum: USER_ROLES, enumName: 'user_role', default: 'technician' })
   role!: UserRole;
 
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })

@@ -2,17 +2,11 @@ import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { map, Observable } from 'rxjs';
 
+import type { LoginRequest, LoginResultView } from '../../../../contracts/api/users';
 import { showsOwnErrors } from '../core/http-context';
 import { UserDto } from './user.model';
 
-export interface LoginRequest {
-  email: string;
-  password: string;
-}
-
-interface LoginResponse {
-  user: UserDto;
-}
+export type { LoginRequest } from '../../../../contracts/api/users';
 
 /** `/api/auth`: sign in, sign out, who am I. The session lives in an HttpOnly cookie. */
 @Injectable({ providedIn: 'root' })
@@ -22,7 +16,7 @@ export class AuthApiService {
   /** 200 → the user; 401 `invalid_credentials`; 429 `rate_limited` with Retry-After. */
   login(body: LoginRequest): Observable<UserDto> {
     return this.http
-      .post<LoginResponse>('/api/auth/login', body, { context: showsOwnErrors() })
+      .post<LoginResultView>('/api/auth/login', body, { context: showsOwnErrors() })
       .pipe(map((response) => response.user));
   }
 

@@ -1,16 +1,7 @@
-/** Roles the portal knows (src/auth). Admins manage technicians; technicians do the support work. */
-export type UserRole = 'admin' | 'technician';
+import type { UserRole } from '../../../../contracts/api/users';
 
-/** A technician account as the API returns it (`UserDto`). Dates are ISO-8601 strings. */
-export interface UserDto {
-  id: string;
-  email: string;
-  displayName: string;
-  role: UserRole;
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
+/** The API's shapes are the portal's own (contracts/api/users.ts); the dashboard's names for them. */
+export type { UserRole, UserView as UserDto } from '../../../../contracts/api/users';
 
 export const ROLE_LABELS: Readonly<Record<UserRole, string>> = {
   admin: 'Admin',

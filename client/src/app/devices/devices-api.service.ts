@@ -2,14 +2,13 @@ import { HttpClient, HttpContext } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { Observable } from 'rxjs';
 
+import { DEVICE_EVENT_TYPES } from '../../../../contracts/api/devices';
 import { serverEvents, ServerEventMessage } from '../core/server-events';
 import { Device, DeviceList } from './device.model';
 
 interface RequestOptions {
   context?: HttpContext;
 }
-
-const DEVICE_EVENT_TYPES = ['device.registered', 'device.updated'] as const;
 
 /** `/api/devices`: the devices a technician can start a remote session with. */
 @Injectable({ providedIn: 'root' })

@@ -1,39 +1,13 @@
-/** `GET /api/devices/:id/remotehelp` (src/remote-help/dto/remote-help.dto.ts). */
-export interface QuickAssistStatus {
-  deviceId: string;
-  os: 'windows' | 'macos' | 'linux';
-  /** Quick Assist exists on this OS (Windows only). */
-  supported: boolean;
-  installed: boolean;
-  /** Reported by the device: untrusted text, render as text only. */
-  version: string | null;
-  internetOk: boolean;
-  interactiveSession: boolean;
-  /** The device-local kill switch: Launch and Stop are refused while it is on. */
-  killSwitch: boolean;
-  checkedAt: string;
-}
-
-export interface QuickAssistStarted {
-  /** False when Quick Assist was already open on the customer's desktop. */
-  launched: boolean;
-  pid: number | null;
-  /** From the device: untrusted text. */
-  note: string;
-  remoteSessionId: string | null;
-}
-
-export interface QuickAssistStopped {
-  stopped: boolean;
-  remoteSessionId: string | null;
-}
-
-export interface QuickAssistInstallStarted {
-  packageId: string;
-  pid: number | null;
-  note: string;
-  remoteSessionId: string | null;
-}
+/**
+ * `/api/devices/:id/remotehelp`: the portal's own shapes (contracts/api/remote-help.ts), under the
+ * dashboard's names.
+ */
+export type {
+  RemoteHelpInstallStartedView as QuickAssistInstallStarted,
+  RemoteHelpStartedView as QuickAssistStarted,
+  RemoteHelpStatusView as QuickAssistStatus,
+  RemoteHelpStoppedView as QuickAssistStopped,
+} from '../../../../contracts/api/remote-help';
 
 /**
  * What the people do once Quick Assist is open on the customer's desktop. Written here (not taken from

@@ -2,6 +2,12 @@ import { HttpClient, HttpContext, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { Observable } from 'rxjs';
 
+import type {
+  CommandExitView,
+  CommandOutputView,
+  CommandStartedView,
+  RunCommandRequest,
+} from '../../../../contracts/api/remote-sessions';
 import { readJson, serverEvents, ServerEventMessage } from '../core/server-events';
 import {
   RelayAccess,
@@ -20,37 +26,16 @@ interface RequestOptions {
   context?: HttpContext;
 }
 
-export interface RunCommandRequest {
-  /** A command line for the device's shell (sh on Linux/macOS, PowerShell on Windows). */
-  command: string;
-  timeoutSec?: number;
-}
+/** The portal's own shapes (contracts/api/remote-sessions.ts); COMMAND_LIMITS are RunCommandDto's. */
+export {
+  COMMAND_LIMITS,
+  type CommandExitView as CommandExit,
+  type CommandOutputView as CommandOutput,
+  type RunCommandRequest,
+} from '../../../../contracts/api/remote-sessions';
 
-export interface CommandOutput {
-  commandId: string;
-  stream: 'stdout' | 'stderr';
-  seq: number;
-  data: string;
-}
-
-export interface CommandExit {
-  commandId?: string;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  cancelled: boolean;
-  truncated: boolean;
-  durationMs: number;
-}
-
-export type CommandEvent = { type: 'output'; output: CommandOutput } | { type: 'exit'; exit: CommandExit };
-
-/** Limits enforced by the portal (RunCommandDto). */
-export const COMMAND_LIMITS = {
-  commandMax: 4000,
-  timeoutMinSec: 1,
-  timeoutMaxSec: 3600,
-} as const;
+export type CommandEvent =
+  { type: 'output'; output: CommandOutputView } | { type: 'exit'; exit: CommandExitView };
 
 const id = encodeURIComponent;
 
@@ -101,8 +86,8 @@ export class RemoteSessionsApiService {
     sessionId: string,
     body: RunCommandRequest,
     options: RequestOptions = {},
-  ): Observable<{ commandId: string }> {
-    return this.http.post<{ commandId: string }>(`${BASE}/${id(sessionId)}/commands`, body, options);
+  ): Observable<CommandStartedView> {
+    return this.http.post<CommandStartedView>(`${BASE}/${id(sessionId)}/commands`, body, options);
   }
 
   cancelCommand(sessionId: string, commandId: string, options: RequestOptions = {}): Observable<void> {
@@ -121,7 +106,7 @@ export class RemoteSessionsApiService {
       let breaks = 0;
       source.addEventListener('command_output', (message) => {
         const data = readJson('command_output', (message as MessageEvent<unknown>).data) as
-          CommandOutput | undefined;
+          CommandOutputView | undefined;
         if (!data || typeof data.data !== 'string') return;
         const key = `${data.stream}:${data.seq}`;
         if (seen.has(key)) return;
@@ -130,7 +115,7 @@ export class RemoteSessionsApiService {
       });
       source.addEventListener('command_exit', (message) => {
         const data = readJson('command_exit', (message as MessageEvent<unknown>).data) as
-          CommandExit | undefined;
+          CommandExitView | undefined;
         source.close();
         if (data) subscriber.next({ type: 'exit', exit: data });
         subscriber.complete();

@@ -1,98 +1,34 @@
-import { DeviceKind } from '../devices/device.model';
+import type {
+  RemoteProtocol,
+  RemoteSessionEndReason,
+  RemoteSessionFilter,
+  RemoteSessionStatus,
+  RemoteSessionType,
+  RemoteSessionView,
+} from '../../../../contracts/api/remote-sessions';
 import { OsName } from '../shared/os';
 
-/** Mirrors src/remote-sessions/entities/remote-session.entity.ts and its DTOs. */
-export type RemoteSessionType = 'attended' | 'unattended';
-export type RemoteProtocol = 'web' | 'vnc' | 'ssh' | 'rdp';
-export type RemoteSessionStatus = 'pending' | 'active' | 'ended';
-export type RemoteEndReason =
-  | 'technician'
-  | 'peer_left'
-  | 'ttl_reached'
-  | 'pair_timeout'
-  | 'agent_gone'
-  | 'quick_support_ended'
-  | 'device_removed'
-  | 'relay_closed'
-  | 'channel_failed'
-  | 'technician_revoked'
-  | 'access_withdrawn';
-
-export interface RemoteSession {
-  id: string;
-  deviceId: string;
-  /** Reported by the agent (untrusted). */
-  deviceName: string;
-  deviceOs: OsName;
-  kind: DeviceKind;
-  /** Who started it; only they can connect. Null when the account was removed. */
-  technicianId: string | null;
-  /** The technician's display name; null when the account was removed. */
-  technician: string | null;
-  type: RemoteSessionType;
-  protocol: RemoteProtocol;
-  /** Written by the technician who started it. */
-  reason: string | null;
-  /** Only the flag is stored: recording capture is not available yet. */
-  recordingEnabled: boolean;
-  status: RemoteSessionStatus;
-  /** Relay channels: `screen`, `shell`, … */
-  channels: string[];
-  startedAt: string;
-  /** When the viewer and the agent first met on the relay. */
-  connectedAt: string | null;
-  endedAt: string | null;
-  endReason: RemoteEndReason | null;
-  /** Seconds from start to end (or to the response's time while running). */
-  durationSec: number;
-}
-
-export interface RemoteSessionList {
-  items: RemoteSession[];
-}
-
-/** One tech-side relay token per channel; each is usable once, within minutes. */
-export interface RelayChannelToken {
-  channel: string;
-  token: string;
-}
-
-/** What the viewer needs to dial the relay: its URL, the tokens and when they expire. */
-export interface RelayAccess {
-  url: string;
-  expiresAt: string;
-  tokens: RelayChannelToken[];
-}
-
-export interface StartedRemoteSession {
-  session: RemoteSession;
-  relay: RelayAccess;
-}
-
-export interface StartRemoteSessionRequest {
-  deviceId: string;
-  type: RemoteSessionType;
-  protocol: RemoteProtocol;
-  reason?: string;
-  recordingEnabled: boolean;
-}
-
-/** `active` = pending or connected; `recent` = ended in the past 24 hours. */
-export type SessionFilter = 'active' | 'recent';
-
-export type RemoteSessionEvent =
-  | { type: 'remote_session.created'; data: RemoteSession }
-  | { type: 'remote_session.updated'; data: RemoteSession };
-
-export const REMOTE_SESSION_EVENT_TYPES: readonly RemoteSessionEvent['type'][] = [
-  'remote_session.created',
-  'remote_session.updated',
-];
-
-/** Limits enforced by the portal (CreateRemoteSessionDto); the form mirrors them. */
-export const REMOTE_SESSION_LIMITS = {
-  reasonMax: 200,
-} as const;
+/**
+ * Remote sessions as the portal returns them: the portal's own shapes
+ * (contracts/api/remote-sessions.ts), under the dashboard's names.
+ */
+export {
+  REMOTE_SESSION_EVENT_TYPES,
+  /** Limits enforced by the portal (CreateRemoteSessionDto); the form checks them too. */
+  REMOTE_SESSION_LIMITS,
+  type RelayAccessView as RelayAccess,
+  type RelayChannelTokenView as RelayChannelToken,
+  type RemoteProtocol,
+  type RemoteSessionEndReason as RemoteEndReason,
+  type RemoteSessionFilter as SessionFilter,
+  type RemoteSessionListView as RemoteSessionList,
+  type RemoteSessionStatus,
+  type RemoteSessionStreamEvent as RemoteSessionEvent,
+  type RemoteSessionType,
+  type RemoteSessionView as RemoteSession,
+  type StartedRemoteSessionView as StartedRemoteSession,
+  type StartRemoteSessionRequest,
+} from '../../../../contracts/api/remote-sessions';
 
 export const RECENT_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -134,7 +70,7 @@ export const PROTOCOL_HINTS: Readonly<Record<RemoteProtocol, string>> = {
 };
 
 /** Why a session ended, in words. */
-export const END_REASON_LABELS: Readonly<Record<RemoteEndReason, string>> = {
+export const END_REASON_LABELS: Readonly<Record<RemoteSessionEndReason, string>> = {
   technician: 'Ended by the technician',
   peer_left: 'The other side disconnected',
   ttl_reached: 'Reached its maximum duration',
@@ -148,7 +84,7 @@ export const END_REASON_LABELS: Readonly<Record<RemoteEndReason, string>> = {
   access_withdrawn: 'The technician no longer has access to this device',
 };
 
-export function endReasonText(session: Pick<RemoteSession, 'endReason'>): string {
+export function endReasonText(session: Pick<RemoteSessionView, 'endReason'>): string {
   return session.endReason ? (END_REASON_LABELS[session.endReason] ?? 'Ended') : 'Ended';
 }
 
@@ -168,12 +104,19 @@ const STATUS_RANK: Readonly<Record<RemoteSessionStatus, number>> = { pending: 0,
  * Combines two copies of one session that may have arrived out of order (a list response and a live
  * event): status only moves forward (pending → active → ended), so the further one wins.
  */
-export function mergeSession(current: RemoteSession | undefined, incoming: RemoteSession): RemoteSession {
+export function mergeSession(
+  current: RemoteSessionView | undefined,
+  incoming: RemoteSessionView,
+): RemoteSessionView {
   if (!current) return incoming;
   return STATUS_RANK[incoming.status] >= STATUS_RANK[current.status] ? incoming : current;
 }
 
-export function matchesFilter(session: RemoteSession, filter: SessionFilter, now = Date.now()): boolean {
+export function matchesFilter(
+  session: RemoteSessionView,
+  filter: RemoteSessionFilter,
+  now = Date.now(),
+): boolean {
   switch (filter) {
     case 'active':
       return session.status !== 'ended';
@@ -187,13 +130,16 @@ export function matchesFilter(session: RemoteSession, filter: SessionFilter, now
 }
 
 /** Newest first: by start time for active sessions, by end time for recent ones. */
-export function compareSessions(filter: SessionFilter): (a: RemoteSession, b: RemoteSession) => number {
-  const key = (s: RemoteSession): string => (filter === 'recent' ? (s.endedAt ?? s.startedAt) : s.startedAt);
+export function compareSessions(
+  filter: RemoteSessionFilter,
+): (a: RemoteSessionView, b: RemoteSessionView) => number {
+  const key = (s: RemoteSessionView): string =>
+    filter === 'recent' ? (s.endedAt ?? s.startedAt) : s.startedAt;
   return (a, b) => key(b).localeCompare(key(a)) || b.id.localeCompare(a.id);
 }
 
 /** Seconds a session has run: to its end, or to `now` while it runs. */
-export function sessionDurationSec(session: RemoteSession, now: number): number {
+export function sessionDurationSec(session: RemoteSessionView, now: number): number {
   if (session.status === 'ended' || session.endedAt) return session.durationSec;
   const started = Date.parse(session.startedAt);
   return Number.isNaN(started) ? session.durationSec : Math.max(0, Math.round((now - started) / 1000));

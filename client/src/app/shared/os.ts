@@ -1,7 +1,9 @@
-/** The desktop operating systems the portal has agents and install scripts for (contracts/installer-template.ts). */
-export type OsName = 'windows' | 'macos' | 'linux';
+import { INSTALLER_OSES, type InstallerOs } from '../../../../contracts/api/installers';
 
-export const OS_NAMES: readonly OsName[] = ['windows', 'macos', 'linux'];
+/** The desktop operating systems the portal has agents and install scripts for (contracts/installer-template.ts). */
+export type OsName = InstallerOs;
+
+export const OS_NAMES: readonly OsName[] = INSTALLER_OSES;
 
 export const OS_LABELS: Readonly<Record<OsName, string>> = {
   windows: 'Windows',

@@ -2,22 +2,11 @@ import { HttpClient, HttpContext } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { Observable } from 'rxjs';
 
+import type { CreateInstallerRequest, InstallerCommandView } from '../../../../../contracts/api/installers';
 import { OsName } from '../../shared/os';
 
-/** `POST /api/installers` (src/installers/dto/installer.dto.ts). */
-export interface InstallerCommand {
-  os: OsName;
-  mode: 'persistent';
-  /** One line to paste on the device, elevated. It holds a one-shot token: show it to admins only. */
-  command: string;
-  /** Where to paste it, in words. */
-  steps: string;
-  /** The command fetches its script from here, with the token in an Authorization header. */
-  scriptUrl: string;
-  expiresAt: string;
-  /** The command that removes the agent again, when the portal provides one. */
-  uninstallCommand?: string | null;
-}
+/** `POST /api/installers`: the portal's own shape (contracts/api/installers.ts). */
+export type { InstallerCommandView as InstallerCommand } from '../../../../../contracts/api/installers';
 
 interface RequestOptions {
   context?: HttpContext;
@@ -29,7 +18,8 @@ export class InstallersApiService {
   private readonly http = inject(HttpClient);
 
   /** 201 → a command bound to a fresh one-shot token; 503 `agent_not_built` when the agent is missing. */
-  create(os: OsName, options: RequestOptions = {}): Observable<InstallerCommand> {
-    return this.http.post<InstallerCommand>('/api/installers', { os }, options);
+  create(os: OsName, options: RequestOptions = {}): Observable<InstallerCommandView> {
+    const body: CreateInstallerRequest = { os };
+    return this.http.post<InstallerCommandView>('/api/installers', body, options);
   }
 }

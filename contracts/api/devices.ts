@@ -1,0 +1,44 @@
+/**
+ * Devices with an agent, as `/api/devices` and the live event stream send them. Every string here was
+ * reported by an agent and is untrusted: render it as text only. Dates are ISO-8601 strings.
+ */
+import { INSTALLER_OSES, type InstallerOs } from '../installer-template';
+
+/** A quick-support agent bound to one support session, or a persistent agent. */
+export const DEVICE_KINDS = ['quick', 'persistent'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/** The operating systems the portal has agents for: the install scripts' list. */
+export const DEVICE_OSES: readonly DeviceOs[] = INSTALLER_OSES;
+export type DeviceOs = InstallerOs;
+
+/** A device (`DeviceDto`). */
+export interface DeviceView {
+  id: string;
+  kind: DeviceKind;
+  /** Reported by the agent (untrusted). */
+  hostname: string;
+  os: DeviceOs;
+  /** Reported by the agent (untrusted). */
+  osVersion: string;
+  arch: string;
+  agentVersion: string;
+  /** The agent's control channel is connected. */
+  online: boolean;
+  lastSeenAt: string | null;
+  supportSessionId: string | null;
+  /**
+   * The device-local kill switch as the connected agent reports it (true: remote control refused);
+   * null while the agent is not connected, and in a `device.registered` event (not reported yet).
+   */
+  killSwitch: boolean | null;
+  createdAt: string;
+}
+
+export interface DeviceListView {
+  items: DeviceView[];
+}
+
+/** Events on `GET /api/quick-support/events` whose data is a {@link DeviceView}. */
+export const DEVICE_EVENT_TYPES = ['device.registered', 'device.updated'] as const;
+export type DeviceEventType = (typeof DEVICE_EVENT_TYPES)[number];

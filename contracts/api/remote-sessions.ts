@@ -1,0 +1,144 @@
+/**
+ * Remote sessions, as `/api/remote-sessions` and its live event streams speak them. Device names
+ * and reasons are untrusted text: render them as text only. Dates are ISO-8601 strings.
+ */
+import type { CommandExitMessage, CommandOutputMessage } from '../agent-protocol';
+import type { DeviceKind, DeviceOs } from './devices';
+
+export const REMOTE_SESSION_TYPES = ['attended', 'unattended'] as const;
+export type RemoteSessionType = (typeof REMOTE_SESSION_TYPES)[number];
+
+/** web → screen + shell, vnc → screen, ssh → shell; rdp is not available yet. */
+export const REMOTE_PROTOCOLS = ['web', 'vnc', 'ssh', 'rdp'] as const;
+export type RemoteProtocol = (typeof REMOTE_PROTOCOLS)[number];
+
+/** `pending` until the viewer and the agent meet on the relay, then `active`, then `ended`. */
+export const REMOTE_SESSION_STATUSES = ['pending', 'active', 'ended'] as const;
+export type RemoteSessionStatus = (typeof REMOTE_SESSION_STATUSES)[number];
+
+/**
+ * Why a remote session ended. Every end path converges on one transition that records exactly one of
+ * these, once.
+ */
+export const REMOTE_SESSION_END_REASONS = [
+  'technician',
+  'peer_left',
+  'ttl_reached',
+  'pair_timeout',
+  'agent_gone',
+  'quick_support_ended',
+  'device_removed',
+  'relay_closed',
+  'channel_failed',
+  /** The technician logged out, or an admin disabled or removed them, changed their role or password. */
+  'technician_revoked',
+  /** The technician lost reach to the device: grant withdrawn, or quick-support session handed on. */
+  'access_withdrawn',
+] as const;
+export type RemoteSessionEndReason = (typeof REMOTE_SESSION_END_REASONS)[number];
+
+/** The list's filter: `active` = pending or connected; `recent` = ended in the past 24 hours. */
+export const REMOTE_SESSION_FILTERS = ['active', 'recent'] as const;
+export type RemoteSessionFilter = (typeof REMOTE_SESSION_FILTERS)[number];
+
+/** Bounds on the start form (`CreateRemoteSessionDto`). */
+export const REMOTE_SESSION_LIMITS = {
+  reasonMax: 200,
+} as const;
+
+/** Bounds on a command (`RunCommandDto`); the command line is kept whole in its audit row. */
+export const COMMAND_LIMITS = {
+  commandMax: 4000,
+  timeoutMinSec: 1,
+  timeoutMaxSec: 3600,
+} as const;
+
+/** A session with its device and technician names (`RemoteSessionDto`). */
+export interface RemoteSessionView {
+  id: string;
+  deviceId: string;
+  /** Reported by the agent (untrusted). */
+  deviceName: string;
+  deviceOs: DeviceOs;
+  kind: DeviceKind;
+  /** Who started it; only they can connect. Null when the account was removed. */
+  technicianId: string | null;
+  /** The technician's display name; null when the account was removed. */
+  technician: string | null;
+  type: RemoteSessionType;
+  protocol: RemoteProtocol;
+  /** Written by the technician who started it. */
+  reason: string | null;
+  /** Only the flag is stored: recording capture is not available yet. */
+  recordingEnabled: boolean;
+  status: RemoteSessionStatus;
+  /** Relay channels: `screen`, `shell`, … */
+  channels: string[];
+  startedAt: string;
+  /** When the viewer and the agent first met on the relay. */
+  connectedAt: string | null;
+  endedAt: string | null;
+  endReason: RemoteSessionEndReason | null;
+  /** Seconds from start to end (or to the response's time while running). */
+  durationSec: number;
+}
+
+export interface RemoteSessionListView {
+  items: RemoteSessionView[];
+}
+
+/** One tech-side relay token per channel; each is usable once, within minutes. */
+export interface RelayChannelTokenView {
+  channel: string;
+  /** Sent in Sec-WebSocket-Protocol as `bearer.<token>`. */
+  token: string;
+}
+
+/** What the viewer needs to dial the relay: its URL, the tokens and when they expire. */
+export interface RelayAccessView {
+  url: string;
+  expiresAt: string;
+  tokens: RelayChannelTokenView[];
+}
+
+export interface StartedRemoteSessionView {
+  session: RemoteSessionView;
+  relay: RelayAccessView;
+}
+
+/** `POST /api/remote-sessions`. */
+export interface StartRemoteSessionRequest {
+  deviceId: string;
+  type: RemoteSessionType;
+  protocol: RemoteProtocol;
+  reason?: string;
+  recordingEnabled: boolean;
+}
+
+/** `POST /api/remote-sessions/:id/commands`. */
+export interface RunCommandRequest {
+  /** A command line for the device's shell (sh on Linux/macOS, PowerShell on Windows). */
+  command: string;
+  timeoutSec?: number;
+}
+
+export interface CommandStartedView {
+  commandId: string;
+}
+
+/**
+ * `GET …/commands/:commandId/output` (server-sent events): the agent's messages as they came, under
+ * their own names — `command_output` chunks, then one `command_exit`.
+ */
+export type CommandOutputView = CommandOutputMessage;
+export type CommandExitView = CommandExitMessage;
+
+/** What `GET /api/remote-sessions/events` (server-sent events) delivers, by event name. */
+export type RemoteSessionStreamEvent =
+  | { type: 'remote_session.created'; data: RemoteSessionView }
+  | { type: 'remote_session.updated'; data: RemoteSessionView };
+
+export const REMOTE_SESSION_EVENT_TYPES = [
+  'remote_session.created',
+  'remote_session.updated',
+] as const satisfies readonly RemoteSessionStreamEvent['type'][];
