@@ -26,30 +26,37 @@ function boundary(top, folders, message) {
 }
 
 /**
- * The files directly in a folder (specs aside) stay free of Node: no `node:*` import, no import of
- * its `node/` subfolder, no `Buffer` or `process` global. `level0` is that folder's first
- * {@link boundary} block; its patterns are repeated because a later block replaces a rule's options
- * rather than merging them.
- * @param {ReturnType<typeof boundary>[number]} level0
+ * The pure files of a folder (those directly in it and in its subfolders other than `node/`, specs
+ * aside) stay free of Node: no `node:*` import, no import of the `node/` subfolder, no `Buffer` or
+ * `process` global. `levels` are that folder's {@link boundary} blocks; their patterns are repeated
+ * because a later block replaces a rule's options rather than merging them.
+ * @param {ReturnType<typeof boundary>} levels
  * @param {string} message
  */
-function pureTop(level0, message) {
-  const top = level0.files[0].replace(/\/\*$/, '');
-  const [, { patterns }] = /** @type {[string, { patterns: object[] }]} */ (
-    level0.rules['no-restricted-imports']
-  );
-  return [
-    {
-      files: [`${top}/*.ts`],
-      ignores: [`${top}/*.spec.ts`],
+function pureFolder(levels, message) {
+  const top = levels[0].files[0].replace(/\/\*$/, '');
+  /** @param {number} level @param {string[]} files @param {string[]} ignores */
+  const pure = (level, files, ignores) => {
+    const [, { patterns }] = /** @type {[string, { patterns: object[] }]} */ (
+      levels[level].rules['no-restricted-imports']
+    );
+    const nodeFolder = level === 0 ? '\\./node' : `(\\.\\./){${level}}node`;
+    return {
+      files,
+      ignores,
       rules: {
         'no-restricted-imports': [
           'error',
-          { patterns: [...patterns, { regex: '^(node:|\\./node(/|$))', message }] },
+          { patterns: [...patterns, { regex: `^(node:|${nodeFolder}(/|$))`, message }] },
         ],
         'no-restricted-globals': ['error', { name: 'Buffer', message }, { name: 'process', message }],
       },
-    },
+    };
+  };
+  return [
+    pure(0, [`${top}/*.ts`], [`${top}/*.spec.ts`]),
+    // contracts/agent-protocol/ and any other pure folder; contracts/node/ is where Node is allowed.
+    pure(1, [`${top}/*/*.ts`], [`${top}/*/*.spec.ts`, `${top}/node/**`]),
   ];
 }
 
@@ -103,11 +110,11 @@ export default tseslint.config(
     ['src', 'relay', 'agent', 'contracts/node'],
     'The dashboard runs in a browser: share through the pure contracts/ modules (not contracts/node/).',
   ),
-  // The top of contracts/ is pure (types, constants, parsers) so the browser can import it; what needs
-  // Node (node:crypto, node:http, Buffer, the file system) lives in contracts/node/.
-  ...pureTop(
-    CONTRACTS_BOUNDARY[0],
-    'The top of contracts/ runs in browsers too: Node-only code goes in contracts/node/.',
+  // The top of contracts/ and its folders but node/ are pure (types, constants, parsers) so the browser
+  // can import them; what needs Node (node:crypto, node:http, Buffer, the file system) lives in contracts/node/.
+  ...pureFolder(
+    CONTRACTS_BOUNDARY,
+    'contracts/ outside contracts/node/ runs in browsers too: Node-only code goes in contracts/node/.',
   ),
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.browser-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],

@@ -44,11 +44,14 @@ const REFUSED: [string, string, string][] = [
   ['contracts/probe.ts', './node/relay-keys', 'pure contracts → Node-only contracts'],
   ['contracts/probe.ts', 'node:crypto', 'pure contracts → Node built-ins'],
   ['contracts/node/probe.ts', '../../src/version', 'Node-only contracts → src'],
+  ['contracts/agent-protocol/probe.ts', '../../src/version', 'contracts (nested) → src'],
+  ['contracts/agent-protocol/probe.ts', '../node/relay-keys', 'pure contracts folder → Node-only contracts'],
+  ['contracts/agent-protocol/probe.ts', 'node:crypto', 'pure contracts folder → Node built-ins'],
 ];
 
 const ALLOWED: [string, string, string][] = [
   ['relay/probe.ts', '../contracts/node/relay-token', 'relay → contracts'],
-  ['agent/src/probe.ts', '../../contracts/agent-protocol', 'agent → contracts'],
+  ['agent/src/probe.ts', '../../contracts/agent-protocol/version', 'agent → contracts'],
   ['agent/src/remote-help/probe.ts', '../core/agent', 'agent → agent'],
   ['agent/src/remote-help/probe.ts', '../../src/core/agent', 'agent → its own src/ by the long way'],
   ['contracts/probe.ts', './relay-close-codes', 'contracts → contracts'],
@@ -56,10 +59,18 @@ const ALLOWED: [string, string, string][] = [
   ['client/src/app/viewer/probe.ts', '../core/server-events', 'client → client'],
   ['src/probe.ts', '../contracts/node/relay-token', 'src → contracts'],
   ['client/src/app/viewer/probe.ts', '../../../../contracts/relay-connect', 'client → pure contracts'],
-  ['client/src/app/viewer/probe.ts', '../../../../contracts/agent-protocol', 'client → shell frames'],
+  [
+    'client/src/app/viewer/probe.ts',
+    '../../../../contracts/agent-protocol/channel-frames',
+    'client → shell frames',
+  ],
   ['contracts/node/probe.ts', 'node:crypto', 'Node-only contracts → Node built-ins'],
   ['contracts/node/probe.ts', '../relay-subject', 'Node-only contracts → pure contracts'],
   ['contracts/probe.spec.ts', 'node:fs', 'a pure contract’s spec → Node built-ins'],
+  ['contracts/agent-protocol/probe.ts', '../relay-subject', 'pure contracts folder → pure contracts'],
+  ['contracts/agent-protocol/probe.ts', './field-reader', 'pure contracts folder → itself'],
+  ['contracts/agent-protocol/probe.spec.ts', 'node:fs', 'a pure contract’s spec (nested) → Node built-ins'],
+  ['contracts/node/probe.ts', '../agent-protocol/limits', 'Node-only contracts → pure contracts folder'],
 ];
 
 /** Node globals the pure contracts may not use (they would break in a browser), and where they may. */
@@ -68,6 +79,8 @@ const GLOBALS: [string, string, number][] = [
   ['contracts/probe.ts', 'process.env.X', 1],
   ['contracts/node/probe.ts', 'Buffer.byteLength(x)', 0],
   ['contracts/probe.spec.ts', 'Buffer.byteLength(x)', 0],
+  ['contracts/agent-protocol/probe.ts', 'process.env.X', 1],
+  ['contracts/agent-protocol/probe.spec.ts', 'Buffer.byteLength(x)', 0],
 ];
 
 describe('lint module boundaries', () => {

@@ -1,12 +1,11 @@
 import type {
-  AgentOs,
   AgentToPortalMessage,
-  ProtocolErrorCode,
   RemoteHelpStartMessage,
   RemoteHelpStatusMessage,
   RemoteHelpStopMessage,
   WingetInstallMessage,
-} from '../../../contracts/agent-protocol';
+} from '../../../contracts/agent-protocol/control-messages';
+import type { AgentOs, ProtocolErrorCode } from '../../../contracts/agent-protocol/enums';
 import type { ActionGate, MutatingAction } from '../core/action-gate';
 import { safe, type AgentLogger } from '../core/logger';
 import {
