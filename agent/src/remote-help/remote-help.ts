@@ -16,7 +16,8 @@ import {
 } from './launch-allow-list';
 import { NOT_AVAILABLE, RemoteHelpError, type RemoteHelpBackend } from './remote-help-backend';
 import { nodeProcessHost } from './process-host';
-import { WindowsRemoteHelp, windowsSystemRoot } from './windows-remote-help';
+import { windowsSystemRoot } from './windows-launch';
+import { WindowsRemoteHelp } from './windows-remote-help';
 
 export type RemoteHelpRequest =
   RemoteHelpStatusMessage | RemoteHelpStartMessage | RemoteHelpStopMessage | WingetInstallMessage;
