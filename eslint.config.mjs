@@ -27,31 +27,37 @@ function boundary(top, folders, message) {
 }
 
 /**
- * The files directly in `folder` (specs aside) stay free of Node: no `node:*` import, no import of
- * contracts/node/ (`nodeDir`, as those files spell it), no `Buffer` or `process` global. `block` is
- * that folder's level of {@link boundary}; its patterns are repeated because a later block replaces a
- * rule's options rather than merging them.
- * @param {string} folder
- * @param {ReturnType<typeof boundary>[number]} block
- * @param {string} nodeDir
+ * The pure files of a folder (those directly in it and in its subfolders other than `node/`, specs
+ * aside) stay free of Node: no `node:*` import, no import of the `node/` subfolder, no `Buffer` or
+ * `process` global. `levels` are that folder's {@link boundary} blocks; their patterns are repeated
+ * because a later block replaces a rule's options rather than merging them.
+ * @param {ReturnType<typeof boundary>} levels
  * @param {string} message
  */
-function pureFolder(folder, block, nodeDir, message) {
-  const [, { patterns }] = /** @type {[string, { patterns: object[] }]} */ (
-    block.rules['no-restricted-imports']
-  );
-  return [
-    {
-      files: [`${folder}/*.ts`],
-      ignores: [`${folder}/*.spec.ts`],
+function pureFolder(levels, message) {
+  const top = levels[0].files[0].replace(/\/\*$/, '');
+  /** @param {number} level @param {string[]} files @param {string[]} ignores */
+  const pure = (level, files, ignores) => {
+    const [, { patterns }] = /** @type {[string, { patterns: object[] }]} */ (
+      levels[level].rules['no-restricted-imports']
+    );
+    const nodeFolder = level === 0 ? '\\./node' : `(\\.\\./){${level}}node`;
+    return {
+      files,
+      ignores,
       rules: {
         'no-restricted-imports': [
           'error',
-          { patterns: [...patterns, { regex: `^(node:|${nodeDir.replace(/\./g, '\\.')}(/|$))`, message }] },
+          { patterns: [...patterns, { regex: `^(node:|${nodeFolder}(/|$))`, message }] },
         ],
         'no-restricted-globals': ['error', { name: 'Buffer', message }, { name: 'process', message }],
       },
-    },
+    };
+  };
+  return [
+    pure(0, [`${top}/*.ts`], [`${top}/*.spec.ts`]),
+    // contracts/agent-protocol/ and any other pure folder; contracts/node/ is where Node is allowed.
+    pure(1, [`${top}/*/*.ts`], [`${top}/*/*.spec.ts`, `${top}/node/**`]),
   ];
 }
 
@@ -113,20 +119,11 @@ export default tseslint.config(
     plugins: { local: moduleSurface },
     rules: { 'local/module-surface': 'error' },
   },
-  // The top of contracts/ is pure (types, constants, parsers) so the browser can import it; what needs
-  // Node (node:crypto, node:http, Buffer, the file system) lives in contracts/node/. contracts/api/ (the
-  // HTTP API's shapes, read by the portal's DTOs and the dashboard) is pure the same way.
+  // The top of contracts/ and its folders but node/ (api/, agent-protocol/) are pure (types, constants,
+  // parsers) so the browser can import them; what needs Node (node:crypto, node:http, Buffer, the file system) lives in contracts/node/.
   ...pureFolder(
-    'contracts',
-    CONTRACTS_BOUNDARY[0],
-    './node',
-    'The top of contracts/ runs in browsers too: Node-only code goes in contracts/node/.',
-  ),
-  ...pureFolder(
-    'contracts/api',
-    CONTRACTS_BOUNDARY[1],
-    '../node',
-    'contracts/api/ runs in browsers too: API shapes are types, lists and limits, nothing Node-only.',
+    CONTRACTS_BOUNDARY,
+    'contracts/ outside contracts/node/ runs in browsers too: Node-only code goes in contracts/node/.',
   ),
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.browser-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { PROTOCOL_VERSION } from '../../contracts/agent-protocol';
+import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 import { USAGE, UsageError, parseArgs, type CliOptions } from './cli/args';
 import { registrationFacts, runPersistent, runQuick } from './cli/run';
 import { createLogger, safe, type LogLevel } from './core/logger';

@@ -2,7 +2,7 @@
  * Remote sessions, as `/api/remote-sessions` and its live event streams speak them. Device names
  * and reasons are untrusted text: render them as text only. Dates are ISO-8601 strings.
  */
-import type { CommandExitMessage, CommandOutputMessage } from '../agent-protocol';
+import type { CommandExitMessage, CommandOutputMessage } from '../agent-protocol/control-messages';
 import type { DeviceKind, DeviceOs } from './devices';
 
 export const REMOTE_SESSION_TYPES = ['attended', 'unattended'] as const;

@@ -3,7 +3,7 @@ import type {
   AgentToPortalMessage,
   HelloMessage,
   PortalToAgentMessage,
-} from '../../contracts/agent-protocol';
+} from '../../contracts/agent-protocol/control-messages';
 import { AgentControlError, agentControlErrors as errors } from './agent-control.errors';
 
 /** A request sent to an agent, before the `id` is assigned. */

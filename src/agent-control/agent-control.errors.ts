@@ -1,4 +1,4 @@
-import type { ProtocolErrorCode } from '../../contracts/agent-protocol';
+import type { ProtocolErrorCode } from '../../contracts/agent-protocol/enums';
 import { DomainError, ErrorCode } from '../common/domain-error';
 
 /** How each refusal an agent can answer with reaches an API caller. */

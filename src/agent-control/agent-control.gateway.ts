@@ -7,12 +7,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   AGENT_CONTROL_PATH,
   AGENT_PROTOCOL_HEADER,
-  CONTROL_MAX_PAYLOAD,
   ControlCloseCode,
-  PROTOCOL_VERSION,
-  isCompatibleProtocolVersion,
-  parseDeviceBearer,
-} from '../../contracts/agent-protocol';
+} from '../../contracts/agent-protocol/connection';
+import { parseDeviceBearer } from '../../contracts/agent-protocol/device-bearer';
+import { CONTROL_MAX_PAYLOAD } from '../../contracts/agent-protocol/limits';
+import { PROTOCOL_VERSION, isCompatibleProtocolVersion } from '../../contracts/agent-protocol/version';
 import { writeUpgradeRefusal } from '../../contracts/node/upgrade-refusal';
 import { DevicePresence } from '../devices/device-presence';
 import { DevicesService } from '../devices/devices.service';

@@ -4,7 +4,6 @@ import { Observable, ReplaySubject, Subject, filter } from 'rxjs';
 import type {
   AgentStatusMessage,
   AgentToPortalMessage,
-  ChannelKind,
   CommandExitMessage,
   CommandOutputMessage,
   HelloMessage,
@@ -13,8 +12,9 @@ import type {
   RemoteHelpStoppedMessage,
   RunCommandMessage,
   WingetInstallStartedMessage,
-} from '../../contracts/agent-protocol';
-import { ControlCloseCode } from '../../contracts/agent-protocol';
+} from '../../contracts/agent-protocol/control-messages';
+import type { ChannelKind } from '../../contracts/agent-protocol/enums';
+import { ControlCloseCode } from '../../contracts/agent-protocol/connection';
 import type { AgentConnection } from './agent-connection';
 import { agentControlErrors as errors } from './agent-control.errors';
 

@@ -2,14 +2,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import type { WebSocket } from 'ws';
+import { ControlCloseCode } from '../../contracts/agent-protocol/connection';
 import {
   AGENT_MESSAGE_TYPES,
-  ControlCloseCode,
-  PROTOCOL_VERSION,
   parseAgentMessage,
   parsePortalMessage,
-  type PortalToAgentMessage,
-} from '../../contracts/agent-protocol';
+} from '../../contracts/agent-protocol/control-message-parser';
+import type { PortalToAgentMessage } from '../../contracts/agent-protocol/control-messages';
+import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 import { DevicePresence } from '../devices/device-presence';
 import type { DevicesService } from '../devices/devices.service';
 import type { QuickSupportService } from '../quick-support/quick-support.service';

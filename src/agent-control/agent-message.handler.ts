@@ -1,13 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  ControlCloseCode,
-  DEFAULT_HEARTBEAT_SEC,
-  PROTOCOL_VERSION,
-  isCompatibleProtocolVersion,
-  parseAgentMessage,
-  requestIdOf,
-  type AgentToPortalMessage,
-} from '../../contracts/agent-protocol';
+import { ControlCloseCode } from '../../contracts/agent-protocol/connection';
+import { parseAgentMessage, requestIdOf } from '../../contracts/agent-protocol/control-message-parser';
+import type { AgentToPortalMessage } from '../../contracts/agent-protocol/control-messages';
+import { DEFAULT_HEARTBEAT_SEC } from '../../contracts/agent-protocol/limits';
+import { PROTOCOL_VERSION, isCompatibleProtocolVersion } from '../../contracts/agent-protocol/version';
 import { safeLogValue } from '../common/log-redaction';
 import { DevicePresence } from '../devices/device-presence';
 import { DevicesService } from '../devices/devices.service';
@@ -19,7 +15,7 @@ import { AgentControlService } from './agent-control.service';
 const TOUCH_EVERY_MS = 60_000;
 
 /**
- * Every frame an agent sends, validated with contracts/agent-protocol.ts before anything reads it.
+ * Every frame an agent sends, validated with contracts/agent-protocol/control-message-parser.ts before anything reads it.
  * Protocol requests (`hello`, `heartbeat`) are answered here; responses settle the portal's pending
  * requests; events go to {@link AgentControlService.events}.
  */

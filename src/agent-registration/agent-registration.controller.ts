@@ -1,10 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  isCompatibleProtocolVersion,
-  parseRegisterRequest,
-  RegisterResponse,
-} from '../../contracts/agent-protocol';
+import { parseRegisterRequest, RegisterResponse } from '../../contracts/agent-protocol/registration';
+import { isCompatibleProtocolVersion } from '../../contracts/agent-protocol/version';
 import { Public, SkipCsrf } from '../common/decorators';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { agentRegistrationErrors as errors } from './agent-registration.errors';

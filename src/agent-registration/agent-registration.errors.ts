@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from '../../contracts/agent-protocol';
+import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 import { DomainError, ErrorCode } from '../common/domain-error';
 
 export const agentRegistrationErrors = {

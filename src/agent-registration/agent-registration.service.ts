@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AGENT_CONTROL_PATH, RegisterRequest, RegisterResponse } from '../../contracts/agent-protocol';
+import { AGENT_CONTROL_PATH } from '../../contracts/agent-protocol/connection';
+import { RegisterRequest, RegisterResponse } from '../../contracts/agent-protocol/registration';
 import { AuditService } from '../audit/audit.service';
 import { safeLogValue } from '../common/log-redaction';
 import { AppConfig } from '../config/app-config';

@@ -1,4 +1,4 @@
-import { DEVICE_CREDENTIAL_PATTERN } from '../../contracts/agent-protocol';
+import { DEVICE_CREDENTIAL_PATTERN } from '../../contracts/agent-protocol/field-formats';
 import { deviceCredentialMatches, hashDeviceCredential, newDeviceCredential } from './device-credential';
 
 describe('device credentials', () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { REMOTE_HELP_SINCE, protocolAtLeast } from '../../contracts/agent-protocol';
+import { REMOTE_HELP_SINCE, protocolAtLeast } from '../../contracts/agent-protocol/version';
 import { AgentControlService } from '../agent-control/agent-control.service';
 import { type AuditEntry, AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';

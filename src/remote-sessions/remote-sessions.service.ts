@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { cleanDisplayText } from '../../contracts/display-text';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import type { ChannelKind } from '../../contracts/agent-protocol';
+import type { ChannelKind } from '../../contracts/agent-protocol/enums';
 import { accessErrors } from '../access/access.errors';
 import { AccessService } from '../access/access.service';
 import { AgentControlService } from '../agent-control/agent-control.service';

@@ -1,12 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import {
-  AGENT_CONTROL_PATH,
-  ControlCloseCode,
-  PROTOCOL_VERSION,
-  parsePortalMessage,
-  type PortalToAgentMessage,
-} from '../../contracts/agent-protocol';
+import { AGENT_CONTROL_PATH, ControlCloseCode } from '../../contracts/agent-protocol/connection';
+import { parsePortalMessage } from '../../contracts/agent-protocol/control-message-parser';
+import type { PortalToAgentMessage } from '../../contracts/agent-protocol/control-messages';
+import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 import { AgentControlService } from '../../src/agent-control/agent-control.service';
 import {
   INSTALLER_FIXTURE_ENV,

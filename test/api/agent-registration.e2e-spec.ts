@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { firstValueFrom, filter, take, timeout } from 'rxjs';
-import { parseRegisterResponse } from '../../contracts/agent-protocol';
+import { parseRegisterResponse } from '../../contracts/agent-protocol/registration';
 import { DevicesService } from '../../src/devices/devices.service';
 import { QuickSupportEvents } from '../../src/quick-support/quick-support-events';
 import { QuickSupportService } from '../../src/quick-support/quick-support.service';

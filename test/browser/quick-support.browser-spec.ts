@@ -4,7 +4,7 @@ import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { create as createQr, QRCodeErrorCorrectionLevel } from 'qrcode';
 import type TestAgent from 'supertest/lib/agent';
 import WebSocket from 'ws';
-import { AGENT_CONTROL_PATH, AGENT_PROTOCOL_HEADER } from '../../contracts/agent-protocol';
+import { AGENT_CONTROL_PATH, AGENT_PROTOCOL_HEADER } from '../../contracts/agent-protocol/connection';
 import { QuickSupportEventsController } from '../../src/quick-support/quick-support-events.controller';
 import {
   downloadInstaller,

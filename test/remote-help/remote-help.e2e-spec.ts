@@ -1,12 +1,9 @@
 import { tmpdir } from 'node:os';
 import WebSocket from 'ws';
-import {
-  AGENT_CONTROL_PATH,
-  AGENT_PROTOCOL_HEADER,
-  PROTOCOL_VERSION,
-  parsePortalMessage,
-  type PortalToAgentMessage,
-} from '../../contracts/agent-protocol';
+import { AGENT_CONTROL_PATH, AGENT_PROTOCOL_HEADER } from '../../contracts/agent-protocol/connection';
+import { parsePortalMessage } from '../../contracts/agent-protocol/control-message-parser';
+import type { PortalToAgentMessage } from '../../contracts/agent-protocol/control-messages';
+import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 import { Agent } from '../../agent/src/core/agent';
 import { FileTracker } from '../../agent/src/core/file-tracker';
 import { KillSwitch, QUICK_KILL_SWITCH_MESSAGE } from '../../agent/src/core/kill-switch';

@@ -1,10 +1,8 @@
 import WebSocket from 'ws';
-import {
-  AGENT_CONTROL_PATH,
-  PROTOCOL_VERSION,
-  parsePortalMessage,
-  type PortalToAgentMessage,
-} from '../../contracts/agent-protocol';
+import { AGENT_CONTROL_PATH } from '../../contracts/agent-protocol/connection';
+import { parsePortalMessage } from '../../contracts/agent-protocol/control-message-parser';
+import type { PortalToAgentMessage } from '../../contracts/agent-protocol/control-messages';
+import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 
 export interface FakeAgentOptions {
   killSwitch?: boolean;

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { PortalToAgentMessage } from '../../contracts/agent-protocol';
+import type { PortalToAgentMessage } from '../../contracts/agent-protocol/control-messages';
 import { MIGRATIONS } from '../../migrations';
 import { AuditOutbox1763740000000 } from '../../migrations/1763740000000-AuditOutbox';
 import type { RelayServer } from '../../relay/relay-server';

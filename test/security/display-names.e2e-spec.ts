@@ -1,12 +1,9 @@
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
-import {
-  AGENT_CONTROL_PATH,
-  PROTOCOL_VERSION,
-  parsePortalMessage,
-  requestIdOf,
-  type OpenChannelMessage,
-} from '../../contracts/agent-protocol';
+import { AGENT_CONTROL_PATH } from '../../contracts/agent-protocol/connection';
+import { parsePortalMessage, requestIdOf } from '../../contracts/agent-protocol/control-message-parser';
+import type { OpenChannelMessage } from '../../contracts/agent-protocol/control-messages';
+import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 import { eventually } from '../agent/support/script-run';
 import {
   INSTALLER_FIXTURE_ENV,

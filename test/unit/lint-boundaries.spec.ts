@@ -52,11 +52,14 @@ const REFUSED: [string, string, string][] = [
   ['contracts/api/probe.ts', '../../client/src/app/auth/user.model', 'API contracts → client'],
   ['contracts/api/probe.ts', '../node/relay-token', 'API contracts → Node-only contracts'],
   ['contracts/api/probe.ts', 'node:crypto', 'API contracts → Node built-ins'],
+  ['contracts/agent-protocol/probe.ts', '../../src/version', 'contracts (nested) → src'],
+  ['contracts/agent-protocol/probe.ts', '../node/relay-keys', 'pure contracts folder → Node-only contracts'],
+  ['contracts/agent-protocol/probe.ts', 'node:crypto', 'pure contracts folder → Node built-ins'],
 ];
 
 const ALLOWED: [string, string, string][] = [
   ['relay/probe.ts', '../contracts/node/relay-token', 'relay → contracts'],
-  ['agent/src/probe.ts', '../../contracts/agent-protocol', 'agent → contracts'],
+  ['agent/src/probe.ts', '../../contracts/agent-protocol/version', 'agent → contracts'],
   ['agent/src/remote-help/probe.ts', '../core/agent', 'agent → agent'],
   ['agent/src/remote-help/probe.ts', '../../src/core/agent', 'agent → its own src/ by the long way'],
   ['contracts/probe.ts', './relay-close-codes', 'contracts → contracts'],
@@ -64,7 +67,11 @@ const ALLOWED: [string, string, string][] = [
   ['client/src/app/viewer/probe.ts', '../core/server-events', 'client → client'],
   ['src/probe.ts', '../contracts/node/relay-token', 'src → contracts'],
   ['client/src/app/viewer/probe.ts', '../../../../contracts/relay-connect', 'client → pure contracts'],
-  ['client/src/app/viewer/probe.ts', '../../../../contracts/agent-protocol', 'client → shell frames'],
+  [
+    'client/src/app/viewer/probe.ts',
+    '../../../../contracts/agent-protocol/channel-frames',
+    'client → shell frames',
+  ],
   ['contracts/node/probe.ts', 'node:crypto', 'Node-only contracts → Node built-ins'],
   ['contracts/node/probe.ts', '../relay-subject', 'Node-only contracts → pure contracts'],
   ['contracts/probe.spec.ts', 'node:fs', 'a pure contract’s spec → Node built-ins'],
@@ -73,6 +80,10 @@ const ALLOWED: [string, string, string][] = [
   ['contracts/api/probe.spec.ts', 'node:fs', 'an API contract’s spec → Node built-ins'],
   ['client/src/app/devices/probe.ts', '../../../../contracts/api/devices', 'client → API contracts'],
   ['src/devices/dto/probe.ts', '../../../contracts/api/devices', 'portal DTOs → API contracts'],
+  ['contracts/agent-protocol/probe.ts', '../relay-subject', 'pure contracts folder → pure contracts'],
+  ['contracts/agent-protocol/probe.ts', './field-reader', 'pure contracts folder → itself'],
+  ['contracts/agent-protocol/probe.spec.ts', 'node:fs', 'a pure contract’s spec (nested) → Node built-ins'],
+  ['contracts/node/probe.ts', '../agent-protocol/limits', 'Node-only contracts → pure contracts folder'],
 ];
 
 /** Node globals the pure contracts may not use (they would break in a browser), and where they may. */
@@ -83,6 +94,8 @@ const GLOBALS: [string, string, number][] = [
   ['contracts/probe.spec.ts', 'Buffer.byteLength(x)', 0],
   ['contracts/api/probe.ts', 'Buffer.byteLength(x)', 1],
   ['contracts/api/probe.ts', 'process.env.X', 1],
+  ['contracts/agent-protocol/probe.ts', 'process.env.X', 1],
+  ['contracts/agent-protocol/probe.spec.ts', 'Buffer.byteLength(x)', 0],
 ];
 
 describe('lint module boundaries', () => {

@@ -1,10 +1,6 @@
 import type WebSocket from 'ws';
-import type {
-  ChannelKind,
-  ChannelRef,
-  OpenChannelMessage,
-  ProtocolErrorCode,
-} from '../../../contracts/agent-protocol';
+import type { ChannelRef, OpenChannelMessage } from '../../../contracts/agent-protocol/control-messages';
+import type { ChannelKind, ProtocolErrorCode } from '../../../contracts/agent-protocol/enums';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import type { ActionGate } from '../core/action-gate';
 import { safe, type AgentLogger } from '../core/logger';

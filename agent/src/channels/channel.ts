@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import type { ChannelRef } from '../../../contracts/agent-protocol';
+import type { ChannelRef } from '../../../contracts/agent-protocol/control-messages';
 import type { AgentLogger } from '../core/logger';
 
 /** How a channel ended: the close code sent on the relay socket and its sentence. */

@@ -1,8 +1,5 @@
-import {
-  parsePortalMessage,
-  requestIdOf,
-  type AgentToPortalMessage,
-} from '../../../contracts/agent-protocol';
+import { parsePortalMessage, requestIdOf } from '../../../contracts/agent-protocol/control-message-parser';
+import type { AgentToPortalMessage } from '../../../contracts/agent-protocol/control-messages';
 import type { ActionGate } from '../core/action-gate';
 import type { CommandRunner } from '../core/command-runner';
 import { safe } from '../core/logger';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import type { ChannelRef } from '../../../contracts/agent-protocol';
+import type { ChannelRef } from '../../../contracts/agent-protocol/control-messages';
 import { RELAY_CLOSE_CODE_HEADER, describeCloseCode } from '../../../contracts/relay-close-codes';
 import { relayConnectUrl } from '../../../contracts/relay-connect';
 

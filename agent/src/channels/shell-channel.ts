@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { parseShellFrame, type ShellExitFrame } from '../../../contracts/agent-protocol';
+import { parseShellFrame, type ShellExitFrame } from '../../../contracts/agent-protocol/channel-frames';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import { safe } from '../core/logger';
 import type { PtySupport } from '../platform/platform';

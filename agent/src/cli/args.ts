@@ -1,4 +1,4 @@
-import { AGENT_MODES, type AgentMode } from '../../../contracts/agent-protocol';
+import { AGENT_MODES, type AgentMode } from '../../../contracts/agent-protocol/enums';
 import { VALUE_PATTERNS } from '../../../contracts/installer-template';
 import type { LogLevel } from '../core/logger';
 

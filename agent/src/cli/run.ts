@@ -1,7 +1,8 @@
 import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import { arch, hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { PROTOCOL_VERSION, REGISTER_LIMITS, type RegisterResponse } from '../../../contracts/agent-protocol';
+import { REGISTER_LIMITS, type RegisterResponse } from '../../../contracts/agent-protocol/registration';
+import { PROTOCOL_VERSION } from '../../../contracts/agent-protocol/version';
 import { X11VncLauncher } from '../channels/vnc-launcher';
 import { Agent } from '../core/agent';
 import { FileTracker } from '../core/file-tracker';

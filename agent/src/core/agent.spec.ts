@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import {
   PORTAL_MESSAGE_TYPES,
   parsePortalMessage,
-  type AgentToPortalMessage,
-  type PortalToAgentMessage,
-} from '../../../contracts/agent-protocol';
+} from '../../../contracts/agent-protocol/control-message-parser';
+import type {
+  AgentToPortalMessage,
+  PortalToAgentMessage,
+} from '../../../contracts/agent-protocol/control-messages';
 import type { PlatformAdapter } from '../platform/platform';
 import type { AllowedApp, AllowedPackage } from '../remote-help/launch-allow-list';
 import type { RemoteHelpBackend, StartOutcome } from '../remote-help/remote-help-backend';

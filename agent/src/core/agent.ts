@@ -1,11 +1,10 @@
-import {
-  PROTOCOL_VERSION,
-  type AgentMode,
-  type AgentToPortalMessage,
-  type GoodbyeReason,
-  type PortalToAgentMessage,
-  type RegisterResponse,
-} from '../../../contracts/agent-protocol';
+import type {
+  AgentToPortalMessage,
+  PortalToAgentMessage,
+} from '../../../contracts/agent-protocol/control-messages';
+import type { AgentMode, GoodbyeReason } from '../../../contracts/agent-protocol/enums';
+import type { RegisterResponse } from '../../../contracts/agent-protocol/registration';
+import { PROTOCOL_VERSION } from '../../../contracts/agent-protocol/version';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import type { ChannelFactory } from '../channels/channel-manager';
 import { ChannelManager } from '../channels/channel-manager';

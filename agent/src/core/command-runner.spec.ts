@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
-import {
-  parseAgentMessage,
-  type AgentToPortalMessage,
-  type CommandExitMessage,
-} from '../../../contracts/agent-protocol';
+import { parseAgentMessage } from '../../../contracts/agent-protocol/control-message-parser';
+import type {
+  AgentToPortalMessage,
+  CommandExitMessage,
+} from '../../../contracts/agent-protocol/control-messages';
 import { silentLogger } from '../test-support/socket-pair';
 import { posixCommandShell, posixKillTree } from '../platform/posix';
 import { CommandRunner } from './command-runner';

@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+import type {
+  AgentToPortalMessage,
+  RunCommandMessage,
+} from '../../../contracts/agent-protocol/control-messages';
+import type { OutputStream } from '../../../contracts/agent-protocol/enums';
 import {
   COMMAND_OUTPUT_CHUNK_CHARS,
   DEFAULT_COMMAND_MAX_OUTPUT_BYTES,
   DEFAULT_COMMAND_TIMEOUT_SEC,
-  type AgentToPortalMessage,
-  type OutputStream,
-  type RunCommandMessage,
-} from '../../../contracts/agent-protocol';
+} from '../../../contracts/agent-protocol/limits';
 import { safe, type AgentLogger } from './logger';
 
 /** How the platform shell runs one command line (`/bin/sh -c`, `powershell -Command`, …). */

@@ -1,4 +1,5 @@
-import { ControlCloseCode, type PortalToAgentMessage } from '../../../contracts/agent-protocol';
+import { ControlCloseCode } from '../../../contracts/agent-protocol/connection';
+import type { PortalToAgentMessage } from '../../../contracts/agent-protocol/control-messages';
 import { CREDENTIAL, DEVICE, FakePortal, until } from '../test-support/fake-portal';
 import { silentLogger } from '../test-support/socket-pair';
 import { Backoff } from './backoff';

@@ -3,17 +3,17 @@ import WebSocket from 'ws';
 import {
   AGENT_PROTOCOL_HEADER,
   CONTROL_CLOSE_NO_RECONNECT,
-  CONTROL_MAX_PAYLOAD,
   ControlCloseCode,
-  DEFAULT_HEARTBEAT_SEC,
-  PROTOCOL_VERSION,
-  formatDeviceBearer,
-  parsePortalMessage,
-  requestIdOf,
-  type AgentToPortalMessage,
-  type HelloMessage,
-  type PortalToAgentMessage,
-} from '../../../contracts/agent-protocol';
+} from '../../../contracts/agent-protocol/connection';
+import { parsePortalMessage, requestIdOf } from '../../../contracts/agent-protocol/control-message-parser';
+import type {
+  AgentToPortalMessage,
+  HelloMessage,
+  PortalToAgentMessage,
+} from '../../../contracts/agent-protocol/control-messages';
+import { formatDeviceBearer } from '../../../contracts/agent-protocol/device-bearer';
+import { CONTROL_MAX_PAYLOAD, DEFAULT_HEARTBEAT_SEC } from '../../../contracts/agent-protocol/limits';
+import { PROTOCOL_VERSION } from '../../../contracts/agent-protocol/version';
 import { Backoff } from './backoff';
 import { safe, type AgentLogger } from './logger';
 

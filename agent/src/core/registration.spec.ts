@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RegisterRequest } from '../../../contracts/agent-protocol';
+import type { RegisterRequest } from '../../../contracts/agent-protocol/registration';
 import { silentLogger } from '../test-support/socket-pair';
 import { Backoff } from './backoff';
 import { RegistrationError, registerDevice } from './registration';

@@ -1,9 +1,9 @@
+import { AGENT_REGISTER_PATH } from '../../../contracts/agent-protocol/connection';
 import {
-  AGENT_REGISTER_PATH,
   parseRegisterResponse,
   type RegisterRequest,
   type RegisterResponse,
-} from '../../../contracts/agent-protocol';
+} from '../../../contracts/agent-protocol/registration';
 import { Backoff } from './backoff';
 import { postJson, type JsonResponse } from './http-json';
 import { safe, type AgentLogger } from './logger';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { userInfo } from 'node:os';
-import type { ChannelKind } from '../../../contracts/agent-protocol';
+import type { ChannelKind } from '../../../contracts/agent-protocol/enums';
 import { invokingUserHome } from './invoking-user';
 import type { PlatformAdapter, PtySupport } from './platform';
 import {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { AgentOs, ChannelKind } from '../../../contracts/agent-protocol';
+import type { AgentOs, ChannelKind } from '../../../contracts/agent-protocol/enums';
 import type { ShellInvocation } from '../core/command-runner';
 
 /** How to start an interactive shell on a fresh PTY, and how to resize that PTY. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { homedir, release, version } from 'node:os';
-import type { ChannelKind } from '../../../contracts/agent-protocol';
+import type { ChannelKind } from '../../../contracts/agent-protocol/enums';
 import type { ShellInvocation } from '../core/command-runner';
 import type { PlatformAdapter } from './platform';
 

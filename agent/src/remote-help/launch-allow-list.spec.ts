@@ -1,5 +1,5 @@
 import { ALLOWED_APPS, ALLOWED_PACKAGES, allowedApp, allowedPackage } from './launch-allow-list';
-import { WINDOWS_LAUNCHERS } from './windows-remote-help';
+import { WINDOWS_LAUNCHERS } from './windows-launch';
 
 /**
  * The allow-list is reviewed code. Adding an entry must change these expectations on purpose, and each

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import {
   parseAgentMessage,
   parsePortalMessage,
-  type AgentToPortalMessage,
-} from '../../../contracts/agent-protocol';
+} from '../../../contracts/agent-protocol/control-message-parser';
+import type { AgentToPortalMessage } from '../../../contracts/agent-protocol/control-messages';
 import { ActionGate } from '../core/action-gate';
 import { KillSwitch, QUICK_KILL_SWITCH_MESSAGE } from '../core/kill-switch';
 import { silentLogger } from '../test-support/socket-pair';

@@ -1,12 +1,11 @@
 import type {
-  AgentOs,
   AgentToPortalMessage,
-  ProtocolErrorCode,
   RemoteHelpStartMessage,
   RemoteHelpStatusMessage,
   RemoteHelpStopMessage,
   WingetInstallMessage,
-} from '../../../contracts/agent-protocol';
+} from '../../../contracts/agent-protocol/control-messages';
+import type { AgentOs, ProtocolErrorCode } from '../../../contracts/agent-protocol/enums';
 import type { ActionGate, MutatingAction } from '../core/action-gate';
 import { safe, type AgentLogger } from '../core/logger';
 import {
@@ -17,7 +16,8 @@ import {
 } from './launch-allow-list';
 import { NOT_AVAILABLE, RemoteHelpError, type RemoteHelpBackend } from './remote-help-backend';
 import { nodeProcessHost } from './process-host';
-import { WindowsRemoteHelp, windowsSystemRoot } from './windows-remote-help';
+import { windowsSystemRoot } from './windows-launch';
+import { WindowsRemoteHelp } from './windows-remote-help';
 
 export type RemoteHelpRequest =
   RemoteHelpStatusMessage | RemoteHelpStartMessage | RemoteHelpStopMessage | WingetInstallMessage;

@@ -1,117 +1,19 @@
 import { silentLogger } from '../test-support/socket-pair';
-import { QUICK_ASSIST_APP, QUICK_ASSIST_PACKAGE } from './launch-allow-list';
-import type { ExecOptions, ExecResult, ProcessHost } from './process-host';
-import { RemoteHelpError } from './remote-help-backend';
 import {
-  LAUNCH_AS_USER_SCRIPT,
-  PROBE_SCRIPT,
-  WindowsRemoteHelp,
-  cleanVersion,
-  parseProbe,
-  parseTasklist,
-  pickDesktop,
-  windowsSystemRoot,
-  type QuickAssistProbe,
-} from './windows-remote-help';
-
-const ROOT = 'C:\\Windows';
-const POWERSHELL = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
-const TASKLIST = 'C:\\Windows\\System32\\tasklist.exe';
-const TASKKILL = 'C:\\Windows\\System32\\taskkill.exe';
-const STORE_ARGS = ['shell:AppsFolder\\MicrosoftCorporationII.QuickAssist_8wekyb3d8bbwe!App'];
-
-interface Call {
-  kind: 'exec' | 'spawn' | 'reach';
-  file: string;
-  args: readonly string[];
-  /** The script a PowerShell call runs, decoded from -EncodedCommand. */
-  script?: string;
-  env?: Readonly<Record<string, string>>;
-}
-
-/** What the machine would answer, and a record of what the agent would have run. */
-class FakeWindows implements ProcessHost {
-  readonly calls: Call[] = [];
-  probe: Partial<Record<string, unknown>> | string = {};
-  probeExit = 0;
-  launchExit = 0;
-  taskkillExit = 0;
-  reachable = true;
-  /** tasklist answers, one per call; the last repeats. */
-  tasklists: string[] = [''];
-  spawnedPid = 5120;
-
-  exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const encoded = args.indexOf('-EncodedCommand');
-    const script = encoded >= 0 ? Buffer.from(args[encoded + 1], 'base64').toString('utf16le') : undefined;
-    this.calls.push({ kind: 'exec', file, args, script, ...(options.env && { env: options.env }) });
-    if (file === POWERSHELL && script === PROBE_SCRIPT) {
-      const stdout = typeof this.probe === 'string' ? this.probe : JSON.stringify(this.probe);
-      return Promise.resolve({
-        exitCode: this.probeExit,
-        stdout,
-        stderr: this.probeExit ? 'Access is denied.' : '',
-      });
-    }
-    if (file === POWERSHELL && script === LAUNCH_AS_USER_SCRIPT)
-      return Promise.resolve({ exitCode: this.launchExit, stdout: '', stderr: this.launchExit ? 'no' : '' });
-    if (file === TASKLIST)
-      return Promise.resolve({
-        exitCode: 0,
-        stdout: this.tasklists.length > 1 ? this.tasklists.shift()! : this.tasklists[0],
-        stderr: '',
-      });
-    if (file === TASKKILL)
-      return Promise.resolve({
-        exitCode: this.taskkillExit,
-        stdout: '',
-        stderr: this.taskkillExit ? 'denied' : '',
-      });
-    return Promise.resolve({ exitCode: 1, stdout: '', stderr: `unexpected ${file}` });
-  }
-
-  spawnDetached(file: string, args: readonly string[]): Promise<number> {
-    this.calls.push({ kind: 'spawn', file, args });
-    return Promise.resolve(this.spawnedPid);
-  }
-
-  canReach(host: string, port: number): Promise<boolean> {
-    this.calls.push({ kind: 'reach', file: host, args: [String(port)] });
-    return Promise.resolve(this.reachable);
-  }
-
-  delay(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  launches(): Call[] {
-    return this.calls.filter((c) => c.kind === 'spawn' || c.script === LAUNCH_AS_USER_SCRIPT);
-  }
-}
-
-const tasklistLine = (pid: number, session: number, image = 'QuickAssist.exe'): string =>
-  `"${image}","${pid}","Console","${session}","48,212 K"`;
-
-/** A customer's PC: the quick-support agent runs in alice's own desktop session (2). */
-const QUICK_SUPPORT_PC = {
-  agentSessionId: 2,
-  consoleUser: 'DESKTOP-7\\alice',
-  desktops: [{ sessionId: 2, user: 'DESKTOP-7\\alice' }],
-  packageVersion: '2.0.35.0',
-  legacyVersion: null,
-};
-
-/** A managed PC: the persistent agent runs as SYSTEM in session 0; alice is at the console, bob on RDP. */
-const SERVICE_PC = {
-  agentSessionId: 0,
-  consoleUser: 'CORP\\alice',
-  desktops: [
-    { sessionId: 3, user: 'CORP\\bob' },
-    { sessionId: 1, user: 'CORP\\alice' },
-  ],
-  packageVersion: '2.0.35.0',
-  legacyVersion: null,
-};
+  FakeWindows,
+  POWERSHELL,
+  QUICK_SUPPORT_PC,
+  ROOT,
+  SERVICE_PC,
+  STORE_ARGS,
+  TASKKILL,
+  TASKLIST,
+  tasklistLine,
+} from '../test-support/fake-windows';
+import { QUICK_ASSIST_APP, QUICK_ASSIST_PACKAGE } from './launch-allow-list';
+import { RemoteHelpError } from './remote-help-backend';
+import { LAUNCH_AS_USER_SCRIPT, PROBE_SCRIPT } from './windows-powershell';
+import { WindowsRemoteHelp } from './windows-remote-help';
 
 function setup(probe: Record<string, unknown> | string, env: { localAppData?: string } = {}) {
   const host = new FakeWindows();
@@ -374,101 +276,5 @@ describe('WindowsRemoteHelp: install (winget_install)', () => {
     await expect(backend.install(QUICK_ASSIST_PACKAGE)).rejects.toMatchObject({
       code: 'no_interactive_session',
     });
-  });
-});
-
-describe('reading Windows’ answers', () => {
-  it('reads PowerShell 5.1’s shapes of a list', () => {
-    const one = parseProbe(
-      JSON.stringify({ ...SERVICE_PC, desktops: { sessionId: 1, user: 'CORP\\alice' } }),
-    );
-    expect(one?.desktops).toEqual([{ sessionId: 1, user: 'CORP\\alice' }]);
-    const wrapped = parseProbe(
-      JSON.stringify({
-        ...SERVICE_PC,
-        desktops: { value: [{ sessionId: 1, user: 'CORP\\alice' }], Count: 1 },
-      }),
-    );
-    expect(wrapped?.desktops).toEqual([{ sessionId: 1, user: 'CORP\\alice' }]);
-  });
-
-  it('drops what it cannot trust: session 0 desktops, odd user names, bad numbers', () => {
-    const probe = parseProbe(
-      JSON.stringify({
-        agentSessionId: 0,
-        consoleUser: 'CORP\\alice\r\nfake',
-        desktops: [
-          { sessionId: 0, user: 'NT AUTHORITY\\SYSTEM' },
-          { sessionId: -1, user: 'CORP\\x' },
-          { sessionId: 2, user: 'no-domain' },
-          { sessionId: 5, user: 'CORP\\dave' },
-        ],
-        packageVersion: 'v2; rm',
-        legacyVersion: 7,
-      }),
-    );
-    expect(probe).toEqual({
-      agentSessionId: 0,
-      consoleUser: null,
-      desktops: [
-        { sessionId: 2, user: null },
-        { sessionId: 5, user: 'CORP\\dave' },
-      ],
-      packageVersion: null,
-      legacyVersion: null,
-    });
-    expect(parseProbe('[]')).toBeNull();
-    expect(parseProbe('{"agentSessionId":"1"}')).toBeNull();
-  });
-
-  it('picks the desktop: own session first, then the console user, never session 0', () => {
-    const base: QuickAssistProbe = {
-      agentSessionId: 0,
-      consoleUser: null,
-      desktops: [],
-      packageVersion: null,
-      legacyVersion: null,
-    };
-    expect(pickDesktop({ ...base, agentSessionId: 2, desktops: [{ sessionId: 2, user: null }] })).toEqual({
-      sessionId: 2,
-      user: null,
-      via: 'direct',
-    });
-    expect(
-      pickDesktop({
-        ...base,
-        consoleUser: 'corp\\ALICE',
-        desktops: [
-          { sessionId: 3, user: 'CORP\\bob' },
-          { sessionId: 1, user: 'CORP\\alice' },
-        ],
-      }),
-    ).toEqual({
-      sessionId: 1,
-      user: 'CORP\\alice',
-      via: 'task',
-    });
-    expect(pickDesktop({ ...base, desktops: [{ sessionId: 1, user: null }] })).toBeNull();
-    expect(pickDesktop(base)).toBeNull();
-  });
-
-  it('reads tasklist CSV and ignores its notices', () => {
-    expect(
-      parseTasklist(
-        `${tasklistLine(12, 1)}\r\n${tasklistLine(13, 2, 'quickassist.EXE')}\r\nINFO: nothing`,
-        'QuickAssist.exe',
-      ),
-    ).toEqual([
-      { pid: 12, sessionId: 1 },
-      { pid: 13, sessionId: 2 },
-    ]);
-  });
-
-  it('cleans versions and SystemRoot', () => {
-    expect(cleanVersion('2.0.35.0')).toBe('2.0.35.0');
-    expect(cleanVersion('garbage')).toBeNull();
-    expect(windowsSystemRoot({ SystemRoot: 'D:\\WINNT' })).toBe('D:\\WINNT');
-    expect(windowsSystemRoot({ SystemRoot: 'C:\\Windows"; calc' })).toBe('C:\\Windows');
-    expect(windowsSystemRoot({})).toBe('C:\\Windows');
   });
 });

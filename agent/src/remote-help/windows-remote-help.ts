@@ -8,11 +8,19 @@ import {
   type StartOutcome,
 } from './remote-help-backend';
 import type { ProcessHost } from './process-host';
+import { pickDesktop, type TargetDesktop } from './windows-desktop';
+import { WINDOWS_LAUNCHERS, wingetInstallSpec, type LaunchSpec } from './windows-launch';
+import { LAUNCH_AS_USER_SCRIPT, PROBE_SCRIPT, powershellArgs } from './windows-powershell';
+import { parseProbe, parseTasklist, type QuickAssistProbe, type RunningProcess } from './windows-probe';
+import { QUICK_ASSIST } from './windows-quick-assist';
 
 /**
  * Quick Assist on Windows, in terms of the injected {@link ProcessHost}: which programs run, with which
- * arguments, in which session, and how their answers are read. Everything here is exercised on Linux by
- * windows-remote-help.spec.ts, which records what would run.
+ * arguments, in which session, and how their answers are read. The parts live beside this file: what
+ * Quick Assist is (windows-quick-assist.ts), the PowerShell scripts (windows-powershell.ts), reading
+ * Windows' answers (windows-probe.ts), choosing the desktop (windows-desktop.ts) and what runs to open
+ * or install something (windows-launch.ts); this backend puts them together. Everything here is
+ * exercised on Linux by the specs beside each, windows-remote-help.spec.ts recording what would run.
  *
  * Two ways onto the user's desktop:
  * - `direct`: the agent already runs in the logged-in user's session (a quick-support agent the
@@ -23,272 +31,15 @@ import type { ProcessHost } from './process-host';
  *   and deletes it. Windows' own Task Scheduler is our user-session helper; no token plumbing, no
  *   native code.
  */
-export const QUICK_ASSIST = Object.freeze({
-  /** The Microsoft Store package (Windows 10 21H2+ and 11). */
-  packageName: 'MicrosoftCorporationII.QuickAssist',
-  /** Opened through the shell, so it starts with its package identity. */
-  appUserModelId: 'MicrosoftCorporationII.QuickAssist_8wekyb3d8bbwe!App',
-  /** The older in-box program, used only when the Store package is absent. */
-  legacyRelativePath: 'System32\\quickassist.exe',
-  /** Quick Assist's Microsoft service; reaching it is what `internet_ok` means. */
-  serviceHost: 'remoteassistance.support.services.microsoft.com',
-  servicePort: 443,
-});
-
 const REACH_TIMEOUT_MS = 5000;
 /** How long a launch waits for the program's process to appear (it can take a few seconds). */
 const APPEAR_POLLS = 10;
 const APPEAR_POLL_MS = 1000;
-const TASK_FOLDER = '\\QuickSupport\\';
 
 export const NO_DESKTOP_MESSAGE =
   "Nobody is logged in on this computer's screen, so there is no desktop to open Quick Assist on.";
 export const NOT_INSTALLED_MESSAGE =
   'Quick Assist is not installed on this device. Install it first (winget, Microsoft Store id 9P7BP5VNWKX5).';
-
-// ---------------------------------------------------------------------------------------------------
-// PowerShell scripts. Constant text: values reach them only through environment variables (data, not
-// code), and they are passed base64-encoded (-EncodedCommand), so no quoting is ever involved.
-// ---------------------------------------------------------------------------------------------------
-
-/**
- * One read-only look at the machine, as JSON: the agent's own session, the console user, the desktops
- * (explorer.exe per session and its owner), and the Quick Assist package or in-box program's version.
- */
-export const PROBE_SCRIPT = `$ErrorActionPreference = 'SilentlyContinue'
-$ProgressPreference = 'SilentlyContinue'
-$desktops = @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'explorer.exe'" | ForEach-Object {
-  $owner = Invoke-CimMethod -InputObject $_ -MethodName GetOwner
-  $user = $null
-  if ($owner.User) { $user = $owner.Domain + '\\' + $owner.User }
-  [pscustomobject]@{ sessionId = [int]$_.SessionId; user = $user }
-})
-$package = Get-AppxPackage -AllUsers -Name '${QUICK_ASSIST.packageName}'
-if (-not $package) { $package = Get-AppxPackage -Name '${QUICK_ASSIST.packageName}' }
-$package = $package | Sort-Object -Property Version -Descending | Select-Object -First 1
-$packageVersion = $null
-if ($package) { $packageVersion = [string]$package.Version }
-$legacy = Join-Path $env:SystemRoot '${QUICK_ASSIST.legacyRelativePath}'
-$legacyVersion = $null
-if (Test-Path -LiteralPath $legacy) { $legacyVersion = [string](Get-Item -LiteralPath $legacy).VersionInfo.ProductVersion }
-ConvertTo-Json -Compress -Depth 4 -InputObject ([pscustomobject]@{
-  agentSessionId = [int](Get-Process -Id $PID).SessionId
-  consoleUser = [string](Get-CimInstance -ClassName Win32_ComputerSystem).UserName
-  desktops = $desktops
-  packageVersion = $packageVersion
-  legacyVersion = $legacyVersion
-})`;
-
-/**
- * Starts QS_RH_FILE (with QS_RH_ARGS) on QS_RH_USER's desktop through a one-shot scheduled task with an
- * interactive logon, then deletes the task (a running instance is not stopped by that). Tasks are
- * allowed to start on battery power, which Windows otherwise refuses.
- */
-export const LAUNCH_AS_USER_SCRIPT = `$ErrorActionPreference = 'Stop'
-$folder = '${TASK_FOLDER}'
-if ($env:QS_RH_ARGS) {
-  $action = New-ScheduledTaskAction -Execute $env:QS_RH_FILE -Argument $env:QS_RH_ARGS
-} else {
-  $action = New-ScheduledTaskAction -Execute $env:QS_RH_FILE
-}
-$principal = New-ScheduledTaskPrincipal -UserId $env:QS_RH_USER -LogonType Interactive -RunLevel Limited
-$settings = New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries -ExecutionTimeLimit ([TimeSpan]::Zero)
-Register-ScheduledTask -TaskName $env:QS_RH_TASK -TaskPath $folder -Action $action -Principal $principal -Settings $settings -Force | Out-Null
-try {
-  Start-ScheduledTask -TaskName $env:QS_RH_TASK -TaskPath $folder
-  Start-Sleep -Seconds 2
-} finally {
-  Unregister-ScheduledTask -TaskName $env:QS_RH_TASK -TaskPath $folder -Confirm:$false
-}`;
-
-/** `powershell.exe` arguments that run `script` with no profile, no prompt and no quoting. */
-export function powershellArgs(script: string): string[] {
-  return [
-    '-NoLogo',
-    '-NoProfile',
-    '-NonInteractive',
-    '-ExecutionPolicy',
-    'Bypass',
-    '-EncodedCommand',
-    Buffer.from(script, 'utf16le').toString('base64'),
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Reading the answers
-// ---------------------------------------------------------------------------------------------------
-
-export interface DesktopSession {
-  sessionId: number;
-  /** `DOMAIN\user` owning the session's explorer.exe, null when unknown. */
-  user: string | null;
-}
-
-export interface RunningProcess {
-  pid: number;
-  sessionId: number;
-}
-
-export interface QuickAssistProbe {
-  agentSessionId: number;
-  consoleUser: string | null;
-  desktops: DesktopSession[];
-  packageVersion: string | null;
-  legacyVersion: string | null;
-}
-
-const SESSION_ID = (v: unknown): v is number =>
-  Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) < 65536;
-const PROCESS_ID = (v: unknown): v is number =>
-  Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= 4294967295;
-const USER_NAME =
-  /^[^\u0000-\u001f\u007f"/[\]:|<>+=;,?*@]{1,104}\\[^\u0000-\u001f\u007f"/[\]:|<>+=;,?*@\\]{1,104}$/;
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-/** PowerShell 5.1 sometimes writes a one-item list as the item, or wraps a list as `{value: [...]}`. */
-function listOf(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  const wrapped = record(value);
-  if (wrapped && Array.isArray(wrapped.value)) return wrapped.value;
-  return wrapped ? [wrapped] : [];
-}
-
-function userName(value: unknown): string | null {
-  return typeof value === 'string' && USER_NAME.test(value) ? value : null;
-}
-
-/** `2.0.35.0`, or the leading numbers of `10.0.19041.1 (WinBuild.160101.0800)`; null otherwise. */
-export function cleanVersion(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const match = /^\s*(\d{1,6}(?:\.\d{1,6}){0,3})/.exec(value);
-  return match ? match[1] : null;
-}
-
-/** The probe's JSON, checked field by field; null when it is not that shape (the probe failed). */
-export function parseProbe(stdout: string): QuickAssistProbe | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(stdout.trim());
-  } catch {
-    return null;
-  }
-  const r = record(raw);
-  if (!r || !SESSION_ID(r.agentSessionId)) return null;
-  return {
-    agentSessionId: r.agentSessionId,
-    consoleUser: userName(r.consoleUser),
-    desktops: listOf(r.desktops).flatMap((d) => {
-      const o = record(d);
-      return o && SESSION_ID(o.sessionId) && o.sessionId > 0
-        ? [{ sessionId: o.sessionId, user: userName(o.user) }]
-        : [];
-    }),
-    packageVersion: cleanVersion(r.packageVersion),
-    legacyVersion: cleanVersion(r.legacyVersion),
-  };
-}
-
-/** `tasklist /FO CSV /NH` lines → the processes with that image name (its "no tasks" notice is not CSV). */
-export function parseTasklist(stdout: string, imageName: string): RunningProcess[] {
-  const wanted = imageName.toLowerCase();
-  const found: RunningProcess[] = [];
-  for (const line of stdout.split(/\r?\n/)) {
-    const m = /^"([^"]+)","(\d{1,10})","[^"]*","(\d{1,5})",/.exec(line.trim());
-    if (!m || m[1].toLowerCase() !== wanted) continue;
-    const pid = Number(m[2]);
-    const sessionId = Number(m[3]);
-    if (PROCESS_ID(pid) && SESSION_ID(sessionId)) found.push({ pid, sessionId });
-  }
-  return found;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Deciding
-// ---------------------------------------------------------------------------------------------------
-
-export interface TargetDesktop extends DesktopSession {
-  via: 'direct' | 'task';
-}
-
-/**
- * The desktop to open Quick Assist on, or null when nobody is logged in:
- * 1. the agent's own session when it is a desktop (quick-support: the customer started the agent);
- * 2. else the console user's desktop (the person at the PC), reached through a scheduled task;
- * 3. else the only desktop there is (e.g. a machine used through Remote Desktop alone).
- * Never session 0, whose desktop nobody sees.
- */
-export function pickDesktop(probe: QuickAssistProbe): TargetDesktop | null {
-  const own =
-    probe.agentSessionId > 0 ? probe.desktops.find((d) => d.sessionId === probe.agentSessionId) : undefined;
-  if (own) return { ...own, via: 'direct' };
-  const consoleUser = probe.consoleUser?.toLowerCase();
-  const console = consoleUser ? probe.desktops.find((d) => d.user?.toLowerCase() === consoleUser) : undefined;
-  const sessions = new Set(probe.desktops.map((d) => d.sessionId));
-  const chosen = console ?? (sessions.size === 1 ? probe.desktops[0] : undefined);
-  // A task runs as a named user: without one there is no way onto that desktop.
-  return chosen?.user ? { ...chosen, via: 'task' } : null;
-}
-
-export interface LaunchSpec {
-  file: string;
-  args: string[];
-}
-
-/** How Quick Assist is opened: the Store app through the shell by its app id, else the in-box program. */
-export function quickAssistLaunchSpec(probe: QuickAssistProbe, systemRoot: string): LaunchSpec | null {
-  if (probe.packageVersion)
-    return {
-      file: `${systemRoot}\\explorer.exe`,
-      args: [`shell:AppsFolder\\${QUICK_ASSIST.appUserModelId}`],
-    };
-  if (probe.legacyVersion) return { file: `${systemRoot}\\${QUICK_ASSIST.legacyRelativePath}`, args: [] };
-  return null;
-}
-
-/**
- * How each allow-listed app is opened on Windows, by entry name. An app on the allow-list without a way
- * here cannot be started (the spec test checks every entry has one).
- */
-export const WINDOWS_LAUNCHERS: Readonly<
-  Record<string, (probe: QuickAssistProbe, systemRoot: string) => LaunchSpec | null>
-> = Object.freeze({
-  'quickassist.exe': quickAssistLaunchSpec,
-});
-
-/** winget's install command for an allow-listed package: exact id, one source, no prompts. */
-export function wingetInstallSpec(pkg: AllowedPackage, localAppData: string): LaunchSpec {
-  return {
-    file: `${localAppData}\\Microsoft\\WindowsApps\\winget.exe`,
-    args: [
-      'install',
-      '--id',
-      pkg.id,
-      '--exact',
-      '--source',
-      pkg.source,
-      '--accept-package-agreements',
-      '--accept-source-agreements',
-      '--silent',
-    ],
-  };
-}
-
-/** SystemRoot from the environment when it looks like a Windows folder, else the usual one. */
-export function windowsSystemRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const value = env.SystemRoot ?? env.SYSTEMROOT;
-  return value && /^[A-Za-z]:\\[A-Za-z0-9 ._()\\-]{1,200}$/.test(value) && !value.endsWith('\\')
-    ? value
-    : 'C:\\Windows';
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The backend
-// ---------------------------------------------------------------------------------------------------
 
 export interface WindowsRemoteHelpOptions {
   systemRoot: string;

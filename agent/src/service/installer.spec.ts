@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type { RegisterResponse } from '../../../contracts/agent-protocol';
+import type { RegisterResponse } from '../../../contracts/agent-protocol/registration';
 import { parseArgs } from '../cli/args';
 import { silentLogger } from '../test-support/socket-pair';
 import { installPersistent, uninstallPersistent } from './installer';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chmod, chown, copyFile, cp, lstat, mkdir, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute, win32 } from 'node:path';
-import type { AgentOs, RegisterResponse } from '../../../contracts/agent-protocol';
+import type { AgentOs } from '../../../contracts/agent-protocol/enums';
+import type { RegisterResponse } from '../../../contracts/agent-protocol/registration';
 import type { CliOptions } from '../cli/args';
 import { safe, type AgentLogger } from '../core/logger';
 import { LAUNCHD_LABEL, SERVICE_NAME, WINDOWS_TASK_NAME, installLayout, type InstallLayout } from './layout';

@@ -1,5 +1,5 @@
 import { join, win32 } from 'node:path';
-import type { AgentOs } from '../../../contracts/agent-protocol';
+import type { AgentOs } from '../../../contracts/agent-protocol/enums';
 
 export const SERVICE_NAME = 'quicksupport-agent';
 export const LAUNCHD_LABEL = 'com.quicksupport.agent';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseRegisterResponse, type RegisterResponse } from '../../../contracts/agent-protocol';
+import { parseRegisterResponse, type RegisterResponse } from '../../../contracts/agent-protocol/registration';
 import { VALUE_PATTERNS } from '../../../contracts/installer-template';
 
 /** The persistent agent's settings, owned by the device's administrator (`agent.json`). */

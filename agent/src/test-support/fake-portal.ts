@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import {
-  ControlCloseCode,
-  parseAgentMessage,
-  type AgentToPortalMessage,
-  type PortalToAgentMessage,
-} from '../../../contracts/agent-protocol';
+import { ControlCloseCode } from '../../../contracts/agent-protocol/connection';
+import { parseAgentMessage } from '../../../contracts/agent-protocol/control-message-parser';
+import type {
+  AgentToPortalMessage,
+  PortalToAgentMessage,
+} from '../../../contracts/agent-protocol/control-messages';
 
 export const DEVICE = '3f1c2a4e-8b7d-4c3e-9a21-5d6f7e8a9b0c';
 export const CREDENTIAL = 'Zx8yQ2w3E4r5T6y7U8i9O0pA1s2D3f4G5h6J7k8L9zX';

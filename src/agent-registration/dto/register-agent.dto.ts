@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENT_OSES, type AgentOs } from '../../../contracts/agent-protocol';
+import { AGENT_OSES, type AgentOs } from '../../../contracts/agent-protocol/enums';
 
 /**
  * OpenAPI description of `POST /api/agent/register`. The body is validated by the shared contract
- * (`parseRegisterRequest` in contracts/agent-protocol.ts), the same code the agent uses.
+ * (`parseRegisterRequest` in contracts/agent-protocol/registration.ts), the same code the agent uses.
  */
 export class RegisterAgentDto {
   @ApiProperty({ pattern: '^[A-Za-z0-9_-]{22,128}$' }) installerToken!: string;

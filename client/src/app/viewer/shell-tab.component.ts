@@ -22,7 +22,7 @@ import {
   SHELL_MAX_COLS,
   SHELL_MAX_ROWS,
   type ShellResizeFrame,
-} from '../../../../contracts/agent-protocol';
+} from '../../../../contracts/agent-protocol/channel-frames';
 import { RelayAccess } from '../remote-sessions/remote-sessions.model';
 import { explainRelayClose } from './relay-connection';
 import { RelaySocket, tokenFor } from './relay-socket';

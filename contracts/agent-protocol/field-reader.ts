@@ -1,7 +1,8 @@
 /**
- * A tiny hand-written reader for untrusted JSON objects, used by the agent-protocol validators
- * (contracts/agent-protocol.ts). Each accessor checks one field and throws {@link ProtocolViolation}
- * naming it; nothing unchecked is ever copied into the result.
+ * A tiny hand-written reader for untrusted JSON objects, used by the agent-protocol validators in this
+ * folder (registration.ts, control-message-parser.ts, channel-frames.ts). Each accessor checks one
+ * field and throws {@link ProtocolViolation} naming it; nothing unchecked is ever copied into the
+ * result.
  */
 export class ProtocolViolation extends Error {
   constructor(message: string) {

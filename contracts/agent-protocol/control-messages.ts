@@ -1,0 +1,233 @@
+import type { AgentMode, ChannelKind, GoodbyeReason, OutputStream, ProtocolErrorCode } from './enums';
+
+/**
+ * Control channel messages (JSON text frames). Requests carry `id`; responses carry `replyTo`.
+ * control-message-parser.ts reads them from the wire.
+ */
+export interface ChannelRef {
+  sessionId: string;
+  channel: ChannelKind;
+}
+
+/** agent → portal, first frame after the upgrade. */
+export interface HelloMessage {
+  type: 'hello';
+  id: string;
+  protocolVersion: string;
+  agentVersion: string;
+  mode: AgentMode;
+  capabilities: string[];
+  killSwitch: boolean;
+}
+/** agent → portal, every heartbeatSec. */
+export interface HeartbeatMessage {
+  type: 'heartbeat';
+  id: string;
+  uptimeSec: number;
+}
+export interface ChannelOpenedMessage extends ChannelRef {
+  type: 'channel_opened';
+  replyTo: string;
+}
+/** Sent whenever a channel ends (close_channel itself is answered with ack). */
+export interface ChannelClosedMessage extends ChannelRef {
+  type: 'channel_closed';
+  replyTo?: string;
+  closeCode: number;
+  reason: string;
+}
+export interface CommandStartedMessage {
+  type: 'command_started';
+  replyTo: string;
+  commandId: string;
+}
+export interface CommandOutputMessage {
+  type: 'command_output';
+  commandId: string;
+  stream: OutputStream;
+  seq: number;
+  data: string;
+}
+export interface CommandExitMessage {
+  type: 'command_exit';
+  commandId: string;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+export interface AgentStatusMessage {
+  type: 'agent_status';
+  replyTo?: string;
+  killSwitch: boolean;
+  channels: ChannelRef[];
+  commandsRunning: number;
+  uptimeSec: number;
+}
+export interface AckMessage {
+  type: 'ack';
+  replyTo: string;
+}
+/**
+ * agent → portal, answers `remotehelp_status`: is Microsoft Quick Assist ready on this device? Off
+ * Windows every field says "not available" (false / null). Field names as fixed by the design.
+ */
+export interface RemoteHelpStateMessage {
+  type: 'remotehelp_state';
+  replyTo: string;
+  installed: boolean;
+  /** The installed Quick Assist's version, null when not installed or unknown. */
+  version: string | null;
+  /** The device reaches Quick Assist's Microsoft service. */
+  internet_ok: boolean;
+  /** Someone is logged in on a desktop the agent can open Quick Assist on. */
+  interactive_session: boolean;
+}
+/** agent → portal, answers `remotehelp_start`. */
+export interface RemoteHelpStartedMessage {
+  type: 'remotehelp_started';
+  replyTo: string;
+  /** False when Quick Assist was already open on that desktop (then `pid` is the running one). */
+  launched: boolean;
+  /** Quick Assist's process once it appeared, null when it had not appeared yet. */
+  pid: number | null;
+  /** The human steps that follow (sign-in, 6-digit code, Allow), for the technician. */
+  note: string;
+}
+/** agent → portal, answers `remotehelp_stop`. */
+export interface RemoteHelpStoppedMessage {
+  type: 'remotehelp_stopped';
+  replyTo: string;
+  /** True when a running Quick Assist was ended; false when none was running. */
+  stopped: boolean;
+}
+/** agent → portal, answers `winget_install`: winget was started on the user's desktop. */
+export interface WingetInstallStartedMessage {
+  type: 'winget_install_started';
+  replyTo: string;
+  packageId: string;
+  pid: number | null;
+  note: string;
+}
+/** agent → portal: the agent is going away for good (quick-support) or stopping (persistent). */
+export interface GoodbyeMessage {
+  type: 'goodbye';
+  reason: GoodbyeReason;
+}
+export interface ErrorMessage {
+  type: 'error';
+  replyTo?: string;
+  code: ProtocolErrorCode;
+  message: string;
+}
+
+export interface HelloAckMessage {
+  type: 'hello_ack';
+  replyTo: string;
+  protocolVersion: string;
+  heartbeatSec: number;
+  serverTime: string;
+}
+export interface HeartbeatAckMessage {
+  type: 'heartbeat_ack';
+  replyTo: string;
+}
+export interface OpenChannelMessage extends ChannelRef {
+  type: 'open_channel';
+  id: string;
+  /** The relay's base URL (`ws(s)://host[/prefix]`); the agent dials `<relayUrl>/ws?sid&ch&role=agent`. */
+  relayUrl: string;
+  /** The agent-side relay token, sent as `Authorization: Bearer <token>`. Never logged. */
+  token: string;
+  /** Display name of the technician, for the customer's status line. */
+  technician?: string;
+}
+export interface CloseChannelMessage {
+  type: 'close_channel';
+  id: string;
+  sessionId: string;
+  /** Omitted: every channel of the session. */
+  channel?: ChannelKind;
+  reason?: string;
+}
+export interface RunCommandMessage {
+  type: 'run_command';
+  id: string;
+  commandId: string;
+  command: string;
+  timeoutSec?: number;
+  maxOutputBytes?: number;
+}
+export interface CancelCommandMessage {
+  type: 'cancel_command';
+  id: string;
+  commandId: string;
+}
+/** portal → agent: the support session is over. Quick-support agents remove themselves. */
+export interface EndSessionMessage {
+  type: 'end_session';
+  id: string;
+  reason: string;
+}
+export interface GetStatusMessage {
+  type: 'get_status';
+  id: string;
+}
+/** portal → agent (1.1): read-only readiness of Quick Assist; answered even with the kill switch on. */
+export interface RemoteHelpStatusMessage {
+  type: 'remotehelp_status';
+  id: string;
+}
+/** portal → agent (1.1): open an allow-listed remote-help program on the interactive user's desktop. */
+export interface RemoteHelpStartMessage {
+  type: 'remotehelp_start';
+  id: string;
+  /** A name on the agent's launch allow-list (`quickassist.exe`); anything else is refused. */
+  executable: string;
+}
+/** portal → agent (1.1): end the allow-listed program on the interactive user's desktop. */
+export interface RemoteHelpStopMessage {
+  type: 'remotehelp_stop';
+  id: string;
+  executable: string;
+}
+/** portal → agent (1.1): install a package on the agent's package allow-list with winget, as the desktop's user. */
+export interface WingetInstallMessage {
+  type: 'winget_install';
+  id: string;
+  packageId: string;
+}
+
+export type AgentToPortalMessage =
+  | HelloMessage
+  | HeartbeatMessage
+  | ChannelOpenedMessage
+  | ChannelClosedMessage
+  | CommandStartedMessage
+  | CommandOutputMessage
+  | CommandExitMessage
+  | AgentStatusMessage
+  | AckMessage
+  | GoodbyeMessage
+  | RemoteHelpStateMessage
+  | RemoteHelpStartedMessage
+  | RemoteHelpStoppedMessage
+  | WingetInstallStartedMessage
+  | ErrorMessage;
+
+export type PortalToAgentMessage =
+  | HelloAckMessage
+  | HeartbeatAckMessage
+  | OpenChannelMessage
+  | CloseChannelMessage
+  | RunCommandMessage
+  | CancelCommandMessage
+  | EndSessionMessage
+  | GetStatusMessage
+  | RemoteHelpStatusMessage
+  | RemoteHelpStartMessage
+  | RemoteHelpStopMessage
+  | WingetInstallMessage
+  | ErrorMessage;

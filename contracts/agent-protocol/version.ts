@@ -1,0 +1,31 @@
+/**
+ * The agent ↔ portal contract (docs/protocol.md) is this folder, imported by the agent bundle and by
+ * the portal, so both sides parse untrusted messages with the same hand-written validators. Bump
+ * {@link PROTOCOL_VERSION} on every change (minor: additive; major: incompatible) and add a fixture per
+ * new message in docs/fixtures/.
+ *
+ * No dependencies beyond the folder's own field reader: these modules are bundled into the agent, and
+ * the dashboard imports the channel frames.
+ */
+export const PROTOCOL_VERSION = '1.1';
+/** `MAJOR.MINOR`, the shape of every protocol version a peer sends. */
+export const VERSION_PATTERN = /^(\d{1,3})\.(\d{1,3})$/;
+
+/** The first protocol version with the remote-help (Quick Assist) requests. */
+export const REMOTE_HELP_SINCE = '1.1';
+
+/** True when `version` is `since` or a later minor of the same major (what a peer may be asked). */
+export function protocolAtLeast(version: string, since: string): boolean {
+  const theirs = VERSION_PATTERN.exec(version);
+  const wanted = VERSION_PATTERN.exec(since);
+  return (
+    theirs !== null && wanted !== null && theirs[1] === wanted[1] && Number(theirs[2]) >= Number(wanted[2])
+  );
+}
+
+/** Peers are compatible when their major versions are equal; minors only add optional things. */
+export function isCompatibleProtocolVersion(version: string): boolean {
+  const theirs = VERSION_PATTERN.exec(version);
+  const ours = VERSION_PATTERN.exec(PROTOCOL_VERSION);
+  return theirs !== null && ours !== null && theirs[1] === ours[1];
+}
