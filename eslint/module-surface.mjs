@@ -110,4 +110,4 @@ const rule = {
   },
 };
 
-export default { rules: { 'module-surface': rule } };
+export default rule;
