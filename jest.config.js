@@ -2,6 +2,8 @@
  * Jest projects:
  *  - unit: specs beside the code (fast, no servers)
  *  - api:  the real portal/relay on real PostgreSQL and real sockets (test/api, test/relay, test/agent)
+ *  - service: one Nest module on a fresh real PostgreSQL database, called without HTTP
+ *    (test/service, built by test/support/service-module.ts): the race-guarded transitions
  *  - browser: real Chromium, Xvfb and x11vnc against the real stack (npm run test:e2e): the
  *    browser suites and the *.system-spec.ts suites that need a real X display and VNC server
  * Jest runs with --experimental-vm-modules (see package.json), so ESM-only packages (NestJS 12, jose)
@@ -39,6 +41,14 @@ module.exports = {
       displayName: 'api',
       setupFilesAfterEnv: ['<rootDir>/test/support/default-timeout.ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'service',
+      setupFilesAfterEnv: ['<rootDir>/test/support/default-timeout.ts'],
+      testMatch: ['<rootDir>/test/service/**/*.service-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

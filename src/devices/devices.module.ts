@@ -4,7 +4,9 @@ import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
 import { DeviceEvents } from './device-events';
 import { DeviceGrantsController } from './device-grants.controller';
+import { DeviceGrantQueries } from './device-grant.queries';
 import { DeviceGrantsService } from './device-grants.service';
+import { DeviceQueries } from './device.queries';
 import { DevicePresence } from './device-presence';
 import { DevicesController } from './devices.controller';
 import { DevicesService } from './devices.service';
@@ -19,7 +21,14 @@ import { Device } from './entities/device.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([Device, DeviceGrant]), AuditModule, AccessModule],
   controllers: [DevicesController, DeviceGrantsController],
-  providers: [DevicesService, DeviceGrantsService, DeviceEvents, DevicePresence],
+  providers: [
+    DevicesService,
+    DeviceQueries,
+    DeviceGrantsService,
+    DeviceGrantQueries,
+    DeviceEvents,
+    DevicePresence,
+  ],
   exports: [DevicesService, DeviceEvents, DevicePresence],
 })
 export class DevicesModule {}

@@ -1,13 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { InstallerOs } from '../../contracts/installer-template';
-import { deviceReachSql, isAdmin } from '../access/access-rules';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
-import { returningRows } from '../database/returning-rows';
 import { deviceCredentialMatches, hashDeviceCredential, newDeviceCredential } from './device-credential';
 import { DeviceEvents } from './device-events';
+import { DeviceQueries } from './device.queries';
 import { DevicePresence } from './device-presence';
 import { DeviceDto } from './dto/device.dto';
 import { Device, DeviceKind } from './entities/device.entity';
@@ -35,14 +33,14 @@ export class DevicesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(DevicesService.name);
 
   constructor(
-    @InjectRepository(Device) private readonly devices: Repository<Device>,
+    private readonly devices: DeviceQueries,
     private readonly audit: AuditService,
     private readonly events: DeviceEvents,
     private readonly presence: DevicePresence,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.devices.update({ online: true }, { online: false });
+    await this.devices.clearOnline();
   }
 
   /**
@@ -56,17 +54,9 @@ export class DevicesService implements OnApplicationBootstrap {
     supportSessionId: string | null,
   ): Promise<{ device: Device; credential: string }> {
     const credential = newDeviceCredential();
-    const repo = m.getRepository(Device);
-    const device = await repo.save(
-      repo.create({
-        kind,
-        ...facts,
-        credentialHash: hashDeviceCredential(credential),
-        supportSessionId,
-        online: false,
-        lastSeenAt: new Date(),
-        revokedAt: null,
-      }),
+    const device = await this.devices.insert(
+      { kind, ...facts, credentialHash: hashDeviceCredential(credential), supportSessionId },
+      m,
     );
     return { device, credential };
   }
@@ -83,11 +73,7 @@ export class DevicesService implements OnApplicationBootstrap {
   async verifyCredential(deviceId: string, credential: string): Promise<Device | null> {
     if (!/^[0-9a-f-]{36}$/.test(deviceId) || typeof credential !== 'string' || credential.length > 200)
       return null;
-    const row = await this.devices
-      .createQueryBuilder('d')
-      .addSelect('d.credentialHash')
-      .where('d.id = :id', { id: deviceId })
-      .getOne();
+    const row = await this.devices.findWithCredentialHash(deviceId);
     const matches = deviceCredentialMatches(credential, row?.credentialHash ?? NO_HASH);
     return row && matches ? row : null;
   }
@@ -102,27 +88,20 @@ export class DevicesService implements OnApplicationBootstrap {
 
   /** Records that the agent was heard from (heartbeats), without an event. */
   async touch(deviceId: string): Promise<void> {
-    await this.devices.update({ id: deviceId }, { lastSeenAt: new Date() });
+    await this.devices.touch(deviceId);
   }
 
   /** Revokes the devices bound to a support session (inside the caller's transaction). */
   async revokeForSession(m: EntityManager, supportSessionId: string): Promise<string[]> {
-    const rows = await returningRows<{ id: string }>(
-      m,
-      `UPDATE devices SET revoked_at = now(), online = false, updated_at = now()
-        WHERE support_session_id = $1 AND revoked_at IS NULL RETURNING id`,
-      [supportSessionId],
-    );
-    return rows.map((r) => r.id);
+    return this.devices.revokeForSession(supportSessionId, m);
   }
 
   findById(id: string): Promise<Device | null> {
-    return this.devices.findOne({ where: { id } });
+    return this.devices.findById(id);
   }
 
   findByIds(ids: string[]): Promise<Device[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.devices.createQueryBuilder('d').where('d.id IN (:...ids)', { ids }).getMany();
+    return this.devices.findByIds(ids);
   }
 
   /**
@@ -135,16 +114,7 @@ export class DevicesService implements OnApplicationBootstrap {
     limit?: number;
     reachableBy?: AuthUser;
   }): Promise<Device[]> {
-    const qb = this.devices.createQueryBuilder('d').where('d.revoked_at IS NULL');
-    if (filter.reachableBy && !isAdmin(filter.reachableBy))
-      qb.andWhere(deviceReachSql('d', ':viewerId'), { viewerId: filter.reachableBy.id });
-    if (filter.online !== undefined) qb.andWhere('d.online = :online', { online: filter.online });
-    if (filter.kind) qb.andWhere('d.kind = :kind', { kind: filter.kind });
-    return qb
-      .orderBy('d.online', 'DESC')
-      .addOrderBy('d.last_seen_at', 'DESC', 'NULLS LAST')
-      .limit(filter.limit ?? 100)
-      .getMany();
+    return this.devices.list(filter);
   }
 
   /** Publishes device.updated for devices changed elsewhere (e.g. revoked when a session ended). */
@@ -157,13 +127,7 @@ export class DevicesService implements OnApplicationBootstrap {
   }
 
   private async setOnline(deviceId: string, online: boolean): Promise<void> {
-    const rows = await returningRows<{ id: string }>(
-      this.devices.manager,
-      `UPDATE devices SET online = $2, last_seen_at = now(), updated_at = now()
-        WHERE id = $1 AND online <> $2 AND (revoked_at IS NULL OR $2 = false) RETURNING id`,
-      [deviceId, online],
-    );
-    if (rows.length === 0) return;
+    if (!(await this.devices.setOnline(deviceId, online))) return;
     await this.audit.record({
       actorType: 'agent',
       actorId: deviceId,

@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { InstallerMode, InstallerOs } from '../../contracts/installer-template';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import { AppConfig } from '../config/app-config';
-import { returningRows } from '../database/returning-rows';
-import { InstallerToken } from './entities/installer-token.entity';
+import type { InstallerToken } from './entities/installer-token.entity';
+import { InstallerTokenQueries, LockedInstallerToken } from './installer-token.queries';
 import { installerErrors as errors } from './installers.errors';
 
 export const INSTALLER_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -30,7 +29,8 @@ export class InstallerTokensService {
   private readonly logger = new Logger(InstallerTokensService.name);
 
   constructor(
-    @InjectRepository(InstallerToken) private readonly tokens: Repository<InstallerToken>,
+    private readonly tokens: InstallerTokenQueries,
+    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
@@ -56,13 +56,7 @@ export class InstallerTokensService {
   /** An unused, unexpired persistent token (for fetching its script); null otherwise. */
   async findUsablePersistent(token: string): Promise<InstallerToken | null> {
     if (!INSTALLER_TOKEN_PATTERN.test(token)) return null;
-    return this.tokens
-      .createQueryBuilder('t')
-      .where('t.token_hash = :hash', { hash: hashInstallerToken(token) })
-      .andWhere(`t.mode = 'persistent'`)
-      .andWhere('t.used_at IS NULL')
-      .andWhere('t.expires_at > now()')
-      .getOne();
+    return this.tokens.findUsablePersistent(hashInstallerToken(token));
   }
 
   /**
@@ -70,14 +64,9 @@ export class InstallerTokensService {
    * 409; unknown or expired → 410; made for another OS → 409. Parallel redemptions queue on the lock,
    * so only the first sees it unused.
    */
-  async lockForRedemption(m: EntityManager, token: string, os: InstallerOs): Promise<InstallerToken> {
+  async lockForRedemption(m: EntityManager, token: string, os: InstallerOs): Promise<LockedInstallerToken> {
     if (!INSTALLER_TOKEN_PATTERN.test(token)) throw errors.tokenInvalid();
-    const rows = await m.query<(InstallerToken & { expired: boolean })[]>(
-      `SELECT id, mode, os, session_id AS "sessionId", used_at AS "usedAt", expires_at <= now() AS expired
-         FROM installer_tokens WHERE token_hash = $1 FOR UPDATE`,
-      [hashInstallerToken(token)],
-    );
-    const row = rows[0];
+    const row = await this.tokens.lockByHash(hashInstallerToken(token), m);
     if (!row) throw errors.tokenInvalid();
     if (row.usedAt) throw errors.tokenUsed();
     if (row.expired) throw errors.tokenInvalid();
@@ -87,28 +76,16 @@ export class InstallerTokensService {
 
   /** Marks a locked token used by a device (guarded: a used token is never used twice). */
   async markUsed(m: EntityManager, id: string, deviceId: string): Promise<void> {
-    const rows = await returningRows<{ id: string }>(
-      m,
-      `UPDATE installer_tokens SET used_at = now(), device_id = $2 WHERE id = $1 AND used_at IS NULL RETURNING id`,
-      [id, deviceId],
-    );
-    if (rows.length === 0) throw errors.tokenUsed();
+    if (!(await this.tokens.markUsed(id, deviceId, m))) throw errors.tokenUsed();
   }
 
   /** Removes unused tokens a day past expiry and used ones past the retention period. */
   @Interval('installer-token-expiry', 60_000)
   async purgeExpired(): Promise<number> {
     try {
-      const rows = await returningRows<{ id: string }>(
-        this.tokens.manager,
-        `DELETE FROM installer_tokens
-          WHERE (used_at IS NULL AND expires_at < now() - make_interval(hours => $1))
-             OR (used_at IS NOT NULL AND used_at < now() - make_interval(days => $2))
-          RETURNING id`,
-        [KEEP_EXPIRED_HOURS, this.config.retentionDays],
-      );
-      if (rows.length) this.logger.log(`Removed ${rows.length} expired installer token(s)`);
-      return rows.length;
+      const removed = await this.tokens.purge(KEEP_EXPIRED_HOURS, this.config.retentionDays);
+      if (removed) this.logger.log(`Removed ${removed} expired installer token(s)`);
+      return removed;
     } catch (err) {
       this.logger.error(
         `Installer token clean-up failed: ${err instanceof Error ? err.message : String(err)}`,
@@ -128,13 +105,18 @@ export class InstallerTokensService {
     },
   ): Promise<MintedToken> {
     const token = randomBytes(32).toString('base64url');
-    const saved = await this.tokens.manager.transaction(async (m) => {
-      const rows = await m.query<{ id: string; expires_at: Date }[]>(
-        `INSERT INTO installer_tokens (token_hash, mode, os, session_id, created_by, expires_at)
-         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) RETURNING id, expires_at`,
-        [hashInstallerToken(token), mode, os, o.sessionId ?? null, o.createdBy ?? null, o.ttlSec],
+    const saved = await this.dataSource.transaction(async (m) => {
+      const row = await this.tokens.insert(
+        {
+          tokenHash: hashInstallerToken(token),
+          mode,
+          os,
+          sessionId: o.sessionId ?? null,
+          createdBy: o.createdBy ?? null,
+          ttlSec: o.ttlSec,
+        },
+        m,
       );
-      const row = rows[0];
       await this.audit.record(
         {
           actorType: o.actor.type,
@@ -148,6 +130,6 @@ export class InstallerTokensService {
       );
       return row;
     });
-    return { token, expiresAt: new Date(saved.expires_at) };
+    return { token, expiresAt: new Date(saved.expiresAt) };
   }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { AgentAssets } from './agent-assets';
 import { InstallerToken } from './entities/installer-token.entity';
+import { InstallerTokenQueries } from './installer-token.queries';
 import { InstallerTokensService } from './installer-tokens.service';
 import { InstallersController } from './installers.controller';
 import { InstallersService } from './installers.service';
@@ -15,7 +16,7 @@ import { InstallersService } from './installers.service';
 @Module({
   imports: [TypeOrmModule.forFeature([InstallerToken]), AuditModule],
   controllers: [InstallersController],
-  providers: [InstallersService, InstallerTokensService, AgentAssets],
+  providers: [InstallersService, InstallerTokensService, InstallerTokenQueries, AgentAssets],
   exports: [InstallersService, InstallerTokensService],
 })
 export class InstallersModule {}

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { returningRows } from '../database/returning-rows';
 import { QuickSupportService } from './quick-support.service';
+import { SupportSessionQueries } from './support-session.queries';
 
 const EVERY_MS = 30_000;
 
@@ -15,7 +14,7 @@ export class QuickSupportExpiryJob {
 
   constructor(
     private readonly quickSupport: QuickSupportService,
-    private readonly dataSource: DataSource,
+    private readonly queries: SupportSessionQueries,
     private readonly config: AppConfig,
   ) {}
 
@@ -35,12 +34,7 @@ export class QuickSupportExpiryJob {
   /** One pass; returns what it did (tests call this directly). */
   async run(): Promise<{ expired: number; purged: number }> {
     const expired = await this.quickSupport.expireDue();
-    const purged = await returningRows<{ id: string }>(
-      this.dataSource,
-      `DELETE FROM support_sessions WHERE status = 'ended' AND ended_at < now() - make_interval(days => $1) RETURNING id`,
-      [this.config.retentionDays],
-    );
-    const purgedCount = purged.length;
+    const purgedCount = await this.queries.purgeEnded(this.config.retentionDays);
     if (expired || purgedCount)
       this.logger.log(`Expired ${expired} support session(s); removed ${purgedCount} past retention`);
     return { expired, purged: purgedCount };

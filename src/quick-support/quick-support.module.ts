@@ -17,6 +17,7 @@ import { QuickSupportController } from './quick-support.controller';
 import { QuickSupportService } from './quick-support.service';
 import { SupportNotesService } from './support-notes.service';
 import { SupportSessionMapper } from './support-session.mapper';
+import { SupportSessionQueries } from './support-session.queries';
 import { SupportTokenCipher } from './support-token-cipher';
 
 /**
@@ -46,6 +47,7 @@ import { SupportTokenCipher } from './support-token-cipher';
     QuickSupportService,
     SupportNotesService,
     SupportSessionMapper,
+    SupportSessionQueries,
     SupportTokenCipher,
     QuickSupportEvents,
     QuickSupportExpiryJob,

@@ -1,13 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
-import { SUPPORT_SESSION_OWNER_SQL } from '../access/access-rules';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessWithdrawals } from '../access/access-withdrawals';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';
 import { AppConfig } from '../config/app-config';
-import { returningRows } from '../database/returning-rows';
 import { DevicesService } from '../devices/devices.service';
 import { UsersService } from '../users/users.service';
 import {
@@ -21,6 +18,7 @@ import { EndReason, SupportSession } from './entities/support-session.entity';
 import { QuickSupportEvents } from './quick-support-events';
 import { quickSupportErrors as errors } from './quick-support.errors';
 import { SupportSessionMapper } from './support-session.mapper';
+import { EndTarget, SupportSessionQueries } from './support-session.queries';
 import { hashSupportToken, isSupportTokenShape, newSupportToken } from './support-token';
 import { SupportTokenCipher } from './support-token-cipher';
 import { viewSupportSession } from './support-session.view';
@@ -30,20 +28,18 @@ interface Actor {
   id: string | null;
 }
 
-/** Which open sessions an end applies to. */
-type EndTarget = { sessionId: string } | { deviceId: string } | { expired: true };
-
 /**
  * Quick-support sessions: create, list, assign, end, KPIs, and the transitions the agent registration
- * and the expiry job drive. Every transition is one guarded UPDATE, so racing requests cannot both win.
+ * and the expiry job drive. Every transition is one guarded UPDATE (SupportSessionQueries), so racing
+ * requests cannot both win; this service decides who may, what is audited and what is published.
  */
 @Injectable()
 export class QuickSupportService {
   private readonly logger = new Logger(QuickSupportService.name);
 
   constructor(
-    @InjectRepository(SupportSession) private readonly sessions: Repository<SupportSession>,
     private readonly dataSource: DataSource,
+    private readonly queries: SupportSessionQueries,
     private readonly mapper: SupportSessionMapper,
     private readonly cipher: SupportTokenCipher,
     private readonly audit: AuditService,
@@ -57,19 +53,17 @@ export class QuickSupportService {
   async create(actor: AuthUser, dto: CreateSupportSessionDto): Promise<SupportSessionDto> {
     const token = newSupportToken();
     const id = await this.dataSource.transaction(async (m) => {
-      const rows = await m.query<{ id: string }[]>(
-        `INSERT INTO support_sessions (token_hash, token_ciphertext, customer_name, note, created_by, assigned_to, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $5, now() + make_interval(mins => $6)) RETURNING id`,
-        [
-          hashSupportToken(token),
-          this.cipher.encrypt(token),
-          dto.customerName ?? null,
-          dto.note ?? null,
-          actor.id,
-          this.config.quickSupport.sessionExpiryMin,
-        ],
+      const created = await this.queries.insert(
+        {
+          tokenHash: hashSupportToken(token),
+          tokenCiphertext: this.cipher.encrypt(token),
+          customerName: dto.customerName ?? null,
+          note: dto.note ?? null,
+          createdBy: actor.id,
+          expiryMin: this.config.quickSupport.sessionExpiryMin,
+        },
+        m,
       );
-      const created = rows[0].id;
       await this.audit.record(
         {
           actorType: 'user',
@@ -92,16 +86,12 @@ export class QuickSupportService {
 
   /** The team queue; sessions another technician owns come without their link and notes. */
   async list(viewer: AuthUser, query: ListSupportSessionsQueryDto): Promise<SupportSessionListDto> {
-    const qb = this.mapper.query();
-    if (query.status === 'open') qb.where(`s.status <> 'ended'`);
-    else if (query.status) qb.where('s.status = :status', { status: query.status });
-    const [rows, total] = await qb
-      .orderBy('s.createdAt', 'DESC')
-      .addOrderBy('s.id', 'DESC')
-      .take(query.limit ?? 25)
-      .skip(query.offset ?? 0)
-      .getManyAndCount();
-    const items = await this.mapper.toDtos(rows);
+    const [rows, total] = await this.queries.page({
+      status: query.status,
+      limit: query.limit ?? 25,
+      offset: query.offset ?? 0,
+    });
+    const items = this.mapper.toDtos(rows, await this.queries.notesOf(rows.map((r) => r.id)));
     return { items: items.map((dto) => viewSupportSession(viewer, dto)), total };
   }
 
@@ -110,17 +100,8 @@ export class QuickSupportService {
   }
 
   async kpis(): Promise<QuickSupportKpisDto> {
-    const rows = await this.dataSource.query<
-      { waiting: number; active: number; ended: number; ended24: number }[]
-    >(
-      `SELECT count(*) FILTER (WHERE status = 'waiting')::int AS waiting,
-              count(*) FILTER (WHERE status = 'active')::int AS active,
-              count(*) FILTER (WHERE status = 'ended')::int AS ended,
-              count(*) FILTER (WHERE status = 'ended' AND ended_at > now() - interval '24 hours')::int AS ended24
-         FROM support_sessions`,
-    );
-    const r = rows[0] ?? { waiting: 0, active: 0, ended: 0, ended24: 0 };
-    return { waiting: r.waiting, active: r.active, ended: r.ended, endedLast24h: r.ended24 };
+    const c = await this.queries.counts();
+    return { waiting: c.waiting, active: c.active, ended: c.ended, endedLast24h: c.endedLast24h };
   }
 
   /**
@@ -134,17 +115,9 @@ export class QuickSupportService {
     if (!user || user.disabledAt) throw errors.unknownTechnician();
     const handedOver = await this.dataSource.transaction(async (m) => {
       // The owner before the change, locked so that a concurrent reassign cannot hide who lost it.
-      const before = await m.query<{ owner: string | null }[]>(
-        `SELECT ${SUPPORT_SESSION_OWNER_SQL('s')} AS owner FROM support_sessions s WHERE s.id = $1 FOR UPDATE`,
-        [id],
-      );
-      const rows = await returningRows<{ id: string }>(
-        m,
-        `UPDATE support_sessions SET assigned_to = $2, updated_at = now() WHERE id = $1 AND status <> 'ended' RETURNING id`,
-        [id, userId],
-      );
-      if (rows.length === 0)
-        throw (await this.exists(m, id)) ? errors.sessionEnded() : errors.sessionNotFound();
+      const before = await this.queries.lockOwner(id, m);
+      if (!(await this.queries.assign(id, userId, m)))
+        throw (await this.queries.exists(id, m)) ? errors.sessionEnded() : errors.sessionNotFound();
       await this.audit.record(
         {
           actorType: 'user',
@@ -156,13 +129,9 @@ export class QuickSupportService {
         },
         m,
       );
-      const previous = before[0]?.owner ?? null;
+      const previous = before?.owner ?? null;
       if (previous === null || previous === userId) return null;
-      const devices = await m.query<{ id: string }[]>(
-        `SELECT id FROM devices WHERE support_session_id = $1`,
-        [id],
-      );
-      return { previous, deviceIds: devices.map((d) => d.id) };
+      return { previous, deviceIds: await this.queries.deviceIds(id, m) };
     });
     if (handedOver && handedOver.deviceIds.length > 0)
       this.withdrawals.publish({
@@ -180,7 +149,7 @@ export class QuickSupportService {
       type: 'user',
       id: actor.id,
     });
-    if (ended === 0 && !(await this.exists(this.dataSource.manager, id))) throw errors.sessionNotFound();
+    if (ended === 0 && !(await this.queries.exists(id))) throw errors.sessionNotFound();
     return viewSupportSession(actor, await this.mustLoad(id));
   }
 
@@ -205,20 +174,8 @@ export class QuickSupportService {
    * is already active answers 409; one that ended or expired answers 410 (the transaction rolls back).
    */
   async activateInTransaction(m: EntityManager, sessionId: string, deviceId: string): Promise<void> {
-    const rows = await returningRows<{ id: string }>(
-      m,
-      `UPDATE support_sessions
-          SET status = 'active', device_id = $2, activated_at = now(),
-              expires_at = now() + make_interval(hours => $3), updated_at = now()
-        WHERE id = $1 AND status = 'waiting' AND expires_at > now() RETURNING id`,
-      [sessionId, deviceId, this.config.quickSupport.maxSessionHours],
-    );
-    if (rows.length === 0) {
-      const current = await m.query<{ status: string }[]>(
-        `SELECT status FROM support_sessions WHERE id = $1`,
-        [sessionId],
-      );
-      throw current[0]?.status === 'active'
+    if (!(await this.queries.activate(sessionId, deviceId, this.config.quickSupport.maxSessionHours, m))) {
+      throw (await this.queries.status(sessionId, m)) === 'active'
         ? errors.sessionNotWaiting()
         : errors.sessionClosedForRegistration();
     }
@@ -238,15 +195,7 @@ export class QuickSupportService {
   /** The open session behind a public token, with its technician and device; null for anything else. */
   async findOpenByToken(token: unknown): Promise<SupportSession | null> {
     if (!isSupportTokenShape(token)) return null;
-    return this.sessions
-      .createQueryBuilder('s')
-      .leftJoin('s.assignedTo', 'at')
-      .addSelect(['at.id', 'at.displayName'])
-      .leftJoinAndSelect('s.device', 'd')
-      .where('s.token_hash = :hash', { hash: hashSupportToken(token) })
-      .andWhere(`s.status <> 'ended'`)
-      .andWhere('s.expires_at > now()')
-      .getOne();
+    return this.queries.findOpenByTokenHash(hashSupportToken(token));
   }
 
   /** Reloads a session and tells the dashboard about it (whole: the stream shows each viewer their view). */
@@ -257,22 +206,9 @@ export class QuickSupportService {
   }
 
   private async endWhere(target: EndTarget, reason: EndReason, actor: Actor): Promise<number> {
-    const [condition, params] =
-      'sessionId' in target
-        ? ['id = $2', [target.sessionId]]
-        : 'deviceId' in target
-          ? ['device_id = $2', [target.deviceId]]
-          : ['expires_at <= now()', []];
     const ended = await this.dataSource.transaction(async (m) => {
-      const rows = await returningRows<{ id: string }>(
-        m,
-        `UPDATE support_sessions
-            SET status = 'ended', ended_at = now(), end_reason = $1, token_ciphertext = NULL, updated_at = now()
-          WHERE status <> 'ended' AND ${condition} RETURNING id`,
-        [reason, ...params],
-      );
       const result: { sessionId: string; deviceIds: string[] }[] = [];
-      for (const { id } of rows) {
+      for (const id of await this.queries.end(target, reason, m)) {
         const deviceIds = await this.devices.revokeForSession(m, id);
         // Ending always succeeds; an audit line the trail refuses follows through the outbox.
         await this.audit.recordOrDefer(
@@ -300,12 +236,9 @@ export class QuickSupportService {
   }
 
   private async mustLoad(id: string): Promise<SupportSessionDto> {
-    const dto = await this.mapper.loadDto(id);
-    if (!dto) throw errors.sessionNotFound();
+    const row = await this.queries.findOne(id);
+    if (!row) throw errors.sessionNotFound();
+    const [dto] = this.mapper.toDtos([row], await this.queries.notesOf([id]));
     return dto;
-  }
-
-  private async exists(m: EntityManager, id: string): Promise<boolean> {
-    return (await m.query<unknown[]>(`SELECT 1 FROM support_sessions WHERE id = $1`, [id])).length > 0;
   }
 }

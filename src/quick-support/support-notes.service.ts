@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
-import { SUPPORT_SESSION_OWNER_SQL } from '../access/access-rules';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SupportNoteDto } from './dto/support-session.dto';
-import { SupportSessionNote } from './entities/support-session-note.entity';
 import { QuickSupportEvents } from './quick-support-events';
 import { quickSupportErrors as errors } from './quick-support.errors';
 import { SupportSessionMapper } from './support-session.mapper';
+import { SupportSessionQueries } from './support-session.queries';
 
 /** Most notes one session keeps, so a link holder cannot fill the database. */
 export const MAX_NOTES_PER_SESSION = 50;
@@ -16,8 +14,8 @@ export const MAX_NOTES_PER_SESSION = 50;
 @Injectable()
 export class SupportNotesService {
   constructor(
-    @InjectRepository(SupportSessionNote) private readonly notes: Repository<SupportSessionNote>,
     private readonly dataSource: DataSource,
+    private readonly queries: SupportSessionQueries,
     private readonly audit: AuditService,
     private readonly events: QuickSupportEvents,
   ) {}
@@ -25,17 +23,11 @@ export class SupportNotesService {
   /** Adds a note to an open session. The count is checked under the session's row lock. */
   async addCustomerNote(sessionId: string, body: string): Promise<SupportNoteDto> {
     const note = await this.dataSource.transaction(async (m) => {
-      const open = await m.query<{ owner: string | null }[]>(
-        `SELECT ${SUPPORT_SESSION_OWNER_SQL('s')} AS owner FROM support_sessions s
-          WHERE s.id = $1 AND s.status <> 'ended' AND s.expires_at > now() FOR UPDATE`,
-        [sessionId],
-      );
-      if (!open[0]) return null;
-      const ownerId = open[0].owner;
-      const count = await m.getRepository(SupportSessionNote).count({ where: { sessionId } });
-      if (count >= MAX_NOTES_PER_SESSION) throw errors.tooManyNotes();
-      const repo = m.getRepository(SupportSessionNote);
-      const saved = await repo.save(repo.create({ sessionId, body }));
+      const open = await this.queries.lockOwner(sessionId, m, { openOnly: true });
+      if (!open) return null;
+      const ownerId = open.owner;
+      if ((await this.queries.countNotes(sessionId, m)) >= MAX_NOTES_PER_SESSION) throw errors.tooManyNotes();
+      const saved = await this.queries.insertNote(sessionId, body, m);
       await this.audit.record(
         {
           actorType: 'customer',
@@ -56,8 +48,8 @@ export class SupportNotesService {
 
   /** The latest notes of a session, oldest first (for the customer's own page). */
   async recent(sessionId: string, limit = 20): Promise<SupportNoteDto[]> {
-    const rows = await this.notes.find({ where: { sessionId }, order: { createdAt: 'DESC' }, take: limit });
-    return rows.reverse().map((n) => SupportSessionMapper.noteDto(n));
+    const rows = await this.queries.recentNotes(sessionId, limit);
+    return rows.map((n) => SupportSessionMapper.noteDto(n));
   }
 }
 

@@ -1,48 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { SupportNoteDto, SupportSessionDto } from './dto/support-session.dto';
-import { SupportSessionNote } from './entities/support-session-note.entity';
-import { SupportSession } from './entities/support-session.entity';
+import type { SupportSessionNote } from './entities/support-session-note.entity';
+import type { SupportSession } from './entities/support-session.entity';
 import { SupportTokenCipher } from './support-token-cipher';
 
 /**
- * Loads sessions with what the dashboard shows beside them and maps them to DTOs. These are whole
- * (link, notes): pass them through viewSupportSession before they leave the portal.
+ * Maps loaded sessions (see SupportSessionQueries) and their notes to DTOs; it reads nothing itself.
+ * These are whole (link, notes): pass them through viewSupportSession before they leave the portal.
  */
 @Injectable()
 export class SupportSessionMapper {
   constructor(
-    @InjectRepository(SupportSession) private readonly sessions: Repository<SupportSession>,
-    @InjectRepository(SupportSessionNote) private readonly notes: Repository<SupportSessionNote>,
     private readonly cipher: SupportTokenCipher,
     private readonly config: AppConfig,
   ) {}
 
-  /** Sessions joined with their technicians (id and name only) and device. */
-  query(m?: EntityManager): SelectQueryBuilder<SupportSession> {
-    const repo = m ? m.getRepository(SupportSession) : this.sessions;
-    return repo
-      .createQueryBuilder('s')
-      .addSelect('s.tokenCiphertext')
-      .leftJoin('s.createdBy', 'cb')
-      .addSelect(['cb.id', 'cb.displayName'])
-      .leftJoin('s.assignedTo', 'at')
-      .addSelect(['at.id', 'at.displayName'])
-      .leftJoinAndSelect('s.device', 'd');
-  }
-
-  async loadDto(id: string): Promise<SupportSessionDto | null> {
-    const row = await this.query().where('s.id = :id', { id }).getOne();
-    return row ? ((await this.toDtos([row]))[0] ?? null) : null;
-  }
-
-  async toDtos(rows: SupportSession[]): Promise<SupportSessionDto[]> {
-    const ids = rows.map((r) => r.id);
-    const notes = ids.length
-      ? await this.notes.find({ where: { sessionId: In(ids) }, order: { createdAt: 'ASC' } })
-      : [];
+  /** `notes` may hold those of other sessions too (one query for a page); each session gets its own. */
+  toDtos(rows: SupportSession[], notes: SupportSessionNote[]): SupportSessionDto[] {
     const bySession = new Map<string, SupportNoteDto[]>();
     for (const n of notes) {
       const list = bySession.get(n.sessionId) ?? [];

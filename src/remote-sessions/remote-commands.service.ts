@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
-import { Repository } from 'typeorm';
 import { AgentControlService, CommandEvent } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';
 import { COMMAND_MAX_LENGTH, type RunCommandDto } from './dto/remote-command.dto';
-import { RemoteSession } from './entities/remote-session.entity';
+import type { RemoteSession } from './entities/remote-session.entity';
+import { RemoteSessionQueries } from './remote-session.queries';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
 
 interface Running {
@@ -43,7 +42,7 @@ export class RemoteCommandsService {
   private readonly running = new Map<string, Running>();
 
   constructor(
-    @InjectRepository(RemoteSession) private readonly sessions: Repository<RemoteSession>,
+    private readonly queries: RemoteSessionQueries,
     private readonly agents: AgentControlService,
     private readonly audit: AuditService,
   ) {}
@@ -111,7 +110,7 @@ export class RemoteCommandsService {
     this.logger.log(`Command ${started.commandId} started in remote session ${sessionId}`);
     // The session may have ended while the device was starting it (after the check above), in which
     // case the end's cancel did not see this command yet: stop it now.
-    if ((await this.sessions.findOne({ where: { id: sessionId } }))?.status === 'ended') {
+    if ((await this.queries.findRow(sessionId))?.status === 'ended') {
       await this.stop(started.commandId, running, { actorType: 'system' });
       throw errors.ended();
     }
@@ -196,7 +195,7 @@ export class RemoteCommandsService {
   }
 
   private async openSession(id: string): Promise<RemoteSession> {
-    const session = await this.sessions.findOne({ where: { id } });
+    const session = await this.queries.findRow(id);
     if (!session) throw errors.notFound();
     if (session.status === 'ended') throw errors.ended();
     return session;

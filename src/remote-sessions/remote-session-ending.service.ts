@@ -48,12 +48,7 @@ export class RemoteSessionEndingService {
     opts: { onlyIfNeverConnected?: boolean } = {},
   ): Promise<boolean> {
     const ended = await this.dataSource.transaction(async (m) => {
-      const rows: [{ device_id: string }[], number] = await m.query(
-        `UPDATE remote_sessions SET status = 'ended', ended_at = now(), end_reason = $2
-          WHERE id = $1 AND status <> 'ended' AND ($3::boolean IS FALSE OR status = 'pending') RETURNING device_id`,
-        [id, reason, opts.onlyIfNeverConnected === true],
-      );
-      const row = rows[0][0];
+      const row = await this.queries.end(id, reason, { onlyIfPending: opts.onlyIfNeverConnected }, m);
       if (!row) return null;
       // Ending is a safety action: it commits even when the audit trail refuses the line, which then
       // follows through the outbox.
@@ -68,7 +63,7 @@ export class RemoteSessionEndingService {
         },
         m,
       );
-      return row.device_id;
+      return row.deviceId;
     });
     if (!ended) return false;
     this.logger.log(`Remote session ${id} ended (${reason})`);
@@ -89,11 +84,7 @@ export class RemoteSessionEndingService {
 
   /** First pairing on any channel: pending → active (guarded, so only the first counts). */
   async markConnected(id: string): Promise<void> {
-    const rows: [unknown[], number] = await this.dataSource.query(
-      `UPDATE remote_sessions SET status = 'active', connected_at = now() WHERE id = $1 AND status = 'pending' RETURNING id`,
-      [id],
-    );
-    if (rows[0].length > 0)
+    if (await this.queries.markConnected(id))
       this.events.publish({ type: 'remote_session.updated', session: await this.queries.dto(id) });
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { deviceReachSql } from '../access/access-rules';
+import { returningRows } from '../database/returning-rows';
 import type { RemoteSessionDto } from './dto/remote-session.dto';
+import { EndReason, RemoteSession } from './entities/remote-session.entity';
 import { RemoteSessionRow, toRemoteSessionDto } from './remote-session.mapper';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
 
@@ -16,10 +18,63 @@ const SELECT = `
     JOIN devices d ON d.id = rs.device_id
     LEFT JOIN users u ON u.id = rs.technician_id`;
 
-/** Read side of remote sessions: the Active and Recent lists and single rows, with names joined in. */
+/** What a new session is made of (it starts `pending`). */
+export type NewRemoteSession = Pick<
+  RemoteSession,
+  'deviceId' | 'technicianId' | 'type' | 'protocol' | 'reason' | 'recordingEnabled' | 'channels' | 'relayUrl'
+>;
+
+/**
+ * Every read and write of `remote_sessions`: the guarded transitions (`UPDATE … WHERE status …
+ * RETURNING`, so of racing callers exactly one gets the row back), the Active and Recent lists and
+ * single rows with names joined in, and the ids the lifecycle's events and sweep act on. Writes take
+ * the caller's transaction as `m`, or run on their own; the use case (audit, events, telling the relay
+ * and the agent) is the services'.
+ */
 @Injectable()
 export class RemoteSessionQueries {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Inserts a `pending` session and returns it. */
+  insert(v: NewRemoteSession, m?: EntityManager): Promise<RemoteSession> {
+    const repo = this.db(m).getRepository(RemoteSession);
+    return repo.save(repo.create({ ...v, status: 'pending' }));
+  }
+
+  /** The bare row (no names joined), or null. */
+  findRow(id: string, m?: EntityManager): Promise<RemoteSession | null> {
+    return this.db(m).getRepository(RemoteSession).findOne({ where: { id } });
+  }
+
+  /**
+   * Open → ended, recording the reason and time; returns the session's device, or null when it had
+   * already ended (or, with `onlyIfPending`, had ever connected) — so only one caller ends it.
+   */
+  async end(
+    id: string,
+    reason: EndReason,
+    opts: { onlyIfPending?: boolean } = {},
+    m?: EntityManager,
+  ): Promise<{ deviceId: string } | null> {
+    const rows = await returningRows<{ deviceId: string }>(
+      this.db(m),
+      `UPDATE remote_sessions SET status = 'ended', ended_at = now(), end_reason = $2
+        WHERE id = $1 AND status <> 'ended' AND ($3::boolean IS FALSE OR status = 'pending')
+        RETURNING device_id AS "deviceId"`,
+      [id, reason, opts.onlyIfPending === true],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** `pending → active` on the first pairing; false when it was not pending (only the first counts). */
+  async markConnected(id: string, m?: EntityManager): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      this.db(m),
+      `UPDATE remote_sessions SET status = 'active', connected_at = now() WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
 
   async list(filter: 'active' | 'recent', limit = 200): Promise<RemoteSessionDto[]> {
     const rows: RemoteSessionRow[] =
@@ -36,8 +91,8 @@ export class RemoteSessionQueries {
     return rows.map((r) => toRemoteSessionDto(r, now));
   }
 
-  async dto(id: string): Promise<RemoteSessionDto> {
-    const rows: RemoteSessionRow[] = await this.dataSource.query(`${SELECT} WHERE rs.id = $1`, [id]);
+  async dto(id: string, m?: EntityManager): Promise<RemoteSessionDto> {
+    const rows: RemoteSessionRow[] = await this.db(m).query(`${SELECT} WHERE rs.id = $1`, [id]);
     if (!rows[0]) throw errors.notFound();
     return toRemoteSessionDto(rows[0]);
   }
@@ -119,5 +174,9 @@ export class RemoteSessionQueries {
       [maxAgeSec],
     );
     return rows.map((r) => r.id);
+  }
+
+  private db(m?: EntityManager): EntityManager {
+    return m ?? this.dataSource.manager;
   }
 }

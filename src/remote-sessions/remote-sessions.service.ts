@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { cleanDisplayText } from '../../contracts/display-text';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { ChannelKind } from '../../contracts/agent-protocol/enums';
 import { accessErrors } from '../access/access.errors';
 import { AccessService } from '../access/access.service';
@@ -20,7 +19,7 @@ import {
   RemoteSessionDto,
   StartedRemoteSessionDto,
 } from './dto/remote-session.dto';
-import { RemoteProtocol, RemoteSession } from './entities/remote-session.entity';
+import type { RemoteProtocol, RemoteSession } from './entities/remote-session.entity';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
 import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionQueries } from './remote-session.queries';
@@ -50,7 +49,6 @@ export class RemoteSessionsService {
   private readonly logger = new Logger(RemoteSessionsService.name);
 
   constructor(
-    @InjectRepository(RemoteSession) private readonly sessions: Repository<RemoteSession>,
     private readonly dataSource: DataSource,
     private readonly devices: DevicesService,
     private readonly agents: AgentControlService,
@@ -84,18 +82,18 @@ export class RemoteSessionsService {
     if (this.agents.presence(device.id)?.killSwitch) throw errors.killSwitch();
 
     const session = await this.dataSource.transaction(async (m) => {
-      const created = await m.getRepository(RemoteSession).save(
-        m.getRepository(RemoteSession).create({
+      const created = await this.queries.insert(
+        {
           deviceId: device.id,
           technicianId: actor.id,
           type: dto.type,
           protocol: dto.protocol,
           reason: dto.reason ?? null,
           recordingEnabled: dto.recordingEnabled,
-          status: 'pending',
           channels,
           relayUrl: this.relayTokens.relayUrl,
-        }),
+        },
+        m,
       );
       // Fails closed: no row in the trail, no session and nothing asked of the device (503).
       await this.audit.recordOrRefuse(
@@ -144,7 +142,7 @@ export class RemoteSessionsService {
    * and the session is the caller's own, the session ends as the revocation would have ended it.
    */
   async reconnect(actor: AuthUser, id: string, loginSessionId: string): Promise<RelayAccessDto> {
-    const session = await this.sessions.findOne({ where: { id } });
+    const session = await this.queries.findRow(id);
     if (!session) throw errors.notFound();
     if (session.status === 'ended') throw errors.ended();
     await this.usableDevice(session.deviceId);
