@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { passwordHasher } from '../common/password-hasher';
 import { AccountRevocation, AccountRevocations } from './account-revocations';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { User } from './entities/user.entity';
+import { UserQueries } from './user.queries';
 import { userErrors as errors } from './users.errors';
 
 /** Technicians and administrators: who may log in, with which role. */
@@ -15,29 +15,26 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly users: UserQueries,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly revocations: AccountRevocations,
   ) {}
 
   list(): Promise<User[]> {
-    return this.users.find({ order: { createdAt: 'ASC' } });
+    return this.users.list();
   }
 
   findById(id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id } });
+    return this.users.findById(id);
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email: email.trim() })
-      .getOne();
+    return this.users.findByEmail(email);
   }
 
   async recordLogin(id: string): Promise<void> {
-    await this.users.update({ id }, { lastLoginAt: new Date() });
+    await this.users.recordLogin(id);
   }
 
   async create(actor: AuthUser, dto: CreateUserDto): Promise<{ user: User; initialPassword?: string }> {
@@ -45,19 +42,11 @@ export class UsersService {
     const passwordHash = await passwordHasher.hash(dto.password ?? initialPassword ?? '');
     const user = await this.dataSource
       .transaction(async (m) => {
-        const taken = await m
-          .getRepository(User)
-          .createQueryBuilder('u')
-          .where('lower(u.email) = lower(:email)', { email: dto.email })
-          .getExists();
-        if (taken) throw errors.emailTaken();
-        const created = await m
-          .getRepository(User)
-          .save(
-            m
-              .getRepository(User)
-              .create({ email: dto.email, displayName: dto.displayName, role: dto.role, passwordHash }),
-          );
+        if (await this.users.emailTaken(dto.email, m)) throw errors.emailTaken();
+        const created = await this.users.insert(
+          { email: dto.email, displayName: dto.displayName, role: dto.role, passwordHash },
+          m,
+        );
         await this.audit.record(
           {
             actorType: 'user',
@@ -101,7 +90,7 @@ export class UsersService {
       if (passwordHash) user.passwordHash = passwordHash;
       const disabling = dto.disabled === true && user.disabledAt === null;
       if (dto.disabled !== undefined) user.disabledAt = dto.disabled ? (user.disabledAt ?? new Date()) : null;
-      const saved = await m.getRepository(User).save(user);
+      const saved = await this.users.save(user, m);
       // Disabling, a role change or a new password end the account's existing logins (a new password
       // set by its own user keeps the login that set it). The same decision names the revocation, so
       // whatever signs them out also ends what they hold live (event streams, remote sessions).
@@ -114,11 +103,12 @@ export class UsersService {
             : passwordHash
               ? { kind: 'password_changed', userId: id, keptLoginSessionId: loginSessionId }
               : null;
+      // Deleted in the transaction of the account change, so the two commit together.
       if (revoked)
-        await this.revokeSessions(
-          m,
+        await this.users.deleteLogins(
           user.id,
           revoked.kind === 'password_changed' ? revoked.keptLoginSessionId : undefined,
+          m,
         );
       await this.audit.record(
         {
@@ -146,8 +136,8 @@ export class UsersService {
       const user = await this.lockUser(m, id);
       if (user.id === actor.id) throw errors.cannotRemoveSelf();
       if (user.role === 'admin') await this.ensureAnotherAdmin(m, user.id);
-      await this.revokeSessions(m, user.id);
-      await m.getRepository(User).delete({ id: user.id });
+      await this.users.deleteLogins(user.id, undefined, m);
+      await this.users.delete(user.id, m);
       await this.audit.record(
         {
           actorType: 'user',
@@ -173,15 +163,13 @@ export class UsersService {
   ): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
     const generatedPassword = password ? undefined : passwordHasher.generate();
     return this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('qs:first-admin'))`);
-      const existing = await m.getRepository(User).count();
-      if (existing > 0) return { created: false, email };
+      await this.users.lockFirstAdmin(m);
+      if ((await this.users.count(m)) > 0) return { created: false, email };
       const passwordHash = await passwordHasher.hash(password ?? generatedPassword ?? '');
-      const admin = await m
-        .getRepository(User)
-        .save(
-          m.getRepository(User).create({ email, displayName: 'Administrator', role: 'admin', passwordHash }),
-        );
+      const admin = await this.users.insert(
+        { email, displayName: 'Administrator', role: 'admin', passwordHash },
+        m,
+      );
       await this.audit.record(
         { actorType: 'system', action: 'user.first_admin_created', targetType: 'user', targetId: admin.id },
         m,
@@ -191,30 +179,13 @@ export class UsersService {
   }
 
   private async lockUser(m: EntityManager, id: string): Promise<User> {
-    const user = await m.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const user = await this.users.lockById(id, m);
     if (!user) throw errors.notFound();
     return user;
   }
 
   private async ensureAnotherAdmin(m: EntityManager, exceptId: string): Promise<void> {
-    const rows: { n: number }[] = await m.query(
-      `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`,
-      [exceptId],
-    );
-    if ((rows[0]?.n ?? 0) === 0) {
-      throw errors.lastAdmin();
-    }
-  }
-
-  /**
-   * Ends every dashboard login of the account (the express-session rows in PostgreSQL), but `keep`.
-   * Written here, in the transaction of the account change, so the two commit together.
-   */
-  private async revokeSessions(m: EntityManager, userId: string, keep?: string): Promise<void> {
-    await m.query(
-      `DELETE FROM auth_sessions WHERE (sess->'passport'->>'user') = $1 AND ($2::text IS NULL OR sid <> $2)`,
-      [userId, keep ?? null],
-    );
+    if ((await this.users.countOtherActiveAdmins(exceptId, m)) === 0) throw errors.lastAdmin();
   }
 }
 
