@@ -4,10 +4,11 @@
 // client/tsconfig.json in `npm run check`. It only enhances the page and writes text, never HTML.
 (function () {
   'use strict';
-  var root = document.getElementById('qs');
+  // Cast once, checked on the next line: nested functions cannot see a `var` narrowed by the check.
+  var root = /** @type {HTMLElement} */ (document.getElementById('qs'));
   if (!root) return;
-  var statusUrl = root.getAttribute('data-status-url');
-  var noteUrl = root.getAttribute('data-note-url');
+  var statusUrl = root.getAttribute('data-status-url') || '';
+  var noteUrl = root.getAttribute('data-note-url') || '';
   /** @typedef {{ status: string, technician?: string | null, device?: string | null }} PublicStatus */
   /** @type {Record<string, string>} */
   var WORDS = { waiting: 'Waiting', active: 'Connected', ended: 'Ended' };
@@ -17,9 +18,14 @@
     active: 'Your computer is connected. Your technician can now help you.',
     ended: 'This support session has ended. You can close this page.',
   };
-  /** @param {string} id @returns {HTMLElement} */
+  /** @param {string} id @returns {HTMLElement | null} */
   function byId(id) {
     return document.getElementById(id);
+  }
+  /** @param {string} id @param {string} text */
+  function setText(id, text) {
+    var el = byId(id);
+    if (el) el.textContent = text;
   }
   /** @param {HTMLElement | null} el @param {boolean} visible */
   function show(el, visible) {
@@ -52,7 +58,7 @@
       'click',
       /** @this {HTMLElement} @param {Event} ev */ function (ev) {
         ev.preventDefault();
-        selectOs(this.getAttribute('data-os'));
+        selectOs(this.getAttribute('data-os') || '');
       },
     );
   }
@@ -99,9 +105,9 @@
     copyButtons[c].addEventListener(
       'click',
       /** @this {HTMLElement} */ function () {
-        var source = byId(this.getAttribute('data-copy'));
+        var source = byId(this.getAttribute('data-copy') || '');
         if (source) {
-          copyText(source.textContent, this);
+          copyText(source.textContent || '', this);
         }
       },
     );
@@ -110,18 +116,18 @@
   var stopped = false;
   /** @param {PublicStatus} state */
   function render(state) {
-    byId('status-word').textContent = WORDS[state.status] || 'Ended';
-    byId('status-explain').textContent = EXPLAIN[state.status] || EXPLAIN.ended;
+    setText('status-word', WORDS[state.status] || 'Ended');
+    setText('status-explain', EXPLAIN[state.status] || EXPLAIN.ended);
     var tech = byId('technician');
     if (state.technician) {
-      byId('technician-name').textContent = state.technician;
+      setText('technician-name', state.technician);
       show(tech, true);
     } else {
       show(tech, false);
     }
     var device = byId('device');
     if (state.device) {
-      byId('device-name').textContent = state.device;
+      setText('device-name', state.device);
       show(device, true);
     } else {
       show(device, false);
@@ -130,7 +136,7 @@
     show(byId('notes-section'), state.status !== 'ended');
   }
   function poll() {
-    if (stopped) return;
+    if (stopped || !statusUrl) return;
     void fetch(statusUrl, {
       headers: { Accept: 'application/json' },
       cache: 'no-store',
@@ -162,49 +168,55 @@
   setTimeout(poll, 5000);
 
   var form = byId('note-form');
-  if (form && window.fetch) {
-    form.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      var field = form.querySelector('textarea');
-      var flash = byId('note-flash');
-      var text = field.value.trim();
-      if (!text) return;
-      fetch(noteUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        credentials: 'same-origin',
-        body: JSON.stringify({ note: text }),
-      })
-        .then(function (res) {
-          return res.json().then(
-            /** @param {{ body?: string, message?: string }} body */ function (body) {
-              return { ok: res.ok, status: res.status, body: body };
-            },
-          );
+  if (form && noteUrl && typeof window.fetch === 'function') {
+    form.addEventListener(
+      'submit',
+      /** @this {HTMLElement} @param {Event} ev */ function (ev) {
+        ev.preventDefault();
+        // Cast once, checked on the next line (the callbacks below cannot see a narrowed `var`).
+        var field = /** @type {HTMLTextAreaElement} */ (this.querySelector('textarea'));
+        var flash = /** @type {HTMLElement} */ (byId('note-flash'));
+        if (!field || !flash) return;
+        var text = field.value.trim();
+        if (!text) return;
+        fetch(noteUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          credentials: 'same-origin',
+          body: JSON.stringify({ note: text }),
         })
-        .then(function (r) {
-          flash.hidden = false;
-          if (r.ok) {
-            flash.className = 'flash';
-            flash.textContent = 'Your note was sent to the technician.';
-            field.value = '';
-            var li = document.createElement('li');
-            li.textContent = r.body.body;
-            byId('notes-list').appendChild(li);
-            show(byId('notes-sent'), true);
-          } else if (r.status === 404) {
-            stopped = true;
-            render({ status: 'ended' });
-          } else {
+          .then(function (res) {
+            return res.json().then(
+              /** @param {{ body?: string, message?: string }} body */ function (body) {
+                return { ok: res.ok, status: res.status, body: body };
+              },
+            );
+          })
+          .then(function (r) {
+            flash.hidden = false;
+            if (r.ok) {
+              flash.className = 'flash';
+              flash.textContent = 'Your note was sent to the technician.';
+              field.value = '';
+              var li = document.createElement('li');
+              li.textContent = r.body.body || '';
+              var list = byId('notes-list');
+              if (list) list.appendChild(li);
+              show(byId('notes-sent'), true);
+            } else if (r.status === 404) {
+              stopped = true;
+              render({ status: 'ended' });
+            } else {
+              flash.className = 'flash error';
+              flash.textContent = (r.body && r.body.message) || 'The note could not be sent.';
+            }
+          })
+          .catch(function () {
+            flash.hidden = false;
             flash.className = 'flash error';
-            flash.textContent = (r.body && r.body.message) || 'The note could not be sent.';
-          }
-        })
-        .catch(function () {
-          flash.hidden = false;
-          flash.className = 'flash error';
-          flash.textContent = 'The note could not be sent. Check your connection.';
-        });
-    });
+            flash.textContent = 'The note could not be sent. Check your connection.';
+          });
+      },
+    );
   }
 })();
