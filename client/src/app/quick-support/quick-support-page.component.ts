@@ -4,11 +4,11 @@ import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
-import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { LiveStatusComponent } from '../shared/live-status.component';
 import { LoadStateComponent } from '../shared/load-state.component';
 import { PageHeaderComponent } from '../shared/page-header.component';
+import { ReloadButtonComponent } from '../shared/reload-button.component';
 import { KpiTilesComponent } from './kpi-tiles.component';
 import { NewSessionDialogComponent } from './new-session-dialog.component';
 import { QueueFilter, SupportSession } from './quick-support.model';
@@ -43,8 +43,8 @@ const EMPTY_TEXT: Readonly<Record<QueueFilter, { title: string; detail: string }
     MatButtonToggleModule,
     MatIconModule,
     MatPaginatorModule,
-    MatTooltipModule,
     PageHeaderComponent,
+    ReloadButtonComponent,
     SessionQueueComponent,
   ],
   providers: [QuickSupportStore],

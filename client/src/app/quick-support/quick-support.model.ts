@@ -4,6 +4,7 @@ import type {
   SupportSessionStatus,
   SupportSessionView,
 } from '../../../../contracts/api/quick-support';
+import type { StatusPill } from '../shared/status-pill.component';
 
 /**
  * Quick-support as the portal returns it: the portal's own shapes (contracts/api/quick-support.ts),
@@ -30,10 +31,11 @@ export type { DeviceView as DeviceEventData } from '../../../../contracts/api/de
 /** `open` = waiting or active. */
 export type QueueFilter = 'open' | 'ended' | 'all';
 
-export const STATUS_LABELS: Readonly<Record<SupportSessionStatus, string>> = {
-  waiting: 'Waiting',
-  active: 'Active',
-  ended: 'Ended',
+/** Waiting / Active / Ended as a pill. */
+export const STATUS_PILLS: Readonly<Record<SupportSessionStatus, StatusPill>> = {
+  waiting: { label: 'Waiting', tone: 'pending' },
+  active: { label: 'Active', tone: 'success' },
+  ended: { label: 'Ended', tone: 'neutral' },
 };
 
 export const END_REASON_LABELS: Readonly<Record<SupportSessionEndReason, string>> = {

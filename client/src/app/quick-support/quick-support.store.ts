@@ -3,7 +3,6 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatDialog } from '@angular/material/dialog';
 import { catchError, debounceTime, EMPTY, firstValueFrom, Subject, switchMap } from 'rxjs';
 
-import { toApiError } from '../core/api-error';
 import { showsOwnErrors } from '../core/http-context';
 import { NotificationService } from '../core/notification.service';
 import { LiveStatus, ServerEventMessage } from '../core/server-events';
@@ -43,8 +42,6 @@ export class QuickSupportStore {
   readonly total = signal(0);
   readonly kpis = signal<QuickSupportKpis | null>(null);
   readonly live = signal<LiveStatus>('connecting');
-  /** Sessions with an End request in flight. */
-  readonly ending = signal<ReadonlySet<string>>(new Set());
 
   private readonly byId = signal<ReadonlyMap<string, SupportSession>>(new Map());
   private readonly pageIds = signal<readonly string[]>([]);
@@ -71,6 +68,8 @@ export class QuickSupportStore {
     },
     isEmpty: () => this.sessions().length === 0,
   });
+  /** Sessions with an End request in flight. */
+  readonly ending = this.list.busy;
 
   private readonly kpiRefresh = new Subject<void>();
 
@@ -136,8 +135,7 @@ export class QuickSupportStore {
     });
     if (!confirmed) return false;
 
-    this.ending.update((ids) => new Set(ids).add(session.id));
-    try {
+    return this.list.whileBusy(session.id, async () => {
       const ended = await firstValueFrom(this.api.end(session.id));
       this.upsert(ended, false);
       this.refreshKpis();
@@ -146,18 +144,7 @@ export class QuickSupportStore {
           ? `The session with ${session.customerName} has ended.`
           : 'The session has ended.',
       );
-      return true;
-    } catch (caught: unknown) {
-      // The interceptor already showed the message; a 404 means it is gone: show the queue as it is.
-      if (toApiError(caught).status === 404) await this.load(true);
-      return false;
-    } finally {
-      this.ending.update((ids) => {
-        const next = new Set(ids);
-        next.delete(session.id);
-        return next;
-      });
-    }
+    });
   }
 
   private onLive(message: ServerEventMessage<QuickSupportEvent>): void {

@@ -7,10 +7,16 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
-import { assigneeLine, END_REASON_LABELS, SessionDevice, SupportSession } from './quick-support.model';
+import { StatusPillComponent } from '../shared/status-pill.component';
+import {
+  assigneeLine,
+  END_REASON_LABELS,
+  SessionDevice,
+  STATUS_PILLS,
+  SupportSession,
+} from './quick-support.model';
 import { QuickSupportStore } from './quick-support.store';
 import { SessionLinkComponent } from './session-link.component';
-import { SessionStatusComponent } from './session-status.component';
 
 export interface SessionDetailData {
   session: SupportSession;
@@ -30,7 +36,7 @@ export interface SessionDetailData {
     MatTooltipModule,
     RelativeTimePipe,
     SessionLinkComponent,
-    SessionStatusComponent,
+    StatusPillComponent,
   ],
   templateUrl: './session-detail.component.html',
   styleUrl: './session-detail.component.scss',
@@ -46,6 +52,7 @@ export class SessionDetailComponent {
   protected readonly now = injectNow();
   protected readonly osIcons = OS_ICONS;
   protected readonly endReasons = END_REASON_LABELS;
+  protected readonly statusPills = STATUS_PILLS;
   /** Newest first: the latest message is what a technician looks for. */
   protected readonly notes = computed(() => [...this.session().notes].reverse());
 

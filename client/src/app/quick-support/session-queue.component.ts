@@ -9,8 +9,8 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { NotificationService } from '../core/notification.service';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
-import { assigneeLine, END_REASON_LABELS, SupportSession } from './quick-support.model';
-import { SessionStatusComponent } from './session-status.component';
+import { StatusPill, StatusPillComponent } from '../shared/status-pill.component';
+import { assigneeLine, END_REASON_LABELS, STATUS_PILLS, SupportSession } from './quick-support.model';
 
 /**
  * The queue table. Customer notes and device names are untrusted text: they are interpolated
@@ -25,7 +25,7 @@ import { SessionStatusComponent } from './session-status.component';
     MatTableModule,
     MatTooltipModule,
     RelativeTimePipe,
-    SessionStatusComponent,
+    StatusPillComponent,
   ],
   templateUrl: './session-queue.component.html',
   styleUrl: './session-queue.component.scss',
@@ -52,6 +52,10 @@ export class SessionQueueComponent {
 
   protected osIcon(session: SupportSession): string {
     return session.device ? OS_ICONS[session.device.os] : '';
+  }
+
+  protected statusPill(session: SupportSession): StatusPill {
+    return STATUS_PILLS[session.status];
   }
 
   /** Why an ended session ended, for the status tooltip. */

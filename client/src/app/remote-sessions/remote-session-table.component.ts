@@ -8,7 +8,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { Device, DEVICE_KIND_LABELS } from '../devices/device.model';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
-import { RemoteSessionStatusComponent } from './remote-session-status.component';
+import { StatusPill, StatusPillComponent } from '../shared/status-pill.component';
 import {
   endReasonText,
   formatDuration,
@@ -16,6 +16,7 @@ import {
   RemoteSession,
   sessionDurationSec,
   SessionFilter,
+  STATUS_PILLS,
   TYPE_LABELS,
 } from './remote-sessions.model';
 
@@ -37,7 +38,7 @@ const COLUMNS: Readonly<Record<SessionFilter, readonly string[]>> = {
     MatTableModule,
     MatTooltipModule,
     RelativeTimePipe,
-    RemoteSessionStatusComponent,
+    StatusPillComponent,
   ],
   templateUrl: './remote-session-table.component.html',
   styleUrl: './remote-session-table.component.scss',
@@ -84,6 +85,15 @@ export class RemoteSessionTableComponent {
 
   protected duration(session: RemoteSession, now: number): string {
     return formatDuration(sessionDurationSec(session, now));
+  }
+
+  protected statusPill(session: RemoteSession): StatusPill {
+    return STATUS_PILLS[session.status];
+  }
+
+  /** The status pill's tooltip. */
+  protected statusHint(session: RemoteSession): string {
+    return session.status === 'pending' ? 'Waiting for the viewer and the device to meet at the relay' : '';
   }
 
   protected endReason(session: RemoteSession): string {

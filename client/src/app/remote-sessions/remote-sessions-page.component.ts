@@ -4,12 +4,12 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
-import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { NotificationService } from '../core/notification.service';
 import { LiveStatusComponent } from '../shared/live-status.component';
 import { LoadStateComponent } from '../shared/load-state.component';
 import { PageHeaderComponent } from '../shared/page-header.component';
+import { ReloadButtonComponent } from '../shared/reload-button.component';
 import { RemoteSessionTableComponent } from './remote-session-table.component';
 import { RemoteSession, SessionFilter } from './remote-sessions.model';
 import { RemoteSessionsStore } from './remote-sessions.store';
@@ -37,8 +37,8 @@ const EMPTY_TEXT: Readonly<Record<SessionFilter, { title: string; detail: string
     MatButtonModule,
     MatButtonToggleModule,
     MatIconModule,
-    MatTooltipModule,
     PageHeaderComponent,
+    ReloadButtonComponent,
     RemoteSessionTableComponent,
   ],
   providers: [RemoteSessionsStore],

@@ -7,6 +7,7 @@ import type {
   RemoteSessionView,
 } from '../../../../contracts/api/remote-sessions';
 import { OsName } from '../shared/os';
+import type { StatusPill } from '../shared/status-pill.component';
 
 /**
  * Remote sessions as the portal returns them: the portal's own shapes
@@ -32,10 +33,11 @@ export {
 
 export const RECENT_WINDOW_MS = 24 * 3600 * 1000;
 
-export const STATUS_LABELS: Readonly<Record<RemoteSessionStatus, string>> = {
-  pending: 'Connecting',
-  active: 'Active',
-  ended: 'Ended',
+/** Connecting / Active / Ended as a pill. */
+export const STATUS_PILLS: Readonly<Record<RemoteSessionStatus, StatusPill>> = {
+  pending: { label: 'Connecting', tone: 'pending' },
+  active: { label: 'Active', tone: 'success' },
+  ended: { label: 'Ended', tone: 'neutral' },
 };
 
 export const TYPE_LABELS: Readonly<Record<RemoteSessionType, string>> = {

@@ -3,7 +3,6 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatDialog } from '@angular/material/dialog';
 import { firstValueFrom, map } from 'rxjs';
 
-import { toApiError } from '../core/api-error';
 import { showsOwnErrors } from '../core/http-context';
 import { NotificationService } from '../core/notification.service';
 import { LiveStatus, ServerEventMessage } from '../core/server-events';
@@ -43,8 +42,6 @@ export class RemoteSessionsStore {
 
   readonly filter = signal<SessionFilter>('active');
   readonly live = signal<LiveStatus>('connecting');
-  /** Sessions with an End request in flight. */
-  readonly ending = signal<ReadonlySet<string>>(new Set());
 
   private readonly byId = signal<ReadonlyMap<string, RemoteSession>>(new Map());
   readonly sessions = computed(() => {
@@ -83,6 +80,8 @@ export class RemoteSessionsStore {
     },
     isEmpty: () => this.sessions().length === 0,
   });
+  /** Sessions with an End request in flight. */
+  readonly ending = this.list.busy;
 
   /** Loads the sessions and devices and starts listening for live updates (until the page goes). */
   start(): void {
@@ -141,22 +140,10 @@ export class RemoteSessionsStore {
     });
     if (!confirmed) return false;
 
-    this.ending.update((ids) => new Set(ids).add(session.id));
-    try {
+    return this.list.whileBusy(session.id, async () => {
       this.upsert(await firstValueFrom(this.api.end(session.id)));
       this.notifications.success(`The session with ${session.deviceName} has ended.`);
-      return true;
-    } catch (caught: unknown) {
-      // The interceptor already showed the message; a 404 means it is gone: show the list as it is.
-      if (toApiError(caught).status === 404) await this.load(true);
-      return false;
-    } finally {
-      this.ending.update((ids) => {
-        const next = new Set(ids);
-        next.delete(session.id);
-        return next;
-      });
-    }
+    });
   }
 
   private onSessionMessage(message: ServerEventMessage<RemoteSessionEvent>): void {

@@ -1,19 +1,19 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 
-import { ListView } from './list-loader';
+import { ListControl } from './list-loader';
 
 /**
- * A list's loading, error and empty states inside its card (nothing once it has rows). Projected
- * content becomes the empty state's actions.
+ * A list's loading, error and empty states inside its card (nothing once it has rows); "Try again"
+ * reloads the list. Projected content becomes the empty state's actions.
  */
 @Component({
   selector: 'app-load-state',
   imports: [MatButtonModule, MatIconModule, MatProgressSpinnerModule],
   template: `
-    @switch (view()) {
+    @switch (list().view()) {
       @case ('loading') {
         <div class="state" role="status">
           <mat-progress-spinner mode="indeterminate" diameter="32" aria-hidden="true" />
@@ -24,8 +24,8 @@ import { ListView } from './list-loader';
         <div class="state" role="alert">
           <mat-icon class="state-icon error" svgIcon="error" />
           <p class="state-title">The {{ what() }} could not be loaded.</p>
-          <p class="state-detail">{{ error() }}</p>
-          <button matButton="outlined" type="button" (click)="retry.emit()">Try again</button>
+          <p class="state-detail">{{ list().error() }}</p>
+          <button matButton="outlined" type="button" (click)="retry()">Try again</button>
         </div>
       }
       @case ('empty') {
@@ -76,14 +76,14 @@ import { ListView } from './list-loader';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class LoadStateComponent {
-  readonly view = input.required<ListView>();
+  readonly list = input.required<ListControl>();
   /** What the list holds, plural ("sessions"): "Loading sessions…", "The sessions could not be loaded." */
   readonly what = input.required<string>();
-  /** The failure's message, under the error state's title. */
-  readonly error = input('');
   readonly emptyIcon = input.required<string>();
   readonly emptyTitle = input.required<string>();
   readonly emptyDetail = input.required<string>();
-  /** "Try again" in the error state. */
-  readonly retry = output();
+
+  protected retry(): void {
+    void this.list().load();
+  }
 }

@@ -3,6 +3,12 @@ import { MatIconModule } from '@angular/material/icon';
 
 export type PillTone = 'pending' | 'success' | 'warning' | 'neutral';
 
+/** How one value of a status shows as a pill: its label and tone (a feature keeps a map beside its model). */
+export interface StatusPill {
+  readonly label: string;
+  readonly tone: PillTone;
+}
+
 /**
  * A short state as a coloured pill: a mark (a dot, a pulsing dot, an icon or nothing) and the
  * projected label. Used for session statuses and the live-updates indicator.

@@ -19,10 +19,15 @@ import { Title } from '@angular/platform-browser';
 import { registerAppIcons } from '../core/app-icons';
 import { DEVICE_KIND_LABELS } from '../devices/device.model';
 import { QuickAssistPanelComponent } from '../remote-help/quick-assist-panel.component';
-import { RemoteSessionStatusComponent } from '../remote-sessions/remote-session-status.component';
-import { endReasonText, PROTOCOL_LABELS, TYPE_LABELS } from '../remote-sessions/remote-sessions.model';
+import {
+  endReasonText,
+  PROTOCOL_LABELS,
+  STATUS_PILLS,
+  TYPE_LABELS,
+} from '../remote-sessions/remote-sessions.model';
 import { confirmAction } from '../shared/confirm-dialog.component';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
+import { StatusPillComponent } from '../shared/status-pill.component';
 import { CommandsTabComponent } from './commands-tab.component';
 import { ScreenTabComponent } from './screen-tab.component';
 import { ShellTabComponent } from './shell-tab.component';
@@ -63,9 +68,9 @@ const TABS: readonly TabInfo[] = [
     MatTabsModule,
     MatTooltipModule,
     QuickAssistPanelComponent,
-    RemoteSessionStatusComponent,
     ScreenTabComponent,
     ShellTabComponent,
+    StatusPillComponent,
   ],
   providers: [ViewerSessionService],
   templateUrl: './viewer-page.component.html',
@@ -87,6 +92,7 @@ export class ViewerPageComponent implements OnInit {
   protected readonly tab = signal<ViewerTab>('screen');
   protected readonly ending = signal(false);
   protected readonly session = this.viewer.session;
+  protected readonly statusPills = STATUS_PILLS;
   protected readonly heading = computed(() => {
     const session = this.session();
     return session ? `Remote · ${session.deviceName}` : 'Remote session';

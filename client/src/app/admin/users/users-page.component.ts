@@ -9,12 +9,12 @@ import { firstValueFrom } from 'rxjs';
 
 import { AuthService } from '../../auth/auth.service';
 import { ROLE_LABELS, UserDto } from '../../auth/user.model';
-import { toApiError } from '../../core/api-error';
 import { NotificationService } from '../../core/notification.service';
 import { confirmAction } from '../../shared/confirm-dialog.component';
 import { ListLoader } from '../../shared/list-loader';
 import { LoadStateComponent } from '../../shared/load-state.component';
 import { PageHeaderComponent } from '../../shared/page-header.component';
+import { ReloadButtonComponent } from '../../shared/reload-button.component';
 import { AddUserDialogComponent } from './add-user-dialog.component';
 import {
   InitialPasswordDialogComponent,
@@ -33,6 +33,7 @@ import { CreateUserResponse, UsersApiService } from './users-api.service';
     MatTableModule,
     MatTooltipModule,
     PageHeaderComponent,
+    ReloadButtonComponent,
   ],
   templateUrl: './users-page.component.html',
   styleUrl: './users-page.component.scss',
@@ -53,7 +54,7 @@ export class UsersPageComponent implements OnInit {
     isEmpty: () => this.users().length === 0,
   });
   /** Users with a request in flight: their buttons wait. */
-  protected readonly busy = signal<ReadonlySet<string>>(new Set());
+  protected readonly busy = this.list.busy;
   protected readonly summary = computed(() => {
     const all = this.users();
     const disabled = all.filter((user) => user.disabled).length;
@@ -156,21 +157,8 @@ export class UsersPageComponent implements OnInit {
     });
   }
 
-  /** Runs an action for one row; failures were already shown by the error interceptor. */
+  /** Runs an action for one row; after a 404 the list reloads in full (with its loading state). */
   private async whileBusy(user: UserDto, action: () => Promise<void>): Promise<void> {
-    this.busy.update((ids) => new Set(ids).add(user.id));
-    try {
-      await action();
-    } catch (caught: unknown) {
-      const error = toApiError(caught);
-      // 404: someone else removed it meanwhile; show the list as it is now.
-      if (error.status === 404) await this.load();
-    } finally {
-      this.busy.update((ids) => {
-        const next = new Set(ids);
-        next.delete(user.id);
-        return next;
-      });
-    }
+    await this.list.whileBusy(user.id, action, false);
   }
 }
