@@ -11,6 +11,7 @@ import type { Server } from 'node:http';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { ApiErrorBody } from '../contracts/api/errors';
 import { sessionCookieOptions } from './auth/session-cookie';
 import { ErrorCode } from './common/domain-error';
 import { DATABASE_UNAVAILABLE } from './common/filters/all-exceptions.filter';
@@ -98,7 +99,7 @@ function databaseOutageHandler(err: unknown, _req: Request, res: Response, next:
   if (res.headersSent || !isDatabaseUnavailable(err)) return next(err);
   const { status, code, message, headers } = DATABASE_UNAVAILABLE;
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.status(status).json({ code, message });
+  res.status(status).json({ code, message } satisfies ApiErrorBody);
 }
 
 /**
@@ -107,7 +108,9 @@ function databaseOutageHandler(err: unknown, _req: Request, res: Response, next:
  */
 function adminOnlyDocs(req: Request, res: Response, next: NextFunction): void {
   if (req.user?.role === 'admin') return next();
-  res.status(404).json({ code: ErrorCode.NotFound, message: 'Nothing was found at this address.' });
+  res
+    .status(404)
+    .json({ code: ErrorCode.NotFound, message: 'Nothing was found at this address.' } satisfies ApiErrorBody);
 }
 
 /** Static dashboard files, and index.html for client-side routes; never for /api or /support. */

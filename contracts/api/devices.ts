@@ -3,6 +3,7 @@
  * reported by an agent and is untrusted: render it as text only. Dates are ISO-8601 strings.
  */
 import { INSTALLER_OSES, type InstallerOs } from '../installer-template';
+import type { UserRole } from './users';
 
 /** A quick-support agent bound to one support session, or a persistent agent. */
 export const DEVICE_KINDS = ['quick', 'persistent'] as const;
@@ -37,6 +38,35 @@ export interface DeviceView {
 
 export interface DeviceListView {
   items: DeviceView[];
+}
+
+/** Bounds on the list's query (`ListDevicesQueryDto`). */
+export const DEVICE_LIST_LIMITS = {
+  limitMax: 200,
+} as const;
+
+/** `GET /api/devices` query: devices the signed-in technician may reach, online first. */
+export interface ListDevicesQuery {
+  /** Only devices whose agent is (or is not) connected. */
+  online?: boolean;
+  kind?: DeviceKind;
+  limit?: number;
+}
+
+/** A technician granted a persistent device (`DeviceGrantDto`, `/api/devices/:id/grants`, admins only). */
+export interface DeviceGrantView {
+  deviceId: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  role: UserRole;
+  grantedAt: string;
+  /** The admin who granted it; null when that account was removed. */
+  grantedBy: string | null;
+}
+
+export interface DeviceGrantListView {
+  items: DeviceGrantView[];
 }
 
 /** Events on `GET /api/quick-support/events` whose data is a {@link DeviceView}. */

@@ -80,6 +80,19 @@ export interface SupportSessionView {
   canManage: boolean;
 }
 
+/** Bounds on the list's query (`ListSupportSessionsQueryDto`). */
+export const SUPPORT_SESSION_LIST_LIMITS = {
+  limitMax: 100,
+  offsetMax: 1_000_000,
+} as const;
+
+/** `GET /api/quick-support/sessions` query: newest first, one page at a time. */
+export interface ListSupportSessionsQuery {
+  status?: SupportSessionStatusFilter;
+  limit?: number;
+  offset?: number;
+}
+
 export interface SupportSessionListView {
   items: SupportSessionView[];
   total: number;

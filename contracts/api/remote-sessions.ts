@@ -41,6 +41,11 @@ export type RemoteSessionEndReason = (typeof REMOTE_SESSION_END_REASONS)[number]
 export const REMOTE_SESSION_FILTERS = ['active', 'recent'] as const;
 export type RemoteSessionFilter = (typeof REMOTE_SESSION_FILTERS)[number];
 
+/** `GET /api/remote-sessions` query (the filter defaults to `active`). */
+export interface ListRemoteSessionsQuery {
+  filter?: RemoteSessionFilter;
+}
+
 /** Bounds on the start form (`CreateRemoteSessionDto`). */
 export const REMOTE_SESSION_LIMITS = {
   reasonMax: 200,

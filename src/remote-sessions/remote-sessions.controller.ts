@@ -30,7 +30,7 @@ import { parseId } from '../common/parse-id.pipe';
 import { CommandStartedDto, RunCommandDto } from './dto/remote-command.dto';
 import {
   CreateRemoteSessionDto,
-  ListRemoteSessionsQuery,
+  ListRemoteSessionsQueryDto,
   RelayAccessDto,
   RemoteSessionDto,
   RemoteSessionListDto,
@@ -64,7 +64,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
   @Get()
   @TeamView()
   @ApiOperation({ summary: 'Active sessions (pending or connected), or Recent (ended in the past 24 hours)' })
-  async list(@Query() q: ListRemoteSessionsQuery): Promise<RemoteSessionListDto> {
+  async list(@Query() q: ListRemoteSessionsQueryDto): Promise<RemoteSessionListDto> {
     return { items: await this.queries.list(q.filter ?? 'active') };
   }
 

@@ -1,17 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import type { LoginRequest, LoginResultView } from '../../../contracts/api/users';
+import { USER_LIMITS, type LoginRequest, type LoginResultView } from '../../../contracts/api/users';
 import { UserDto } from '../../users/dto/user.dto';
 
 export class LoginDto implements LoginRequest {
-  @ApiProperty({ maxLength: 254 })
+  @ApiProperty({ maxLength: USER_LIMITS.emailMax })
   @IsString()
-  @Length(1, 254)
+  @Length(1, USER_LIMITS.emailMax)
   email!: string;
 
-  @ApiProperty({ maxLength: 256 })
+  @ApiProperty({ maxLength: USER_LIMITS.passwordMax })
   @IsString()
-  @Length(1, 256)
+  @Length(1, USER_LIMITS.passwordMax)
   password!: string;
 }
 

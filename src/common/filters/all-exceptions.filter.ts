@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import type { ApiErrorBody } from '../../../contracts/api/errors';
 import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { DomainError, ErrorCode } from '../domain-error';
 
@@ -37,7 +38,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const { status, code, message, headers } = this.describe(exception);
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    res.status(status).json({ code, message });
+    res.status(status).json({ code, message } satisfies ApiErrorBody);
   }
 
   private describe(exception: unknown): {

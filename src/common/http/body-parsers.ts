@@ -1,6 +1,7 @@
-import type { ErrorRequestHandler, Express } from 'express';
+import type { ErrorRequestHandler, Express, Response } from 'express';
 import { json, urlencoded } from 'express';
 import type { IncomingMessage } from 'node:http';
+import type { ApiErrorBody } from '../../../contracts/api/errors';
 import { ErrorCode } from '../domain-error';
 
 /** Requests under this path keep their raw body as `req.rawBody` (for signature checks). */
@@ -27,22 +28,25 @@ export function installBodyParsers(app: Express): void {
   app.use(urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
   const onBodyError: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
     if (err.type === 'entity.too.large' || err.status === 413) {
-      res
-        .status(413)
-        .json({ code: ErrorCode.PayloadTooLarge, message: `The request body is larger than ${BODY_LIMIT}.` });
+      fail(res, 413, {
+        code: ErrorCode.PayloadTooLarge,
+        message: `The request body is larger than ${BODY_LIMIT}.`,
+      });
       return;
     }
     if (err.type === 'entity.parse.failed') {
-      res.status(400).json({ code: ErrorCode.MalformedJson, message: 'The request body is not valid JSON.' });
+      fail(res, 400, { code: ErrorCode.MalformedJson, message: 'The request body is not valid JSON.' });
       return;
     }
     if (err.status && err.status >= 400 && err.status < 500) {
-      res
-        .status(400)
-        .json({ code: ErrorCode.ValidationFailed, message: 'The request body could not be read.' });
+      fail(res, 400, { code: ErrorCode.ValidationFailed, message: 'The request body could not be read.' });
       return;
     }
     next(err);
   };
   app.use(onBodyError);
+}
+
+function fail(res: Response, status: number, body: ApiErrorBody): void {
+  res.status(status).json(body);
 }

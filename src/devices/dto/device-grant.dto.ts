@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { DeviceGrantListView, DeviceGrantView } from '../../../contracts/api/devices';
 import { USER_ROLES, type UserRole } from '../../../contracts/api/users';
 
 /** A technician granted a persistent device. */
-export class DeviceGrantDto {
+export class DeviceGrantDto implements DeviceGrantView {
   @ApiProperty({ format: 'uuid' }) deviceId!: string;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty() email!: string;
@@ -13,6 +14,6 @@ export class DeviceGrantDto {
   grantedBy!: string | null;
 }
 
-export class DeviceGrantListDto {
+export class DeviceGrantListDto implements DeviceGrantListView {
   @ApiProperty({ type: [DeviceGrantDto] }) items!: DeviceGrantDto[];
 }

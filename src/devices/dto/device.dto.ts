@@ -3,11 +3,13 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
   DEVICE_KINDS,
+  DEVICE_LIST_LIMITS,
   DEVICE_OSES,
   type DeviceKind,
   type DeviceListView,
   type DeviceOs,
   type DeviceView,
+  type ListDevicesQuery,
 } from '../../../contracts/api/devices';
 import type { Device } from '../entities/device.entity';
 
@@ -58,7 +60,7 @@ export class DeviceListDto implements DeviceListView {
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-export class ListDevicesQueryDto {
+export class ListDevicesQueryDto implements ListDevicesQuery {
   @ApiProperty({ required: false, description: 'Only devices whose agent is (or is not) connected' })
   @IsOptional()
   @Transform(toBool)
@@ -70,13 +72,13 @@ export class ListDevicesQueryDto {
   @IsIn(DEVICE_KINDS)
   kind?: DeviceKind;
 
-  @ApiProperty({ required: false, minimum: 1, maximum: 200, default: 100 })
+  @ApiProperty({ required: false, minimum: 1, maximum: DEVICE_LIST_LIMITS.limitMax, default: 100 })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value,
   )
   @IsInt()
   @Min(1)
-  @Max(200)
+  @Max(DEVICE_LIST_LIMITS.limitMax)
   limit?: number;
 }

@@ -9,7 +9,9 @@ import {
 
 export class CreateInstallerDto implements CreateInstallerRequest {
   @ApiProperty({ enum: INSTALLER_OSES })
-  @IsIn(INSTALLER_OSES as InstallerOs[], { message: 'os must be one of: windows, macos, linux' })
+  @IsIn(INSTALLER_OSES as InstallerOs[], {
+    message: `os must be one of: ${INSTALLER_OSES.join(', ')}`,
+  })
   os!: InstallerOs;
 }
 

@@ -5,9 +5,11 @@ import { DEVICE_OSES, type DeviceOs } from '../../../contracts/api/devices';
 import {
   SUPPORT_SESSION_END_REASONS,
   SUPPORT_SESSION_LIMITS,
+  SUPPORT_SESSION_LIST_LIMITS,
   SUPPORT_SESSION_STATUS_FILTERS,
   SUPPORT_SESSION_STATUSES,
   type CreateSupportSessionRequest,
+  type ListSupportSessionsQuery,
   type QuickSupportKpisView,
   type SessionDeviceView,
   type SupportNoteView,
@@ -56,7 +58,7 @@ export class CreateSupportSessionDto implements CreateSupportSessionRequest {
   note?: string;
 }
 
-export class ListSupportSessionsQueryDto {
+export class ListSupportSessionsQueryDto implements ListSupportSessionsQuery {
   @ApiProperty({
     required: false,
     enum: SUPPORT_SESSION_STATUS_FILTERS,
@@ -66,12 +68,12 @@ export class ListSupportSessionsQueryDto {
   @IsIn(SUPPORT_SESSION_STATUS_FILTERS)
   status?: SupportSessionStatusFilter;
 
-  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 25 })
+  @ApiProperty({ required: false, minimum: 1, maximum: SUPPORT_SESSION_LIST_LIMITS.limitMax, default: 25 })
   @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(SUPPORT_SESSION_LIST_LIMITS.limitMax)
   limit?: number;
 
   @ApiProperty({ required: false, minimum: 0, default: 0 })
@@ -79,7 +81,7 @@ export class ListSupportSessionsQueryDto {
   @Transform(toInt)
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  @Max(SUPPORT_SESSION_LIST_LIMITS.offsetMax)
   offset?: number;
 }
 

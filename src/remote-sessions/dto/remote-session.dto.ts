@@ -9,6 +9,7 @@ import {
   REMOTE_SESSION_LIMITS,
   REMOTE_SESSION_STATUSES,
   REMOTE_SESSION_TYPES,
+  type ListRemoteSessionsQuery,
   type RelayAccessView,
   type RelayChannelTokenView,
   type RemoteProtocol,
@@ -56,7 +57,7 @@ export class CreateRemoteSessionDto implements StartRemoteSessionRequest {
   recordingEnabled!: boolean;
 }
 
-export class ListRemoteSessionsQuery {
+export class ListRemoteSessionsQueryDto implements ListRemoteSessionsQuery {
   @ApiProperty({ required: false, enum: REMOTE_SESSION_FILTERS, default: 'active' })
   @IsOptional()
   @IsIn(REMOTE_SESSION_FILTERS)

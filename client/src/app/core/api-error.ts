@@ -1,17 +1,13 @@
 import { HttpErrorResponse } from '@angular/common/http';
 
-/** The portal's error body: `{ code, message }` (see src/common/domain-error.ts). */
-interface ErrorBody {
-  code: string;
-  message: string;
-}
+import type { ApiErrorBody } from '../../../../contracts/api/errors';
 
-function isErrorBody(value: unknown): value is ErrorBody {
+function isErrorBody(value: unknown): value is ApiErrorBody {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as Partial<ErrorBody>).code === 'string' &&
-    typeof (value as Partial<ErrorBody>).message === 'string'
+    typeof (value as Partial<ApiErrorBody>).code === 'string' &&
+    typeof (value as Partial<ApiErrorBody>).message === 'string'
   );
 }
 

@@ -2,6 +2,8 @@ import { HttpClient, HttpContext, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { Observable } from 'rxjs';
 
+import type { ListSupportSessionsQuery } from '../../../../contracts/api/quick-support';
+
 import { serverEvents, ServerEventMessage } from '../core/server-events';
 import {
   CreateSupportSessionRequest,
@@ -19,11 +21,10 @@ interface RequestOptions {
   context?: HttpContext;
 }
 
-export interface ListQuery {
+/** The portal's query (`status`, `limit`, `offset`) with the queue's filter in place of `status`. */
+export type ListQuery = Required<Pick<ListSupportSessionsQuery, 'limit' | 'offset'>> & {
   filter: QueueFilter;
-  limit: number;
-  offset: number;
-}
+};
 
 /** `/api/quick-support`: sessions, KPIs and the live event stream. */
 @Injectable({ providedIn: 'root' })
@@ -33,7 +34,10 @@ export class QuickSupportApiService {
   /** Newest first. */
   list(query: ListQuery, options: RequestOptions = {}): Observable<SupportSessionList> {
     let params = new HttpParams().set('limit', query.limit).set('offset', query.offset);
-    if (query.filter !== 'all') params = params.set('status', query.filter);
+    if (query.filter !== 'all') {
+      const status: ListSupportSessionsQuery['status'] = query.filter;
+      params = params.set('status', status);
+    }
     return this.http.get<SupportSessionList>(`${BASE}/sessions`, { params, ...options });
   }
 

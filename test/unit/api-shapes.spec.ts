@@ -1,0 +1,205 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type {
+  DeviceGrantListView,
+  DeviceGrantView,
+  DeviceListView,
+  DeviceView,
+  ListDevicesQuery,
+} from '../../contracts/api/devices';
+import type { CreateInstallerRequest, InstallerCommandView } from '../../contracts/api/installers';
+import type {
+  CreateSupportSessionRequest,
+  ListSupportSessionsQuery,
+  QuickSupportKpisView,
+  SessionDeviceView,
+  SupportNoteView,
+  SupportSessionListView,
+  SupportSessionView,
+  UserRefView,
+} from '../../contracts/api/quick-support';
+import type {
+  RemoteHelpInstallStartedView,
+  RemoteHelpStartedView,
+  RemoteHelpStatusView,
+  RemoteHelpStoppedView,
+} from '../../contracts/api/remote-help';
+import type {
+  CommandStartedView,
+  ListRemoteSessionsQuery,
+  RelayAccessView,
+  RelayChannelTokenView,
+  RemoteSessionListView,
+  RemoteSessionView,
+  RunCommandRequest,
+  StartedRemoteSessionView,
+  StartRemoteSessionRequest,
+} from '../../contracts/api/remote-sessions';
+import type {
+  CreatedUserView,
+  CreateUserRequest,
+  LoginRequest,
+  LoginResultView,
+  UpdateUserRequest,
+  UserListView,
+  UserView,
+} from '../../contracts/api/users';
+import { LoginDto, LoginResultDto } from '../../src/auth/dto/login.dto';
+import { DeviceGrantDto, DeviceGrantListDto } from '../../src/devices/dto/device-grant.dto';
+import { DeviceDto, DeviceListDto, ListDevicesQueryDto } from '../../src/devices/dto/device.dto';
+import { CreateInstallerDto, InstallerCommandDto } from '../../src/installers/dto/installer.dto';
+import {
+  CreateSupportSessionDto,
+  ListSupportSessionsQueryDto,
+  QuickSupportKpisDto,
+  SessionDeviceDto,
+  SupportNoteDto,
+  SupportSessionDto,
+  SupportSessionListDto,
+  UserRefDto,
+} from '../../src/quick-support/dto/support-session.dto';
+import {
+  RemoteHelpInstallDto,
+  RemoteHelpStartDto,
+  RemoteHelpStatusDto,
+  RemoteHelpStopDto,
+} from '../../src/remote-help/dto/remote-help.dto';
+import { CommandStartedDto, RunCommandDto } from '../../src/remote-sessions/dto/remote-command.dto';
+import {
+  CreateRemoteSessionDto,
+  ListRemoteSessionsQueryDto,
+  RelayAccessDto,
+  RelayChannelTokenDto,
+  RemoteSessionDto,
+  RemoteSessionListDto,
+  StartedRemoteSessionDto,
+} from '../../src/remote-sessions/dto/remote-session.dto';
+import {
+  CreatedUserDto,
+  CreateUserDto,
+  UpdateUserDto,
+  UserDto,
+  UserListDto,
+} from '../../src/users/dto/user.dto';
+
+/**
+ * Every DTO class that `implements` a contracts/api shape has exactly that shape's data fields, both
+ * ways and all the way down: `implements` alone lets a DTO add a field, drop an optional one or narrow
+ * a type. The comparison is in the types, so `npm run check` (tsc) is what fails on a drift, with the
+ * differing fields in the message; the test below only proves that the table covers every such DTO.
+ */
+
+/** The data fields of a class instance or an interface, recursively: methods dropped, `?` kept. */
+type Fields<T> = T extends readonly (infer E)[]
+  ? Fields<E>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Fields<T[K]> }
+    : T;
+
+/** Identical types (not merely assignable one way). */
+type Same<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+
+/** `true`, or what differs: fields on one side only, and fields whose type or `?` differ. */
+type Drift<Dto, Shape, D = Fields<Dto>, S = Fields<Shape>> =
+  Same<D, S> extends true
+    ? true
+    : {
+        onlyInDto: Exclude<keyof D, keyof S>;
+        onlyInShape: Exclude<keyof S, keyof D>;
+        differing: {
+          [K in keyof D & keyof S]: Same<Pick<D, K>, Pick<S, K>> extends true ? never : K;
+        }[keyof D & keyof S];
+      };
+
+/** Compiles only when the DTO's fields are exactly the shape's (`exact` must be `true`). */
+function pair<Dto extends object, Shape extends object>(
+  dto: abstract new () => Dto,
+  shape: string,
+  exact: Drift<Dto, Shape>,
+): string {
+  void exact;
+  return `${dto.name} implements ${shape}`;
+}
+
+const CHECKED = [
+  pair<UserDto, UserView>(UserDto, 'UserView', true),
+  pair<UserListDto, UserListView>(UserListDto, 'UserListView', true),
+  pair<CreateUserDto, CreateUserRequest>(CreateUserDto, 'CreateUserRequest', true),
+  pair<CreatedUserDto, CreatedUserView>(CreatedUserDto, 'CreatedUserView', true),
+  pair<UpdateUserDto, UpdateUserRequest>(UpdateUserDto, 'UpdateUserRequest', true),
+  pair<LoginDto, LoginRequest>(LoginDto, 'LoginRequest', true),
+  pair<LoginResultDto, LoginResultView>(LoginResultDto, 'LoginResultView', true),
+  pair<DeviceDto, DeviceView>(DeviceDto, 'DeviceView', true),
+  pair<DeviceListDto, DeviceListView>(DeviceListDto, 'DeviceListView', true),
+  pair<ListDevicesQueryDto, ListDevicesQuery>(ListDevicesQueryDto, 'ListDevicesQuery', true),
+  pair<DeviceGrantDto, DeviceGrantView>(DeviceGrantDto, 'DeviceGrantView', true),
+  pair<DeviceGrantListDto, DeviceGrantListView>(DeviceGrantListDto, 'DeviceGrantListView', true),
+  pair<CreateInstallerDto, CreateInstallerRequest>(CreateInstallerDto, 'CreateInstallerRequest', true),
+  pair<InstallerCommandDto, InstallerCommandView>(InstallerCommandDto, 'InstallerCommandView', true),
+  pair<CreateSupportSessionDto, CreateSupportSessionRequest>(
+    CreateSupportSessionDto,
+    'CreateSupportSessionRequest',
+    true,
+  ),
+  pair<ListSupportSessionsQueryDto, ListSupportSessionsQuery>(
+    ListSupportSessionsQueryDto,
+    'ListSupportSessionsQuery',
+    true,
+  ),
+  pair<UserRefDto, UserRefView>(UserRefDto, 'UserRefView', true),
+  pair<SessionDeviceDto, SessionDeviceView>(SessionDeviceDto, 'SessionDeviceView', true),
+  pair<SupportNoteDto, SupportNoteView>(SupportNoteDto, 'SupportNoteView', true),
+  pair<SupportSessionDto, SupportSessionView>(SupportSessionDto, 'SupportSessionView', true),
+  pair<SupportSessionListDto, SupportSessionListView>(SupportSessionListDto, 'SupportSessionListView', true),
+  pair<QuickSupportKpisDto, QuickSupportKpisView>(QuickSupportKpisDto, 'QuickSupportKpisView', true),
+  pair<RemoteHelpStatusDto, RemoteHelpStatusView>(RemoteHelpStatusDto, 'RemoteHelpStatusView', true),
+  pair<RemoteHelpStartDto, RemoteHelpStartedView>(RemoteHelpStartDto, 'RemoteHelpStartedView', true),
+  pair<RemoteHelpStopDto, RemoteHelpStoppedView>(RemoteHelpStopDto, 'RemoteHelpStoppedView', true),
+  pair<RemoteHelpInstallDto, RemoteHelpInstallStartedView>(
+    RemoteHelpInstallDto,
+    'RemoteHelpInstallStartedView',
+    true,
+  ),
+  pair<RunCommandDto, RunCommandRequest>(RunCommandDto, 'RunCommandRequest', true),
+  pair<CommandStartedDto, CommandStartedView>(CommandStartedDto, 'CommandStartedView', true),
+  pair<CreateRemoteSessionDto, StartRemoteSessionRequest>(
+    CreateRemoteSessionDto,
+    'StartRemoteSessionRequest',
+    true,
+  ),
+  pair<ListRemoteSessionsQueryDto, ListRemoteSessionsQuery>(
+    ListRemoteSessionsQueryDto,
+    'ListRemoteSessionsQuery',
+    true,
+  ),
+  pair<RelayChannelTokenDto, RelayChannelTokenView>(RelayChannelTokenDto, 'RelayChannelTokenView', true),
+  pair<RelayAccessDto, RelayAccessView>(RelayAccessDto, 'RelayAccessView', true),
+  pair<RemoteSessionDto, RemoteSessionView>(RemoteSessionDto, 'RemoteSessionView', true),
+  pair<RemoteSessionListDto, RemoteSessionListView>(RemoteSessionListDto, 'RemoteSessionListView', true),
+  pair<StartedRemoteSessionDto, StartedRemoteSessionView>(
+    StartedRemoteSessionDto,
+    'StartedRemoteSessionView',
+    true,
+  ),
+];
+
+const SRC = join(__dirname, '..', '..', 'src');
+
+/** `X implements Y` for every DTO class in src/**\/dto/, read from the source. */
+function declaredPairs(dir = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return declaredPairs(path);
+    if (!/\/dto\/[^/]+\.dto\.ts$/.test(relative(SRC, path).replace(/^/, '/'))) return [];
+    const source = readFileSync(path, 'utf8');
+    return [...source.matchAll(/^export class (\w+) implements (\w+) \{/gm)].map(
+      ([, dto, shape]) => `${dto} implements ${shape}`,
+    );
+  });
+}
+
+describe('API shapes (DTO classes against contracts/api)', () => {
+  it('compares every DTO that implements a shape, field for field (in the types: npm run check)', () => {
+    expect([...CHECKED].sort()).toEqual(declaredPairs().sort());
+  });
+});
