@@ -8,8 +8,8 @@ import type WebSocket from 'ws';
  * towards the server the agent is the client and answers VNC Authentication (security type 2) with
  * the session's password; towards the technician's viewer it is the server and offers security type
  * None (1), so noVNC connects as it always has. After both handshakes the screen channel pipes the
- * remaining bytes (ClientInit, ServerInit and everything after) unchanged. This is also the place
- * where RFB client messages could later be filtered (view-only).
+ * remaining bytes (ClientInit, ServerInit and everything after); the viewer's go through the input
+ * filter (rfb-input-filter.ts), which starts at ClientInit here.
  */
 
 const SECURITY_NONE = 1;

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import { collectUntil, closed, silentLogger, socketPair } from '../test-support/socket-pair';
-import { NO_VNC_SERVER_SENTENCE, openScreenChannel } from './screen-channel';
+import { NO_VNC_SERVER_SENTENCE, openScreenChannel, VIEWER_INPUT_REJECTED_SENTENCE } from './screen-channel';
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,6 +42,45 @@ describe('screen channel', () => {
       expect(Buffer.concat(received).toString()).toBe('RFB 003.008\n');
       channel.close(RelayCloseCode.EndedByTechnician, 'bye');
       await expect(channel.ended).resolves.toEqual({ code: 4100, reason: 'bye' });
+    } finally {
+      await pair.close();
+      vnc.close();
+    }
+  });
+
+  it('drops the viewer’s keys in view-only mode and closes on input it does not accept', async () => {
+    let received = Buffer.alloc(0);
+    let gotUpdate!: () => void;
+    const updateArrived = new Promise<void>((resolve) => (gotUpdate = resolve));
+    const vnc = createServer((socket) => {
+      socket.write('RFB 003.008\n\x01\x01');
+      socket.on('data', (d) => {
+        received = Buffer.concat([received, d]);
+        if (received.includes(Buffer.from([3, 1, 0, 0, 0, 0, 0, 8, 0, 8]))) gotUpdate();
+      });
+    });
+    const port = await listen(vnc);
+    const pair = await socketPair();
+    try {
+      const channel = await openScreenChannel(
+        { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
+        { target: { host: '127.0.0.1', port }, offerVnc: () => Promise.resolve(false) },
+      );
+      await collectUntil(pair.viewer, (t) => t.includes('RFB 003.008'));
+      channel.setInputMode('view-only');
+      const end = closed(pair.viewer);
+      const handshake = Buffer.from('RFB 003.008\n\x01\x01');
+      const key = Buffer.from([4, 1, 0, 0, 0, 0, 0, 0x61]);
+      const update = Buffer.from([3, 1, 0, 0, 0, 0, 0, 8, 0, 8]);
+      pair.viewer.send(Buffer.concat([handshake, key, update]), { binary: true });
+      await updateArrived;
+      expect(received).toEqual(Buffer.concat([handshake, update]));
+      pair.viewer.send(Buffer.from([7]), { binary: true });
+      await expect(end).resolves.toEqual({
+        code: RelayCloseCode.VncConnectFailed,
+        reason: VIEWER_INPUT_REJECTED_SENTENCE,
+      });
+      await expect(channel.ended).resolves.toMatchObject({ code: RelayCloseCode.VncConnectFailed });
     } finally {
       await pair.close();
       vnc.close();

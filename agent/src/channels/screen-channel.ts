@@ -4,12 +4,15 @@ import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import { safe } from '../core/logger';
 import { ChannelLifecycle, type ActiveChannel, type ChannelContext } from './channel';
 import { terminateRfbHandshake } from './rfb-handshake';
+import { RfbFilterError, RfbInputFilter, type RfbInputMode } from './rfb-input-filter';
 import { connectTcp } from './tcp';
 import type { VncTarget, X11VncLauncher } from './vnc-launcher';
 
 export const NO_VNC_SERVER_SENTENCE = 'No VNC server is running on this device.';
 export const VNC_CLOSED_SENTENCE = 'The VNC server on this device closed the connection.';
 export const VNC_HANDSHAKE_FAILED_SENTENCE = 'The screen sharing on this device could not be connected.';
+export const VIEWER_INPUT_REJECTED_SENTENCE = 'The viewer sent screen input this device does not accept.';
+export const VIEW_ONLY_UNSUPPORTED_SENTENCE = 'View-only cannot be enforced with this VNC server.';
 /** Sent to a viewer when there is no VNC server, so its reply proves it is there to read the close code. */
 const RFB_GREETING = Buffer.from('RFB 003.008\n');
 /** Below the relay's pair timeout: close even if no viewer ever answers. */
@@ -24,13 +27,25 @@ export interface ScreenOptions {
   offerVnc: () => Promise<boolean>;
 }
 
+/** A running screen channel: the viewer's input can be switched between control and view-only. */
+export interface ScreenChannel extends ActiveChannel {
+  /**
+   * Switches the viewer's input live (rfb-input-filter.ts); 'control' until called. No caller yet
+   * besides tests: the customer's switch on the device is the next step. If view-only cannot be
+   * enforced (a security type the filter cannot follow), the channel closes with 4105.
+   */
+  setInputMode(mode: RfbInputMode): void;
+}
+
 /**
  * The screen channel: RFB bytes between the relay and the local VNC server. A VNC server the customer
  * runs is piped raw from the first byte. The x11vnc the agent starts wants the session's password: the
  * agent answers it and offers the viewer no authentication (rfb-handshake.ts), then pipes the rest.
+ * Either way the viewer→server bytes go through an RfbInputFilter (view-only enforcement); input it
+ * rejects closes the channel with 4103 and a sentence.
  * With no VNC server, the channel tells the viewer in words: relay close code 4102 and the sentence.
  */
-export async function openScreenChannel(ctx: ChannelContext, options: ScreenOptions): Promise<ActiveChannel> {
+export async function openScreenChannel(ctx: ChannelContext, options: ScreenOptions): Promise<ScreenChannel> {
   let usingLauncher = false;
   let password: Buffer | undefined;
   let socket: Socket | undefined;
@@ -64,17 +79,22 @@ export async function openScreenChannel(ctx: ChannelContext, options: ScreenOpti
   );
 }
 
-function noVncServer(ctx: ChannelContext): ActiveChannel {
+function noVncServer(ctx: ChannelContext): ScreenChannel {
   const lifecycle = new ChannelLifecycle(ctx.ws, () => clearTimeout(timer));
   const close = (): void => lifecycle.close(RelayCloseCode.NoVncServer, NO_VNC_SERVER_SENTENCE);
   const timer = setTimeout(close, NO_VNC_HOLD_MS);
   ctx.ws.once('message', close);
   ctx.ws.send(RFB_GREETING, { binary: true });
-  return { ref: ctx.ref, ended: lifecycle.ended, close: (code, reason) => lifecycle.close(code, reason) };
+  return {
+    ref: ctx.ref,
+    ended: lifecycle.ended,
+    close: (code, reason) => lifecycle.close(code, reason),
+    setInputMode: () => undefined, // no input reaches anything here
+  };
 }
 
 /** Pipes the two sides; with `password`, only after the agent has ended the RFB handshake on both. */
-function bridge(ctx: ChannelContext, socket: Socket, released: () => void, password?: Buffer): ActiveChannel {
+function bridge(ctx: ChannelContext, socket: Socket, released: () => void, password?: Buffer): ScreenChannel {
   const { ws } = ctx;
   let drainPoll: NodeJS.Timeout | undefined;
   const lifecycle = new ChannelLifecycle(ws, () => {
@@ -89,16 +109,40 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
     ws.send(data, { binary: true });
     if (ws.bufferedAmount > HIGH_WATER && !drainPoll) pauseUntilDrained(ws, socket, (t) => (drainPoll = t));
   };
+  let draining = false;
   const toServer = (data: Buffer): void => {
-    if (!socket.write(data)) {
+    if (!socket.write(data) && !draining) {
+      draining = true;
       ws.pause();
-      socket.once('drain', () => ws.resume());
+      socket.once('drain', () => {
+        draining = false;
+        ws.resume();
+      });
+    }
+  };
+  /** After rfb-handshake.ts the viewer's next byte is ClientInit; a raw pipe starts at its version. */
+  const filter = new RfbInputFilter({ start: password ? 'client-init' : 'version', emit: toServer });
+  /** Input the filter refuses ends the channel, in words; anything else is a bug and propagates. */
+  const refuse = (err: unknown, code: number, sentence: string): void => {
+    if (!(err instanceof RfbFilterError)) throw err;
+    ctx.logger.warn(`viewer input refused: ${safe(err.message)}`);
+    lifecycle.close(code, sentence);
+  };
+  const fromViewer = (data: Buffer): void => {
+    if (lifecycle.isDone) return;
+    try {
+      filter.push(data);
+    } catch (err) {
+      refuse(err, RelayCloseCode.VncConnectFailed, VIEWER_INPUT_REJECTED_SENTENCE);
     }
   };
   const pipe = (): void => {
-    socket.on('data', toViewer);
+    socket.on('data', (data: Buffer) => {
+      if (filter.watchingServer) filter.observeServer(data);
+      toViewer(data);
+    });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) toServer(data);
+      if (isBinary) fromViewer(data);
     });
   };
   if (!password) {
@@ -111,7 +155,7 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
         socket.resume();
         ws.resume();
         if (rest.fromServer.length > 0) toViewer(rest.fromServer);
-        if (rest.fromViewer.length > 0) toServer(rest.fromViewer);
+        if (rest.fromViewer.length > 0) fromViewer(rest.fromViewer);
       },
       (err: unknown) => {
         ctx.logger.warn(`VNC handshake failed: ${safe(err)}`);
@@ -119,7 +163,20 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
       },
     );
   }
-  return { ref: ctx.ref, ended: lifecycle.ended, close: (code, reason) => lifecycle.close(code, reason) };
+  const setInputMode = (mode: RfbInputMode): void => {
+    if (lifecycle.isDone) return;
+    try {
+      filter.setMode(mode);
+    } catch (err) {
+      refuse(err, RelayCloseCode.ChannelUnsupported, VIEW_ONLY_UNSUPPORTED_SENTENCE);
+    }
+  };
+  return {
+    ref: ctx.ref,
+    ended: lifecycle.ended,
+    close: (code, reason) => lifecycle.close(code, reason),
+    setInputMode,
+  };
 }
 
 /** The relay is slower than the VNC server: stop reading the server until the socket's queue drains. */
