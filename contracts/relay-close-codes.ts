@@ -37,6 +37,7 @@ export const RelayCloseCode = {
   VncConnectFailed: 4103,
   ShellUnavailable: 4104,
   ChannelUnsupported: 4105,
+  InputRefused: 4106,
 } as const;
 
 export type RelayCloseCodeName = keyof typeof RelayCloseCode;
@@ -99,6 +100,7 @@ export const RELAY_CLOSE_CODES: readonly RelayCloseCodeInfo[] = Object.freeze([
   info(4103, 'vnc_connect_failed', 'endpoint', 'The remote device could not connect to its screen.'),
   info(4104, 'shell_unavailable', 'endpoint', 'A shell could not be started on the remote device.'),
   info(4105, 'channel_unsupported', 'endpoint', 'The remote device does not support this feature.'),
+  info(4106, 'input_refused', 'endpoint', 'The remote device refused input it could not check.'),
 ]);
 
 const BY_CODE = new Map<number, RelayCloseCodeInfo>(RELAY_CLOSE_CODES.map((c) => [c.code, c]));

@@ -83,6 +83,15 @@ function everyMessage(): Buffer[] {
   ];
 }
 
+const isExtPointer = (m: Buffer): boolean => m[0] === 5 && m.length === 7;
+/** The extended pointer form as it leaves the filter: the 6-byte form, marker bit (and buttons 8–9) clear. */
+const asPlainPointer = (m: Buffer): Buffer => Buffer.from([5, m[1] & 0x7f, m[2], m[3], m[4], m[5]]);
+
+/** What control mode forwards for everyMessage(): all of it unchanged, but the extended pointer form. */
+function controlExpected(): Buffer {
+  return Buffer.concat(everyMessage().map((m) => (isExtPointer(m) ? asPlainPointer(m) : m)));
+}
+
 function filterWith(start: 'version' | 'client-init', mode: RfbInputMode = 'control') {
   const out: Buffer[] = [];
   const filter = new RfbInputFilter({ start, mode, emit: (chunk) => out.push(Buffer.from(chunk)) });
@@ -117,8 +126,8 @@ function viewOnlyExpected(): Buffer {
 }
 
 describe('RfbInputFilter', () => {
-  it('passes every message noVNC sends unchanged in control mode, in one chunk', () => {
-    const stream = Buffer.concat(everyMessage());
+  it('passes every message noVNC sends unchanged in control mode, in one chunk (the extended pointer aside)', () => {
+    const stream = Buffer.concat(everyMessage().filter((m) => !isExtPointer(m)));
     const { filter, out } = filterWith('client-init');
     filter.push(Buffer.concat([Buffer.from([1]), stream]));
     expect(out).toHaveLength(1); // one subarray for the whole run
@@ -126,11 +135,28 @@ describe('RfbInputFilter', () => {
   });
 
   it('hands pass-through bytes on as views of the incoming chunk, not copies', () => {
-    const chunk = Buffer.concat([Buffer.from([1]), ...everyMessage()]);
+    const chunk = Buffer.concat([Buffer.from([1]), ...everyMessage().filter((m) => !isExtPointer(m))]);
     const seen: Buffer[] = [];
     const filter = new RfbInputFilter({ start: 'client-init', emit: (c) => seen.push(c) });
     filter.push(chunk);
     expect(seen[0].buffer).toBe(chunk.buffer);
+  });
+
+  it.each<RfbInputMode>(['control', 'view-only'])(
+    'forwards the extended pointer form as the 6-byte form in %s mode, so every server frames the stream as the filter does',
+    (mode) => {
+      const { filter, all } = filterWith('client-init', mode);
+      filter.push(Buffer.concat([Buffer.from([1]), msg.extPointer(0, 7, 8), msg.update()]));
+      expect(all()).toEqual(Buffer.concat([Buffer.from([1]), msg.pointer(0, 7, 8), msg.update()]));
+    },
+  );
+
+  it('keeps buttons 1–7 of an extended pointer press in control mode and drops buttons 8–9', () => {
+    expect(run([msg.extPointer(0x101, 3, 4)])).toEqual(msg.pointer(0x01, 3, 4));
+  });
+
+  it('matches what control mode forwards for every message noVNC sends', () => {
+    expect(run([Buffer.concat(everyMessage())])).toEqual(controlExpected());
   });
 
   it('drops exactly keys, clipboard and button presses in view-only mode', () => {
@@ -157,7 +183,9 @@ describe('RfbInputFilter', () => {
     const stream = Buffer.concat([HANDSHAKE_NONE, ...everyMessage()]);
     const { filter, all } = filterWith('version', mode);
     for (let k = 0; k < stream.length; k++) filter.push(stream.subarray(k, k + 1));
-    expect(all()).toEqual(mode === 'control' ? stream : Buffer.concat([HANDSHAKE_NONE, viewOnlyExpected()]));
+    expect(all()).toEqual(
+      Buffer.concat([HANDSHAKE_NONE, mode === 'control' ? controlExpected() : viewOnlyExpected()]),
+    );
   });
 
   it('gives the same output for every message fragmented at each of its own byte boundaries', () => {

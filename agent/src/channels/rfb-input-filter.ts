@@ -23,10 +23,12 @@
  * Authentication (2) has a sub-handshake the filter cannot follow from one side: the stream is then
  * passed opaquely, which is fine in 'control', and switching such a channel to 'view-only' fails.
  *
- * Known limit: the 7-byte extended PointerEvent (marker bit 0x80, ExtendedMouseButtons) is framed as
- * noVNC sends it, which it only does after the server confirmed the pseudo-encoding; the filter does
- * not read the server's stream to see that confirmation. In view-only, pointer moves are rewritten to
- * the 6-byte form every server reads the same way.
+ * The 7-byte extended PointerEvent (marker bit 0x80, ExtendedMouseButtons) is always forwarded as the
+ * 6-byte form with the marker bit clear, in every mode: the filter does not read the server's stream,
+ * so it cannot know whether the server confirmed the extension, and a server that did not would read
+ * 6 of the 7 bytes and from then on frame the stream differently from the filter (a viewer could use
+ * that to hide input from view-only). The cost: mouse buttons 8 and 9 (back/forward) do not reach the
+ * device; noVNC sends them only in the extended form.
  */
 
 export type RfbInputMode = 'control' | 'view-only';
@@ -329,7 +331,10 @@ export class RfbInputFilter {
         this.buttons = buttons;
         this.pointerX = h.readUInt16BE(2);
         this.pointerY = h.readUInt16BE(4);
-        return viewOnly && extended ? this.pointerMessage() : 'pass';
+        // The 7-byte form always leaves as the 6-byte one (marker bit clear), which every server reads
+        // the same way: a server that never confirmed ExtendedMouseButtons would read 6 bytes of a 7-byte
+        // message and from then on split the stream differently from this filter.
+        return extended ? this.pointerMessage() : 'pass';
       }
       case 6: {
         const length = h.readInt32BE(4);

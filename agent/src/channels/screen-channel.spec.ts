@@ -77,10 +77,10 @@ describe('screen channel', () => {
       expect(received).toEqual(Buffer.concat([handshake, update]));
       pair.viewer.send(Buffer.from([7]), { binary: true });
       await expect(end).resolves.toEqual({
-        code: RelayCloseCode.VncConnectFailed,
+        code: RelayCloseCode.InputRefused,
         reason: VIEWER_INPUT_REJECTED_SENTENCE,
       });
-      await expect(channel.ended).resolves.toMatchObject({ code: RelayCloseCode.VncConnectFailed });
+      await expect(channel.ended).resolves.toMatchObject({ code: RelayCloseCode.InputRefused });
     } finally {
       await pair.close();
       vnc.close();

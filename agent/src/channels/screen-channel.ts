@@ -42,7 +42,7 @@ export interface ScreenChannel extends ActiveChannel {
  * runs is piped raw from the first byte. The x11vnc the agent starts wants the session's password: the
  * agent answers it and offers the viewer no authentication (rfb-handshake.ts), then pipes the rest.
  * Either way the viewer→server bytes go through an RfbInputFilter (view-only enforcement); input it
- * rejects closes the channel with 4103 and a sentence.
+ * rejects closes the channel with 4106 and a sentence.
  * With no VNC server, the channel tells the viewer in words: relay close code 4102 and the sentence.
  */
 export async function openScreenChannel(ctx: ChannelContext, options: ScreenOptions): Promise<ScreenChannel> {
@@ -133,7 +133,7 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
     try {
       filter.push(data);
     } catch (err) {
-      refuse(err, RelayCloseCode.VncConnectFailed, VIEWER_INPUT_REJECTED_SENTENCE);
+      refuse(err, RelayCloseCode.InputRefused, VIEWER_INPUT_REJECTED_SENTENCE);
     }
   };
   const pipe = (): void => {
