@@ -122,10 +122,13 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
   };
   /** After rfb-handshake.ts the viewer's next byte is ClientInit; a raw pipe starts at its version. */
   const filter = new RfbInputFilter({ start: password ? 'client-init' : 'version', emit: toServer });
-  /** Input the filter refuses ends the channel, in words; anything else is a bug and propagates. */
+  /**
+   * Input the filter refuses ends the channel, in words. Any other error (a bug) ends it the same way
+   * rather than throwing out of a socket handler and taking the whole agent down.
+   */
   const refuse = (err: unknown, code: number, sentence: string): void => {
-    if (!(err instanceof RfbFilterError)) throw err;
-    ctx.logger.warn(`viewer input refused: ${safe(err.message)}`);
+    if (err instanceof RfbFilterError) ctx.logger.warn(`viewer input refused: ${safe(err.message)}`);
+    else ctx.logger.error(`screen input filter failed: ${safe(err)}`);
     lifecycle.close(code, sentence);
   };
   const fromViewer = (data: Buffer): void => {
