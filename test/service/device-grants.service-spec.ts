@@ -1,10 +1,9 @@
 import { AccessWithdrawal, AccessWithdrawals } from '../../src/access/access-withdrawals';
 import { DeviceGrantsService } from '../../src/devices/device-grants.service';
 import { DevicesModule } from '../../src/devices/devices.module';
-import { DevicesService } from '../../src/devices/devices.service';
 import { UsersModule } from '../../src/users/users.module';
 import { UsersService } from '../../src/users/users.service';
-import { createServiceModule, type ServiceModule } from '../support/service-module';
+import { createPersistentDevice, createServiceModule, type ServiceModule } from '../support/service-module';
 
 /**
  * Device grants racing on a real PostgreSQL: granting and withdrawing are idempotent, so of two
@@ -22,25 +21,7 @@ describe('Device grants under races (service tier)', () => {
     t = await createServiceModule([DevicesModule, UsersModule]);
     grants = t.app.get(DeviceGrantsService);
     t.app.get(AccessWithdrawals).stream.subscribe((e) => withdrawals.push(e));
-    const devices = t.app.get(DevicesService);
-    deviceId = await t.db.transaction(
-      async (m) =>
-        (
-          await devices.createInTransaction(
-            m,
-            'persistent',
-            {
-              hostname: 'server-1',
-              os: 'linux',
-              osVersion: '6.8',
-              arch: 'x64',
-              agentVersion: '0.1.0',
-              protocolVersion: '1',
-            },
-            null,
-          )
-        ).device.id,
-    );
+    deviceId = await createPersistentDevice(t);
     const { user } = await t.app.get(UsersService).create(t.admin, {
       email: 'tech@example.test',
       displayName: 'Tech',

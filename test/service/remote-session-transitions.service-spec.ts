@@ -1,11 +1,10 @@
-import { DevicesService } from '../../src/devices/devices.service';
 import type { RemoteSessionDto } from '../../src/remote-sessions/dto/remote-session.dto';
 import { RemoteSessionEndingService } from '../../src/remote-sessions/remote-session-ending.service';
 import { RemoteSessionEvents } from '../../src/remote-sessions/remote-session-events';
 import { RemoteSessionLifecycle } from '../../src/remote-sessions/remote-session-lifecycle';
 import { RemoteSessionQueries } from '../../src/remote-sessions/remote-session.queries';
 import { RemoteSessionsModule } from '../../src/remote-sessions/remote-sessions.module';
-import { createServiceModule, type ServiceModule } from '../support/service-module';
+import { createPersistentDevice, createServiceModule, type ServiceModule } from '../support/service-module';
 
 /**
  * Remote-session transitions racing on a real PostgreSQL: `pending → active` on the first pairing
@@ -26,25 +25,7 @@ describe('Remote-session transitions under races (service tier)', () => {
     t.app.get(RemoteSessionEvents).stream.subscribe((e) => {
       if (e.type === 'remote_session.updated') updates.push(e.session);
     });
-    const devices = t.app.get(DevicesService);
-    deviceId = await t.db.transaction(
-      async (m) =>
-        (
-          await devices.createInTransaction(
-            m,
-            'persistent',
-            {
-              hostname: 'server-1',
-              os: 'linux',
-              osVersion: '6.8',
-              arch: 'x64',
-              agentVersion: '0.1.0',
-              protocolVersion: '1',
-            },
-            null,
-          )
-        ).device.id,
-    );
+    deviceId = await createPersistentDevice(t);
   });
   afterAll(() => t?.close());
 

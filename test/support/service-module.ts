@@ -9,6 +9,7 @@ import type { AuthUser } from '../../src/common/auth-user';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { AppConfigModule } from '../../src/config/app-config.module';
 import { DatabaseModule } from '../../src/database/database.module';
+import { DevicesService } from '../../src/devices/devices.service';
 import { UsersService } from '../../src/users/users.service';
 import { createTestDatabase } from './test-db';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_RELAY_SECRET } from './test-app';
@@ -99,4 +100,27 @@ export async function createServiceModule(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A persistent Linux device as an installed agent registers it (the module must include devices); its id. */
+export function createPersistentDevice(t: ServiceModule, hostname = 'server-1'): Promise<string> {
+  const devices = t.app.get(DevicesService);
+  return t.db.transaction(
+    async (m) =>
+      (
+        await devices.createInTransaction(
+          m,
+          'persistent',
+          {
+            hostname,
+            os: 'linux',
+            osVersion: '6.8',
+            arch: 'x64',
+            agentVersion: '0.1.0',
+            protocolVersion: '1',
+          },
+          null,
+        )
+      ).device.id,
+  );
 }
