@@ -3,12 +3,24 @@ import type {
   AgentToPortalMessage,
   ChannelRef,
   CloseChannelMessage,
+  ConsentContext,
+  ConsentMessage,
   ErrorMessage,
   OpenChannelMessage,
   PortalToAgentMessage,
   RunCommandMessage,
 } from './control-messages';
-import { AGENT_MODES, CHANNEL_KINDS, GOODBYE_REASONS, OUTPUT_STREAMS, PROTOCOL_ERROR_CODES } from './enums';
+import {
+  AGENT_MODES,
+  CHANNEL_KINDS,
+  CONSENT_EVENTS,
+  CONSENT_POLICIES,
+  CONSENT_SCOPES,
+  GOODBYE_REASONS,
+  OUTPUT_STREAMS,
+  PROTOCOL_ERROR_CODES,
+  SCREEN_MODES,
+} from './enums';
 import {
   AGENT_VERSION_PATTERN,
   APP_VERSION_PATTERN,
@@ -72,6 +84,48 @@ function readError(r: FieldReader): ErrorMessage {
     code: r.oneOf('code', PROTOCOL_ERROR_CODES),
     message: r.string('message', MESSAGE),
   });
+}
+
+/** One printable line for the person at the device: cleaned (never refused), then bounded. */
+function displayLine(r: FieldReader, name: string, max: number): string | undefined {
+  const raw = r.optionalString(name, { max, text: 'raw' });
+  return raw === undefined ? undefined : cleanDisplayText(raw) || undefined;
+}
+
+/** 1.2: what the consent prompt says; names as for `technician` below. */
+function readConsentContext(r: FieldReader): ConsentContext | undefined {
+  if (!r.has('consent')) return undefined;
+  const c = r.object('consent');
+  const reason = displayLine(c, 'reason', 200);
+  return {
+    technician: displayLine(c, 'technician', 100) ?? 'A technician',
+    organisation: displayLine(c, 'organisation', 100) ?? 'Remote support',
+    ...(reason !== undefined && { reason }),
+    policy: c.oneOf('policy', CONSENT_POLICIES),
+    timeoutSec: c.int('timeoutSec', { min: 5, max: 600 }),
+  };
+}
+
+function readConsent(r: FieldReader): ConsentMessage {
+  const event = r.oneOf('event', CONSENT_EVENTS);
+  const channel =
+    event === 'ended_locally' ? r.optionalOneOf('channel', CHANNEL_KINDS) : r.oneOf('channel', CHANNEL_KINDS);
+  const promptId = r.optionalString('promptId', ID);
+  const scope = r.optionalOneOf('scope', CONSENT_SCOPES);
+  const mode = r.optionalOneOf('mode', SCREEN_MODES);
+  const expiresInSec = r.optionalInt('expiresInSec', { min: 0, max: 600 });
+  if (event === 'mode_changed' && mode === undefined) throw new ProtocolViolation('message.mode is missing');
+  return {
+    type: 'consent',
+    sessionId: r.string('sessionId', SESSION_ID),
+    ...(channel !== undefined && { channel }),
+    event,
+    policy: r.oneOf('policy', CONSENT_POLICIES),
+    ...(promptId !== undefined && { promptId }),
+    ...(scope !== undefined && { scope }),
+    ...(mode !== undefined && { mode }),
+    ...(expiresInSec !== undefined && { expiresInSec }),
+  };
 }
 
 type Readers<M extends { type: string }> = { [K in M['type']]: (r: FieldReader) => Extract<M, { type: K }> };
@@ -162,6 +216,7 @@ const AGENT_READERS: Readers<AgentToPortalMessage> = {
     pid: r.nullableInt('pid', PROCESS_ID),
     note: r.string('note', MESSAGE),
   }),
+  consent: readConsent,
   error: readError,
 };
 
@@ -177,8 +232,8 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
   open_channel: (r) => {
     // Only shown to the person at the device: a name stored before the portal checked names may hold
     // control or bidi characters, so it is cleaned here rather than refusing the technician's session.
-    const raw = r.optionalString('technician', { max: 100, text: 'raw' });
-    const technician = raw === undefined ? undefined : cleanDisplayText(raw) || undefined;
+    const technician = displayLine(r, 'technician', 100);
+    const consent = readConsentContext(r);
     const message: OpenChannelMessage = {
       type: 'open_channel',
       id: r.string('id', ID),
@@ -186,7 +241,7 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
       relayUrl: r.string('relayUrl', { max: 2048, pattern: WS_URL_PATTERN }),
       token: r.string('token', { max: RELAY_TOKEN_MAX, pattern: RELAY_TOKEN_PATTERN }),
     };
-    return technician === undefined ? message : { ...message, technician };
+    return { ...message, ...(technician !== undefined && { technician }), ...(consent && { consent }) };
   },
   close_channel: (r) => {
     const message: CloseChannelMessage = {
@@ -207,10 +262,14 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
     };
     const timeoutSec = r.optionalInt('timeoutSec', { min: 1, max: 86400 });
     const maxOutputBytes = r.optionalInt('maxOutputBytes', { min: 1, max: 16 * 1024 * 1024 });
+    const sessionId = r.optionalString('sessionId', SESSION_ID);
+    const consent = readConsentContext(r);
     return {
       ...message,
       ...(timeoutSec !== undefined && { timeoutSec }),
       ...(maxOutputBytes !== undefined && { maxOutputBytes }),
+      ...(sessionId !== undefined && { sessionId }),
+      ...(consent && { consent }),
     };
   },
   cancel_command: (r) => ({

@@ -1,4 +1,14 @@
-import type { AgentMode, ChannelKind, GoodbyeReason, OutputStream, ProtocolErrorCode } from './enums';
+import type {
+  AgentMode,
+  ChannelKind,
+  ConsentEvent,
+  ConsentPolicy,
+  ConsentScope,
+  GoodbyeReason,
+  OutputStream,
+  ProtocolErrorCode,
+  ScreenMode,
+} from './enums';
 
 /**
  * Control channel messages (JSON text frames). Requests carry `id`; responses carry `replyTo`.
@@ -24,6 +34,27 @@ export interface HeartbeatMessage {
   type: 'heartbeat';
   id: string;
   uptimeSec: number;
+}
+/**
+ * agent → portal (1.2): a consent decision or change for one channel of a session, as it happens on the
+ * device. The portal records each in the audit trail and shows it to the technician.
+ */
+export interface ConsentMessage {
+  type: 'consent';
+  sessionId: string;
+  /** Absent only for `ended_locally` (the whole session). */
+  channel?: ChannelKind;
+  event: ConsentEvent;
+  /** The policy the agent applied (the stricter of the portal's and its own). */
+  policy: ConsentPolicy;
+  /** The question an `asked` opened and its answer closed (random per question). */
+  promptId?: string;
+  /** `allowed`, `allowed_view_only`: this connection only, or the rest of the session. */
+  scope?: ConsentScope;
+  /** `screen` only: the mode an allow opened it in, or the mode it was switched to. */
+  mode?: ScreenMode;
+  /** `asked`: seconds until the prompt counts as a Deny. */
+  expiresInSec?: number;
 }
 export interface ChannelOpenedMessage extends ChannelRef {
   type: 'channel_opened';
@@ -143,6 +174,8 @@ export interface OpenChannelMessage extends ChannelRef {
   token: string;
   /** Display name of the technician, for the customer's status line. */
   technician?: string;
+  /** 1.2: what the consent prompt says (absent from older portals: the agent asks with what it has). */
+  consent?: ConsentContext;
 }
 export interface CloseChannelMessage {
   type: 'close_channel';
@@ -159,11 +192,29 @@ export interface RunCommandMessage {
   command: string;
   timeoutSec?: number;
   maxOutputBytes?: number;
+  /** 1.2: the remote session the command belongs to (consent to run commands is asked per session). */
+  sessionId?: string;
+  /** 1.2: what the consent prompt says. */
+  consent?: ConsentContext;
 }
 export interface CancelCommandMessage {
   type: 'cancel_command';
   id: string;
   commandId: string;
+}
+/**
+ * portal → agent (1.2, on `open_channel` and `run_command`): what the person at the device is told when
+ * asked. Names come from the portal's records, never from text a technician typed, except `reason`,
+ * which the prompt labels as the technician's words.
+ */
+export interface ConsentContext {
+  technician: string;
+  /** The organisation (the portal's brand name). */
+  organisation: string;
+  reason?: string;
+  policy: ConsentPolicy;
+  /** Unanswered after this long counts as a Deny. */
+  timeoutSec: number;
 }
 /** portal → agent: the support session is over. Quick-support agents remove themselves. */
 export interface EndSessionMessage {
@@ -215,6 +266,7 @@ export type AgentToPortalMessage =
   | RemoteHelpStartedMessage
   | RemoteHelpStoppedMessage
   | WingetInstallStartedMessage
+  | ConsentMessage
   | ErrorMessage;
 
 export type PortalToAgentMessage =

@@ -32,3 +32,41 @@ export const PROTOCOL_ERROR_CODES = [
   'not_allowed',
 ] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
+
+/**
+ * 1.2 (consent). How the person at a device is asked before a channel opens: `ask` (a prompt per
+ * channel), `notify` (no prompt; the indicator shows who is connected), `silent` (unattended servers).
+ * The portal sends the device's policy; the agent applies the stricter of it and its own (agent.json),
+ * so the portal alone cannot turn consent off. Quick-support agents always ask.
+ */
+export const CONSENT_POLICIES = ['ask', 'notify', 'silent'] as const;
+export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
+/** 1.2: what happened to the consent of one channel, as the agent reports it (`consent`). */
+export const CONSENT_EVENTS = [
+  /** A prompt is showing; it times out after `expiresInSec`. */
+  'asked',
+  /** Allowed (for `screen`: with control of mouse and keyboard). */
+  'allowed',
+  /** The screen was allowed for viewing only. */
+  'allowed_view_only',
+  'denied',
+  /** Nobody answered in time: a Deny. */
+  'timed_out',
+  /** No prompt could be shown (no display, no terminal): a Deny. */
+  'unavailable',
+  /** The policy (`notify`, `silent`) opened the channel without asking. */
+  'not_asked',
+  /** The person at the device took the channel back; the session goes on. */
+  'revoked',
+  /** The person at the device switched the screen between control and view-only (`mode`). */
+  'mode_changed',
+  /** The person at the device ended the session (End now, Ctrl-C, the kill switch). */
+  'ended_locally',
+] as const;
+export type ConsentEvent = (typeof CONSENT_EVENTS)[number];
+/** 1.2: whether the technician's mouse and keyboard reach the device's screen. */
+export const SCREEN_MODES = ['control', 'view_only'] as const;
+export type ScreenMode = (typeof SCREEN_MODES)[number];
+/** 1.2: an allow covers this connection only, or the channel for the rest of the session. */
+export const CONSENT_SCOPES = ['once', 'session'] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];

@@ -36,9 +36,10 @@ describe('agent protocol fixtures', () => {
 
   /** Fields a message may omit; every other field is required. */
   const OPTIONAL: Record<string, string[]> = {
-    open_channel: ['technician'],
+    open_channel: ['technician', 'consent'],
     close_channel: ['channel', 'reason'],
-    run_command: ['timeoutSec', 'maxOutputBytes'],
+    run_command: ['timeoutSec', 'maxOutputBytes', 'sessionId', 'consent'],
+    consent: ['channel', 'promptId', 'scope', 'mode', 'expiresInSec'],
     command_exit: ['signal'],
     channel_closed: ['replyTo'],
     agent_status: ['replyTo'],

@@ -121,7 +121,7 @@ describe.each([
         { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
         { target, launcher, offerVnc: () => Promise.resolve(true) },
       );
-      channel.setInputMode('view-only');
+      channel.setInputMode('view_only');
       await rfbHandshake(pair.viewer);
       const counter = await quietThenCount(pair.viewer);
       const send = (data: Buffer): void => pair.viewer.send(data, { binary: true });

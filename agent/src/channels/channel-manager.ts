@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import type { ChannelRef, OpenChannelMessage } from '../../../contracts/agent-protocol/control-messages';
-import type { ChannelKind, ProtocolErrorCode } from '../../../contracts/agent-protocol/enums';
+import type { ChannelKind, ProtocolErrorCode, ScreenMode } from '../../../contracts/agent-protocol/enums';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import type { ActionGate } from '../core/action-gate';
 import { safe, type AgentLogger } from '../core/logger';
@@ -25,6 +25,14 @@ export interface ChannelManagerOptions {
 interface Entry {
   channel: ActiveChannel;
   technician?: string;
+  organisation?: string;
+  /** Screen channels: whether the technician's input reaches the device. */
+  mode?: ScreenMode;
+}
+
+/** An open channel as the person at the device sees it (indicator, status line). */
+export interface OpenChannelView extends ChannelRef {
+  mode?: ScreenMode;
 }
 
 const key = (ref: ChannelRef): string => `${ref.sessionId}/${ref.channel}`;
@@ -43,9 +51,35 @@ export class ChannelManager {
     return [...this.open.values()].map((e) => e.channel.ref);
   }
 
+  /** The open channels with the screen's mode. */
+  views(): OpenChannelView[] {
+    return [...this.open.values()].map((e) => ({ ...e.channel.ref, ...(e.mode && { mode: e.mode }) }));
+  }
+
   /** The technician named by the most recent open channel, for the customer's status line. */
   technician(): string | undefined {
     return [...this.open.values()].reverse().find((e) => e.technician)?.technician;
+  }
+
+  /** The organisation named by the most recent open channel (protocol 1.2 portals send it). */
+  organisation(): string | undefined {
+    return [...this.open.values()].reverse().find((e) => e.organisation)?.organisation;
+  }
+
+  /**
+   * The person at the device switched the screen's mode: every open screen channel follows at once.
+   * Returns the sessions whose screen changed.
+   */
+  setScreenMode(mode: ScreenMode): string[] {
+    const changed: string[] = [];
+    for (const entry of this.open.values()) {
+      if (entry.channel.ref.channel !== 'screen' || entry.mode === mode) continue;
+      entry.mode = mode;
+      entry.channel.setInputMode?.(mode);
+      changed.push(entry.channel.ref.sessionId);
+    }
+    if (changed.length > 0) this.options.onChange();
+    return changed;
   }
 
   async openChannel(message: OpenChannelMessage): Promise<OpenResult> {
@@ -61,6 +95,7 @@ export class ChannelManager {
       action: message.channel,
       sessionId: message.sessionId,
       requestedBy: message.technician,
+      ...(message.consent && { consent: message.consent }),
     });
     if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message };
     let ws: WebSocket;
@@ -74,13 +109,18 @@ export class ChannelManager {
     this.open.get(key(ref))?.channel.close(RelayCloseCode.Normal, 'Replaced by a new connection.');
     let channel: ActiveChannel;
     try {
-      channel = await factory({ ws, ref, logger: this.options.logger });
+      channel = await factory({ ws, ref, logger: this.options.logger, mode: decision.mode ?? 'control' });
     } catch (err) {
       this.options.logger.warn(`${message.channel} channel failed to start: ${safe(err)}`);
       ws.close(RelayCloseCode.ChannelUnsupported, 'The channel could not start on this device.');
       return { ok: false, code: 'channel_failed', message: 'The channel could not start on this device.' };
     }
-    const entry: Entry = { channel, ...(message.technician && { technician: message.technician }) };
+    const entry: Entry = {
+      channel,
+      ...(message.technician && { technician: message.technician }),
+      ...(message.consent && { organisation: message.consent.organisation }),
+      ...(message.channel === 'screen' && { mode: decision.mode ?? 'control' }),
+    };
     this.open.set(key(ref), entry);
     this.options.logger.info(`${message.channel} channel open for session ${ref.sessionId}`);
     this.options.onChange();

@@ -1,5 +1,6 @@
 import type WebSocket from 'ws';
 import type { ChannelRef } from '../../../contracts/agent-protocol/control-messages';
+import type { ScreenMode } from '../../../contracts/agent-protocol/enums';
 import type { AgentLogger } from '../core/logger';
 
 /** How a channel ended: the close code sent on the relay socket and its sentence. */
@@ -15,12 +16,16 @@ export interface ActiveChannel {
   readonly ended: Promise<ChannelEnd>;
   /** Ends the channel with a relay close code (4100–4199 reach the viewer as is). */
   close(code: number, reason: string): void;
+  /** Screen channels: switches the viewer's input between control and view-only, live. */
+  setInputMode?(mode: ScreenMode): void;
 }
 
 export interface ChannelContext {
   ws: WebSocket;
   ref: ChannelRef;
   logger: AgentLogger;
+  /** Screen channels: the mode the person at the device allowed (control unless they chose view only). */
+  mode?: ScreenMode;
 }
 
 /** Close reasons travel in a WebSocket close frame: at most 123 bytes. */

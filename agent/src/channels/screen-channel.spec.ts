@@ -67,7 +67,7 @@ describe('screen channel', () => {
         { target: { host: '127.0.0.1', port }, offerVnc: () => Promise.resolve(false) },
       );
       await collectUntil(pair.viewer, (t) => t.includes('RFB 003.008'));
-      channel.setInputMode('view-only');
+      channel.setInputMode('view_only');
       const end = closed(pair.viewer);
       const handshake = Buffer.from('RFB 003.008\n\x01\x01');
       const key = Buffer.from([4, 1, 0, 0, 0, 0, 0, 0x61]);

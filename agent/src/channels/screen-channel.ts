@@ -23,16 +23,19 @@ export interface ScreenOptions {
   target: VncTarget;
   /** Present on Linux when x11vnc and a display are available. */
   launcher?: X11VncLauncher;
-  /** Asks (once per agent run) whether x11vnc may be started for the session. */
+  /**
+   * Whether x11vnc may be started when no VNC server runs. The person at the device already allowed
+   * the screen (consent), so this only reflects the agent's setting (`--no-start-vnc`, agent.json).
+   */
   offerVnc: () => Promise<boolean>;
 }
 
 /** A running screen channel: the viewer's input can be switched between control and view-only. */
 export interface ScreenChannel extends ActiveChannel {
   /**
-   * Switches the viewer's input live (rfb-input-filter.ts); 'control' until called. No caller yet
-   * besides tests: the customer's switch on the device is the next step. If view-only cannot be
-   * enforced (a security type the filter cannot follow), the channel closes with 4105.
+   * Switches the viewer's input live (rfb-input-filter.ts): the person at the device's switch. It
+   * starts in the mode they allowed (`ctx.mode`). If view-only cannot be enforced (a security type the
+   * filter cannot follow), the channel closes with 4105.
    */
   setInputMode(mode: RfbInputMode): void;
 }
@@ -121,7 +124,11 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
     }
   };
   /** After rfb-handshake.ts the viewer's next byte is ClientInit; a raw pipe starts at its version. */
-  const filter = new RfbInputFilter({ start: password ? 'client-init' : 'version', emit: toServer });
+  const filter = new RfbInputFilter({
+    start: password ? 'client-init' : 'version',
+    emit: toServer,
+    mode: ctx.mode ?? 'control',
+  });
   /**
    * Input the filter refuses ends the channel, in words. Any other error (a bug) ends it the same way
    * rather than throwing out of a socket handler and taking the whole agent down.

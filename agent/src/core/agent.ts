@@ -2,9 +2,14 @@ import type {
   AgentToPortalMessage,
   PortalToAgentMessage,
 } from '../../../contracts/agent-protocol/control-messages';
-import type { AgentMode, GoodbyeReason } from '../../../contracts/agent-protocol/enums';
+import type {
+  AgentMode,
+  ChannelKind,
+  GoodbyeReason,
+  ScreenMode,
+} from '../../../contracts/agent-protocol/enums';
 import type { RegisterResponse } from '../../../contracts/agent-protocol/registration';
-import { PROTOCOL_VERSION } from '../../../contracts/agent-protocol/version';
+import { CONSENT_SINCE, PROTOCOL_VERSION, protocolAtLeast } from '../../../contracts/agent-protocol/version';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import type { ChannelFactory } from '../channels/channel-manager';
 import { ChannelManager } from '../channels/channel-manager';
@@ -12,6 +17,8 @@ import { openCommandsChannel } from '../channels/commands-channel';
 import { openScreenChannel } from '../channels/screen-channel';
 import { openShellChannel } from '../channels/shell-channel';
 import type { X11VncLauncher } from '../channels/vnc-launcher';
+import { ConsentManager, type ConsentManagerOptions } from '../consent/consent-manager';
+import type { Indicator, IndicatorActions, IndicatorCapability } from '../consent/consent-types';
 import type { PlatformAdapter } from '../platform/platform';
 import { RemoteHelpHandler, defaultRemoteHelpBackend } from '../remote-help/remote-help';
 import type { RemoteHelpBackend } from '../remote-help/remote-help-backend';
@@ -30,7 +37,14 @@ export interface AgentOptions {
   platform: PlatformAdapter;
   logger: AgentLogger;
   killSwitch: KillSwitch;
+  /**
+   * How the person at the device is asked (consent/consent-manager.ts). Tests that are not about
+   * consent pass a plain hook instead; with neither, only the kill switch applies.
+   */
+  asking?: Omit<ConsentManagerOptions, 'mode' | 'report'>;
   consent?: ConsentHook;
+  /** The always-visible indicator (consent/indicator*.ts); the status line stays beside it. */
+  indicator?: Indicator;
   /** The customer's status line (quick-support). */
   status?: StatusLine;
   vnc: { host: string; port: number; launcher?: X11VncLauncher; offer: () => Promise<boolean> };
@@ -43,12 +57,20 @@ export interface AgentOptions {
   onExit: (code: number) => void;
 }
 
+/** What the technician's viewer reads when the person at the device takes a channel back. */
+const STOPPED_SENTENCES: Record<ChannelKind, string> = {
+  screen: 'The person at the device stopped sharing the screen.',
+  shell: 'The person at the device closed the terminal.',
+  commands: 'The person at the device stopped remote commands.',
+};
+
 /**
  * The agent core: wires the control channel, the gate, the channels and the command runner together,
  * answers the portal's requests, and ends cleanly (goodbye, channels closed, files removed).
  */
-export class Agent {
+export class Agent implements IndicatorActions {
   readonly gate: ActionGate;
+  readonly consent: ConsentManager | undefined;
   private readonly control: ControlClient;
   private readonly channels: ChannelManager;
   private readonly commands: CommandRunner;
@@ -57,10 +79,23 @@ export class Agent {
   private connection: ControlState = 'connecting';
   private ending: Promise<void> | undefined;
   private lifetimeTimer: NodeJS.Timeout | undefined;
+  /** The portal's protocol version (hello_ack): consent events go only to portals that read them. */
+  private portalVersion = '1.0';
+  /** When the first channel of the current stretch opened (the indicator's elapsed time). */
+  private sharingSince: Date | undefined;
 
   constructor(private readonly options: AgentOptions) {
     const { platform, logger, killSwitch } = options;
-    this.gate = new ActionGate(killSwitch, options.consent);
+    this.consent = options.asking
+      ? new ConsentManager({
+          ...options.asking,
+          mode: options.mode,
+          report: (m) => {
+            if (protocolAtLeast(this.portalVersion, CONSENT_SINCE)) this.send(m);
+          },
+        })
+      : undefined;
+    this.gate = new ActionGate(killSwitch, this.consent?.hook ?? options.consent);
     const cwd = platform.invokingUserHome();
     this.commands = new CommandRunner({
       shell: platform.commandShell,
@@ -134,8 +169,14 @@ export class Agent {
       killSwitch: this.options.killSwitch.on,
     });
     logger.info(`ending (${reason})`);
+    // Sharing stops on the device first (questions withdrawn, commands cancelled, channels closed);
+    // only then is the portal told, so nothing goes on if it cannot be reached.
+    const sessions = this.sessionsInUse();
+    this.consent?.withdrawAll();
     this.commands.cancelAll();
     await this.channels.closeAll(RelayCloseCode.EndedOnDevice, 'The session was ended on the remote device.');
+    this.options.indicator?.close();
+    if (reason === 'user_exit') this.consent?.endedLocally(sessions);
     await this.commands.drain();
     this.options.vnc.launcher?.stop();
     await this.control.stop({ type: 'goodbye', reason });
@@ -176,24 +217,30 @@ export class Agent {
         return;
       }
       case 'run_command':
-        void this.gate.check({ action: 'run_command' }).then((decision) => {
-          if (!decision.allowed)
-            return this.send({
-              type: 'error',
-              replyTo: message.id,
-              code: decision.code,
-              message: decision.message,
-            });
-          const started = this.commands.start(message, (m) => this.send(m));
-          if (!started.ok)
-            return this.send({
-              type: 'error',
-              replyTo: message.id,
-              code: started.code,
-              message: started.message,
-            });
-          this.send({ type: 'command_started', replyTo: message.id, commandId: message.commandId });
-        });
+        void this.gate
+          .check({
+            action: 'run_command',
+            ...(message.sessionId && { sessionId: message.sessionId }),
+            ...(message.consent && { consent: message.consent, requestedBy: message.consent.technician }),
+          })
+          .then((decision) => {
+            if (!decision.allowed)
+              return this.send({
+                type: 'error',
+                replyTo: message.id,
+                code: decision.code,
+                message: decision.message,
+              });
+            const started = this.commands.start(message, (m) => this.send(m));
+            if (!started.ok)
+              return this.send({
+                type: 'error',
+                replyTo: message.id,
+                code: started.code,
+                message: started.message,
+              });
+            this.send({ type: 'command_started', replyTo: message.id, commandId: message.commandId });
+          });
         return;
       case 'cancel_command':
         this.send(
@@ -212,6 +259,7 @@ export class Agent {
         if (this.options.mode === 'quick') {
           void this.end('session_ended');
         } else {
+          this.consent?.withdrawAll();
           this.commands.cancelAll();
           void this.channels.closeAll(RelayCloseCode.EndedByTechnician, 'The technician ended the session.');
         }
@@ -229,6 +277,8 @@ export class Agent {
         this.options.logger.warn(`portal error ${message.code}: ${safe(message.message)}`);
         return;
       case 'hello_ack':
+        this.portalVersion = message.protocolVersion;
+        return;
       case 'heartbeat_ack':
         return;
     }
@@ -265,9 +315,40 @@ export class Agent {
     return this.options.mode === 'quick' ? { ...process.env, HISTFILE: '/dev/null' } : process.env;
   }
 
+  /** End now (the indicator's button): the same as Ctrl-C. */
+  endNow(): void {
+    void this.end('user_exit');
+  }
+
+  /** The person at the device takes one channel back; the session goes on. */
+  stopChannel(channel: ChannelKind): void {
+    const sessions = this.channels
+      .views()
+      .filter((c) => c.channel === channel)
+      .map((c) => c.sessionId);
+    if (channel === 'commands') this.commands.cancelAll();
+    for (const sessionId of sessions) {
+      this.channels.close(sessionId, channel, RelayCloseCode.EndedOnDevice, STOPPED_SENTENCES[channel]);
+      this.consent?.revoked(sessionId, channel);
+    }
+  }
+
+  /** The person at the device switches the screen between control and view-only. */
+  setScreenMode(mode: ScreenMode): void {
+    for (const sessionId of this.channels.setScreenMode(mode)) this.consent?.modeChanged(sessionId, mode);
+  }
+
+  /** Sessions with an open channel or a question showing. */
+  private sessionsInUse(): string[] {
+    return [...this.channels.list().map((c) => c.sessionId), ...(this.consent?.sessionsAsking() ?? [])];
+  }
+
   private killSwitchChanged(on: boolean): void {
     this.options.logger.info(`kill switch ${on ? 'on' : 'off'}`);
     if (on) {
+      const sessions = this.sessionsInUse();
+      this.consent?.withdrawAll();
+      this.consent?.endedLocally(sessions);
       this.commands.cancelAll();
       void this.channels.closeAll(
         RelayCloseCode.EndedOnDevice,
@@ -293,6 +374,7 @@ export class Agent {
   }
 
   private refreshStatusLine(): void {
+    this.refreshIndicator();
     const status = this.options.status;
     if (!status || this.connection === 'stopped') return;
     status.update({
@@ -300,6 +382,27 @@ export class Agent {
       technician: this.channels.technician(),
       channels: [...new Set(this.channels.list().map((c) => c.channel))],
       killSwitch: this.options.killSwitch.on,
+    });
+  }
+
+  private refreshIndicator(): void {
+    const indicator = this.options.indicator;
+    if (!indicator || this.connection === 'stopped') return;
+    const open = this.channels.views();
+    const capabilities = new Set<IndicatorCapability>();
+    for (const c of open) {
+      if (c.channel === 'screen') {
+        capabilities.add('view');
+        if (c.mode !== 'view_only') capabilities.add('control');
+      } else capabilities.add(c.channel === 'shell' ? 'terminal' : 'commands');
+    }
+    if (capabilities.size === 0) this.sharingSince = undefined;
+    else this.sharingSince ??= new Date();
+    indicator.show({
+      technician: this.channels.technician() ?? 'A technician',
+      organisation: this.channels.organisation() ?? this.options.asking?.organisation ?? 'Remote support',
+      capabilities: [...capabilities],
+      since: this.sharingSince ?? new Date(),
     });
   }
 
