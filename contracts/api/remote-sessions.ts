@@ -3,6 +3,7 @@
  * and reasons are untrusted text: render them as text only. Dates are ISO-8601 strings.
  */
 import type { CommandExitMessage, CommandOutputMessage } from '../agent-protocol/control-messages';
+import type { ConsentPolicy, ScreenMode } from '../agent-protocol/enums';
 import type { DeviceKind, DeviceOs } from './devices';
 
 export const REMOTE_SESSION_TYPES = ['attended', 'unattended'] as const;
@@ -34,6 +35,8 @@ export const REMOTE_SESSION_END_REASONS = [
   'technician_revoked',
   /** The technician lost reach to the device: grant withdrawn, or quick-support session handed on. */
   'access_withdrawn',
+  /** The person at the device ended it there (End now, Ctrl-C). */
+  'ended_on_device',
 ] as const;
 export type RemoteSessionEndReason = (typeof REMOTE_SESSION_END_REASONS)[number];
 
@@ -58,6 +61,63 @@ export const COMMAND_LIMITS = {
   timeoutMaxSec: 3600,
 } as const;
 
+/**
+ * Where one channel of a session stands, as the technician's viewer shows it:
+ * - `opening`: the device was asked to open it;
+ * - `asking`: the person at the device is being asked (until `deadline`);
+ * - `open`: allowed (for the screen: in `mode`), the viewer may dial it;
+ * - `denied`, `timed_out`, `unavailable` (the device could not ask anyone): a no, the technician may ask again;
+ * - `revoked`: the person at the device switched it off; the session goes on;
+ * - `failed`: the device could not open it (`message` says why).
+ */
+export const CHANNEL_STATES = [
+  'opening',
+  'asking',
+  'open',
+  'denied',
+  'timed_out',
+  'unavailable',
+  'revoked',
+  'failed',
+] as const;
+export type ChannelState = (typeof CHANNEL_STATES)[number];
+
+/** States from which the technician may ask the person at the device again. */
+export const ASKABLE_CHANNEL_STATES = [
+  'denied',
+  'timed_out',
+  'unavailable',
+  'revoked',
+  'failed',
+] as const satisfies readonly ChannelState[];
+
+/** Bounds on asking again, so it cannot be used to nag the person at the device. */
+export const ASK_AGAIN_LIMITS = {
+  /** Seconds between two questions for the same channel. */
+  minIntervalSec: 20,
+  /** Questions per channel and session, the first included. */
+  maxPerChannel: 5,
+} as const;
+
+/** One channel's state (`RemoteChannelStateDto`). */
+export interface RemoteChannelStateView {
+  channel: string;
+  state: ChannelState;
+  /** The screen's mode while open: the technician's input reaches the device only in `control`. */
+  mode: ScreenMode | null;
+  /** `asking`: when an unanswered question counts as a no. */
+  deadline: string | null;
+  /** `failed` (and some refusals): the device's sentence. Untrusted text. */
+  message: string | null;
+  /** The consent policy the device applied; null until it said (older agents do not ask). */
+  policy: ConsentPolicy | null;
+  /** How many times the person at the device was asked for this channel in this session. */
+  asks: number;
+  /** Before this time asking again is refused (`ask_again_too_soon`); null when it is allowed now. */
+  askAgainAt: string | null;
+  updatedAt: string;
+}
+
 /** A session with its device and technician names (`RemoteSessionDto`). */
 export interface RemoteSessionView {
   id: string;
@@ -79,6 +139,8 @@ export interface RemoteSessionView {
   status: RemoteSessionStatus;
   /** Relay channels: `screen`, `shell`, … */
   channels: string[];
+  /** Each channel's state (consent, mode, refusals), in the order of `channels`. */
+  channelStates: RemoteChannelStateView[];
   startedAt: string;
   /** When the viewer and the agent first met on the relay. */
   connectedAt: string | null;

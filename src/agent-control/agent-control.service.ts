@@ -6,6 +6,7 @@ import type {
   AgentToPortalMessage,
   CommandExitMessage,
   CommandOutputMessage,
+  ConsentContext,
   HelloMessage,
   RemoteHelpStartedMessage,
   RemoteHelpStateMessage,
@@ -27,7 +28,16 @@ export type AgentControlEvent =
       deviceId: string;
       message: Extract<
         AgentToPortalMessage,
-        { type: 'channel_closed' | 'command_output' | 'command_exit' | 'agent_status' | 'goodbye' | 'error' }
+        {
+          type:
+            | 'channel_closed'
+            | 'command_output'
+            | 'command_exit'
+            | 'agent_status'
+            | 'goodbye'
+            | 'consent'
+            | 'error';
+        }
       >;
     };
 
@@ -40,6 +50,8 @@ export interface OpenChannelRequest {
   token: string;
   /** Shown to the customer in the agent's status line. */
   technician?: string;
+  /** Protocol 1.2: what the consent prompt says (sent only to agents that read it). */
+  consent?: ConsentContext;
 }
 
 export type RunCommandRequest = Omit<RunCommandMessage, 'type' | 'id' | 'commandId'> & { commandId?: string };
@@ -64,7 +76,10 @@ export interface AgentPresence {
 }
 
 const REQUEST_TIMEOUT_MS = 20_000;
-/** Opening a channel includes the agent dialling the relay (and maybe starting a VNC server). */
+/**
+ * Opening a channel includes the agent dialling the relay (and maybe starting a VNC server); with a
+ * consent prompt, also the time the person at the device has to answer (`consent.timeoutSec`).
+ */
 const OPEN_CHANNEL_TIMEOUT_MS = 75_000;
 /** Remote help asks Windows (PowerShell, Task Scheduler) and waits for the program to appear. */
 const REMOTE_HELP_TIMEOUT_MS = 45_000;
@@ -120,7 +135,7 @@ export class AgentControlService {
     await this.connection(deviceId).request(
       { type: 'open_channel', ...request },
       'channel_opened',
-      OPEN_CHANNEL_TIMEOUT_MS,
+      OPEN_CHANNEL_TIMEOUT_MS + (request.consent?.timeoutSec ?? 0) * 1000,
     );
   }
 
@@ -163,7 +178,7 @@ export class AgentControlService {
       await connection.request(
         { ...request, type: 'run_command', commandId },
         'command_started',
-        REQUEST_TIMEOUT_MS,
+        REQUEST_TIMEOUT_MS + (request.consent?.timeoutSec ?? 0) * 1000,
       );
     } catch (err) {
       sub.unsubscribe();

@@ -103,6 +103,7 @@ export class AgentMessageHandler {
         return;
       case 'command_output':
       case 'command_exit':
+      case 'consent':
         this.control.publish({ type: 'agent.message', deviceId: connection.deviceId, message });
         return;
       case 'channel_opened':

@@ -41,6 +41,10 @@ export enum ErrorCode {
   // Technician isolation (src/access): another technician's session, or a device not granted.
   NotSessionOwner = 'not_session_owner',
   DeviceAccessDenied = 'device_access_denied',
+  ChannelNotAskable = 'channel_not_askable',
+  AskAgainTooSoon = 'ask_again_too_soon',
+  AskAgainLimit = 'ask_again_limit',
+  ConsentRequired = 'consent_required',
   Internal = 'internal_error',
 }
 
@@ -80,6 +84,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.AuditUnavailable]: 503,
   [ErrorCode.NotSessionOwner]: 403,
   [ErrorCode.DeviceAccessDenied]: 403,
+  [ErrorCode.ChannelNotAskable]: 409,
+  [ErrorCode.AskAgainTooSoon]: 429,
+  [ErrorCode.AskAgainLimit]: 409,
+  [ErrorCode.ConsentRequired]: 409,
   [ErrorCode.Internal]: 500,
 };
 

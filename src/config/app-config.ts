@@ -72,6 +72,8 @@ export abstract class AppConfig {
     /** The bundled agent embedded into every install script (npm run build:agent). */
     readonly bundlePath: string;
   };
+  /** Seconds the person at a device has to answer a consent prompt before it counts as a Deny. */
+  abstract readonly consentTimeoutSec: number;
   abstract readonly retentionDays: number;
   /**
    * Production only, with ALLOW_INSECURE_TRANSPORT=true: the variables whose URLs are not https/wss
@@ -171,6 +173,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       publicMissesPerIpPer10Min: r.int('QS_PUBLIC_MISSES_PER_IP', 20, 1, 10_000),
       publicMissesPerNetworkPer10Min: r.int('QS_PUBLIC_MISSES_PER_NETWORK', 100, 1, 100_000),
     },
+    consentTimeoutSec: r.int('CONSENT_TIMEOUT_SEC', 30, 10, 300),
     installers: {
       persistentTokenTtlSec: r.int('AGENT_INSTALL_TOKEN_TTL_SEC', 3600, 60, 7 * 24 * 3600),
       nodeMirrorUrl: r

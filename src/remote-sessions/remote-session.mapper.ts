@@ -1,4 +1,5 @@
 import type { DeviceKind, DeviceOs } from '../../contracts/api/devices';
+import { channelStateViews } from './channel-states';
 import type { RemoteSessionDto } from './dto/remote-session.dto';
 import type { RemoteSession } from './entities/remote-session.entity';
 
@@ -26,6 +27,7 @@ export function toRemoteSessionDto(row: RemoteSessionRow, now = new Date()): Rem
     recordingEnabled: row.recordingEnabled,
     status: row.status,
     channels: row.channels,
+    channelStates: channelStateViews(row, now),
     startedAt: row.startedAt.toISOString(),
     connectedAt: row.connectedAt ? row.connectedAt.toISOString() : null,
     endedAt: row.endedAt ? row.endedAt.toISOString() : null,

@@ -6,12 +6,13 @@ import type { RemoteSessionDto } from './dto/remote-session.dto';
 import { EndReason, RemoteSession } from './entities/remote-session.entity';
 import { RemoteSessionRow, toRemoteSessionDto } from './remote-session.mapper';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
+import type { StoredChannelState, StoredChannelStates } from './channel-states';
 
 const SELECT = `
   SELECT rs.id, rs.device_id AS "deviceId", rs.technician_id AS "technicianId", rs.type, rs.protocol,
          rs.reason, rs.recording_enabled AS "recordingEnabled", rs.status, rs.channels,
          rs.relay_url AS "relayUrl", rs.started_at AS "startedAt", rs.connected_at AS "connectedAt",
-         rs.ended_at AS "endedAt", rs.end_reason AS "endReason",
+         rs.ended_at AS "endedAt", rs.end_reason AS "endReason", rs.channel_states AS "channelStates",
          d.hostname AS "deviceName", d.os AS "deviceOs", d.kind AS "deviceKind",
          u.display_name AS "technicianName"
     FROM remote_sessions rs
@@ -64,6 +65,32 @@ export class RemoteSessionQueries {
       [id, reason, opts.onlyIfPending === true],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * Changes one channel's state under a row lock (so the device's events and the portal's requests
+   * apply in order); `change` answers null to leave it. False when the session has ended or nothing
+   * changed.
+   */
+  async updateChannelState(
+    id: string,
+    channel: string,
+    change: (prev: StoredChannelState | undefined) => StoredChannelState | null,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const rows: { states: StoredChannelStates; status: string }[] = await m.query(
+        `SELECT channel_states AS states, status FROM remote_sessions WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!rows[0] || rows[0].status === 'ended') return false;
+      const next = change(rows[0].states[channel]);
+      if (!next) return false;
+      await m.query(
+        `UPDATE remote_sessions SET channel_states = channel_states || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1`,
+        [id, channel, JSON.stringify(next)],
+      );
+      return true;
+    });
   }
 
   /** `pending → active` on the first pairing; false when it was not pending (only the first counts). */

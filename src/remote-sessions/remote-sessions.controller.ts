@@ -6,6 +6,7 @@ import {
   MessageEvent,
   OnModuleDestroy,
   Param,
+  ParseEnumPipe,
   Post,
   Query,
   Req,
@@ -21,8 +22,10 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AUDIT_UNAVAILABLE_DOC } from '../audit/audit.errors';
-import { interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
+import { filter, interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
+import { CHANNEL_KINDS } from '../../contracts/agent-protocol/enums';
 import type { RemoteSessionStreamEvent } from '../../contracts/api/remote-sessions';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { ReachesDevice, RunsRemoteSession, TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
@@ -43,6 +46,12 @@ import { RemoteSessionQueries } from './remote-session.queries';
 import { RemoteSessionsService } from './remote-sessions.service';
 
 const KEEPALIVE_MS = 25_000;
+
+/** `:channel`: one of the protocol's channel kinds, or 400 `validation_failed`. */
+const parseChannel = new ParseEnumPipe(CHANNEL_KINDS, {
+  exceptionFactory: () =>
+    new DomainError(ErrorCode.ValidationFailed, `channel must be one of ${CHANNEL_KINDS.join(', ')}`),
+});
 
 const LOGIN_REVOKED_DOC =
   'unauthenticated: not logged in, or the login was revoked while the request ran (the session then ends as technician_revoked)';
@@ -98,6 +107,22 @@ export class RemoteSessionsController implements OnModuleDestroy {
     return merge(changes, keepalive).pipe(takeUntil(this.closing));
   }
 
+  @Sse(':id/events')
+  @RunsRemoteSession()
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary:
+      'One session’s updates for its viewer (SSE): remote_session.updated (data: RemoteSessionDto) as channel states change; the session’s technician or an administrator',
+  })
+  sessionStream(@Param('id', parseId()) id: string): Observable<MessageEvent> {
+    const changes = this.events.stream.pipe(
+      filter((e) => e.session.id === id),
+      map((e): MessageEvent => ({ type: 'remote_session.updated', data: e.session })),
+    );
+    const keepalive = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'keepalive', data: {} })));
+    return merge(changes, keepalive).pipe(takeUntil(this.closing));
+  }
+
   @Get(':id')
   @TeamView()
   @ApiOperation({ summary: 'One remote session' })
@@ -120,6 +145,24 @@ export class RemoteSessionsController implements OnModuleDestroy {
     @Req() req: Request,
   ): Promise<RelayAccessDto> {
     return this.sessions.reconnect(user, id, req.sessionID);
+  }
+
+  @Post(':id/channels/:channel/ask')
+  @RunsRemoteSession({ device: true })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Ask the person at the device again for one channel after a no (at most 5 times per channel, 20 s apart); answers the channel’s fresh relay token. The session’s technician or an administrator',
+  })
+  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
+  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  askAgain(
+    @CurrentUser() user: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Param('channel', parseChannel) channel: string,
+    @Req() req: Request,
+  ): Promise<RelayAccessDto> {
+    return this.sessions.askAgain(user, id, channel, req.sessionID);
   }
 
   @Post(':id/end')

@@ -21,6 +21,28 @@ export const remoteSessionErrors = {
       'The person at the device has turned remote control off, so nothing can be opened there.',
     ),
   ended: () => new DomainError(ErrorCode.Gone, 'This remote session has ended. Start a new one.'),
+  channelNotInSession: () => new DomainError(ErrorCode.NotFound, 'This session has no such channel.'),
+  channelNotAskable: () =>
+    new DomainError(
+      ErrorCode.ChannelNotAskable,
+      'The person at the device is being asked, or already allowed this: there is nothing to ask again.',
+    ),
+  askAgainTooSoon: (retryAfterSec: number) =>
+    new DomainError(
+      ErrorCode.AskAgainTooSoon,
+      `Please wait ${retryAfterSec} s before asking the person at the device again.`,
+      { 'Retry-After': String(retryAfterSec) },
+    ),
+  askAgainLimit: (max: number) =>
+    new DomainError(
+      ErrorCode.AskAgainLimit,
+      `The person at the device was asked ${max} times for this in this session; they can be asked again in a new session.`,
+    ),
+  consentRequired: () =>
+    new DomainError(
+      ErrorCode.ConsentRequired,
+      'This device asks the person at it before anything opens, so it cannot take an unattended session. Start an attended session, or have an administrator set its consent policy to silent (on the device too).',
+    ),
   agentRefused: (message: string) =>
     new DomainError(ErrorCode.AgentRefused, `The device refused: ${message}`),
 };

@@ -15,6 +15,7 @@ import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionLifecycle } from './remote-session-lifecycle';
 import { RemoteSessionQueries } from './remote-session.queries';
 import { RemoteSessionsController } from './remote-sessions.controller';
+import { RemoteSessionChannels } from './remote-session-channels';
 import { RemoteSessionsService } from './remote-sessions.service';
 
 @Module({
@@ -37,6 +38,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
     RemoteSessionEvents,
     RemoteSessionLifecycle,
     RemoteCommandsService,
+    RemoteSessionChannels,
   ],
   exports: [RemoteSessionsService, RemoteSessionEndingService],
 })

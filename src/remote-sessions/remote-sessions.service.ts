@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { cleanDisplayText } from '../../contracts/display-text';
 import { DataSource } from 'typeorm';
 import type { ChannelKind } from '../../contracts/agent-protocol/enums';
 import { accessErrors } from '../access/access.errors';
@@ -19,7 +18,8 @@ import {
   RemoteSessionDto,
   StartedRemoteSessionDto,
 } from './dto/remote-session.dto';
-import type { RemoteProtocol, RemoteSession } from './entities/remote-session.entity';
+import type { RemoteProtocol } from './entities/remote-session.entity';
+import { RemoteSessionChannels, type ChannelRequester } from './remote-session-channels';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
 import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionQueries } from './remote-session.queries';
@@ -59,6 +59,7 @@ export class RemoteSessionsService {
     private readonly events: RemoteSessionEvents,
     private readonly logins: LiveLoginsService,
     private readonly access: AccessService,
+    private readonly channels: RemoteSessionChannels,
   ) {}
 
   /**
@@ -126,7 +127,8 @@ export class RemoteSessionsService {
         await this.ending.end(session.id, 'access_withdrawn', { actorType: 'system' });
         throw accessErrors.deviceAccessDenied();
       }
-      const relay = await this.openChannels(session, actor);
+      // Returns at once: each channel's state follows as the person at the device decides.
+      const relay = await this.channels.open(session, this.requester(actor, device), 'start');
       return { session: await this.queries.dto(session.id), relay };
     } catch (err) {
       await this.ending.end(session.id, 'channel_failed', { actorType: 'system' });
@@ -160,7 +162,26 @@ export class RemoteSessionsService {
         await this.ending.end(session.id, 'technician_revoked', { actorType: 'system' });
       throw commonErrors.notLoggedIn();
     }
-    return this.openChannels(session, actor);
+    const device = await this.usableDevice(session.deviceId);
+    return this.channels.open(session, this.requester(actor, device), 'reconnect');
+  }
+
+  /**
+   * Asks the person at the device again for one channel after a no (rate-limited, see
+   * RemoteSessionChannels.askAgain). Who may is the route's rule, as for a reconnect.
+   */
+  async askAgain(
+    actor: AuthUser,
+    id: string,
+    channel: string,
+    loginSessionId: string,
+  ): Promise<RelayAccessDto> {
+    const session = await this.queries.findRow(id);
+    if (!session) throw errors.notFound();
+    if (session.status === 'ended') throw errors.ended();
+    const device = await this.usableDevice(session.deviceId);
+    if (!(await this.logins.isLive(actor.id, loginSessionId))) throw commonErrors.notLoggedIn();
+    return this.channels.askAgain(session, channel, this.requester(actor, device));
   }
 
   /** The device's newest session that has not ended (what a Quick Assist action belongs to). */
@@ -172,35 +193,9 @@ export class RemoteSessionsService {
     return this.queries.dto(id);
   }
 
-  private async openChannels(session: RemoteSession, actor: AuthUser): Promise<RelayAccessDto> {
-    const minted = await this.relayTokens.mintSessionTokens(session.id, session.channels);
-    // Close what the agent may still hold for this session (a previous viewer) before dialling again.
-    await this.agents
-      .closeChannel(session.deviceId, session.id, undefined, 'reconnecting')
-      .catch((err: unknown) => {
-        this.logger.debug(`No channel to close before reconnecting session ${session.id}: ${String(err)}`);
-      });
-    try {
-      await Promise.all(
-        session.channels.map((channel) =>
-          this.agents.openChannel(session.deviceId, {
-            sessionId: session.id,
-            channel: channel as ChannelKind,
-            relayUrl: minted.url,
-            token: minted.agent[channel] ?? '',
-            // Rows stored before names were checked may hold control characters: send a clean name.
-            technician: cleanDisplayText(actor.displayName) || undefined,
-          }),
-        ),
-      );
-    } catch (err) {
-      throw errors.agentRefused(err instanceof Error ? err.message : 'the channel could not be opened');
-    }
-    return {
-      url: minted.url,
-      expiresAt: minted.expiresAt.toISOString(),
-      tokens: session.channels.map((channel) => ({ channel, token: minted.tech[channel] ?? '' })),
-    };
+  /** Who asks, and under which consent policy (quick-support devices always ask). */
+  private requester(actor: AuthUser, device: Device): ChannelRequester {
+    return { actor, policy: device.kind === 'quick' ? 'ask' : 'ask' };
   }
 
   private async usableDevice(id: string): Promise<Device> {

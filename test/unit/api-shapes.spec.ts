@@ -29,6 +29,7 @@ import type {
   ListRemoteSessionsQuery,
   RelayAccessView,
   RelayChannelTokenView,
+  RemoteChannelStateView,
   RemoteSessionListView,
   RemoteSessionView,
   RunCommandRequest,
@@ -70,6 +71,7 @@ import {
   ListRemoteSessionsQueryDto,
   RelayAccessDto,
   RelayChannelTokenDto,
+  RemoteChannelStateDto,
   RemoteSessionDto,
   RemoteSessionListDto,
   StartedRemoteSessionDto,
@@ -174,6 +176,7 @@ const CHECKED = [
   ),
   pair<RelayChannelTokenDto, RelayChannelTokenView>(RelayChannelTokenDto, 'RelayChannelTokenView', true),
   pair<RelayAccessDto, RelayAccessView>(RelayAccessDto, 'RelayAccessView', true),
+  pair<RemoteChannelStateDto, RemoteChannelStateView>(RemoteChannelStateDto, 'RemoteChannelStateView', true),
   pair<RemoteSessionDto, RemoteSessionView>(RemoteSessionDto, 'RemoteSessionView', true),
   pair<RemoteSessionListDto, RemoteSessionListView>(RemoteSessionListDto, 'RemoteSessionListView', true),
   pair<StartedRemoteSessionDto, StartedRemoteSessionView>(

@@ -25,6 +25,7 @@ function session(overrides: Partial<RemoteSession> = {}): RemoteSession {
     recordingEnabled: false,
     status: 'active',
     channels: ['screen', 'shell'],
+    channelStates: [],
     startedAt: '2026-03-02T11:00:00Z',
     connectedAt: null,
     endedAt: null,

@@ -3,15 +3,24 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DEVICE_KINDS, DEVICE_OSES, type DeviceKind, type DeviceOs } from '../../../contracts/api/devices';
 import {
+  CONSENT_POLICIES,
+  SCREEN_MODES,
+  type ConsentPolicy,
+  type ScreenMode,
+} from '../../../contracts/agent-protocol/enums';
+import {
+  CHANNEL_STATES,
   REMOTE_PROTOCOLS,
   REMOTE_SESSION_END_REASONS,
   REMOTE_SESSION_FILTERS,
   REMOTE_SESSION_LIMITS,
   REMOTE_SESSION_STATUSES,
   REMOTE_SESSION_TYPES,
+  type ChannelState,
   type ListRemoteSessionsQuery,
   type RelayAccessView,
   type RelayChannelTokenView,
+  type RemoteChannelStateView,
   type RemoteProtocol,
   type RemoteSessionEndReason,
   type RemoteSessionFilter,
@@ -76,6 +85,38 @@ export class RelayAccessDto implements RelayAccessView {
   @ApiProperty({ type: [RelayChannelTokenDto] }) tokens!: RelayChannelTokenDto[];
 }
 
+export class RemoteChannelStateDto implements RemoteChannelStateView {
+  @ApiProperty({ example: 'screen' }) channel!: string;
+  @ApiProperty({ enum: CHANNEL_STATES }) state!: ChannelState;
+  @ApiProperty({ enum: SCREEN_MODES, nullable: true, description: 'The screen’s mode while open' })
+  mode!: ScreenMode | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'asking: when no answer counts as a no',
+  })
+  deadline!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was refused or failed (untrusted text)' })
+  message!: string | null;
+  @ApiProperty({
+    enum: CONSENT_POLICIES,
+    nullable: true,
+    description: 'The consent policy the device applied',
+  })
+  policy!: ConsentPolicy | null;
+  @ApiProperty({ description: 'How many times the person at the device was asked for this channel' })
+  asks!: number;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Asking again is refused before this time',
+  })
+  askAgainAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
 export class RemoteSessionDto implements RemoteSessionView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) deviceId!: string;
@@ -90,6 +131,7 @@ export class RemoteSessionDto implements RemoteSessionView {
   @ApiProperty() recordingEnabled!: boolean;
   @ApiProperty({ enum: REMOTE_SESSION_STATUSES }) status!: RemoteSessionStatus;
   @ApiProperty({ type: [String] }) channels!: string[];
+  @ApiProperty({ type: [RemoteChannelStateDto] }) channelStates!: RemoteChannelStateDto[];
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({
     format: 'date-time',

@@ -5,6 +5,7 @@ import type {
   RemoteSessionStatus,
   RemoteSessionType,
 } from '../../../contracts/api/remote-sessions';
+import type { StoredChannelStates } from '../channel-states';
 
 /** The shared lists (contracts/api/remote-sessions.ts), under the names this module's code uses. */
 export type { RemoteProtocol };
@@ -44,6 +45,10 @@ export class RemoteSession {
   /** Relay channels this session uses (screen, shell, …). */
   @Column({ type: 'text', array: true })
   channels!: string[];
+
+  /** Each channel's consent and state (channel-states.ts). */
+  @Column({ name: 'channel_states', type: 'jsonb', default: () => `'{}'::jsonb` })
+  channelStates!: StoredChannelStates;
 
   @Column({ name: 'relay_url', type: 'varchar', length: 2048 })
   relayUrl!: string;

@@ -84,6 +84,7 @@ export const END_REASON_LABELS: Readonly<Record<RemoteSessionEndReason, string>>
   channel_failed: 'The device could not open the connection',
   technician_revoked: 'The technician signed out or lost access',
   access_withdrawn: 'The technician no longer has access to this device',
+  ended_on_device: 'Ended by the person at the device',
 };
 
 export function endReasonText(session: Pick<RemoteSessionView, 'endReason'>): string {
