@@ -45,6 +45,7 @@ export enum ErrorCode {
   AskAgainTooSoon = 'ask_again_too_soon',
   AskAgainLimit = 'ask_again_limit',
   ConsentRequired = 'consent_required',
+  ConsentDenied = 'consent_denied',
   Internal = 'internal_error',
 }
 
@@ -88,6 +89,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.AskAgainTooSoon]: 429,
   [ErrorCode.AskAgainLimit]: 409,
   [ErrorCode.ConsentRequired]: 409,
+  [ErrorCode.ConsentDenied]: 403,
   [ErrorCode.Internal]: 500,
 };
 

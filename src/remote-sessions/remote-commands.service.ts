@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
+import { AgentControlError } from '../agent-control/agent-control.errors';
 import { AgentControlService, CommandEvent } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';
 import { COMMAND_MAX_LENGTH, type RunCommandDto } from './dto/remote-command.dto';
 import type { RemoteSession } from './entities/remote-session.entity';
+import { RemoteSessionChannels } from './remote-session-channels';
 import { RemoteSessionQueries } from './remote-session.queries';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
 
@@ -45,6 +47,7 @@ export class RemoteCommandsService {
     private readonly queries: RemoteSessionQueries,
     private readonly agents: AgentControlService,
     private readonly audit: AuditService,
+    private readonly channels: RemoteSessionChannels,
   ) {}
 
   /**
@@ -71,10 +74,13 @@ export class RemoteCommandsService {
     });
     let started;
     try {
+      // The person at the device is asked before the first command of a session (protocol 1.2).
+      const consent = await this.channels.consentContext(session, actor);
       started = await this.agents.runCommand(session.deviceId, {
         commandId,
         command: dto.command,
         ...(dto.timeoutSec && { timeoutSec: dto.timeoutSec }),
+        ...(consent && { sessionId, consent }),
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : 'the command could not be started';
@@ -82,6 +88,8 @@ export class RemoteCommandsService {
         ...about,
         message: message.slice(0, 500),
       });
+      if (err instanceof AgentControlError && err.agentCode === 'consent_denied')
+        throw errors.consentDenied(message);
       throw errors.agentRefused(message);
     }
     this.prune();

@@ -96,7 +96,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
       await this.queries.updateChannelState(session.id, channel, (prev) => requested(prev, kind, now));
     await this.publish(session.id);
     const technician = cleanDisplayText(by.actor.displayName) || undefined;
-    const consent = this.consentContext(session, by, technician);
+    const consent = this.promptContext(session, by, technician);
     for (const channel of channels) {
       const request = {
         sessionId: session.id,
@@ -144,8 +144,23 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
     return this.open(session, by, 'ask_again', [channel]);
   }
 
+  /** What the device's prompt says before a command runs (the consent to run commands, per session). */
+  async consentContext(session: RemoteSession, actor: AuthUser): Promise<ConsentContext | undefined> {
+    return this.promptContext(
+      session,
+      { actor, policy: await this.policyOf(session.deviceId) },
+      cleanDisplayText(actor.displayName) || undefined,
+    );
+  }
+
+  /** The device's consent policy (quick-support devices always ask). */
+  policyOf(deviceId: string): Promise<ConsentPolicy> {
+    void deviceId;
+    return Promise.resolve('ask');
+  }
+
   /** What the device's prompt says: sent only to agents that read it (protocol 1.2). */
-  private consentContext(
+  private promptContext(
     session: RemoteSession,
     by: ChannelRequester,
     technician: string | undefined,

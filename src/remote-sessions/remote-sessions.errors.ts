@@ -43,6 +43,7 @@ export const remoteSessionErrors = {
       ErrorCode.ConsentRequired,
       'This device asks the person at it before anything opens, so it cannot take an unattended session. Start an attended session, or have an administrator set its consent policy to silent (on the device too).',
     ),
+  consentDenied: (sentence: string) => new DomainError(ErrorCode.ConsentDenied, sentence),
   agentRefused: (message: string) =>
     new DomainError(ErrorCode.AgentRefused, `The device refused: ${message}`),
 };
