@@ -43,8 +43,11 @@ export type AskFunction = (
 
 export interface ConsentManagerOptions {
   mode: AgentMode;
-  /** The device administrator's policy (agent.json `consent`); quick-support agents always ask. */
-  devicePolicy: ConsentPolicy;
+  /**
+   * The device administrator's policy (agent.json `consent`, re-read when the file changes);
+   * quick-support agents always ask.
+   */
+  devicePolicy: ConsentPolicy | (() => ConsentPolicy);
   /** The organisation named when an older portal sends no consent context (the agent's brand). */
   organisation: string;
   /** The ways this device can ask, best first. */
@@ -92,7 +95,10 @@ export class ConsentManager {
   };
 
   policy(portal: ConsentPolicy | undefined): ConsentPolicy {
-    return this.options.mode === 'quick' ? 'ask' : effectivePolicy(portal, this.options.devicePolicy);
+    const device = this.options.devicePolicy;
+    return this.options.mode === 'quick'
+      ? 'ask'
+      : effectivePolicy(portal, typeof device === 'function' ? device() : device);
   }
 
   async decide(request: {

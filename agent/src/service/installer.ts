@@ -84,6 +84,8 @@ export async function installPersistent(options: CliOptions, deps: InstallDeps):
     vncPort: options.vncPort,
     startVnc: options.startVnc === true,
     killSwitch: options.killSwitch,
+    // The administrator of the device turns asking off here (and in the portal) for unattended servers.
+    consent: 'ask',
   };
   await writePrivateFile(layout.configFile, `${JSON.stringify(config, null, 2)}\n`);
   await writePrivateFile(layout.credentialFile, `${JSON.stringify(device)}\n`);

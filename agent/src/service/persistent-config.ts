@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseRegisterResponse, type RegisterResponse } from '../../../contracts/agent-protocol/registration';
+import { CONSENT_POLICIES, type ConsentPolicy } from '../../../contracts/agent-protocol/enums';
 import { VALUE_PATTERNS } from '../../../contracts/installer-template';
 
 /** The persistent agent's settings, owned by the device's administrator (`agent.json`). */
@@ -14,6 +15,11 @@ export interface PersistentConfig {
   startVnc: boolean;
   /** The administrator's kill switch: refuses every mutating action while true. */
   killSwitch: boolean;
+  /**
+   * How the person at the device is asked before a channel opens (`ask`, `notify`, `silent`). The
+   * agent applies the stricter of this and the portal's per-device policy, so `silent` needs both.
+   */
+  consent: ConsentPolicy;
 }
 
 export function readPersistentConfig(file: string): PersistentConfig {
@@ -23,6 +29,8 @@ export function readPersistentConfig(file: string): PersistentConfig {
   };
   if (typeof raw.portalUrl !== 'string' || !VALUE_PATTERNS.portalUrl.test(raw.portalUrl))
     fail('portalUrl is missing or invalid');
+  if (raw.consent !== undefined && !(CONSENT_POLICIES as readonly unknown[]).includes(raw.consent))
+    fail(`consent must be one of ${CONSENT_POLICIES.join(', ')}`);
   if (typeof raw.credentialFile !== 'string' || !raw.credentialFile.startsWith('/')) {
     if (!(typeof raw.credentialFile === 'string' && /^[A-Za-z]:\\/.test(raw.credentialFile)))
       fail('credentialFile is missing');
@@ -38,6 +46,7 @@ export function readPersistentConfig(file: string): PersistentConfig {
     vncPort: Number.isInteger(raw.vncPort) ? (raw.vncPort as number) : 5900,
     startVnc: raw.startVnc === true,
     killSwitch: raw.killSwitch === true,
+    consent: raw.consent ?? 'ask',
   };
 }
 
