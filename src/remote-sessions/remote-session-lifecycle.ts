@@ -49,8 +49,14 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
     this.subs.add(this.relayEvents.events$.subscribe((e) => this.guard(this.onRelayEvent(e))));
     this.subs.add(
       this.agents.events.subscribe((e) => {
+        // Ctrl-C or End now on the device: its person ended it (the channels closed there first).
         if (e.type === 'agent.message' && e.message.type === 'goodbye')
-          this.guard(this.endForDevices([e.deviceId], 'agent_gone'));
+          this.guard(
+            this.endForDevices(
+              [e.deviceId],
+              e.message.reason === 'user_exit' ? 'ended_on_device' : 'agent_gone',
+            ),
+          );
       }),
     );
     this.subs.add(
