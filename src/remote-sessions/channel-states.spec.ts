@@ -74,7 +74,7 @@ describe('channel states', () => {
 
   it('does not reopen a channel the person took back when a late channel_opened arrives', () => {
     const revoked = applyConsent(
-      opened(requested(undefined, 'start', T0), 'shell', T0),
+      opened(requested(undefined, 'start', T0), 'shell', T0)!,
       consent({ channel: 'shell', event: 'revoked' }),
       at(1),
     )!;

@@ -8,7 +8,7 @@ import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';
 import { COMMAND_MAX_LENGTH, type RunCommandDto } from './dto/remote-command.dto';
 import type { RemoteSession } from './entities/remote-session.entity';
-import { RemoteSessionChannels } from './remote-session-channels';
+import { ConsentContexts } from './consent-context';
 import { RemoteSessionQueries } from './remote-session.queries';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
 
@@ -47,7 +47,7 @@ export class RemoteCommandsService {
     private readonly queries: RemoteSessionQueries,
     private readonly agents: AgentControlService,
     private readonly audit: AuditService,
-    private readonly channels: RemoteSessionChannels,
+    private readonly prompts: ConsentContexts,
   ) {}
 
   /**
@@ -75,7 +75,7 @@ export class RemoteCommandsService {
     let started;
     try {
       // The person at the device is asked before the first command of a session (protocol 1.2).
-      const consent = await this.channels.consentContext(session, actor);
+      const consent = await this.prompts.for(session, actor);
       started = await this.agents.runCommand(session.deviceId, {
         commandId,
         command: dto.command,

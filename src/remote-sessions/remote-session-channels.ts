@@ -1,15 +1,13 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
-import type { ConsentContext, ConsentMessage } from '../../contracts/agent-protocol/control-messages';
+import type { ConsentMessage } from '../../contracts/agent-protocol/control-messages';
 import type { ChannelKind, ConsentPolicy } from '../../contracts/agent-protocol/enums';
-import { CONSENT_SINCE, protocolAtLeast } from '../../contracts/agent-protocol/version';
 import { ASK_AGAIN_LIMITS } from '../../contracts/api/remote-sessions';
 import { cleanDisplayText } from '../../contracts/display-text';
 import { AgentControlError } from '../agent-control/agent-control.errors';
 import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
-import { AppConfig } from '../config/app-config';
 import { RelayTokenService } from '../relay-link/relay-token.service';
 import {
   applyConsent,
@@ -21,6 +19,7 @@ import {
 } from './channel-states';
 import type { RelayAccessDto } from './dto/remote-session.dto';
 import type { RemoteSession } from './entities/remote-session.entity';
+import { ConsentContexts } from './consent-context';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
 import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionQueries } from './remote-session.queries';
@@ -48,7 +47,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly prompts: ConsentContexts,
     private readonly agents: AgentControlService,
     private readonly relayTokens: RelayTokenService,
     private readonly audit: AuditService,
@@ -96,7 +95,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
       await this.queries.updateChannelState(session.id, channel, (prev) => requested(prev, kind, now));
     await this.publish(session.id);
     const technician = cleanDisplayText(by.actor.displayName) || undefined;
-    const consent = this.promptContext(session, by, technician);
+    const consent = await this.prompts.for(session, by.actor, by.policy);
     for (const channel of channels) {
       const request = {
         sessionId: session.id,
@@ -142,39 +141,6 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
       details: { deviceId: session.deviceId, channel },
     });
     return this.open(session, by, 'ask_again', [channel]);
-  }
-
-  /** What the device's prompt says before a command runs (the consent to run commands, per session). */
-  async consentContext(session: RemoteSession, actor: AuthUser): Promise<ConsentContext | undefined> {
-    return this.promptContext(
-      session,
-      { actor, policy: await this.policyOf(session.deviceId) },
-      cleanDisplayText(actor.displayName) || undefined,
-    );
-  }
-
-  /** The device's consent policy (quick-support devices always ask). */
-  policyOf(deviceId: string): Promise<ConsentPolicy> {
-    void deviceId;
-    return Promise.resolve('ask');
-  }
-
-  /** What the device's prompt says: sent only to agents that read it (protocol 1.2). */
-  private promptContext(
-    session: RemoteSession,
-    by: ChannelRequester,
-    technician: string | undefined,
-  ): ConsentContext | undefined {
-    const presence = this.agents.presence(session.deviceId);
-    if (!presence || !protocolAtLeast(presence.protocolVersion, CONSENT_SINCE)) return undefined;
-    const reason = session.reason ? cleanDisplayText(session.reason) : '';
-    return {
-      technician: technician ?? 'A technician',
-      organisation: this.config.brand.name,
-      ...(reason && { reason }),
-      policy: by.policy,
-      timeoutSec: this.config.consentTimeoutSec,
-    };
   }
 
   private async openFailed(session: RemoteSession, channel: string, err: unknown): Promise<void> {

@@ -15,6 +15,7 @@ import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionLifecycle } from './remote-session-lifecycle';
 import { RemoteSessionQueries } from './remote-session.queries';
 import { RemoteSessionsController } from './remote-sessions.controller';
+import { ConsentContexts } from './consent-context';
 import { RemoteSessionChannels } from './remote-session-channels';
 import { RemoteSessionsService } from './remote-sessions.service';
 
@@ -39,6 +40,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
     RemoteSessionLifecycle,
     RemoteCommandsService,
     RemoteSessionChannels,
+    ConsentContexts,
   ],
   exports: [RemoteSessionsService, RemoteSessionEndingService],
 })

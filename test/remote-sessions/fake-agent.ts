@@ -20,6 +20,11 @@ export interface FakeAgentOptions {
    * `sleep` would; a cancel then exits them as cancelled, as the agent does.
    */
   holdCommands?: boolean;
+  /**
+   * Refuses a request with this protocol error instead of carrying it out (as a device whose person
+   * said no answers `consent_denied`); undefined carries it out.
+   */
+  refuse?: (m: PortalToAgentMessage) => { code: string; message: string } | undefined;
 }
 
 /**
@@ -90,7 +95,10 @@ export class FakeAgent {
   }
 
   private async answer(m: PortalToAgentMessage): Promise<void> {
-    if (m.type === 'open_channel') {
+    const refusal = 'id' in m ? this.opts.refuse?.(m) : undefined;
+    if (refusal && 'id' in m) {
+      this.send({ type: 'error', replyTo: m.id, ...refusal });
+    } else if (m.type === 'open_channel') {
       const relay = new URL('ws', `${m.relayUrl}/`);
       relay.searchParams.set('sid', m.sessionId);
       relay.searchParams.set('ch', m.channel);
