@@ -31,7 +31,7 @@ const WINDOWS_LABELS: Record<Exclude<ConsentAnswer, 'timeout'>, string> = {
 };
 
 export function windowsDialogScript(question: ConsentQuestion): string {
-  const body = `${questionSentence(question)}\r\n\r\n${ANSWER_LABELS.deny} if you did not ask for this help yourself.`;
+  const body = `${questionSentence(question)}\n\n${ANSWER_LABELS.deny} if you did not ask for this help yourself.`;
   const answers = offeredAnswers(question.channel).filter(
     (a): a is Exclude<ConsentAnswer, 'timeout'> => a !== 'timeout',
   );
