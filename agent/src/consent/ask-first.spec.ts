@@ -95,4 +95,14 @@ describe('askFirst', () => {
     expect(dialog.withdrawn && terminal.withdrawn).toBe(true);
     await expect(askFirst([new FakePrompter('x')], question({ signal: abort.signal }))).resolves.toBe('deny');
   });
+
+  it('an answer the question did not offer (view only for a terminal) counts as no answer from that prompter', async () => {
+    const broken = new FakePrompter('broken');
+    const terminal = new FakePrompter('terminal');
+    const result = askFirst([broken, terminal], question({ channel: 'shell' }));
+    broken.answer('view_only');
+    expect(terminal.withdrawn).toBe(false);
+    terminal.answer('deny');
+    await expect(result).resolves.toBe('deny');
+  });
 });

@@ -1,3 +1,4 @@
+import { offeredAnswers } from './consent-text';
 import type { ConsentAnswer, ConsentPrompter, ConsentQuestion } from './consent-types';
 
 export interface AskFirstResult {
@@ -27,6 +28,7 @@ export function askFirstDetailed(
   question: ConsentQuestion,
 ): Promise<AskFirstResult> {
   if (question.signal.aborted || prompters.length === 0) return Promise.resolve({ answer: 'deny' });
+  const valid = new Set<ConsentAnswer>([...offeredAnswers(question.channel), 'timeout']);
   const withdraw = new AbortController();
   const asked: ConsentQuestion = { ...question, signal: withdraw.signal };
   return new Promise<AskFirstResult>((resolve) => {
@@ -58,7 +60,8 @@ export function askFirstDetailed(
       }
       answer.then(
         (result) => {
-          if (result === 'unavailable') dropOut();
+          // An answer the question did not offer (view-only for a terminal) is a broken prompter.
+          if (result === 'unavailable' || !valid.has(result)) dropOut();
           else settle({ answer: result, by: prompter.name });
         },
         () => dropOut(),
