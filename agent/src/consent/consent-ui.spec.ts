@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { ConsoleKeys, type KeyboardInput } from '../cli/console-keys';
 import { silentLogger } from '../test-support/socket-pair';
-import { consentPrompters } from './consent-ui';
+import { StatusLine } from '../core/status-line';
+import { consentPrompters, createIndicator } from './consent-ui';
 
 class FakeTerminal extends EventEmitter implements KeyboardInput {
   readonly isTTY = true;
@@ -35,4 +36,30 @@ describe('consentPrompters', () => {
       }),
     ).resolves.toBe('unavailable');
   });
+});
+
+describe('createIndicator', () => {
+  it.each(['linux', 'macos', 'windows'] as const)(
+    '%s without a desktop: the terminal status line shows and hides it',
+    (os) => {
+      const lines: string[] = [];
+      const status = new StatusLine('B', (line) => lines.push(line));
+      status.update({ connection: 'connected', channels: ['shell'], killSwitch: false });
+      const actions = { endNow: jest.fn(), stopChannel: jest.fn(), setScreenMode: jest.fn() };
+      const indicator = createIndicator(os, { logger: silentLogger, actions, status, env: {} });
+      indicator.show({
+        technician: 'Alex',
+        organisation: 'Acme',
+        capabilities: ['terminal'],
+        since: new Date(),
+      });
+      expect(lines.at(-1)).toBe(
+        '[B] Alex from Acme can use a terminal (for less than a minute). Press Ctrl-C to end the session.\n',
+      );
+      indicator.close();
+      expect(lines.at(-1)).toBe(
+        '[B] A technician is connected (a terminal). Press Ctrl-C to end the session.\n',
+      );
+    },
+  );
 });
