@@ -83,4 +83,37 @@ describe('ConsoleKeys', () => {
     terminal.press('k');
     expect(kill.on).toBe(false);
   });
+
+  it('a pending question takes its keys; K and Ctrl-C keep their meaning; the rest go to the channel keys', () => {
+    const { terminal, kill, interrupt, keys } = setup();
+    keys.start();
+    const answered: string[] = [];
+    const channel: string[] = [];
+    keys.onChannelKey((key) => channel.push(key));
+    const release = keys.capture(['y', 'A', 'n', 'k'], (key) => answered.push(key));
+    terminal.press('YaKs\u0003n');
+    expect(answered).toEqual(['y', 'a', 'n']);
+    expect(kill.on).toBe(true);
+    expect(interrupt).toHaveBeenCalledTimes(1);
+    expect(channel).toEqual(['s']);
+    release();
+    release();
+    terminal.press('yv1');
+    expect(answered).toEqual(['y', 'a', 'n']);
+    expect(channel).toEqual(['s', 'y', 'v']);
+  });
+
+  it('questions queue: the oldest pending one answers first', () => {
+    const { terminal, keys } = setup();
+    keys.start();
+    const first: string[] = [];
+    const second: string[] = [];
+    const releaseFirst = keys.capture(['y', 'n'], (key) => first.push(key));
+    keys.capture(['y', 'n'], (key) => second.push(key));
+    terminal.press('y');
+    releaseFirst();
+    terminal.press('n');
+    expect(first).toEqual(['y']);
+    expect(second).toEqual(['n']);
+  });
 });

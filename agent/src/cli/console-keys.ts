@@ -4,7 +4,10 @@
  * input is a terminal — never from a pipe or a service, where nobody is there to press them.
  *
  * In raw mode the terminal no longer turns Ctrl-C into SIGINT, so it is read here and handed to
- * `onInterrupt`. A yes/no prompt needs the normal line mode: run it inside {@link ConsoleKeys.withLineMode}.
+ * `interrupt`. Two more kinds of key, always in raw mode (a line-mode prompt would swallow K):
+ * - a pending question ({@link ConsoleKeys.capture}) takes the keys it answers with (Y / A / V / N);
+ * - otherwise, other letters go to the channel keys ({@link ConsoleKeys.onChannelKey}: V, S, T…).
+ * K and Ctrl-C keep their meaning whatever is pending.
  */
 export interface KeyboardInput {
   isTTY?: boolean;
@@ -20,10 +23,18 @@ export interface ConsoleKeyHandlers {
   interrupt(): void;
 }
 
+/** A pending question's claim on some keys (lower-case letters). */
+interface Capture {
+  keys: ReadonlySet<string>;
+  onKey: (key: string) => void;
+}
+
 const CTRL_C = '\u0003';
 
 export class ConsoleKeys {
   private active = false;
+  private readonly captures: Capture[] = [];
+  private channelKey: ((key: string) => void) | undefined;
 
   constructor(
     private readonly input: KeyboardInput,
@@ -33,6 +44,11 @@ export class ConsoleKeys {
   /** Whether keys can be read from `input` at all (a terminal that supports raw mode). */
   static available(input: KeyboardInput): boolean {
     return input.isTTY === true && typeof input.setRawMode === 'function';
+  }
+
+  /** Whether keys are being read right now (started, on a terminal). */
+  get reading(): boolean {
+    return this.active;
   }
 
   /** Starts reading keys; false (and nothing changed) when the input is not a terminal. */
@@ -63,6 +79,28 @@ export class ConsoleKeys {
     }
   }
 
+  /**
+   * While a question is pending, `keys` (letters, either case) go to `onKey` instead of anywhere else;
+   * K and Ctrl-C keep their meaning (a question never claims them). Questions queue: the oldest pending
+   * one takes its keys. Returns the release function (idempotent).
+   */
+  capture(keys: readonly string[], onKey: (key: string) => void): () => void {
+    const claim: Capture = {
+      keys: new Set(keys.map((k) => k.toLowerCase()).filter((k) => k !== 'k' && k !== CTRL_C)),
+      onKey,
+    };
+    this.captures.push(claim);
+    return () => {
+      const at = this.captures.indexOf(claim);
+      if (at >= 0) this.captures.splice(at, 1);
+    };
+  }
+
+  /** Letters nobody else claims (no pending question takes them) go to `handler`: the channel keys. */
+  onChannelKey(handler: ((key: string) => void) | undefined): void {
+    this.channelKey = handler;
+  }
+
   private listen(): void {
     this.input.setRawMode?.(true);
     this.input.on('data', this.onData);
@@ -71,9 +109,19 @@ export class ConsoleKeys {
   }
 
   private readonly onData = (chunk: Buffer | string): void => {
-    for (const key of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
-      if (key === 'k' || key === 'K') this.handlers.toggleKillSwitch();
-      else if (key === CTRL_C) this.handlers.interrupt();
+    for (const raw of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+      if (raw === CTRL_C) {
+        this.handlers.interrupt();
+        continue;
+      }
+      const key = raw.toLowerCase();
+      if (key === 'k') {
+        this.handlers.toggleKillSwitch();
+        continue;
+      }
+      const capture = this.captures[0];
+      if (capture?.keys.has(key)) capture.onKey(key);
+      else if (/^[a-z]$/.test(key)) this.channelKey?.(key);
     }
   };
 }

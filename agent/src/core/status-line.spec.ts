@@ -65,4 +65,25 @@ describe('status line', () => {
     line.update({ connection: 'connected', channels: [], killSwitch: false });
     expect(lines).toHaveLength(2);
   });
+
+  it('with an indicator: who, from where, what they can do, for how long; the kill switch still wins', () => {
+    const since = new Date('2026-12-03T09:00:00Z');
+    const indicator = {
+      state: { technician: 'Alex', organisation: 'Acme', capabilities: ['view' as const], since },
+      now: new Date('2026-12-03T09:01:30Z'),
+    };
+    const connected = { connection: 'connected' as const, channels: ['screen'], killSwitch: false };
+    expect(describeStatus('B', connected, {}, indicator)).toBe(
+      '[B] Alex from Acme can see your screen (for 1 minute). Press Ctrl-C to end the session.',
+    );
+    expect(describeStatus('B', connected, { killSwitchKey: true, channelKeys: true }, indicator)).toBe(
+      '[B] Alex from Acme can see your screen (for 1 minute). Press V to allow control, S to stop sharing the screen, K to switch remote control off, Ctrl-C to end the session.',
+    );
+    expect(
+      describeStatus('B', { ...connected, killSwitch: true }, { killSwitchKey: true }, indicator),
+    ).toContain('switched OFF');
+    expect(describeStatus('B', { ...connected, connection: 'reconnecting' }, {}, indicator)).toContain(
+      'reconnecting',
+    );
+  });
 });

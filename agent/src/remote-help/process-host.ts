@@ -12,6 +12,8 @@ export interface ExecOptions {
   /** Added to the agent's own environment (values reach the program as data, never as script text). */
   env?: Readonly<Record<string, string>>;
   timeoutMs?: number;
+  /** Aborting kills the program (a consent dialog withdrawn because it was answered elsewhere). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -43,6 +45,7 @@ export function nodeProcessHost(): ProcessHost {
           {
             env: { ...process.env, ...options.env },
             timeout: options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+            ...(options.signal ? { signal: options.signal } : {}),
             maxBuffer: MAX_OUTPUT_BYTES,
             windowsHide: true,
             encoding: 'utf8',
