@@ -4,6 +4,7 @@ import { ModulesContainer } from '@nestjs/core';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { DeviceGrants1763750000000 } from '../../migrations/1763750000000-DeviceGrants';
 import { ACCESS_RULE, type AccessRule } from '../../src/access/access-rule';
 import { IS_PUBLIC, ROLES } from '../../src/common/decorators';
 import { DevicesService } from '../../src/devices/devices.service';
@@ -45,6 +46,8 @@ const TECHNICIAN_ROUTES = {
     'POST /api/remote-sessions/:id/end',
     'POST /api/remote-sessions/:id/commands',
     'GET /api/remote-sessions/:id/commands/:commandId/output',
+    'GET /api/remote-sessions/:id/events',
+    'POST /api/remote-sessions/:id/channels/:channel/ask',
     'POST /api/remote-sessions/:id/commands/:commandId/cancel',
     'GET /api/devices/:id/remotehelp',
     'POST /api/devices/:id/remotehelp/start',
@@ -282,6 +285,12 @@ describe('technician isolation: a second technician walks every technician route
       ['POST /api/remote-sessions', () => startVnc(bob, r.persistentDeviceId), 'device_access_denied'],
       ['POST /api/remote-sessions/:id/tokens', () => bob.post(`${rs}/tokens`).send({}), 'not_session_owner'],
       ['POST /api/remote-sessions/:id/end', () => bob.post(`${rs}/end`).send({}), 'not_session_owner'],
+      ['GET /api/remote-sessions/:id/events', () => bob.get(`${rs}/events`), 'not_session_owner'],
+      [
+        'POST /api/remote-sessions/:id/channels/:channel/ask',
+        () => bob.post(`${rs}/channels/screen/ask`).send({}),
+        'not_session_owner',
+      ],
       [
         'POST /api/remote-sessions/:id/commands',
         () => bob.post(`${rs}/commands`).send({ command: 'cat /etc/shadow' }),
@@ -515,11 +524,13 @@ describe('technician isolation: a second technician walks every technician route
 describe('DeviceGrants migration', () => {
   it('goes down and up again cleanly on a real PostgreSQL, and cascades with its device and user', async () => {
     const db = await createTestDatabase();
+    // Up to this migration only, so that undoing the last one undoes it whatever comes after.
+    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(DeviceGrants1763750000000) + 1);
     const ds = new DataSource({
       type: 'postgres',
       url: db.url,
       synchronize: false,
-      migrations: MIGRATIONS,
+      migrations: upTo,
       migrationsTransactionMode: 'each',
       logging: false,
     });

@@ -59,21 +59,6 @@ describe('ConsoleKeys', () => {
     expect(terminal.raw).toBe(false);
   });
 
-  it('hands the terminal to a yes/no prompt in line mode, then takes single keys again', async () => {
-    const { terminal, kill, keys } = setup();
-    keys.start();
-    const answer = await keys.withLineMode(() => {
-      expect(terminal.raw).toBe(false);
-      terminal.press('k');
-      return Promise.resolve(true);
-    });
-    expect(answer).toBe(true);
-    expect(kill.on).toBe(false);
-    expect(terminal.raw && terminal.flowing).toBe(true);
-    terminal.press('k');
-    expect(kill.on).toBe(true);
-  });
-
   it('gives the terminal back when stopped', () => {
     const { terminal, kill, keys } = setup();
     keys.start();

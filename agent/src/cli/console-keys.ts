@@ -68,17 +68,6 @@ export class ConsoleKeys {
     this.input.pause();
   }
 
-  /** Runs `ask` with the terminal in line mode (a readline prompt), then goes back to single keys. */
-  async withLineMode<T>(ask: () => Promise<T>): Promise<T> {
-    const wasActive = this.active;
-    this.stop();
-    try {
-      return await ask();
-    } finally {
-      if (wasActive) this.listen();
-    }
-  }
-
   /**
    * While a question is pending, `keys` (letters, either case) go to `onKey` instead of anywhere else;
    * K and Ctrl-C keep their meaning (a question never claims them). Questions queue: the oldest pending

@@ -20,7 +20,9 @@ import { readCredential, readPersistentConfig } from '../service/persistent-conf
 import { AGENT_VERSION } from '../version';
 import { UsageError, type CliOptions } from './args';
 import { ConsoleKeys } from './console-keys';
-import { askYesNo, vncOffer } from './prompt';
+import { askOrUnavailable } from '../consent/ask-first';
+import type { IndicatorActions } from '../consent/consent-types';
+import { consentPrompters, createIndicator } from '../consent/consent-ui';
 
 /** One line of printable text for the portal (hostnames can hold anything). */
 function displayText(value: string, max: number): string {
@@ -88,6 +90,12 @@ export async function runQuick(ctx: RunContext): Promise<void> {
     toggleKillSwitch: () => killSwitch.toggle(),
     interrupt: () => void agent.end('user_exit'),
   });
+  // What the person at the computer can do from the indicator (the keys, the window's buttons).
+  const actions: IndicatorActions = {
+    endNow: () => agent.endNow(),
+    stopChannel: (channel) => agent.stopChannel(channel),
+    setScreenMode: (mode) => agent.setScreenMode(mode),
+  };
   const agent: Agent = new Agent({
     mode: 'quick',
     device,
@@ -95,17 +103,26 @@ export async function runQuick(ctx: RunContext): Promise<void> {
     logger,
     killSwitch,
     status,
+    // Asked on the desktop (a dialog) and in this terminal at once; the first answer counts.
+    asking: {
+      devicePolicy: 'ask',
+      organisation: options.brand,
+      prompters: () =>
+        consentPrompters(platform.os, {
+          logger,
+          brand: options.brand,
+          interactive: true,
+          ...(keys.reading && { keys }),
+        }),
+      ask: askOrUnavailable,
+    },
+    indicator: createIndicator(platform.os, { logger, actions, status, keys }),
     vnc: {
       host: options.vncHost,
       port: options.vncPort,
       launcher,
-      offer: vncOffer(options.startVnc, () =>
-        keys.withLineMode(() =>
-          askYesNo(
-            'The technician wants to see your screen and no screen sharing is running. Start it for this session only (x11vnc, reachable from this computer only)?',
-          ),
-        ),
-      ),
+      // Allowing the screen is the consent: x11vnc starts for the session unless --no-start-vnc.
+      offer: () => Promise.resolve(options.startVnc !== false),
     },
     files,
     maxLifetimeMs: options.maxLifetimeSec > 0 ? options.maxLifetimeSec * 1000 : undefined,
@@ -128,17 +145,32 @@ export function runPersistent(ctx: RunContext): void {
   const config = readPersistentConfig(configFile);
   const killSwitch = new KillSwitch(options.killSwitch || config.killSwitch, PERSISTENT_KILL_SWITCH_MESSAGE);
   const launcher = config.startVnc ? X11VncLauncher.detect(logger) : undefined;
-  const agent = new Agent({
+  let consentPolicy = config.consent;
+  const actions: IndicatorActions = {
+    endNow: () => agent.endNow(),
+    stopChannel: (channel) => agent.stopChannel(channel),
+    setScreenMode: (mode) => agent.setScreenMode(mode),
+  };
+  const agent: Agent = new Agent({
     mode: 'persistent',
     device: readCredential(config.credentialFile),
     platform,
     logger,
     killSwitch,
+    // A service has no terminal; it asks on a desktop when it can reach one, and otherwise a channel
+    // under the `ask` policy is refused (unattended servers set `consent` in agent.json and the portal).
+    asking: {
+      devicePolicy: () => consentPolicy,
+      organisation: config.brand,
+      prompters: () => consentPrompters(platform.os, { logger, brand: config.brand, interactive: false }),
+      ask: askOrUnavailable,
+    },
+    indicator: createIndicator(platform.os, { logger, actions }),
     vnc: {
       host: config.vncHost,
       port: config.vncPort,
       launcher,
-      offer: vncOffer(config.startVnc, () => Promise.resolve(false)),
+      offer: () => Promise.resolve(config.startVnc),
     },
     files: new FileTracker(logger),
     onExit: (code) => {
@@ -149,7 +181,9 @@ export function runPersistent(ctx: RunContext): void {
   // The administrator flips the kill switch by editing agent.json; no restart needed.
   watchFile(configFile, { interval: 2000 }, () => {
     try {
-      killSwitch.set(options.killSwitch || readPersistentConfig(configFile).killSwitch);
+      const current = readPersistentConfig(configFile);
+      killSwitch.set(options.killSwitch || current.killSwitch);
+      consentPolicy = current.consent;
     } catch (err) {
       logger.warn(`could not re-read ${configFile}: ${String(err)}`);
     }

@@ -69,3 +69,15 @@ export function askFirstDetailed(
     }
   });
 }
+
+/**
+ * {@link askFirst} for the consent manager: when no prompter could ask at all (none available, every
+ * one failed), the answer is `unavailable`, so the device reports why nothing opened.
+ */
+export async function askOrUnavailable(
+  prompters: readonly ConsentPrompter[],
+  question: ConsentQuestion,
+): Promise<ConsentAnswer | 'unavailable'> {
+  const { answer, by } = await askFirstDetailed(prompters, question);
+  return answer === 'deny' && by === undefined && !question.signal.aborted ? 'unavailable' : answer;
+}

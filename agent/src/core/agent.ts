@@ -346,14 +346,16 @@ export class Agent implements IndicatorActions {
   private killSwitchChanged(on: boolean): void {
     this.options.logger.info(`kill switch ${on ? 'on' : 'off'}`);
     if (on) {
-      const sessions = this.sessionsInUse();
+      // Everything stops on the device first; then each channel is reported as switched off there
+      // (the sessions go on: K again allows remote control, and the technician may ask again).
+      const open = this.channels.list();
       this.consent?.withdrawAll();
-      this.consent?.endedLocally(sessions);
       this.commands.cancelAll();
-      void this.channels.closeAll(
-        RelayCloseCode.EndedOnDevice,
-        'Remote control was switched off on the device.',
-      );
+      void this.channels
+        .closeAll(RelayCloseCode.EndedOnDevice, 'Remote control was switched off on the device.')
+        .then(() => {
+          for (const ref of open) this.consent?.revoked(ref.sessionId, ref.channel);
+        });
     }
     this.reportStatus();
   }
