@@ -29,7 +29,8 @@ const MISSING_X = ['Xvfb', 'x11vnc'].filter((b) => !hasBinary(b));
 /**
  * The served Linux install script, run for real (the connect page's exact command) against a running
  * portal and relay: registration, control channel, shell and screen through the relay, commands, a
- * portal restart, and the end of the session removing every file.
+ * portal restart, and the end of the session removing every file. The script runs in a real terminal
+ * (a PTY), where the customer answers each consent question with a key.
  */
 describe('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
   /** The portal on the same database, data folder and port (where the agent expects it). */
@@ -105,7 +106,10 @@ describe('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
         QS_LOG_LEVEL: 'info',
       },
       customer.home,
+      { terminal: true },
     );
+    // The customer allows each channel for the session, pressing A when the terminal asks.
+    run.answerEvery(/A to allow for this session/, 'a');
     await run.waitFor(/Connected\. Waiting for a technician/);
     deviceId = await eventually(
       async () => (await devices()).find((d) => d.supportSessionId === session.id && d.online)?.id,
@@ -138,7 +142,7 @@ describe('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
     viewer.send(Buffer.from('pwd; echo "hello-$((6*7))"\n'), { binary: true });
     await eventually(() => output.includes('hello-42'), 'echo output');
     expect(output).toContain(customer.home);
-    await run.waitFor(/Technician Alex Tech is connected \(a terminal\)/);
+    await run.waitFor(/Alex Tech from KW Group can use a terminal/);
     const end = closed(viewer);
     await control().closeChannel(deviceId, sid, 'shell', 'Tab closed');
     await expect(end).resolves.toMatchObject({ code: 4100 });

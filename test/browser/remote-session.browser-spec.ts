@@ -268,7 +268,12 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
       QS_VNC_PORT: String(vncPort),
     };
     delete env.DISPLAY;
-    run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home);
+    run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home, {
+      terminal: true,
+    });
+    // The customer allows each channel for the session, pressing A when the terminal asks
+    // (the consent suite drives the other answers and the desktop dialog).
+    run.answerEvery(/A to allow for this session/, 'a');
     await run.waitFor(/Connected\. Waiting for a technician/);
 
     // The customer's page follows within its 5-second poll.

@@ -65,6 +65,9 @@ interface Pending {
   verdict: Promise<ConsentVerdict & { mode?: ScreenMode }>;
 }
 
+/** The session of a command sent by a portal older than 1.2 (it names none). */
+const NO_SESSION = 'no-session';
+
 const key = (sessionId: string, channel: ChannelKind): string => `${sessionId}/${channel}`;
 
 /**
@@ -87,7 +90,7 @@ export class ConsentManager {
     const channel = ASKED_AS[request.action];
     if (!channel || request.coveredByChannel) return { allowed: true };
     return this.decide({
-      sessionId: request.sessionId ?? 'no-session',
+      sessionId: request.sessionId ?? NO_SESSION,
       channel,
       context: request.consent,
       technician: request.requestedBy,
@@ -259,7 +262,8 @@ export class ConsentManager {
   }
 
   private report(fields: Omit<ConsentMessage, 'type'>): void {
-    this.options.report({ type: 'consent', ...fields });
+    // A command from an older portal names no session: asked all the same, but there is nothing to report it on.
+    if (fields.sessionId !== NO_SESSION) this.options.report({ type: 'consent', ...fields });
   }
 }
 
