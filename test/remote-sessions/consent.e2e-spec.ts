@@ -54,11 +54,11 @@ describe('consent: channel states, the audit trail and asking again', () => {
   };
 
   const consentRows = (sessionId: string) =>
-    t.app.get(DataSource).query(
+    t.app.get(DataSource).query<{ actor_type: string; channel: string; event: string }[]>(
       `SELECT actor_type, details->>'channel' AS channel, details->>'event' AS event FROM audit_events
           WHERE action = 'remote_session.consent' AND target_id = $1 ORDER BY id`,
       [sessionId],
-    ) as Promise<{ actor_type: string; channel: string; event: string }[]>;
+    );
 
   it('returns at once while the person is asked, and names who asks and why', async () => {
     const asked: OpenChannelMessage[] = [];
@@ -91,11 +91,11 @@ describe('consent: channel states, the audit trail and asking again', () => {
   });
 
   it('shows the question, then the no in words; the trail has both; the session stays for asking again', async () => {
-    let agent!: FakeAgent;
+    const late: { agent?: FakeAgent } = {};
     const setup = await device({
       onMessage: (m) => {
         if (m.type !== 'open_channel' || m.channel !== 'screen') return;
-        agent.send({
+        late.agent!.send({
           type: 'consent',
           sessionId: m.sessionId,
           channel: 'screen',
@@ -104,7 +104,7 @@ describe('consent: channel states, the audit trail and asking again', () => {
           promptId: 'p-screen-1',
           expiresInSec: 30,
         });
-        agent.send({
+        late.agent!.send({
           type: 'consent',
           sessionId: m.sessionId,
           channel: 'screen',
@@ -118,7 +118,7 @@ describe('consent: channel states, the audit trail and asking again', () => {
           ? { code: 'consent_denied', message: 'The person at the device did not allow this.' }
           : undefined,
     });
-    agent = setup.agent;
+    const agent = (late.agent = setup.agent);
     const { deviceId, tech } = setup;
     const { session } = (
       await tech
@@ -175,11 +175,11 @@ describe('consent: channel states, the audit trail and asking again', () => {
   });
 
   it('follows view-only and the switch back to control, live on the session’s own stream', async () => {
-    let agent!: FakeAgent;
+    const late: { agent?: FakeAgent } = {};
     const setup = await device({
       onMessage: (m) => {
         if (m.type === 'open_channel' && m.channel === 'screen')
-          agent.send({
+          late.agent!.send({
             type: 'consent',
             sessionId: m.sessionId,
             channel: 'screen',
@@ -190,7 +190,7 @@ describe('consent: channel states, the audit trail and asking again', () => {
           });
       },
     });
-    agent = setup.agent;
+    const agent = (late.agent = setup.agent);
     const { deviceId, tech } = setup;
     const { session } = (
       await tech
