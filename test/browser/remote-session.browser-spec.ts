@@ -8,6 +8,7 @@ import { deriveRelayKey } from '../../contracts/node/relay-keys';
 import { relayConnectUrl, relayWebSocketProtocols } from '../../contracts/relay-connect';
 import { RELAY_CLOSE_CODE_HEADER, RelayCloseCode } from '../../contracts/relay-close-codes';
 import { mintRelayToken } from '../../contracts/node/relay-token';
+import { findDisplay } from '../../agent/src/channels/vnc-launcher';
 import { startX11vnc } from '../../agent/src/test-support/xvfb';
 import { quickRunCommand } from '../../src/installers/install-commands';
 import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
@@ -268,6 +269,9 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
       QS_VNC_PORT: String(vncPort),
     };
     delete env.DISPLAY;
+    // Without DISPLAY the agent finds the one X display there is, where it can start x11vnc itself
+    // when the customer allowed the screen and no VNC server runs (the VNC test below relies on it).
+    expect(findDisplay(env)).toBe(display);
     run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home, {
       terminal: true,
     });
@@ -527,12 +531,19 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await text(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
   });
 
-  it('says in words when the device’s VNC server goes away, and again when none is running', async () => {
+  it('says in words when the device’s VNC server goes away; Reconnect starts one for the session, since the customer allowed the screen', async () => {
     await stopVnc();
     const overlay = viewer.locator('app-screen-tab').getByRole('alert');
     await text(overlay, 'The remote device could not connect to its screen.');
     await overlay.getByRole('button', { name: 'Reconnect' }).click();
-    await text(overlay, 'No VNC server is running on the remote device.');
+    // No server runs any more: the agent starts x11vnc on the display for this session itself (the
+    // screen was allowed for the session, so the customer is not asked again) and the pixels return.
+    await text(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
+    const canvas = viewer.locator('[data-testid="remote-screen"] canvas');
+    await eventually(async () => {
+      const [corner] = (await screenPixels(canvas, [[10, 10]])).colours;
+      expect(near(corner, BLUE)).toBe(true);
+    });
     await content(viewer.locator('app-shell-tab [role="status"]'), /Connected · /);
   });
 
