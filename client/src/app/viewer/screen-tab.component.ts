@@ -76,6 +76,12 @@ export class ScreenTabComponent {
   /** The screen's state as the device reported it (consent, mode). */
   protected readonly channel = this.viewer.channelState('screen');
   protected readonly allowed = computed(() => this.channel()?.state === 'open');
+  /** The toolbar's word while not connected: the customer may still be deciding, or have said no. */
+  protected readonly idleText = computed(() => {
+    const state = this.channel()?.state;
+    if (state === undefined || state === 'open') return 'Connecting…';
+    return state === 'opening' || state === 'asking' ? 'Waiting for the customer…' : 'Not connected';
+  });
   /** The customer's choice: the technician's input reaches the device only in control. */
   protected readonly viewOnly = computed(() => this.channel()?.mode === 'view_only');
   private readonly ticket = this.viewer.ticket('screen');

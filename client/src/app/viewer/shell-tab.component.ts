@@ -68,6 +68,12 @@ export class ShellTabComponent {
   /** The shell's state as the device reported it (consent). */
   protected readonly channel = this.viewer.channelState('shell');
   protected readonly allowed = computed(() => this.channel()?.state === 'open');
+  /** The toolbar's word while not connected: the customer may still be deciding, or have said no. */
+  protected readonly idleText = computed(() => {
+    const state = this.channel()?.state;
+    if (state === undefined || state === 'open') return 'Connecting…';
+    return state === 'opening' || state === 'asking' ? 'Waiting for the customer…' : 'Not connected';
+  });
   private readonly ticket = this.viewer.ticket('shell');
   /** The last token dialled with: tokens are single-use. */
   private dialled: string | null = null;

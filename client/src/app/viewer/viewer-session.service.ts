@@ -255,6 +255,8 @@ export class ViewerSessionService {
 
   private apply(incoming: RemoteSession): void {
     if (incoming.id !== this.sessionId) return;
+    // Countdowns start from the time the change is shown, not the last tick.
+    this.now.set(Date.now());
     this.session.update((current) => mergeViewerSession(current, incoming));
     if (this.ended()) this.stop();
   }
