@@ -279,6 +279,7 @@ export class ViewerSessionService {
     this.fetches++;
     this.tickets.set(new Map());
     this.stopStream();
+    clearInterval(this.clock);
     this.phase.set('ended');
   }
 
