@@ -39,6 +39,11 @@ export type CommandEvent =
 
 const id = encodeURIComponent;
 
+/** What a session's own stream (`…/:id/events`) delivers besides keepalives. */
+const SESSION_EVENT_TYPES = [
+  'remote_session.updated',
+] as const satisfies readonly RemoteSessionEvent['type'][];
+
 /** Reconnects of a command's output stream before giving up on it. */
 const MAX_OUTPUT_BREAKS = 5;
 
@@ -60,7 +65,9 @@ export class RemoteSessionsApiService {
   }
 
   /**
-   * 201 → the pending session and relay tokens (the agent has already dialled the relay).
+   * 201 → the pending session and relay tokens, at once: the device then asks the person at it for
+   * each channel, and each channel's state follows in `channelStates` (dial a channel once it is
+   * `open`).
    * 400 `protocol_unavailable` (RDP; a shell on Windows), 409 `device_offline` / `kill_switch_on`,
    * 503 `audit_unavailable` (it could not be recorded, so nothing was asked of the device; also for
    * `tokens` and `runCommand`).
@@ -70,11 +77,21 @@ export class RemoteSessionsApiService {
   }
 
   /**
-   * Fresh tech-side tokens for every channel of the session; the agent is asked to dial again, so
-   * whatever the previous tokens connected is replaced. Only the session's technician (403 otherwise).
+   * Fresh tech-side tokens for every channel of the session; the agent is asked to open them again
+   * (each channel is `opening` when this answers), so whatever the previous tokens connected is
+   * replaced. Only the session's technician (403 otherwise).
    */
   tokens(sessionId: string, options: RequestOptions = {}): Observable<RelayAccess> {
     return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/tokens`, null, options);
+  }
+
+  /**
+   * Asks the person at the device again for one channel after a no; answers that channel's fresh
+   * token (the channel is `opening` when this answers). 409 `channel_not_askable`, 429
+   * `ask_again_too_soon` (Retry-After), 409 `ask_again_limit`.
+   */
+  askAgain(sessionId: string, channel: string, options: RequestOptions = {}): Observable<RelayAccess> {
+    return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/channels/${id(channel)}/ask`, null, options);
   }
 
   /** Ends the session for everyone. Idempotent; never refused because of the audit trail. */
@@ -130,6 +147,16 @@ export class RemoteSessionsApiService {
       };
       return () => source.close();
     });
+  }
+
+  /**
+   * One session's `remote_session.updated` as its channels' states change (server-sent events), with
+   * reconnects; for its technician or an administrator.
+   */
+  sessionEvents(sessionId: string): Observable<ServerEventMessage<RemoteSession>> {
+    return serverEvents(`${BASE}/${id(sessionId)}/events`, SESSION_EVENT_TYPES, (_type, data) =>
+      (data as RemoteSession).id === sessionId ? (data as RemoteSession) : null,
+    );
   }
 
   /** `remote_session.created` / `.updated` as they happen (server-sent events), with reconnects. */

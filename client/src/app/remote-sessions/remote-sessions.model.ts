@@ -19,6 +19,7 @@ export {
   REMOTE_SESSION_LIMITS,
   type RelayAccessView as RelayAccess,
   type RelayChannelTokenView as RelayChannelToken,
+  type RemoteChannelStateView as RemoteChannelState,
   type RemoteProtocol,
   type RemoteSessionEndReason as RemoteEndReason,
   type RemoteSessionFilter as SessionFilter,

@@ -69,7 +69,8 @@ export function describeExit(exit: CommandExit, timeoutSec: number | null): stri
 /**
  * The Commands tab: runs a command line on the device through the portal (the control channel, not
  * the relay), streams its output, shows how it ended, and cancels it. Output is untrusted text,
- * shown as text.
+ * shown as text. The device asks the customer before the session's first command, so until one has
+ * started the tab says it waits for them; a refusal (403, the device's sentence) is shown in words.
  */
 @Component({
   selector: 'app-commands-tab',
@@ -101,6 +102,8 @@ export class CommandsTabComponent {
     this.runs().some((run) => run.status === 'starting' || run.status === 'running'),
   );
   protected readonly isWindows = computed(() => this.viewer.session()?.deviceOs === 'windows');
+  /** A command has started in this session: the customer allowed commands. */
+  protected readonly commandsAllowed = signal(false);
   private readonly timeouts = new Map<number, number>();
   private readonly subscriptions = new Subscription();
   private keys = 0;
@@ -157,6 +160,7 @@ export class CommandsTabComponent {
       void this.viewer.refresh();
       return;
     }
+    this.commandsAllowed.set(true);
     this.patch(key, { status: 'running', commandId });
     this.subscriptions.add(
       this.api.commandOutput(this.sessionId(), commandId).subscribe({

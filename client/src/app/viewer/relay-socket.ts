@@ -1,4 +1,3 @@
-import { RelayAccess } from '../remote-sessions/remote-sessions.model';
 import { relayConnectUrl, relayWebSocketProtocols } from '../../../../contracts/relay-connect';
 import { RelayClose } from './relay-connection';
 
@@ -13,9 +12,9 @@ export class RelaySocket {
   private wasOpened = false;
   private closing = false;
 
-  constructor(access: RelayAccess, sessionId: string, token: string, channel: string) {
+  constructor(relayUrl: string, sessionId: string, token: string, channel: string) {
     this.socket = new WebSocket(
-      relayConnectUrl(access.url, { sid: sessionId, ch: channel, role: 'tech' }),
+      relayConnectUrl(relayUrl, { sid: sessionId, ch: channel, role: 'tech' }),
       relayWebSocketProtocols(token),
     );
     this.socket.binaryType = 'arraybuffer';
@@ -40,9 +39,4 @@ export class RelaySocket {
       this.socket.close(1000, 'Viewer closed');
     }
   }
-}
-
-/** The channel's token in an access, or null when the session has no such channel. */
-export function tokenFor(access: RelayAccess, channel: string): string | null {
-  return access.tokens.find((t) => t.channel === channel)?.token ?? null;
 }

@@ -18,12 +18,12 @@ import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type RFB from '@novnc/novnc';
 
-import { RelayAccess } from '../remote-sessions/remote-sessions.model';
 import { CopyButtonComponent } from '../shared/copy-button.component';
+import { ChannelStateComponent } from './channel-state.component';
 import { keysymsFor } from './keysyms';
 import { explainRelayClose } from './relay-connection';
-import { RelaySocket, tokenFor } from './relay-socket';
-import { ViewerSessionService } from './viewer-session.service';
+import { RelaySocket } from './relay-socket';
+import { ChannelTicket, ViewerSessionService } from './viewer-session.service';
 
 type ScreenState = 'waiting' | 'connecting' | 'password' | 'connected' | 'closed';
 
@@ -35,11 +35,14 @@ const TYPE_MAX = 2_000;
  * The Screen tab: noVNC over the relay's `screen` channel (raw RFB bytes, bridged by the agent to the
  * device's VNC server). The viewer opens the WebSocket itself and hands it to noVNC, so it sees the
  * close code and can say in words why the screen went away. noVNC (ESM with top-level await) loads
- * on first use, in its own chunk.
+ * on first use, in its own chunk. It dials only once the customer allowed the screen, and follows the
+ * mode they chose: in view-only noVNC sends no input (the device drops it anyway), and nothing here
+ * can turn control on.
  */
 @Component({
   selector: 'app-screen-tab',
   imports: [
+    ChannelStateComponent,
     CopyButtonComponent,
     MatButtonModule,
     MatIconModule,
@@ -70,15 +73,35 @@ export class ScreenTabComponent {
   protected readonly password = new FormControl('', { nonNullable: true });
   protected readonly pasteMax = PASTE_MAX;
   protected readonly hasScreen = computed(() => this.viewer.session()?.channels.includes('screen') ?? true);
+  /** The screen's state as the device reported it (consent, mode). */
+  protected readonly channel = this.viewer.channelState('screen');
+  protected readonly allowed = computed(() => this.channel()?.state === 'open');
+  /** The toolbar's word while not connected: the customer may still be deciding, or have said no. */
+  protected readonly idleText = computed(() => {
+    const state = this.channel()?.state;
+    if (state === undefined || state === 'open') return 'Connecting…';
+    return state === 'opening' || state === 'asking' ? 'Waiting for the customer…' : 'Not connected';
+  });
+  /** The customer's choice: the technician's input reaches the device only in control. */
+  protected readonly viewOnly = computed(() => this.channel()?.mode === 'view_only');
+  private readonly ticket = this.viewer.ticket('screen');
 
   private rfb: RFB | null = null;
   private relay: RelaySocket | null = null;
   private attempt = 0;
+  /** The last token dialled with: tokens are single-use. */
+  private dialled: string | null = null;
 
   constructor() {
     effect(() => {
-      const access = this.viewer.access();
-      untracked(() => void this.connect(access));
+      const ticket = this.ticket();
+      untracked(() => this.follow(ticket));
+    });
+    effect(() => {
+      // The device's word, applied as it arrives; the agent enforces it on its side too.
+      const viewOnly = this.viewOnly();
+      if (this.rfb) this.rfb.viewOnly = viewOnly;
+      if (viewOnly) untracked(() => this.pasteOpen.set(false));
     });
     effect(() => {
       // At real size a larger screen scrolls (noVNC shows scrollbars unless it clips).
@@ -96,6 +119,7 @@ export class ScreenTabComponent {
   }
 
   protected ctrlAltDel(): void {
+    if (this.viewOnly()) return;
     this.rfb?.sendCtrlAltDel();
     this.rfb?.focus({ preventScroll: true });
   }
@@ -103,7 +127,7 @@ export class ScreenTabComponent {
   /** Puts the text on the remote clipboard; the technician then pastes it there (Ctrl+V). */
   protected sendToClipboard(): void {
     const text = this.pasteText.value;
-    if (!this.rfb || !text) return;
+    if (!this.rfb || !text || this.viewOnly()) return;
     this.rfb.clipboardPasteFrom(text.slice(0, PASTE_MAX));
     this.pasteOpen.set(false);
     this.rfb.focus({ preventScroll: true });
@@ -112,7 +136,7 @@ export class ScreenTabComponent {
   /** Types the text key by key, for places that do not take a paste (a login prompt). */
   protected typeText(): void {
     const text = this.pasteText.value;
-    if (!this.rfb || !text) return;
+    if (!this.rfb || !text || this.viewOnly()) return;
     for (const keysym of keysymsFor(text.slice(0, TYPE_MAX))) this.rfb.sendKey(keysym, null);
     this.pasteOpen.set(false);
     this.rfb.focus({ preventScroll: true });
@@ -129,15 +153,22 @@ export class ScreenTabComponent {
     void this.viewer.reconnect();
   }
 
-  private async connect(access: RelayAccess | null): Promise<void> {
-    const attempt = ++this.attempt;
-    this.hangUp();
-    const session = this.viewer.session();
-    const token = access && session ? tokenFor(access, 'screen') : null;
-    if (!access || !session || !token) {
+  /** Dials with a new token once the screen is allowed; hangs up when it no longer is. */
+  private follow(ticket: ChannelTicket | null): void {
+    if (!ticket) {
+      this.attempt++;
+      this.hangUp();
       this.state.set('waiting');
       return;
     }
+    if (ticket.token === this.dialled) return;
+    this.dialled = ticket.token;
+    void this.connect(ticket);
+  }
+
+  private async connect(ticket: ChannelTicket): Promise<void> {
+    const attempt = ++this.attempt;
+    this.hangUp();
     this.state.set('connecting');
     this.message.set('');
     this.sessionOver.set(false);
@@ -153,8 +184,9 @@ export class ScreenTabComponent {
     }
     if (attempt !== this.attempt) return;
 
-    const relay = new RelaySocket(access, session.id, token, 'screen');
+    const relay = new RelaySocket(ticket.url, ticket.sessionId, ticket.token, 'screen');
     const rfb = new Rfb(this.screen().nativeElement, relay.socket, { shared: true });
+    rfb.viewOnly = this.viewOnly();
     rfb.scaleViewport = this.scaled();
     rfb.clipViewport = false;
     rfb.resizeSession = false;
@@ -167,7 +199,6 @@ export class ScreenTabComponent {
     rfb.addEventListener('connect', () => {
       if (attempt !== this.attempt) return;
       this.state.set('connected');
-      this.viewer.channelConnected();
       if (this.active()) rfb.focus({ preventScroll: true });
     });
     rfb.addEventListener('credentialsrequired', () => {
@@ -185,7 +216,7 @@ export class ScreenTabComponent {
         if (attempt !== this.attempt || relay.intentional) return;
         this.rfb = null;
         this.relay = null;
-        const explained = explainRelayClose(close, this.viewer.accessExpiresAt(), Date.now());
+        const explained = explainRelayClose(close, ticket.expiresAt, Date.now());
         this.closed(refusal || explained.message, explained.sessionOver);
         // The device or the portal may have ended the session: find out, and say how.
         void this.viewer.refresh();

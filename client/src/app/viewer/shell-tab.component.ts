@@ -23,10 +23,10 @@ import {
   SHELL_MAX_ROWS,
   type ShellResizeFrame,
 } from '../../../../contracts/agent-protocol/channel-frames';
-import { RelayAccess } from '../remote-sessions/remote-sessions.model';
+import { ChannelStateComponent } from './channel-state.component';
 import { explainRelayClose } from './relay-connection';
-import { RelaySocket, tokenFor } from './relay-socket';
-import { ViewerSessionService } from './viewer-session.service';
+import { RelaySocket } from './relay-socket';
+import { ChannelTicket, ViewerSessionService } from './viewer-session.service';
 import { XtermHostComponent } from './xterm-host.component';
 
 type ShellState = 'waiting' | 'connecting' | 'connected' | 'closed';
@@ -34,11 +34,18 @@ type ShellState = 'waiting' | 'connecting' | 'connected' | 'closed';
 /**
  * The Shell tab: xterm.js on the relay's `shell` channel. Binary frames are terminal bytes both ways;
  * the viewer sends `{"type":"resize","cols","rows"}` whenever the terminal's size changes (the window
- * was resized), and the agent sends `{"type":"exit"}` when the shell ends. Linux and macOS only.
+ * was resized), and the agent sends `{"type":"exit"}` when the shell ends. Linux and macOS only. It
+ * dials only once the customer allowed the terminal.
  */
 @Component({
   selector: 'app-shell-tab',
-  imports: [MatButtonModule, MatIconModule, MatProgressSpinnerModule, XtermHostComponent],
+  imports: [
+    ChannelStateComponent,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressSpinnerModule,
+    XtermHostComponent,
+  ],
   templateUrl: './shell-tab.component.html',
   styleUrl: './shell-tab.component.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -58,6 +65,18 @@ export class ShellTabComponent {
   protected readonly size = signal<{ cols: number; rows: number } | null>(null);
   protected readonly isWindows = computed(() => this.viewer.session()?.deviceOs === 'windows');
   protected readonly hasShell = computed(() => this.viewer.session()?.channels.includes('shell') ?? false);
+  /** The shell's state as the device reported it (consent). */
+  protected readonly channel = this.viewer.channelState('shell');
+  protected readonly allowed = computed(() => this.channel()?.state === 'open');
+  /** The toolbar's word while not connected: the customer may still be deciding, or have said no. */
+  protected readonly idleText = computed(() => {
+    const state = this.channel()?.state;
+    if (state === undefined || state === 'open') return 'Connecting…';
+    return state === 'opening' || state === 'asking' ? 'Waiting for the customer…' : 'Not connected';
+  });
+  private readonly ticket = this.viewer.ticket('shell');
+  /** The last token dialled with: tokens are single-use. */
+  private dialled: string | null = null;
 
   private terminal: Promise<{ term: Terminal; fit: FitAddon }> | null = null;
   private relay: RelaySocket | null = null;
@@ -66,12 +85,12 @@ export class ShellTabComponent {
   private readonly encoder = new TextEncoder();
 
   constructor() {
-    // Dials when fresh access arrives, once the terminal's box exists (it is rendered only after
-    // the session is known to have a shell).
+    // Dials with a new token once the shell is allowed and the terminal's box exists (it is rendered
+    // only after the session is known to have a shell); hangs up when it is no longer allowed.
     effect(() => {
-      const access = this.viewer.access();
+      const ticket = this.ticket();
       const host = this.terminalHost()?.nativeElement;
-      untracked(() => void this.connect(access, host));
+      untracked(() => this.follow(ticket, host));
     });
     effect(() => {
       if (this.active() && this.state() === 'connected') {
@@ -93,15 +112,21 @@ export class ShellTabComponent {
     void this.viewer.reconnect();
   }
 
-  private async connect(access: RelayAccess | null, host: HTMLElement | undefined): Promise<void> {
-    const attempt = ++this.attempt;
-    this.hangUp();
-    const session = this.viewer.session();
-    const token = access && session ? tokenFor(access, 'shell') : null;
-    if (!access || !session || !token || !host) {
+  private follow(ticket: ChannelTicket | null, host: HTMLElement | undefined): void {
+    if (!ticket || !host) {
+      this.attempt++;
+      this.hangUp();
       this.state.set('waiting');
       return;
     }
+    if (ticket.token === this.dialled) return;
+    this.dialled = ticket.token;
+    void this.connect(ticket, host);
+  }
+
+  private async connect(ticket: ChannelTicket, host: HTMLElement): Promise<void> {
+    const attempt = ++this.attempt;
+    this.hangUp();
     this.state.set('connecting');
     this.message.set('');
     this.sessionOver.set(false);
@@ -117,14 +142,13 @@ export class ShellTabComponent {
     }
     if (attempt !== this.attempt) return;
 
-    const relay = new RelaySocket(access, session.id, token, 'shell');
+    const relay = new RelaySocket(ticket.url, ticket.sessionId, ticket.token, 'shell');
     this.relay = relay;
     let exited = false;
     relay.socket.addEventListener('open', () => {
       if (attempt !== this.attempt) return;
       term.reset();
       this.state.set('connected');
-      this.viewer.channelConnected();
       this.fitNow();
       this.sendSize(term.cols, term.rows);
       if (this.active()) term.focus();
@@ -147,7 +171,7 @@ export class ShellTabComponent {
       if (attempt !== this.attempt || relay.intentional) return;
       this.relay = null;
       if (!exited) {
-        const explained = explainRelayClose(close, this.viewer.accessExpiresAt(), Date.now());
+        const explained = explainRelayClose(close, ticket.expiresAt, Date.now());
         this.closed(explained.message, explained.sessionOver);
       }
       void this.viewer.refresh();

@@ -28,6 +28,7 @@ import {
 import { confirmAction } from '../shared/confirm-dialog.component';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { StatusPillComponent } from '../shared/status-pill.component';
+import { channelSummary } from './channel-states';
 import { CommandsTabComponent } from './commands-tab.component';
 import { ScreenTabComponent } from './screen-tab.component';
 import { ShellTabComponent } from './shell-tab.component';
@@ -109,6 +110,13 @@ export class ViewerPageComponent implements OnInit {
     ]
       .filter(Boolean)
       .join(' · ');
+  });
+  /** Each channel's state in a few words ("Screen: waiting, 24 s"), while the session runs. */
+  protected readonly channelSummaries = computed(() => {
+    const session = this.session();
+    if (!session || session.status === 'ended') return [];
+    const now = this.viewer.now();
+    return session.channelStates.map((view) => channelSummary(view, now));
   });
   protected readonly endReason = computed(() => {
     const session = this.session();
