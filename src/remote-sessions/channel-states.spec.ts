@@ -94,6 +94,20 @@ describe('channel states', () => {
     expect(askAgainBlock(s, at(10_000))).toBe('limit');
   });
 
+  it('a reconnect while the person is being asked keeps the question and its deadline', () => {
+    const asking = applyConsent(
+      requested(undefined, 'start', T0),
+      consent({ promptId: 'p-1', expiresInSec: 30 }),
+      T0,
+    )!;
+    expect(requested(asking, 'reconnect', at(5))).toMatchObject({
+      state: 'asking',
+      promptId: 'p-1',
+      deadline: at(30).toISOString(),
+    });
+    expect(requested(asking, 'reconnect', at(31))).toMatchObject({ state: 'opening' });
+  });
+
   it('a reconnect does not count towards the limit on asking', () => {
     const s = requested(opened(requested(undefined, 'start', T0), 'shell', T0)!, 'reconnect', at(100));
     expect(s).toMatchObject({ state: 'opening', requests: 1, lastRequestAt: T0.toISOString() });

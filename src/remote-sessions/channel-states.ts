@@ -46,6 +46,10 @@ export function requested(
   now: Date,
 ): StoredChannelState {
   const counts = kind !== 'reconnect';
+  // A reconnect while the person is still being asked joins that question on the device: keep it
+  // showing, with its deadline (a viewer's first load is such a reconnect).
+  if (!counts && prev?.state === 'asking' && prev.deadline && Date.parse(prev.deadline) > now.getTime())
+    return { ...prev, updatedAt: now.toISOString() };
   return {
     state: 'opening',
     ...(prev?.mode && { mode: prev.mode }),
