@@ -144,6 +144,8 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
   }
 
   private async openFailed(session: RemoteSession, channel: string, err: unknown): Promise<void> {
+    // A newer request for the channel (a reconnect) took this one's place on the device.
+    if (err instanceof AgentControlError && err.agentCode === 'duplicate') return;
     const consentDenied = err instanceof AgentControlError && err.agentCode === 'consent_denied';
     const message = err instanceof Error ? err.message : 'The channel could not be opened.';
     this.logger.log(`Session ${session.id}: the device did not open ${channel} (${message})`);

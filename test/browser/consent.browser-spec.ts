@@ -59,7 +59,7 @@ const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xdotool', 'zenity', '/usr/bin/chromiu
 const SAYS = {
   denied: 'Denied by the customer',
   timedOut: 'The customer did not answer in time',
-  viewOnly: 'View only',
+  viewOnly: 'View only — the customer decides',
   endedOnDevice: /ended (it )?on the (remote )?device|Ended by the person at the device/i,
 };
 
@@ -209,6 +209,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
         TMPDIR: customer.tmp,
         DISPLAY: display,
         QS_VNC_PORT: String(proxy.port),
+        QS_LOG_LEVEL: 'debug',
       },
       customer.home,
       { terminal: true },
@@ -224,6 +225,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
   });
 
   afterAll(async () => {
+    process.stderr.write(`AGENT OUTPUT\n${run?.stdout ?? ''}\n`);
     run?.kill('SIGKILL');
     await browser?.close();
     await stack?.close();

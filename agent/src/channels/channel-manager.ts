@@ -35,6 +35,8 @@ export interface OpenChannelView extends ChannelRef {
   mode?: ScreenMode;
 }
 
+const REPLACED_SENTENCE = 'A newer request for the same channel replaced this one.';
+
 const key = (ref: ChannelRef): string => `${ref.sessionId}/${ref.channel}`;
 
 /**
@@ -44,6 +46,9 @@ const key = (ref: ChannelRef): string => `${ref.sessionId}/${ref.channel}`;
  */
 export class ChannelManager {
   private readonly open = new Map<string, Entry>();
+  /** The newest request per (session, channel): an older one still waiting at the gate gives way. */
+  private readonly newest = new Map<string, number>();
+  private requests = 0;
 
   constructor(private readonly options: ChannelManagerOptions) {}
 
@@ -91,6 +96,9 @@ export class ChannelManager {
         code: 'unsupported',
         message: `This device does not support the ${message.channel} channel.`,
       };
+    const ticket = ++this.requests;
+    this.newest.set(key(ref), ticket);
+    const superseded = (): boolean => this.newest.get(key(ref)) !== ticket;
     const decision = await this.options.gate.check({
       action: message.channel,
       sessionId: message.sessionId,
@@ -98,6 +106,8 @@ export class ChannelManager {
       ...(message.consent && { consent: message.consent }),
     });
     if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message };
+    // A reconnect asked again while the person was deciding: the one answer serves the newest request.
+    if (superseded()) return { ok: false, code: 'duplicate', message: REPLACED_SENTENCE };
     let ws: WebSocket;
     try {
       ws = await (this.options.dial ?? dialRelay)(message.relayUrl, ref, message.token);
@@ -105,6 +115,10 @@ export class ChannelManager {
       const text = err instanceof RelayDialError ? err.message : 'The relay could not be reached.';
       this.options.logger.warn(`relay dial for ${message.channel} failed: ${safe(err)}`);
       return { ok: false, code: 'channel_failed', message: text };
+    }
+    if (superseded()) {
+      ws.close(RelayCloseCode.Normal, REPLACED_SENTENCE);
+      return { ok: false, code: 'duplicate', message: REPLACED_SENTENCE };
     }
     this.open.get(key(ref))?.channel.close(RelayCloseCode.Normal, 'Replaced by a new connection.');
     let channel: ActiveChannel;

@@ -115,6 +115,7 @@ export async function runQuick(ctx: RunContext): Promise<void> {
           ...(keys.reading && { keys }),
         }),
       ask: askOrUnavailable,
+      log: (line) => logger.info(line),
     },
     indicator: createIndicator(platform.os, { logger, actions, status, keys }),
     vnc: {
@@ -164,6 +165,7 @@ export function runPersistent(ctx: RunContext): void {
       organisation: config.brand,
       prompters: () => consentPrompters(platform.os, { logger, brand: config.brand, interactive: false }),
       ask: askOrUnavailable,
+      log: (line) => logger.info(line),
     },
     indicator: createIndicator(platform.os, { logger, actions }),
     vnc: {

@@ -57,6 +57,8 @@ export interface ConsentManagerOptions {
   report: (message: ConsentMessage) => void;
   /** When the portal sends no timeout. */
   defaultTimeoutSec?: number;
+  /** Where each decision is logged (no names, only the channel and the answer). */
+  log?: (line: string) => void;
 }
 
 interface Pending {
@@ -198,6 +200,9 @@ export class ConsentManager {
     } catch {
       answer = 'unavailable';
     }
+    this.options.log?.(
+      `consent for ${channel}: ${question.signal.aborted ? 'withdrawn' : answer} (asked on ${prompters.map((p) => p.name).join(', ')})`,
+    );
     if (question.signal.aborted) {
       this.report({ sessionId, channel, event: 'denied', policy, promptId });
       return { allowed: false, message: CONSENT_SENTENCES.withdrawn };

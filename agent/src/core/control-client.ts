@@ -174,6 +174,8 @@ export class ControlClient {
     const message = parsed.value;
     if (message.type === 'hello_ack') {
       this.applyHeartbeat(ws, message.heartbeatSec);
+      // The agent needs the portal's version too (what it may send it).
+      this.options.onMessage(message);
       return;
     }
     if (message.type === 'heartbeat_ack') return;
