@@ -13,6 +13,27 @@ export type DeviceKind = (typeof DEVICE_KINDS)[number];
 export const DEVICE_OSES: readonly DeviceOs[] = INSTALLER_OSES;
 export type DeviceOs = InstallerOs;
 
+/**
+ * Whether the person at a device is asked before a technician's channel opens; an admin sets it per
+ * device (`PATCH /api/devices/:id/consent-policy`):
+ * - `ask` (the default, and always the policy of a quick-support device): the person at the device
+ *   is asked per channel (screen, input, terminal, commands, files) and can say no.
+ * - `notify`: no prompt; the always-visible indicator shows who is connected, what they can do, and
+ *   End now. Takes effect only when the device's agent.json also says `"consent": "notify"` (or
+ *   `"silent"`).
+ * - `silent`: unattended servers, nobody at the screen. Takes effect only when the device's own
+ *   administrator also set `"consent": "silent"` in the agent's agent.json, so the portal alone cannot
+ *   turn consent off.
+ * The agent has the last word: it never asks less than its own agent.json allows.
+ */
+export const CONSENT_POLICIES = ['ask', 'notify', 'silent'] as const;
+export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
+
+/** `PATCH /api/devices/:id/consent-policy` (admins; persistent devices only). */
+export interface SetConsentPolicyRequest {
+  policy: ConsentPolicy;
+}
+
 /** A device (`DeviceDto`). */
 export interface DeviceView {
   id: string;
@@ -33,6 +54,8 @@ export interface DeviceView {
    * null while the agent is not connected, and in a `device.registered` event (not reported yet).
    */
   killSwitch: boolean | null;
+  /** Set by an admin; always `ask` for a quick-support device. See {@link CONSENT_POLICIES}. */
+  consentPolicy: ConsentPolicy;
   createdAt: string;
 }
 

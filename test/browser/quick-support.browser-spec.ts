@@ -514,9 +514,9 @@ describe('quick-support (Chromium, real portal)', () => {
     expect(await phone.locator('img').count()).toBe(0);
     expect(await phone.title()).not.toBe('1');
     // Nothing is wider than the phone's screen: no sideways scrolling, the warning fits.
-    const widths = (await phone.evaluate(
+    const widths = await phone.evaluate<number[]>(
       "[document.documentElement.scrollWidth, document.documentElement.clientWidth, document.getElementById('who').getBoundingClientRect().right]",
-    )) as number[];
+    );
     expect(widths[0]).toBeLessThanOrEqual(widths[1]);
     expect(widths[2]).toBeLessThanOrEqual(widths[1]);
     await visible(phone.locator('#scam-warning'));

@@ -4,6 +4,7 @@ import { ModulesContainer } from '@nestjs/core';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { DeviceGrants1763750000000 } from '../../migrations/1763750000000-DeviceGrants';
 import { ACCESS_RULE, type AccessRule } from '../../src/access/access-rule';
 import { IS_PUBLIC, ROLES } from '../../src/common/decorators';
 import { DevicesService } from '../../src/devices/devices.service';
@@ -56,6 +57,7 @@ const TECHNICIAN_ROUTES = {
     'GET /api/devices/:id/grants',
     'PUT /api/devices/:id/grants/:userId',
     'DELETE /api/devices/:id/grants/:userId',
+    'PATCH /api/devices/:id/consent-policy',
     'GET /api/users',
     'POST /api/users',
     'PATCH /api/users/:id',
@@ -335,6 +337,11 @@ describe('technician isolation: a second technician walks every technician route
         () => bob.delete(`/api/devices/${r.persistentDeviceId}/grants/${ids.carol}`),
         'forbidden',
       ],
+      [
+        'PATCH /api/devices/:id/consent-policy',
+        () => bob.patch(`/api/devices/${r.persistentDeviceId}/consent-policy`).send({ policy: 'silent' }),
+        'forbidden',
+      ],
       ['GET /api/users', () => bob.get('/api/users'), 'forbidden'],
       [
         'POST /api/users',
@@ -519,7 +526,8 @@ describe('DeviceGrants migration', () => {
       type: 'postgres',
       url: db.url,
       synchronize: false,
-      migrations: MIGRATIONS,
+      // Up to this one, so that undoing the last migration undoes it whatever comes later.
+      migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(DeviceGrants1763750000000) + 1),
       migrationsTransactionMode: 'each',
       logging: false,
     });
