@@ -2,6 +2,7 @@
  * Devices with an agent, as `/api/devices` and the live event stream send them. Every string here was
  * reported by an agent and is untrusted: render it as text only. Dates are ISO-8601 strings.
  */
+import type { ConsentPolicy } from '../agent-protocol/enums';
 import { INSTALLER_OSES, type InstallerOs } from '../installer-template';
 import type { UserRole } from './users';
 
@@ -12,6 +13,26 @@ export type DeviceKind = (typeof DEVICE_KINDS)[number];
 /** The operating systems the portal has agents for: the install scripts' list. */
 export const DEVICE_OSES: readonly DeviceOs[] = INSTALLER_OSES;
 export type DeviceOs = InstallerOs;
+
+/**
+ * Whether the person at a device is asked before a technician's channel opens; an admin sets it per
+ * device (`PATCH /api/devices/:id/consent-policy`):
+ * - `ask` (the default, and always the policy of a quick-support device): the person at the device
+ *   is asked per channel (screen, input, terminal, commands, files) and can say no.
+ * - `notify`: no prompt; the always-visible indicator shows who is connected, what they can do, and
+ *   End now. Takes effect only when the device's agent.json also says `"consent": "notify"` (or
+ *   `"silent"`).
+ * - `silent`: unattended servers, nobody at the screen. Takes effect only when the device's own
+ *   administrator also set `"consent": "silent"` in the agent's agent.json, so the portal alone cannot
+ *   turn consent off.
+ * The agent has the last word: it never asks less than its own agent.json allows.
+ */
+export { CONSENT_POLICIES, type ConsentPolicy } from '../agent-protocol/enums';
+
+/** `PATCH /api/devices/:id/consent-policy` (admins; persistent devices only). */
+export interface SetConsentPolicyRequest {
+  policy: ConsentPolicy;
+}
 
 /** A device (`DeviceDto`). */
 export interface DeviceView {
@@ -33,6 +54,8 @@ export interface DeviceView {
    * null while the agent is not connected, and in a `device.registered` event (not reported yet).
    */
   killSwitch: boolean | null;
+  /** Set by an admin; always `ask` for a quick-support device. See {@link CONSENT_POLICIES}. */
+  consentPolicy: ConsentPolicy;
   createdAt: string;
 }
 

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { deviceReachSql, isAdmin } from '../access/access-rules';
 import { returningRows } from '../database/returning-rows';
-import { Device, DeviceKind } from './entities/device.entity';
+import { ConsentPolicy, Device, DeviceKind } from './entities/device.entity';
 
 export type NewDevice = Pick<
   Device,
@@ -64,6 +64,42 @@ export class DeviceQueries {
       [supportSessionId],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The device's kind, consent policy and whether it is revoked, its row locked until `m` commits
+   * (so two admins changing the policy at once are recorded one after the other). Undefined: no device.
+   */
+  async lockConsentPolicy(
+    id: string,
+    m: EntityManager,
+  ): Promise<{ kind: DeviceKind; policy: ConsentPolicy; revoked: boolean } | undefined> {
+    const rows = await m.query<{ kind: DeviceKind; policy: ConsentPolicy; revoked: boolean }[]>(
+      `SELECT kind, consent_policy AS policy, revoked_at IS NOT NULL AS revoked FROM devices
+        WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** Sets a persistent device's consent policy; false when there is no such persistent device. */
+  async setConsentPolicy(id: string, policy: ConsentPolicy, m?: EntityManager): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      this.db(m),
+      `UPDATE devices SET consent_policy = $2, updated_at = now()
+        WHERE id = $1 AND kind = 'persistent' RETURNING id`,
+      [id, policy],
+    );
+    return rows.length > 0;
+  }
+
+  /** The device's consent policy; undefined when there is no such device. */
+  async consentPolicy(id: string, m?: EntityManager): Promise<ConsentPolicy | undefined> {
+    const rows = await this.db(m).query<{ policy: ConsentPolicy }[]>(
+      `SELECT consent_policy AS policy FROM devices WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.policy;
   }
 
   /** The device with its credential hash (which no other read selects). */

@@ -23,4 +23,9 @@ export const deviceErrors = {
       ErrorCode.Conflict,
       'Only persistent devices are granted to technicians: a quick-support device belongs to the technician its support session is assigned to.',
     ),
+  quickAlwaysAsks: () =>
+    new DomainError(
+      ErrorCode.Conflict,
+      'A quick-support device always asks the customer before each channel opens: its consent policy cannot be changed.',
+    ),
 };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
+import { DeviceConsentPolicyController } from './device-consent-policy.controller';
 import { DeviceEvents } from './device-events';
 import { DeviceGrantsController } from './device-grants.controller';
 import { DeviceGrantQueries } from './device-grant.queries';
@@ -15,12 +16,12 @@ import { Device } from './entities/device.entity';
 
 /**
  * The device registry and its grants (which technicians reach which persistent device). Exports
- * DevicesService (registration, credentials, online state), DeviceEvents and DevicePresence (live
+ * DevicesService (registration, credentials, online state, the consent policy), DeviceEvents and DevicePresence (live
  * facts from connected agents: the kill switch).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Device, DeviceGrant]), AuditModule, AccessModule],
-  controllers: [DevicesController, DeviceGrantsController],
+  controllers: [DevicesController, DeviceGrantsController, DeviceConsentPolicyController],
   providers: [
     DevicesService,
     DeviceQueries,

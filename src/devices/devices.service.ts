@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { InstallerOs } from '../../contracts/installer-template';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
@@ -8,7 +8,8 @@ import { DeviceEvents } from './device-events';
 import { DeviceQueries } from './device.queries';
 import { DevicePresence } from './device-presence';
 import { DeviceDto } from './dto/device.dto';
-import { Device, DeviceKind } from './entities/device.entity';
+import { deviceErrors as errors } from './devices.errors';
+import { ConsentPolicy, Device, DeviceKind } from './entities/device.entity';
 
 /** What an agent reports about its machine at registration (already validated and bounded). */
 export interface DeviceFacts {
@@ -33,6 +34,7 @@ export class DevicesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(DevicesService.name);
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly devices: DeviceQueries,
     private readonly audit: AuditService,
     private readonly events: DeviceEvents,
@@ -115,6 +117,53 @@ export class DevicesService implements OnApplicationBootstrap {
     reachableBy?: AuthUser;
   }): Promise<Device[]> {
     return this.devices.list(filter);
+  }
+
+  /**
+   * The admin's consent policy for the device (a quick-support device: always `ask`), for the code
+   * that opens channels. It is the portal's half: `notify` and `silent` also need the device's own
+   * agent.json to allow them, which the agent checks. Throws `not_found` for an unknown device.
+   */
+  async consentPolicy(deviceId: string): Promise<ConsentPolicy> {
+    const policy = await this.devices.consentPolicy(deviceId);
+    if (policy === undefined) throw errors.notFound();
+    return policy;
+  }
+
+  /**
+   * Sets a persistent device's consent policy (admins; the route says who). A quick-support device
+   * is refused (409): it always asks. The change and its audit row commit together, and the change is
+   * refused with 503 `audit_unavailable` when the row cannot be written. Setting the policy it already
+   * has changes nothing and is not audited again. Publishes device.updated after commit.
+   */
+  async setConsentPolicy(actor: AuthUser, deviceId: string, policy: ConsentPolicy): Promise<DeviceDto> {
+    const changed = await this.dataSource.transaction(async (m) => {
+      const current = await this.devices.lockConsentPolicy(deviceId, m);
+      if (!current) throw errors.notFound();
+      if (current.revoked) throw errors.gone();
+      if (current.kind !== 'persistent') throw errors.quickAlwaysAsks();
+      if (current.policy === policy) return false;
+      await this.devices.setConsentPolicy(deviceId, policy, m);
+      await this.audit.recordOrRefuse(
+        {
+          actorType: 'user',
+          actorId: actor.id,
+          action: 'device.consent_policy_changed',
+          targetType: 'device',
+          targetId: deviceId,
+          details: { from: current.policy, to: policy },
+        },
+        m,
+      );
+      return true;
+    });
+    if (changed) {
+      this.logger.log(`Device ${deviceId} consent policy set to ${policy} by ${actor.id}`);
+      await this.publishUpdated([deviceId]);
+    }
+    const device = await this.findById(deviceId);
+    if (!device) throw errors.notFound(); // removed in between
+    return DeviceDto.from(device, this.presence.killSwitch(deviceId));
   }
 
   /** Publishes device.updated for devices changed elsewhere (e.g. revoked when a session ended). */

@@ -6,6 +6,7 @@ import { cleanDisplayText } from '../../contracts/display-text';
 import { AgentControlService } from '../agent-control/agent-control.service';
 import type { AuthUser } from '../common/auth-user';
 import { AppConfig } from '../config/app-config';
+import { DevicesService } from '../devices/devices.service';
 import type { RemoteSession } from './entities/remote-session.entity';
 
 /**
@@ -18,12 +19,12 @@ export class ConsentContexts {
   constructor(
     private readonly config: AppConfig,
     private readonly agents: AgentControlService,
+    private readonly devices: DevicesService,
   ) {}
 
   /** The device's consent policy (quick-support devices always ask). */
   policyOf(deviceId: string): Promise<ConsentPolicy> {
-    void deviceId;
-    return Promise.resolve('ask');
+    return this.devices.consentPolicy(deviceId);
   }
 
   /** Undefined for agents older than 1.2 (they do not ask). */

@@ -81,6 +81,9 @@ export class RemoteSessionsService {
     const device = await this.usableDevice(dto.deviceId);
     const channels = channelsFor(dto.protocol, device.os);
     if (this.agents.presence(device.id)?.killSwitch) throw errors.killSwitch();
+    // Nobody would be there to answer: a device that asks takes attended sessions only.
+    if (dto.type === 'unattended' && this.requester(actor, device).policy === 'ask')
+      throw errors.consentRequired();
 
     const session = await this.dataSource.transaction(async (m) => {
       const created = await this.queries.insert(
@@ -195,7 +198,7 @@ export class RemoteSessionsService {
 
   /** Who asks, and under which consent policy (quick-support devices always ask). */
   private requester(actor: AuthUser, device: Device): ChannelRequester {
-    return { actor, policy: device.kind === 'quick' ? 'ask' : 'ask' };
+    return { actor, policy: device.kind === 'quick' ? 'ask' : device.consentPolicy };
   }
 
   private async usableDevice(id: string): Promise<Device> {

@@ -80,6 +80,43 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     expect(again.headers['content-security-policy']).not.toBe(csp);
   });
 
+  it('says who will connect, what they can do and that the customer is asked first, before the download', async () => {
+    const s = await makeSupportSession(await t.loginAs());
+    const res = await t.http().get(s.path).set('User-Agent', USER_AGENTS.linux).expect(200);
+    const who = /<section id="who"[^>]*>([\s\S]*?)<\/section>/.exec(res.text)?.[1] ?? '';
+    // Before the download section in the page's order, and not hidden.
+    expect(res.text.indexOf('<section id="who"')).toBeLessThan(res.text.indexOf('<section id="downloads"'));
+    expect(res.text).toMatch(/<section id="who" class="who"[^>]*>/);
+    expect(who).toContain(
+      '<span id="who-named"><strong id="who-name">Administrator</strong> from <strong>Acme &amp; Söhne</strong></span>',
+    );
+    expect(who).toContain('<span id="who-anyone" hidden>');
+    for (const ability of [
+      'see your screen',
+      'control your mouse and keyboard',
+      'open a terminal',
+      'run commands on your computer',
+    ])
+      expect(who).toContain(ability);
+    expect(who).toContain('Your computer will ask you first');
+    expect(who).toContain('You can stop it at any time.');
+    expect(who).toContain(
+      'Only continue if you contacted Acme &amp; Söhne yourself. Acme &amp; Söhne will never call you out of the blue.',
+    );
+  });
+
+  it('says "a technician from" the organisation when no technician is assigned', async () => {
+    const s = await makeSupportSession(await t.loginAs());
+    await db.query(`UPDATE support_sessions SET assigned_to = NULL, created_by = NULL WHERE id = $1`, [s.id]);
+    const res = await t.http().get(s.path).expect(200);
+    expect(res.text).toContain('<span id="who-named" hidden><strong id="who-name"></strong>');
+    expect(res.text).toContain(
+      '<span id="who-anyone">A technician from <strong>Acme &amp; Söhne</strong></span> will connect to help you.',
+    );
+    expect(res.text).toContain('Only continue if you contacted Acme &amp; Söhne yourself.');
+    expect((await t.http().get(`${s.path}/status`).expect(200)).body.technician).toBeNull();
+  });
+
   it('loads nothing from anywhere else (no external URLs, no src attributes, no link tags)', async () => {
     const s = await makeSupportSession(await t.loginAs());
     const res = await t.http().get(s.path).expect(200);
@@ -244,6 +281,10 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
       .get(`${s.path}?error=%3Cscript%3Ealert(3)%3C/script%3E&os=%22%3E%3Cx`)
       .expect(200);
     expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    // The hostile name is the technician's name in "Who will connect", as text.
+    expect(page.text).toContain(
+      '<strong id="who-name">&lt;img src=x onerror=alert(1)&gt;</strong> from <strong>Acme &amp; Söhne</strong>',
+    );
     expect(page.text).toContain('&quot;&gt;&lt;svg onload=alert(2)&gt;');
     expect(page.text).toContain('&lt;/li&gt;&lt;script&gt;alert(&quot;note&quot;)&lt;/script&gt;');
     expect(page.text).not.toMatch(/<img|<svg|alert\(3\)|<script>alert/);

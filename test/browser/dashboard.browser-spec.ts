@@ -1,6 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  downloadInstaller,
+  INSTALLER_FIXTURE_ENV,
+  installerTokenIn,
+  makeSupportSession,
+  registerBody,
+  RELAXED_LIMITS_ENV,
+} from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
 import { attribute, eventually, hidden, settled, text, visible } from './support/waits';
@@ -22,7 +30,7 @@ describe('dashboard shell (Chromium, real portal)', () => {
   beforeAll(async () => {
     ensureDashboardBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
-    t = await createTestApp();
+    t = await createTestApp({ ...INSTALLER_FIXTURE_ENV, ...RELAXED_LIMITS_ENV });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     page = await context.newPage();
@@ -64,7 +72,7 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await page.waitForURL(`${t.baseUrl}/admin/users`);
 
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const name of ['Quick-Support', 'Remote Sessions', 'Agent installers', 'Users']) {
+    for (const name of ['Quick-Support', 'Remote Sessions', 'Agent installers', 'Devices', 'Users']) {
       await visible(nav.getByRole('link', { name }));
     }
     await attribute(nav.getByRole('link', { name: 'Users' }), 'aria-current', 'page');
@@ -147,6 +155,64 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await tech.reload();
     await tech.waitForURL(/\/login\?returnUrl=%2Fquick-support$/);
     await techContext?.close();
+  });
+
+  it('lets the admin choose a persistent device’s consent policy, with a line on what each means; a quick-support device always asks', async () => {
+    const admin = await t.loginAs();
+    const command = await admin.post('/api/installers').send({ os: 'linux' }).expect(201);
+    const script = await t
+      .http()
+      .get('/api/installers/script')
+      .set('Authorization', `Bearer ${/Bearer ([A-Za-z0-9_-]{43})/.exec(command.body.command)![1]}`)
+      .expect(200);
+    const server = await t
+      .http()
+      .post('/api/agent/register')
+      .send(registerBody(installerTokenIn(script.text), { hostname: 'BACKUP-SERVER' }))
+      .expect(201);
+    const support = await makeSupportSession(admin, { customerName: 'Front desk' });
+    const { token } = await downloadInstaller(t, support.path, 'linux');
+    await t
+      .http()
+      .post('/api/agent/register')
+      .send(registerBody(token, { hostname: 'FRONT-DESK-PC' }))
+      .expect(201);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+    await page.waitForURL(`${t.baseUrl}/admin/devices`);
+    await visible(page.getByRole('heading', { level: 1, name: 'Devices' }));
+    const serverRow = page.getByRole('listitem', { name: 'BACKUP-SERVER' });
+    const quickRow = page.getByRole('listitem', { name: 'FRONT-DESK-PC' });
+    await text(serverRow, 'Persistent agent');
+    await text(serverRow, 'The person at the device is asked before each');
+    await text(quickRow, 'Ask (always, for quick-support)');
+    expect(await quickRow.getByRole('combobox').count()).toBe(0);
+
+    const select = serverRow.getByRole('combobox', { name: 'Consent policy for BACKUP-SERVER' });
+    await text(select, 'Ask');
+    await select.click();
+    await page.getByRole('option', { name: 'Silent' }).click();
+    await text(select, 'Silent');
+    await text(serverRow, 'Needs "consent": "silent" in the device’s own agent.json.');
+    await visible(page.locator('mat-snack-bar-container').getByText('BACKUP-SERVER now uses “Silent”.'));
+    // The notification has finished arriving (opening it closes an open select panel).
+    await settled(page);
+    const listed = (await admin.get('/api/devices').expect(200)).body.items as {
+      id: string;
+      consentPolicy: string;
+    }[];
+    expect(listed.find((d) => d.id === server.body.deviceId)?.consentPolicy).toBe('silent');
+
+    await select.click();
+    await page.getByRole('option', { name: 'Notify only' }).click();
+    await text(serverRow, 'Needs "consent": "notify" in its agent.json.');
+    await eventually(async () => {
+      const items = (await admin.get('/api/devices').expect(200)).body.items as {
+        id: string;
+        consentPolicy: string;
+      }[];
+      expect(items.find((d) => d.id === server.body.deviceId)?.consentPolicy).toBe('notify');
+    });
   });
 
   it('logs out back to the login page, and the dashboard then stays closed', async () => {

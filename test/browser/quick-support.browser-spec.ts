@@ -279,6 +279,17 @@ describe('quick-support (Chromium, real portal)', () => {
         customer.getByRole('heading', { name: /remote support — a technician will assist you shortly/ }),
       );
       await text(customer.locator('#status-word'), 'Waiting');
+      // Who will connect, before anything is downloaded (no download has been clicked yet).
+      const who = customer.getByRole('region', { name: 'Who will connect to your computer' });
+      await visible(who);
+      await text(who, `${TECH_NAME} from KW Group will connect to help you.`);
+      await text(who, 'see your screen');
+      await text(who, 'control your mouse and keyboard');
+      await text(who, 'Your computer will ask you first');
+      await text(
+        who,
+        'Only continue if you contacted KW Group yourself. KW Group will never call you out of the blue.',
+      );
 
       for (const other of OSES) {
         const chosen = other === os;
@@ -466,6 +477,50 @@ describe('quick-support (Chromium, real portal)', () => {
     await admin.mouse.move(0, 0);
     await settled(admin);
     await admin.screenshot({ path: join(SCREENSHOTS, 'installers.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a hostile 100-character technician name as text on a phone, without breaking the layout', async () => {
+    const longName =
+      `<img src=x onerror=document.title=1>${'Wolfeschlegelsteinhausenbergerdorff'.repeat(3)}`.slice(0, 100);
+    expect(longName).toHaveLength(100);
+    const admin = await t.loginAs();
+    await admin
+      .post('/api/users')
+      .send({
+        email: 'long.name@example.test',
+        displayName: longName,
+        role: 'technician',
+        password: 'long-name-technician-password',
+      })
+      .expect(201);
+    const longNamed = await makeSupportSession(
+      await t.loginAs('long.name@example.test', 'long-name-technician-password'),
+    );
+    const context = await browser.newContext({
+      userAgent: USER_AGENTS.iphone,
+      viewport: { width: 360, height: 740 },
+      locale: 'en-US',
+    });
+    extraContexts.push(context);
+    const phone = await context.newPage();
+    phone.setDefaultTimeout(10_000);
+    watchErrors(phone, /status of 404/);
+    await phone.goto(`${t.baseUrl}${longNamed.path}`);
+    const who = phone.getByRole('region', { name: 'Who will connect to your computer' });
+    await visible(who);
+    expect(await phone.locator('#who-name').innerText()).toBe(longName);
+    await text(who, `${longName} from KW Group will connect to help you.`);
+    expect(await phone.locator('img').count()).toBe(0);
+    expect(await phone.title()).not.toBe('1');
+    // Nothing is wider than the phone's screen: no sideways scrolling, the warning fits.
+    const widths = await phone.evaluate<number[]>(
+      "[document.documentElement.scrollWidth, document.documentElement.clientWidth, document.getElementById('who').getBoundingClientRect().right]",
+    );
+    expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+    expect(widths[2]).toBeLessThanOrEqual(widths[1]);
+    await visible(phone.locator('#scam-warning'));
+    await context.close();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -332,4 +332,41 @@ describe('consent: channel states, the audit trail and asking again', () => {
       consent: { technician: 'Administrator', policy: 'ask' },
     });
   });
+
+  it('refuses an unattended session to a device that asks, and sends the device’s policy with each question', async () => {
+    const quick = await device();
+    const refused = await quick.tech
+      .post('/api/remote-sessions')
+      .send({ deviceId: quick.deviceId, ...SESSION_START, type: 'unattended' })
+      .expect(409);
+    expect(refused.body.code).toBe('consent_required');
+    expect(refused.body.message).toMatch(/asks the person at it/);
+
+    const admin = await t.loginAs();
+    const res = await admin.post('/api/installers').send({ os: 'linux' }).expect(201);
+    const token = /Bearer ([A-Za-z0-9_-]{43})/.exec(res.body.command as string)![1];
+    const opened: OpenChannelMessage[] = [];
+    const { deviceId } = await onlineAgent(
+      t,
+      admin,
+      token,
+      agents,
+      { hostname: 'file-server' },
+      {
+        mode: 'persistent',
+        onMessage: (m) => void (m.type === 'open_channel' && opened.push(m)),
+      },
+    );
+    await admin
+      .post('/api/remote-sessions')
+      .send({ deviceId, ...SESSION_START, type: 'unattended' })
+      .expect(409);
+    await admin.patch(`/api/devices/${deviceId}/consent-policy`).send({ policy: 'silent' }).expect(200);
+    await admin
+      .post('/api/remote-sessions')
+      .send({ deviceId, ...SESSION_START, type: 'unattended', protocol: 'ssh' })
+      .expect(201);
+    await eventually(() => opened.length === 1, 'the open request');
+    expect(opened[0].consent).toMatchObject({ policy: 'silent' });
+  });
 });

@@ -165,7 +165,7 @@ describe('remote sessions (portal + relay + control channel)', () => {
     const { session } = (
       await tech
         .post('/api/remote-sessions')
-        .send({ deviceId, type: 'unattended', protocol: 'ssh', recordingEnabled: false })
+        .send({ deviceId, type: 'attended', protocol: 'ssh', recordingEnabled: false })
     ).body;
     const again = await tech.post(`/api/remote-sessions/${session.id}/tokens`).expect(200);
     expect(again.body.tokens).toHaveLength(1);

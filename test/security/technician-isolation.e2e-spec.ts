@@ -59,6 +59,7 @@ const TECHNICIAN_ROUTES = {
     'GET /api/devices/:id/grants',
     'PUT /api/devices/:id/grants/:userId',
     'DELETE /api/devices/:id/grants/:userId',
+    'PATCH /api/devices/:id/consent-policy',
     'GET /api/users',
     'POST /api/users',
     'PATCH /api/users/:id',
@@ -342,6 +343,11 @@ describe('technician isolation: a second technician walks every technician route
       [
         'DELETE /api/devices/:id/grants/:userId',
         () => bob.delete(`/api/devices/${r.persistentDeviceId}/grants/${ids.carol}`),
+        'forbidden',
+      ],
+      [
+        'PATCH /api/devices/:id/consent-policy',
+        () => bob.patch(`/api/devices/${r.persistentDeviceId}/consent-policy`).send({ policy: 'silent' }),
         'forbidden',
       ],
       ['GET /api/users', () => bob.get('/api/users'), 'forbidden'],

@@ -6,6 +6,7 @@ import type {
   DeviceListView,
   DeviceView,
   ListDevicesQuery,
+  SetConsentPolicyRequest,
 } from '../../contracts/api/devices';
 import type { CreateInstallerRequest, InstallerCommandView } from '../../contracts/api/installers';
 import type {
@@ -47,7 +48,12 @@ import type {
 } from '../../contracts/api/users';
 import { LoginDto, LoginResultDto } from '../../src/auth/dto/login.dto';
 import { DeviceGrantDto, DeviceGrantListDto } from '../../src/devices/dto/device-grant.dto';
-import { DeviceDto, DeviceListDto, ListDevicesQueryDto } from '../../src/devices/dto/device.dto';
+import {
+  DeviceDto,
+  DeviceListDto,
+  ListDevicesQueryDto,
+  SetConsentPolicyDto,
+} from '../../src/devices/dto/device.dto';
 import { CreateInstallerDto, InstallerCommandDto } from '../../src/installers/dto/installer.dto';
 import {
   CreateSupportSessionDto,
@@ -134,6 +140,7 @@ const CHECKED = [
   pair<DeviceDto, DeviceView>(DeviceDto, 'DeviceView', true),
   pair<DeviceListDto, DeviceListView>(DeviceListDto, 'DeviceListView', true),
   pair<ListDevicesQueryDto, ListDevicesQuery>(ListDevicesQueryDto, 'ListDevicesQuery', true),
+  pair<SetConsentPolicyDto, SetConsentPolicyRequest>(SetConsentPolicyDto, 'SetConsentPolicyRequest', true),
   pair<DeviceGrantDto, DeviceGrantView>(DeviceGrantDto, 'DeviceGrantView', true),
   pair<DeviceGrantListDto, DeviceGrantListView>(DeviceGrantListDto, 'DeviceGrantListView', true),
   pair<CreateInstallerDto, CreateInstallerRequest>(CreateInstallerDto, 'CreateInstallerRequest', true),

@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
+  CONSENT_POLICIES,
+  type ConsentPolicy,
   DEVICE_KINDS,
   DEVICE_LIST_LIMITS,
   DEVICE_OSES,
@@ -10,6 +12,7 @@ import {
   type DeviceOs,
   type DeviceView,
   type ListDevicesQuery,
+  type SetConsentPolicyRequest,
 } from '../../../contracts/api/devices';
 import type { Device } from '../entities/device.entity';
 
@@ -32,6 +35,12 @@ export class DeviceDto implements DeviceView {
       'The device-local kill switch as the connected agent reports it (true: remote control is refused); null while the agent is not connected',
   })
   killSwitch!: boolean | null;
+  @ApiProperty({
+    enum: CONSENT_POLICIES,
+    description:
+      'Whether the person at the device is asked before a channel opens (set by an admin; always `ask` for a quick-support device). `notify` and `silent` take effect only when the device’s agent.json allows them too.',
+  })
+  consentPolicy!: ConsentPolicy;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   /** `killSwitch` comes from the live control channel (DevicePresence), not from the row. */
@@ -48,6 +57,7 @@ export class DeviceDto implements DeviceView {
       lastSeenAt: d.lastSeenAt ? d.lastSeenAt.toISOString() : null,
       supportSessionId: d.supportSessionId,
       killSwitch: d.online && d.revokedAt === null ? killSwitch : null,
+      consentPolicy: d.consentPolicy,
       createdAt: d.createdAt.toISOString(),
     };
   }
@@ -81,4 +91,15 @@ export class ListDevicesQueryDto implements ListDevicesQuery {
   @Min(1)
   @Max(DEVICE_LIST_LIMITS.limitMax)
   limit?: number;
+}
+
+/** `PATCH /api/devices/:id/consent-policy` (admins; persistent devices only). */
+export class SetConsentPolicyDto implements SetConsentPolicyRequest {
+  @ApiProperty({
+    enum: CONSENT_POLICIES,
+    description:
+      '`ask`: the person at the device is asked per channel. `notify`: no prompt, the indicator shows. `silent`: unattended servers; only in effect when the device’s agent.json also says `"consent": "silent"`.',
+  })
+  @IsIn(CONSENT_POLICIES, { message: `policy must be one of: ${CONSENT_POLICIES.join(', ')}` })
+  policy!: ConsentPolicy;
 }

@@ -1,7 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { DEVICE_KINDS, type DeviceKind, type DeviceOs } from '../../../contracts/api/devices';
+import {
+  DEVICE_KINDS,
+  type ConsentPolicy,
+  type DeviceKind,
+  type DeviceOs,
+} from '../../../contracts/api/devices';
 
-export type { DeviceKind };
+export type { ConsentPolicy, DeviceKind };
 
 /**
  * A device with an agent: a quick-support agent bound to one support session, or a persistent agent.
@@ -48,6 +53,13 @@ export class Device {
 
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
   lastSeenAt!: Date | null;
+
+  /**
+   * Whether the person at the device is asked before a channel opens (contracts/api/devices.ts
+   * CONSENT_POLICIES). Set by an admin; a quick-support device is always `ask` (a CHECK keeps it so).
+   */
+  @Column({ name: 'consent_policy', type: 'varchar', length: 8, default: 'ask' })
+  consentPolicy!: ConsentPolicy;
 
   /** Set when the device may no longer connect (its quick-support session ended, or it was removed). */
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })

@@ -12,12 +12,17 @@ export function connectPageCss(primary: string, accent: string): string {
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--text); background: var(--bg); }
 header { background: var(--brand-primary); color: #fff; padding: 20px 24px; border-bottom: 4px solid var(--brand-accent); }
-header h1 { margin: 0; font-size: 1.35rem; font-weight: 600; }
+header h1 { margin: 0; font-size: 1.35rem; font-weight: 600; overflow-wrap: anywhere; }
 main { max-width: 760px; margin: 24px auto; padding: 0 16px; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 20px; margin-bottom: 16px; }
 h2 { font-size: 1.1rem; margin: 0 0 12px; }
 .status { display: flex; flex-wrap: wrap; gap: 8px 24px; align-items: baseline; }
+.status > span { min-width: 0; overflow-wrap: anywhere; }
 .status strong { font-size: 1.2rem; color: var(--brand-primary); }
+.who p, .who li { overflow-wrap: anywhere; }
+.who-line { font-size: 1.1rem; }
+.abilities { margin: 4px 0 12px; }
+.warning { padding: 10px 12px; border-left: 4px solid #b3261e; background: #fdecea; color: #5c1510; border-radius: 4px; }
 .muted { color: var(--muted); }
 .os-buttons { display: flex; gap: 8px; flex-wrap: wrap; margin-bottom: 16px; }
 .os-buttons a { padding: 8px 16px; border: 2px solid var(--brand-primary); border-radius: 6px; color: var(--brand-primary); text-decoration: none; font-weight: 600; }

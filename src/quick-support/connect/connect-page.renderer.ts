@@ -81,6 +81,41 @@ function osPanel(m: ConnectPageModel, os: InstallerOs): SafeHtml {
 </div>`;
 }
 
+/**
+ * What the tool will be able to do once the customer runs it, in the customer's words. Each one is
+ * asked for on their computer first (the agent's consent prompt), and they can stop it at any time.
+ */
+export const ABILITIES: readonly string[] = [
+  'see your screen',
+  'control your mouse and keyboard',
+  'open a terminal (a window for typing commands) on your computer',
+  'run commands on your computer',
+];
+
+/** The anti-scam line, said plainly. */
+export function scamWarning(organisation: string): string {
+  return `Only continue if you contacted ${organisation} yourself. ${organisation} will never call you out of the blue.`;
+}
+
+/**
+ * "Who will connect", shown before anything is downloaded: the technician's name (or "a technician"
+ * when none is assigned yet) and the organisation, what the tool can do and that the customer is asked
+ * first, and the anti-scam line. Names are untrusted text: `markup` escapes them. The page's script
+ * swaps the two name spans when the status poll reports another technician.
+ */
+function whoWillConnect(m: ConnectPageModel): SafeHtml {
+  const org = m.brand.name;
+  const named = m.technicianName !== null;
+  return markup`<section id="who" class="who" aria-labelledby="who-heading">
+<h2 id="who-heading">Who will connect to your computer</h2>
+<p class="who-line"><span id="who-named"${hiddenUnless(named)}><strong id="who-name">${m.technicianName ?? ''}</strong> from <strong>${org}</strong></span><span id="who-anyone"${hiddenUnless(!named)}>A technician from <strong>${org}</strong></span> will connect to help you.</p>
+<p>Once you run the support tool, they will be able to:</p>
+<ul class="abilities">${ABILITIES.map((a) => markup`<li>${a}</li>`)}</ul>
+<p>Your computer will ask you first, each time: nothing happens until you allow it there. You can stop it at any time.</p>
+<p id="scam-warning" class="warning"><strong>${scamWarning(org)}</strong></p>
+</section>`;
+}
+
 export function renderConnectPage(m: ConnectPageModel): string {
   const osButtons = INSTALLER_OSES.map(
     (os) =>
@@ -96,6 +131,7 @@ export function renderConnectPage(m: ConnectPageModel): string {
 <span id="device"${hiddenUnless(m.deviceHostname !== null)}>Connected computer: <strong id="device-name">${m.deviceHostname ?? ''}</strong></span></div>
 <p id="status-explain" class="muted">${STATUS_EXPLAIN[m.status]}</p>
 </section>
+${whoWillConnect(m)}
 <section id="downloads"${hiddenUnless(m.status === 'waiting')}>
 <h2>Get the support tool</h2>
 <div class="os-buttons" role="group" aria-label="Your computer's operating system">${osButtons}</div>

@@ -10,6 +10,11 @@ export const ADMIN_ROUTES: Routes = [
       import('./installers/installers-page.component').then((m) => m.InstallersPageComponent),
   },
   {
+    path: 'devices',
+    title: 'Devices',
+    loadComponent: () => import('./devices/devices-page.component').then((m) => m.DevicesPageComponent),
+  },
+  {
     path: 'users',
     title: 'Users',
     loadComponent: () => import('./users/users-page.component').then((m) => m.UsersPageComponent),

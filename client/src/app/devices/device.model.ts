@@ -1,10 +1,12 @@
-import type { DeviceKind, DeviceView } from '../../../../contracts/api/devices';
+import type { ConsentPolicy, DeviceKind, DeviceView } from '../../../../contracts/api/devices';
 
 /**
  * A device with an agent, as `GET /api/devices` and the live events return it: the portal's own
  * shapes (contracts/api/devices.ts), under the dashboard's names.
  */
+export { CONSENT_POLICIES } from '../../../../contracts/api/devices';
 export type {
+  ConsentPolicy,
   DeviceKind,
   DeviceView as Device,
   DeviceListView as DeviceList,
@@ -20,3 +22,22 @@ export function compareDevices(a: DeviceView, b: DeviceView): number {
   if (a.online !== b.online) return a.online ? -1 : 1;
   return a.hostname.localeCompare(b.hostname, undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id);
 }
+
+/** Each consent policy's name and what it means, in one line (the admin's device list). */
+export const CONSENT_POLICY_TEXT: Readonly<Record<ConsentPolicy, { label: string; explain: string }>> = {
+  ask: {
+    label: 'Ask',
+    explain:
+      'The person at the device is asked before each screen, control, terminal or command channel opens.',
+  },
+  notify: {
+    label: 'Notify only',
+    explain:
+      'No question; a window on the device shows who is connected, with End now. Needs "consent": "notify" in its agent.json.',
+  },
+  silent: {
+    label: 'Silent',
+    explain:
+      'For unattended servers: no question, no window. Needs "consent": "silent" in the device’s own agent.json.',
+  },
+};

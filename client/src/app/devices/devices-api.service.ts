@@ -4,13 +4,13 @@ import { Observable } from 'rxjs';
 
 import { DEVICE_EVENT_TYPES } from '../../../../contracts/api/devices';
 import { serverEvents, ServerEventMessage } from '../core/server-events';
-import { Device, DeviceList } from './device.model';
+import { ConsentPolicy, Device, DeviceList } from './device.model';
 
 interface RequestOptions {
   context?: HttpContext;
 }
 
-/** `/api/devices`: the devices a technician can start a remote session with. */
+/** `/api/devices`: the devices a technician can start a remote session with, and their consent policy. */
 @Injectable({ providedIn: 'root' })
 export class DevicesApiService {
   private readonly http = inject(HttpClient);
@@ -18,6 +18,18 @@ export class DevicesApiService {
   /** Online first. */
   list(options: RequestOptions = {}): Observable<DeviceList> {
     return this.http.get<DeviceList>('/api/devices', options);
+  }
+
+  /**
+   * Sets a persistent device's consent policy (admins). 200 → the device; 409 `conflict` for a
+   * quick-support device (it always asks); 503 `audit_unavailable` when the change cannot be audited.
+   */
+  setConsentPolicy(id: string, policy: ConsentPolicy, options: RequestOptions = {}): Observable<Device> {
+    return this.http.patch<Device>(
+      `/api/devices/${encodeURIComponent(id)}/consent-policy`,
+      { policy },
+      options,
+    );
   }
 
   /**

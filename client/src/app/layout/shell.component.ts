@@ -27,6 +27,7 @@ const MAIN_NAV: readonly NavItem[] = [
 
 const ADMIN_NAV: readonly NavItem[] = [
   { label: 'Agent installers', path: '/admin/installers', icon: 'download' },
+  { label: 'Devices', path: '/admin/devices', icon: 'laptop-mac' },
   { label: 'Users', path: '/admin/users', icon: 'group' },
 ];
 

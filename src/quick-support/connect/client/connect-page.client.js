@@ -121,9 +121,15 @@
     var tech = byId('technician');
     if (state.technician) {
       setText('technician-name', state.technician);
+      setText('who-name', state.technician);
       show(tech, true);
     } else {
       show(tech, false);
+    }
+    // "Who will connect" names whoever the session is assigned to now (a session can be handed over).
+    if (state.status !== 'ended') {
+      show(byId('who-named'), !!state.technician);
+      show(byId('who-anyone'), !state.technician);
     }
     var device = byId('device');
     if (state.device) {
