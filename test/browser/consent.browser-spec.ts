@@ -43,12 +43,15 @@ const CONSENT_TIMEOUT_SEC = 10;
 const RECORD_CLOSES = `
   window.__closes = [];
   const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(url, protocols) {
-      super(url, protocols);
-      this.addEventListener('close', (e) => window.__closes.push({ url: String(url), code: e.code, at: Date.now() }));
-    }
-  };
+  // Hands out the browser's own sockets (noVNC checks what it is given), each with a close listener.
+  function Recorded(url, protocols) {
+    const ws = new Native(url, protocols);
+    ws.addEventListener('close', (e) => window.__closes.push({ url: String(url), code: e.code, at: Date.now() }));
+    return ws;
+  }
+  Recorded.prototype = Native.prototype;
+  Object.assign(Recorded, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+  window.WebSocket = Recorded;
 `;
 
 const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xdotool', 'zenity', '/usr/bin/chromium'].filter(
@@ -267,7 +270,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     await text(screenTab(viewer), `Waiting for the customer to allow`);
     await pressKeys(display, dialog, 'alt+d');
     await text(screenTab(viewer), SAYS.denied);
-    await run.waitFor(/Denied\./);
+    await run.waitFor(/consent for screen: deny \(asked on dialog, terminal\)/);
     expect(proxy.connections()).toBe(0);
     const audit = (await api.get(`/api/remote-sessions/${id}`).expect(200)).body;
     expect(audit.channelStates).toEqual([expect.objectContaining({ channel: 'screen', state: 'denied' })]);
