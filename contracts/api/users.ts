@@ -4,8 +4,12 @@
  * requests and forms with them. Dates are ISO-8601 strings.
  */
 
-/** Admins manage technicians; technicians do the support work. */
-export const USER_ROLES = ['admin', 'technician'] as const;
+/**
+ * Admins manage technicians and may act on every session and device; technicians do the support work
+ * (on their own sessions and the devices they reach); auditors only read: the session history and the
+ * audit trail, everyone's, and never start, end or reach anything.
+ */
+export const USER_ROLES = ['admin', 'technician', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** Bounds on what a user form may send (`CreateUserDto`, `UpdateUserDto`); the dashboard's forms use them too. */

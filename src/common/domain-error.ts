@@ -41,6 +41,8 @@ export enum ErrorCode {
   // Technician isolation (src/access): another technician's session, or a device not granted.
   NotSessionOwner = 'not_session_owner',
   DeviceAccessDenied = 'device_access_denied',
+  /** The role check on a route (src/access/role.guard.ts): the caller's role may not call it. */
+  RoleNotAllowed = 'role_not_allowed',
   Internal = 'internal_error',
 }
 
@@ -80,6 +82,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.AuditUnavailable]: 503,
   [ErrorCode.NotSessionOwner]: 403,
   [ErrorCode.DeviceAccessDenied]: 403,
+  [ErrorCode.RoleNotAllowed]: 403,
   [ErrorCode.Internal]: 500,
 };
 
