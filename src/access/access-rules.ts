@@ -1,4 +1,4 @@
-import type { UserRole } from '../../contracts/api/users';
+import { ROLE_SETS, type UserRole } from '../../contracts/api/users';
 import type { AuthUser } from '../common/auth-user';
 
 /**
@@ -25,22 +25,8 @@ export const SUPPORT_SESSION_OWNER_SQL = (alias: string): string =>
 
 export const isAdmin = (user: AuthUser): boolean => user.role === 'admin';
 
-/**
- * Which roles may call a route: every route a signed-in user can call declares one of these through
- * an access decorator (access.decorator.ts); the login guard refuses the others with
- * `role_not_allowed` before anything else about the request is looked at.
- * - `everyone`: the team's read-only views (sessions, their history and live lists) and the caller's
- *   own login. Auditors are in it: reading is what they are for.
- * - `operators`: support work — creating links, starting, ending and driving sessions, running
- *   commands, reaching devices. Admins and technicians; never auditors.
- * - `admins`: users, agent installers, device grants.
- */
-export const ROLE_SETS = {
-  everyone: ['admin', 'technician', 'auditor'],
-  operators: ['admin', 'technician'],
-  admins: ['admin'],
-} as const satisfies Record<string, readonly UserRole[]>;
-export type RoleSet = keyof typeof ROLE_SETS;
+/** The named role sets routes declare (see contracts/api/users.ts, the dashboard uses them too). */
+export { ROLE_SETS, type RoleSet } from '../../contracts/api/users';
 
 /**
  * The roles a route without a declaration is open to. Only the route walk in
