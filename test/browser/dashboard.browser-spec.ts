@@ -163,6 +163,7 @@ describe('dashboard shell (Chromium, real portal)', () => {
       expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
       await nav.getByRole('link', { name: 'Remote Sessions' }).click();
       await visible(auditor.getByRole('heading', { level: 2, name: 'Sessions' }));
+      await visible(auditor.getByText('Sessions appear here while technicians run them.'));
       expect(await auditor.getByRole('button', { name: 'Start session' }).count()).toBe(0);
       await auditor.goto(`${t.baseUrl}/admin/users`);
       await auditor.waitForURL(`${t.baseUrl}/quick-support`);
