@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from './access/access.module';
+import { RoleGuard } from './access/role.guard';
 import { AgentControlModule } from './agent-control/agent-control.module';
 import { AgentRegistrationModule } from './agent-registration/agent-registration.module';
 import { AuditModule } from './audit/audit.module';
@@ -37,6 +39,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         RateLimitModule,
         DatabaseModule,
+        AccessModule,
         AuditModule,
         UsersModule,
         AuthModule,
@@ -53,9 +56,11 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         // Order matters: refuse cross-site writes before anything else, then require a login, then
-        // spend the route's rate-limit policy (or the technician's budget).
+        // the role the route declares, then spend the route's rate-limit policy (or the technician's
+        // budget).
         { provide: APP_GUARD, useClass: CsrfGuard },
         { provide: APP_GUARD, useClass: SessionAuthGuard },
+        { provide: APP_GUARD, useExisting: RoleGuard },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_INTERCEPTOR, useExisting: RateLimitMissInterceptor },
       ],

@@ -4,9 +4,34 @@
  * requests and forms with them. Dates are ISO-8601 strings.
  */
 
-/** Admins manage technicians; technicians do the support work. */
-export const USER_ROLES = ['admin', 'technician'] as const;
+/**
+ * Admins manage technicians and may act on every session and device; technicians do the support work
+ * (on their own sessions and the devices they reach); auditors only read: the session history and the
+ * audit trail, everyone's, and never start, end or reach anything.
+ */
+export const USER_ROLES = ['admin', 'technician', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+
+/**
+ * Which roles may call a route, by what the route does. Every route a signed-in user can call declares
+ * one of these (src/access/access.decorator.ts; the portal refuses the others with 403
+ * `role_not_allowed`), and the dashboard shows or hides its pages and buttons with the same sets.
+ * - `everyone`: the team's read-only views (sessions, their history and live lists) and the caller's
+ *   own login. Auditors are in it: reading is what they are for.
+ * - `operators`: support work — creating links, starting, ending and driving sessions, running
+ *   commands, reaching devices. Admins and technicians; never auditors.
+ * - `admins`: users, agent installers, device grants.
+ */
+export const ROLE_SETS = {
+  everyone: ['admin', 'technician', 'auditor'],
+  operators: ['admin', 'technician'],
+  admins: ['admin'],
+} as const satisfies Record<string, readonly UserRole[]>;
+export type RoleSet = keyof typeof ROLE_SETS;
+
+/** Whether `role` is in the named set (a role check the dashboard can make too). */
+export const roleIn = (set: RoleSet, role: UserRole): boolean =>
+  (ROLE_SETS[set] as readonly UserRole[]).includes(role);
 
 /** Bounds on what a user form may send (`CreateUserDto`, `UpdateUserDto`); the dashboard's forms use them too. */
 export const USER_LIMITS = {

@@ -1,7 +1,16 @@
 import type { AuthUser } from '../common/auth-user';
 import type { SupportSessionDto } from '../quick-support/dto/support-session.dto';
 import { viewSupportSession } from '../quick-support/support-session.view';
-import { managesSupportSession, supportSessionOwnerId } from './access-rules';
+import { USER_ROLES } from '../../contracts/api/users';
+import {
+  isAdmin,
+  managesSupportSession,
+  readScope,
+  readsEverything,
+  ROLE_SETS,
+  supportSessionOwnerId,
+  UNDECLARED_ROLES,
+} from './access-rules';
 
 const user = (id: string, role: AuthUser['role'] = 'technician'): AuthUser => ({
   id,
@@ -55,5 +64,39 @@ describe('support session ownership', () => {
     });
     expect(viewSupportSession(user('alice'), session())).toEqual(session());
     expect(viewSupportSession(user('root', 'admin'), session({ canManage: false }))).toEqual(session());
+  });
+});
+
+describe('roles', () => {
+  const auditor = user('carol', 'auditor');
+
+  it('reads like an admin for admins and auditors; a technician reads only their own', () => {
+    expect(readsEverything(user('root', 'admin'))).toBe(true);
+    expect(readsEverything(auditor)).toBe(true);
+    expect(readsEverything(user('bob'))).toBe(false);
+    expect(readScope(user('root', 'admin'))).toBeNull();
+    expect(readScope(auditor)).toBeNull();
+    expect(readScope(user('bob'))).toEqual({ technicianId: 'bob' });
+  });
+
+  it('never lets an auditor act: not on a session they somehow own, not as an admin', () => {
+    expect(isAdmin(auditor)).toBe(false);
+    expect(managesSupportSession(auditor, { assignedToId: 'bob', createdById: 'alice' })).toBe(false);
+    expect(ROLE_SETS.operators).not.toContain('auditor');
+    expect(ROLE_SETS.admins).toEqual(['admin']);
+    expect(UNDECLARED_ROLES).not.toContain('auditor');
+  });
+
+  it('lets every role read the team views', () => {
+    expect([...ROLE_SETS.everyone].sort()).toEqual([...USER_ROLES].sort());
+  });
+
+  it('shows an auditor another technician’s session as the team sees it, without link or notes', () => {
+    expect(viewSupportSession(auditor, session())).toMatchObject({
+      url: null,
+      note: null,
+      notes: [],
+      canManage: false,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { ROLE_SETS, type UserRole } from '../../contracts/api/users';
 import type { AuthUser } from '../common/auth-user';
 
 /**
@@ -23,6 +24,31 @@ export const SUPPORT_SESSION_OWNER_SQL = (alias: string): string =>
   `COALESCE(${alias}.assigned_to, ${alias}.created_by)`;
 
 export const isAdmin = (user: AuthUser): boolean => user.role === 'admin';
+
+/** The named role sets routes declare (see contracts/api/users.ts, the dashboard uses them too). */
+export { ROLE_SETS, type RoleSet } from '../../contracts/api/users';
+
+/**
+ * The roles a route without a declaration is open to. Only the route walk in
+ * test/security/route-roles.e2e-spec.ts should ever meet such a route; until it fails, the portal
+ * stays closed to auditors there (the role added last can never gain a route by omission).
+ */
+export const UNDECLARED_ROLES: readonly UserRole[] = ROLE_SETS.operators;
+
+/**
+ * "Reads like an admin": sees every technician's sessions, their history and the audit trail, not
+ * only their own. Admins and auditors; a technician reads only their own. This is about reading:
+ * acting on another technician's session stays with {@link isAdmin}. Routes that list history call
+ * {@link readScope} to get the filter.
+ */
+export const readsEverything = (user: AuthUser): boolean => user.role === 'admin' || user.role === 'auditor';
+
+/**
+ * Whose rows a caller may read in the history and the audit trail: `null` for everyone's (admins and
+ * auditors, see {@link readsEverything}), else the caller's own id, to filter on the technician column.
+ */
+export const readScope = (user: AuthUser): { technicianId: string } | null =>
+  readsEverything(user) ? null : { technicianId: user.id };
 
 /** The owner of a quick-support session, or an admin. */
 export function managesSupportSession(

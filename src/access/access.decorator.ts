@@ -1,51 +1,91 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiExtension, ApiForbiddenResponse } from '@nestjs/swagger';
 import { AccessGuard } from './access.guard';
-import { ACCESS_RULE, type AccessRule, type IdSource } from './access-rule';
+import { ACCESS_RULE, ROUTE_ROLES, type AccessRule, type IdSource } from './access-rule';
+import { ROLE_SETS, type RoleSet } from './access-rules';
+
+const OWNERSHIP_CODES = '`not_session_owner` or `device_access_denied`';
 
 /**
- * Declares who may use a technician route, and enforces it with {@link AccessGuard} before the
- * handler runs (after login and CSRF). The rule is also written into the OpenAPI document as
- * `x-access`. Every non-public route with a resource id declares one of these (or is admin-only
- * through `@Roles('admin')`); test/security/technician-isolation.e2e-spec.ts checks that none is missing.
+ * Declares who may use a route a signed-in user calls: the roles that may call it (enforced by the
+ * global RoleGuard: 403 `role_not_allowed`) and, for routes about one session or device, the
+ * ownership rule (enforced by {@link AccessGuard} before the handler runs, after login and CSRF).
+ * Both are written into the OpenAPI document: `x-roles` (the role list) and `x-access` (in words).
+ * Every route that is not `@Public()` declares exactly one of these decorators;
+ * test/security/route-roles.e2e-spec.ts walks the OpenAPI document with every role to hold that.
  */
-function Access(rule: AccessRule, description: string): MethodDecorator {
+function Access(rule: AccessRule, roles: RoleSet, description: string): MethodDecorator {
+  const allowed = ROLE_SETS[roles];
   const decorators: (MethodDecorator | ClassDecorator)[] = [
     SetMetadata(ACCESS_RULE, rule),
+    SetMetadata(ROUTE_ROLES, allowed),
     ApiExtension('x-access', description),
+    ApiExtension('x-roles', [...allowed]),
   ];
-  if (rule.kind !== 'team') {
-    decorators.push(
-      UseGuards(AccessGuard),
-      ApiForbiddenResponse({
-        description: `\`not_session_owner\` or \`device_access_denied\`: ${description}`,
-      }),
-    );
+  const refusals: string[] = [];
+  if (roles !== 'everyone') refusals.push(`\`role_not_allowed\`: only ${allowed.join(', ')}`);
+  if (hasOwnershipRule(rule)) {
+    decorators.push(UseGuards(AccessGuard));
+    refusals.push(`${OWNERSHIP_CODES}: ${description}`);
   }
+  if (refusals.length > 0) decorators.push(ApiForbiddenResponse({ description: refusals.join('; ') }));
   return applyDecorators(...decorators);
 }
 
+function hasOwnershipRule(rule: AccessRule): boolean {
+  return rule.kind === 'support-session' || rule.kind === 'remote-session' || rule.kind === 'device';
+}
+
 /**
- * Any technician: the team's queue and lists. What belongs to another technician is left out of the
- * response by the route itself (links, notes, devices they cannot reach).
+ * The team's queue and lists. What belongs to another technician is left out of the response by the
+ * route itself (links, notes, devices they cannot reach). Read-only views are open to every role
+ * (the default); `roles: 'operators'` for team work that is not an auditor's (a new link, the device
+ * list).
  */
-export const TeamView = (): MethodDecorator =>
+export const TeamView = (opts: { roles?: 'everyone' | 'operators' } = {}): MethodDecorator =>
   Access(
     { kind: 'team' },
-    'Any technician; another technician’s customer link and notes, and devices you cannot reach, are left out',
+    opts.roles ?? 'everyone',
+    opts.roles === 'operators'
+      ? 'Administrators and technicians; another technician’s customer link and notes, and devices you cannot reach, are left out'
+      : 'Every role; another technician’s customer link and notes, and devices you cannot reach, are left out',
   );
 
-/** The quick-support session's owner (assignee, else creator) or an admin. */
+/**
+ * History and the audit trail: every role may call it; admins and auditors read everyone's rows, a
+ * technician only their own (the route filters with `readScope(user)` from access-rules.ts — the
+ * "reads like an admin" rule, {@link readsEverything}).
+ */
+export const ReadsHistory = (): MethodDecorator =>
+  Access(
+    { kind: 'history' },
+    'everyone',
+    'Administrators and auditors read everyone’s; a technician reads only their own',
+  );
+
+/** The caller's own login (who am I, sign out): every role. */
+export const OwnAccount = (): MethodDecorator =>
+  Access({ kind: 'own-account' }, 'everyone', 'Every role, about their own login');
+
+/** Administrators only: users, agent installers, device grants. */
+export const AdminOnly = (): MethodDecorator => Access({ kind: 'admin' }, 'admins', 'Administrators only');
+
+/** The quick-support session's owner (assignee, else creator) or an admin. Never an auditor. */
 export const OwnsSupportSession = (param = 'id'): MethodDecorator =>
   Access(
     { kind: 'support-session', from: { param } },
+    'operators',
     'The support session’s owner (its assignee, else its creator) or an administrator',
   );
 
-/** The remote session's technician or an admin; with `device`, they must still reach its device. */
+/**
+ * The remote session's technician or an admin (an admin may end any live session; a technician only
+ * their own); with `device`, they must still reach its device. Never an auditor.
+ */
 export const RunsRemoteSession = (opts: { param?: string; device?: boolean } = {}): MethodDecorator =>
   Access(
     { kind: 'remote-session', from: { param: opts.param ?? 'id' }, device: opts.device === true },
+    'operators',
     opts.device
       ? 'The remote session’s technician, while they still reach its device, or an administrator'
       : 'The remote session’s technician or an administrator',
@@ -54,11 +94,12 @@ export const RunsRemoteSession = (opts: { param?: string; device?: boolean } = {
 /**
  * Technicians who reach the device (the owner of a quick-support device's session; the technicians
  * granted a persistent device) and admins. With `exclusive`, not while another technician has a
- * remote session open on it.
+ * remote session open on it. Never an auditor.
  */
 export const ReachesDevice = (from: IdSource, opts: { exclusive?: boolean } = {}): MethodDecorator =>
   Access(
     { kind: 'device', from, exclusive: opts.exclusive === true },
+    'operators',
     `Technicians who reach the device (its support session’s owner; granted technicians for a persistent device) and administrators${
       opts.exclusive ? ', unless another technician has a remote session open on it' : ''
     }`,

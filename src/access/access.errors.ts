@@ -1,7 +1,25 @@
+import type { UserRole } from '../../contracts/api/users';
 import { DomainError, ErrorCode } from '../common/domain-error';
+
+const ROLE_NAMES: Record<UserRole, string> = {
+  admin: 'administrators',
+  technician: 'technicians',
+  auditor: 'auditors',
+};
+const ROLE_NAME: Record<UserRole, string> = {
+  admin: 'an administrator',
+  technician: 'a technician',
+  auditor: 'an auditor',
+};
 
 /** Refusals of the technician-isolation rules (403, stable codes; the dashboard explains them). */
 export const accessErrors = {
+  /** The role check (RoleGuard): the caller's role is not among the route's declared roles. */
+  roleNotAllowed: (role: UserRole, allowed: readonly UserRole[]) =>
+    new DomainError(
+      ErrorCode.RoleNotAllowed,
+      `As ${ROLE_NAME[role]} you cannot do this: it is for ${allowed.map((r) => ROLE_NAMES[r]).join(' and ')} only.`,
+    ),
   notSupportSessionOwner: () =>
     new DomainError(
       ErrorCode.NotSessionOwner,

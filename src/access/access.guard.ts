@@ -22,20 +22,25 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, context.getHandler());
-    if (!rule || rule.kind === 'team') return true;
+    if (!rule) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const user = req.user;
     if (!user) throw commonErrors.notLoggedIn();
-    const id = idFrom(req, rule.from);
     switch (rule.kind) {
+      // Role-only rules: the global RoleGuard has already checked them.
+      case 'team':
+      case 'history':
+      case 'own-account':
+      case 'admin':
+        return true;
       case 'support-session':
-        await this.access.assertManagesSupportSession(user, id);
+        await this.access.assertManagesSupportSession(user, idFrom(req, rule.from));
         return true;
       case 'remote-session':
-        await this.access.assertRunsRemoteSession(user, id, { device: rule.device });
+        await this.access.assertRunsRemoteSession(user, idFrom(req, rule.from), { device: rule.device });
         return true;
       case 'device':
-        await this.access.assertReachesDevice(user, id, { exclusive: rule.exclusive });
+        await this.access.assertReachesDevice(user, idFrom(req, rule.from), { exclusive: rule.exclusive });
         return true;
     }
   }

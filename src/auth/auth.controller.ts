@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nes
 import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
+import { OwnAccount } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { commonErrors } from '../common/common.errors';
 import { CurrentUser, Public } from '../common/decorators';
@@ -38,6 +39,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @OwnAccount()
   @HttpCode(204)
   @ApiCookieAuth()
   @ApiOperation({
@@ -66,6 +68,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @OwnAccount()
   @ApiCookieAuth()
   @ApiOperation({ summary: 'The logged-in technician' })
   async me(@CurrentUser() user: AuthUser): Promise<UserDto> {

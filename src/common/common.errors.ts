@@ -4,5 +4,4 @@ import { DomainError, ErrorCode } from './domain-error';
 export const commonErrors = {
   /** No login, or the login behind a request was revoked while it ran: as if the guard had refused. */
   notLoggedIn: () => new DomainError(ErrorCode.Unauthenticated, 'Log in to continue.'),
-  adminOnly: () => new DomainError(ErrorCode.Forbidden, 'Only an administrator can do this.'),
 };

@@ -4,7 +4,6 @@ import type { AuthUser } from './auth-user';
 
 export const IS_PUBLIC = 'qs:public';
 export const SKIP_CSRF = 'qs:skip-csrf';
-export const ROLES = 'qs:roles';
 
 /** The route needs no technician login (public connect page, agent, relay, health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
@@ -14,10 +13,6 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUB
  * cross-site request forgery does not apply to it.
  */
 export const SkipCsrf = (): MethodDecorator & ClassDecorator => SetMetadata(SKIP_CSRF, true);
-
-/** Only technicians with one of these roles may call the route. */
-export const Roles = (...roles: AuthUser['role'][]): MethodDecorator & ClassDecorator =>
-  SetMetadata(ROLES, roles);
 
 /** The logged-in technician. */
 export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthUser => {

@@ -1,7 +1,8 @@
 import { Body, Controller, Param, Patch } from '@nestjs/common';
 import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
-import { CurrentUser, Roles } from '../common/decorators';
+import { AdminOnly } from '../access/access.decorator';
+import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
 import { DeviceDto, SetConsentPolicyDto } from './dto/device.dto';
 import { DevicesService } from './devices.service';
@@ -13,12 +14,12 @@ import { DevicesService } from './devices.service';
  */
 @ApiTags('devices')
 @ApiCookieAuth()
-@Roles('admin')
 @Controller('devices/:id/consent-policy')
 export class DeviceConsentPolicyController {
   constructor(private readonly devices: DevicesService) {}
 
   @Patch()
+  @AdminOnly()
   @ApiOperation({
     summary:
       'Set whether the person at a persistent device is asked before each channel opens: ask, notify or silent (admin; audited as device.consent_policy_changed; 409 for a quick-support device, which always asks)',

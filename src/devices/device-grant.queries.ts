@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { UserRole } from '../../contracts/api/users';
 import { returningRows } from '../database/returning-rows';
 import type { DeviceKind } from './entities/device.entity';
 
@@ -9,7 +10,7 @@ export interface GrantRow {
   userId: string;
   email: string;
   displayName: string;
-  role: 'admin' | 'technician';
+  role: UserRole;
   grantedAt: Date;
   grantedBy: string | null;
 }

@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
-import { CurrentUser, Roles } from '../common/decorators';
+import { AdminOnly } from '../access/access.decorator';
+import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
 import { DeviceGrantsService } from './device-grants.service';
 import { DeviceGrantDto, DeviceGrantListDto } from './dto/device-grant.dto';
@@ -12,12 +13,12 @@ import { DeviceGrantDto, DeviceGrantListDto } from './dto/device-grant.dto';
  */
 @ApiTags('devices')
 @ApiCookieAuth()
-@Roles('admin')
 @Controller('devices/:id/grants')
 export class DeviceGrantsController {
   constructor(private readonly grants: DeviceGrantsService) {}
 
   @Get()
+  @AdminOnly()
   @ApiOperation({ summary: 'Technicians granted this persistent device (admin)' })
   @ApiOkResponse({ type: DeviceGrantListDto })
   async list(@Param('id', parseId()) id: string): Promise<DeviceGrantListDto> {
@@ -25,6 +26,7 @@ export class DeviceGrantsController {
   }
 
   @Put(':userId')
+  @AdminOnly()
   @ApiOperation({ summary: 'Grant this persistent device to a technician (admin; idempotent, audited)' })
   @ApiOkResponse({ type: DeviceGrantDto })
   grant(
@@ -36,6 +38,7 @@ export class DeviceGrantsController {
   }
 
   @Delete(':userId')
+  @AdminOnly()
   @HttpCode(204)
   @ApiOperation({
     summary:

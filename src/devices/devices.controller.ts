@@ -17,7 +17,7 @@ export class DevicesController {
   ) {}
 
   @Get()
-  @TeamView()
+  @TeamView({ roles: 'operators' })
   @ApiOperation({
     summary:
       'Devices with an agent that you may reach, online first, for the session launcher: your support sessions’ devices and the persistent devices granted to you (administrators: all)',

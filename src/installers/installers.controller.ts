@@ -9,7 +9,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
-import { CurrentUser, Public, Roles, SkipCsrf } from '../common/decorators';
+import { AdminOnly } from '../access/access.decorator';
+import { CurrentUser, Public, SkipCsrf } from '../common/decorators';
 import { AppConfig } from '../config/app-config';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { CreateInstallerDto, InstallerCommandDto } from './dto/installer.dto';
@@ -30,7 +31,7 @@ export class InstallersController {
   ) {}
 
   @Post()
-  @Roles('admin')
+  @AdminOnly()
   @ApiCookieAuth()
   @ApiOperation({
     summary: 'A one-line persistent-agent install command for one OS, bound to a fresh one-shot token',

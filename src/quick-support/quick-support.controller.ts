@@ -21,7 +21,7 @@ export class QuickSupportController {
   constructor(private readonly quickSupport: QuickSupportService) {}
 
   @Post('sessions')
-  @TeamView()
+  @TeamView({ roles: 'operators' })
   @ApiOperation({ summary: 'Create a waiting session; the response carries the customer link (url)' })
   @ApiCreatedResponse({ type: SupportSessionDto })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateSupportSessionDto): Promise<SupportSessionDto> {

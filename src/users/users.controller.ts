@@ -2,25 +2,27 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AuthUser } from '../common/auth-user';
-import { CurrentUser, Roles } from '../common/decorators';
+import { AdminOnly } from '../access/access.decorator';
+import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
 import { CreatedUserDto, CreateUserDto, UpdateUserDto, UserDto, UserListDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiCookieAuth()
-@Roles('admin')
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @AdminOnly()
   @ApiOperation({ summary: 'List technicians and administrators' })
   async list(): Promise<UserListDto> {
     return { items: (await this.users.list()).map((u) => UserDto.from(u)) };
   }
 
   @Post()
+  @AdminOnly()
   @ApiOperation({ summary: 'Add a technician; without a password one is generated and returned once' })
   async create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto): Promise<CreatedUserDto> {
     const { user, initialPassword } = await this.users.create(actor, dto);
@@ -28,6 +30,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @AdminOnly()
   @ApiOperation({
     summary:
       'Rename, change role, set a password, or disable/enable. Disabling, a role change or a new password signs them out everywhere, closes their event streams and ends their remote sessions (technician_revoked); an administrator setting their own password stays signed in on this login only',
@@ -42,6 +45,7 @@ export class UsersController {
   }
 
   @Delete(':id')
+  @AdminOnly()
   @HttpCode(204)
   @ApiOperation({
     summary:

@@ -67,7 +67,7 @@ describe('users administration (real portal, real PostgreSQL)', () => {
     await addTechnician('tech5@example.test', 'tech5-password-123');
     const tech = await t.loginAs('tech5@example.test', 'tech5-password-123');
     const res = await tech.get('/api/users').expect(403);
-    expect(res.body.code).toBe('forbidden');
+    expect(res.body.code).toBe('role_not_allowed');
     await tech
       .post('/api/users')
       .send({ email: 'evil@example.test', displayName: 'E', role: 'admin' })

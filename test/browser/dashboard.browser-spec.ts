@@ -136,6 +136,68 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await tech.waitForURL(`${t.baseUrl}/quick-support`);
   });
 
+  let auditorPassword = '';
+
+  it('adds an auditor, the third role, from the same dialog', async () => {
+    await page.getByRole('button', { name: 'Add technician' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add technician' });
+    await dialog.getByLabel('Email').fill('compliance.auditor@example.test');
+    await dialog.getByLabel('Display name').fill('Compliance Auditor');
+    await dialog.getByLabel('Role').click();
+    await page.getByRole('option', { name: /^Auditor — Reads session history/ }).click();
+    await dialog.getByRole('button', { name: 'Add technician' }).click();
+    const shown = page.getByRole('dialog', { name: 'Initial password for Compliance Auditor' });
+    auditorPassword = await shown.getByLabel('Initial password').inputValue();
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await hidden(shown);
+    const row = page.getByRole('row').filter({ hasText: 'compliance.auditor@example.test' });
+    await text(row.getByRole('combobox', { name: 'Role of Compliance Auditor' }), 'Auditor');
+  });
+
+  it('shows an auditor only what they can read: no new links, no sessions to start, no viewer, no admin', async () => {
+    const auditorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const auditor = await auditorContext.newPage();
+      auditor.setDefaultTimeout(10_000);
+      await auditor.goto(`${t.baseUrl}/`);
+      await auditor.getByLabel('Email').fill('compliance.auditor@example.test');
+      await auditor.getByLabel('Password').fill(auditorPassword);
+      await auditor.getByRole('button', { name: 'Sign in' }).click();
+      await auditor.waitForURL(`${t.baseUrl}/quick-support`);
+      await text(auditor.getByRole('group', { name: 'Signed-in user' }), 'Auditor');
+      await visible(auditor.getByRole('heading', { level: 2, name: 'Queue' }));
+      expect(await auditor.getByRole('button', { name: 'New session' }).count()).toBe(0);
+      const nav = auditor.getByRole('navigation', { name: 'Main' });
+      expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+      await nav.getByRole('link', { name: 'Remote Sessions' }).click();
+      await visible(auditor.getByRole('heading', { level: 2, name: 'Sessions' }));
+      await visible(auditor.getByText('Sessions appear here while technicians run them.'));
+      expect(await auditor.getByRole('button', { name: 'Start session' }).count()).toBe(0);
+      await auditor.goto(`${t.baseUrl}/admin/users`);
+      await auditor.waitForURL(`${t.baseUrl}/quick-support`);
+      await auditor.goto(`${t.baseUrl}/viewer/00000000-0000-4000-8000-000000000000`);
+      await auditor.waitForURL(`${t.baseUrl}/quick-support`);
+    } finally {
+      await auditorContext.close();
+    }
+  });
+
+  it('changes an account’s role from the table after a confirmation', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'compliance.auditor@example.test' });
+    const select = row.getByRole('combobox', { name: 'Role of Compliance Auditor' });
+    await select.click();
+    await page.getByRole('option', { name: /^Technician — / }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Make Compliance Auditor a Technician?' });
+    await text(confirm, 'signs them out everywhere');
+    await confirm.getByRole('button', { name: 'Change role' }).click();
+    await text(select, 'Technician');
+    const users = await (await t.loginAs()).get('/api/users').expect(200);
+    const changed = (users.body.items as { email: string; role: string }[]).find(
+      (u) => u.email === 'compliance.auditor@example.test',
+    );
+    expect(changed?.role).toBe('technician');
+  });
+
   it('disables the technician after a confirmation that says it signs them out everywhere', async () => {
     const row = page.getByRole('row').filter({ hasText: 'helpdesk.technician@example.test' });
     await row.getByRole('button', { name: 'Disable Help Desk Technician' }).click();

@@ -1,6 +1,6 @@
 import { Routes } from '@angular/router';
 
-import { adminGuard, authGuard, guestGuard } from './auth/auth.guards';
+import { adminGuard, authGuard, guestGuard, operatorGuard } from './auth/auth.guards';
 
 /**
  * Every page is lazy: the initial bundle holds only the router, HTTP and the auth check.
@@ -17,6 +17,7 @@ export const routes: Routes = [
   {
     // The remote-session viewer: a pop-up window of its own, without the sidebar and toolbar.
     path: 'viewer',
+    canMatch: [operatorGuard],
     canActivate: [authGuard],
     canActivateChild: [authGuard],
     loadChildren: () => import('./viewer/viewer.routes').then((m) => m.VIEWER_ROUTES),

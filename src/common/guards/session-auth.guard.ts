@@ -1,11 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { AuthUser } from '../auth-user';
 import { commonErrors } from '../common.errors';
-import { IS_PUBLIC, ROLES } from '../decorators';
+import { IS_PUBLIC } from '../decorators';
 
-/** Every route needs a logged-in technician unless marked @Public(); @Roles() narrows it further. */
+/**
+ * Every route needs a signed-in user unless marked @Public(). Which roles may call it is the next
+ * guard's business (src/access/role.guard.ts, declared with the access decorators).
+ */
 @Injectable()
 export class SessionAuthGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -17,10 +19,6 @@ export class SessionAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const user = req.user;
     if (!user) throw commonErrors.notLoggedIn();
-    const roles = this.reflector.getAllAndOverride<AuthUser['role'][] | undefined>(ROLES, targets);
-    if (roles && !roles.includes(user.role)) {
-      throw commonErrors.adminOnly();
-    }
     return true;
   }
 }

@@ -4,7 +4,7 @@ import { firstValueFrom } from 'rxjs';
 
 import { ApiError, toApiError } from '../core/api-error';
 import { AuthApiService, LoginRequest } from './auth-api.service';
-import { UserDto } from './user.model';
+import { roleIn, UserDto } from './user.model';
 
 /**
  * Who is signed in. `user` is the single source of truth for the UI; guards call
@@ -21,6 +21,14 @@ export class AuthService {
   /** The signed-in user, or null. */
   readonly user = this.currentUser.asReadonly();
   readonly isAdmin = computed(() => this.currentUser()?.role === 'admin');
+  /**
+   * May do support work: create links, start, connect to and end sessions, reach devices. False for
+   * an auditor, who only reads (the portal refuses them the same routes with `role_not_allowed`).
+   */
+  readonly canOperate = computed(() => {
+    const user = this.currentUser();
+    return user !== null && roleIn('operators', user.role);
+  });
 
   /** Resolves to the signed-in user or null. Network/server failures reject and are retried next time. */
   ensureSession(): Promise<UserDto | null> {

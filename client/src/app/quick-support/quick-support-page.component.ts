@@ -5,6 +5,7 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
 
+import { AuthService } from '../auth/auth.service';
 import { LiveStatusComponent } from '../shared/live-status.component';
 import { LoadStateComponent } from '../shared/load-state.component';
 import { PageHeaderComponent } from '../shared/page-header.component';
@@ -56,6 +57,8 @@ export class QuickSupportPageComponent implements OnInit {
   private readonly dialog = inject(MatDialog);
   private readonly injector = inject(Injector);
   protected readonly store = inject(QuickSupportStore);
+  /** An auditor reads the queue but creates no links. */
+  protected readonly canOperate = inject(AuthService).canOperate;
 
   protected readonly pageSize = PAGE_SIZE;
   protected readonly empty = computed(() => EMPTY_TEXT[this.store.filter()]);

@@ -54,7 +54,13 @@ export class RemoteSessionsPageComponent implements OnInit {
   protected readonly store = inject(RemoteSessionsStore);
   protected readonly auth = inject(AuthService);
 
-  protected readonly empty = computed(() => EMPTY_TEXT[this.store.filter()]);
+  protected readonly empty = computed(() => {
+    const text = EMPTY_TEXT[this.store.filter()];
+    // An auditor starts nothing: say what will appear instead of how to start.
+    return this.store.filter() === 'active' && !this.auth.canOperate()
+      ? { ...text, detail: 'Sessions appear here while technicians run them.' }
+      : text;
+  });
   protected readonly summary = computed(() => {
     const count = this.store.sessions().length;
     const noun = count === 1 ? 'session' : 'sessions';

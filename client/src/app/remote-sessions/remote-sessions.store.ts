@@ -6,6 +6,7 @@ import { firstValueFrom, map } from 'rxjs';
 import { showsOwnErrors } from '../core/http-context';
 import { NotificationService } from '../core/notification.service';
 import { LiveStatus, ServerEventMessage } from '../core/server-events';
+import { AuthService } from '../auth/auth.service';
 import { compareDevices, Device } from '../devices/device.model';
 import { DevicesApiService } from '../devices/devices-api.service';
 import { confirmAction } from '../shared/confirm-dialog.component';
@@ -33,6 +34,7 @@ import {
 export class RemoteSessionsStore {
   private readonly api = inject(RemoteSessionsApiService);
   private readonly devicesApi = inject(DevicesApiService);
+  private readonly auth = inject(AuthService);
   private readonly dialog = inject(MatDialog);
   private readonly notifications = inject(NotificationService);
   private readonly destroyRef = inject(DestroyRef);
@@ -108,7 +110,12 @@ export class RemoteSessionsStore {
     return this.list.load(quiet);
   }
 
+  /** The devices (for the online dots and the launcher); an auditor reaches none and is not asked. */
   async loadDevices(): Promise<void> {
+    if (!this.auth.canOperate()) {
+      this.devicesState.set('ready');
+      return;
+    }
     if (this.deviceMap().size === 0) this.devicesState.set('loading');
     try {
       const { items } = await firstValueFrom(this.devicesApi.list({ context: showsOwnErrors() }));

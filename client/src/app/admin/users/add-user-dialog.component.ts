@@ -8,7 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { firstValueFrom } from 'rxjs';
 
-import { ROLE_LABELS, UserRole } from '../../auth/user.model';
+import { ROLE_HINTS, ROLE_LABELS, UserRole } from '../../auth/user.model';
 import { toApiError } from '../../core/api-error';
 import { showsOwnErrors } from '../../core/http-context';
 import { CreateUserRequest, CreateUserResponse, USER_LIMITS, UsersApiService } from './users-api.service';
@@ -35,8 +35,9 @@ export class AddUserDialogComponent {
 
   protected readonly limits = USER_LIMITS;
   protected readonly roles: readonly { value: UserRole; label: string; hint: string }[] = [
-    { value: 'technician', label: ROLE_LABELS.technician, hint: 'Runs support sessions' },
-    { value: 'admin', label: ROLE_LABELS.admin, hint: 'Also manages users and installers' },
+    { value: 'technician', label: ROLE_LABELS.technician, hint: ROLE_HINTS.technician },
+    { value: 'admin', label: ROLE_LABELS.admin, hint: ROLE_HINTS.admin },
+    { value: 'auditor', label: ROLE_LABELS.auditor, hint: ROLE_HINTS.auditor },
   ];
   protected readonly form = inject(NonNullableFormBuilder).group({
     email: ['', [Validators.required, Validators.email, Validators.maxLength(USER_LIMITS.emailMax)]],

@@ -3,12 +3,14 @@ import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } 
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
+import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { firstValueFrom } from 'rxjs';
 
 import { AuthService } from '../../auth/auth.service';
-import { ROLE_LABELS, UserDto } from '../../auth/user.model';
+import { USER_ROLES } from '../../../../../contracts/api/users';
+import { ROLE_HINTS, ROLE_LABELS, UserDto, UserRole } from '../../auth/user.model';
 import { NotificationService } from '../../core/notification.service';
 import { confirmAction } from '../../shared/confirm-dialog.component';
 import { ListLoader } from '../../shared/list-loader';
@@ -22,7 +24,7 @@ import {
 } from './initial-password-dialog.component';
 import { CreateUserResponse, UsersApiService } from './users-api.service';
 
-/** Admin → Users: list, add, disable/enable and remove technician accounts. */
+/** Admin → Users: list, add, change the role of, disable/enable and remove accounts. */
 @Component({
   selector: 'app-users-page',
   imports: [
@@ -30,6 +32,7 @@ import { CreateUserResponse, UsersApiService } from './users-api.service';
     LoadStateComponent,
     MatButtonModule,
     MatIconModule,
+    MatSelectModule,
     MatTableModule,
     MatTooltipModule,
     PageHeaderComponent,
@@ -46,6 +49,7 @@ export class UsersPageComponent implements OnInit {
 
   protected readonly me = inject(AuthService).user;
   protected readonly columns = ['name', 'email', 'role', 'status', 'lastLogin', 'actions'] as const;
+  protected readonly roles = USER_ROLES;
 
   protected readonly users = signal<UserDto[]>([]);
   protected readonly list = new ListLoader({
@@ -108,6 +112,35 @@ export class UsersPageComponent implements OnInit {
     } else {
       this.notifications.success(`${created.user.displayName} can now sign in.`);
     }
+  }
+
+  protected roleName(role: UserRole): string {
+    return ROLE_LABELS[role];
+  }
+
+  protected roleHint(role: UserRole): string {
+    return ROLE_HINTS[role];
+  }
+
+  /** A role change signs the user out everywhere (the portal does it), so it is confirmed first. */
+  protected async changeRole(user: UserDto, role: UserRole): Promise<void> {
+    if (role === user.role) return;
+    const confirmed = await confirmAction(this.dialog, {
+      title: `Make ${user.displayName} ${role === 'admin' ? 'an' : 'a'} ${ROLE_LABELS[role]}?`,
+      message: `${ROLE_HINTS[role]}. Changing the role signs them out everywhere and ends their remote sessions; they sign in again with their existing password.`,
+      confirmLabel: 'Change role',
+    });
+    if (confirmed) {
+      await this.whileBusy(user, async () => {
+        const updated = await firstValueFrom(this.api.update(user.id, { role }));
+        this.users.update((list) => list.map((item) => (item.id === updated.id ? updated : item)));
+        this.notifications.success(
+          `${updated.displayName} is now ${ROLE_LABELS[updated.role].toLowerCase()}.`,
+        );
+      });
+    }
+    // Cancelled or refused (e.g. the last admin): the picker shows the role the account still has.
+    this.users.update((list) => list.map((item) => (item.id === user.id ? { ...item } : item)));
   }
 
   protected async toggleDisabled(user: UserDto): Promise<void> {
