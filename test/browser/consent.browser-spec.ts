@@ -238,6 +238,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
 
   /** Starts a session as the technician and opens its viewer window. */
   async function startAndView(protocol: 'vnc' | 'web'): Promise<{ id: string; viewer: Page }> {
+    const t0 = Date.now();
     const res = await api
       .post('/api/remote-sessions')
       .send({
@@ -252,6 +253,10 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     viewer.setDefaultTimeout(20_000);
     // Every relay socket the viewer opens, and when and how it closed (the End now check below).
     await viewer.addInitScript({ content: RECORD_CLOSES });
+    viewer.on('request', (r) => {
+      if (r.url().includes('/api/')) process.stderr.write(`REQ +${Date.now() - t0} ${r.method()} ${r.url()}\n`);
+    });
+    viewer.on('console', (m) => process.stderr.write(`CONSOLE +${Date.now() - t0} ${m.type()} ${m.text()}\n`));
     await viewer.goto(`${stack.portal.baseUrl}/viewer/${res.body.session.id}`);
     return { id: res.body.session.id as string, viewer };
   }
@@ -296,6 +301,8 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     const dialog = await waitForWindow(display, DIALOG);
     await pressKeys(display, dialog, 'alt+v');
     await text(screenTab(viewer), SAYS.viewOnly);
+    await new Promise((r) => setTimeout(r, 3000));
+    process.stderr.write(`CLOSES ${JSON.stringify(await viewer.evaluate('window.__closes'))}\n`);
     await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), BLUE)).toBe(true));
     expect(proxy.connections()).toBe(1);
 

@@ -35,6 +35,16 @@ export interface OpenChannelView extends ChannelRef {
   mode?: ScreenMode;
 }
 
+/** How long a replaced channel's relay socket is given to close before the new one dials anyway. */
+const RELEASE_WAIT_MS = 2000;
+
+async function settledWithin(promise: Promise<void> | undefined, ms: number): Promise<void> {
+  if (!promise) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 const REPLACED_SENTENCE = 'A newer request for the same channel replaced this one.';
 
 const key = (ref: ChannelRef): string => `${ref.sessionId}/${ref.channel}`;
@@ -48,6 +58,8 @@ export class ChannelManager {
   private readonly open = new Map<string, Entry>();
   /** The newest request per (session, channel): an older one still waiting at the gate gives way. */
   private readonly newest = new Map<string, number>();
+  /** Requests in flight per (session, channel): waiting for consent, or dialling. */
+  private readonly opening = new Map<string, number>();
   private requests = 0;
 
   constructor(private readonly options: ChannelManagerOptions) {}
@@ -88,6 +100,21 @@ export class ChannelManager {
   }
 
   async openChannel(message: OpenChannelMessage): Promise<OpenResult> {
+    const k = `${message.sessionId}/${message.channel}`;
+    this.opening.set(k, (this.opening.get(k) ?? 0) + 1);
+    try {
+      return await this.tryOpen(message);
+    } finally {
+      const left = (this.opening.get(k) ?? 1) - 1;
+      if (left > 0) this.opening.set(k, left);
+      else {
+        this.opening.delete(k);
+        if (!this.open.has(k)) this.newest.delete(k);
+      }
+    }
+  }
+
+  private async tryOpen(message: OpenChannelMessage): Promise<OpenResult> {
     const ref: ChannelRef = { sessionId: message.sessionId, channel: message.channel };
     const factory = this.options.factories[message.channel];
     if (!factory)
@@ -108,6 +135,13 @@ export class ChannelManager {
     if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message };
     // A reconnect asked again while the person was deciding: the one answer serves the newest request.
     if (superseded()) return { ok: false, code: 'duplicate', message: REPLACED_SENTENCE };
+    // The relay keeps one agent side per (session, channel): let go of the old one before dialling.
+    const previous = this.open.get(key(ref));
+    if (previous) {
+      previous.channel.close(RelayCloseCode.Normal, 'Replaced by a new connection.');
+      await settledWithin(previous.channel.socketClosed, RELEASE_WAIT_MS);
+      if (superseded()) return { ok: false, code: 'duplicate', message: REPLACED_SENTENCE };
+    }
     let ws: WebSocket;
     try {
       ws = await (this.options.dial ?? dialRelay)(message.relayUrl, ref, message.token);
@@ -120,7 +154,6 @@ export class ChannelManager {
       ws.close(RelayCloseCode.Normal, REPLACED_SENTENCE);
       return { ok: false, code: 'duplicate', message: REPLACED_SENTENCE };
     }
-    this.open.get(key(ref))?.channel.close(RelayCloseCode.Normal, 'Replaced by a new connection.');
     let channel: ActiveChannel;
     try {
       channel = await factory({ ws, ref, logger: this.options.logger, mode: decision.mode ?? 'control' });
@@ -147,9 +180,19 @@ export class ChannelManager {
     return { ok: true };
   }
 
-  /** Closes the session's channel(s); returns how many were open. */
+  /**
+   * Closes the session's channel(s), and gives up any still opening (waiting for consent or dialling);
+   * returns how many there were.
+   */
   close(sessionId: string, channel: ChannelKind | undefined, code: number, reason: string): number {
     let count = 0;
+    for (const k of this.opening.keys()) {
+      const [sid, ch] = k.split('/');
+      if (sid === sessionId && (channel === undefined || ch === channel) && !this.open.has(k)) {
+        this.newest.set(k, ++this.requests);
+        count++;
+      }
+    }
     for (const entry of [...this.open.values()]) {
       const ref = entry.channel.ref;
       if (ref.sessionId === sessionId && (channel === undefined || ref.channel === channel)) {

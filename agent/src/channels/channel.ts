@@ -14,6 +14,8 @@ export interface ActiveChannel {
   readonly ref: ChannelRef;
   /** Resolves once, when the channel has ended for any reason. */
   readonly ended: Promise<ChannelEnd>;
+  /** Resolves when its relay socket has closed (the relay has let go of this side). */
+  readonly socketClosed?: Promise<void>;
   /** Ends the channel with a relay close code (4100–4199 reach the viewer as is). */
   close(code: number, reason: string): void;
   /** Screen channels: switches the viewer's input between control and view-only, live. */
@@ -41,6 +43,8 @@ export function closeReason(text: string): string {
  */
 export class ChannelLifecycle {
   readonly ended: Promise<ChannelEnd>;
+  /** The relay socket's close (after the close handshake), whoever started it. */
+  readonly socketClosed: Promise<void>;
   private resolveEnd!: (end: ChannelEnd) => void;
   private done = false;
 
@@ -51,6 +55,7 @@ export class ChannelLifecycle {
     this.ended = new Promise((resolve) => {
       this.resolveEnd = resolve;
     });
+    this.socketClosed = new Promise((resolve) => ws.once('close', () => resolve()));
     ws.on('close', (code, reason) => this.finish({ code, reason: reason.toString('utf8') }));
   }
 

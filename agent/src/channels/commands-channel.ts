@@ -75,5 +75,10 @@ export function openCommandsChannel(
         });
     }
   });
-  return { ref: ctx.ref, ended: lifecycle.ended, close: (code, reason) => lifecycle.close(code, reason) };
+  return {
+    ref: ctx.ref,
+    ended: lifecycle.ended,
+    socketClosed: lifecycle.socketClosed,
+    close: (code, reason) => lifecycle.close(code, reason),
+  };
 }

@@ -91,6 +91,7 @@ function noVncServer(ctx: ChannelContext): ScreenChannel {
   return {
     ref: ctx.ref,
     ended: lifecycle.ended,
+    socketClosed: lifecycle.socketClosed,
     close: (code, reason) => lifecycle.close(code, reason),
     setInputMode: () => undefined, // no input reaches anything here
   };
@@ -184,6 +185,7 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
   return {
     ref: ctx.ref,
     ended: lifecycle.ended,
+    socketClosed: lifecycle.socketClosed,
     close: (code, reason) => lifecycle.close(code, reason),
     setInputMode,
   };

@@ -78,5 +78,10 @@ export function openShellChannel(ctx: ChannelContext, options: ShellOptions): Ac
     if (!frame.ok) logger.debug(`ignored a shell control frame: ${safe(frame.error)}`);
     else if (frame.value.type === 'resize') resize(frame.value.rows, frame.value.cols);
   });
-  return { ref: ctx.ref, ended: lifecycle.ended, close: (code, reason) => lifecycle.close(code, reason) };
+  return {
+    ref: ctx.ref,
+    ended: lifecycle.ended,
+    socketClosed: lifecycle.socketClosed,
+    close: (code, reason) => lifecycle.close(code, reason),
+  };
 }

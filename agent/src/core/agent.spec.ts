@@ -15,7 +15,9 @@ import type { RemoteHelpBackend, StartOutcome } from '../remote-help/remote-help
 import { posixCommandShell, posixKillTree } from '../platform/posix';
 import { CREDENTIAL, DEVICE, FakePortal, until } from '../test-support/fake-portal';
 import { silentLogger } from '../test-support/socket-pair';
-import { Agent } from './agent';
+import { askOrUnavailable } from '../consent/ask-first';
+import type { ConsentPrompter } from '../consent/consent-types';
+import { Agent, type AgentOptions } from './agent';
 import { FileTracker } from './file-tracker';
 import { KillSwitch } from './kill-switch';
 
@@ -56,9 +58,12 @@ async function startAgent(
     files?: FileTracker;
     remoteHelp?: RemoteHelpBackend;
     platform?: PlatformAdapter;
+    asking?: AgentOptions['asking'];
+    portalVersion?: string;
   } = {},
 ) {
   const portal = new FakePortal();
+  if (options.portalVersion) portal.protocolVersion = options.portalVersion;
   await portal.start();
   const exits: number[] = [];
   const killSwitch = new KillSwitch(options.killSwitch ?? false);
@@ -76,6 +81,7 @@ async function startAgent(
     files: options.files ?? new FileTracker(silentLogger),
     maxLifetimeMs: options.maxLifetimeMs,
     ...(options.remoteHelp && { remoteHelp: options.remoteHelp }),
+    ...(options.asking && { asking: options.asking }),
     onExit: (code) => exits.push(code),
   });
   agent.start();
@@ -293,5 +299,48 @@ describe('Agent and the protocol fixtures', () => {
     } finally {
       await portal.stop();
     }
+  });
+
+  describe('consent', () => {
+    /** The person at the device says no in the only prompt there is. */
+    const saysNo: ConsentPrompter = { name: 'terminal', ask: () => Promise.resolve('deny') };
+    const asking = (): AgentOptions['asking'] => ({
+      devicePolicy: 'ask',
+      organisation: 'Example IT',
+      prompters: () => [saysNo],
+      ask: askOrUnavailable,
+    });
+    const openScreen = {
+      ...fixture('request_open_channel.json'),
+      id: 'oc-consent',
+    } as PortalToAgentMessage;
+
+    it('asks before a channel opens, refuses on no, and reports each step to a 1.2 portal', async () => {
+      const { portal, agent, ask } = await startAgent({ asking: asking(), portalVersion: '1.2' });
+      try {
+        await expect(ask(openScreen)).resolves.toMatchObject({
+          type: 'error',
+          code: 'consent_denied',
+          message: 'The person at the device did not allow this.',
+        });
+        const steps = portal.received.filter((m) => m.type === 'consent');
+        expect(steps.map((m) => m.type === 'consent' && m.event)).toEqual(['asked', 'denied']);
+        expect(steps[0]).toMatchObject({ channel: 'screen', policy: 'ask', expiresInSec: 30 });
+      } finally {
+        await agent.end('shutdown');
+        await portal.stop();
+      }
+    });
+
+    it('asks all the same, but reports nothing, to a portal older than 1.2', async () => {
+      const { portal, agent, ask } = await startAgent({ asking: asking(), portalVersion: '1.1' });
+      try {
+        await expect(ask(openScreen)).resolves.toMatchObject({ type: 'error', code: 'consent_denied' });
+        expect(portal.received.filter((m) => m.type === 'consent')).toEqual([]);
+      } finally {
+        await agent.end('shutdown');
+        await portal.stop();
+      }
+    });
   });
 });

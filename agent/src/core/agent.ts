@@ -130,6 +130,7 @@ export class Agent implements IndicatorActions {
         killSwitch: killSwitch.on,
       }),
       onMessage: (m) => this.handle(m),
+      onPortalVersion: (version) => (this.portalVersion = version),
       onState: (state) => {
         this.connection = state;
         this.refreshStatusLine();
@@ -277,8 +278,6 @@ export class Agent implements IndicatorActions {
         this.options.logger.warn(`portal error ${message.code}: ${safe(message.message)}`);
         return;
       case 'hello_ack':
-        this.portalVersion = message.protocolVersion;
-        return;
       case 'heartbeat_ack':
         return;
     }

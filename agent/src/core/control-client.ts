@@ -26,6 +26,8 @@ export interface ControlClientOptions {
   /** The hello fields, read at each (re)connect so the kill switch state is current. */
   hello: () => Omit<HelloMessage, 'type' | 'id'>;
   onMessage: (message: PortalToAgentMessage) => void;
+  /** The portal's protocol version, from each `hello_ack` (what the agent may send it). */
+  onPortalVersion?: (version: string) => void;
   onState: (state: ControlState) => void;
   /** The portal no longer accepts this device (401/410/4410/4426): stop for good. */
   onRejected: (reason: string) => void;
@@ -174,8 +176,7 @@ export class ControlClient {
     const message = parsed.value;
     if (message.type === 'hello_ack') {
       this.applyHeartbeat(ws, message.heartbeatSec);
-      // The agent needs the portal's version too (what it may send it).
-      this.options.onMessage(message);
+      this.options.onPortalVersion?.(message.protocolVersion);
       return;
     }
     if (message.type === 'heartbeat_ack') return;

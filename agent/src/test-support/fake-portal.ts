@@ -21,6 +21,8 @@ export class FakePortal {
   readonly sockets: WebSocket[] = [];
   authHeaders: Array<string | undefined> = [];
   refuseWith: number | undefined;
+  /** What `hello_ack` says the portal speaks (an older portal by default). */
+  protocolVersion = '1.0';
 
   async start(port = 0): Promise<void> {
     this.server = createServer();
@@ -41,7 +43,7 @@ export class FakePortal {
               JSON.stringify({
                 type: 'hello_ack',
                 replyTo: parsed.value.id,
-                protocolVersion: '1.0',
+                protocolVersion: this.protocolVersion,
                 heartbeatSec: 5,
                 serverTime: new Date().toISOString(),
               }),

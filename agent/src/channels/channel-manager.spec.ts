@@ -1,0 +1,98 @@
+import type WebSocket from 'ws';
+import type { OpenChannelMessage } from '../../../contracts/agent-protocol/control-messages';
+import { RelayCloseCode } from '../../../contracts/relay-close-codes';
+import { ActionGate } from '../core/action-gate';
+import { KillSwitch } from '../core/kill-switch';
+import { silentLogger } from '../test-support/socket-pair';
+import type { ActiveChannel, ChannelEnd } from './channel';
+import { ChannelManager } from './channel-manager';
+
+const SID = '9b2e6c1d-0f3a-4d5b-8e7f-1a2b3c4d5e6f';
+const open = (id: string): OpenChannelMessage => ({
+  type: 'open_channel',
+  id,
+  sessionId: SID,
+  channel: 'screen',
+  relayUrl: 'ws://127.0.0.1:1',
+  token: `token-${id}`,
+});
+
+/** A relay socket stand-in: the manager only closes it. */
+const fakeSocket = (): WebSocket => ({ close: () => undefined }) as unknown as WebSocket;
+
+/** Channels that end when closed, and a gate whose consent the test answers. */
+function setup() {
+  const events: string[] = [];
+  const answers: ((yes: boolean) => void)[] = [];
+  const gate = new ActionGate(
+    new KillSwitch(),
+    () => new Promise<boolean>((resolve) => answers.push(resolve)),
+  );
+  const manager = new ChannelManager({
+    gate,
+    logger: silentLogger,
+    onClosed: () => undefined,
+    onChange: () => undefined,
+    dial: (_url, _ref, token) => {
+      events.push(`dial ${token}`);
+      return Promise.resolve(fakeSocket());
+    },
+    factories: {
+      screen: (ctx): ActiveChannel => {
+        let end!: (e: ChannelEnd) => void;
+        const ended = new Promise<ChannelEnd>((resolve) => (end = resolve));
+        return {
+          ref: ctx.ref,
+          ended,
+          socketClosed: ended.then(() => undefined),
+          close: (code, reason) => {
+            events.push(`close ${code}`);
+            end({ code, reason });
+          },
+        };
+      },
+    },
+  });
+  const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+  return { manager, events, answers, flush };
+}
+
+describe('ChannelManager', () => {
+  it('serves the newest request when two wait for the same answer: the older gives way', async () => {
+    const { manager, events, answers, flush } = setup();
+    const first = manager.openChannel(open('a'));
+    await flush();
+    const second = manager.openChannel(open('b'));
+    await flush();
+    answers.forEach((yes) => yes(true));
+    await expect(first).resolves.toMatchObject({ ok: false, code: 'duplicate' });
+    await expect(second).resolves.toEqual({ ok: true });
+    expect(events).toEqual(['dial token-b']);
+  });
+
+  it('a close while the request waits for consent gives the request up: nothing dials', async () => {
+    const { manager, events, answers, flush } = setup();
+    const pending = manager.openChannel(open('a'));
+    await flush();
+    expect(manager.close(SID, undefined, RelayCloseCode.EndedByTechnician, 'reconnecting')).toBe(1);
+    answers[0](true);
+    await expect(pending).resolves.toMatchObject({ ok: false, code: 'duplicate' });
+    expect(events).toEqual([]);
+    // Nothing left: a second close finds nothing.
+    expect(manager.close(SID, undefined, RelayCloseCode.EndedByTechnician, 'again')).toBe(0);
+  });
+
+  it('replacing an open channel closes the old relay side before dialling the new one', async () => {
+    const { manager, events, answers, flush } = setup();
+    const first = manager.openChannel(open('a'));
+    await flush();
+    answers[0](true);
+    await first;
+    const second = manager.openChannel(open('b'));
+    await flush();
+    answers[1](true);
+    await expect(second).resolves.toEqual({ ok: true });
+    expect(events).toEqual(['dial token-a', `close ${RelayCloseCode.Normal}`, 'dial token-b']);
+    expect(manager.list()).toHaveLength(1);
+  });
+});
