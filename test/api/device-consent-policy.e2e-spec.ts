@@ -124,7 +124,7 @@ describe('device consent policy (real portal, real PostgreSQL)', () => {
     await admin.put(`/api/devices/${id}/grants/${(await tech.get('/api/auth/me')).body.id}`).send({});
     const res = await tech.patch(`/api/devices/${id}/consent-policy`).send({ policy: 'silent' });
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ code: 'forbidden', message: expect.any(String) });
+    expect(res.body).toEqual({ code: 'role_not_allowed', message: expect.any(String) });
     expect(await t.app.get(DevicesService).consentPolicy(id)).toBe('ask');
     expect(await auditLines(id)).toEqual([]);
     await t.browser().patch(`/api/devices/${id}/consent-policy`).send({ policy: 'silent' }).expect(401);

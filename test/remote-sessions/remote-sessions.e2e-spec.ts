@@ -79,14 +79,15 @@ describe('remote sessions (portal + relay + control channel)', () => {
       channels: ['screen', 'shell'],
     });
     expect(access.tokens.map((x: { channel: string }) => x.channel)).toEqual(['screen', 'shell']);
-    expect(agent.received('open_channel')).toHaveLength(2);
+    // Starting returns at once; the device is asked to open each channel right after.
+    await eventually(() => agent.received('open_channel').length === 2, 'both open requests');
     expect(JSON.stringify(res.body)).not.toContain(
       (agent.received('open_channel')[0] as { token: string }).token,
     );
 
     const screen = techSocket(access.url, session.id, 'screen', access.tokens[0].token);
     await opened(screen);
-    const agentScreen = agent.channels.get(`${session.id}/screen`)!;
+    const agentScreen = await eventually(() => agent.channels.get(`${session.id}/screen`), 'the device side');
     const got = new Promise<string>((resolve) =>
       screen.once('message', (d: Buffer) => resolve(d.toString())),
     );

@@ -116,7 +116,8 @@ describe('withdrawn device reach ends the live remote sessions it covered (grant
         { origin: TECH_ORIGIN },
       ),
     );
-    const shell = { sessionId, viewer, device: agent.channels.get(`${sessionId}/shell`)! };
+    const device = await eventually(() => agent.channels.get(`${sessionId}/shell`), 'the device side');
+    const shell = { sessionId, viewer, device };
     await expectFlowing(shell, 'id');
     await eventually(async () => (await status(sessionId)) === 'active', 'the session is active');
     return shell;

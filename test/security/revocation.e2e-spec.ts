@@ -168,7 +168,7 @@ describe('revocation ends access at once (logout, disable, remove, role change)'
         { origin: TECH_ORIGIN },
       ),
     );
-    const deviceSocket = agent.channels.get(`${sessionId}/shell`)!;
+    const deviceSocket = await eventually(() => agent.channels.get(`${sessionId}/shell`), 'the device side');
     const typed = nextMessage(deviceSocket);
     viewer.send(Buffer.from('id\n'));
     expect((await typed).data.toString()).toBe('id\n');

@@ -564,9 +564,7 @@ describe('DeviceGrants migration', () => {
       await ds.query(`INSERT INTO device_grants (device_id, user_id) VALUES ($1, $2)`, [device, user]);
       await ds.query(`DELETE FROM users WHERE id = $1`, [user]);
       expect(await ds.query(`SELECT 1 FROM device_grants`)).toHaveLength(0);
-      // Undo the later migrations too, down to this one.
-      const later = MIGRATIONS.length - MIGRATIONS.findIndex((m) => m.name === 'DeviceGrants1763750000000');
-      for (let i = 0; i < later; i++) await ds.undoLastMigration();
+      await ds.undoLastMigration();
       expect(await exists()).toBe(false);
       await ds.runMigrations();
       expect(await exists()).toBe(true);
