@@ -15,7 +15,7 @@ import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { ensureDashboardBuilt, launchChromium, type CanvasLike } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
-import { eventually, hidden, text, visible } from './support/waits';
+import { content, eventually, hidden, text, visible } from './support/waits';
 import { hasBinaries, paintRoot, startXvfb, type Rgb } from './support/x-display';
 
 /**
@@ -63,7 +63,7 @@ const SAYS = {
   denied: 'Denied by the customer',
   timedOut: 'The customer did not answer in time',
   viewOnly: 'View only — the customer decides',
-  endedOnDevice: /ended (it )?on the (remote )?device|Ended by the person at the device/i,
+  endedOnDevice: 'Ended by the person at the device',
 };
 
 /** x11vnc's port behind a proxy that counts the connections made to it and when they closed. */
@@ -228,7 +228,6 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
   });
 
   afterAll(async () => {
-    process.stderr.write(`AGENT OUTPUT\n${run?.stdout ?? ''}\n`);
     run?.kill('SIGKILL');
     await browser?.close();
     await stack?.close();
@@ -238,7 +237,6 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
 
   /** Starts a session as the technician and opens its viewer window. */
   async function startAndView(protocol: 'vnc' | 'web'): Promise<{ id: string; viewer: Page }> {
-    const t0 = Date.now();
     const res = await api
       .post('/api/remote-sessions')
       .send({
@@ -253,10 +251,6 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     viewer.setDefaultTimeout(20_000);
     // Every relay socket the viewer opens, and when and how it closed (the End now check below).
     await viewer.addInitScript({ content: RECORD_CLOSES });
-    viewer.on('request', (r) => {
-      if (r.url().includes('/api/')) process.stderr.write(`REQ +${Date.now() - t0} ${r.method()} ${r.url()}\n`);
-    });
-    viewer.on('console', (m) => process.stderr.write(`CONSOLE +${Date.now() - t0} ${m.type()} ${m.text()}\n`));
     await viewer.goto(`${stack.portal.baseUrl}/viewer/${res.body.session.id}`);
     return { id: res.body.session.id as string, viewer };
   }
@@ -301,8 +295,6 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     const dialog = await waitForWindow(display, DIALOG);
     await pressKeys(display, dialog, 'alt+v');
     await text(screenTab(viewer), SAYS.viewOnly);
-    await new Promise((r) => setTimeout(r, 3000));
-    process.stderr.write(`CLOSES ${JSON.stringify(await viewer.evaluate('window.__closes'))}\n`);
     await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), BLUE)).toBe(true));
     expect(proxy.connections()).toBe(1);
 
@@ -353,7 +345,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     run.answerEvery(/A to allow for this session/, 'a');
     await visible(canvas(viewer));
     await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), BLUE)).toBe(true));
-    await text(viewer.locator('app-shell-tab [role="status"]'), 'Connected');
+    await content(viewer.locator('app-shell-tab [role="status"]'), /Connected · /);
     const closesBefore = proxy.closedAt.length;
 
     const indicator = await waitForWindow(display, INDICATOR_TITLE);
@@ -374,6 +366,6 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     const relayCloses = closes.filter((c) => /[?&]ch=(screen|shell)/.test(c.url) && c.code === 4101);
     expect(relayCloses.map((c) => /ch=(\w+)/.exec(c.url)![1]).sort()).toEqual(['screen', 'shell']);
     for (const c of relayCloses) expect(c.at).toBeLessThanOrEqual(endedAt + 1000);
-    await text(screenTab(viewer), SAYS.endedOnDevice);
+    await visible(viewer.getByText(SAYS.endedOnDevice));
   });
 });
