@@ -4,6 +4,7 @@ import { RemoteSessions1763720000000 } from './1763720000000-RemoteSessions';
 import { RelayEvents1763730000000 } from './1763730000000-RelayEvents';
 import { AuditOutbox1763740000000 } from './1763740000000-AuditOutbox';
 import { DeviceGrants1763750000000 } from './1763750000000-DeviceGrants';
+import { AuditReadIndexes1763760000000 } from './1763760000000-AuditReadIndexes';
 
 /** Every migration, in order. Append new ones at the end. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RelayEvents1763730000000,
   AuditOutbox1763740000000,
   DeviceGrants1763750000000,
+  AuditReadIndexes1763760000000,
 ];

@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AgentControlModule } from './agent-control/agent-control.module';
 import { AgentRegistrationModule } from './agent-registration/agent-registration.module';
 import { AuditModule } from './audit/audit.module';
+import { AuditLogModule } from './audit-log/audit-log.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { CsrfGuard } from './common/guards/csrf.guard';
@@ -38,6 +39,7 @@ export class AppModule {
         RateLimitModule,
         DatabaseModule,
         AuditModule,
+        AuditLogModule,
         UsersModule,
         AuthModule,
         HealthModule,

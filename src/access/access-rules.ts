@@ -24,6 +24,15 @@ export const SUPPORT_SESSION_OWNER_SQL = (alias: string): string =>
 
 export const isAdmin = (user: AuthUser): boolean => user.role === 'admin';
 
+/**
+ * The roles that read the whole audit trail; everyone else reads the lines of their own remote
+ * sessions. An auditor role reading like an administrator is one more entry here.
+ */
+export const AUDIT_TRAIL_READERS: readonly AuthUser['role'][] = ['admin'];
+
+/** Reads every line of the audit trail (and every session's timeline). */
+export const readsWholeAuditTrail = (user: AuthUser): boolean => AUDIT_TRAIL_READERS.includes(user.role);
+
 /** The owner of a quick-support session, or an admin. */
 export function managesSupportSession(
   user: AuthUser,

@@ -14,7 +14,7 @@ function Access(rule: AccessRule, description: string): MethodDecorator {
     SetMetadata(ACCESS_RULE, rule),
     ApiExtension('x-access', description),
   ];
-  if (rule.kind !== 'team') {
+  if (rule.kind !== 'team' && !(rule.kind === 'audit-trail' && !rule.from)) {
     decorators.push(
       UseGuards(AccessGuard),
       ApiForbiddenResponse({
@@ -63,3 +63,17 @@ export const ReachesDevice = (from: IdSource, opts: { exclusive?: boolean } = {}
       opts.exclusive ? ', unless another technician has a remote session open on it' : ''
     }`,
   );
+
+/**
+ * The audit trail: administrators read every line; a technician the lines of their own remote
+ * sessions (the route leaves the rest out of its answer).
+ */
+export const ReadsAuditTrail = (): MethodDecorator =>
+  Access(
+    { kind: 'audit-trail' },
+    'Administrators: every line; a technician: the lines of their own remote sessions (the rest are left out)',
+  );
+
+/** A remote session's audit lines: its technician or an administrator. */
+export const ReadsRemoteSessionTrail = (param = 'id'): MethodDecorator =>
+  Access({ kind: 'audit-trail', from: { param } }, 'The remote session’s technician or an administrator');

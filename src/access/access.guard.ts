@@ -26,6 +26,8 @@ export class AccessGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const user = req.user;
     if (!user) throw commonErrors.notLoggedIn();
+    // Only the audit-trail list names no id: it narrows its own answer to what the caller may read.
+    if (!rule.from) return true;
     const id = idFrom(req, rule.from);
     switch (rule.kind) {
       case 'support-session':
@@ -36,6 +38,9 @@ export class AccessGuard implements CanActivate {
         return true;
       case 'device':
         await this.access.assertReachesDevice(user, id, { exclusive: rule.exclusive });
+        return true;
+      case 'audit-trail':
+        await this.access.assertReadsRemoteSessionTrail(user, id);
         return true;
     }
   }
