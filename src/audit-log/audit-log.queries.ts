@@ -33,7 +33,7 @@ export interface AuditFilter {
   before?: string;
 }
 
-/** One line as the page query returns it. */
+/** One line as the page query returns it (`pg` hands a bigint over as a string). */
 export interface AuditEventRow {
   id: string;
   at: Date;
@@ -72,7 +72,7 @@ SELECT p.id, p.at, p.actor_type, p.actor_id, u.display_name AS actor_name, p.act
 }
 
 const COLUMNS = (e: string): string =>
-  `${e}.id::text AS id, ${e}.at, ${e}.actor_type, ${e}.actor_id, ${e}.action, ${e}.target_type, ${e}.target_id, ${e}.details,
+  `${e}.id, ${e}.at, ${e}.actor_type, ${e}.actor_id, ${e}.action, ${e}.target_type, ${e}.target_id, ${e}.details,
    ${AUDIT_SESSION_KEY_SQL(e)} AS session_key, ${AUDIT_DEVICE_KEY_SQL(e)} AS device_key`;
 
 /** The upper bound of a prefix range: `remote_session.` → `remote_session/` (compared in "C"). */

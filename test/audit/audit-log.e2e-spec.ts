@@ -25,15 +25,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (record.push(field), (field = ''));
-    else if (c === '\r' && text[i + 1] === '\n') {
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
       record.push(field);
       records.push(record);
-      ((record = []), (field = ''), i++);
+      record = [];
+      field = '';
+      i++;
     } else field += c;
   }
   return records;
@@ -320,6 +326,19 @@ describe('audit trail: list, CSV export and remote-session timeline', () => {
     }
     expect(seen).toEqual(Array.from({ length: 130 }, (_, i) => 129 - i));
     expect((await page(admin, { action: 'test.paging' })).items).toHaveLength(50); // the default page size
+    // Ties are broken by the number, not by its text: 100000000 is newer than 99999999.
+    await db.query(
+      `INSERT INTO audit_events (id, at, actor_type, action) VALUES (99999999, '2021-07-01Z', 'system', 'test.ties'), (100000000, '2021-07-01Z', 'system', 'test.ties')`,
+    );
+    expect((await page(admin, { action: 'test.ties' })).items.map((e) => e.id)).toEqual([
+      '100000000',
+      '99999999',
+    ]);
+    const first = await page(admin, { action: 'test.ties', limit: 1 });
+    expect(
+      (await page(admin, { action: 'test.ties', before: first.nextCursor! })).items.map((e) => e.id),
+    ).toEqual(['99999999']);
+
     const exact = await page(admin, { action: 'test.paging', limit: 130 });
     expect(exact.nextCursor).toBeNull();
   });
