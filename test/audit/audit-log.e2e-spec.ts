@@ -481,6 +481,20 @@ describe('audit trail: list, CSV export and remote-session timeline', () => {
     );
   });
 
+  it('describes the routes in the OpenAPI document, with who may call them', async () => {
+    const { paths } = (await t.http().get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, { get: { 'x-access'?: string; parameters?: { name: string }[] } }>;
+    };
+    expect(paths['/api/audit-events'].get['x-access']).toMatch(/Administrators: every line/);
+    expect(paths['/api/audit-events'].get.parameters?.map((p) => p.name).sort()).toEqual(
+      ['action', 'actor', 'before', 'deviceId', 'from', 'limit', 'sessionId', 'to'].sort(),
+    );
+    expect(paths['/api/audit-events.csv'].get['x-access']).toMatch(/their own remote sessions/);
+    expect(paths['/api/remote-sessions/{id}/timeline'].get['x-access']).toMatch(
+      /technician or an administrator/,
+    );
+  });
+
   it('gives a remote session’s timeline in order: start, consent, mode, commands, Quick Assist once, reconnect, end and its reason', async () => {
     const res = await alice.get(`/api/remote-sessions/${s.alice}/timeline`).expect(200);
     const timeline = res.body as RemoteSessionTimelineView;
