@@ -25,6 +25,7 @@ export const MODULE_SURFACE = {
   ],
   'agent-control': ['agent-control.module', 'agent-control.service', 'agent-control.errors'],
   'agent-registration': ['agent-registration.module'],
+  'audit-log': ['audit-log.module'],
   audit: ['audit.module', 'audit.service', 'audit.errors', 'entities/*'],
   auth: ['auth.module', 'auth.service', 'live-logins.service'],
   devices: [

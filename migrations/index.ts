@@ -4,6 +4,7 @@ import { RemoteSessions1763720000000 } from './1763720000000-RemoteSessions';
 import { RelayEvents1763730000000 } from './1763730000000-RelayEvents';
 import { AuditOutbox1763740000000 } from './1763740000000-AuditOutbox';
 import { DeviceGrants1763750000000 } from './1763750000000-DeviceGrants';
+import { AuditReadIndexes1763760000000 } from './1763760000000-AuditReadIndexes';
 import { AuditorRole1763765000000 } from './1763765000000-AuditorRole';
 import { DeviceConsentPolicy1763768000000 } from './1763768000000-DeviceConsentPolicy';
 import { ChannelStates1763770000000 } from './1763770000000-ChannelStates';
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   RelayEvents1763730000000,
   AuditOutbox1763740000000,
   DeviceGrants1763750000000,
+  AuditReadIndexes1763760000000,
   AuditorRole1763765000000,
   DeviceConsentPolicy1763768000000,
   ChannelStates1763770000000,

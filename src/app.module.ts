@@ -7,6 +7,7 @@ import { RoleGuard } from './access/role.guard';
 import { AgentControlModule } from './agent-control/agent-control.module';
 import { AgentRegistrationModule } from './agent-registration/agent-registration.module';
 import { AuditModule } from './audit/audit.module';
+import { AuditLogModule } from './audit-log/audit-log.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { CsrfGuard } from './common/guards/csrf.guard';
@@ -41,6 +42,7 @@ export class AppModule {
         DatabaseModule,
         AccessModule,
         AuditModule,
+        AuditLogModule,
         UsersModule,
         AuthModule,
         HealthModule,

@@ -16,7 +16,13 @@ export type AccessRule =
   | { kind: 'admin' }
   | { kind: 'support-session'; from: IdSource }
   | { kind: 'remote-session'; from: IdSource; device: boolean }
-  | { kind: 'device'; from: IdSource; exclusive: boolean };
+  | { kind: 'device'; from: IdSource; exclusive: boolean }
+  /**
+   * The audit trail: whole-trail readers (admins and auditors, see readsEverything) read every line; a technician the
+   * lines of their own remote sessions. Without `from` the route narrows its answer to what the caller
+   * may read; with it, the caller must be a whole-trail reader or the session's technician.
+   */
+  | { kind: 'audit-trail'; from?: IdSource };
 
 /** A route's declared roles, as the decorators store them. */
 export type RouteRoles = readonly UserRole[];

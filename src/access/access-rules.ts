@@ -50,6 +50,9 @@ export const readsEverything = (user: AuthUser): boolean => user.role === 'admin
 export const readScope = (user: AuthUser): { technicianId: string } | null =>
   readsEverything(user) ? null : { technicianId: user.id };
 
+/** Reads every line of the audit trail (and every session's timeline): {@link readsEverything}. */
+export const readsWholeAuditTrail = readsEverything;
+
 /** The owner of a quick-support session, or an admin. */
 export function managesSupportSession(
   user: AuthUser,

@@ -33,7 +33,12 @@ function Access(rule: AccessRule, roles: RoleSet, description: string): MethodDe
 }
 
 function hasOwnershipRule(rule: AccessRule): boolean {
-  return rule.kind === 'support-session' || rule.kind === 'remote-session' || rule.kind === 'device';
+  return (
+    rule.kind === 'support-session' ||
+    rule.kind === 'remote-session' ||
+    rule.kind === 'device' ||
+    (rule.kind === 'audit-trail' && rule.from !== undefined)
+  );
 }
 
 /**
@@ -103,4 +108,23 @@ export const ReachesDevice = (from: IdSource, opts: { exclusive?: boolean } = {}
     `Technicians who reach the device (its support session’s owner; granted technicians for a persistent device) and administrators${
       opts.exclusive ? ', unless another technician has a remote session open on it' : ''
     }`,
+  );
+
+/**
+ * The audit trail: administrators and auditors read every line; a technician the lines of their own
+ * remote sessions (the route leaves the rest out of its answer).
+ */
+export const ReadsAuditTrail = (): MethodDecorator =>
+  Access(
+    { kind: 'audit-trail' },
+    'everyone',
+    'Administrators and auditors: every line; a technician: the lines of their own remote sessions (the rest are left out)',
+  );
+
+/** A remote session's audit lines: its technician, an administrator or an auditor. */
+export const ReadsRemoteSessionTrail = (param = 'id'): MethodDecorator =>
+  Access(
+    { kind: 'audit-trail', from: { param } },
+    'everyone',
+    'The remote session’s technician, an administrator or an auditor',
   );

@@ -42,6 +42,10 @@ export class AccessGuard implements CanActivate {
       case 'device':
         await this.access.assertReachesDevice(user, idFrom(req, rule.from), { exclusive: rule.exclusive });
         return true;
+      case 'audit-trail':
+        // The audit-trail list names no id: it narrows its own answer to what the caller may read.
+        if (rule.from) await this.access.assertReadsRemoteSessionTrail(user, idFrom(req, rule.from));
+        return true;
     }
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { accessErrors as errors } from './access.errors';
-import { deviceReachSql, isAdmin, SUPPORT_SESSION_OWNER_SQL } from './access-rules';
+import { deviceReachSql, isAdmin, readsWholeAuditTrail, SUPPORT_SESSION_OWNER_SQL } from './access-rules';
 
 /**
  * The technician-isolation checks, one query each. Routes reach them through the decorators in
@@ -46,6 +46,21 @@ export class AccessService {
     if (!row) throw errors.remoteSessionNotFound();
     if (row.technician_id !== user.id) throw errors.notRemoteSessionTechnician();
     if (opts.device && !row.reachable) throw errors.deviceAccessDenied();
+  }
+
+  /**
+   * The caller reads the remote session's audit lines: its technician, or a whole-trail reader (an
+   * admin). Unlike {@link assertRunsRemoteSession} this asks nothing about the device: the trail of a
+   * session stays readable to its technician after reach to the device was withdrawn.
+   */
+  async assertReadsRemoteSessionTrail(user: AuthUser, id: string): Promise<void> {
+    if (readsWholeAuditTrail(user)) return;
+    const rows = await this.dataSource.query<{ technician_id: string | null }[]>(
+      `SELECT rs.technician_id FROM remote_sessions rs WHERE rs.id = $1`,
+      [id],
+    );
+    if (!rows[0]) throw errors.remoteSessionNotFound();
+    if (rows[0].technician_id !== user.id) throw errors.notRemoteSessionTechnician();
   }
 
   /**

@@ -53,6 +53,7 @@ const TECHNICIAN_ROUTES = {
     'POST /api/devices/:id/remotehelp/start',
     'POST /api/devices/:id/remotehelp/stop',
     'POST /api/devices/:id/remotehelp/install',
+    'GET /api/remote-sessions/:id/timeline',
   ],
   /** Administrators only. */
   adminOnly: [
@@ -66,6 +67,8 @@ const TECHNICIAN_ROUTES = {
     'DELETE /api/users/:id',
     'POST /api/installers',
   ],
+  /** The audit trail: answered, narrowed to the lines of the caller's own remote sessions. */
+  ownAuditLines: ['GET /api/audit-events', 'GET /api/audit-events.csv'],
   /** The caller's own login. */
   ownAccount: ['POST /api/auth/logout', 'GET /api/auth/me'],
 };
@@ -292,6 +295,7 @@ describe('technician isolation: a second technician walks every technician route
         () => bob.post(`${rs}/channels/screen/ask`).send({}),
         'not_session_owner',
       ],
+      ['GET /api/remote-sessions/:id/timeline', () => bob.get(`${rs}/timeline`), 'not_session_owner'],
       [
         'POST /api/remote-sessions/:id/commands',
         () => bob.post(`${rs}/commands`).send({ command: 'cat /etc/shadow' }),
@@ -517,7 +521,9 @@ describe('technician isolation: a second technician walks every technician route
           ? 'owner'
           : TECHNICIAN_ROUTES.teamView.includes(x.route)
             ? 'team'
-            : 'own-account';
+            : TECHNICIAN_ROUTES.ownAuditLines.includes(x.route)
+              ? 'own-audit-lines'
+              : 'own-account';
       const declared =
         x.roles?.length === 1 && x.roles[0] === 'admin'
           ? 'admin'
@@ -525,7 +531,9 @@ describe('technician isolation: a second technician walks every technician route
             ? 'team'
             : x.access?.kind === 'own-account'
               ? 'own-account'
-              : 'owner';
+              : x.access?.kind === 'audit-trail' && !x.access.from
+                ? 'own-audit-lines'
+                : 'owner';
       expect(`${x.route}: ${declared}`).toBe(`${x.route}: ${expected}`);
     }
   });
@@ -564,6 +572,9 @@ describe('DeviceGrants migration', () => {
       await ds.query(`INSERT INTO device_grants (device_id, user_id) VALUES ($1, $2)`, [device, user]);
       await ds.query(`DELETE FROM users WHERE id = $1`, [user]);
       expect(await ds.query(`SELECT 1 FROM device_grants`)).toHaveLength(0);
+      // Down to just before DeviceGrants (the later migrations go first).
+      for (let i = MIGRATIONS.length - 1; MIGRATIONS[i] !== DeviceGrants1763750000000; i--)
+        await ds.undoLastMigration();
       await ds.undoLastMigration();
       expect(await exists()).toBe(false);
       await ds.runMigrations();

@@ -8,6 +8,15 @@ import type {
   ListDevicesQuery,
   SetConsentPolicyRequest,
 } from '../../contracts/api/devices';
+import type {
+  AuditActorView,
+  AuditEventPageView,
+  AuditEventView,
+  AuditTargetView,
+  ExportAuditEventsQuery,
+  ListAuditEventsQuery,
+  RemoteSessionTimelineView,
+} from '../../contracts/api/audit';
 import type { CreateInstallerRequest, InstallerCommandView } from '../../contracts/api/installers';
 import type {
   CreateSupportSessionRequest,
@@ -46,6 +55,15 @@ import type {
   UserListView,
   UserView,
 } from '../../contracts/api/users';
+import {
+  AuditActorDto,
+  AuditEventDto,
+  AuditEventPageDto,
+  AuditTargetDto,
+  ExportAuditEventsQueryDto,
+  ListAuditEventsQueryDto,
+  RemoteSessionTimelineDto,
+} from '../../src/audit-log/dto/audit-event.dto';
 import { LoginDto, LoginResultDto } from '../../src/auth/dto/login.dto';
 import { DeviceGrantDto, DeviceGrantListDto } from '../../src/devices/dto/device-grant.dto';
 import {
@@ -130,6 +148,21 @@ function pair<Dto extends object, Shape extends object>(
 }
 
 const CHECKED = [
+  pair<ListAuditEventsQueryDto, ListAuditEventsQuery>(ListAuditEventsQueryDto, 'ListAuditEventsQuery', true),
+  pair<ExportAuditEventsQueryDto, ExportAuditEventsQuery>(
+    ExportAuditEventsQueryDto,
+    'ExportAuditEventsQuery',
+    true,
+  ),
+  pair<AuditActorDto, AuditActorView>(AuditActorDto, 'AuditActorView', true),
+  pair<AuditTargetDto, AuditTargetView>(AuditTargetDto, 'AuditTargetView', true),
+  pair<AuditEventDto, AuditEventView>(AuditEventDto, 'AuditEventView', true),
+  pair<AuditEventPageDto, AuditEventPageView>(AuditEventPageDto, 'AuditEventPageView', true),
+  pair<RemoteSessionTimelineDto, RemoteSessionTimelineView>(
+    RemoteSessionTimelineDto,
+    'RemoteSessionTimelineView',
+    true,
+  ),
   pair<UserDto, UserView>(UserDto, 'UserView', true),
   pair<UserListDto, UserListView>(UserListDto, 'UserListView', true),
   pair<CreateUserDto, CreateUserRequest>(CreateUserDto, 'CreateUserRequest', true),

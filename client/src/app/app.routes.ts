@@ -40,6 +40,11 @@ export const routes: Routes = [
           import('./remote-sessions/remote-sessions.routes').then((m) => m.REMOTE_SESSIONS_ROUTES),
       },
       {
+        // Admins read the whole trail; technicians the lines of their own sessions (the API decides).
+        path: 'audit',
+        loadChildren: () => import('./audit/audit.routes').then((m) => m.AUDIT_ROUTES),
+      },
+      {
         path: 'admin',
         canMatch: [adminGuard],
         loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),

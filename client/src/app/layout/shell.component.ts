@@ -23,6 +23,7 @@ interface NavItem {
 const MAIN_NAV: readonly NavItem[] = [
   { label: 'Quick-Support', path: '/quick-support', icon: 'headset' },
   { label: 'Remote Sessions', path: '/remote-sessions', icon: 'desktop' },
+  { label: 'Audit', path: '/audit', icon: 'history' },
 ];
 
 const ADMIN_NAV: readonly NavItem[] = [

@@ -4,6 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import { RouterLink } from '@angular/router';
 
 import { Device, DEVICE_KIND_LABELS } from '../devices/device.model';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
@@ -38,6 +39,7 @@ const COLUMNS: Readonly<Record<SessionFilter, readonly string[]>> = {
     MatTableModule,
     MatTooltipModule,
     RelativeTimePipe,
+    RouterLink,
     StatusPillComponent,
   ],
   templateUrl: './remote-session-table.component.html',

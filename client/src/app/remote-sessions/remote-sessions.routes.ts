@@ -7,4 +7,10 @@ export const REMOTE_SESSIONS_ROUTES: Routes = [
     loadComponent: () =>
       import('./remote-sessions-page.component').then((m) => m.RemoteSessionsPageComponent),
   },
+  {
+    path: ':id',
+    title: 'Remote session',
+    loadComponent: () =>
+      import('./session-details-page.component').then((m) => m.SessionDetailsPageComponent),
+  },
 ];
