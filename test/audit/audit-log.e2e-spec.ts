@@ -488,13 +488,13 @@ describe('audit trail: list, CSV export and remote-session timeline', () => {
     const { paths } = (await t.http().get('/api/docs-json').expect(200)).body as {
       paths: Record<string, { get: { 'x-access'?: string; parameters?: { name: string }[] } }>;
     };
-    expect(paths['/api/audit-events'].get['x-access']).toMatch(/Administrators: every line/);
+    expect(paths['/api/audit-events'].get['x-access']).toMatch(/Administrators and auditors: every line/);
     expect(paths['/api/audit-events'].get.parameters?.map((p) => p.name).sort()).toEqual(
       ['action', 'actor', 'before', 'deviceId', 'from', 'limit', 'sessionId', 'to'].sort(),
     );
     expect(paths['/api/audit-events.csv'].get['x-access']).toMatch(/their own remote sessions/);
     expect(paths['/api/remote-sessions/{id}/timeline'].get['x-access']).toMatch(
-      /technician or an administrator/,
+      /technician, an administrator or an auditor/,
     );
   });
 

@@ -339,6 +339,8 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     await end(id, viewer);
   });
 
+  let endedId = '';
+
   it('(4) End now on the device closes every channel there before the portal records the end', async () => {
     const { id, viewer } = await startAndView('web');
     // The customer allows both for the session, in the terminal this time.
@@ -356,6 +358,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
       const s = (await api.get(`/api/remote-sessions/${id}`).expect(200)).body;
       return s.status === 'ended' && s;
     }, 'the session ended');
+    endedId = id;
     expect(session.endReason).toBe('ended_on_device');
     const endedAt = Date.parse(session.endedAt);
     // The agent's connection to x11vnc closed first …
@@ -367,5 +370,45 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     expect(relayCloses.map((c) => /ch=(\w+)/.exec(c.url)![1]).sort()).toEqual(['screen', 'shell']);
     for (const c of relayCloses) expect(c.at).toBeLessThanOrEqual(endedAt + 1000);
     await visible(viewer.getByText(SAYS.endedOnDevice));
+  });
+
+  it('(5) the session’s timeline shows the consent steps and the end, and the CSV export holds them', async () => {
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${stack.portal.baseUrl}/remote-sessions/${endedId}`);
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    for (const line of [
+      'The customer was asked to allow the screen',
+      'The customer allowed the screen',
+      'The customer allowed a terminal',
+      'The customer ended the session on the device',
+    ])
+      await text(timeline, line);
+    await page.close();
+
+    const csv = await api
+      .get('/api/audit-events.csv')
+      .query({ sessionId: endedId })
+      .buffer(true)
+      .parse((res, done) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => done(null, body));
+      })
+      .expect(200);
+    const rows = (csv.body as string).split(/\r?\n/);
+    expect(rows[0]).toBe(
+      'id,at,actor_type,actor_id,actor_name,action,target_type,target_id,device_id,device_name,session_id,details',
+    );
+    // The details column is JSON inside a quoted CSV field (its quotes doubled).
+    const consent = (event: string): string[] =>
+      rows.filter((r) => r.includes(',remote_session.consent,') && r.includes(`""event"":""${event}""`));
+    expect(consent('asked').length).toBeGreaterThanOrEqual(2);
+    expect(consent('allowed').length).toBeGreaterThanOrEqual(2);
+    expect(consent('ended_locally')).toHaveLength(1);
+    expect(
+      rows.filter((r) => r.includes(',remote_session.ended,') && r.includes('ended_on_device')),
+    ).toHaveLength(1);
   });
 });

@@ -78,6 +78,23 @@ describe('auditor: reads the history, acts on nothing', () => {
     await tech.post(`/api/remote-sessions/${session.id}/end`).send({}).expect(200);
   });
 
+  it('reads the whole audit trail, every session’s timeline and the CSV; a technician only their own', async () => {
+    const session = (await startVnc(tech).expect(201)).body.session as { id: string };
+    const lines = (who: TestAgent) =>
+      who.get('/api/audit-events').query({ sessionId: session.id }).expect(200);
+    const seen = (await lines(auditor)).body.items as { action: string }[];
+    expect(seen.map((l) => l.action)).toContain('remote_session.started');
+    expect((await lines(other)).body.items).toEqual([]);
+    const timeline = (await auditor.get(`/api/remote-sessions/${session.id}/timeline`).expect(200)).body;
+    expect(JSON.stringify(timeline)).toContain('remote_session.started');
+    expect((await other.get(`/api/remote-sessions/${session.id}/timeline`).expect(403)).body.code).toBe(
+      'not_session_owner',
+    );
+    const csv = await auditor.get('/api/audit-events.csv').query({ sessionId: session.id }).expect(200);
+    expect(csv.headers['content-disposition']).toMatch(/attachment/);
+    await tech.post(`/api/remote-sessions/${session.id}/end`).send({}).expect(200);
+  });
+
   it('cannot start or end sessions, run commands, reach devices or create links', async () => {
     const live = (await startVnc(tech).expect(201)).body.session as { id: string };
     const rs = `/api/remote-sessions/${live.id}`;

@@ -42,6 +42,8 @@ export function auditSentence(e: AuditEventView): string {
     }
     case 'remote_session.consent':
       return consentSentence(text('event'), channel, text('mode'), text('policy'));
+    case 'remote_session.consent_requested':
+      return `The technician asked the customer again for ${channel}`;
     case 'remote_session.mode_changed':
       return `The screen was switched to ${text('mode') === 'view_only' ? 'view only' : (text('mode') ?? 'another mode')}`;
     case 'quick_assist.start_requested':
@@ -154,8 +156,14 @@ function consentSentence(
       return `The customer took back ${channel}`;
     case 'ended_locally':
       return 'The customer ended the session on the device';
-    case 'notified':
-      return `The customer was notified: ${channel} opened${policy ? ` (policy: ${policy})` : ''}`;
+    case 'unavailable':
+      return `The device could not ask anyone: ${channel} denied`;
+    case 'mode_changed':
+      return mode === 'view_only'
+        ? 'The customer switched the screen to view only'
+        : 'The customer gave back control of the screen';
+    case 'not_asked':
+      return `${channel[0]?.toUpperCase() ?? ''}${channel.slice(1)} opened without a question${policy ? ` (the device’s policy: ${policy})` : ''}`;
     default:
       return `Consent for ${channel}: ${event ?? 'unknown'}${viewOnly}`;
   }
