@@ -293,6 +293,8 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     viewOnly = await startAndView('vnc');
     const { viewer } = viewOnly;
     const dialog = await waitForWindow(display, DIALOG);
+    // The customer answers while the viewer waits (so the one answer opens the one connection).
+    await text(screenTab(viewer), 'Waiting for the customer to allow');
     await pressKeys(display, dialog, 'alt+v');
     await text(screenTab(viewer), SAYS.viewOnly);
     await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), BLUE)).toBe(true));
