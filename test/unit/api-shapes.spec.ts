@@ -235,7 +235,7 @@ function declaredPairs(dir = SRC): string[] {
     if (entry.isDirectory()) return declaredPairs(path);
     if (!/\/dto\/[^/]+\.dto\.ts$/.test(relative(SRC, path).replace(/^/, '/'))) return [];
     const source = readFileSync(path, 'utf8');
-    return [...source.matchAll(/^export class (\w+) implements (\w+) \{/gm)].map(
+    return [...source.matchAll(/^export class (\w+)(?: extends \w+)? implements (\w+) \{/gm)].map(
       ([, dto, shape]) => `${dto} implements ${shape}`,
     );
   });

@@ -60,41 +60,8 @@ export class ExportAuditEventsQueryDto implements ExportAuditEventsQuery {
   to?: string;
 }
 
-export class ListAuditEventsQueryDto implements ListAuditEventsQuery {
-  @ApiProperty({ required: false, format: 'uuid', description: 'The user who acted' })
-  @IsOptional()
-  @IsUUID('all', { message: 'actor must be a UUID' })
-  actor?: string;
-
-  @ApiProperty({ required: false, format: 'uuid', description: 'Lines about this device or its sessions' })
-  @IsOptional()
-  @IsUUID('all', { message: 'deviceId must be a UUID' })
-  deviceId?: string;
-
-  @ApiProperty({ required: false, format: 'uuid', description: 'Lines about this remote session' })
-  @IsOptional()
-  @IsUUID('all', { message: 'sessionId must be a UUID' })
-  sessionId?: string;
-
-  @ApiProperty({ required: false, maxLength: AUDIT_LIMITS.actionMax, description: ACTION_DOC })
-  @IsOptional()
-  @IsString()
-  @MaxLength(AUDIT_LIMITS.actionMax)
-  @Matches(AUDIT_ACTION_PATTERN, { message: `action must be an action name or a prefix ending in "."` })
-  action?: string;
-
-  @ApiProperty({ required: false, description: `${TIME_DOC}; inclusive` })
-  @IsOptional()
-  @IsString()
-  @Matches(AUDIT_TIME_PATTERN, { message: `from must be ${TIME_DOC.toLowerCase()}` })
-  from?: string;
-
-  @ApiProperty({ required: false, description: `${TIME_DOC}; exclusive` })
-  @IsOptional()
-  @IsString()
-  @Matches(AUDIT_TIME_PATTERN, { message: `to must be ${TIME_DOC.toLowerCase()}` })
-  to?: string;
-
+/** The export's filters, plus paging. */
+export class ListAuditEventsQueryDto extends ExportAuditEventsQueryDto implements ListAuditEventsQuery {
   @ApiProperty({ required: false, description: 'The nextCursor of the previous page (opaque)' })
   @IsOptional()
   @IsString()
