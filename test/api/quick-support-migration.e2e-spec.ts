@@ -1,26 +1,14 @@
-import { DataSource } from 'typeorm';
-import { InitialSchema1763700000000 } from '../../migrations/1763700000000-InitialSchema';
 import { QuickSupport1763710000000 } from '../../migrations/1763710000000-QuickSupport';
-import { createTestDatabase } from '../support/test-db';
+import { withMigrationsUpTo } from '../support/migrations';
 
 describe('QuickSupport migration', () => {
   it('goes up, down and up again cleanly on a real PostgreSQL', async () => {
-    const db = await createTestDatabase();
-    const ds = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      synchronize: false,
-      migrations: [InitialSchema1763700000000, QuickSupport1763710000000],
-      migrationsTransactionMode: 'each',
-      logging: false,
-    });
-    await ds.initialize();
-    try {
+    await withMigrationsUpTo(QuickSupport1763710000000, async (ds) => {
       const tables = async (): Promise<string[]> =>
         (
           await ds.query<{ table_name: string }[]>(
             `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN
-             ('support_sessions', 'support_session_notes', 'devices', 'installer_tokens') ORDER BY table_name`,
+           ('support_sessions', 'support_session_notes', 'devices', 'installer_tokens') ORDER BY table_name`,
           )
         ).map((r) => r.table_name);
       await ds.runMigrations();
@@ -38,9 +26,6 @@ describe('QuickSupport migration', () => {
       expect(types).toHaveLength(0);
       await ds.runMigrations();
       expect(await tables()).toHaveLength(4);
-    } finally {
-      await ds.destroy();
-      await db.drop();
-    }
+    });
   });
 });

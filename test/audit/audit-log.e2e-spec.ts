@@ -1,7 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../migrations';
 import { AuditReadIndexes1763760000000 } from '../../migrations/1763760000000-AuditReadIndexes';
 import type {
   AuditEventPageView,
@@ -13,7 +12,7 @@ import { FakeAgent } from '../remote-sessions/fake-agent';
 import { onlineAgent, startStack } from '../remote-sessions/stack';
 import { downloadInstaller, makeSupportSession } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type TestApp } from '../support/test-app';
-import { createTestDatabase } from '../support/test-db';
+import { withMigrationsUpTo } from '../support/migrations';
 
 jest.setTimeout(120_000);
 
@@ -533,23 +532,13 @@ describe('audit trail: list, CSV export and remote-session timeline', () => {
 
 describe('AuditReadIndexes migration', () => {
   it('goes up, down and up again cleanly on a real PostgreSQL', async () => {
-    const db = await createTestDatabase();
-    const ds = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      synchronize: false,
-      migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(AuditReadIndexes1763760000000) + 1),
-      migrationsTransactionMode: 'each',
-      logging: false,
-    });
-    await ds.initialize();
-    try {
+    await withMigrationsUpTo(AuditReadIndexes1763760000000, async (ds) => {
       const indexes = async (): Promise<string[]> =>
         (
           await ds.query<{ indexname: string }[]>(
             `SELECT indexname FROM pg_indexes WHERE indexname IN ('ix_audit_events_at_id', 'ix_audit_events_actor_at',
-               'ix_audit_events_action_at', 'ix_audit_events_session_at', 'ix_audit_events_device_at',
-               'ix_remote_sessions_technician') ORDER BY indexname`,
+             'ix_audit_events_action_at', 'ix_audit_events_session_at', 'ix_audit_events_device_at',
+             'ix_remote_sessions_technician') ORDER BY indexname`,
           )
         ).map((r) => r.indexname);
       await ds.runMigrations();
@@ -558,9 +547,6 @@ describe('AuditReadIndexes migration', () => {
       expect(await indexes()).toEqual([]);
       await ds.runMigrations();
       expect(await indexes()).toHaveLength(6);
-    } finally {
-      await ds.destroy();
-      await db.drop();
-    }
+    });
   });
 });

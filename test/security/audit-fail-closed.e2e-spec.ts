@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
 import type { PortalToAgentMessage } from '../../contracts/agent-protocol/control-messages';
-import { MIGRATIONS } from '../../migrations';
 import { AuditOutbox1763740000000 } from '../../migrations/1763740000000-AuditOutbox';
 import type { RelayServer } from '../../relay/relay-server';
 import { AuditOutbox } from '../../src/audit/audit-outbox';
@@ -9,7 +8,7 @@ import { eventually } from '../agent/support/script-run';
 import type { FakeAgent } from '../remote-sessions/fake-agent';
 import { onlineAgent, startStack } from '../remote-sessions/stack';
 import { downloadInstaller, makeSupportSession } from '../support/quick-support-factories';
-import { createTestDatabase } from '../support/test-db';
+import { withMigrationsUpTo } from '../support/migrations';
 import type { TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
@@ -328,18 +327,7 @@ describe('audit fails closed (issue 10 item 3)', () => {
 
 describe('AuditOutbox migration', () => {
   it('goes up, down and up again cleanly on a real PostgreSQL', async () => {
-    const db = await createTestDatabase();
-    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(AuditOutbox1763740000000) + 1);
-    const ds = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      synchronize: false,
-      migrations: upTo,
-      migrationsTransactionMode: 'each',
-      logging: false,
-    });
-    await ds.initialize();
-    try {
+    await withMigrationsUpTo(AuditOutbox1763740000000, async (ds) => {
       const outbox = async (): Promise<number> =>
         (
           await ds.query<unknown[]>(
@@ -352,9 +340,6 @@ describe('AuditOutbox migration', () => {
       expect(await outbox()).toBe(0);
       await ds.runMigrations();
       expect(await outbox()).toBe(1);
-    } finally {
-      await ds.destroy();
-      await db.drop();
-    }
+    });
   });
 });

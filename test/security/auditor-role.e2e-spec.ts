@@ -1,6 +1,4 @@
 import type TestAgent from 'supertest/lib/agent';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../migrations';
 import { AuditorRole1763765000000 } from '../../migrations/1763765000000-AuditorRole';
 import type { RelayServer } from '../../relay/relay-server';
 import { eventually } from '../agent/support/script-run';
@@ -8,7 +6,7 @@ import { FakeAgent } from '../remote-sessions/fake-agent';
 import { onlineAgent, startStack } from '../remote-sessions/stack';
 import { downloadInstaller, makeSupportSession } from '../support/quick-support-factories';
 import type { TestApp } from '../support/test-app';
-import { createTestDatabase } from '../support/test-db';
+import { withMigrationsUpTo } from '../support/migrations';
 
 jest.setTimeout(120_000);
 
@@ -149,19 +147,7 @@ describe('auditor: reads the history, acts on nothing', () => {
 
 describe('AuditorRole migration', () => {
   it('adds the role, and going down disables and signs out auditors instead of letting them act', async () => {
-    const db = await createTestDatabase();
-    // Up to this migration only, so that undoing the last one undoes it whatever comes after.
-    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(AuditorRole1763765000000) + 1);
-    const ds = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      synchronize: false,
-      migrations: upTo,
-      migrationsTransactionMode: 'each',
-      logging: false,
-    });
-    await ds.initialize();
-    try {
+    await withMigrationsUpTo(AuditorRole1763765000000, async (ds) => {
       await ds.runMigrations();
       const [{ id }] = await ds.query<{ id: string }[]>(
         `INSERT INTO users (email, display_name, password_hash, role) VALUES ('a@example.test', 'A', 'x', 'auditor') RETURNING id`,
@@ -184,9 +170,6 @@ describe('AuditorRole migration', () => {
       ).rejects.toThrow(/user_role/);
       await ds.runMigrations();
       await ds.query(`UPDATE users SET role = 'auditor' WHERE id = $1`, [id]);
-    } finally {
-      await ds.destroy();
-      await db.drop();
-    }
+    });
   });
 });

@@ -15,7 +15,7 @@ import { onlineAgent, startStack } from '../remote-sessions/stack';
 import { downloadInstaller, makeSupportSession, registerBody } from '../support/quick-support-factories';
 import { openStream, SseReader } from '../support/sse-reader';
 import type { TestApp } from '../support/test-app';
-import { createTestDatabase } from '../support/test-db';
+import { withMigrationsUpTo } from '../support/migrations';
 
 jest.setTimeout(120_000);
 
@@ -541,19 +541,7 @@ describe('technician isolation: a second technician walks every technician route
 
 describe('DeviceGrants migration', () => {
   it('goes down and up again cleanly on a real PostgreSQL, and cascades with its device and user', async () => {
-    const db = await createTestDatabase();
-    // Up to this migration only, so that undoing the last one undoes it whatever comes after.
-    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(DeviceGrants1763750000000) + 1);
-    const ds = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      synchronize: false,
-      migrations: upTo,
-      migrationsTransactionMode: 'each',
-      logging: false,
-    });
-    await ds.initialize();
-    try {
+    await withMigrationsUpTo(DeviceGrants1763750000000, async (ds) => {
       const exists = async (): Promise<boolean> =>
         (
           await ds.query<unknown[]>(
@@ -567,7 +555,7 @@ describe('DeviceGrants migration', () => {
       );
       const [{ id: device }] = await ds.query<{ id: string }[]>(
         `INSERT INTO devices (kind, hostname, os, os_version, arch, agent_version, protocol_version, credential_hash)
-         VALUES ('persistent', 'h', 'linux', 'v', 'x64', '0.1.0', '1.0', repeat('0', 64)) RETURNING id`,
+       VALUES ('persistent', 'h', 'linux', 'v', 'x64', '0.1.0', '1.0', repeat('0', 64)) RETURNING id`,
       );
       await ds.query(`INSERT INTO device_grants (device_id, user_id) VALUES ($1, $2)`, [device, user]);
       await ds.query(`DELETE FROM users WHERE id = $1`, [user]);
@@ -579,10 +567,7 @@ describe('DeviceGrants migration', () => {
       expect(await exists()).toBe(false);
       await ds.runMigrations();
       expect(await exists()).toBe(true);
-    } finally {
-      await ds.destroy();
-      await db.drop();
-    }
+    });
   });
 });
 

@@ -209,28 +209,13 @@ export class ConsentManager {
     }
     switch (answer) {
       case 'allow':
-        this.report({
-          sessionId,
-          channel,
-          event: 'allowed',
-          policy,
-          promptId,
-          scope: 'once',
-          ...screenMode(channel, 'control'),
-        });
+      case 'allow_session': {
+        const scope = answer === 'allow' ? 'once' : 'session';
+        if (scope === 'session') this.grants.set(key(sessionId, channel), 'control');
+        const mode = screenMode(channel, 'control');
+        this.report({ sessionId, channel, event: 'allowed', policy, promptId, scope, ...mode });
         return { allowed: true, mode: 'control' };
-      case 'allow_session':
-        this.grants.set(key(sessionId, channel), 'control');
-        this.report({
-          sessionId,
-          channel,
-          event: 'allowed',
-          policy,
-          promptId,
-          scope: 'session',
-          ...screenMode(channel, 'control'),
-        });
-        return { allowed: true, mode: 'control' };
+      }
       case 'view_only':
         if (channel !== 'screen') break;
         this.grants.set(key(sessionId, channel), 'view_only');
