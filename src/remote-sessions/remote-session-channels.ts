@@ -25,6 +25,9 @@ import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionQueries } from './remote-session.queries';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
 
+/** The most consent events one session takes from its device (a person answers a few per channel). */
+export const CONSENT_EVENTS_PER_SESSION = 500;
+
 /** Who asks the device to open channels, for the consent prompt and the audit trail. */
 export interface ChannelRequester {
   actor: AuthUser;
@@ -45,6 +48,8 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
   private readonly subs = new Subscription();
   /** Per session, the device's events and answers apply one after the other, in the order they came. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Consent events taken per session (bounded: see {@link CONSENT_EVENTS_PER_SESSION}). */
+  private readonly taken = new Map<string, number>();
 
   constructor(
     private readonly prompts: ConsentContexts,
@@ -174,6 +179,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
       );
       return;
     }
+    if (!this.take(session.id)) return;
     await this.audit.recordOrDefer({
       actorType: CUSTOMER_EVENTS.has(event.event) ? 'customer' : 'agent',
       actorId: deviceId,
@@ -209,6 +215,30 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
 
   private async publish(sessionId: string): Promise<void> {
     this.events.publish({ type: 'remote_session.updated', session: await this.queries.dto(sessionId) });
+  }
+
+  /**
+   * Whether one more consent event of this session is taken. A device reports a handful per channel
+   * and question; past {@link CONSENT_EVENTS_PER_SESSION} it is flooding the trail, and the rest are
+   * dropped (logged once).
+   */
+  private take(sessionId: string): boolean {
+    const count = (this.taken.get(sessionId) ?? 0) + 1;
+    if (!this.taken.has(sessionId) && this.taken.size >= 10_000) {
+      const oldest = this.taken.keys().next().value;
+      if (oldest !== undefined) this.taken.delete(oldest);
+    }
+    this.taken.set(sessionId, count);
+    if (count === CONSENT_EVENTS_PER_SESSION + 1)
+      this.logger.warn(
+        `Session ${sessionId}: more than ${CONSENT_EVENTS_PER_SESSION} consent events; the rest are dropped`,
+      );
+    return count <= CONSENT_EVENTS_PER_SESSION;
+  }
+
+  /** Resolves once everything received so far for the session has been applied (tests, shutdown). */
+  settled(sessionId: string): Promise<void> {
+    return this.queues.get(sessionId) ?? Promise.resolve();
   }
 
   private inOrder(sessionId: string, task: () => Promise<void>): void {
