@@ -101,7 +101,7 @@ describe('remote help API /api/devices/:id/remotehelp', () => {
       platform: platformFor(os),
       logger: silentLogger,
       killSwitch,
-      vnc: { host: '127.0.0.1', port: 1, offer: () => Promise.resolve(false) },
+      vnc: { host: '127.0.0.1', port: 1 },
       files: new FileTracker(silentLogger),
       ...(remoteHelp && { remoteHelp }),
       onExit: () => undefined,

@@ -119,7 +119,7 @@ describe.each([
     try {
       channel = await openScreenChannel(
         { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
-        { target, launcher, offerVnc: () => Promise.resolve(true) },
+        { target, launcher },
       );
       channel.setInputMode('view_only');
       await rfbHandshake(pair.viewer);

@@ -97,7 +97,6 @@ describe('the x11vnc the agent starts wants the session password (real Xvfb + x1
         {
           target: { host: '127.0.0.1', port: await freePort() },
           launcher,
-          offerVnc: () => Promise.resolve(true),
         },
       );
       const rfb = await rfbHandshake(pair.viewer);

@@ -172,7 +172,10 @@ export class ChannelManager {
     this.options.logger.info(`${message.channel} channel open for session ${ref.sessionId}`);
     this.options.onChange();
     void channel.ended.then((end) => {
-      if (this.open.get(key(ref)) === entry) this.open.delete(key(ref));
+      if (this.open.get(key(ref)) === entry) {
+        this.open.delete(key(ref));
+        if (!this.opening.has(key(ref))) this.newest.delete(key(ref));
+      }
       this.options.logger.info(`${message.channel} channel closed (${end.code})`);
       this.options.onClosed(ref, end);
       this.options.onChange();

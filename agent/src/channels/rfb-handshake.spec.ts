@@ -118,7 +118,6 @@ describe('screen channel to a VNC server the agent started with a password', () 
       {
         target: { host: '127.0.0.1', port: await closedPort() },
         launcher: fakeLauncher(fake.port, password),
-        offerVnc: () => Promise.resolve(true),
       },
     );
     return { fake, pair, channel, read: wsReader(pair.viewer) };

@@ -30,7 +30,7 @@ describe('screen channel', () => {
     try {
       const channel = await openScreenChannel(
         { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
-        { target: { host: '127.0.0.1', port }, offerVnc: () => Promise.resolve(false) },
+        { target: { host: '127.0.0.1', port } },
       );
       await expect(collectUntil(pair.viewer, (t) => t.includes('RFB 003.008'))).resolves.toContain(
         'RFB 003.008\n',
@@ -64,7 +64,7 @@ describe('screen channel', () => {
     try {
       const channel = await openScreenChannel(
         { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
-        { target: { host: '127.0.0.1', port }, offerVnc: () => Promise.resolve(false) },
+        { target: { host: '127.0.0.1', port } },
       );
       await collectUntil(pair.viewer, (t) => t.includes('RFB 003.008'));
       channel.setInputMode('view_only');
@@ -91,10 +91,9 @@ describe('screen channel', () => {
     const port = await freePort();
     const pair = await socketPair();
     try {
-      const offered = jest.fn(() => Promise.resolve(false));
       const channel = await openScreenChannel(
         { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
-        { target: { host: '127.0.0.1', port }, offerVnc: offered },
+        { target: { host: '127.0.0.1', port } },
       );
       const end = closed(pair.viewer);
       await collectUntil(pair.viewer, (t) => t.startsWith('RFB 003.008\n'));
@@ -104,7 +103,6 @@ describe('screen channel', () => {
         reason: NO_VNC_SERVER_SENTENCE,
       });
       await expect(channel.ended).resolves.toEqual({ code: 4102, reason: NO_VNC_SERVER_SENTENCE });
-      expect(offered).not.toHaveBeenCalled(); // no launcher on offer: nothing to ask
     } finally {
       await pair.close();
     }
@@ -121,7 +119,7 @@ describe('screen channel', () => {
       const end = closed(pair.viewer);
       await openScreenChannel(
         { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger },
-        { target: { host: '127.0.0.1', port }, offerVnc: () => Promise.resolve(false) },
+        { target: { host: '127.0.0.1', port } },
       );
       await expect(end).resolves.toMatchObject({ code: RelayCloseCode.VncConnectFailed });
     } finally {

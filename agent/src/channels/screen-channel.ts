@@ -21,13 +21,12 @@ const HIGH_WATER = 4 * 1024 * 1024;
 
 export interface ScreenOptions {
   target: VncTarget;
-  /** Present on Linux when x11vnc and a display are available. */
-  launcher?: X11VncLauncher;
   /**
-   * Whether x11vnc may be started when no VNC server runs. The person at the device already allowed
-   * the screen (consent), so this only reflects the agent's setting (`--no-start-vnc`, agent.json).
+   * Present on Linux when x11vnc and a display are available and the agent may start it (not with
+   * `--no-start-vnc`; persistent: `startVnc` in agent.json). The person at the device already allowed
+   * the screen, so it starts without another question when no VNC server runs.
    */
-  offerVnc: () => Promise<boolean>;
+  launcher?: X11VncLauncher;
 }
 
 /** A running screen channel: the viewer's input can be switched between control and view-only. */
@@ -58,7 +57,7 @@ export async function openScreenChannel(ctx: ChannelContext, options: ScreenOpti
     ctx.logger.info(
       `no VNC server at ${safe(options.target.host)}:${options.target.port} (${safe((err as NodeJS.ErrnoException).code ?? err)})`,
     );
-    if (options.launcher && (await options.offerVnc())) {
+    if (options.launcher) {
       try {
         const started = await options.launcher.acquire();
         usingLauncher = true;

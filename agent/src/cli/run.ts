@@ -121,9 +121,8 @@ export async function runQuick(ctx: RunContext): Promise<void> {
     vnc: {
       host: options.vncHost,
       port: options.vncPort,
-      launcher,
       // Allowing the screen is the consent: x11vnc starts for the session unless --no-start-vnc.
-      offer: () => Promise.resolve(options.startVnc !== false),
+      launcher,
     },
     files,
     maxLifetimeMs: options.maxLifetimeSec > 0 ? options.maxLifetimeSec * 1000 : undefined,
@@ -172,7 +171,6 @@ export function runPersistent(ctx: RunContext): void {
       host: config.vncHost,
       port: config.vncPort,
       launcher,
-      offer: () => Promise.resolve(config.startVnc),
     },
     files: new FileTracker(logger),
     onExit: (code) => {

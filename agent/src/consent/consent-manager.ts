@@ -165,12 +165,6 @@ export class ConsentManager {
       this.report({ sessionId, event: 'ended_locally', policy: this.policy(undefined) });
   }
 
-  /** The session is over: withdraw its questions and forget its answers. */
-  forgetSession(sessionId: string): void {
-    for (const [k, p] of this.pending) if (k.startsWith(`${sessionId}/`)) p.controller.abort();
-    for (const k of [...this.grants.keys()]) if (k.startsWith(`${sessionId}/`)) this.grants.delete(k);
-  }
-
   /** Every question withdrawn and every answer forgotten (kill switch, the agent ending). */
   withdrawAll(): void {
     for (const p of this.pending.values()) p.controller.abort();

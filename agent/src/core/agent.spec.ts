@@ -77,7 +77,7 @@ async function startAgent(
     platform: options.platform ?? platform,
     logger: silentLogger,
     killSwitch,
-    vnc: { host: '127.0.0.1', port: 1, offer: () => Promise.resolve(false) },
+    vnc: { host: '127.0.0.1', port: 1 },
     files: options.files ?? new FileTracker(silentLogger),
     maxLifetimeMs: options.maxLifetimeMs,
     ...(options.remoteHelp && { remoteHelp: options.remoteHelp }),

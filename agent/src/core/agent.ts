@@ -47,7 +47,8 @@ export interface AgentOptions {
   indicator?: Indicator;
   /** The customer's status line (quick-support). */
   status?: StatusLine;
-  vnc: { host: string; port: number; launcher?: X11VncLauncher; offer: () => Promise<boolean> };
+  /** Where the screen is; `launcher` when the agent may start x11vnc itself. */
+  vnc: { host: string; port: number; launcher?: X11VncLauncher };
   /** Files to delete when a quick-support agent ends. */
   files: FileTracker;
   /** Quick Assist on this OS; default: the real one on Windows, none elsewhere (tests inject a fake). */
@@ -292,7 +293,6 @@ export class Agent implements IndicatorActions {
         openScreenChannel(ctx, {
           target: { host: vnc.host, port: vnc.port },
           launcher: vnc.launcher,
-          offerVnc: vnc.offer,
         }),
       ...(pty &&
         caps.includes('shell') && {

@@ -150,7 +150,6 @@ function consentSentence(
     case 'denied':
       return `The customer denied ${channel}`;
     case 'timed_out':
-    case 'timeout':
       return `Nobody answered in time: ${channel} denied`;
     case 'revoked':
       return `The customer took back ${channel}`;
