@@ -1,13 +1,23 @@
-# Portal: API, dashboard, connect page, agent control channel. Multi-stage; runs as the non-root "node" user.
 # syntax=docker/dockerfile:1
+# Portal: API, dashboard, connect page, agent control channel. Multi-stage: the build stage has the dev
+# dependencies (TypeScript, Angular, esbuild); the runtime stage only the compiled output and the
+# production dependencies, without the embedded PostgreSQL (compose gives the portal a real one, so
+# DATABASE_URL is required). Runs as the non-root "node" user.
 
-FROM node:24-bookworm AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --no-audit --no-fund
-COPY . .
-RUN npm run build:server && npm run build:agent && npm run build:client \
- && npm prune --omit=dev --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json angular.json ./
+COPY src ./src
+COPY relay ./relay
+COPY contracts ./contracts
+COPY migrations ./migrations
+COPY agent ./agent
+COPY client ./client
+RUN npm run build:server && npm run build:agent && npm run build:client
+# Production dependencies only; the optional ones are the embedded PostgreSQL's binaries (60 MB).
+RUN npm prune --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -17,9 +27,14 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --from=build --chown=node:node /app/migrations ./migrations
+COPY --from=build --chown=node:node /app/dist/src ./dist/src
+COPY --from=build --chown=node:node /app/dist/contracts ./dist/contracts
+COPY --from=build --chown=node:node /app/dist/migrations ./dist/migrations
+COPY --from=build --chown=node:node /app/dist/client ./dist/client
+COPY --from=build --chown=node:node /app/dist/agent ./dist/agent
 COPY --from=build --chown=node:node /app/agent/templates ./agent/templates
+# The portal finds its root as the folder holding package.json and migrations/ (src/version.ts).
+COPY --from=build --chown=node:node /app/migrations ./migrations
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000

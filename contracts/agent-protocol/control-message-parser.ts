@@ -20,6 +20,7 @@ import {
   OUTPUT_STREAMS,
   PROTOCOL_ERROR_CODES,
   SCREEN_MODES,
+  SHELL_PROFILES,
 } from './enums';
 import {
   AGENT_VERSION_PATTERN,
@@ -234,6 +235,7 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
     // control or bidi characters, so it is cleaned here rather than refusing the technician's session.
     const technician = displayLine(r, 'technician', 100);
     const consent = readConsentContext(r);
+    const shellProfile = r.optionalOneOf('shellProfile', SHELL_PROFILES);
     const message: OpenChannelMessage = {
       type: 'open_channel',
       id: r.string('id', ID),
@@ -241,7 +243,12 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
       relayUrl: r.string('relayUrl', { max: 2048, pattern: WS_URL_PATTERN }),
       token: r.string('token', { max: RELAY_TOKEN_MAX, pattern: RELAY_TOKEN_PATTERN }),
     };
-    return { ...message, ...(technician !== undefined && { technician }), ...(consent && { consent }) };
+    return {
+      ...message,
+      ...(technician !== undefined && { technician }),
+      ...(consent && { consent }),
+      ...(shellProfile && { shellProfile }),
+    };
   },
   close_channel: (r) => {
     const message: CloseChannelMessage = {

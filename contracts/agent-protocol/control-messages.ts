@@ -8,6 +8,7 @@ import type {
   OutputStream,
   ProtocolErrorCode,
   ScreenMode,
+  ShellProfile,
 } from './enums';
 
 /**
@@ -176,6 +177,8 @@ export interface OpenChannelMessage extends ChannelRef {
   technician?: string;
   /** 1.2: what the consent prompt says (absent from older portals: the agent asks with what it has). */
   consent?: ConsentContext;
+  /** 1.3, `shell` channels only: `plain` starts the shell without the login profile (default `login`). */
+  shellProfile?: ShellProfile;
 }
 export interface CloseChannelMessage {
   type: 'close_channel';

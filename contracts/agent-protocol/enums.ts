@@ -70,3 +70,11 @@ export type ScreenMode = (typeof SCREEN_MODES)[number];
 /** 1.2: an allow covers this connection only, or the channel for the rest of the session. */
 export const CONSENT_SCOPES = ['once', 'session'] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+/**
+ * 1.3: how the shell channel starts its shell. `login` reads the login profile (`bash -l`, `zsh -l`);
+ * `plain` reads no profile or rc file (`bash --noprofile --norc`, `zsh -f`, `sh` without `-l`), for a
+ * device whose profile hangs every login shell.
+ */
+export const SHELL_PROFILES = ['login', 'plain'] as const;
+export type ShellProfile = (typeof SHELL_PROFILES)[number];

@@ -36,7 +36,7 @@ describe('agent protocol fixtures', () => {
 
   /** Fields a message may omit; every other field is required. */
   const OPTIONAL: Record<string, string[]> = {
-    open_channel: ['technician', 'consent'],
+    open_channel: ['technician', 'consent', 'shellProfile'],
     close_channel: ['channel', 'reason'],
     run_command: ['timeoutSec', 'maxOutputBytes', 'sessionId', 'consent'],
     consent: ['channel', 'promptId', 'scope', 'mode', 'expiresInSec'],

@@ -1,4 +1,10 @@
-import { PROTOCOL_VERSION, REMOTE_HELP_SINCE, isCompatibleProtocolVersion, protocolAtLeast } from './version';
+import {
+  PLAIN_SHELL_SINCE,
+  PROTOCOL_VERSION,
+  REMOTE_HELP_SINCE,
+  isCompatibleProtocolVersion,
+  protocolAtLeast,
+} from './version';
 
 describe('agent protocol versions', () => {
   it('knows which peers may be asked for remote help', () => {
@@ -7,6 +13,11 @@ describe('agent protocol versions', () => {
     expect(protocolAtLeast('1.12', REMOTE_HELP_SINCE)).toBe(true);
     expect(protocolAtLeast('2.1', REMOTE_HELP_SINCE)).toBe(false);
     expect(protocolAtLeast('x', REMOTE_HELP_SINCE)).toBe(false);
+  });
+
+  it('asks for a plain shell only from 1.3 agents on', () => {
+    expect(protocolAtLeast(PROTOCOL_VERSION, PLAIN_SHELL_SINCE)).toBe(true);
+    expect(protocolAtLeast('1.2', PLAIN_SHELL_SINCE)).toBe(false);
   });
 
   it('treats equal majors as compatible', () => {

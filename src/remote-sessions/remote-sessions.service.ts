@@ -187,6 +187,19 @@ export class RemoteSessionsService {
     return this.channels.askAgain(session, channel, this.requester(actor, device));
   }
 
+  /**
+   * Opens the session's shell again without the login profile (see RemoteSessionChannels.plainShell).
+   * Who may is the route's rule, as for a reconnect.
+   */
+  async plainShell(actor: AuthUser, id: string, loginSessionId: string): Promise<RelayAccessDto> {
+    const session = await this.queries.findRow(id);
+    if (!session) throw errors.notFound();
+    if (session.status === 'ended') throw errors.ended();
+    const device = await this.usableDevice(session.deviceId);
+    if (!(await this.logins.isLive(actor.id, loginSessionId))) throw commonErrors.notLoggedIn();
+    return this.channels.plainShell(session, this.requester(actor, device));
+  }
+
   /** The device's newest session that has not ended (what a Quick Assist action belongs to). */
   latestOpenIdForDevice(deviceId: string): Promise<string | null> {
     return this.queries.latestOpenIdForDevice(deviceId);

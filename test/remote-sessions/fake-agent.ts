@@ -25,6 +25,8 @@ export interface FakeAgentOptions {
    * said no answers `consent_denied`); undefined carries it out.
    */
   refuse?: (m: PortalToAgentMessage) => { code: string; message: string } | undefined;
+  /** The protocol version it announces (default: the current one). */
+  protocolVersion?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export class FakeAgent {
     this.ws = new WebSocket(url, {
       headers: {
         authorization: `Bearer ${this.deviceId}.${this.credential}`,
-        'x-agent-protocol-version': PROTOCOL_VERSION,
+        'x-agent-protocol-version': this.opts.protocolVersion ?? PROTOCOL_VERSION,
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -68,7 +70,7 @@ export class FakeAgent {
     this.send({
       type: 'hello',
       id: 'h1',
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion: this.opts.protocolVersion ?? PROTOCOL_VERSION,
       agentVersion: '0.1.0',
       mode: this.opts.mode ?? 'quick',
       capabilities: ['screen', 'shell', 'commands'],

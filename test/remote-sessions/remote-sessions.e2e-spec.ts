@@ -5,7 +5,7 @@ import { closed, TECH_ORIGIN } from '../relay/support/relay-harness';
 import { eventually } from '../agent/support/script-run';
 import { downloadInstaller, makeSupportSession } from '../support/quick-support-factories';
 import type { TestApp } from '../support/test-app';
-import { FakeAgent } from './fake-agent';
+import { FakeAgent, type FakeAgentOptions } from './fake-agent';
 import { onlineAgent, startStack } from './stack';
 
 jest.setTimeout(60_000);
@@ -29,7 +29,7 @@ describe('remote sessions (portal + relay + control channel)', () => {
   });
 
   /** A quick-support device with its agent connected, as after the customer ran the script. */
-  async function connectedDevice(os: 'linux' | 'windows' = 'linux', opts: { killSwitch?: boolean } = {}) {
+  async function connectedDevice(os: 'linux' | 'windows' = 'linux', opts: FakeAgentOptions = {}) {
     const tech = await t.loginAs();
     const support = await makeSupportSession(tech, { customerName: 'Front desk' });
     const { token } = await downloadInstaller(t, support.path, os);
@@ -189,6 +189,52 @@ describe('remote sessions (portal + relay + control channel)', () => {
     const refused = await other.post(`/api/remote-sessions/${session.id}/tokens`);
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('not_session_owner');
+  });
+
+  it('opens a plain shell (no login profile) in place of a silent one, for 1.3 agents only', async () => {
+    const { deviceId, agent } = await connectedDevice();
+    const tech = await t.loginAs();
+    const { session } = (
+      await tech
+        .post('/api/remote-sessions')
+        .send({ deviceId, type: 'attended', protocol: 'web', recordingEnabled: false })
+        .expect(201)
+    ).body;
+    const plain = await tech.post(`/api/remote-sessions/${session.id}/channels/shell/plain`).expect(200);
+    expect(plain.body).toMatchObject({ shellStartPatienceSec: 10, tokens: [{ channel: 'shell' }] });
+    await eventually(() => agent.received('open_channel').length === 3, 'the plain shell request');
+    const opens = agent.received('open_channel');
+    // The session's start asked for the login shell (no field); the plain shell is asked for the shell only.
+    expect(opens.map((m) => [m.channel, m.shellProfile])).toEqual([
+      ['screen', undefined],
+      ['shell', undefined],
+      ['shell', 'plain'],
+    ]);
+    const shell = techSocket(plain.body.url, session.id, 'shell', plain.body.tokens[0].token);
+    await opened(shell);
+    shell.close();
+
+    const vnc = (
+      await tech
+        .post('/api/remote-sessions')
+        .send({ deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false })
+        .expect(201)
+    ).body.session;
+    const noShell = await tech.post(`/api/remote-sessions/${vnc.id}/channels/shell/plain`);
+    expect(noShell.status).toBe(404);
+    expect(noShell.body.code).toBe('not_found');
+
+    const old = await connectedDevice('linux', { protocolVersion: '1.2' });
+    const oldSession = (
+      await tech
+        .post('/api/remote-sessions')
+        .send({ deviceId: old.deviceId, type: 'attended', protocol: 'ssh', recordingEnabled: false })
+        .expect(201)
+    ).body.session;
+    const outdated = await tech.post(`/api/remote-sessions/${oldSession.id}/channels/shell/plain`);
+    expect(outdated.status).toBe(409);
+    expect(outdated.body).toMatchObject({ code: 'agent_outdated', message: expect.stringMatching(/1\.3/) });
+    expect(old.agent.received('open_channel').some((m) => 'shellProfile' in m)).toBe(false);
   });
 
   it('refuses what cannot work, in words', async () => {

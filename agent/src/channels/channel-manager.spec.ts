@@ -96,3 +96,28 @@ describe('ChannelManager', () => {
     expect(manager.list()).toHaveLength(1);
   });
 });
+
+describe('ChannelManager and the shell profile (protocol 1.3)', () => {
+  it('hands the portal’s shellProfile to the shell channel, and none when the portal sent none', async () => {
+    const seen: (string | undefined)[] = [];
+    const manager = new ChannelManager({
+      gate: new ActionGate(new KillSwitch()),
+      logger: silentLogger,
+      onClosed: () => undefined,
+      onChange: () => undefined,
+      dial: () => Promise.resolve(fakeSocket()),
+      factories: {
+        shell: (ctx): ActiveChannel => {
+          seen.push(ctx.shellProfile);
+          return { ref: ctx.ref, ended: new Promise<ChannelEnd>(() => undefined), close: () => undefined };
+        },
+      },
+    });
+    const shell = (id: string): OpenChannelMessage => ({ ...open(id), channel: 'shell' });
+    await expect(manager.openChannel(shell('login'))).resolves.toEqual({ ok: true });
+    await expect(manager.openChannel({ ...shell('plain'), shellProfile: 'plain' })).resolves.toEqual({
+      ok: true,
+    });
+    expect(seen).toEqual([undefined, 'plain']);
+  });
+});

@@ -156,7 +156,13 @@ export class ChannelManager {
     }
     let channel: ActiveChannel;
     try {
-      channel = await factory({ ws, ref, logger: this.options.logger, mode: decision.mode ?? 'control' });
+      channel = await factory({
+        ws,
+        ref,
+        logger: this.options.logger,
+        mode: decision.mode ?? 'control',
+        ...(message.shellProfile && { shellProfile: message.shellProfile }),
+      });
     } catch (err) {
       this.options.logger.warn(`${message.channel} channel failed to start: ${safe(err)}`);
       ws.close(RelayCloseCode.ChannelUnsupported, 'The channel could not start on this device.');

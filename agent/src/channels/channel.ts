@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import type { ChannelRef } from '../../../contracts/agent-protocol/control-messages';
-import type { ScreenMode } from '../../../contracts/agent-protocol/enums';
+import type { ScreenMode, ShellProfile } from '../../../contracts/agent-protocol/enums';
 import type { AgentLogger } from '../core/logger';
 
 /** How a channel ended: the close code sent on the relay socket and its sentence. */
@@ -28,6 +28,8 @@ export interface ChannelContext {
   logger: AgentLogger;
   /** Screen channels: the mode the person at the device allowed (control unless they chose view only). */
   mode?: ScreenMode;
+  /** Shell channels (protocol 1.3): `plain` starts the shell without the login profile. */
+  shellProfile?: ShellProfile;
 }
 
 /** Close reasons travel in a WebSocket close frame: at most 123 bytes. */

@@ -22,14 +22,22 @@ export interface ShellOptions {
 
 /**
  * The shell channel: a login shell on a real PTY (`script` or python's pty; no native addons), terminal
- * bytes in binary frames, `resize` text frames applied with `stty -F <pty>` (docs/protocol.md).
+ * bytes in binary frames, `resize` text frames applied with `stty -F <pty>` (docs/protocol.md). With
+ * `shellProfile: 'plain'` (protocol 1.3) the shell reads no profile or rc file, for a device whose
+ * profile hangs every login shell. Nothing is sent until the shell prints (the PTY marker is
+ * stripped), so the viewer can tell a shell that never started from one that is quiet.
  */
 export function openShellChannel(ctx: ChannelContext, options: ShellOptions): ActiveChannel {
   const { ws, logger } = ctx;
+  const profile = ctx.shellProfile ?? 'login';
   const spec = options.pty.spawnSpec({ shell: options.shell, rows: 24, cols: 80 });
+  const env: NodeJS.ProcessEnv = { ...options.env, ...ptyEnv(options.shell, 24, 80, profile) };
+  // An interactive POSIX shell reads $ENV as its rc file: a plain shell reads none.
+  if (profile === 'plain') delete env.ENV;
+  logger.info(`starting a ${profile} shell (${safe(options.shell)})`);
   const child = spawn(spec.file, spec.args, {
     cwd: options.cwd,
-    env: { ...options.env, ...ptyEnv(options.shell, 24, 80) },
+    env,
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });

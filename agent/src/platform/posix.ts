@@ -1,18 +1,47 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { ShellProfile } from '../../../contracts/agent-protocol/enums';
 import type { ShellInvocation } from '../core/command-runner';
 
 /**
  * Runs inside the new PTY before the shell: sets the initial size, prints the PTY's path inside an OSC
  * sequence the agent strips (so it can resize the PTY later with `stty -F`), then replaces itself with
- * the login shell. Values arrive through the environment, never spliced into the script.
+ * the shell. Values arrive through the environment, never spliced into the script; `QS_SHELL_FLAGS` is
+ * split into words on purpose, and only ever holds one of the constant flag sets of {@link shellFlags}.
  */
 export const PTY_BOOTSTRAP =
-  'stty rows "$QS_ROWS" cols "$QS_COLS" 2>/dev/null; printf \'\\033]777;qs-tty;%s\\007\' "$(tty)"; exec "$QS_SHELL" -l';
+  'stty rows "$QS_ROWS" cols "$QS_COLS" 2>/dev/null; printf \'\\033]777;qs-tty;%s\\007\' "$(tty)"; exec "$QS_SHELL" $QS_SHELL_FLAGS';
+
+/**
+ * The flags that start `shell` with or without the login profile (protocol 1.3, `shellProfile`).
+ * `plain` reads no profile and no rc file, for a device whose profile hangs every login shell: bash
+ * `--noprofile --norc`, zsh `-f`, fish `--no-config`, any other (sh, dash, ksh) no `-l` (the caller
+ * also unsets `ENV`, which an interactive POSIX shell would read). Interactive either way: stdin is
+ * the PTY.
+ */
+export function shellFlags(shell: string, profile: ShellProfile): string {
+  if (profile === 'login') return '-l';
+  const name = shell.slice(shell.lastIndexOf('/') + 1);
+  if (name === 'bash') return '--noprofile --norc';
+  if (name === 'zsh') return '-f';
+  if (name === 'fish') return '--no-config';
+  return '';
+}
 
 /** Environment for the PTY bootstrap. */
-export function ptyEnv(shell: string, rows: number, cols: number): Record<string, string> {
-  return { QS_SHELL: shell, QS_ROWS: String(rows), QS_COLS: String(cols), TERM: 'xterm-256color' };
+export function ptyEnv(
+  shell: string,
+  rows: number,
+  cols: number,
+  profile: ShellProfile = 'login',
+): Record<string, string> {
+  return {
+    QS_SHELL: shell,
+    QS_SHELL_FLAGS: shellFlags(shell, profile),
+    QS_ROWS: String(rows),
+    QS_COLS: String(cols),
+    TERM: 'xterm-256color',
+  };
 }
 
 /** `/bin/sh -c <command>`: the POSIX platform shell for the commands channel. */

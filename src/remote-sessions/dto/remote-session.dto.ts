@@ -83,6 +83,12 @@ export class RelayAccessDto implements RelayAccessView {
   @ApiProperty({ description: 'WebSocket URL of the relay (…/ws)' }) url!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty({ type: [RelayChannelTokenDto] }) tokens!: RelayChannelTokenDto[];
+  @ApiProperty({
+    description:
+      'Seconds the shell tab waits for the shell’s first output before it offers a plain shell (no login profile)',
+    example: 10,
+  })
+  shellStartPatienceSec!: number;
 }
 
 export class RemoteChannelStateDto implements RemoteChannelStateView {

@@ -94,6 +94,14 @@ export class RemoteSessionsApiService {
     return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/channels/${id(channel)}/ask`, null, options);
   }
 
+  /**
+   * Opens the session's shell again without the login profile (for a device whose profile hangs every
+   * login shell); answers the shell's fresh token. 409 `agent_outdated` (agent older than protocol 1.3).
+   */
+  plainShell(sessionId: string, options: RequestOptions = {}): Observable<RelayAccess> {
+    return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/channels/shell/plain`, null, options);
+  }
+
   /** Ends the session for everyone. Idempotent; never refused because of the audit trail. */
   end(sessionId: string, options: RequestOptions = {}): Observable<RemoteSession> {
     return this.http.post<RemoteSession>(`${BASE}/${id(sessionId)}/end`, null, options);

@@ -29,13 +29,19 @@ import { RelaySocket } from './relay-socket';
 import { ChannelTicket, ViewerSessionService } from './viewer-session.service';
 import { XtermHostComponent } from './xterm-host.component';
 
-type ShellState = 'waiting' | 'connecting' | 'connected' | 'closed';
+/**
+ * `starting`: the relay paired, but the device's shell has not printed a byte yet (a login profile that
+ * hangs keeps it there); `connected` once it has.
+ */
+type ShellState = 'waiting' | 'connecting' | 'starting' | 'connected' | 'closed';
 
 /**
  * The Shell tab: xterm.js on the relay's `shell` channel. Binary frames are terminal bytes both ways;
  * the viewer sends `{"type":"resize","cols","rows"}` whenever the terminal's size changes (the window
  * was resized), and the agent sends `{"type":"exit"}` when the shell ends. Linux and macOS only. It
- * dials only once the customer allowed the terminal.
+ * dials only once the customer allowed the terminal. It says "Starting the shell…" until the shell
+ * prints its first byte, and after the portal's patience (SHELL_START_PATIENCE_SEC) without one offers
+ * a plain shell, without the login profile that may be hanging.
  */
 @Component({
   selector: 'app-shell-tab',
@@ -63,6 +69,13 @@ export class ShellTabComponent {
   protected readonly message = signal('');
   protected readonly sessionOver = signal(false);
   protected readonly size = signal<{ cols: number; rows: number } | null>(null);
+  /** The shell has been starting for longer than the portal's patience: a plain shell is offered. */
+  protected readonly stalled = signal(false);
+  protected readonly openingPlain = signal(false);
+  /** Why the plain shell could not be opened, in words. */
+  protected readonly plainError = signal('');
+  protected readonly patienceSec = this.viewer.shellStartPatienceSec;
+  protected readonly plain = computed(() => this.viewer.shellProfile() === 'plain');
   protected readonly isWindows = computed(() => this.viewer.session()?.deviceOs === 'windows');
   protected readonly hasShell = computed(() => this.viewer.session()?.channels.includes('shell') ?? false);
   /** The shell's state as the device reported it (consent). */
@@ -81,6 +94,7 @@ export class ShellTabComponent {
   private terminal: Promise<{ term: Terminal; fit: FitAddon }> | null = null;
   private relay: RelaySocket | null = null;
   private attempt = 0;
+  private patienceTimer: ReturnType<typeof setTimeout> | undefined;
   private resizeObserver: ResizeObserver | null = null;
   private readonly encoder = new TextEncoder();
 
@@ -112,6 +126,18 @@ export class ShellTabComponent {
     void this.viewer.reconnect();
   }
 
+  /** Has the device start the shell again without the login profile (it replaces the silent one). */
+  protected async openPlainShell(): Promise<void> {
+    if (this.openingPlain()) return;
+    this.openingPlain.set(true);
+    this.plainError.set('');
+    try {
+      this.plainError.set((await this.viewer.plainShell()) ?? '');
+    } finally {
+      this.openingPlain.set(false);
+    }
+  }
+
   private follow(ticket: ChannelTicket | null, host: HTMLElement | undefined): void {
     if (!ticket || !host) {
       this.attempt++;
@@ -128,6 +154,7 @@ export class ShellTabComponent {
     const attempt = ++this.attempt;
     this.hangUp();
     this.state.set('connecting');
+    this.stalled.set(false);
     this.message.set('');
     this.sessionOver.set(false);
 
@@ -148,7 +175,11 @@ export class ShellTabComponent {
     relay.socket.addEventListener('open', () => {
       if (attempt !== this.attempt) return;
       term.reset();
-      this.state.set('connected');
+      // Paired; the shell itself has yet to print anything (its prompt, at least).
+      this.state.set('starting');
+      this.patienceTimer = setTimeout(() => {
+        if (attempt === this.attempt && this.state() === 'starting') this.stalled.set(true);
+      }, this.patienceSec() * 1000);
       this.fitNow();
       this.sendSize(term.cols, term.rows);
       if (this.active()) term.focus();
@@ -157,6 +188,7 @@ export class ShellTabComponent {
       if (attempt !== this.attempt) return;
       if (typeof event.data !== 'string') {
         term.write(new Uint8Array(event.data));
+        if (this.state() === 'starting') this.started(term);
         return;
       }
       const control = parseShellFrame(event.data);
@@ -232,6 +264,15 @@ export class ShellTabComponent {
     socket.send(JSON.stringify(frame));
   }
 
+  /** The shell printed its first byte: it runs. */
+  private started(term: Terminal): void {
+    clearTimeout(this.patienceTimer);
+    this.stalled.set(false);
+    this.plainError.set('');
+    this.state.set('connected');
+    if (this.active()) term.focus();
+  }
+
   private closed(message: string, sessionOver: boolean): void {
     this.message.set(message);
     this.sessionOver.set(sessionOver);
@@ -239,6 +280,7 @@ export class ShellTabComponent {
   }
 
   private hangUp(): void {
+    clearTimeout(this.patienceTimer);
     this.relay?.close();
     this.relay = null;
   }

@@ -25,6 +25,9 @@ export interface ChannelTicket {
   expiresAt: number;
 }
 
+/** How long the shell tab waits for a first byte before it offers a plain shell, until the portal says. */
+const DEFAULT_SHELL_START_PATIENCE_SEC = 10;
+
 /** Reads of the session after fresh tokens, before the viewer gives up (bounded). */
 const SETTLE_DELAYS_MS = [0, 500, 1000, 2000, 4000] as const;
 
@@ -55,6 +58,10 @@ export class ViewerSessionService {
   readonly askingAgain = signal<ReadonlySet<string>>(new Set());
   /** Why the last Ask again for a channel was refused, in words. */
   readonly askAgainErrors = signal<Readonly<Record<string, string>>>({});
+  /** Seconds the shell tab waits for the shell's first output before it offers a plain shell. */
+  readonly shellStartPatienceSec = signal(DEFAULT_SHELL_START_PATIENCE_SEC);
+  /** The shell the device was last asked for: `plain` once the technician opened a plain shell. */
+  readonly shellProfile = signal<'login' | 'plain'>('login');
 
   /** The newest token per channel (start/tokens give every channel's, Ask again one channel's). */
   private readonly tickets = signal<ReadonlyMap<string, ChannelTicket>>(new Map());
@@ -135,6 +142,7 @@ export class ViewerSessionService {
     if (!this.sessionId || this.ended()) return;
     const fetch = ++this.fetches;
     this.tickets.set(new Map());
+    this.shellProfile.set('login');
     this.failure.set(null);
     this.askAgainErrors.set({});
     this.phase.set('connecting');
@@ -186,6 +194,27 @@ export class ViewerSessionService {
     }
   }
 
+  /**
+   * Has the device open the shell again without the login profile (the login shell printed nothing:
+   * a profile script hangs). Its fresh token replaces the shell's; the tab dials once it is open.
+   * Resolves with why it could not, in words, or null.
+   */
+  async plainShell(): Promise<string | null> {
+    if (!this.sessionId || this.ended()) return null;
+    const fetch = this.fetches;
+    try {
+      const access = await firstValueFrom(this.api.plainShell(this.sessionId, { context: showsOwnErrors() }));
+      if (fetch !== this.fetches) return null;
+      this.shellProfile.set('plain');
+      this.holdTokens(access, false);
+      await this.settle(access, fetch);
+      return null;
+    } catch (caught: unknown) {
+      await this.refresh();
+      return toApiError(caught).message;
+    }
+  }
+
   /** Reads the session's state from the portal, and stops if it has ended. False when it could not. */
   async refresh(): Promise<boolean> {
     if (!this.sessionId) return false;
@@ -207,6 +236,8 @@ export class ViewerSessionService {
   /** Keeps the tokens of `access` (all of them replace what was held when `replaceAll`). */
   private holdTokens(access: RelayAccess, replaceAll: boolean): void {
     const expiresAt = Date.parse(access.expiresAt);
+    if (Number.isInteger(access.shellStartPatienceSec) && access.shellStartPatienceSec > 0)
+      this.shellStartPatienceSec.set(access.shellStartPatienceSec);
     const next = new Map(replaceAll ? [] : this.tickets());
     for (const { channel, token } of access.tokens)
       next.set(channel, { sessionId: this.sessionId, channel, url: access.url, token, expiresAt });

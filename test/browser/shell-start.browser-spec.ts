@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type TestAgent from 'supertest/lib/agent';
+import { quickRunCommand } from '../../src/installers/install-commands';
+import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
+import { ScriptRun } from '../agent/support/script-run';
+import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
+import { expectAccessible } from './support/accessibility';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
+import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { eventually, settled, text, visible } from './support/waits';
+import { hasBinaries } from './support/x-display';
+
+/**
+ * A shell that never answers, as a technician meets it: the customer's login profile waits on a lock
+ * whose owner is gone, so every login shell on the device hangs before its first prompt. The real
+ * portal and relay, the real Linux agent run from the downloaded script in a real terminal (the
+ * customer allows the terminal there), and the viewer in Debian's Chromium. The shell tab says
+ * "Starting the shell…" rather than "Connected" over a black terminal, offers a plain shell once the
+ * portal's patience (SHELL_START_PATIENCE_SEC, short here) is over, and the plain shell runs a command.
+ */
+jest.setTimeout(180_000);
+
+/** Seconds without a byte from the shell before the tab offers a plain shell (10 in production). */
+const PATIENCE_SEC = 3;
+const TECH = {
+  email: 'shell.technician@example.test',
+  name: 'Shell Technician',
+  password: 'shell-technician-pw',
+};
+
+const MISSING = ['/usr/bin/chromium', 'script'].filter((b) => !hasBinaries(b));
+
+describe('a device whose login profile hangs (Chromium, real portal, relay, Linux agent)', () => {
+  beforeAll(() => {
+    if (MISSING.length)
+      throw new Error(
+        `Install ${MISSING.join(', ')} first (apt-get install chromium bsdutils); .ci/run does.`,
+      );
+  });
+
+  const scratch = mkdtempSync(join(tmpdir(), 'qs-shell-start-'));
+  const customerDir = customerHome(scratch, 'customer');
+  let stack: RemoteStack;
+  let browser: Browser;
+  let viewer: Page;
+  let tech: TestAgent;
+  let run: ScriptRun | undefined;
+  let sessionId = '';
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    const bundle = buildAgentBundle(scratch);
+    stack = await startRemoteStack({
+      dataDir: scratch,
+      env: {
+        ...RELAXED_LIMITS_ENV,
+        AGENT_BUNDLE_PATH: bundle,
+        SHELL_START_PATIENCE_SEC: String(PATIENCE_SEC),
+      },
+    });
+    const admin = await stack.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    await admin
+      .post('/api/users')
+      .send({ email: TECH.email, displayName: TECH.name, role: 'technician', password: TECH.password })
+      .expect(201);
+    tech = await stack.login(TECH.email, TECH.password);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    run?.kill('SIGKILL');
+    await browser?.close();
+    await stack?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('the customer runs the script on a device whose profile waits on a stale lock', async () => {
+    // What every login shell reads first (bash: .bash_profile; sh: .profile): a wait on a lock file
+    // that nobody will ever remove.
+    writeFileSync(join(customerDir.home, 'stale.lock'), '4242\n');
+    const waitOnLock = 'while [ -e "$HOME/stale.lock" ]; do sleep 1; done\n';
+    for (const file of ['.bash_profile', '.profile', '.bashrc'])
+      writeFileSync(join(customerDir.home, file), waitOnLock);
+
+    const support = await makeSupportSession(tech, { customerName: 'Warehouse PC' });
+    const download = await stack.portal
+      .http()
+      .get(`${support.path}/download/linux`)
+      .set('User-Agent', USER_AGENTS.linux)
+      .responseType('blob')
+      .expect(200);
+    writeFileSync(join(customerDir.downloads, 'kwgroup-quicksupport.sh'), download.body as Buffer);
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
+      HOME: customerDir.home,
+      TMPDIR: customerDir.tmp,
+    };
+    delete env.DISPLAY;
+    run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home, {
+      terminal: true,
+    });
+    // The customer allows the terminal for the session (so the plain shell is not asked again).
+    run.answerEvery(/A to allow for this session/, 'a');
+    await run.waitFor(/Connected\. Waiting for a technician/);
+
+    let deviceId = '';
+    await eventually(async () => {
+      const devices = (await tech.get('/api/devices')).body.items as { id: string; online: boolean }[];
+      deviceId = devices.find((d) => d.online)?.id ?? '';
+      expect(deviceId).not.toBe('');
+    });
+    const started = await tech
+      .post('/api/remote-sessions')
+      .send({ deviceId, type: 'attended', protocol: 'ssh', recordingEnabled: false })
+      .expect(201);
+    sessionId = started.body.session.id as string;
+  });
+
+  it('says "Starting the shell…" instead of Connected while the login shell prints nothing', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US' });
+    viewer = await context.newPage();
+    viewer.setDefaultTimeout(30_000);
+    viewer.on('pageerror', (error) => pageErrors.push(error.message));
+    await viewer.goto(`${stack.portal.baseUrl}/`);
+    await viewer.getByLabel('Email').fill(TECH.email);
+    await viewer.getByLabel('Password').fill(TECH.password);
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.waitForURL(/\/quick-support$/);
+    await viewer.goto(`${stack.portal.baseUrl}/viewer/${sessionId}`);
+    await viewer.getByRole('tab', { name: 'Shell' }).click();
+
+    const status = viewer.locator('app-shell-tab .shell-status');
+    await text(status, 'Starting the shell…', 60_000);
+    expect(await status.innerText()).not.toContain('Connected');
+    await visible(viewer.locator('app-shell-tab .shell-overlay').getByText('Starting the shell…'));
+    await expectAccessible(viewer, 'shell tab, shell starting');
+  });
+
+  it('offers a plain shell once the shell has printed nothing for the patience', async () => {
+    const offer = viewer.getByRole('button', { name: 'Open a plain shell' });
+    await visible(offer);
+    await text(
+      viewer.getByTestId('shell-stalled'),
+      `The shell on the device has printed nothing in ${PATIENCE_SEC} s.`,
+    );
+    // Still starting, never Connected: the login shell is still waiting on the lock.
+    await text(viewer.locator('app-shell-tab .shell-status'), 'Starting the shell…');
+    await expectAccessible(viewer, 'shell tab, plain shell offered');
+    await settled(viewer);
+    await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-shell-plain-offer.png') });
+  });
+
+  it('opens the plain shell, which runs a command', async () => {
+    await viewer.getByRole('button', { name: 'Open a plain shell' }).click();
+    const status = viewer.locator('app-shell-tab .shell-status');
+    await text(status, /Connected · \d+ × \d+ · plain shell \(no login profile\)/, 60_000);
+    const terminal = viewer.locator('[data-testid="remote-terminal"]');
+    await terminal.click();
+    await viewer.keyboard.type('echo "answer-$((6*7))"');
+    await viewer.keyboard.press('Enter');
+    await text(terminal.locator('.xterm-rows'), 'answer-42');
+    await expectAccessible(viewer, 'shell tab, plain shell running');
+    expect(pageErrors).toEqual([]);
+  });
+});
