@@ -38,6 +38,8 @@ export const MODULE_SURFACE = {
     'dto/*',
   ],
   health: ['health.module'],
+  // Global: every module counts into PortalMetrics and runs its periodic jobs through ScheduledJobs.
+  metrics: ['metrics.module', 'portal-metrics', 'scheduled-jobs'],
   installers: ['installers.module', 'installers.service', 'installer-tokens.service', 'install-commands'],
   'quick-support': ['quick-support.module', 'quick-support.service', 'quick-support-events'],
   'relay-link': ['relay-link.module', 'relay-token.service', 'relay-events.service', 'relay-control.service'],

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RelayCloseCode } from '../contracts/relay-close-codes';
 import {
@@ -8,6 +7,7 @@ import {
   parseRelayCloseRequest,
   type RelayCloseResponse,
 } from '../contracts/relay-events';
+import { metricsAccessCheck } from '../contracts/node/metrics-access';
 import type { RelayKey } from '../contracts/node/relay-keys';
 import {
   RELAY_SIGNATURE_HEADER,
@@ -36,30 +36,15 @@ export interface HttpRoutesDeps {
   readonly logger: RelayLogger;
 }
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
-const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
-
 /** Plain HTTP endpoints of the relay: /health (public), /stats and /metrics (protected), /control/close (signed). */
 export function createRequestHandler(
   deps: HttpRoutesDeps,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const tokenDigest = deps.metricsToken ? sha256(deps.metricsToken) : null;
-
-  const canReadMetrics = (req: IncomingMessage): boolean => {
-    if (tokenDigest) {
-      const match = /^Bearer (\S{1,512})$/.exec(req.headers.authorization ?? '');
-      return match !== null && timingSafeEqual(sha256(match[1]), tokenDigest);
-    }
-    // Without a token, only local callers that did not come through a proxy (a proxy on the same host
-    // connects from loopback but adds forwarding headers).
-    return (
-      LOOPBACK.test(req.socket.remoteAddress ?? '') &&
-      FORWARDING_HEADERS.every((h) => req.headers[h] === undefined)
-    );
-  };
+  const access = metricsAccessCheck(deps.metricsToken);
+  const canReadMetrics = (req: IncomingMessage): boolean => access(req) === 'allowed';
 
   const denyMetrics = (res: ServerResponse): void => {
-    if (tokenDigest)
+    if (deps.metricsToken)
       sendJson(
         res,
         401,
@@ -181,8 +166,4 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'to
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { baseLogOptions } from '../contracts/node/log-format';
 import type { RelayLogLevel } from './config';
 
 export type RelayLogger = Logger;
@@ -13,8 +14,7 @@ export function createRelayLogger(level: RelayLogLevel): RelayLogger {
   return pino(
     {
       level,
-      base: { service: 'relay', pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      ...baseLogOptions('relay'),
       redact: {
         paths: [
           'token',

@@ -1,5 +1,6 @@
 import { loadRelayConfig } from './config';
 import { ConfigError } from '../contracts/node/env-reader';
+import { exitWithFatal } from '../contracts/node/log-format';
 import { insecureTransportWarning } from '../contracts/transport-policy';
 import { createRelayLogger } from './logger';
 import { startRelay } from './relay-server';
@@ -13,8 +14,9 @@ async function main(): Promise<void> {
     config = loadRelayConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
+      exitWithFatal('relay', `Invalid relay configuration: ${err.problems.join('; ')}.`, {
+        problems: err.problems,
+      });
     }
     throw err;
   }
@@ -47,6 +49,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`relay failed to start: ${(err as Error).message}\n`);
-  process.exit(1);
+  exitWithFatal('relay', `The relay could not start: ${(err as Error).message}`, {}, 1);
 });

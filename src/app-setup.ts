@@ -12,14 +12,19 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ApiErrorBody } from '../contracts/api/errors';
+import { isDashboardPath } from '../contracts/dashboard-routes';
 import { sessionCookieOptions } from './auth/session-cookie';
 import { ErrorCode } from './common/domain-error';
 import { DATABASE_UNAVAILABLE } from './common/filters/all-exceptions.filter';
 import { isDatabaseUnavailable } from './database/database-unavailable';
 import { installBodyParsers } from './common/http/body-parsers';
+import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/validation';
 import { publicHeadersMiddleware } from './quick-support/connect/public-headers';
 import { AppConfig } from './config/app-config';
+import { requestLogger } from './logging/logger-options';
+import { httpMetricsMiddleware, labelRoute } from './metrics/http-metrics.middleware';
+import { PortalMetrics } from './metrics/portal-metrics';
 import { PORTAL_VERSION, PROJECT_ROOT } from './version';
 
 const SESSION_MAX_AGE_MS = 12 * 3600 * 1000;
@@ -27,18 +32,26 @@ const SESSION_MAX_AGE_MS = 12 * 3600 * 1000;
 /** Where the built dashboard lives (npm run build:client). */
 export const CLIENT_DIR = join(PROJECT_ROOT, 'dist', 'client', 'browser');
 
+/** Paths Nest answers (its own JSON 404 included): the dashboard fallback leaves them alone. */
+const NEST_PATHS = /^\/(api|support)(\/|$)|^\/metrics$/;
+
 /**
- * Everything around the Nest routes: body limits, server-side sessions in PostgreSQL, passport,
- * validation, OpenAPI, and the built dashboard. Shared by main.ts and the test harness.
+ * Everything around the Nest routes: request timing, security headers, body limits, server-side
+ * sessions in PostgreSQL, passport, validation, OpenAPI, and the built dashboard. Shared by main.ts
+ * and the test harness.
  */
 export function configureApp(app: INestApplication, config: AppConfig): void {
   const http = app.getHttpAdapter().getInstance() as Express;
-  http.disable('x-powered-by');
   http.set('trust proxy', config.trustProxy);
+  // First, so every answer is logged once and timed, refusals, dashboard files and 404s included.
+  http.use(requestLogger(config));
+  if (config.metrics.enabled) http.use(httpMetricsMiddleware(app.get(PortalMetrics)));
+  http.use(securityHeaders(config));
   // The public connect page and its endpoints live at /support/connect/..., outside the /api prefix,
-  // with their own strict headers on every response (errors and 404s included).
-  app.setGlobalPrefix('api', { exclude: ['support/{*path}'] });
-  http.use('/support', publicHeadersMiddleware(config.portalOrigin.startsWith('https:')));
+  // with their own strict headers on every response (errors and 404s included); /metrics sits at the
+  // root, like the relay's.
+  app.setGlobalPrefix('api', { exclude: ['support/{*path}', 'metrics'] });
+  http.use('/support', publicHeadersMiddleware());
   installBodyParsers(http);
 
   const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
@@ -92,7 +105,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   if (!config.publicApiDocs) http.use(['/api/docs', '/api/docs-json'], adminOnlyDocs);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 
-  serveDashboard(http, config);
+  serveDashboard(http);
 }
 
 function databaseOutageHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
@@ -113,35 +126,42 @@ function adminOnlyDocs(req: Request, res: Response, next: NextFunction): void {
     .json({ code: ErrorCode.NotFound, message: 'Nothing was found at this address.' } satisfies ApiErrorBody);
 }
 
-/** Static dashboard files, and index.html for client-side routes; never for /api or /support. */
-function serveDashboard(http: Express, config: AppConfig): void {
+/** What a browser gets for an address that is neither a dashboard page, a file of it, nor an API route. */
+const NOT_FOUND_PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Page not found</title></head>' +
+  '<body><main><h1>Page not found</h1><p>Nothing was found at this address. ' +
+  '<a href="/">Open the dashboard</a></p></main></body></html>';
+
+/**
+ * The built dashboard: its files, and index.html for a GET that accepts HTML on one of its pages
+ * (contracts/dashboard-routes.ts — the Angular router's own list). Any other address outside Nest's
+ * paths is a 404 here: a small page for a browser, `{ code, message }` for everyone else.
+ */
+function serveDashboard(http: Express): void {
   const index = join(CLIENT_DIR, 'index.html');
-  const csp = [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${config.relay.publicUrl}`,
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "object-src 'none'",
-  ].join('; ');
-  const headers = (res: Response): void => {
-    res.setHeader('Content-Security-Policy', csp);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'same-origin');
-  };
-  const isAppPath = (p: string): boolean => !/^\/(api|support)(\/|$)/.test(p);
+  http.use(
+    serveStatic(CLIENT_DIR, {
+      index: false,
+      maxAge: '1h',
+      fallthrough: true,
+      setHeaders: (res) => labelRoute(res, 'static'),
+    }),
+  );
   http.use((req: Request, res: Response, next: NextFunction) => {
-    if (isAppPath(req.path)) headers(res);
-    next();
-  });
-  http.use(serveStatic(CLIENT_DIR, { index: false, maxAge: '1h', fallthrough: true }));
-  http.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !isAppPath(req.path)) return next();
+    if (NEST_PATHS.test(req.path)) return next();
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (!read || !isDashboardPath(req.path) || !req.accepts('html')) {
+      labelRoute(res, 'unmatched');
+      res.status(404).setHeader('Cache-Control', 'no-store');
+      if (read && req.accepts(['json', 'html']) === 'html') res.type('html').send(NOT_FOUND_PAGE);
+      else
+        res.json({
+          code: ErrorCode.NotFound,
+          message: 'Nothing was found at this address.',
+        } satisfies ApiErrorBody);
+      return;
+    }
+    labelRoute(res, 'dashboard');
     if (!existsSync(index)) {
       res
         .status(503)

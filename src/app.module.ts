@@ -22,6 +22,7 @@ import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { InstallersModule } from './installers/installers.module';
 import { loggerOptions } from './logging/logger-options';
+import { MetricsModule } from './metrics/metrics.module';
 import { QuickSupportModule } from './quick-support/quick-support.module';
 import { RelayLinkModule } from './relay-link/relay-link.module';
 import { RemoteHelpModule } from './remote-help/remote-help.module';
@@ -37,6 +38,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
+        MetricsModule.forRoot(config),
         ScheduleModule.forRoot(),
         RateLimitModule,
         DatabaseModule,

@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import pino from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app-setup';
+import { exitWithFatal } from '../contracts/node/log-format';
 import { insecureTransportWarning } from '../contracts/transport-policy';
 import { AppConfig, ConfigError, loadAppConfig } from './config/app-config';
+import { probeDatabase } from './database/database-probe';
 import { EmbeddedPostgresServer } from './database/embedded-postgres';
+import { portalLogger } from './logging/logger-options';
 import { UsersService } from './users/users.service';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -18,12 +20,15 @@ async function main(): Promise<void> {
     config = loadAppConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee .env.example and the README's configuration table.\n`);
-      process.exit(78);
+      exitWithFatal(
+        'portal',
+        `Invalid configuration: ${err.problems.join('; ')}. See .env.example and the README's configuration table.`,
+        { problems: err.problems },
+      );
     }
     throw err;
   }
-  const bootLog = pino({ level: config.logLevel, base: { service: 'portal' } });
+  const bootLog = portalLogger(config);
   if (config.insecureTransport.length > 0) {
     bootLog.warn(insecureTransportWarning(config.insecureTransport));
   }
@@ -34,7 +39,11 @@ async function main(): Promise<void> {
   }
 
   let embedded: EmbeddedPostgresServer | undefined;
-  if (!config.databaseUrl) {
+  if (config.databaseUrl) {
+    const problem = await probeDatabase(config.databaseUrl);
+    if (problem)
+      exitWithFatal('portal', problem.sentence, { variable: 'DATABASE_URL', reason: problem.reason });
+  } else {
     embedded = new EmbeddedPostgresServer(config.dataDir, {
       info: (m) => bootLog.info(m),
       warn: (m) => bootLog.warn(m),
@@ -100,6 +109,10 @@ function printBanner(
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`The portal could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  exitWithFatal(
+    'portal',
+    `The portal could not start: ${err instanceof Error ? err.message : String(err)}`,
+    {},
+    1,
+  );
 });

@@ -1,3 +1,4 @@
+import { AgentControlMetrics } from './agent-control.metrics';
 import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
 import { QuickSupportModule } from '../quick-support/quick-support.module';
@@ -11,7 +12,7 @@ import { AgentMessageHandler } from './agent-message.handler';
  */
 @Module({
   imports: [DevicesModule, QuickSupportModule],
-  providers: [AgentControlGateway, AgentControlService, AgentMessageHandler],
+  providers: [AgentControlGateway, AgentControlMetrics, AgentControlService, AgentMessageHandler],
   exports: [AgentControlService],
 })
 export class AgentControlModule {}

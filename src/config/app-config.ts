@@ -80,6 +80,8 @@ export abstract class AppConfig {
    */
   abstract readonly shellStartPatienceSec: number;
   abstract readonly retentionDays: number;
+  /** `GET /metrics` (Prometheus): off → 404; token null → loopback callers not behind a proxy only. */
+  abstract readonly metrics: { readonly enabled: boolean; readonly token: string | null };
   /**
    * Production only, with ALLOW_INSECURE_TRANSPORT=true: the variables whose URLs are not https/wss
    * (logged as a warning at every start). Empty otherwise.
@@ -208,6 +210,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     },
     retentionDays: r.int('RETENTION_DAYS', 30, 1, 3650),
+    metrics: {
+      enabled: r.oneOf('PORTAL_METRICS', ['on', 'off'] as const, 'on') === 'on',
+      token:
+        r.optionalString('PORTAL_METRICS_TOKEN', /^[\x21-\x7e]{16,256}$/, '16 to 256 printable characters') ??
+        null,
+    },
     insecureTransport: [],
     publicApiDocs: r.flag('PUBLIC_API_DOCS', false) || !production,
     generatedDevSecret,

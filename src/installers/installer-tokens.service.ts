@@ -6,6 +6,7 @@ import type { InstallerMode, InstallerOs } from '../../contracts/installer-templ
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import { AppConfig } from '../config/app-config';
+import { ScheduledJobs } from '../metrics/scheduled-jobs';
 import type { InstallerToken } from './entities/installer-token.entity';
 import { InstallerTokenQueries, LockedInstallerToken } from './installer-token.queries';
 import { installerErrors as errors } from './installers.errors';
@@ -13,6 +14,7 @@ import { installerErrors as errors } from './installers.errors';
 export const INSTALLER_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** Unused tokens are kept this long past expiry (so a late agent hears "expired", not "unknown"). */
 const KEEP_EXPIRED_HOURS = 24;
+const PURGE_JOB = 'installer-token-expiry';
 
 export function hashInstallerToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -33,6 +35,7 @@ export class InstallerTokensService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly jobs: ScheduledJobs,
   ) {}
 
   /** A token for one quick-support download, bound to the session and the OS. */
@@ -80,18 +83,12 @@ export class InstallerTokensService {
   }
 
   /** Removes unused tokens a day past expiry and used ones past the retention period. */
-  @Interval('installer-token-expiry', 60_000)
-  async purgeExpired(): Promise<number> {
-    try {
+  @Interval(PURGE_JOB, 60_000)
+  purgeExpired(): Promise<void> {
+    return this.jobs.run(PURGE_JOB, async () => {
       const removed = await this.tokens.purge(KEEP_EXPIRED_HOURS, this.config.retentionDays);
       if (removed) this.logger.log(`Removed ${removed} expired installer token(s)`);
-      return removed;
-    } catch (err) {
-      this.logger.error(
-        `Installer token clean-up failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
-      return 0;
-    }
+    });
   }
 
   private async mint(

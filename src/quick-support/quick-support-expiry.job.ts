@@ -1,34 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
+import { ScheduledJobs } from '../metrics/scheduled-jobs';
 import { QuickSupportService } from './quick-support.service';
 import { SupportSessionQueries } from './support-session.queries';
 
 const EVERY_MS = 30_000;
+const EXPIRY_JOB = 'quick-support-expiry';
 
 /** Ends sessions past their expiry and forgets ended ones past the retention period. */
 @Injectable()
 export class QuickSupportExpiryJob {
   private readonly logger = new Logger(QuickSupportExpiryJob.name);
-  private running = false;
 
   constructor(
     private readonly quickSupport: QuickSupportService,
     private readonly queries: SupportSessionQueries,
     private readonly config: AppConfig,
+    private readonly jobs: ScheduledJobs,
   ) {}
 
-  @Interval('quick-support-expiry', EVERY_MS)
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.run();
-    } catch (err) {
-      this.logger.error(`Quick-support expiry failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.running = false;
-    }
+  @Interval(EXPIRY_JOB, EVERY_MS)
+  tick(): Promise<void> {
+    return this.jobs.run(EXPIRY_JOB, () => this.run());
   }
 
   /** One pass; returns what it did (tests call this directly). */

@@ -12,6 +12,7 @@ import { SupportSessionNote } from './entities/support-session-note.entity';
 import { SupportSession } from './entities/support-session.entity';
 import { QuickSupportEvents } from './quick-support-events';
 import { QuickSupportEventsController } from './quick-support-events.controller';
+import { QuickSupportMetrics } from './quick-support.metrics';
 import { QuickSupportExpiryJob } from './quick-support-expiry.job';
 import { QuickSupportController } from './quick-support.controller';
 import { QuickSupportService } from './quick-support.service';
@@ -51,6 +52,7 @@ import { SupportTokenCipher } from './support-token-cipher';
     SupportTokenCipher,
     QuickSupportEvents,
     QuickSupportExpiryJob,
+    QuickSupportMetrics,
   ],
   exports: [QuickSupportService, QuickSupportEvents],
 })

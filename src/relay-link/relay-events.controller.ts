@@ -14,6 +14,7 @@ import {
 } from '../../contracts/node/relay-signature';
 import { Public, SkipCsrf } from '../common/decorators';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
+import { PortalMetrics } from '../metrics/portal-metrics';
 import { RelayEventsService } from './relay-events.service';
 import { RelayKeys } from './relay-keys.provider';
 import { relayLinkErrors as errors } from './relay-link.errors';
@@ -30,6 +31,7 @@ export class RelayEventsController {
   constructor(
     private readonly keys: RelayKeys,
     private readonly events: RelayEventsService,
+    private readonly metrics: PortalMetrics,
   ) {}
 
   @Public()
@@ -47,18 +49,25 @@ export class RelayEventsController {
       { timestamp: req.headers[RELAY_TIMESTAMP_HEADER], signature: req.headers[RELAY_SIGNATURE_HEADER] },
       req.rawBody ?? Buffer.alloc(0),
     );
-    if (check !== 'ok') throw errors.badSignature();
+    if (check !== 'ok') {
+      this.metrics.relayBatchRefused('bad_signature');
+      throw errors.badSignature();
+    }
     let events: RelayEvent[];
     try {
       events = parseRelayEventBatch(body);
     } catch (err) {
-      if (err instanceof RelayMessageError) throw errors.invalidEvents(err.message);
+      if (err instanceof RelayMessageError) {
+        this.metrics.relayBatchRefused('invalid');
+        throw errors.invalidEvents(err.message);
+      }
       throw err;
     }
     // The relay pairs any well-formed session id, but this portal mints only UUIDs: anything else
     // names no session of ours and must not reach a uuid column.
     const stranger = events.findIndex((e) => !isUuid(e.sessionId));
     if (stranger >= 0) {
+      this.metrics.relayBatchRefused('unknown_session');
       throw errors.strangerSession(stranger);
     }
     return this.events.accept(events);

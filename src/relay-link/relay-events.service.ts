@@ -4,10 +4,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Observable, Subject } from 'rxjs';
 import { LessThan, Repository } from 'typeorm';
 import type { RelayEvent } from '../../contracts/relay-events';
+import { PortalMetrics } from '../metrics/portal-metrics';
+import { ScheduledJobs } from '../metrics/scheduled-jobs';
 import { RelayEventRecord } from './entities/relay-event-record.entity';
 
 /** How long applied event ids are kept for de-duplication (well past the relay's retry window). */
 const KEEP_IDS_HOURS = 24;
+const PRUNE_JOB = 'relay-events-prune';
 
 /**
  * Applies the relay's signed pair/close events once each (idempotent by event id) and republishes them
@@ -18,7 +21,11 @@ export class RelayEventsService implements OnModuleDestroy {
   private readonly logger = new Logger(RelayEventsService.name);
   private readonly subject = new Subject<RelayEvent>();
 
-  constructor(@InjectRepository(RelayEventRecord) private readonly records: Repository<RelayEventRecord>) {}
+  constructor(
+    @InjectRepository(RelayEventRecord) private readonly records: Repository<RelayEventRecord>,
+    private readonly metrics: PortalMetrics,
+    private readonly jobs: ScheduledJobs,
+  ) {}
 
   /** Each accepted event, once, in the order the relay sent them. */
   get events$(): Observable<RelayEvent> {
@@ -41,15 +48,19 @@ export class RelayEventsService implements OnModuleDestroy {
       .execute();
     const inserted = new Set((result.raw as Array<{ id: string }>).map((r) => r.id));
     const fresh = events.filter((e) => inserted.delete(e.id));
+    for (const e of events)
+      this.metrics.relayEventReceived(e.type, fresh.includes(e) ? 'applied' : 'duplicate');
     for (const e of fresh) this.subject.next(e);
     if (fresh.length < events.length)
       this.logger.debug(`Ignored ${events.length - fresh.length} relay event(s) already applied`);
     return { accepted: fresh.length, duplicates: events.length - fresh.length };
   }
 
-  @Interval('relay-events-prune', 3600_000)
-  async prune(): Promise<void> {
-    await this.records.delete({ receivedAt: LessThan(new Date(Date.now() - KEEP_IDS_HOURS * 3600_000)) });
+  @Interval(PRUNE_JOB, 3600_000)
+  prune(): Promise<void> {
+    return this.jobs.run(PRUNE_JOB, () =>
+      this.records.delete({ receivedAt: LessThan(new Date(Date.now() - KEEP_IDS_HOURS * 3600_000)) }),
+    );
   }
 
   onModuleDestroy(): void {

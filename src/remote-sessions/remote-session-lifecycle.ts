@@ -6,12 +6,16 @@ import { AccessWithdrawal, AccessWithdrawals } from '../access/access-withdrawal
 import { AgentControlService } from '../agent-control/agent-control.service';
 import { LiveLoginsService } from '../auth/live-logins.service';
 import { AppConfig } from '../config/app-config';
+import { ScheduledJobs } from '../metrics/scheduled-jobs';
 import { QuickSupportEvents } from '../quick-support/quick-support-events';
 import { RelayEventsService } from '../relay-link/relay-events.service';
 import { AccountRevocation, AccountRevocations } from '../users/account-revocations';
 import type { EndReason } from './entities/remote-session.entity';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
 import { RemoteSessionQueries } from './remote-session.queries';
+
+/** The periodic sweep's name in the scheduler and in portal_scheduled_job_runs_total. */
+const SWEEP_JOB = 'remote-session-sweep';
 
 /** Relay close reasons that end the whole remote session (others, like a viewer reload, do not). */
 const RELAY_END_REASONS: Readonly<Record<string, EndReason>> = {
@@ -43,6 +47,7 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
     private readonly revocations: AccountRevocations,
     private readonly logins: LiveLoginsService,
     private readonly withdrawals: AccessWithdrawals,
+    private readonly jobs: ScheduledJobs,
   ) {}
 
   onModuleInit(): void {
@@ -81,7 +86,11 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
    * (with the new password, in the new role) is not caught by this; the start itself re-checks its
    * login for that race (RemoteSessionsService.start).
    */
-  @Interval('remote-session-sweep', 60_000)
+  @Interval(SWEEP_JOB, 60_000)
+  tick(): Promise<void> {
+    return this.jobs.run(SWEEP_JOB, () => this.sweep());
+  }
+
   async sweep(): Promise<void> {
     for (const id of await this.queries.overdueIds(this.config.relay.sessionTtlSec + 60)) {
       await this.ending.end(id, 'ttl_reached', { actorType: 'system' });

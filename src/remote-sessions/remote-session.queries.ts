@@ -42,6 +42,13 @@ export class RemoteSessionQueries {
     return repo.save(repo.create({ ...v, status: 'pending' }));
   }
 
+  /** How many sessions are in each status (one grouped count over the status index; for /metrics). */
+  async countsByStatus(): Promise<Array<{ status: string; count: number }>> {
+    return this.dataSource.query<Array<{ status: string; count: number }>>(
+      'SELECT status, count(*)::int AS count FROM remote_sessions GROUP BY status',
+    );
+  }
+
   /** The bare row (no names joined), or null. */
   findRow(id: string, m?: EntityManager): Promise<RemoteSession | null> {
     return this.db(m).getRepository(RemoteSession).findOne({ where: { id } });

@@ -12,6 +12,7 @@ import { RemoteSession } from './entities/remote-session.entity';
 import { RemoteCommandsService } from './remote-commands.service';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
 import { RemoteSessionEvents } from './remote-session-events';
+import { RemoteSessionsMetrics } from './remote-sessions.metrics';
 import { RemoteSessionLifecycle } from './remote-session-lifecycle';
 import { RemoteSessionQueries } from './remote-session.queries';
 import { RemoteSessionsController } from './remote-sessions.controller';
@@ -38,6 +39,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
     RemoteSessionQueries,
     RemoteSessionEvents,
     RemoteSessionLifecycle,
+    RemoteSessionsMetrics,
     RemoteCommandsService,
     RemoteSessionChannels,
     ConsentContexts,

@@ -10,6 +10,7 @@ import {
   RELAXED_LIMITS_ENV,
 } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+import { expectAccessible } from './support/accessibility';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
 import { attribute, eventually, hidden, settled, text, visible } from './support/waits';
 
@@ -55,6 +56,21 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await eventually(async () => expect(await page.title()).toBe('Sign in · Remote Support'));
     await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'login.png') });
+  });
+
+  it('answers an address that is not a dashboard page with a plain, accessible 404 page', async () => {
+    const probe = await context.newPage();
+    try {
+      const response = await probe.goto(`${t.baseUrl}/wp-admin/install.php`);
+      expect(response?.status()).toBe(404);
+      await visible(probe.getByRole('heading', { name: 'Page not found' }));
+      expect(await probe.title()).toBe('Page not found');
+      await expectAccessible(probe, 'the 404 page');
+      await probe.getByRole('link', { name: 'Open the dashboard' }).click();
+      await probe.waitForURL(/\/login\?returnUrl=/);
+    } finally {
+      await probe.close();
+    }
   });
 
   it('explains a wrong password without leaving the page', async () => {

@@ -42,20 +42,27 @@ describe('relay process', () => {
     expect(agent.readyState).toBe(WebSocket.CLOSED);
   }, 30_000);
 
-  it('stops with a message naming the variable when the environment is invalid', async () => {
-    const { code, stderr } = await runRelayExpectingExit({
+  it('stops with exit code 78 and one JSON line naming each bad variable when the environment is invalid', async () => {
+    const { code, stdout, stderr } = await runRelayExpectingExit({
       RELAY_SECRET: 'relay-test-secret-0123456789abcdef-0123456789abcdef',
       RELAY_PAIR_TIMEOUT_SEC: 'soon',
       RELAY_MAX_PAYLOAD_BYTES: '1',
     });
-    expect(code).toBe(1);
-    expect(stderr).toContain('RELAY_PAIR_TIMEOUT_SEC must be a whole number from 1 to 3600');
-    expect(stderr).toContain('RELAY_MAX_PAYLOAD_BYTES must be a whole number');
+    expect(code).toBe(78);
+    expect(stdout).toBe('');
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 60, service: 'relay' });
+    expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(line.msg).toContain('RELAY_PAIR_TIMEOUT_SEC must be a whole number from 1 to 3600');
+    expect(line.msg).toContain('RELAY_MAX_PAYLOAD_BYTES must be a whole number');
     const production = await runRelayExpectingExit({
       NODE_ENV: 'production',
       PORTAL_ORIGIN: 'https://portal.example.com',
     });
-    expect(production.code).toBe(1);
+    expect(production.code).toBe(78);
+    expect(production.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(production.stderr).toContain('RELAY_SECRET is required when NODE_ENV=production');
   }, 30_000);
 });

@@ -130,7 +130,7 @@ describe('production refuses plain http/ws unless ALLOW_INSECURE_TRANSPORT=true'
       RELAY_SECRET: STRONG_SECRET,
       PORTAL_ORIGIN: PLAIN.PORTAL_ORIGIN,
     });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(78);
     expect(refused.stderr).toMatch(/PORTAL_ORIGIN must be an https:\/\/ URL when NODE_ENV=production/);
 
     const relay = await spawnRelay({

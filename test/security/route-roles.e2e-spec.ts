@@ -20,6 +20,7 @@ const ADMINS: readonly Caller[] = ['admin'];
  */
 const ROUTE_ROLES: Record<string, readonly Caller[]> = {
   'GET /api/health': PUBLIC,
+  'GET /metrics': PUBLIC,
   'POST /api/auth/login': PUBLIC,
   'GET /api/auth/csrf': PUBLIC,
   'POST /api/auth/logout': EVERYONE,

@@ -10,6 +10,7 @@ import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { AppConfigModule } from '../../src/config/app-config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import { DevicesService } from '../../src/devices/devices.service';
+import { MetricsModule } from '../../src/metrics/metrics.module';
 import { UsersService } from '../../src/users/users.service';
 import { createTestDatabase } from './test-db';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_RELAY_SECRET } from './test-app';
@@ -27,8 +28,9 @@ export interface ServiceModule {
 }
 
 /**
- * The service tier: the modules under test with the validated config and TypeORM on a fresh
- * PostgreSQL database with the real migrations (test-db.ts, as for the API tier), and nothing else —
+ * The service tier: the modules under test with the validated config, the (global) metrics and
+ * TypeORM on a fresh PostgreSQL database with the real migrations (test-db.ts, as for the API tier),
+ * and nothing else —
  * no scheduler (jobs run only when a spec calls them), no guards, no port. Nest still builds its
  * HTTP adapter, because the agent control gateway hooks its `upgrade` event at bootstrap, but the
  * application never listens: specs call services directly and read the rows they leave.
@@ -55,7 +57,9 @@ export async function createServiceModule(
     DATABASE_URL: database.url,
   });
 
-  @Module({ imports: [AppConfigModule.forRoot(config), DatabaseModule, ...modules] })
+  @Module({
+    imports: [AppConfigModule.forRoot(config), DatabaseModule, MetricsModule.forRoot(config), ...modules],
+  })
   class ServiceTestModule {}
 
   let app: INestApplication | undefined;

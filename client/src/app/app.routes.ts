@@ -1,22 +1,24 @@
 import { Routes } from '@angular/router';
 
+import { DASHBOARD_PATHS } from '../../../contracts/dashboard-routes';
 import { adminGuard, authGuard, guestGuard, operatorGuard } from './auth/auth.guards';
 
 /**
  * Every page is lazy: the initial bundle holds only the router, HTTP and the auth check.
  * Signed-in pages render inside the shell (sidebar + toolbar); the remote-session viewer, a pop-up
- * window, renders on its own.
+ * window, renders on its own. Top-level paths come from contracts/dashboard-routes.ts, which the
+ * portal also reads: any other path is a 404 there (a new page adds its path to that list).
  */
 export const routes: Routes = [
   {
-    path: 'login',
+    path: DASHBOARD_PATHS.login,
     title: 'Sign in',
     canActivate: [guestGuard],
     loadComponent: () => import('./auth/login/login-page.component').then((m) => m.LoginPageComponent),
   },
   {
     // The remote-session viewer: a pop-up window of its own, without the sidebar and toolbar.
-    path: 'viewer',
+    path: DASHBOARD_PATHS.viewer,
     canMatch: [operatorGuard],
     canActivate: [authGuard],
     canActivateChild: [authGuard],
@@ -28,24 +30,24 @@ export const routes: Routes = [
     canActivateChild: [authGuard],
     loadComponent: () => import('./layout/shell.component').then((m) => m.ShellComponent),
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'quick-support' },
+      { path: '', pathMatch: 'full', redirectTo: DASHBOARD_PATHS.quickSupport },
       {
-        path: 'quick-support',
+        path: DASHBOARD_PATHS.quickSupport,
         loadChildren: () =>
           import('./quick-support/quick-support.routes').then((m) => m.QUICK_SUPPORT_ROUTES),
       },
       {
-        path: 'remote-sessions',
+        path: DASHBOARD_PATHS.remoteSessions,
         loadChildren: () =>
           import('./remote-sessions/remote-sessions.routes').then((m) => m.REMOTE_SESSIONS_ROUTES),
       },
       {
         // Admins read the whole trail; technicians the lines of their own sessions (the API decides).
-        path: 'audit',
+        path: DASHBOARD_PATHS.audit,
         loadChildren: () => import('./audit/audit.routes').then((m) => m.AUDIT_ROUTES),
       },
       {
-        path: 'admin',
+        path: DASHBOARD_PATHS.admin,
         canMatch: [adminGuard],
         loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),
       },

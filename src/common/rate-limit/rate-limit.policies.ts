@@ -49,6 +49,8 @@ export const PUBLIC_POLICIES = {
   auth: { bucket: 'auth' },
   /** `GET /api/health` */
   health: { bucket: 'health' },
+  /** `GET /metrics` (the scraper; the access rule is the route's own guard). */
+  metrics: { bucket: 'health' },
   /** `POST /api/relay/events` (signed by the relay). */
   'relay-events': { bucket: 'relay' },
 } as const satisfies Record<string, PublicRatePolicy>;

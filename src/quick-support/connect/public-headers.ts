@@ -6,22 +6,19 @@ const BASE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; f
 
 /**
  * Headers for everything under `/support` (the public connect page and its endpoints), errors and
- * 404s included: never cached, never framed, no referrer, no sniffing, HSTS when served over https.
+ * 404s included: never cached, no referrer, not indexed, no powerful features, and the strict CSP.
+ * Runs after the portal-wide helmet headers (src/common/http/security-headers.ts: no sniffing, no
+ * framing, opener and resource policies, HSTS over https) and replaces their CSP and Referrer-Policy
+ * with these stricter ones.
  */
-export function publicHeadersMiddleware(portalIsHttps: boolean): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+export function publicHeadersMiddleware(): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
     res.setHeader('Content-Security-Policy', BASE_CSP);
-    if (req.secure || portalIsHttps)
-      res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     next();
   };
 }

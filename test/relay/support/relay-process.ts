@@ -76,20 +76,22 @@ export function spawnRelay(env: NodeJS.ProcessEnv = {}): Promise<RelayProcess> {
   });
 }
 
-/** Runs the entry point to completion (for configuration errors); returns code and stderr. */
+/** Runs the entry point to completion (for configuration errors); returns code, stdout and stderr. */
 export function runRelayExpectingExit(
   env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stderr: string }> {
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', join(ROOT, 'relay', 'main.ts')],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH, NODE_ENV: 'test', RELAY_PORT: '0', RELAY_EVENTS_URL: 'off', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let stdout = '';
   let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
