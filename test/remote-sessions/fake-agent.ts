@@ -82,8 +82,9 @@ export class FakeAgent {
     this.ws.send(JSON.stringify(message));
   }
 
-  received(type: PortalToAgentMessage['type']): PortalToAgentMessage[] {
-    return this.inbox.filter((m) => m.type === type);
+  /** The messages of one type the portal sent, narrowed to that type. */
+  received<T extends PortalToAgentMessage['type']>(type: T): Extract<PortalToAgentMessage, { type: T }>[] {
+    return this.inbox.filter((m): m is Extract<PortalToAgentMessage, { type: T }> => m.type === type);
   }
 
   close(): void {
