@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import type { ChannelRef } from '../../../contracts/agent-protocol/control-messages';
+import type { ChannelOpenedMessage, ChannelRef } from '../../../contracts/agent-protocol/control-messages';
 import type { ScreenMode } from '../../../contracts/agent-protocol/enums';
 import type { AgentLogger } from '../core/logger';
 
@@ -20,6 +20,8 @@ export interface ActiveChannel {
   close(code: number, reason: string): void;
   /** Screen channels: switches the viewer's input between control and view-only, live. */
   setInputMode?(mode: ScreenMode): void;
+  /** What `channel_opened` reports about it (1.3, screen: the device's monitors and the one shown). */
+  readonly opened?: Pick<ChannelOpenedMessage, 'monitors' | 'monitor'>;
 }
 
 export interface ChannelContext {
@@ -28,6 +30,8 @@ export interface ChannelContext {
   logger: AgentLogger;
   /** Screen channels: the mode the person at the device allowed (control unless they chose view only). */
   mode?: ScreenMode;
+  /** Screen channels (1.3): the one monitor the technician chose to see; undefined: the whole desktop. */
+  monitor?: number;
 }
 
 /** Close reasons travel in a WebSocket close frame: at most 123 bytes. */

@@ -199,6 +199,7 @@ export class Agent implements IndicatorActions {
               replyTo: message.id,
               sessionId: message.sessionId,
               channel: message.channel,
+              ...result.opened,
             });
           else this.send({ type: 'error', replyTo: message.id, code: result.code, message: result.message });
         });
