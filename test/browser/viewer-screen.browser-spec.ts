@@ -86,6 +86,7 @@ describe('the viewer’s screen tab (Chromium, real agent, x11vnc on a two-monit
   let api: TestAgent;
   let run: ScriptRun;
   let sessionId: string;
+  let supportId: string;
   let viewer: Page;
   const pageErrors: string[] = [];
 
@@ -120,6 +121,7 @@ describe('the viewer’s screen tab (Chromium, real agent, x11vnc on a two-monit
 
     // The customer runs the downloaded script in a terminal on their desktop.
     const support = await makeSupportSession(api, { customerName: 'Two-monitor customer' });
+    supportId = support.id;
     const download = await fetch(`${stack.portal.baseUrl}${support.path}/download/linux`, {
       headers: { 'user-agent': USER_AGENTS.linux },
     });
@@ -177,7 +179,12 @@ describe('the viewer’s screen tab (Chromium, real agent, x11vnc on a two-monit
   });
 
   afterAll(async () => {
-    run?.kill('SIGKILL');
+    // Ctrl-C first, so that the agent stops the x11vnc it started; then whatever is left.
+    if (run) {
+      run.interrupt();
+      await Promise.race([run.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      run.kill('SIGKILL');
+    }
     await browser?.close();
     await stack?.close();
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -319,5 +326,13 @@ describe('the viewer’s screen tab (Chromium, real agent, x11vnc on a two-monit
       expect(rootProperty(display, 'CUT_BUFFER0')).toContain('pasted by the technician'),
     );
     expect(pageErrors).toEqual([]);
+  });
+
+  it('ending the support session stops the agent and every x11vnc it started for the monitors', async () => {
+    await api.post(`/api/quick-support/sessions/${supportId}/end`).send({}).expect(200);
+    await expect(run.exited).resolves.toEqual({ code: 0, signal: null });
+    const x11vncs = (): string =>
+      spawnSync('pgrep', ['-f', `x11vnc .*-display ${display} `], { encoding: 'utf8' }).stdout.trim();
+    await eventually(() => expect(x11vncs()).toBe(''));
   });
 });
