@@ -12,9 +12,9 @@ import { ScriptRun, eventually as poll } from '../agent/support/script-run';
 import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { expectAccessible } from './support/accessibility';
-import { ensureDashboardBuilt, launchChromium, type CanvasLike } from './support/chromium';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOTS, type CanvasLike } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
-import { attribute, eventually, text, visible } from './support/waits';
+import { attribute, eventually, settled, text, visible } from './support/waits';
 import { hasBinaries, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
 
 /**
@@ -295,6 +295,9 @@ describe('the viewer’s screen tab (Chromium, real agent, x11vnc on a two-monit
       expect(await viewer.evaluate('navigator.clipboard.readText()')).toBe(copied),
     );
     await expectAccessible(viewer, 'the viewer with the device clipboard');
+    await viewer.mouse.move(0, 0);
+    await settled(viewer);
+    await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-screen-tools.png') });
     await bar.getByRole('button', { name: 'Dismiss the device clipboard' }).click();
     expect(await bar.count()).toBe(0);
   });
