@@ -103,14 +103,14 @@ describe('terminate', () => {
   it('stops a process that honours SIGTERM with SIGTERM', async () => {
     const c = await child(false);
     const exited = once(c, 'exit');
-    terminate(c, 60_000);
+    await terminate(c, 60_000);
     expect(await exited).toEqual([null, 'SIGTERM']);
   });
 
   it('kills a process that stays after SIGTERM (as a deadlocked x11vnc does) once the grace period ends', async () => {
     const c = await child(true);
     const exited = once(c, 'exit');
-    terminate(c, 200);
+    await terminate(c, 200);
     expect(await exited).toEqual([null, 'SIGKILL']);
   });
 });

@@ -80,7 +80,7 @@ describe('X11VncLauncher (real Xvfb + x11vnc)', () => {
       second.release();
       expect(second.running).toBe(false);
     } finally {
-      launcher.stop();
+      await launcher.stop();
       await xvfb.stop();
     }
   }, 60_000);

@@ -116,6 +116,8 @@ export class X11VncLauncher {
   private child: ChildProcess | undefined;
   /** One launcher per monitor shared alone (`-clip xinerama<n>`), made on first use. */
   private readonly perMonitor = new Map<number, X11VncLauncher>();
+  /** x11vnc processes told to stop that have not exited yet. */
+  private readonly exiting = new Set<Promise<void>>();
   private target: Promise<VncTarget> | undefined;
   private users = 0;
   /** The 0700 folder holding this run's 0600 password file; removed when x11vnc stops. */
@@ -191,10 +193,14 @@ export class X11VncLauncher {
     if (this.users === 0) this.stopOwn();
   }
 
-  /** Stops x11vnc, and every per-monitor one (the agent is ending). */
-  stop(): void {
-    for (const launcher of this.perMonitor.values()) launcher.stop();
+  /**
+   * Stops x11vnc, and every per-monitor one (the agent is ending); resolves once each has exited, so
+   * the agent does not leave one running on the device (SIGKILL after the grace period at the latest).
+   */
+  async stop(): Promise<void> {
+    const others = [...this.perMonitor.values()].map((launcher) => launcher.stop());
     this.stopOwn();
+    await Promise.all([...others, ...this.exiting]);
   }
 
   /** Stops this launcher's x11vnc only: another monitor's may still serve a screen channel. */
@@ -204,7 +210,9 @@ export class X11VncLauncher {
     this.target = undefined;
     if (child && child.exitCode === null) {
       this.logger.info('stopping x11vnc');
-      terminate(child);
+      const exited = terminate(child);
+      this.exiting.add(exited);
+      void exited.then(() => this.exiting.delete(exited));
     }
     this.removeSecret();
   }
@@ -278,7 +286,7 @@ export class X11VncLauncher {
       return { host: '127.0.0.1', port };
     } catch (err) {
       if (this.child === child) this.child = undefined;
-      if (child.exitCode === null) terminate(child);
+      if (child.exitCode === null) void terminate(child);
       throw err;
     }
   }
@@ -292,13 +300,15 @@ export const X11VNC_STOP_GRACE_MS = 2_000;
  * deadlock (seen when the signal lands while it is still setting up), leaving the VNC server running
  * with SIGTERM blocked after the session ended.
  */
-export function terminate(child: ChildProcess, graceMs = X11VNC_STOP_GRACE_MS): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+export function terminate(child: ChildProcess, graceMs = X11VNC_STOP_GRACE_MS): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const timer = setTimeout(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }, graceMs);
-  child.once('exit', () => clearTimeout(timer));
+  void exited.then(() => clearTimeout(timer));
   child.kill('SIGTERM');
+  return exited;
 }
 
 /** The port in x11vnc's `PORT=<n>` stdout line; later output is read and dropped (so x11vnc never blocks). */

@@ -180,7 +180,7 @@ export class Agent implements IndicatorActions {
     this.options.indicator?.close();
     if (reason === 'user_exit') this.consent?.endedLocally(sessions);
     await this.commands.drain();
-    this.options.vnc.launcher?.stop();
+    await this.options.vnc.launcher?.stop();
     await this.control.stop({ type: 'goodbye', reason });
     if (mode === 'quick') {
       const left = await this.options.files.removeAll();
