@@ -21,6 +21,25 @@ describe('agent protocol validators', () => {
     ['an unknown message type', { type: 'format_disk', id: 'x' }],
     ['a capability with odd characters', { ...hello, capabilities: ['screen;rm'] }],
     ['a portal message sent by an agent', open],
+    ['monitors on a shell channel', { ...load('response_channel_opened_monitors.json'), channel: 'shell' }],
+    ['a monitor beyond the list', { ...load('response_channel_opened_monitors.json'), monitor: 2 }],
+    ['a monitor without the list', { ...load('response_channel_opened.json'), monitor: 0 }],
+    [
+      'a monitor of zero width',
+      {
+        ...load('response_channel_opened_monitors.json'),
+        monitors: [{ x: 0, y: 0, width: 0, height: 600 }],
+        monitor: 0,
+      },
+    ],
+    [
+      'seventeen monitors',
+      {
+        ...load('response_channel_opened_monitors.json'),
+        monitors: Array.from({ length: 17 }, (_, i) => ({ x: i * 10, y: 0, width: 10, height: 10 })),
+        monitor: 0,
+      },
+    ],
   ])('refuses %s from an agent', (_label, body) => {
     expect(parseAgentMessage(body).ok).toBe(false);
   });
@@ -34,6 +53,9 @@ describe('agent protocol validators', () => {
     ['a session id with a slash', { ...open, sessionId: '../etc' }],
     ['a NUL in a command', { ...load('request_run_command.json'), command: 'ls\u0000' }],
     ['a timeout of zero', { ...load('request_run_command.json'), timeoutSec: 0 }],
+    ['a monitor for the shell', { ...load('request_open_channel_monitor.json'), channel: 'shell' }],
+    ['a negative monitor', { ...load('request_open_channel_monitor.json'), monitor: -1 }],
+    ['monitor 16', { ...load('request_open_channel_monitor.json'), monitor: 16 }],
   ])('refuses %s from the portal', (_label, body) => {
     expect(parsePortalMessage(body).ok).toBe(false);
   });

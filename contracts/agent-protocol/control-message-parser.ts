@@ -8,6 +8,7 @@ import type {
   ErrorMessage,
   OpenChannelMessage,
   PortalToAgentMessage,
+  ScreenMonitor,
   RunCommandMessage,
 } from './control-messages';
 import {
@@ -37,7 +38,7 @@ import {
   WS_URL_PATTERN,
 } from './field-formats';
 import { FieldReader, ProtocolViolation, isPlainObject, readerFor } from './field-reader';
-import { COMMAND_OUTPUT_CHUNK_CHARS, CONTROL_MAX_PAYLOAD } from './limits';
+import { COMMAND_OUTPUT_CHUNK_CHARS, CONTROL_MAX_PAYLOAD, SCREEN_MONITORS_MAX } from './limits';
 import { attempt, decode, type ParseResult } from './parse-result';
 import { VERSION_PATTERN } from './version';
 
@@ -129,6 +130,40 @@ function readConsent(r: FieldReader): ConsentMessage {
   };
 }
 
+/** 1.3: a monitor index (screen channels only). */
+const MONITOR_INDEX = { min: 0, max: SCREEN_MONITORS_MAX - 1 };
+/** Desktop coordinates and sizes as X11 bounds them (16-bit). */
+const COORD = { min: -32768, max: 32767 };
+const SIZE = { min: 1, max: 32767 };
+
+function readMonitor(v: unknown, where: string): ScreenMonitor {
+  const m = readerFor(v, where);
+  return {
+    x: m.int('x', COORD),
+    y: m.int('y', COORD),
+    width: m.int('width', SIZE),
+    height: m.int('height', SIZE),
+  };
+}
+
+/** 1.3: `monitors` and `monitor` on a screen `channel_opened` (refused on other channels). */
+function readChannelOpened(r: FieldReader): Extract<AgentToPortalMessage, { type: 'channel_opened' }> {
+  const ref = channelRef(r);
+  const monitors = r.has('monitors') ? r.array('monitors', SCREEN_MONITORS_MAX, readMonitor) : undefined;
+  const monitor = r.optionalInt('monitor', MONITOR_INDEX);
+  if (ref.channel !== 'screen' && (monitors !== undefined || monitor !== undefined))
+    throw new ProtocolViolation('message.monitors is only for the screen channel');
+  if (monitor !== undefined && (monitors === undefined || monitor >= monitors.length))
+    throw new ProtocolViolation('message.monitor is not one of message.monitors');
+  return {
+    type: 'channel_opened',
+    replyTo: r.string('replyTo', ID),
+    ...ref,
+    ...(monitors !== undefined && { monitors }),
+    ...(monitor !== undefined && { monitor }),
+  };
+}
+
 type Readers<M extends { type: string }> = { [K in M['type']]: (r: FieldReader) => Extract<M, { type: K }> };
 
 const AGENT_READERS: Readers<AgentToPortalMessage> = {
@@ -150,7 +185,7 @@ const AGENT_READERS: Readers<AgentToPortalMessage> = {
     id: r.string('id', ID),
     uptimeSec: r.int('uptimeSec', { min: 0, max: 10 * 365 * 86400 }),
   }),
-  channel_opened: (r) => ({ type: 'channel_opened', replyTo: r.string('replyTo', ID), ...channelRef(r) }),
+  channel_opened: readChannelOpened,
   channel_closed: (r) =>
     withReplyTo(r, {
       type: 'channel_closed' as const,
@@ -236,6 +271,7 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
     const technician = displayLine(r, 'technician', 100);
     const consent = readConsentContext(r);
     const shellProfile = r.optionalOneOf('shellProfile', SHELL_PROFILES);
+    const monitor = r.optionalInt('monitor', MONITOR_INDEX);
     const message: OpenChannelMessage = {
       type: 'open_channel',
       id: r.string('id', ID),
@@ -243,11 +279,14 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
       relayUrl: r.string('relayUrl', { max: 2048, pattern: WS_URL_PATTERN }),
       token: r.string('token', { max: RELAY_TOKEN_MAX, pattern: RELAY_TOKEN_PATTERN }),
     };
+    if (monitor !== undefined && message.channel !== 'screen')
+      throw new ProtocolViolation('message.monitor is only for the screen channel');
     return {
       ...message,
       ...(technician !== undefined && { technician }),
       ...(consent && { consent }),
       ...(shellProfile && { shellProfile }),
+      ...(monitor !== undefined && { monitor }),
     };
   },
   close_channel: (r) => {

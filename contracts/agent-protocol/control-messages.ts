@@ -60,6 +60,20 @@ export interface ConsentMessage {
 export interface ChannelOpenedMessage extends ChannelRef {
   type: 'channel_opened';
   replyTo: string;
+  /**
+   * 1.3, screen only: the device's monitors in the order the agent numbers them (at most
+   * SCREEN_MONITORS_MAX, limits.ts); absent when the agent cannot tell or cannot share one alone.
+   */
+  monitors?: ScreenMonitor[];
+  /** 1.3, screen only: the monitor this channel shows (an index into `monitors`); absent: all of them. */
+  monitor?: number;
+}
+/** 1.3: one monitor of the device's desktop, in desktop pixels. */
+export interface ScreenMonitor {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 /** Sent whenever a channel ends (close_channel itself is answered with ack). */
 export interface ChannelClosedMessage extends ChannelRef {
@@ -179,6 +193,11 @@ export interface OpenChannelMessage extends ChannelRef {
   consent?: ConsentContext;
   /** 1.3, `shell` channels only: `plain` starts the shell without the login profile (default `login`). */
   shellProfile?: ShellProfile;
+  /**
+   * 1.3, screen only: share this one monitor (an index into the `monitors` the agent reported);
+   * absent: the whole desktop. Sent only to agents at 1.3 or later.
+   */
+  monitor?: number;
 }
 export interface CloseChannelMessage {
   type: 'close_channel';

@@ -36,7 +36,8 @@ describe('agent protocol fixtures', () => {
 
   /** Fields a message may omit; every other field is required. */
   const OPTIONAL: Record<string, string[]> = {
-    open_channel: ['technician', 'consent', 'shellProfile'],
+    open_channel: ['technician', 'consent', 'shellProfile', 'monitor'],
+    channel_opened: ['monitors', 'monitor'],
     close_channel: ['channel', 'reason'],
     run_command: ['timeoutSec', 'maxOutputBytes', 'sessionId', 'consent'],
     consent: ['channel', 'promptId', 'scope', 'mode', 'expiresInSec'],

@@ -7,3 +7,5 @@ export const COMMAND_OUTPUT_CHUNK_CHARS = 16 * 1024;
 export const DEFAULT_HEARTBEAT_SEC = 25;
 export const DEFAULT_COMMAND_TIMEOUT_SEC = 300;
 export const DEFAULT_COMMAND_MAX_OUTPUT_BYTES = 1024 * 1024;
+/** 1.3: the most monitors a screen `channel_opened` lists (and the highest `monitor` index + 1). */
+export const SCREEN_MONITORS_MAX = 16;

@@ -23,6 +23,12 @@ export const CONSENT_SINCE = '1.2';
  */
 export const PLAIN_SHELL_SINCE = '1.3';
 
+/**
+ * The first protocol version whose agents report the device's monitors on a screen `channel_opened`
+ * and share one monitor when `open_channel` names it (`monitor`).
+ */
+export const MONITORS_SINCE = '1.3';
+
 /** True when `version` is `since` or a later minor of the same major (what a peer may be asked). */
 export function protocolAtLeast(version: string, since: string): boolean {
   const theirs = VERSION_PATTERN.exec(version);

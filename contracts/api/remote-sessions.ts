@@ -116,6 +116,29 @@ export interface RemoteChannelStateView {
   /** Before this time asking again is refused (`ask_again_too_soon`); null when it is allowed now. */
   askAgainAt: string | null;
   updatedAt: string;
+  /**
+   * Screen only (agents at protocol 1.3): the device's monitors, when it can show one alone; null
+   * otherwise. The viewer offers a choice when there are two or more.
+   */
+  monitors: ScreenMonitorView[] | null;
+  /** Screen only: the monitor shown (an index into `monitors`); null: the whole desktop. */
+  monitor: number | null;
+}
+
+/** One monitor of the device's desktop, in desktop pixels (reported by the agent: untrusted, bounded). */
+export interface ScreenMonitorView {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * `POST /api/remote-sessions/:id/screen/monitor`: show this monitor alone (an index into `monitors`),
+ * or null: the whole desktop again.
+ */
+export interface SelectMonitorRequest {
+  monitor: number | null;
 }
 
 /** A session with its device and technician names (`RemoteSessionDto`). */

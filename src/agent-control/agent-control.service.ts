@@ -4,6 +4,7 @@ import { Observable, ReplaySubject, Subject, filter } from 'rxjs';
 import type {
   AgentStatusMessage,
   AgentToPortalMessage,
+  ChannelOpenedMessage,
   CommandExitMessage,
   CommandOutputMessage,
   ConsentContext,
@@ -52,7 +53,12 @@ export interface OpenChannelRequest {
   technician?: string;
   /** Protocol 1.2: what the consent prompt says (sent only to agents that read it). */
   consent?: ConsentContext;
+  /** Protocol 1.3, screen only: show this one monitor (sent only to agents that read it). */
+  monitor?: number;
 }
+
+/** What the device said about a channel it opened (1.3, screen: its monitors and the one shown). */
+export type OpenedChannel = Pick<ChannelOpenedMessage, 'monitors' | 'monitor'>;
 
 export type RunCommandRequest = Omit<RunCommandMessage, 'type' | 'id' | 'commandId'> & { commandId?: string };
 
@@ -131,12 +137,16 @@ export class AgentControlService {
   }
 
   /** Resolves once the agent has dialled the relay for this channel; rejects with an AgentControlError. */
-  async openChannel(deviceId: string, request: OpenChannelRequest): Promise<void> {
-    await this.connection(deviceId).request(
+  async openChannel(deviceId: string, request: OpenChannelRequest): Promise<OpenedChannel> {
+    const opened = await this.connection(deviceId).request(
       { type: 'open_channel', ...request },
       'channel_opened',
       OPEN_CHANNEL_TIMEOUT_MS + (request.consent?.timeoutSec ?? 0) * 1000,
     );
+    return {
+      ...(opened.monitors && { monitors: opened.monitors }),
+      ...(opened.monitor !== undefined && { monitor: opened.monitor }),
+    };
   }
 
   async closeChannel(

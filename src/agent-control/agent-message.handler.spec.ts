@@ -130,7 +130,21 @@ describe('AgentMessageHandler (portal side of the protocol)', () => {
         sessionId: 'sess-1',
       }),
     );
-    await expect(opening).resolves.toBeUndefined();
+    // A screen without a monitor list (before protocol 1.3) reports nothing more.
+    await expect(opening).resolves.toEqual({});
+
+    const monitors = control.openChannel(DEVICE, {
+      sessionId: 'sess-1',
+      channel: 'screen',
+      relayUrl: 'wss://relay.example.com',
+      token: 'a.b.c',
+      monitor: 1,
+    });
+    const second = sent.at(-1) as Extract<PortalToAgentMessage, { type: 'open_channel' }>;
+    expect(second).toMatchObject({ type: 'open_channel', channel: 'screen', monitor: 1 });
+    const reply = fixture('response_channel_opened_monitors.json');
+    handler.handle(connection, JSON.stringify({ ...reply, replyTo: second.id, sessionId: 'sess-1' }));
+    await expect(monitors).resolves.toEqual({ monitors: reply.monitors, monitor: 1 });
 
     const running = control.runCommand(DEVICE, { command: 'uname -a' });
     const run = sent.at(-1) as Extract<PortalToAgentMessage, { type: 'run_command' }>;

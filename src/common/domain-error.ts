@@ -46,6 +46,8 @@ export enum ErrorCode {
   AskAgainLimit = 'ask_again_limit',
   ConsentRequired = 'consent_required',
   ConsentDenied = 'consent_denied',
+  /** The screen cannot show that monitor (the device did not list it, or the screen is not open). */
+  MonitorUnavailable = 'monitor_unavailable',
   /** The role check on a route (src/access/role.guard.ts): the caller's role may not call it. */
   RoleNotAllowed = 'role_not_allowed',
   Internal = 'internal_error',
@@ -92,6 +94,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.AskAgainLimit]: 409,
   [ErrorCode.ConsentRequired]: 409,
   [ErrorCode.ConsentDenied]: 403,
+  [ErrorCode.MonitorUnavailable]: 409,
   [ErrorCode.RoleNotAllowed]: 403,
   [ErrorCode.Internal]: 500,
 };

@@ -124,4 +124,32 @@ describe('channel states', () => {
       ['shell', 'opening', null],
     ]);
   });
+
+  it('keeps the device’s monitors and the chosen one across reconnects; a monitor choice does not count as asking', () => {
+    const monitors = [
+      { x: 0, y: 0, width: 800, height: 600 },
+      { x: 800, y: 0, width: 640, height: 480 },
+    ];
+    const open = opened(requested(undefined, 'start', T0), 'screen', at(1), { monitors })!;
+    const view = (stored: StoredChannelState) =>
+      channelStateViews(
+        { channels: ['screen'], channelStates: { screen: stored }, status: 'active', startedAt: T0 },
+        at(2),
+      )[0];
+    expect(view(open)).toMatchObject({ monitors, monitor: null });
+    // The technician chose the second monitor; the device shows it.
+    const switching = requested({ ...open, monitor: 1 }, 'monitor', at(3));
+    expect(switching).toMatchObject({ state: 'opening', requests: 1, monitor: 1, monitors });
+    const shown = opened(switching, 'screen', at(4), { monitors, monitor: 1 })!;
+    expect(view(shown)).toMatchObject({ state: 'open', monitors, monitor: 1 });
+    // A reconnect asks for it again; a device that no longer has it shows the whole desktop.
+    const again = requested(shown, 'reconnect', at(5));
+    expect(again.monitor).toBe(1);
+    expect(view(opened(again, 'screen', at(6), { monitors: [monitors[0]] })!)).toMatchObject({
+      monitors: [monitors[0]],
+      monitor: null,
+    });
+    // An agent that reports nothing (before protocol 1.3) offers no choice.
+    expect(view(opened(again, 'screen', at(6))!)).toMatchObject({ monitors: null, monitor: null });
+  });
 });

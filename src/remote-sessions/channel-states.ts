@@ -1,4 +1,4 @@
-import type { ConsentMessage } from '../../contracts/agent-protocol/control-messages';
+import type { ConsentMessage, ScreenMonitor } from '../../contracts/agent-protocol/control-messages';
 import type { ConsentPolicy, ScreenMode } from '../../contracts/agent-protocol/enums';
 import {
   ASK_AGAIN_LIMITS,
@@ -22,6 +22,10 @@ export interface StoredChannelState {
   requests: number;
   lastRequestAt?: string;
   updatedAt: string;
+  /** Screen (1.3): the device's monitors, as its last `channel_opened` listed them. */
+  monitors?: ScreenMonitor[];
+  /** Screen (1.3): the monitor the technician chose (an index into `monitors`), sent on every open. */
+  monitor?: number;
 }
 export type StoredChannelStates = Record<string, StoredChannelState>;
 
@@ -36,16 +40,19 @@ export const CHANNEL_STATE_SENTENCES = {
 const isAskable = (state: ChannelState): boolean =>
   (ASKABLE_CHANNEL_STATES as readonly string[]).includes(state);
 
+/** Why the portal asks the device to open a channel (`monitor`: the screen, to show another monitor). */
+export type ChannelRequestKind = 'start' | 'ask_again' | 'reconnect' | 'monitor';
+
 /**
  * The portal asked the device to open the channel. A start and an ask-again count towards the limit on
- * asking; a reconnect does not (the device asks again only if the answer covered one connection).
+ * asking; a reconnect or a monitor choice does not (the device asks again only if the answer covered one connection).
  */
 export function requested(
   prev: StoredChannelState | undefined,
-  kind: 'start' | 'ask_again' | 'reconnect',
+  kind: ChannelRequestKind,
   now: Date,
 ): StoredChannelState {
-  const counts = kind !== 'reconnect';
+  const counts = kind === 'start' || kind === 'ask_again';
   // A reconnect while the person is still being asked joins that question on the device: keep it
   // showing, with its deadline (a viewer's first load is such a reconnect).
   if (!counts && prev?.state === 'asking' && prev.deadline && Date.parse(prev.deadline) > now.getTime())
@@ -54,6 +61,8 @@ export function requested(
     state: 'opening',
     ...(prev?.mode && { mode: prev.mode }),
     ...(prev?.policy && { policy: prev.policy }),
+    ...(prev?.monitors && { monitors: prev.monitors }),
+    ...(prev?.monitor !== undefined && { monitor: prev.monitor }),
     requests: (prev?.requests ?? 0) + (counts || !prev ? 1 : 0),
     ...((counts || prev?.lastRequestAt) && {
       lastRequestAt: counts ? now.toISOString() : prev?.lastRequestAt,
@@ -62,17 +71,26 @@ export function requested(
   };
 }
 
-/** The device opened the channel (dialled the relay): open, in the mode it was allowed in. */
+/**
+ * The device opened the channel (dialled the relay): open, in the mode it was allowed in. A screen
+ * keeps what the device said of its monitors (1.3): the list, and the monitor it shows (none: the
+ * whole desktop, also when a chosen monitor is gone).
+ */
 export function opened(
   prev: StoredChannelState | undefined,
   channel: string,
   now: Date,
+  report: { monitors?: ScreenMonitor[]; monitor?: number } = {},
 ): StoredChannelState | null {
   if (prev && prev.state !== 'opening' && prev.state !== 'asking' && prev.state !== 'open') return null;
   return {
     ...(prev ?? { requests: 1 }),
     state: 'open',
-    ...(channel === 'screen' && { mode: prev?.mode ?? 'control' }),
+    ...(channel === 'screen' && {
+      mode: prev?.mode ?? 'control',
+      monitors: report.monitors,
+      monitor: report.monitors ? report.monitor : undefined,
+    }),
     deadline: undefined,
     message: undefined,
     updatedAt: now.toISOString(),
@@ -205,6 +223,8 @@ export function channelStateViews(
         asks: 0,
         askAgainAt: null,
         updatedAt: row.startedAt.toISOString(),
+        monitors: null,
+        monitor: null,
       };
     }
     const block = row.status === 'ended' ? 'not_askable' : askAgainBlock(stored, now);
@@ -218,6 +238,8 @@ export function channelStateViews(
       asks: stored.requests,
       askAgainAt: block instanceof Date ? block.toISOString() : null,
       updatedAt: stored.updatedAt,
+      monitors: stored.monitors && stored.monitors.length > 0 ? stored.monitors : null,
+      monitor: stored.monitors && stored.monitor !== undefined ? stored.monitor : null,
     };
   });
 }

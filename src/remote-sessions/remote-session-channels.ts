@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { Subscription } from 'rxjs';
 import type { ConsentMessage } from '../../contracts/agent-protocol/control-messages';
 import type { ChannelKind, ConsentPolicy, ShellProfile } from '../../contracts/agent-protocol/enums';
-import { PLAIN_SHELL_SINCE, protocolAtLeast } from '../../contracts/agent-protocol/version';
+import { MONITORS_SINCE, PLAIN_SHELL_SINCE, protocolAtLeast } from '../../contracts/agent-protocol/version';
 import { ASK_AGAIN_LIMITS } from '../../contracts/api/remote-sessions';
 import { cleanDisplayText } from '../../contracts/display-text';
 import { AgentControlError } from '../agent-control/agent-control.errors';
@@ -17,6 +17,7 @@ import {
   opened,
   refused,
   requested,
+  type ChannelRequestKind,
   type StoredChannelState,
 } from './channel-states';
 import type { RelayAccessDto } from './dto/remote-session.dto';
@@ -88,7 +89,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
   async open(
     session: RemoteSession,
     by: ChannelRequester,
-    kind: 'start' | 'reconnect' | 'ask_again',
+    kind: ChannelRequestKind,
     channels: string[] = session.channels,
     shellProfile?: ShellProfile,
   ): Promise<RelayAccessDto> {
@@ -107,6 +108,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
     await this.publish(session.id);
     const technician = cleanDisplayText(by.actor.displayName) || undefined;
     const consent = await this.prompts.for(session, by.actor, by.policy);
+    const monitor = this.chosenMonitor(session);
     for (const channel of channels) {
       const request = {
         sessionId: session.id,
@@ -116,11 +118,12 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
         ...(technician && { technician }),
         ...(consent && { consent }),
         ...(shellProfile && channel === 'shell' && { shellProfile }),
+        ...(channel === 'screen' && monitor !== undefined && { monitor }),
       };
       this.agents.openChannel(session.deviceId, request).then(
-        () =>
+        (report) =>
           this.inOrder(session.id, () =>
-            this.settle(session.id, channel, (prev) => opened(prev, channel, new Date())),
+            this.settle(session.id, channel, (prev) => opened(prev, channel, new Date(), report)),
           ),
         (err: unknown) => this.inOrder(session.id, () => this.openFailed(session, channel, err)),
       );
@@ -176,6 +179,37 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
       details: { deviceId: session.deviceId, channel },
     });
     return this.open(session, by, 'ask_again', [channel]);
+  }
+
+  /**
+   * The technician chooses which of the device's monitors the screen shows (1.3): the screen alone is
+   * opened again with it (the device replaces its screen channel; the shell is left alone), and every
+   * later reconnect asks for it too (null: the whole desktop again). Only a monitor the device listed,
+   * while the screen is open.
+   */
+  async selectMonitor(
+    session: RemoteSession,
+    monitor: number | null,
+    by: ChannelRequester,
+  ): Promise<RelayAccessDto> {
+    if (!session.channels.includes('screen')) throw errors.channelNotInSession();
+    const screen = session.channelStates?.screen;
+    const monitors = screen?.monitors ?? [];
+    if (screen?.state !== 'open' || monitors.length < 2 || (monitor ?? 0) >= monitors.length)
+      throw errors.monitorUnavailable(monitors.length);
+    await this.queries.updateChannelState(session.id, 'screen', (prev) =>
+      prev ? { ...prev, monitor: monitor ?? undefined, updatedAt: new Date().toISOString() } : null,
+    );
+    const updated = (await this.queries.findRow(session.id)) ?? session;
+    return this.open(updated, by, 'monitor', ['screen']);
+  }
+
+  /** The screen's chosen monitor, for an agent that reads it (1.3 or later). */
+  private chosenMonitor(session: RemoteSession): number | undefined {
+    const monitor = session.channelStates?.screen?.monitor;
+    if (monitor === undefined) return undefined;
+    const presence = this.agents.presence(session.deviceId);
+    return presence && protocolAtLeast(presence.protocolVersion, MONITORS_SINCE) ? monitor : undefined;
   }
 
   private async openFailed(session: RemoteSession, channel: string, err: unknown): Promise<void> {

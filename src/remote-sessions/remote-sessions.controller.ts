@@ -41,6 +41,7 @@ import {
   RelayAccessDto,
   RemoteSessionDto,
   RemoteSessionListDto,
+  SelectMonitorDto,
   StartedRemoteSessionDto,
 } from './dto/remote-session.dto';
 import { RemoteCommandsService } from './remote-commands.service';
@@ -190,6 +191,28 @@ export class RemoteSessionsController implements OnModuleDestroy {
     @Req() req: Request,
   ): Promise<RelayAccessDto> {
     return this.sessions.plainShell(user, id, req.sessionID);
+  }
+
+  @Post(':id/screen/monitor')
+  @RunsRemoteSession({ device: true })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Show one of the device’s monitors on the screen (an index into the screen channel’s monitors): the screen alone is opened again with it; answers the screen’s fresh relay token. The session’s technician or an administrator',
+  })
+  @ApiOkResponse({ type: RelayAccessDto })
+  @ApiConflictResponse({
+    description:
+      'monitor_unavailable: the device did not list that monitor, or its screen is not open; gone: the session ended (410)',
+  })
+  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  selectMonitor(
+    @CurrentUser() user: AuthUser,
+    @Param('id', parseId()) id: string,
+    @Body() dto: SelectMonitorDto,
+    @Req() req: Request,
+  ): Promise<RelayAccessDto> {
+    return this.sessions.selectMonitor(user, id, dto.monitor, req.sessionID);
   }
 
   @Post(':id/end')

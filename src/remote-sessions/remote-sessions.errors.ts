@@ -38,6 +38,13 @@ export const remoteSessionErrors = {
       ErrorCode.AskAgainLimit,
       `The person at the device was asked ${max} times for this in this session; they can be asked again in a new session.`,
     ),
+  monitorUnavailable: (count: number) =>
+    new DomainError(
+      ErrorCode.MonitorUnavailable,
+      count > 1
+        ? `The device has ${count} monitors (numbered from 0), and its screen must be open to switch between them.`
+        : 'The device did not report several monitors for this screen, so there is none to choose.',
+    ),
   consentRequired: () =>
     new DomainError(
       ErrorCode.ConsentRequired,

@@ -200,6 +200,21 @@ export class RemoteSessionsService {
     return this.channels.plainShell(session, this.requester(actor, device));
   }
 
+  /** Shows one of the device's monitors on the screen (RemoteSessionChannels.selectMonitor). */
+  async selectMonitor(
+    actor: AuthUser,
+    id: string,
+    monitor: number | null,
+    loginSessionId: string,
+  ): Promise<RelayAccessDto> {
+    const session = await this.queries.findRow(id);
+    if (!session) throw errors.notFound();
+    if (session.status === 'ended') throw errors.ended();
+    const device = await this.usableDevice(session.deviceId);
+    if (!(await this.logins.isLive(actor.id, loginSessionId))) throw commonErrors.notLoggedIn();
+    return this.channels.selectMonitor(session, monitor, this.requester(actor, device));
+  }
+
   /** The device's newest session that has not ended (what a Quick Assist action belongs to). */
   latestOpenIdForDevice(deviceId: string): Promise<string | null> {
     return this.queries.latestOpenIdForDevice(deviceId);

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { AGENT_CONTROL_PATH } from '../../contracts/agent-protocol/connection';
 import { parsePortalMessage } from '../../contracts/agent-protocol/control-message-parser';
-import type { PortalToAgentMessage } from '../../contracts/agent-protocol/control-messages';
+import type { PortalToAgentMessage, ScreenMonitor } from '../../contracts/agent-protocol/control-messages';
 import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 
 export interface FakeAgentOptions {
@@ -27,6 +27,11 @@ export interface FakeAgentOptions {
   refuse?: (m: PortalToAgentMessage) => { code: string; message: string } | undefined;
   /** The protocol version it announces (default: the current one). */
   protocolVersion?: string;
+  /**
+   * Protocol 1.3: the monitors a screen `channel_opened` lists; a chosen `monitor` the list has is
+   * answered as shown (the real agent then shares that monitor alone).
+   */
+  monitors?: ScreenMonitor[];
 }
 
 /**
@@ -106,13 +111,28 @@ export class FakeAgent {
       relay.searchParams.set('sid', m.sessionId);
       relay.searchParams.set('ch', m.channel);
       relay.searchParams.set('role', 'agent');
+      // A second open of the same channel replaces the first, as the real agent does.
+      const previous = this.channels.get(`${m.sessionId}/${m.channel}`);
+      if (previous && previous.readyState !== WebSocket.CLOSED) {
+        const gone = new Promise((resolve) => previous.once('close', resolve));
+        previous.close(1000);
+        await gone;
+      }
       const sock = new WebSocket(relay.toString(), { headers: { authorization: `Bearer ${m.token}` } });
       await new Promise<void>((resolve, reject) => {
         sock.once('open', () => resolve());
         sock.once('error', reject);
       });
       this.channels.set(`${m.sessionId}/${m.channel}`, sock);
-      this.send({ type: 'channel_opened', replyTo: m.id, sessionId: m.sessionId, channel: m.channel });
+      const monitors = m.channel === 'screen' ? this.opts.monitors : undefined;
+      this.send({
+        type: 'channel_opened',
+        replyTo: m.id,
+        sessionId: m.sessionId,
+        channel: m.channel,
+        ...(monitors && { monitors }),
+        ...(monitors && m.monitor !== undefined && m.monitor < monitors.length && { monitor: m.monitor }),
+      });
     } else if (m.type === 'close_channel') {
       if (!this.opts.keepRelaySockets)
         for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);

@@ -49,6 +49,7 @@ const TECHNICIAN_ROUTES = {
     'GET /api/remote-sessions/:id/events',
     'POST /api/remote-sessions/:id/channels/:channel/ask',
     'POST /api/remote-sessions/:id/channels/shell/plain',
+    'POST /api/remote-sessions/:id/screen/monitor',
     'POST /api/remote-sessions/:id/commands/:commandId/cancel',
     'GET /api/devices/:id/remotehelp',
     'POST /api/devices/:id/remotehelp/start',
@@ -299,6 +300,11 @@ describe('technician isolation: a second technician walks every technician route
       [
         'POST /api/remote-sessions/:id/channels/shell/plain',
         () => bob.post(`${rs}/channels/shell/plain`).send({}),
+        'not_session_owner',
+      ],
+      [
+        'POST /api/remote-sessions/:id/screen/monitor',
+        () => bob.post(`${rs}/screen/monitor`).send({ monitor: 1 }),
         'not_session_owner',
       ],
       ['GET /api/remote-sessions/:id/timeline', () => bob.get(`${rs}/timeline`), 'not_session_owner'],

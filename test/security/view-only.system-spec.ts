@@ -107,7 +107,7 @@ describe.each([
   });
 
   afterAll(async () => {
-    launcher?.stop();
+    await launcher?.stop();
     await stopVnc?.();
     await stopX?.();
   });

@@ -68,7 +68,7 @@ describe('the x11vnc the agent starts wants the session password (real Xvfb + x1
   });
 
   afterAll(async () => {
-    launcher?.stop();
+    await launcher?.stop();
     await stopX?.();
   });
 
@@ -125,9 +125,9 @@ describe('the x11vnc the agent starts wants the session password (real Xvfb + x1
     }
   });
 
-  it('removes the password folder when x11vnc stops', () => {
+  it('removes the password folder when x11vnc stops', async () => {
     const dir = launcher.passwordDir!;
-    launcher.stop();
+    await launcher.stop();
     expect(launcher.running).toBe(false);
     expect(existsSync(dir)).toBe(false);
   });
@@ -170,7 +170,7 @@ describe('the agent connects only to the port x11vnc itself listens on (real Xvf
       await expect(tryWithoutPassword(target)).resolves.toEqual({ offered: [2], outcome: 'refused' });
       expect(squatterConnections).toBe(0);
     } finally {
-      launcher.stop();
+      await launcher.stop();
       await new Promise((resolve) => squatter.close(resolve));
     }
   });

@@ -27,6 +27,8 @@ function channel(overrides: Partial<RemoteChannelStateView> = {}): RemoteChannel
     asks: 1,
     askAgainAt: null,
     updatedAt: at(-5_000),
+    monitors: null,
+    monitor: null,
     ...overrides,
   };
 }

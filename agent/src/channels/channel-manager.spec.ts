@@ -23,6 +23,8 @@ const fakeSocket = (): WebSocket => ({ close: () => undefined }) as unknown as W
 /** Channels that end when closed, and a gate whose consent the test answers. */
 function setup() {
   const events: string[] = [];
+  /** The monitor each screen was opened for. */
+  const screens: (number | 'all')[] = [];
   const answers: ((yes: boolean) => void)[] = [];
   const gate = new ActionGate(
     new KillSwitch(),
@@ -39,6 +41,7 @@ function setup() {
     },
     factories: {
       screen: (ctx): ActiveChannel => {
+        screens.push(ctx.monitor ?? 'all');
         let end!: (e: ChannelEnd) => void;
         const ended = new Promise<ChannelEnd>((resolve) => (end = resolve));
         return {
@@ -49,12 +52,21 @@ function setup() {
             events.push(`close ${code}`);
             end({ code, reason });
           },
+          ...(ctx.monitor !== undefined && {
+            opened: {
+              monitors: [
+                { x: 0, y: 0, width: 800, height: 600 },
+                { x: 800, y: 0, width: 640, height: 480 },
+              ],
+              monitor: ctx.monitor,
+            },
+          }),
         };
       },
     },
   });
   const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
-  return { manager, events, answers, flush };
+  return { manager, events, screens, answers, flush };
 }
 
 describe('ChannelManager', () => {
@@ -68,6 +80,29 @@ describe('ChannelManager', () => {
     await expect(first).resolves.toMatchObject({ ok: false, code: 'duplicate' });
     await expect(second).resolves.toEqual({ ok: true });
     expect(events).toEqual(['dial token-b']);
+  });
+
+  it('hands the screen the monitor the portal chose, replaces the open screen, and reports what it shows', async () => {
+    const { manager, events, screens, answers, flush } = setup();
+    const whole = manager.openChannel(open('a'));
+    await flush();
+    answers[0](true);
+    await expect(whole).resolves.toEqual({ ok: true });
+    const one = manager.openChannel({ ...open('b'), monitor: 1 });
+    await flush();
+    answers[1](true);
+    await expect(one).resolves.toEqual({
+      ok: true,
+      opened: {
+        monitors: [
+          { x: 0, y: 0, width: 800, height: 600 },
+          { x: 800, y: 0, width: 640, height: 480 },
+        ],
+        monitor: 1,
+      },
+    });
+    expect(events).toEqual(['dial token-a', `close ${RelayCloseCode.Normal}`, 'dial token-b']);
+    expect(screens).toEqual(['all', 1]);
   });
 
   it('a close while the request waits for consent gives the request up: nothing dials', async () => {

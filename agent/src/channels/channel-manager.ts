@@ -1,5 +1,9 @@
 import type WebSocket from 'ws';
-import type { ChannelRef, OpenChannelMessage } from '../../../contracts/agent-protocol/control-messages';
+import type {
+  ChannelOpenedMessage,
+  ChannelRef,
+  OpenChannelMessage,
+} from '../../../contracts/agent-protocol/control-messages';
 import type { ChannelKind, ProtocolErrorCode, ScreenMode } from '../../../contracts/agent-protocol/enums';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import type { ActionGate } from '../core/action-gate';
@@ -9,7 +13,9 @@ import { RelayDialError, dialRelay } from './relay-dialer';
 
 export type ChannelFactory = (ctx: ChannelContext) => ActiveChannel | Promise<ActiveChannel>;
 
-export type OpenResult = { ok: true } | { ok: false; code: ProtocolErrorCode; message: string };
+export type OpenResult =
+  | { ok: true; opened?: Pick<ChannelOpenedMessage, 'monitors' | 'monitor'> }
+  | { ok: false; code: ProtocolErrorCode; message: string };
 
 export interface ChannelManagerOptions {
   factories: Partial<Record<ChannelKind, ChannelFactory>>;
@@ -162,6 +168,7 @@ export class ChannelManager {
         logger: this.options.logger,
         mode: decision.mode ?? 'control',
         ...(message.shellProfile && { shellProfile: message.shellProfile }),
+        ...(message.monitor !== undefined && { monitor: message.monitor }),
       });
     } catch (err) {
       this.options.logger.warn(`${message.channel} channel failed to start: ${safe(err)}`);
@@ -186,7 +193,7 @@ export class ChannelManager {
       this.options.onClosed(ref, end);
       this.options.onChange();
     });
-    return { ok: true };
+    return channel.opened ? { ok: true, opened: channel.opened } : { ok: true };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import type { ChannelRef } from '../../../contracts/agent-protocol/control-messages';
+import type { ChannelOpenedMessage, ChannelRef } from '../../../contracts/agent-protocol/control-messages';
 import type { ScreenMode, ShellProfile } from '../../../contracts/agent-protocol/enums';
 import type { AgentLogger } from '../core/logger';
 
@@ -20,6 +20,8 @@ export interface ActiveChannel {
   close(code: number, reason: string): void;
   /** Screen channels: switches the viewer's input between control and view-only, live. */
   setInputMode?(mode: ScreenMode): void;
+  /** What `channel_opened` reports about it (1.3, screen: the device's monitors and the one shown). */
+  readonly opened?: Pick<ChannelOpenedMessage, 'monitors' | 'monitor'>;
 }
 
 export interface ChannelContext {
@@ -30,6 +32,8 @@ export interface ChannelContext {
   mode?: ScreenMode;
   /** Shell channels (protocol 1.3): `plain` starts the shell without the login profile. */
   shellProfile?: ShellProfile;
+  /** Screen channels (1.3): the one monitor the technician chose to see; undefined: the whole desktop. */
+  monitor?: number;
 }
 
 /** Close reasons travel in a WebSocket close frame: at most 123 bytes. */

@@ -86,9 +86,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A launcher that "started" the fake server, as X11VncLauncher reports x11vnc. */
+/** A launcher that "started" the fake server, as X11VncLauncher reports x11vnc (on a one-head display). */
 function fakeLauncher(port: number, password: Buffer): X11VncLauncher {
   return {
+    listMonitors: () => Promise.resolve([]),
     acquire: () => Promise.resolve({ host: '127.0.0.1', port, password }),
     release: jest.fn(),
   } as unknown as X11VncLauncher;

@@ -2,6 +2,28 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import { collectUntil, closed, silentLogger, socketPair } from '../test-support/socket-pair';
 import { NO_VNC_SERVER_SENTENCE, openScreenChannel, VIEWER_INPUT_REJECTED_SENTENCE } from './screen-channel';
+import type { X11VncLauncher } from './vnc-launcher';
+
+const TWO_MONITORS = [
+  { x: 0, y: 0, width: 800, height: 600 },
+  { x: 800, y: 0, width: 640, height: 480 },
+];
+
+/** A launcher that lists two monitors and records which x11vnc it was asked for (none can start). */
+function fakeLauncher(): { launcher: X11VncLauncher; asked: (number | 'desktop')[] } {
+  const asked: (number | 'desktop')[] = [];
+  const make = (monitor?: number): X11VncLauncher =>
+    ({
+      listMonitors: () => Promise.resolve(TWO_MONITORS),
+      forMonitor: (index: number) => make(index),
+      acquire: () => {
+        asked.push(monitor ?? 'desktop');
+        return Promise.reject(new Error('no x11vnc here'));
+      },
+      release: () => undefined,
+    }) as unknown as X11VncLauncher;
+  return { launcher: make(), asked };
+}
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -127,4 +149,65 @@ describe('screen channel', () => {
       vnc.close();
     }
   });
+
+  it('reports the monitors, and shows a chosen monitor through its own x11vnc rather than the running server', async () => {
+    let connections = 0;
+    const vnc = createServer((socket) => {
+      connections++;
+      socket.on('error', () => undefined);
+      socket.write('RFB 003.008\n');
+    });
+    const port = await listen(vnc);
+    const { launcher, asked } = fakeLauncher();
+    const pair = await socketPair();
+    try {
+      const chosen = await openScreenChannel(
+        { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger, monitor: 1 },
+        { target: { host: '127.0.0.1', port }, launcher },
+      );
+      expect(chosen.opened).toEqual({ monitors: TWO_MONITORS, monitor: 1 });
+      expect(asked).toEqual([1]);
+      expect(connections).toBe(0);
+      chosen.close(RelayCloseCode.EndedByTechnician, 'bye');
+    } finally {
+      await pair.close();
+    }
+    const again = await socketPair();
+    try {
+      // A monitor that is gone: the whole desktop, from the server that runs.
+      const whole = await openScreenChannel(
+        { ws: again.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger, monitor: 5 },
+        { target: { host: '127.0.0.1', port }, launcher },
+      );
+      expect(whole.opened).toEqual({ monitors: TWO_MONITORS });
+      expect(asked).toEqual([1]);
+      await eventuallyTrue(() => connections === 1);
+      whole.close(RelayCloseCode.EndedByTechnician, 'bye');
+    } finally {
+      await again.close();
+      vnc.close();
+    }
+  });
+
+  it('reports nothing about monitors when it cannot start x11vnc itself', async () => {
+    const pair = await socketPair();
+    try {
+      const channel = await openScreenChannel(
+        { ws: pair.agent, ref: { sessionId: 's1', channel: 'screen' }, logger: silentLogger, monitor: 1 },
+        { target: { host: '127.0.0.1', port: await freePort() } },
+      );
+      expect(channel.opened).toBeUndefined();
+      channel.close(RelayCloseCode.EndedByTechnician, 'bye');
+    } finally {
+      await pair.close();
+    }
+  });
 });
+
+async function eventuallyTrue(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -48,40 +48,48 @@ export interface ScreenChannel extends ActiveChannel {
  * With no VNC server, the channel tells the viewer in words: relay close code 4102 and the sentence.
  */
 export async function openScreenChannel(ctx: ChannelContext, options: ScreenOptions): Promise<ScreenChannel> {
-  let usingLauncher = false;
+  // 1.3: the monitors the agent can share one at a time (with its own x11vnc), for the technician's
+  // choice; a chosen monitor that is no longer there shows the whole desktop.
+  const monitors = options.launcher ? await options.launcher.listMonitors() : [];
+  const monitor = ctx.monitor !== undefined && ctx.monitor < monitors.length ? ctx.monitor : undefined;
+  const opened: ScreenChannel['opened'] = {
+    ...(monitors.length > 0 && { monitors }),
+    ...(monitor !== undefined && { monitor }),
+  };
+  let launcher: X11VncLauncher | undefined;
   let password: Buffer | undefined;
   let socket: Socket | undefined;
+  const launch = async (from: X11VncLauncher): Promise<void> => {
+    try {
+      const started = await from.acquire();
+      launcher = from;
+      password = started.password;
+      socket = await connectTcp(started.host, started.port);
+    } catch (launchErr) {
+      ctx.logger.warn(`could not start x11vnc: ${safe(launchErr)}`);
+      launcher?.release();
+      launcher = undefined;
+    }
+  };
+  if (monitor !== undefined && options.launcher) {
+    // One monitor alone: only an x11vnc the agent starts with -clip can show it.
+    await launch(options.launcher.forMonitor(monitor));
+    if (!socket) return noVncServer(ctx, opened);
+    return bridge(ctx, socket, () => launcher?.release(), password, opened);
+  }
   try {
     socket = await connectTcp(options.target.host, options.target.port);
   } catch (err) {
     ctx.logger.info(
       `no VNC server at ${safe(options.target.host)}:${options.target.port} (${safe((err as NodeJS.ErrnoException).code ?? err)})`,
     );
-    if (options.launcher) {
-      try {
-        const started = await options.launcher.acquire();
-        usingLauncher = true;
-        password = started.password;
-        socket = await connectTcp(started.host, started.port);
-      } catch (launchErr) {
-        ctx.logger.warn(`could not start x11vnc: ${safe(launchErr)}`);
-        if (usingLauncher) options.launcher.release();
-        usingLauncher = false;
-      }
-    }
+    if (options.launcher) await launch(options.launcher);
   }
-  if (!socket) return noVncServer(ctx);
-  return bridge(
-    ctx,
-    socket,
-    () => {
-      if (usingLauncher) options.launcher?.release();
-    },
-    password,
-  );
+  if (!socket) return noVncServer(ctx, opened);
+  return bridge(ctx, socket, () => launcher?.release(), password, opened);
 }
 
-function noVncServer(ctx: ChannelContext): ScreenChannel {
+function noVncServer(ctx: ChannelContext, opened: ScreenChannel['opened']): ScreenChannel {
   const lifecycle = new ChannelLifecycle(ctx.ws, () => clearTimeout(timer));
   const close = (): void => lifecycle.close(RelayCloseCode.NoVncServer, NO_VNC_SERVER_SENTENCE);
   const timer = setTimeout(close, NO_VNC_HOLD_MS);
@@ -93,11 +101,18 @@ function noVncServer(ctx: ChannelContext): ScreenChannel {
     socketClosed: lifecycle.socketClosed,
     close: (code, reason) => lifecycle.close(code, reason),
     setInputMode: () => undefined, // no input reaches anything here
+    ...reported(opened),
   };
 }
 
 /** Pipes the two sides; with `password`, only after the agent has ended the RFB handshake on both. */
-function bridge(ctx: ChannelContext, socket: Socket, released: () => void, password?: Buffer): ScreenChannel {
+function bridge(
+  ctx: ChannelContext,
+  socket: Socket,
+  released: () => void,
+  password: Buffer | undefined,
+  opened: ScreenChannel['opened'],
+): ScreenChannel {
   const { ws } = ctx;
   let drainPoll: NodeJS.Timeout | undefined;
   const lifecycle = new ChannelLifecycle(ws, () => {
@@ -187,7 +202,13 @@ function bridge(ctx: ChannelContext, socket: Socket, released: () => void, passw
     socketClosed: lifecycle.socketClosed,
     close: (code, reason) => lifecycle.close(code, reason),
     setInputMode,
+    ...reported(opened),
   };
+}
+
+/** `opened` on the channel only when it says something (a device with no monitor list says nothing). */
+function reported(opened: ScreenChannel['opened']): Pick<ScreenChannel, 'opened'> {
+  return opened && (opened.monitors || opened.monitor !== undefined) ? { opened } : {};
 }
 
 /** The relay is slower than the VNC server: stop reading the server until the socket's queue drains. */

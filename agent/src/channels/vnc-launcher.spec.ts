@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { findDisplay, x11vncArgs, announcedPort, terminate } from './vnc-launcher';
+import { findDisplay, x11vncArgs, announcedPort, parseXineramaHeads, terminate } from './vnc-launcher';
 
 describe('findDisplay', () => {
   it('prefers DISPLAY and refuses odd values', () => {
@@ -27,6 +27,42 @@ describe('x11vncArgs', () => {
       '-noxdamage',
     ]);
     expect(x11vncArgs(':5', 5999, true, '/p').slice(-2)).toEqual(['-auth', 'guess']);
+  });
+
+  it('shares one monitor with -clip xinerama<n>, and the whole desktop without it', () => {
+    expect(x11vncArgs(':5', 5999, false, '/p', 1).slice(-2)).toEqual(['-clip', 'xinerama1']);
+    expect(x11vncArgs(':5', 5999, true, '/p', 0).slice(-4)).toEqual(['-auth', 'guess', '-clip', 'xinerama0']);
+    expect(x11vncArgs(':5', 5999, false, '/p')).not.toContain('-clip');
+  });
+});
+
+describe('parseXineramaHeads', () => {
+  const XDPYINFO = [
+    'name of display:    :7',
+    'XINERAMA version 1.1 opcode: 141',
+    '  head #0: 1920x1080 @ 0,0',
+    '  head #1: 1280x1024 @ 1920,-56',
+    '',
+  ].join('\n');
+
+  it('reads the heads in their order, which is how x11vnc numbers them', () => {
+    expect(parseXineramaHeads(XDPYINFO)).toEqual([
+      { x: 0, y: 0, width: 1920, height: 1080 },
+      { x: 1920, y: -56, width: 1280, height: 1024 },
+    ]);
+  });
+
+  it('answers no monitors without Xinerama, and stops at a gap in the numbering or a bad size', () => {
+    expect(parseXineramaHeads('XINERAMA extension not supported by xdpyinfo')).toEqual([]);
+    expect(parseXineramaHeads('  head #1: 800x600 @ 0,0')).toEqual([]);
+    expect(parseXineramaHeads('  head #0: 800x600 @ 0,0\n  head #2: 800x600 @ 800,0')).toHaveLength(1);
+    expect(parseXineramaHeads('  head #0: 0x600 @ 0,0')).toEqual([]);
+    expect(parseXineramaHeads('  head #0: 99999x600 @ 0,0')).toEqual([]);
+  });
+
+  it('lists at most 16 monitors', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `  head #${i}: 100x100 @ ${i * 100},0`).join('\n');
+    expect(parseXineramaHeads(many)).toHaveLength(16);
   });
 });
 
@@ -67,14 +103,14 @@ describe('terminate', () => {
   it('stops a process that honours SIGTERM with SIGTERM', async () => {
     const c = await child(false);
     const exited = once(c, 'exit');
-    terminate(c, 60_000);
+    await terminate(c, 60_000);
     expect(await exited).toEqual([null, 'SIGTERM']);
   });
 
   it('kills a process that stays after SIGTERM (as a deadlocked x11vnc does) once the grace period ends', async () => {
     const c = await child(true);
     const exited = once(c, 'exit');
-    terminate(c, 200);
+    await terminate(c, 200);
     expect(await exited).toEqual([null, 'SIGKILL']);
   });
 });

@@ -1,8 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ScreenMonitor } from '../../../contracts/agent-protocol/control-messages';
+import { SCREEN_MONITORS_MAX } from '../../../contracts/agent-protocol/limits';
 import { safe, type AgentLogger } from '../core/logger';
 import { hasCommand } from '../platform/posix';
 import { randomVncPassword, vncPasswordFile } from './rfb-handshake';
@@ -64,6 +66,7 @@ export function x11vncArgs(
   firstPort: number,
   guessAuth: boolean,
   passwordFile: string,
+  monitor?: number,
 ): string[] {
   const args = [
     '-localhost',
@@ -78,8 +81,31 @@ export function x11vncArgs(
     '-noxdamage',
   ];
   if (guessAuth) args.push('-auth', 'guess');
+  // One monitor of a multi-head desktop: x11vnc numbers them as Xinerama does (listMonitors below).
+  if (monitor !== undefined) args.push('-clip', `xinerama${monitor}`);
   return args;
 }
+
+/**
+ * The monitors in `xdpyinfo -ext XINERAMA`'s output (`head #1: 1280x1024 @ 1920,0`), in its order,
+ * which is the order x11vnc's `-clip xinerama<n>` counts them in. At most {@link SCREEN_MONITORS_MAX};
+ * lines that do not parse are skipped.
+ */
+export function parseXineramaHeads(text: string): ScreenMonitor[] {
+  const heads: ScreenMonitor[] = [];
+  for (const m of text.matchAll(/^\s*head #(\d{1,2}): (\d{1,5})x(\d{1,5}) @ (-?\d{1,5}),(-?\d{1,5})\s*$/gm)) {
+    if (Number(m[1]) !== heads.length) break; // numbered 0, 1, 2, …: anything else is not that list
+    const [width, height, x, y] = [m[2], m[3], m[4], m[5]].map(Number);
+    if (width < 1 || height < 1 || width > 32767 || height > 32767) break;
+    if (Math.abs(x) > 32767 || Math.abs(y) > 32767) break;
+    heads.push({ x, y, width, height });
+    if (heads.length === SCREEN_MONITORS_MAX) break;
+  }
+  return heads;
+}
+
+/** How long xdpyinfo gets to list the monitors before the screen opens without the list. */
+const LIST_MONITORS_TIMEOUT_MS = 5_000;
 
 /**
  * Starts x11vnc bound to 127.0.0.1 on a free port when a screen channel needs it and no VNC server
@@ -88,6 +114,10 @@ export function x11vncArgs(
  */
 export class X11VncLauncher {
   private child: ChildProcess | undefined;
+  /** One launcher per monitor shared alone (`-clip xinerama<n>`), made on first use. */
+  private readonly perMonitor = new Map<number, X11VncLauncher>();
+  /** x11vnc processes told to stop that have not exited yet. */
+  private readonly exiting = new Set<Promise<void>>();
   private target: Promise<VncTarget> | undefined;
   private users = 0;
   /** The 0700 folder holding this run's 0600 password file; removed when x11vnc stops. */
@@ -98,7 +128,42 @@ export class X11VncLauncher {
     private readonly logger: AgentLogger,
     /** Where x11vnc starts looking for a free port (tests pass a port someone else holds). */
     private readonly firstPort: () => Promise<number> = freeLoopbackPort,
+    /** Share only this monitor (an index into {@link listMonitors}); undefined: the whole desktop. */
+    readonly monitor?: number,
   ) {}
+
+  /** The launcher of an x11vnc sharing only monitor `index` (one per monitor, stopped with this one). */
+  forMonitor(index: number): X11VncLauncher {
+    let launcher = this.perMonitor.get(index);
+    if (!launcher) {
+      launcher = new X11VncLauncher(this.display, this.logger, this.firstPort, index);
+      this.perMonitor.set(index, launcher);
+    }
+    return launcher;
+  }
+
+  /**
+   * The display's monitors as Xinerama lists them (xdpyinfo, from x11-utils), or an empty list when
+   * that cannot be read (no xdpyinfo, no access to the display, no Xinerama): the screen then opens
+   * as the whole desktop, without a choice.
+   */
+  listMonitors(): Promise<ScreenMonitor[]> {
+    return new Promise((resolve) => {
+      execFile(
+        'xdpyinfo',
+        ['-display', this.display, '-ext', 'XINERAMA'],
+        { timeout: LIST_MONITORS_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
+        (err, stdout) => {
+          if (err) {
+            this.logger.debug(`could not list the monitors: ${safe(err.message)}`);
+            resolve([]);
+            return;
+          }
+          resolve(parseXineramaHeads(stdout));
+        },
+      );
+    });
+  }
 
   static detect(logger: AgentLogger, env: NodeJS.ProcessEnv = process.env): X11VncLauncher | undefined {
     if (process.platform !== 'linux' || !hasCommand('x11vnc')) return undefined;
@@ -125,16 +190,29 @@ export class X11VncLauncher {
 
   release(): void {
     this.users = Math.max(0, this.users - 1);
-    if (this.users === 0) this.stop();
+    if (this.users === 0) this.stopOwn();
   }
 
-  stop(): void {
+  /**
+   * Stops x11vnc, and every per-monitor one (the agent is ending); resolves once each has exited, so
+   * the agent does not leave one running on the device (SIGKILL after the grace period at the latest).
+   */
+  async stop(): Promise<void> {
+    const others = [...this.perMonitor.values()].map((launcher) => launcher.stop());
+    this.stopOwn();
+    await Promise.all([...others, ...this.exiting]);
+  }
+
+  /** Stops this launcher's x11vnc only: another monitor's may still serve a screen channel. */
+  private stopOwn(): void {
     const child = this.child;
     this.child = undefined;
     this.target = undefined;
     if (child && child.exitCode === null) {
       this.logger.info('stopping x11vnc');
-      terminate(child);
+      const exited = terminate(child);
+      this.exiting.add(exited);
+      void exited.then(() => this.exiting.delete(exited));
     }
     this.removeSecret();
   }
@@ -191,9 +269,10 @@ export class X11VncLauncher {
   private async startOnce(guessAuth: boolean, passwordFile: string): Promise<VncTarget> {
     const firstPort = await this.firstPort();
     this.logger.info(
-      `starting x11vnc on 127.0.0.1 (port ${firstPort} or the next free one) for display ${safe(this.display)}${guessAuth ? ' (guessing X authority)' : ''}`,
+      `starting x11vnc on 127.0.0.1 (port ${firstPort} or the next free one) for display ${safe(this.display)}${this.monitor === undefined ? '' : ` (monitor ${this.monitor + 1} only)`}${guessAuth ? ' (guessing X authority)' : ''}`,
     );
-    const child = spawn('x11vnc', x11vncArgs(this.display, firstPort, guessAuth, passwordFile), {
+    const args = x11vncArgs(this.display, firstPort, guessAuth, passwordFile, this.monitor);
+    const child = spawn('x11vnc', args, {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     this.child = child;
@@ -207,7 +286,7 @@ export class X11VncLauncher {
       return { host: '127.0.0.1', port };
     } catch (err) {
       if (this.child === child) this.child = undefined;
-      if (child.exitCode === null) terminate(child);
+      if (child.exitCode === null) void terminate(child);
       throw err;
     }
   }
@@ -221,13 +300,15 @@ export const X11VNC_STOP_GRACE_MS = 2_000;
  * deadlock (seen when the signal lands while it is still setting up), leaving the VNC server running
  * with SIGTERM blocked after the session ended.
  */
-export function terminate(child: ChildProcess, graceMs = X11VNC_STOP_GRACE_MS): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+export function terminate(child: ChildProcess, graceMs = X11VNC_STOP_GRACE_MS): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const timer = setTimeout(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }, graceMs);
-  child.once('exit', () => clearTimeout(timer));
+  void exited.then(() => clearTimeout(timer));
   child.kill('SIGTERM');
+  return exited;
 }
 
 /** The port in x11vnc's `PORT=<n>` stdout line; later output is read and dropped (so x11vnc never blocks). */

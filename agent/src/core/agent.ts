@@ -180,7 +180,7 @@ export class Agent implements IndicatorActions {
     this.options.indicator?.close();
     if (reason === 'user_exit') this.consent?.endedLocally(sessions);
     await this.commands.drain();
-    this.options.vnc.launcher?.stop();
+    await this.options.vnc.launcher?.stop();
     await this.control.stop({ type: 'goodbye', reason });
     if (mode === 'quick') {
       const left = await this.options.files.removeAll();
@@ -199,6 +199,7 @@ export class Agent implements IndicatorActions {
               replyTo: message.id,
               sessionId: message.sessionId,
               channel: message.channel,
+              ...result.opened,
             });
           else this.send({ type: 'error', replyTo: message.id, code: result.code, message: result.message });
         });

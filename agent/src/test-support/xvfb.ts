@@ -29,13 +29,15 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): 
 }
 
 /** A real X server on a private display (Xvfb needs -noreset, or it resets when the last client leaves). */
-export async function startXvfb(): Promise<{ display: string; stop: () => Promise<void> }> {
+export async function startXvfb(
+  size = '640x480',
+): Promise<{ display: string; number: number; stop: () => Promise<void> }> {
   const n = freeDisplay();
-  const child = spawn('Xvfb', [`:${n}`, '-noreset', '-screen', '0', '640x480x24', '-nolisten', 'tcp'], {
+  const child = spawn('Xvfb', [`:${n}`, '-noreset', '-screen', '0', `${size}x24`, '-nolisten', 'tcp'], {
     stdio: 'ignore',
   });
   await waitFor(() => existsSync(`/tmp/.X11-unix/X${n}`), 'Xvfb');
-  return { display: `:${n}`, stop: () => stopChild(child) };
+  return { display: `:${n}`, number: n, stop: () => stopChild(child) };
 }
 
 /** x11vnc on loopback for a display, as a customer's VNC server. */

@@ -1,6 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { SCREEN_MONITORS_MAX } from '../../../contracts/agent-protocol/limits';
 import { DEVICE_KINDS, DEVICE_OSES, type DeviceKind, type DeviceOs } from '../../../contracts/api/devices';
 import {
   CONSENT_POLICIES,
@@ -28,6 +40,8 @@ import {
   type RemoteSessionStatus,
   type RemoteSessionType,
   type RemoteSessionView,
+  type ScreenMonitorView,
+  type SelectMonitorRequest,
   type StartedRemoteSessionView,
   type StartRemoteSessionRequest,
 } from '../../../contracts/api/remote-sessions';
@@ -91,6 +105,28 @@ export class RelayAccessDto implements RelayAccessView {
   shellStartPatienceSec!: number;
 }
 
+export class ScreenMonitorDto implements ScreenMonitorView {
+  @ApiProperty({ description: 'Left edge, in desktop pixels' }) x!: number;
+  @ApiProperty({ description: 'Top edge, in desktop pixels' }) y!: number;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+}
+
+export class SelectMonitorDto implements SelectMonitorRequest {
+  @ApiProperty({
+    minimum: 0,
+    maximum: SCREEN_MONITORS_MAX - 1,
+    nullable: true,
+    type: Number,
+    description: 'An index into the screen channel’s `monitors`; null: the whole desktop',
+  })
+  @ValidateIf((_o, value) => value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(SCREEN_MONITORS_MAX - 1)
+  monitor!: number | null;
+}
+
 export class RemoteChannelStateDto implements RemoteChannelStateView {
   @ApiProperty({ example: 'screen' }) channel!: string;
   @ApiProperty({ enum: CHANNEL_STATES }) state!: ChannelState;
@@ -121,6 +157,18 @@ export class RemoteChannelStateDto implements RemoteChannelStateView {
   })
   askAgainAt!: string | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({
+    type: [ScreenMonitorDto],
+    nullable: true,
+    description: 'Screen: the device’s monitors when it can show one alone (agents at protocol 1.3)',
+  })
+  monitors!: ScreenMonitorDto[] | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Screen: the monitor shown (an index into monitors); null: the whole desktop',
+  })
+  monitor!: number | null;
 }
 
 export class RemoteSessionDto implements RemoteSessionView {

@@ -7,6 +7,7 @@ import type {
   CommandOutputView,
   CommandStartedView,
   RunCommandRequest,
+  SelectMonitorRequest,
 } from '../../../../contracts/api/remote-sessions';
 import { readJson, serverEvents, ServerEventMessage } from '../core/server-events';
 import {
@@ -100,6 +101,19 @@ export class RemoteSessionsApiService {
    */
   plainShell(sessionId: string, options: RequestOptions = {}): Observable<RelayAccess> {
     return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/channels/shell/plain`, null, options);
+  }
+
+  /**
+   * Shows one of the device's monitors on the screen (null: the whole desktop); answers the screen's
+   * fresh token (the screen is `opening` when this answers). 409 `monitor_unavailable`.
+   */
+  selectMonitor(
+    sessionId: string,
+    monitor: number | null,
+    options: RequestOptions = {},
+  ): Observable<RelayAccess> {
+    const body: SelectMonitorRequest = { monitor };
+    return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/screen/monitor`, body, options);
   }
 
   /** Ends the session for everyone. Idempotent; never refused because of the audit trail. */

@@ -18,11 +18,20 @@ import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type RFB from '@novnc/novnc';
 
+import { toApiError } from '../core/api-error';
 import { CopyButtonComponent } from '../shared/copy-button.component';
 import { ChannelStateComponent } from './channel-state.component';
 import { keysymsFor } from './keysyms';
 import { explainRelayClose } from './relay-connection';
 import { RelaySocket } from './relay-socket';
+import {
+  loadScreenQuality,
+  monitorLabel,
+  saveScreenQuality,
+  SCREEN_QUALITY_PRESETS,
+  screenQualityPreset,
+  type ScreenQuality,
+} from './screen-quality';
 import { ChannelTicket, ViewerSessionService } from './viewer-session.service';
 
 type ScreenState = 'waiting' | 'connecting' | 'password' | 'connected' | 'closed';
@@ -30,6 +39,23 @@ type ScreenState = 'waiting' | 'connecting' | 'password' | 'connected' | 'closed
 /** Longest text the Paste panel sends or types (typing sends two key events per character). */
 const PASTE_MAX = 10_000;
 const TYPE_MAX = 2_000;
+/** Most of the device's clipboard kept and shown (it is untrusted text, rendered as text only). */
+const DEVICE_CLIPBOARD_MAX = 100_000;
+
+/** Text copied on the device, and whether it reached the technician's own clipboard by itself. */
+interface DeviceClipboard {
+  text: string;
+  copied: boolean;
+}
+
+/** localStorage, or null where the browser refuses it (the presets then last for the window). */
+function browserStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The Screen tab: noVNC over the relay's `screen` channel (raw RFB bytes, bridged by the agent to the
@@ -57,6 +83,7 @@ const TYPE_MAX = 2_000;
 export class ScreenTabComponent {
   protected readonly viewer = inject(ViewerSessionService);
   private readonly screen = viewChild.required<ElementRef<HTMLElement>>('screen');
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
   /** The tab is showing: the remote screen then takes the keyboard. */
   readonly active = input(false);
@@ -68,7 +95,20 @@ export class ScreenTabComponent {
   protected readonly scaled = signal(true);
   protected readonly desktopName = signal('');
   protected readonly pasteOpen = signal(false);
-  protected readonly remoteClipboard = signal('');
+  /** What was last copied on the device (noVNC's `clipboard` event). */
+  protected readonly deviceClipboard = signal<DeviceClipboard | null>(null);
+  /** The tab fills the technician's screen (Fullscreen API); Esc leaves. */
+  protected readonly fullscreen = signal(false);
+  protected readonly qualityPresets = SCREEN_QUALITY_PRESETS;
+  protected readonly quality = signal<ScreenQuality>(loadScreenQuality(browserStorage()));
+  /** The device's monitors, when it can show one alone (agents at protocol 1.3). */
+  protected readonly monitors = computed(() =>
+    (this.channel()?.monitors ?? []).map((m, i) => ({ index: i, label: monitorLabel(i, m) })),
+  );
+  /** The monitor shown: its index, or 'all' (the whole desktop). */
+  protected readonly monitorChoice = computed(() => String(this.channel()?.monitor ?? 'all'));
+  protected readonly switchingMonitor = signal(false);
+  protected readonly monitorError = signal('');
   protected readonly pasteText = new FormControl('', { nonNullable: true });
   protected readonly password = new FormControl('', { nonNullable: true });
   protected readonly pasteMax = PASTE_MAX;
@@ -112,10 +152,102 @@ export class ScreenTabComponent {
       if (this.active() && this.state() === 'connected')
         untracked(() => this.rfb?.focus({ preventScroll: true }));
     });
+    effect(() => {
+      // Applied live: noVNC sends the server new encodings when these change.
+      const preset = screenQualityPreset(this.quality());
+      if (!this.rfb) return;
+      this.rfb.qualityLevel = preset.qualityLevel;
+      this.rfb.compressionLevel = preset.compressionLevel;
+      untracked(() => this.reflectQuality());
+    });
+    effect(() => {
+      // Leaving the tab leaves full screen too: it would otherwise cover the tab now showing.
+      if (!this.active() && untracked(() => this.fullscreen())) void this.leaveFullscreen();
+    });
+    const onFullscreenChange = (): void => {
+      this.fullscreen.set(document.fullscreenElement === this.host.nativeElement);
+      if (this.fullscreen()) this.rfb?.focus({ preventScroll: true });
+    };
+    document.addEventListener('fullscreenchange', onFullscreenChange);
     inject(DestroyRef).onDestroy(() => {
+      document.removeEventListener('fullscreenchange', onFullscreenChange);
       this.attempt++;
       this.hangUp();
     });
+  }
+
+  protected setQuality(value: string): void {
+    const preset = SCREEN_QUALITY_PRESETS.find((p) => p.key === value);
+    if (!preset) return;
+    this.quality.set(preset.key);
+    saveScreenQuality(browserStorage(), preset.key);
+  }
+
+  /** Full screen for the whole tab (toolbar included); Esc, or the button again, leaves. */
+  protected async toggleFullscreen(): Promise<void> {
+    if (this.fullscreen()) {
+      await this.leaveFullscreen();
+      return;
+    }
+    try {
+      await this.host.nativeElement.requestFullscreen({ navigationUI: 'hide' });
+    } catch (error: unknown) {
+      console.warn('Full screen was refused', error);
+    }
+  }
+
+  private async leaveFullscreen(): Promise<void> {
+    if (document.fullscreenElement !== this.host.nativeElement) return;
+    try {
+      await document.exitFullscreen();
+    } catch (error: unknown) {
+      console.warn('Could not leave full screen', error);
+    }
+  }
+
+  /** Shows another of the device's monitors (or 'all': the whole desktop); the screen reconnects. */
+  protected async selectMonitor(value: string): Promise<void> {
+    const monitor = value === 'all' ? null : Number(value);
+    if (monitor !== null && !this.monitors().some((m) => m.index === monitor)) return;
+    if (value === this.monitorChoice() || this.switchingMonitor()) return;
+    this.switchingMonitor.set(true);
+    this.monitorError.set('');
+    try {
+      await this.viewer.selectMonitor(monitor);
+    } catch (caught: unknown) {
+      this.monitorError.set(toApiError(caught).message);
+    } finally {
+      this.switchingMonitor.set(false);
+    }
+  }
+
+  protected dismissDeviceClipboard(): void {
+    this.deviceClipboard.set(null);
+    this.rfb?.focus({ preventScroll: true });
+  }
+
+  /**
+   * Text copied on the device: put on the technician's clipboard at once where the browser allows
+   * it (it needs a recent click or key in this window); otherwise the bar's Copy button does it.
+   */
+  private receiveClipboard(raw: string): void {
+    const text = raw.slice(0, DEVICE_CLIPBOARD_MAX);
+    const entry: DeviceClipboard = { text, copied: false };
+    this.deviceClipboard.set(entry);
+    if (!text || typeof navigator.clipboard?.writeText !== 'function') return;
+    navigator.clipboard.writeText(text).then(
+      () => {
+        if (this.deviceClipboard() === entry) this.deviceClipboard.set({ text, copied: true });
+      },
+      (error: unknown) => console.info('The browser kept the device clipboard for the Copy button', error),
+    );
+  }
+
+  /** noVNC's levels as it holds them now, on the screen element (what the browser suite reads). */
+  private reflectQuality(): void {
+    const element = this.screen().nativeElement;
+    element.dataset['qualityLevel'] = String(this.rfb?.qualityLevel ?? '');
+    element.dataset['compressionLevel'] = String(this.rfb?.compressionLevel ?? '');
   }
 
   protected ctrlAltDel(): void {
@@ -192,8 +324,12 @@ export class ScreenTabComponent {
     rfb.resizeSession = false;
     rfb.focusOnClick = true;
     rfb.background = 'transparent';
+    const preset = screenQualityPreset(this.quality());
+    rfb.qualityLevel = preset.qualityLevel;
+    rfb.compressionLevel = preset.compressionLevel;
     this.relay = relay;
     this.rfb = rfb;
+    this.reflectQuality();
 
     let refusal = '';
     rfb.addEventListener('connect', () => {
@@ -210,7 +346,9 @@ export class ScreenTabComponent {
         : 'The VNC server on the device refused the connection (wrong password?).';
     });
     rfb.addEventListener('desktopname', (event) => this.desktopName.set(event.detail.name));
-    rfb.addEventListener('clipboard', (event) => this.remoteClipboard.set(event.detail.text));
+    rfb.addEventListener('clipboard', (event) => {
+      if (attempt === this.attempt) this.receiveClipboard(event.detail.text);
+    });
     rfb.addEventListener('disconnect', () => {
       void relay.closed.then((close) => {
         if (attempt !== this.attempt || relay.intentional) return;

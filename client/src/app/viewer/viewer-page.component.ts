@@ -30,6 +30,7 @@ import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { StatusPillComponent } from '../shared/status-pill.component';
 import { channelSummary } from './channel-states';
 import { CommandsTabComponent } from './commands-tab.component';
+import { elapsedClock, elapsedWords } from './screen-quality';
 import { ScreenTabComponent } from './screen-tab.component';
 import { ShellTabComponent } from './shell-tab.component';
 import { ViewerSessionService } from './viewer-session.service';
@@ -117,6 +118,17 @@ export class ViewerPageComponent implements OnInit {
     if (!session || session.status === 'ended') return [];
     const now = this.viewer.now();
     return session.channelStates.map((view) => channelSummary(view, now));
+  });
+  /**
+   * Time since the technician and the device first met (the session went active), ticking each
+   * second while it runs and stopped at its end; null before it went active.
+   */
+  protected readonly elapsed = computed(() => {
+    const session = this.session();
+    if (!session?.connectedAt) return null;
+    const until = session.endedAt ? Date.parse(session.endedAt) : this.viewer.now();
+    const ms = until - Date.parse(session.connectedAt);
+    return { clock: elapsedClock(ms), words: elapsedWords(ms) };
   });
   protected readonly endReason = computed(() => {
     const session = this.session();

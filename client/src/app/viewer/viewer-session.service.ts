@@ -215,6 +215,22 @@ export class ViewerSessionService {
     }
   }
 
+  /**
+   * Shows another of the device's monitors on the screen (null: the whole desktop): the device opens
+   * the screen again with it, and the screen tab dials the fresh token once it is open. Rejects with
+   * the portal's refusal (an ApiError), which the caller shows.
+   */
+  async selectMonitor(monitor: number | null): Promise<void> {
+    if (!this.sessionId || this.ended()) return;
+    const fetch = this.fetches;
+    const access = await firstValueFrom(
+      this.api.selectMonitor(this.sessionId, monitor, { context: showsOwnErrors() }),
+    );
+    if (fetch !== this.fetches) return;
+    this.holdTokens(access, false);
+    await this.settle(access, fetch);
+  }
+
   /** Reads the session's state from the portal, and stops if it has ended. False when it could not. */
   async refresh(): Promise<boolean> {
     if (!this.sessionId) return false;
