@@ -32,8 +32,8 @@ export async function accessibilityViolations(
   const loaded = await page.evaluate('typeof window.axe === "object"');
   if (!loaded) await page.evaluate(axeBundle());
   const found = await page.evaluate(async (context: string | null) => {
-    const axe = (window as unknown as { axe: AxeLike }).axe;
-    const result = await axe.run(context ?? document, {
+    const scope = globalThis as unknown as { axe: AxeLike; document: unknown };
+    const result = await scope.axe.run(context ?? scope.document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       resultTypes: ['violations'],
     });
