@@ -125,7 +125,7 @@ export class SessionDetailComponent {
 
   protected async takeOver(): Promise<void> {
     const me = this.auth.user();
-    if (me) await this.assignTo({ id: me.id, displayName: 'you' });
+    if (me) await this.assignTo({ id: me.id, displayName: me.displayName });
   }
 
   private async assignTo(to: { id: string; displayName: string }): Promise<void> {
