@@ -1,5 +1,7 @@
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
+import { RemoteSessionHistoryIndexes1763785000000 } from '../../migrations/1763785000000-RemoteSessionHistoryIndexes';
+import { withMigrationsUpTo } from '../support/migrations';
 import { makeSupportSession } from '../support/quick-support-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -219,5 +221,39 @@ describe('remote-session history (search, paging, CSV)', () => {
     await tech.post(`/api/quick-support/sessions/${s.id}/assign`).send({}).expect(403);
     const taken = await admin.post(`/api/quick-support/sessions/${s.id}/assign`).send({}).expect(200);
     expect(taken.body.assignedTo.displayName).not.toBe('Sam Other');
+  });
+
+  it('walks the history’s order on its index, and its migration goes down and up again', async () => {
+    const plan = await db.transaction(async (m) => {
+      // A tiny table would be read whole; without that way out the planner shows what it can use.
+      await m.query('SET LOCAL enable_seqscan = off');
+      await m.query('SET LOCAL enable_sort = off');
+      const rows = await m.query<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT rs.id FROM remote_sessions rs WHERE rs.status = 'ended' AND rs.technician_id = $1
+          ORDER BY rs.ended_at DESC, rs.id DESC LIMIT 25`,
+        [techId],
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/ix_remote_sessions_history/);
+    expect(plan).not.toMatch(/\bSort\b/);
+
+    await withMigrationsUpTo(RemoteSessionHistoryIndexes1763785000000, async (ds) => {
+      const indexes = async (): Promise<string[]> =>
+        (
+          await ds.query<{ indexname: string }[]>(
+            `SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_remote_sessions_history%' ORDER BY indexname`,
+          )
+        ).map((r) => r.indexname);
+      await ds.runMigrations();
+      expect(await indexes()).toEqual([
+        'ix_remote_sessions_history',
+        'ix_remote_sessions_history_technician',
+      ]);
+      await ds.undoLastMigration();
+      expect(await indexes()).toEqual([]);
+      await ds.runMigrations();
+      expect(await indexes()).toHaveLength(2);
+    });
   });
 });
