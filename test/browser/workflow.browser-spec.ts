@@ -13,7 +13,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { expectAccessible } from './support/accessibility';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS, type CanvasLike } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
-import { eventually, settled, text, visible } from './support/waits';
+import { eventually, hidden, settled, text, visible } from './support/waits';
 import { hasBinaries, paintRoot, startXvfb, type Rgb } from './support/x-display';
 
 /**
@@ -170,7 +170,8 @@ describe('technician workflow (queue → viewer → history; Chromium, real agen
     await settled(page);
     await expectAccessible(page, 'the Start-session launcher', '.mat-mdc-dialog-container');
     await launcher.getByRole('button', { name: 'Cancel' }).click();
-    await page.keyboard.press('Escape');
+    await hidden(launcher);
+    await details.getByRole('button', { name: 'Close details' }).click();
     await eventually(async () => expect(await page.getByRole('dialog').count()).toBe(0));
 
     // One click on the row's Connect: the viewer opens and shows the customer's screen.
