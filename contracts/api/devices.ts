@@ -34,6 +34,13 @@ export interface SetConsentPolicyRequest {
   policy: ConsentPolicy;
 }
 
+/** The quick-support session a device belongs to, in short. */
+export interface DeviceSupportSessionView {
+  id: string;
+  customerName: string | null;
+  createdAt: string;
+}
+
 /** A device (`DeviceDto`). */
 export interface DeviceView {
   id: string;
@@ -49,6 +56,12 @@ export interface DeviceView {
   online: boolean;
   lastSeenAt: string | null;
   supportSessionId: string | null;
+  /**
+   * A quick-support device's session, so two devices with the same host name cannot be confused: the
+   * customer's name (null when unnamed) and when the session was created. Null for a persistent
+   * device (and in a `device.registered` event).
+   */
+  supportSession: DeviceSupportSessionView | null;
   /**
    * The device-local kill switch as the connected agent reports it (true: remote control refused);
    * null while the agent is not connected, and in a `device.registered` event (not reported yet).

@@ -149,6 +149,11 @@ export interface RemoteSessionView {
   deviceName: string;
   deviceOs: DeviceOs;
   kind: DeviceKind;
+  /**
+   * A quick-support device: the customer's name from its support session (typed by the technician who
+   * created it); null for a persistent device or an unnamed customer.
+   */
+  customerName: string | null;
   /** Who started it; only they can connect. Null when the account was removed. */
   technicianId: string | null;
   /** The technician's display name; null when the account was removed. */
@@ -175,6 +180,41 @@ export interface RemoteSessionView {
 
 export interface RemoteSessionListView {
   items: RemoteSessionView[];
+}
+
+/** Bounds on the history's query (`RemoteSessionHistoryQueryDto`). */
+export const REMOTE_SESSION_HISTORY_LIMITS = {
+  limitMax: 100,
+  /** Paging stops here: past it, narrow the search (or export). */
+  offsetMax: 10_000,
+  searchMax: 100,
+  /** `total` counts at most this many matches (`totalCapped` says when there are more). */
+  countMax: 10_000,
+  /** Rows in one CSV export, newest first. */
+  exportMax: 50_000,
+} as const;
+
+/**
+ * `GET /api/remote-sessions/history` and `GET /api/remote-sessions/export.csv`: ended sessions of any
+ * age, newest end first. `q` matches (case-insensitive, part of a word) the customer name, the device
+ * name, the technician's name, the reason and the end reason; all filters AND.
+ */
+export interface RemoteSessionHistoryQuery {
+  q?: string;
+  endReason?: RemoteSessionEndReason;
+}
+
+export interface RemoteSessionHistoryPageQuery extends RemoteSessionHistoryQuery {
+  limit?: number;
+  offset?: number;
+}
+
+export interface RemoteSessionHistoryView {
+  items: RemoteSessionView[];
+  /** Matching sessions, counted up to `REMOTE_SESSION_HISTORY_LIMITS.countMax`. */
+  total: number;
+  /** More sessions match than `total` says. */
+  totalCapped: boolean;
 }
 
 /** One tech-side relay token per channel; each is usable once, within minutes. */

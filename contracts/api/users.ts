@@ -56,6 +56,20 @@ export interface UserListView {
   items: UserView[];
 }
 
+/**
+ * Someone a quick-support session can be handed to (`GET /api/users/technicians`): an enabled
+ * administrator or technician, by name only.
+ */
+export interface TechnicianView {
+  id: string;
+  displayName: string;
+  role: UserRole;
+}
+
+export interface TechnicianListView {
+  items: TechnicianView[];
+}
+
 /** `POST /api/users`. */
 export interface CreateUserRequest {
   email: string;

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { deviceReachSql, isAdmin } from '../access/access-rules';
 import { returningRows } from '../database/returning-rows';
+import type { DeviceSupportSessionView } from '../../contracts/api/devices';
 import { ConsentPolicy, Device, DeviceKind } from './entities/device.entity';
 
 export type NewDevice = Pick<
@@ -143,6 +144,33 @@ export class DeviceQueries {
       .addOrderBy('d.last_seen_at', 'DESC', 'NULLS LAST')
       .limit(filter.limit ?? 100)
       .getMany();
+  }
+
+  /**
+   * The quick-support sessions of these devices (customer name, created), by device id; devices of
+   * no session are left out. One indexed read by primary key.
+   */
+  async supportSessionsOf(
+    devices: Device[],
+    m?: EntityManager,
+  ): Promise<Map<string, DeviceSupportSessionView>> {
+    const ids = [
+      ...new Set(devices.map((d) => d.supportSessionId).filter((id): id is string => id !== null)),
+    ];
+    if (ids.length === 0) return new Map();
+    const rows = await this.db(m).query<{ id: string; customerName: string | null; createdAt: Date }[]>(
+      `SELECT id, customer_name AS "customerName", created_at AS "createdAt" FROM support_sessions
+        WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const out = new Map<string, DeviceSupportSessionView>();
+    for (const d of devices) {
+      const row = d.supportSessionId ? byId.get(d.supportSessionId) : undefined;
+      if (row)
+        out.set(d.id, { id: row.id, customerName: row.customerName, createdAt: row.createdAt.toISOString() });
+    }
+    return out;
   }
 
   private db(m?: EntityManager): EntityManager {

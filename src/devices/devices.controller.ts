@@ -3,18 +3,14 @@ import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
-import { DevicePresence } from './device-presence';
-import { DeviceDto, DeviceListDto, ListDevicesQueryDto } from './dto/device.dto';
+import { DeviceListDto, ListDevicesQueryDto } from './dto/device.dto';
 import { DevicesService } from './devices.service';
 
 @ApiTags('devices')
 @ApiCookieAuth()
 @Controller('devices')
 export class DevicesController {
-  constructor(
-    private readonly devices: DevicesService,
-    private readonly presence: DevicePresence,
-  ) {}
+  constructor(private readonly devices: DevicesService) {}
 
   @Get()
   @TeamView({ roles: 'operators' })
@@ -30,6 +26,6 @@ export class DevicesController {
       limit: query.limit,
       reachableBy: user,
     });
-    return { items: rows.map((d) => DeviceDto.from(d, this.presence.killSwitch(d.id))) };
+    return { items: await this.devices.toDtos(rows) };
   }
 }

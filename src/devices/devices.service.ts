@@ -168,11 +168,19 @@ export class DevicesService implements OnApplicationBootstrap {
 
   /** Publishes device.updated for devices changed elsewhere (e.g. revoked when a session ended). */
   async publishUpdated(ids: string[]): Promise<void> {
-    for (const d of await this.findByIds(ids))
+    const devices = await this.findByIds(ids);
+    const sessions = await this.devices.supportSessionsOf(devices);
+    for (const d of devices)
       this.events.publish({
         type: 'device.updated',
-        device: DeviceDto.from(d, this.presence.killSwitch(d.id)),
+        device: DeviceDto.from(d, this.presence.killSwitch(d.id), sessions.get(d.id)),
       });
+  }
+
+  /** Devices as technicians see them, with their quick-support session's customer name. */
+  async toDtos(devices: Device[]): Promise<DeviceDto[]> {
+    const sessions = await this.devices.supportSessionsOf(devices);
+    return devices.map((d) => DeviceDto.from(d, this.presence.killSwitch(d.id), sessions.get(d.id)));
   }
 
   private async setOnline(deviceId: string, online: boolean): Promise<void> {

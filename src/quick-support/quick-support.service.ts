@@ -1,3 +1,4 @@
+import { roleIn } from '../../contracts/api/users';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessWithdrawals } from '../access/access-withdrawals';
@@ -112,7 +113,8 @@ export class QuickSupportService {
    */
   async assign(actor: AuthUser, id: string, userId: string = actor.id): Promise<SupportSessionDto> {
     const user = await this.users.findById(userId);
-    if (!user || user.disabledAt) throw errors.unknownTechnician();
+    // An auditor only reads: a session handed to one would have nobody to act on it.
+    if (!user || user.disabledAt || !roleIn('operators', user.role)) throw errors.unknownTechnician();
     const handedOver = await this.dataSource.transaction(async (m) => {
       // The owner before the change, locked so that a concurrent reassign cannot hide who lost it.
       const before = await this.queries.lockOwner(id, m);

@@ -9,6 +9,7 @@ export interface RemoteSessionRow extends RemoteSession {
   deviceOs: DeviceOs;
   deviceKind: DeviceKind;
   technicianName: string | null;
+  customerName: string | null;
 }
 
 export function toRemoteSessionDto(row: RemoteSessionRow, now = new Date()): RemoteSessionDto {
@@ -19,6 +20,7 @@ export function toRemoteSessionDto(row: RemoteSessionRow, now = new Date()): Rem
     deviceName: row.deviceName,
     deviceOs: row.deviceOs,
     kind: row.deviceKind,
+    customerName: row.customerName ?? null,
     technicianId: row.technicianId,
     technician: row.technicianName,
     type: row.type,

@@ -14,10 +14,48 @@ const SELECT = `
          rs.relay_url AS "relayUrl", rs.started_at AS "startedAt", rs.connected_at AS "connectedAt",
          rs.ended_at AS "endedAt", rs.end_reason AS "endReason", rs.channel_states AS "channelStates",
          d.hostname AS "deviceName", d.os AS "deviceOs", d.kind AS "deviceKind",
-         u.display_name AS "technicianName"
+         u.display_name AS "technicianName", ss.customer_name AS "customerName"
     FROM remote_sessions rs
     JOIN devices d ON d.id = rs.device_id
-    LEFT JOIN users u ON u.id = rs.technician_id`;
+    LEFT JOIN users u ON u.id = rs.technician_id
+    LEFT JOIN support_sessions ss ON ss.id = d.support_session_id`;
+
+/** The history's filters, checked by the DTO; `technicianId` narrows a technician to their own. */
+export interface HistoryFilter {
+  q?: string;
+  endReason?: EndReason;
+  technicianId?: string;
+}
+
+/** `ILIKE` pattern matching `text` anywhere, its own wildcards taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The WHERE clause of the history (ended sessions), as SQL with numbered parameters. The order and
+ * the technician's own view follow the partial indexes of migration RemoteSessionHistoryIndexes
+ * (`ended_at DESC, id DESC` over ended rows, per technician too); the text search is a bounded scan of
+ * that order (a page stops at its limit, a count at REMOTE_SESSION_HISTORY_LIMITS.countMax).
+ */
+function historyWhere(f: HistoryFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const and: string[] = [`rs.status = 'ended'`];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (f.technicianId) and.push(`rs.technician_id = ${p(f.technicianId)}`);
+  if (f.endReason) and.push(`rs.end_reason = ${p(f.endReason)}`);
+  if (f.q) {
+    const like = p(containsPattern(f.q));
+    and.push(
+      `(ss.customer_name ILIKE ${like} OR d.hostname ILIKE ${like} OR u.display_name ILIKE ${like}
+        OR rs.reason ILIKE ${like} OR replace(rs.end_reason, '_', ' ') ILIKE ${like})`,
+    );
+  }
+  return { sql: `WHERE ${and.join(' AND ')}`, params };
+}
 
 /** What a new session is made of (it starts `pending`). */
 export type NewRemoteSession = Pick<
@@ -123,6 +161,63 @@ export class RemoteSessionQueries {
           );
     const now = new Date();
     return rows.map((r) => toRemoteSessionDto(r, now));
+  }
+
+  /** One page of the history, newest end first, with the (capped) count of matches. */
+  async history(
+    f: HistoryFilter,
+    page: { limit: number; offset: number },
+    countMax: number,
+  ): Promise<{ items: RemoteSessionDto[]; total: number; totalCapped: boolean }> {
+    const where = historyWhere(f);
+    const n = where.params.length;
+    const [rows, counted] = await Promise.all([
+      this.dataSource.query<RemoteSessionRow[]>(
+        `${SELECT} ${where.sql} ORDER BY rs.ended_at DESC, rs.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+        [...where.params, page.limit, page.offset],
+      ),
+      this.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM remote_sessions rs
+           JOIN devices d ON d.id = rs.device_id
+           LEFT JOIN users u ON u.id = rs.technician_id
+           LEFT JOIN support_sessions ss ON ss.id = d.support_session_id
+           ${where.sql} LIMIT $${n + 1}) matched`,
+        [...where.params, countMax + 1],
+      ),
+    ]);
+    const total = counted[0]?.n ?? 0;
+    return {
+      items: rows.map((r) => toRemoteSessionDto(r)),
+      total: Math.min(total, countMax),
+      totalCapped: total > countMax,
+    };
+  }
+
+  /**
+   * Every session of the history the filters match (at most `max`, newest end first), read in
+   * batches so an export never holds more than one batch of rows.
+   */
+  async *historyBatches(f: HistoryFilter, max: number, batch = 500): AsyncGenerator<RemoteSessionDto[]> {
+    const where = historyWhere(f);
+    const n = where.params.length;
+    // The cursor keeps ended_at as PostgreSQL's text: a JS Date would drop its microseconds.
+    const select = SELECT.replace('SELECT ', 'SELECT rs.ended_at::text AS "cursorAt", ');
+    let cursor: { at: string; id: string } | null = null;
+    let left = max;
+    while (left > 0) {
+      const limit = Math.min(batch, left);
+      const after = cursor ? ` AND (rs.ended_at, rs.id) < ($${n + 2}::timestamptz, $${n + 3}::uuid)` : '';
+      const params: unknown[] = [...where.params, limit, ...(cursor ? [cursor.at, cursor.id] : [])];
+      const rows: (RemoteSessionRow & { cursorAt: string })[] = await this.dataSource.query(
+        `${select} ${where.sql}${after} ORDER BY rs.ended_at DESC, rs.id DESC LIMIT $${n + 1}`,
+        params,
+      );
+      if (rows.length > 0) yield rows.map((r) => toRemoteSessionDto(r));
+      if (rows.length < limit) return;
+      left -= rows.length;
+      const last = rows[rows.length - 1];
+      cursor = { at: last.cursorAt, id: last.id };
+    }
   }
 
   async dto(id: string, m?: EntityManager): Promise<RemoteSessionDto> {

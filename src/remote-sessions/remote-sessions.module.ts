@@ -15,6 +15,7 @@ import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionsMetrics } from './remote-sessions.metrics';
 import { RemoteSessionLifecycle } from './remote-session-lifecycle';
 import { RemoteSessionQueries } from './remote-session.queries';
+import { RemoteSessionHistoryController } from './remote-session-history.controller';
 import { RemoteSessionsController } from './remote-sessions.controller';
 import { ConsentContexts } from './consent-context';
 import { RemoteSessionChannels } from './remote-session-channels';
@@ -32,7 +33,8 @@ import { RemoteSessionsService } from './remote-sessions.service';
     AuthModule,
     UsersModule,
   ],
-  controllers: [RemoteSessionsController],
+  // History first: its fixed paths must win over RemoteSessionsController's `:id`.
+  controllers: [RemoteSessionHistoryController, RemoteSessionsController],
   providers: [
     RemoteSessionsService,
     RemoteSessionEndingService,

@@ -1,11 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AuthUser } from '../common/auth-user';
-import { AdminOnly } from '../access/access.decorator';
+import { AdminOnly, TeamView } from '../access/access.decorator';
+import { roleIn } from '../../contracts/api/users';
 import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
-import { CreatedUserDto, CreateUserDto, UpdateUserDto, UserDto, UserListDto } from './dto/user.dto';
+import {
+  CreatedUserDto,
+  CreateUserDto,
+  TechnicianListDto,
+  UpdateUserDto,
+  UserDto,
+  UserListDto,
+} from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -19,6 +27,21 @@ export class UsersController {
   @ApiOperation({ summary: 'List technicians and administrators' })
   async list(): Promise<UserListDto> {
     return { items: (await this.users.list()).map((u) => UserDto.from(u)) };
+  }
+
+  @Get('technicians')
+  @TeamView({ roles: 'operators' })
+  @ApiOperation({
+    summary: 'Enabled administrators and technicians by name: whom a quick-support session can be handed to',
+  })
+  @ApiOkResponse({ type: TechnicianListDto })
+  async technicians(): Promise<TechnicianListDto> {
+    const users = await this.users.list();
+    return {
+      items: users
+        .filter((u) => u.disabledAt === null && roleIn('operators', u.role))
+        .map((u) => ({ id: u.id, displayName: u.displayName, role: u.role })),
+    };
   }
 
   @Post()

@@ -58,7 +58,8 @@ const CUSTOMER = 'Reception Desk';
 const REASON = 'Printer queue is stuck';
 /** What the agent reports as the device's name. */
 const DEVICE = hostname();
-const DEVICE_OPTION = new RegExp(`^${DEVICE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `);
+/** The launcher names a quick-support device by its customer first, then its host name. */
+const DEVICE_OPTION = new RegExp(`^${CUSTOMER} · ${DEVICE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `);
 
 /** Binaries this suite drives; without them it fails and says what to install (.ci/run installs them). */
 const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));

@@ -36,6 +36,7 @@ const TECHNICIAN_ROUTES = {
     'GET /api/remote-sessions/:id',
     'GET /api/remote-sessions/events',
     'GET /api/devices',
+    'GET /api/users/technicians',
   ],
   /** Refused unless the caller owns the session / runs it / reaches the device, or is an admin. */
   ownerOnly: [
@@ -71,6 +72,8 @@ const TECHNICIAN_ROUTES = {
   ],
   /** The audit trail: answered, narrowed to the lines of the caller's own remote sessions. */
   ownAuditLines: ['GET /api/audit-events', 'GET /api/audit-events.csv'],
+  /** The remote-session history: answered, narrowed to the caller's own sessions (history.e2e-spec). */
+  ownHistory: ['GET /api/remote-sessions/history', 'GET /api/remote-sessions/export.csv'],
   /** The caller's own login. */
   ownAccount: ['POST /api/auth/logout', 'GET /api/auth/me'],
 };
@@ -535,7 +538,9 @@ describe('technician isolation: a second technician walks every technician route
             ? 'team'
             : TECHNICIAN_ROUTES.ownAuditLines.includes(x.route)
               ? 'own-audit-lines'
-              : 'own-account';
+              : TECHNICIAN_ROUTES.ownHistory.includes(x.route)
+                ? 'own-history'
+                : 'own-account';
       const declared =
         x.roles?.length === 1 && x.roles[0] === 'admin'
           ? 'admin'
@@ -545,7 +550,9 @@ describe('technician isolation: a second technician walks every technician route
               ? 'own-account'
               : x.access?.kind === 'audit-trail' && !x.access.from
                 ? 'own-audit-lines'
-                : 'owner';
+                : x.access?.kind === 'history'
+                  ? 'own-history'
+                  : 'owner';
       expect(`${x.route}: ${declared}`).toBe(`${x.route}: ${expected}`);
     }
   });

@@ -4,6 +4,7 @@ import type {
   DeviceGrantListView,
   DeviceGrantView,
   DeviceListView,
+  DeviceSupportSessionView,
   DeviceView,
   ListDevicesQuery,
   SetConsentPolicyRequest,
@@ -40,6 +41,8 @@ import type {
   RelayAccessView,
   RelayChannelTokenView,
   RemoteChannelStateView,
+  RemoteSessionHistoryQuery,
+  RemoteSessionHistoryView,
   RemoteSessionListView,
   RemoteSessionView,
   RunCommandRequest,
@@ -51,6 +54,8 @@ import type {
   CreateUserRequest,
   LoginRequest,
   LoginResultView,
+  TechnicianListView,
+  TechnicianView,
   UpdateUserRequest,
   UserListView,
   UserView,
@@ -68,6 +73,7 @@ import { LoginDto, LoginResultDto } from '../../src/auth/dto/login.dto';
 import { DeviceGrantDto, DeviceGrantListDto } from '../../src/devices/dto/device-grant.dto';
 import {
   DeviceDto,
+  DeviceSupportSessionDto,
   DeviceListDto,
   ListDevicesQueryDto,
   SetConsentPolicyDto,
@@ -97,6 +103,8 @@ import {
   RelayChannelTokenDto,
   RemoteChannelStateDto,
   RemoteSessionDto,
+  RemoteSessionHistoryDto,
+  RemoteSessionHistoryQueryDto,
   RemoteSessionListDto,
   StartedRemoteSessionDto,
 } from '../../src/remote-sessions/dto/remote-session.dto';
@@ -105,6 +113,8 @@ import {
   CreateUserDto,
   UpdateUserDto,
   UserDto,
+  TechnicianDto,
+  TechnicianListDto,
   UserListDto,
 } from '../../src/users/dto/user.dto';
 
@@ -165,12 +175,19 @@ const CHECKED = [
   ),
   pair<UserDto, UserView>(UserDto, 'UserView', true),
   pair<UserListDto, UserListView>(UserListDto, 'UserListView', true),
+  pair<TechnicianDto, TechnicianView>(TechnicianDto, 'TechnicianView', true),
+  pair<TechnicianListDto, TechnicianListView>(TechnicianListDto, 'TechnicianListView', true),
   pair<CreateUserDto, CreateUserRequest>(CreateUserDto, 'CreateUserRequest', true),
   pair<CreatedUserDto, CreatedUserView>(CreatedUserDto, 'CreatedUserView', true),
   pair<UpdateUserDto, UpdateUserRequest>(UpdateUserDto, 'UpdateUserRequest', true),
   pair<LoginDto, LoginRequest>(LoginDto, 'LoginRequest', true),
   pair<LoginResultDto, LoginResultView>(LoginResultDto, 'LoginResultView', true),
   pair<DeviceDto, DeviceView>(DeviceDto, 'DeviceView', true),
+  pair<DeviceSupportSessionDto, DeviceSupportSessionView>(
+    DeviceSupportSessionDto,
+    'DeviceSupportSessionView',
+    true,
+  ),
   pair<DeviceListDto, DeviceListView>(DeviceListDto, 'DeviceListView', true),
   pair<ListDevicesQueryDto, ListDevicesQuery>(ListDevicesQueryDto, 'ListDevicesQuery', true),
   pair<SetConsentPolicyDto, SetConsentPolicyRequest>(SetConsentPolicyDto, 'SetConsentPolicyRequest', true),
@@ -219,6 +236,16 @@ const CHECKED = [
   pair<RemoteChannelStateDto, RemoteChannelStateView>(RemoteChannelStateDto, 'RemoteChannelStateView', true),
   pair<RemoteSessionDto, RemoteSessionView>(RemoteSessionDto, 'RemoteSessionView', true),
   pair<RemoteSessionListDto, RemoteSessionListView>(RemoteSessionListDto, 'RemoteSessionListView', true),
+  pair<RemoteSessionHistoryDto, RemoteSessionHistoryView>(
+    RemoteSessionHistoryDto,
+    'RemoteSessionHistoryView',
+    true,
+  ),
+  pair<RemoteSessionHistoryQueryDto, RemoteSessionHistoryQuery>(
+    RemoteSessionHistoryQueryDto,
+    'RemoteSessionHistoryQuery',
+    true,
+  ),
   pair<StartedRemoteSessionDto, StartedRemoteSessionView>(
     StartedRemoteSessionDto,
     'StartedRemoteSessionView',

@@ -17,6 +17,7 @@ function session(overrides: Partial<RemoteSession> = {}): RemoteSession {
     deviceName: 'reception-pc',
     deviceOs: 'linux',
     kind: 'quick',
+    customerName: null,
     technicianId: 't',
     technician: 'Help desk technician',
     type: 'attended',

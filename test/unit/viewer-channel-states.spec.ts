@@ -40,6 +40,7 @@ function session(overrides: Partial<RemoteSessionView> = {}): RemoteSessionView 
     deviceName: 'reception-pc',
     deviceOs: 'linux',
     kind: 'quick',
+    customerName: null,
     technicianId: 't',
     technician: 'Help desk technician',
     type: 'attended',

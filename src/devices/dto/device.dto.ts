@@ -10,11 +10,20 @@ import {
   type DeviceKind,
   type DeviceListView,
   type DeviceOs,
+  type DeviceSupportSessionView,
   type DeviceView,
   type ListDevicesQuery,
   type SetConsentPolicyRequest,
 } from '../../../contracts/api/devices';
 import type { Device } from '../entities/device.entity';
+
+/** A quick-support device's session, in short. */
+export class DeviceSupportSessionDto implements DeviceSupportSessionView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Typed by the technician who created it' })
+  customerName!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
 
 /** A device as technicians see it. Strings came from the agent: render them as text only. */
 export class DeviceDto implements DeviceView {
@@ -28,6 +37,13 @@ export class DeviceDto implements DeviceView {
   @ApiProperty({ description: 'The agent’s control channel is connected' }) online!: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastSeenAt!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) supportSessionId!: string | null;
+  @ApiProperty({
+    type: DeviceSupportSessionDto,
+    nullable: true,
+    description:
+      'A quick-support device’s session (customer name, created), so devices with the same host name can be told apart; null for a persistent device',
+  })
+  supportSession!: DeviceSupportSessionDto | null;
   @ApiProperty({
     nullable: true,
     type: Boolean,
@@ -44,7 +60,11 @@ export class DeviceDto implements DeviceView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   /** `killSwitch` comes from the live control channel (DevicePresence), not from the row. */
-  static from(d: Device, killSwitch: boolean | null = null): DeviceDto {
+  static from(
+    d: Device,
+    killSwitch: boolean | null = null,
+    supportSession: DeviceSupportSessionView | null = null,
+  ): DeviceDto {
     return {
       id: d.id,
       kind: d.kind,
@@ -56,6 +76,8 @@ export class DeviceDto implements DeviceView {
       online: d.online && d.revokedAt === null,
       lastSeenAt: d.lastSeenAt ? d.lastSeenAt.toISOString() : null,
       supportSessionId: d.supportSessionId,
+      supportSession:
+        d.supportSessionId !== null && supportSession?.id === d.supportSessionId ? supportSession : null,
       killSwitch: d.online && d.revokedAt === null ? killSwitch : null,
       consentPolicy: d.consentPolicy,
       createdAt: d.createdAt.toISOString(),

@@ -25,6 +25,7 @@ import {
   REMOTE_PROTOCOLS,
   REMOTE_SESSION_END_REASONS,
   REMOTE_SESSION_FILTERS,
+  REMOTE_SESSION_HISTORY_LIMITS,
   REMOTE_SESSION_LIMITS,
   REMOTE_SESSION_STATUSES,
   REMOTE_SESSION_TYPES,
@@ -36,6 +37,9 @@ import {
   type RemoteProtocol,
   type RemoteSessionEndReason,
   type RemoteSessionFilter,
+  type RemoteSessionHistoryPageQuery,
+  type RemoteSessionHistoryQuery,
+  type RemoteSessionHistoryView,
   type RemoteSessionListView,
   type RemoteSessionStatus,
   type RemoteSessionType,
@@ -85,6 +89,59 @@ export class ListRemoteSessionsQueryDto implements ListRemoteSessionsQuery {
   @IsOptional()
   @IsIn(REMOTE_SESSION_FILTERS)
   filter?: RemoteSessionFilter;
+}
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d{1,9}$/.test(value) ? Number(value) : value;
+
+/** The history's filters (the export takes exactly these). */
+export class RemoteSessionHistoryQueryDto implements RemoteSessionHistoryQuery {
+  @ApiProperty({
+    required: false,
+    maxLength: REMOTE_SESSION_HISTORY_LIMITS.searchMax,
+    description:
+      'Part of the customer name, device name, technician, reason or end reason (case-insensitive)',
+  })
+  @IsOptional()
+  @Transform(trimOrNull)
+  @IsString()
+  @MaxLength(REMOTE_SESSION_HISTORY_LIMITS.searchMax, {
+    message: `q must be at most ${REMOTE_SESSION_HISTORY_LIMITS.searchMax} characters`,
+  })
+  q?: string;
+
+  @ApiProperty({ required: false, enum: REMOTE_SESSION_END_REASONS })
+  @IsOptional()
+  @IsIn(REMOTE_SESSION_END_REASONS, {
+    message: `endReason must be one of ${REMOTE_SESSION_END_REASONS.join(', ')}`,
+  })
+  endReason?: RemoteSessionEndReason;
+}
+
+/** The history's filters, plus paging. */
+export class RemoteSessionHistoryPageQueryDto
+  extends RemoteSessionHistoryQueryDto
+  implements RemoteSessionHistoryPageQuery
+{
+  @ApiProperty({ required: false, minimum: 1, maximum: REMOTE_SESSION_HISTORY_LIMITS.limitMax, default: 25 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: `limit must be a whole number from 1 to ${REMOTE_SESSION_HISTORY_LIMITS.limitMax}` })
+  @Min(1, { message: `limit must be a whole number from 1 to ${REMOTE_SESSION_HISTORY_LIMITS.limitMax}` })
+  @Max(REMOTE_SESSION_HISTORY_LIMITS.limitMax, {
+    message: `limit must be a whole number from 1 to ${REMOTE_SESSION_HISTORY_LIMITS.limitMax}`,
+  })
+  limit?: number;
+
+  @ApiProperty({ required: false, minimum: 0, maximum: REMOTE_SESSION_HISTORY_LIMITS.offsetMax, default: 0 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: `offset must be a whole number from 0 to ${REMOTE_SESSION_HISTORY_LIMITS.offsetMax}` })
+  @Min(0, { message: `offset must be a whole number from 0 to ${REMOTE_SESSION_HISTORY_LIMITS.offsetMax}` })
+  @Max(REMOTE_SESSION_HISTORY_LIMITS.offsetMax, {
+    message: `offset must be a whole number from 0 to ${REMOTE_SESSION_HISTORY_LIMITS.offsetMax}; narrow the search instead`,
+  })
+  offset?: number;
 }
 
 export class RelayChannelTokenDto implements RelayChannelTokenView {
@@ -177,6 +234,12 @@ export class RemoteSessionDto implements RemoteSessionView {
   @ApiProperty() deviceName!: string;
   @ApiProperty({ enum: DEVICE_OSES }) deviceOs!: DeviceOs;
   @ApiProperty({ enum: DEVICE_KINDS }) kind!: DeviceKind;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'A quick-support device: its session’s customer name; null for a persistent device',
+  })
+  customerName!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) technicianId!: string | null;
   @ApiProperty({ nullable: true, type: String }) technician!: string | null;
   @ApiProperty({ enum: REMOTE_SESSION_TYPES }) type!: RemoteSessionType;
@@ -202,6 +265,12 @@ export class RemoteSessionDto implements RemoteSessionView {
 
 export class RemoteSessionListDto implements RemoteSessionListView {
   @ApiProperty({ type: [RemoteSessionDto] }) items!: RemoteSessionDto[];
+}
+
+export class RemoteSessionHistoryDto implements RemoteSessionHistoryView {
+  @ApiProperty({ type: [RemoteSessionDto] }) items!: RemoteSessionDto[];
+  @ApiProperty({ description: 'Matching sessions, counted up to 10 000' }) total!: number;
+  @ApiProperty({ description: 'More sessions match than total says' }) totalCapped!: boolean;
 }
 
 export class StartedRemoteSessionDto implements StartedRemoteSessionView {

@@ -6,6 +6,8 @@ import {
   USER_ROLES,
   type CreatedUserView,
   type CreateUserRequest,
+  type TechnicianListView,
+  type TechnicianView,
   type UpdateUserRequest,
   type UserListView,
   type UserRole,
@@ -18,6 +20,17 @@ const { emailMax, displayNameMax, passwordMin, passwordMax } = USER_LIMITS;
 
 const PASSWORD_LENGTH_MESSAGE = `password must be ${passwordMin} to ${passwordMax} characters long`;
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+/** Someone a support session can be handed to: an enabled admin or technician, by name. */
+export class TechnicianDto implements TechnicianView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: USER_ROLES }) role!: UserRole;
+}
+
+export class TechnicianListDto implements TechnicianListView {
+  @ApiProperty({ type: [TechnicianDto] }) items!: TechnicianDto[];
+}
 
 export class UserDto implements UserView {
   @ApiProperty({ format: 'uuid' }) id!: string;

@@ -18,6 +18,8 @@ export interface RemoteStack {
   relay: RelayServer;
   /** `ws://127.0.0.1:<port>` */
   relayWsUrl: string;
+  /** The portal's own fresh database (to lay down history a test needs, as rows). */
+  databaseUrl: string;
   /** A cookie-keeping client that sends the portal's Origin, signed in as `email`. */
   login(email: string, password: string): Promise<TestAgent>;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function startRemoteStack(opts: {
     portal,
     relay,
     relayWsUrl,
+    databaseUrl: db.url,
     async login(email, password) {
       const agent = request.agent(portal.baseUrl);
       agent.set('Origin', portal.baseUrl);

@@ -17,6 +17,15 @@ export const DEVICE_KIND_LABELS: Readonly<Record<DeviceKind, string>> = {
   persistent: 'Persistent agent',
 };
 
+/**
+ * "Ada Lovelace · DESKTOP-4F2K9" for a quick-support device (its customer's name first, so two
+ * machines with the same host name differ), else the host name. Untrusted text: interpolate only.
+ */
+export function deviceTitle(device: Pick<DeviceView, 'hostname' | 'kind' | 'supportSession'>): string {
+  if (device.kind !== 'quick' || !device.supportSession) return device.hostname;
+  return `${device.supportSession.customerName ?? 'Unnamed customer'} · ${device.hostname}`;
+}
+
 /** Online first, then by name: the order the launcher offers them in. */
 export function compareDevices(a: DeviceView, b: DeviceView): number {
   if (a.online !== b.online) return a.online ? -1 : 1;

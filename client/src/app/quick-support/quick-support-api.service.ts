@@ -55,6 +55,19 @@ export class QuickSupportApiService {
     return this.http.post<SupportSession>(`${BASE}/sessions/${encodeURIComponent(id)}/end`, null, options);
   }
 
+  /**
+   * Hands the session to a technician (yourself when `userId` is left out). The owner or an
+   * administrator only (403 `not_session_owner`); 400 `validation_failed` for someone who cannot hold
+   * it; 409 once it has ended. The previous owner's remote sessions on its device end.
+   */
+  assign(id: string, userId: string | undefined, options: RequestOptions = {}): Observable<SupportSession> {
+    return this.http.post<SupportSession>(
+      `${BASE}/sessions/${encodeURIComponent(id)}/assign`,
+      userId ? { userId } : {},
+      options,
+    );
+  }
+
   kpis(options: RequestOptions = {}): Observable<QuickSupportKpis> {
     return this.http.get<QuickSupportKpis>(`${BASE}/kpis`, options);
   }

@@ -12,6 +12,7 @@ import { PageHeaderComponent } from '../shared/page-header.component';
 import { ReloadButtonComponent } from '../shared/reload-button.component';
 import { KpiTilesComponent } from './kpi-tiles.component';
 import { NewSessionDialogComponent } from './new-session-dialog.component';
+import { QuickConnectService } from './quick-connect.service';
 import { QueueFilter, SupportSession } from './quick-support.model';
 import { PAGE_SIZE, QuickSupportStore } from './quick-support.store';
 import { SessionDetailComponent, SessionDetailData } from './session-detail.component';
@@ -57,6 +58,7 @@ export class QuickSupportPageComponent implements OnInit {
   private readonly dialog = inject(MatDialog);
   private readonly injector = inject(Injector);
   protected readonly store = inject(QuickSupportStore);
+  private readonly quickConnect = inject(QuickConnectService);
   /** An auditor reads the queue but creates no links. */
   protected readonly canOperate = inject(AuthService).canOperate;
 
@@ -92,6 +94,10 @@ export class QuickSupportPageComponent implements OnInit {
       panelClass: 'app-side-sheet',
       autoFocus: 'dialog',
     });
+  }
+
+  protected connect(session: SupportSession): void {
+    void this.quickConnect.connect(session);
   }
 
   protected async end(session: SupportSession): Promise<void> {

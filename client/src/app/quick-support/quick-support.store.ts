@@ -122,6 +122,30 @@ export class QuickSupportStore {
     this.refreshKpis();
   }
 
+  /**
+   * Hands the session to a technician (yourself when `userId` is left out), after asking when it takes
+   * a running session from someone. Resolves true when it was handed over.
+   */
+  async assign(session: SupportSession, to: { id?: string; displayName: string }): Promise<boolean> {
+    const owner = session.assignedTo ?? session.createdBy;
+    if (session.status === 'active') {
+      const confirmed = await confirmAction(this.dialog, {
+        title: `Hand the session to ${to.displayName}?`,
+        message: `${owner ? owner.displayName + '’s' : 'Any'} open remote sessions on the customer’s device end at once; ${to.displayName} can then connect. The customer sees the new name.`,
+        confirmLabel: 'Hand over',
+      });
+      if (!confirmed) return false;
+    }
+    try {
+      this.upsert(await firstValueFrom(this.api.assign(session.id, to.id)), false);
+    } catch {
+      // The interceptor has shown why.
+      return false;
+    }
+    this.notifications.success(`The session is now ${to.displayName}’s.`);
+    return true;
+  }
+
   /** Asks for confirmation, then ends the session. Resolves true when it ended. */
   async endWithConfirmation(session: SupportSession): Promise<boolean> {
     const confirmed = await confirmAction(this.dialog, {

@@ -1,9 +1,17 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
+import { MatSelectModule } from '@angular/material/select';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import { firstValueFrom } from 'rxjs';
+
+import type { TechnicianView } from '../../../../contracts/api/users';
+import { UsersApiService } from '../admin/users/users-api.service';
+import { AuthService } from '../auth/auth.service';
+import { showsOwnErrors } from '../core/http-context';
 
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
@@ -17,6 +25,8 @@ import {
 } from './quick-support.model';
 import { QuickSupportStore } from './quick-support.store';
 import { SessionLinkComponent } from './session-link.component';
+import { connectBlocker } from './quick-connect';
+import { QuickConnectService } from './quick-connect.service';
 
 export interface SessionDetailData {
   session: SupportSession;
@@ -32,7 +42,9 @@ export interface SessionDetailData {
     DatePipe,
     MatButtonModule,
     MatDialogModule,
+    MatFormFieldModule,
     MatIconModule,
+    MatSelectModule,
     MatTooltipModule,
     RelativeTimePipe,
     SessionLinkComponent,
@@ -46,6 +58,9 @@ export class SessionDetailComponent {
   private readonly store = inject(QuickSupportStore);
   private readonly data = inject<SessionDetailData>(MAT_DIALOG_DATA);
   private readonly live = this.store.watch(this.data.session.id);
+  private readonly quickConnect = inject(QuickConnectService);
+  private readonly usersApi = inject(UsersApiService);
+  private readonly auth = inject(AuthService);
 
   protected readonly session = computed(() => this.live() ?? this.data.session);
   protected readonly ending = computed(() => this.store.ending().has(this.data.session.id));
@@ -53,6 +68,20 @@ export class SessionDetailComponent {
   protected readonly osIcons = OS_ICONS;
   protected readonly endReasons = END_REASON_LABELS;
   protected readonly statusPills = STATUS_PILLS;
+  /** Why Connect is disabled, or null. */
+  protected readonly connectBlocker = computed(() => connectBlocker(this.session()));
+  /** Who holds the session: its assignee, else its creator. */
+  protected readonly holder = computed(() => this.session().assignedTo ?? this.session().createdBy);
+  /** An administrator who does not hold it may take it over (the portal's rule: owner or admin). */
+  protected readonly canTakeOver = computed(
+    () =>
+      this.auth.isAdmin() && this.session().status !== 'ended' && this.holder()?.id !== this.auth.user()?.id,
+  );
+  /** Whom it can be handed to (loaded when the holder opens the panel), without its holder. */
+  protected readonly technicians = signal<readonly TechnicianView[] | null>(null);
+  protected readonly handTo = signal('');
+  protected readonly assigning = signal(false);
+
   /** Newest first: the latest message is what a technician looks for. */
   protected readonly notes = computed(() => [...this.session().notes].reverse());
 
@@ -68,7 +97,54 @@ export class SessionDetailComponent {
     return assigneeLine(session);
   }
 
+  constructor() {
+    effect(() => {
+      const s = this.session();
+      if (s.canManage && s.status !== 'ended' && this.technicians() === null) void this.loadTechnicians();
+    });
+  }
+
   protected async end(): Promise<void> {
     await this.store.endWithConfirmation(this.session());
+  }
+
+  protected connect(): void {
+    void this.quickConnect.connect(this.session());
+  }
+
+  protected connectWithOptions(): void {
+    const device = this.session().device;
+    if (device) this.quickConnect.openLauncher(device.id);
+  }
+
+  protected async handOver(): Promise<void> {
+    const to = this.technicians()?.find((t) => t.id === this.handTo());
+    if (!to) return;
+    await this.assignTo(to);
+  }
+
+  protected async takeOver(): Promise<void> {
+    const me = this.auth.user();
+    if (me) await this.assignTo({ id: me.id, displayName: me.displayName });
+  }
+
+  private async assignTo(to: { id: string; displayName: string }): Promise<void> {
+    if (this.assigning()) return;
+    this.assigning.set(true);
+    try {
+      if (await this.store.assign(this.session(), to)) this.handTo.set('');
+    } finally {
+      this.assigning.set(false);
+    }
+  }
+
+  private async loadTechnicians(): Promise<void> {
+    this.technicians.set([]);
+    try {
+      const people = await firstValueFrom(this.usersApi.technicians({ context: showsOwnErrors() }));
+      this.technicians.set(people);
+    } catch (caught: unknown) {
+      console.warn('Could not load the technicians', caught);
+    }
   }
 }

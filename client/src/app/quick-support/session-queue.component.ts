@@ -10,6 +10,7 @@ import { NotificationService } from '../core/notification.service';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
 import { StatusPill, StatusPillComponent } from '../shared/status-pill.component';
+import { connectBlocker } from './quick-connect';
 import { assigneeLine, END_REASON_LABELS, STATUS_PILLS, SupportSession } from './quick-support.model';
 
 /**
@@ -40,6 +41,7 @@ export class SessionQueueComponent {
   readonly labelledBy = input<string>();
   readonly opened = output<SupportSession>();
   readonly endRequested = output<SupportSession>();
+  readonly connectRequested = output<SupportSession>();
 
   protected readonly columns = ['customer', 'device', 'os', 'status', 'created', 'notes', 'actions'] as const;
   protected readonly now = injectNow();
@@ -61,6 +63,11 @@ export class SessionQueueComponent {
   /** Why an ended session ended, for the status tooltip. */
   protected endReason(session: SupportSession): string {
     return session.status === 'ended' && session.endReason ? END_REASON_LABELS[session.endReason] : '';
+  }
+
+  /** Why Connect is disabled for the row, or null. */
+  protected connectBlocker(session: SupportSession): string | null {
+    return connectBlocker(session);
   }
 
   protected assignee(session: SupportSession): string {

@@ -21,9 +21,13 @@ import {
   TYPE_LABELS,
 } from './remote-sessions.model';
 
-const COLUMNS: Readonly<Record<SessionFilter, readonly string[]>> = {
-  active: ['device', 'session', 'technician', 'started', 'duration', 'status', 'actions'],
-  recent: ['device', 'session', 'technician', 'ended', 'duration', 'outcome'],
+/** Active and Recent (live), or the searchable History of every ended session. */
+export type SessionTableView = SessionFilter | 'history';
+
+const COLUMNS: Readonly<Record<SessionTableView, readonly string[]>> = {
+  active: ['customer', 'device', 'session', 'technician', 'started', 'duration', 'status', 'actions'],
+  recent: ['customer', 'device', 'session', 'technician', 'ended', 'duration', 'outcome', 'details'],
+  history: ['customer', 'device', 'session', 'technician', 'ended', 'duration', 'outcome', 'details'],
 };
 
 /**
@@ -48,7 +52,7 @@ const COLUMNS: Readonly<Record<SessionFilter, readonly string[]>> = {
 })
 export class RemoteSessionTableComponent {
   readonly sessions = input.required<readonly RemoteSession[]>();
-  readonly view = input.required<SessionFilter>();
+  readonly view = input.required<SessionTableView>();
   /** Looks up a device's live state (online dot); undefined when unknown. */
   readonly deviceOf = input<(id: string) => Device | undefined>(() => undefined);
   readonly ending = input<ReadonlySet<string>>(new Set());

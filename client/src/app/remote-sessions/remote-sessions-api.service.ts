@@ -3,6 +3,9 @@ import { inject, Injectable } from '@angular/core';
 import { Observable } from 'rxjs';
 
 import type {
+  RemoteSessionHistoryPageQuery,
+  RemoteSessionHistoryQuery,
+  RemoteSessionHistoryView as RemoteSessionHistory,
   CommandExitView,
   CommandOutputView,
   CommandStartedView,
@@ -40,6 +43,15 @@ export type CommandEvent =
 
 const id = encodeURIComponent;
 
+function historyParams(query: RemoteSessionHistoryPageQuery): HttpParams {
+  let params = new HttpParams();
+  if (query.q) params = params.set('q', query.q);
+  if (query.endReason) params = params.set('endReason', query.endReason);
+  if (query.limit !== undefined) params = params.set('limit', query.limit);
+  if (query.offset) params = params.set('offset', query.offset);
+  return params;
+}
+
 /** What a session's own stream (`…/:id/events`) delivers besides keepalives. */
 const SESSION_EVENT_TYPES = [
   'remote_session.updated',
@@ -59,6 +71,23 @@ export class RemoteSessionsApiService {
       params: new HttpParams().set('filter', filter),
       ...options,
     });
+  }
+
+  /** Ended sessions of any age, newest end first, searched and paged (yours only, unless you read everyone's). */
+  history(
+    query: RemoteSessionHistoryPageQuery,
+    options: RequestOptions = {},
+  ): Observable<RemoteSessionHistory> {
+    return this.http.get<RemoteSessionHistory>(`${BASE}/history`, {
+      params: historyParams(query),
+      ...options,
+    });
+  }
+
+  /** Where the CSV export of the history with these filters downloads from. */
+  exportUrl(query: RemoteSessionHistoryQuery): string {
+    const params = historyParams(query).toString();
+    return `${BASE}/export.csv${params ? `?${params}` : ''}`;
   }
 
   get(sessionId: string, options: RequestOptions = {}): Observable<RemoteSession> {

@@ -1,5 +1,13 @@
 import { AuthService } from '../auth/auth.service';
-import { ChangeDetectionStrategy, Component, computed, inject, Injector, OnInit } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  Injector,
+  OnInit,
+  signal,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
@@ -11,6 +19,7 @@ import { LoadStateComponent } from '../shared/load-state.component';
 import { PageHeaderComponent } from '../shared/page-header.component';
 import { ReloadButtonComponent } from '../shared/reload-button.component';
 import { RemoteSessionTableComponent } from './remote-session-table.component';
+import { SessionHistoryComponent } from './session-history.component';
 import { RemoteSession, SessionFilter } from './remote-sessions.model';
 import { RemoteSessionsStore } from './remote-sessions.store';
 import { StartSessionDialogComponent, StartSessionDialogData } from './start-session-dialog.component';
@@ -40,6 +49,7 @@ const EMPTY_TEXT: Readonly<Record<SessionFilter, { title: string; detail: string
     PageHeaderComponent,
     ReloadButtonComponent,
     RemoteSessionTableComponent,
+    SessionHistoryComponent,
   ],
   providers: [RemoteSessionsStore],
   templateUrl: './remote-sessions-page.component.html',
@@ -69,6 +79,9 @@ export class RemoteSessionsPageComponent implements OnInit {
       : `${count} ${noun} ended in the past 24 hours`;
   });
   protected readonly deviceOf = (id: string) => this.store.device(id);
+  /** Active and Recent follow the store; History is a search of every ended session. */
+  protected readonly history = signal(false);
+  protected readonly shown = computed(() => (this.history() ? 'history' : this.store.filter()));
 
   ngOnInit(): void {
     this.store.start();
@@ -86,6 +99,7 @@ export class RemoteSessionsPageComponent implements OnInit {
   }
 
   protected setFilter(value: unknown): void {
+    this.history.set(value === 'history');
     if (value === 'active' || value === 'recent') this.store.setFilter(value);
   }
 

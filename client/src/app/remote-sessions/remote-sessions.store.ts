@@ -176,7 +176,9 @@ export class RemoteSessionsStore {
       const previous = known.get(device.id);
       // Events carry no kill switch; keep the one the list reported while the device stays online.
       const killSwitch = device.online ? (device.killSwitch ?? previous?.killSwitch ?? null) : null;
-      return new Map(known).set(device.id, { ...device, killSwitch });
+      // A registration event does not name the customer yet; keep what the list said.
+      const supportSession = device.supportSession ?? previous?.supportSession ?? null;
+      return new Map(known).set(device.id, { ...device, killSwitch, supportSession });
     });
   }
 

@@ -1,3 +1,4 @@
+import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
@@ -15,7 +16,7 @@ import { firstValueFrom } from 'rxjs';
 import { toApiError } from '../core/api-error';
 import { showsOwnErrors } from '../core/http-context';
 import { NotificationService } from '../core/notification.service';
-import { Device, DEVICE_KIND_LABELS } from '../devices/device.model';
+import { Device, DEVICE_KIND_LABELS, deviceTitle } from '../devices/device.model';
 import { QuickAssistPanelComponent } from '../remote-help/quick-assist-panel.component';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { RemoteSessionsApiService } from './remote-sessions-api.service';
@@ -71,6 +72,7 @@ export class StartSessionDialogComponent {
   private readonly dialogRef = inject<MatDialogRef<StartSessionDialogComponent>>(MatDialogRef);
   private readonly data = inject<StartSessionDialogData | null>(MAT_DIALOG_DATA, { optional: true });
   protected readonly store = inject(RemoteSessionsStore);
+  private readonly dates = new DatePipe('en-US');
 
   protected readonly limits = REMOTE_SESSION_LIMITS;
   protected readonly protocols = PROTOCOLS;
@@ -132,6 +134,17 @@ export class StartSessionDialogComponent {
 
   protected deviceLine(device: Device): string {
     return `${this.osLabels[device.os] ?? device.os} · ${this.kindLabels[device.kind] ?? device.kind}`;
+  }
+
+  /** The name the technician knows the device by: the customer's, then its host name. */
+  protected deviceTitle(device: Device): string {
+    return deviceTitle(device);
+  }
+
+  /** "Quick-support session of 3 Dec, 10:32" (so two DESKTOP-… machines differ), or nothing. */
+  protected supportLine(device: Device): string {
+    const created = device.supportSession?.createdAt;
+    return created ? `session of ${this.dates.transform(created, 'd MMM, HH:mm')}` : '';
   }
 
   protected async submit(): Promise<void> {

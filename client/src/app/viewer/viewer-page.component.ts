@@ -29,6 +29,7 @@ import { confirmAction } from '../shared/confirm-dialog.component';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { StatusPillComponent } from '../shared/status-pill.component';
 import { channelSummary } from './channel-states';
+import { viewerEndText } from './viewer-end-text';
 import { CommandsTabComponent } from './commands-tab.component';
 import { elapsedClock, elapsedWords } from './screen-quality';
 import { ScreenTabComponent } from './screen-tab.component';
@@ -134,10 +135,16 @@ export class ViewerPageComponent implements OnInit {
     const session = this.session();
     return session ? endReasonText(session) : '';
   });
+  /** Who or what ended the session, in the header ("The customer ended the session"). */
+  protected readonly endedText = computed(() => viewerEndText(this.session(), this.ending()));
 
   constructor() {
     registerAppIcons();
     effect(() => this.title.setTitle(this.heading()));
+    // Ended elsewhere while a question (End session?) is open: the question no longer applies.
+    effect(() => {
+      if (this.viewer.ended()) this.dialog.closeAll();
+    });
   }
 
   ngOnInit(): void {

@@ -3,6 +3,8 @@ import { inject, Injectable } from '@angular/core';
 import { map, Observable } from 'rxjs';
 
 import type {
+  TechnicianListView,
+  TechnicianView,
   CreatedUserView,
   CreateUserRequest,
   UpdateUserRequest,
@@ -26,6 +28,13 @@ interface RequestOptions {
 @Injectable({ providedIn: 'root' })
 export class UsersApiService {
   private readonly http = inject(HttpClient);
+
+  /** Enabled administrators and technicians by name: whom a support session can be handed to. */
+  technicians(options: { context?: HttpContext } = {}): Observable<TechnicianView[]> {
+    return this.http
+      .get<TechnicianListView>('/api/users/technicians', options)
+      .pipe(map((response) => response.items));
+  }
 
   list(): Observable<UserDto[]> {
     return this.http.get<UserListView>('/api/users').pipe(map((response) => response.items));
