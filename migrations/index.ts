@@ -8,6 +8,7 @@ import { AuditReadIndexes1763760000000 } from './1763760000000-AuditReadIndexes'
 import { AuditorRole1763765000000 } from './1763765000000-AuditorRole';
 import { DeviceConsentPolicy1763768000000 } from './1763768000000-DeviceConsentPolicy';
 import { ChannelStates1763770000000 } from './1763770000000-ChannelStates';
+import { SupportChatMessages1763780000000 } from './1763780000000-SupportChatMessages';
 
 /** Every migration, in order. Append new ones at the end. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuditorRole1763765000000,
   DeviceConsentPolicy1763768000000,
   ChannelStates1763770000000,
+  SupportChatMessages1763780000000,
 ];

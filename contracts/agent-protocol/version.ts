@@ -7,7 +7,7 @@
  * No dependencies beyond the folder's own field reader: these modules are bundled into the agent, and
  * the dashboard imports the channel frames.
  */
-export const PROTOCOL_VERSION = '1.2';
+export const PROTOCOL_VERSION = '1.3';
 /** `MAJOR.MINOR`, the shape of every protocol version a peer sends. */
 export const VERSION_PATTERN = /^(\d{1,3})\.(\d{1,3})$/;
 
@@ -16,6 +16,12 @@ export const REMOTE_HELP_SINCE = '1.1';
 
 /** The first protocol version whose agents ask the person at the device (`consent`). */
 export const CONSENT_SINCE = '1.2';
+
+/**
+ * The first protocol version with the quick-support chat: the portal sends `chat_message` (answered
+ * with `ack`) and the agent may send `chat_reply` (answered with `ack` or `error`).
+ */
+export const CHAT_SINCE = '1.3';
 
 /** True when `version` is `since` or a later minor of the same major (what a peer may be asked). */
 export function protocolAtLeast(version: string, since: string): boolean {

@@ -48,6 +48,13 @@ export enum ErrorCode {
   ConsentDenied = 'consent_denied',
   /** The role check on a route (src/access/role.guard.ts): the caller's role may not call it. */
   RoleNotAllowed = 'role_not_allowed',
+  // Chat (src/support-chat).
+  /** The support session has ended or expired: its chat is read-only. */
+  SessionClosed = 'session_closed',
+  /** The session holds the most chat messages it may. */
+  ChatLimitReached = 'chat_limit_reached',
+  /** The customer's link is unknown, ended or expired (alike, so a stranger learns nothing). */
+  LinkInactive = 'link_inactive',
   Internal = 'internal_error',
 }
 
@@ -93,6 +100,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ConsentRequired]: 409,
   [ErrorCode.ConsentDenied]: 403,
   [ErrorCode.RoleNotAllowed]: 403,
+  [ErrorCode.SessionClosed]: 409,
+  [ErrorCode.ChatLimitReached]: 409,
+  [ErrorCode.LinkInactive]: 404,
   [ErrorCode.Internal]: 500,
 };
 

@@ -176,6 +176,9 @@ export class QuickSupportStore {
         this.patch(sessionId, (session) => ({ ...session, notes: mergeNotes(session.notes, [note]) }));
         break;
       }
+      case 'chat.message':
+        // The chat panel (app-support-chat) follows its own session's messages.
+        break;
       case 'device.registered':
       case 'device.updated':
         this.applyDevice(event.data);
