@@ -9,7 +9,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { OwnsSupportSession, ReadsSupportSession, RunsRemoteSession } from '../access/access.decorator';
+import { OwnsSupportSession, ReadsRemoteSessionTrail, ReadsSupportSession } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
@@ -75,9 +75,10 @@ export class SupportChatController {
   }
 
   @Get('remote-sessions/:id/support-session')
-  @RunsRemoteSession()
+  @ReadsRemoteSessionTrail()
   @ApiOperation({
-    summary: 'The quick-support session of a remote session’s device, whose chat the viewer shows',
+    summary:
+      'The quick-support session of a remote session’s device, whose chat the viewer and the session’s timeline show',
   })
   @ApiOkResponse({ type: ChatSessionRefDto })
   @ApiNotFoundResponse({

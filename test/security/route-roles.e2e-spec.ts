@@ -55,7 +55,7 @@ const ROUTE_ROLES: Record<string, readonly Caller[]> = {
   'GET /api/quick-support/events': EVERYONE,
   'GET /api/quick-support/sessions/:id/chat': EVERYONE,
   'POST /api/quick-support/sessions/:id/chat': OPERATORS,
-  'GET /api/remote-sessions/:id/support-session': OPERATORS,
+  'GET /api/remote-sessions/:id/support-session': EVERYONE,
   'GET /api/remote-sessions': EVERYONE,
   'POST /api/remote-sessions': OPERATORS,
   'GET /api/remote-sessions/events': EVERYONE,

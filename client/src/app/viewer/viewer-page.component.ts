@@ -16,6 +16,8 @@ import { MatTabsModule } from '@angular/material/tabs';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Title } from '@angular/platform-browser';
 
+import { ChatApiService } from '../chat/chat-api.service';
+import { SupportChatComponent } from '../chat/support-chat.component';
 import { registerAppIcons } from '../core/app-icons';
 import { DEVICE_KIND_LABELS } from '../devices/device.model';
 import { QuickAssistPanelComponent } from '../remote-help/quick-assist-panel.component';
@@ -34,7 +36,7 @@ import { ScreenTabComponent } from './screen-tab.component';
 import { ShellTabComponent } from './shell-tab.component';
 import { ViewerSessionService } from './viewer-session.service';
 
-type ViewerTab = 'screen' | 'shell' | 'commands' | 'files' | 'quick-assist';
+type ViewerTab = 'screen' | 'shell' | 'commands' | 'files' | 'chat' | 'quick-assist';
 
 interface TabInfo {
   key: ViewerTab;
@@ -42,6 +44,8 @@ interface TabInfo {
   icon: string;
   /** Shown for Windows devices only. */
   windowsOnly?: boolean;
+  /** Shown for quick-support devices only (their session has a chat with the customer). */
+  quickOnly?: boolean;
 }
 
 const TABS: readonly TabInfo[] = [
@@ -49,6 +53,7 @@ const TABS: readonly TabInfo[] = [
   { key: 'shell', label: 'Shell', icon: 'terminal' },
   { key: 'commands', label: 'Commands', icon: 'code' },
   { key: 'files', label: 'Files', icon: 'folder' },
+  { key: 'chat', label: 'Chat', icon: 'chat', quickOnly: true },
   { key: 'quick-assist', label: 'Quick Assist', icon: 'headset', windowsOnly: true },
 ];
 
@@ -72,6 +77,7 @@ const TABS: readonly TabInfo[] = [
     ScreenTabComponent,
     ShellTabComponent,
     StatusPillComponent,
+    SupportChatComponent,
   ],
   providers: [ViewerSessionService],
   templateUrl: './viewer-page.component.html',
@@ -82,13 +88,18 @@ export class ViewerPageComponent implements OnInit {
   private readonly dialog = inject(MatDialog);
   private readonly title = inject(Title);
   protected readonly viewer = inject(ViewerSessionService);
+  private readonly chatApi = inject(ChatApiService);
+  /** The quick-support session whose chat the Chat tab shows; null for persistent devices. */
+  protected readonly supportSessionId = signal<string | null>(null);
+  private chatLookedUp = false;
 
   /** From the route (`/viewer/:sessionId`). */
   readonly sessionId = input.required<string>();
 
   protected readonly tabs = computed(() => {
     const windows = this.session()?.deviceOs === 'windows';
-    return TABS.filter((t) => windows || !t.windowsOnly);
+    const chat = this.supportSessionId() !== null;
+    return TABS.filter((t) => (windows || !t.windowsOnly) && (chat || !t.quickOnly));
   });
   protected readonly tab = signal<ViewerTab>('screen');
   protected readonly ending = signal(false);
@@ -126,6 +137,16 @@ export class ViewerPageComponent implements OnInit {
   constructor() {
     registerAppIcons();
     effect(() => this.title.setTitle(this.heading()));
+    // A quick-support device's session has a chat with the customer: find it once.
+    effect(() => {
+      const session = this.session();
+      if (!session || session.kind !== 'quick' || this.chatLookedUp) return;
+      this.chatLookedUp = true;
+      this.chatApi.supportSessionOf(session.id).subscribe({
+        next: (ref) => this.supportSessionId.set(ref.supportSessionId),
+        error: () => this.supportSessionId.set(null),
+      });
+    });
   }
 
   ngOnInit(): void {
