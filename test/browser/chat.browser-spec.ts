@@ -11,7 +11,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { expectAccessible } from './support/accessibility';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
-import { hidden, text, visible } from './support/waits';
+import { content, hidden, text, visible } from './support/waits';
 
 /**
  * The chat of a quick-support session, end to end: the technician in Debian's Chromium (the queue's
@@ -212,6 +212,17 @@ describe('support chat (Chromium, real portal, Linux agent)', () => {
     expect(chatLines[0]).toBe('My printer is jammed.');
     expect(chatLines.at(-1)).toBe('HP LaserJet 4000, kind of old');
     expect(await timeline.locator('img, b').count()).toBe(0);
+
+    // The viewer of a quick-support device has the chat as a tab (read-only once the session ended).
+    const viewer = await techContext.newPage();
+    viewer.on('pageerror', (error) => pageErrors.push(`${viewer.url()}: ${error.message}`));
+    await viewer.goto(`${stack.portal.baseUrl}/viewer/${remoteId}`);
+    await viewer.getByRole('tab', { name: 'Chat' }).click();
+    const chat = viewer.locator('app-support-chat');
+    await content(chat, 'HP LaserJet 4000, kind of old');
+    await content(chat, 'The session has ended: its chat can be read but takes no new messages.');
+    expect(await chat.locator('img, b').count()).toBe(0);
+    await viewer.close();
     expect(pageErrors).toEqual([]);
   });
 });
