@@ -80,6 +80,7 @@ export class ConsoleKeys {
   stop(): void {
     if (!this.active) return;
     this.active = false;
+    this.line = undefined;
     this.input.off('data', this.onData);
     this.input.setRawMode?.(false);
     this.input.pause();
