@@ -54,6 +54,8 @@ const DEFAULT_PAGE = 100;
 export class SupportChatService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SupportChatService.name);
   private replies: Subscription | undefined;
+  /** Each device's replies are stored one after the other, in the order the agent sent them. */
+  private readonly consoleQueues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -66,9 +68,8 @@ export class SupportChatService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.replies = this.control.events.subscribe((e) => {
-      if (e.type === 'agent.message' && e.message.type === 'chat_reply') {
-        void this.fromConsole(e.deviceId, e.message);
-      }
+      if (e.type === 'agent.message' && e.message.type === 'chat_reply')
+        this.queueReply(e.deviceId, e.message);
     });
   }
 
@@ -125,7 +126,17 @@ export class SupportChatService implements OnModuleInit, OnModuleDestroy {
 
   // ---- the agent's console ----
 
-  /** A `chat_reply` from an agent: stored as the customer's, answered `ack` or `error`. */
+  private queueReply(deviceId: string, reply: ChatReplyMessage): void {
+    const next = (this.consoleQueues.get(deviceId) ?? Promise.resolve()).then(() =>
+      this.fromConsole(deviceId, reply),
+    );
+    this.consoleQueues.set(deviceId, next);
+    void next.finally(() => {
+      if (this.consoleQueues.get(deviceId) === next) this.consoleQueues.delete(deviceId);
+    });
+  }
+
+  /** A `chat_reply` from an agent: stored as the customer's, answered `ack` or `error` (never throws). */
   async fromConsole(deviceId: string, reply: ChatReplyMessage): Promise<void> {
     const answer = (code: ProtocolErrorCode, message: string): void =>
       this.control.answer(deviceId, { type: 'error', replyTo: reply.id, code, message });

@@ -1,10 +1,12 @@
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import type { ChatMessageView } from '../../contracts/api/chat';
+import { SupportChatMessages1763780000000 } from '../../migrations/1763780000000-SupportChatMessages';
 import type { RelayServer } from '../../relay/relay-server';
 import { eventually } from '../agent/support/script-run';
 import { FakeAgent } from '../remote-sessions/fake-agent';
 import { onlineAgent, startStack } from '../remote-sessions/stack';
+import { withMigrationsUpTo } from '../support/migrations';
 import { downloadInstaller, makeSupportSession, type MadeSession } from '../support/quick-support-factories';
 import { loginCookie, openStream, SseReader } from '../support/sse-reader';
 import type { TestApp } from '../support/test-app';
@@ -329,6 +331,28 @@ describe('support chat', () => {
     });
   });
 
+  it('rate-limits the console’s replies per device', async () => {
+    const s = await makeSupportSession(tech);
+    const { token } = await downloadInstaller(t, s.path, 'linux');
+    const { agent } = await onlineAgent(t, tech, token, agents);
+    for (let i = 1; i <= 21; i++) agent.send({ type: 'chat_reply', id: `rl-${i}`, body: `reply ${i}` });
+    // Stored one after the other, in the order sent: the last is the one refused.
+    const answered = () => [...agent.received('ack'), ...agent.received('error')];
+    await eventually(() => answered().length === 21, 'an answer to every reply');
+    expect(agent.received('ack')).toHaveLength(20);
+    expect(agent.received('error')).toEqual([
+      {
+        type: 'error',
+        replyTo: 'rl-21',
+        code: 'limit_reached',
+        message: expect.stringMatching(/Try again/),
+      },
+    ]);
+    expect(items(await tech.get(chatOf(s)).expect(200)).map((m) => m.body)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `reply ${i + 1}`),
+    );
+  });
+
   it('tells the viewer which support session a remote session belongs to', async () => {
     const s = await makeSupportSession(tech);
     const { token } = await downloadInstaller(t, s.path, 'linux');
@@ -345,5 +369,39 @@ describe('support chat', () => {
       'not_session_owner',
     );
     await tech.post(`/api/remote-sessions/${rs}/end`).send({}).expect(200);
+  });
+});
+
+describe('SupportChatMessages migration', () => {
+  it('goes down and up again on a real PostgreSQL, leaves notes alone, and refuses unknown senders', async () => {
+    await withMigrationsUpTo(SupportChatMessages1763780000000, async (ds) => {
+      await ds.runMigrations();
+      const [{ id: session }] = await ds.query<{ id: string }[]>(
+        `INSERT INTO support_sessions (token_hash, expires_at) VALUES (repeat('a', 64), now() + interval '1 hour') RETURNING id`,
+      );
+      await ds.query(`INSERT INTO support_session_notes (session_id, body) VALUES ($1, 'a note')`, [session]);
+      await ds.query(
+        `INSERT INTO support_chat_messages (session_id, sender, origin, body) VALUES ($1, 'customer', 'connect_page', 'hi')`,
+        [session],
+      );
+      await expect(
+        ds.query(
+          `INSERT INTO support_chat_messages (session_id, sender, origin, body) VALUES ($1, 'system', 'dashboard', 'x')`,
+          [session],
+        ),
+      ).rejects.toThrow(/ck_support_chat_messages_sender/);
+
+      await ds.undoLastMigration();
+      const tables = async (): Promise<string[]> =>
+        (
+          await ds.query<{ table_name: string }[]>(
+            `SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'support_%' ORDER BY 1`,
+          )
+        ).map((r) => r.table_name);
+      expect(await tables()).toEqual(['support_session_notes', 'support_sessions']);
+      expect(await ds.query(`SELECT body FROM support_session_notes`)).toEqual([{ body: 'a note' }]);
+      await ds.runMigrations();
+      expect(await tables()).toEqual(['support_chat_messages', 'support_session_notes', 'support_sessions']);
+    });
   });
 });
