@@ -18,14 +18,16 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 
 import { CHAT_LIMITS, type ChatMessageView } from '../../../../contracts/api/chat';
 import { ApiError } from '../core/api-error';
+import type { ServerEventMessage } from '../core/server-events';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
 import { ChatApiService, type ChatLiveEvent } from './chat-api.service';
 
 let nextId = 0;
+const POLL_MS = 5_000;
 
 /** Oldest first, by time then id (as the portal orders them). */
 function byTime(a: ChatMessageView, b: ChatMessageView): number {
@@ -185,6 +187,14 @@ export class SupportChatComponent {
   readonly sessionId = input.required<string>();
   /** The signed-in user may write (the session's owner or an admin); auditors and others read. */
   readonly canWrite = input(true);
+  /**
+   * How new messages arrive: the dashboard's event stream (the queue page), or a poll every 5 s where
+   * the window already holds its streams and the browser's few connections per host are spoken for
+   * (the viewer: its session's events, the command output streams).
+   */
+  readonly follow = input<'stream' | 'poll'>('stream');
+  /** With `stream`: a stream the page already has (the queue's store); otherwise one of its own. */
+  readonly live = input<Observable<ServerEventMessage<ChatLiveEvent>> | null>(null);
   /** The session has ended (the parent knows first, from its own live state). */
   readonly ended = input(false);
 
@@ -218,16 +228,25 @@ export class SupportChatComponent {
       const list = this.list()?.nativeElement;
       if (list) queueMicrotask(() => (list.scrollTop = list.scrollHeight));
     });
-    this.api
-      .live()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((message) => {
-        if (message.kind === 'status') {
-          if (message.resumed) void this.catchUp(this.sessionId());
-          return;
-        }
-        this.onLive(message.event);
-      });
+    effect((onCleanup) => {
+      if (this.follow() === 'poll') {
+        const timer = setInterval(() => {
+          if (!this.loading() && this.open()) void this.catchUp(this.sessionId());
+        }, POLL_MS);
+        onCleanup(() => clearInterval(timer));
+        return;
+      }
+      const sub = (this.live() ?? this.api.live())
+        .pipe(takeUntilDestroyed(this.destroyRef))
+        .subscribe((message) => {
+          if (message.kind === 'status') {
+            if (message.resumed) void this.catchUp(this.sessionId());
+            return;
+          }
+          this.onLive(message.event);
+        });
+      onCleanup(() => sub.unsubscribe());
+    });
   }
 
   protected senderName(m: ChatMessageView): string {

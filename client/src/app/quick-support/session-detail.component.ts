@@ -58,6 +58,8 @@ export class SessionDetailComponent {
   protected readonly endReasons = END_REASON_LABELS;
   protected readonly statusPills = STATUS_PILLS;
   private readonly auth = inject(AuthService);
+  /** The page's one event stream carries the chat too. */
+  protected readonly chatLive = this.store.chatLive;
   protected readonly canOperate = this.auth.canOperate;
   /** Admins and auditors read every session's chat. */
   protected readonly readsAll = computed(() => {
