@@ -8,6 +8,7 @@ import { AuditReadIndexes1763760000000 } from './1763760000000-AuditReadIndexes'
 import { AuditorRole1763765000000 } from './1763765000000-AuditorRole';
 import { DeviceConsentPolicy1763768000000 } from './1763768000000-DeviceConsentPolicy';
 import { ChannelStates1763770000000 } from './1763770000000-ChannelStates';
+import { SupportChatMessages1763780000000 } from './1763780000000-SupportChatMessages';
 import { RemoteSessionHistoryIndexes1763785000000 } from './1763785000000-RemoteSessionHistoryIndexes';
 
 /** Every migration, in order. Append new ones at the end. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   AuditorRole1763765000000,
   DeviceConsentPolicy1763768000000,
   ChannelStates1763770000000,
+  SupportChatMessages1763780000000,
   RemoteSessionHistoryIndexes1763785000000,
 ];

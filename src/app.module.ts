@@ -27,6 +27,7 @@ import { QuickSupportModule } from './quick-support/quick-support.module';
 import { RelayLinkModule } from './relay-link/relay-link.module';
 import { RemoteHelpModule } from './remote-help/remote-help.module';
 import { RemoteSessionsModule } from './remote-sessions/remote-sessions.module';
+import { SupportChatModule } from './support-chat/support-chat.module';
 import { UsersModule } from './users/users.module';
 
 /** The portal. Built from a validated config so tests can run several side by side. */
@@ -53,6 +54,7 @@ export class AppModule {
         InstallersModule,
         AgentRegistrationModule,
         AgentControlModule,
+        SupportChatModule,
         RelayLinkModule,
         RemoteSessionsModule,
         RemoteHelpModule,

@@ -53,6 +53,8 @@ const SESSION_ID = { max: 64, pattern: SESSION_ID_PATTERN };
 const REASON = { max: 200 };
 const MESSAGE = { max: 500 };
 const EXECUTABLE = { max: REMOTEHELP_EXECUTABLE_MAX };
+/** A chat message on the wire: the portal's bound (1000 characters) with room for what normalising removes. */
+const CHAT_WIRE_MAX = 4000;
 
 /** The `id` of a request that failed validation, if it has a usable one (so the error can reply to it). */
 export function requestIdOf(raw: unknown): string | undefined {
@@ -253,10 +255,17 @@ const AGENT_READERS: Readers<AgentToPortalMessage> = {
     note: r.string('note', MESSAGE),
   }),
   consent: readConsent,
+  // The portal normalises the text (contracts/api/chat.ts); here only a loose bound.
+  chat_reply: (r) => ({
+    type: 'chat_reply',
+    id: r.string('id', ID),
+    body: r.string('body', { max: CHAT_WIRE_MAX, text: 'raw' }),
+  }),
   error: readError,
 };
 
 const PORTAL_READERS: Readers<PortalToAgentMessage> = {
+  ack: (r) => ({ type: 'ack', replyTo: r.string('replyTo', ID) }),
   hello_ack: (r) => ({
     type: 'hello_ack',
     replyTo: r.string('replyTo', ID),
@@ -341,6 +350,15 @@ const PORTAL_READERS: Readers<PortalToAgentMessage> = {
     type: 'winget_install',
     id: r.string('id', ID),
     packageId: r.string('packageId', { max: 128 }),
+  }),
+  chat_message: (r) => ({
+    type: 'chat_message',
+    id: r.string('id', ID),
+    messageId: r.string('messageId', SESSION_ID),
+    // Cleaned rather than refused, like `technician` on open_channel.
+    author: cleanDisplayText(r.string('author', { max: 100, text: 'raw' })) || 'Your technician',
+    body: r.string('body', { max: CHAT_WIRE_MAX, text: 'multiline' }),
+    sentAt: r.string('sentAt', { max: 32, pattern: ISO_TIME_PATTERN }),
   }),
   error: readError,
 };

@@ -157,6 +157,17 @@ export interface WingetInstallStartedMessage {
   pid: number | null;
   note: string;
 }
+/**
+ * agent → portal (1.3): the person at the device answered the technician from the agent's console.
+ * The portal answers `ack` (stored and shown to the technician) or `error` (`limit_reached`: too many
+ * messages; `not_found`: the session no longer takes messages; `bad_message`: empty or too long).
+ */
+export interface ChatReplyMessage {
+  type: 'chat_reply';
+  id: string;
+  /** Typed by the person at the device (untrusted); the portal normalises and bounds it. */
+  body: string;
+}
 /** agent → portal: the agent is going away for good (quick-support) or stopping (persistent). */
 export interface GoodbyeMessage {
   type: 'goodbye';
@@ -244,6 +255,21 @@ export interface EndSessionMessage {
   id: string;
   reason: string;
 }
+/**
+ * portal → agent (1.3): a chat message from the technician, for the agent's console (quick-support).
+ * Answered with `ack`. The agent prints it as text with every terminal escape removed.
+ */
+export interface ChatMessageMessage {
+  type: 'chat_message';
+  id: string;
+  /** The chat message's id (contracts/api/chat.ts). */
+  messageId: string;
+  /** The technician's display name, from the portal's records. */
+  author: string;
+  /** The message (normalised by the portal; untrusted all the same). */
+  body: string;
+  sentAt: string;
+}
 export interface GetStatusMessage {
   type: 'get_status';
   id: string;
@@ -289,9 +315,12 @@ export type AgentToPortalMessage =
   | RemoteHelpStoppedMessage
   | WingetInstallStartedMessage
   | ConsentMessage
+  | ChatReplyMessage
   | ErrorMessage;
 
 export type PortalToAgentMessage =
+  /** 1.3: the portal's answer to `chat_reply`. */
+  | AckMessage
   | HelloAckMessage
   | HeartbeatAckMessage
   | OpenChannelMessage
@@ -304,4 +333,5 @@ export type PortalToAgentMessage =
   | RemoteHelpStartMessage
   | RemoteHelpStopMessage
   | WingetInstallMessage
+  | ChatMessageMessage
   | ErrorMessage;

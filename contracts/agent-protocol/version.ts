@@ -29,6 +29,12 @@ export const PLAIN_SHELL_SINCE = '1.3';
  */
 export const MONITORS_SINCE = '1.3';
 
+/**
+ * The first protocol version with the quick-support chat: the portal sends `chat_message` (answered
+ * with `ack`) and the agent may send `chat_reply` (answered with `ack` or `error`).
+ */
+export const CHAT_SINCE = '1.3';
+
 /** True when `version` is `since` or a later minor of the same major (what a peer may be asked). */
 export function protocolAtLeast(version: string, since: string): boolean {
   const theirs = VERSION_PATTERN.exec(version);

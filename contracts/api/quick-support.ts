@@ -3,6 +3,7 @@
  * that came from a customer or an agent (customer notes, host name, OS version) is untrusted: render
  * it as text only. Dates are ISO-8601 strings.
  */
+import type { ChatMessageEventData } from './chat';
 import type { DeviceOs, DeviceView } from './devices';
 
 /** `waiting` until a device registers with the session's link, then `active`, then `ended`. */
@@ -117,6 +118,8 @@ export type QuickSupportStreamEvent =
   | { type: 'session.created'; data: SupportSessionView }
   | { type: 'session.updated'; data: SupportSessionView }
   | { type: 'note.added'; data: { sessionId: string; note: SupportNoteView } }
+  /** A chat message either side wrote (contracts/api/chat.ts); owners and admins only. */
+  | { type: 'chat.message'; data: ChatMessageEventData }
   | { type: 'device.registered'; data: DeviceView }
   | { type: 'device.updated'; data: DeviceView };
 
@@ -124,6 +127,7 @@ export const QUICK_SUPPORT_EVENT_TYPES = [
   'session.created',
   'session.updated',
   'note.added',
+  'chat.message',
   'device.registered',
   'device.updated',
 ] as const satisfies readonly QuickSupportStreamEvent['type'][];

@@ -15,6 +15,8 @@ export type AccessRule =
   | { kind: 'own-account' }
   | { kind: 'admin' }
   | { kind: 'support-session'; from: IdSource }
+  /** Reading one quick-support session's own records (its chat): the owner, admins and auditors. */
+  | { kind: 'support-session-read'; from: IdSource }
   | { kind: 'remote-session'; from: IdSource; device: boolean }
   | { kind: 'device'; from: IdSource; exclusive: boolean }
   /**

@@ -35,6 +35,7 @@ function Access(rule: AccessRule, roles: RoleSet, description: string): MethodDe
 function hasOwnershipRule(rule: AccessRule): boolean {
   return (
     rule.kind === 'support-session' ||
+    rule.kind === 'support-session-read' ||
     rule.kind === 'remote-session' ||
     rule.kind === 'device' ||
     (rule.kind === 'audit-trail' && rule.from !== undefined)
@@ -81,6 +82,17 @@ export const OwnsSupportSession = (param = 'id'): MethodDecorator =>
     { kind: 'support-session', from: { param } },
     'operators',
     'The support session’s owner (its assignee, else its creator) or an administrator',
+  );
+
+/**
+ * Reading a quick-support session's own records (its chat): its owner, administrators and auditors
+ * (who read everything, never write). Another technician is refused (`not_session_owner`).
+ */
+export const ReadsSupportSession = (param = 'id'): MethodDecorator =>
+  Access(
+    { kind: 'support-session-read', from: { param } },
+    'everyone',
+    'The support session’s owner (its assignee, else its creator), an administrator or an auditor',
   );
 
 /**

@@ -36,6 +36,9 @@ export class AccessGuard implements CanActivate {
       case 'support-session':
         await this.access.assertManagesSupportSession(user, idFrom(req, rule.from));
         return true;
+      case 'support-session-read':
+        await this.access.assertReadsSupportSession(user, idFrom(req, rule.from));
+        return true;
       case 'remote-session':
         await this.access.assertRunsRemoteSession(user, idFrom(req, rule.from), { device: rule.device });
         return true;

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { accessErrors as errors } from './access.errors';
-import { deviceReachSql, isAdmin, readsWholeAuditTrail, SUPPORT_SESSION_OWNER_SQL } from './access-rules';
+import {
+  deviceReachSql,
+  isAdmin,
+  readsEverything,
+  readsWholeAuditTrail,
+  SUPPORT_SESSION_OWNER_SQL,
+} from './access-rules';
 
 /**
  * The technician-isolation checks, one query each. Routes reach them through the decorators in
@@ -26,6 +32,20 @@ export class AccessService {
       [id],
     );
     if (!rows[0]) throw errors.supportSessionNotFound();
+    if (rows[0].owner !== user.id) throw errors.notSupportSessionOwner();
+  }
+
+  /**
+   * The caller reads the quick-support session's own records (its chat): its owner, or someone who
+   * reads everything (admins, auditors). Unknown ids answer 404 for everyone.
+   */
+  async assertReadsSupportSession(user: AuthUser, id: string): Promise<void> {
+    const rows = await this.dataSource.query<{ owner: string | null }[]>(
+      `SELECT ${SUPPORT_SESSION_OWNER_SQL('s')} AS owner FROM support_sessions s WHERE s.id = $1`,
+      [id],
+    );
+    if (!rows[0]) throw errors.supportSessionNotFound();
+    if (readsEverything(user)) return;
     if (rows[0].owner !== user.id) throw errors.notSupportSessionOwner();
   }
 

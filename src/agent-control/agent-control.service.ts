@@ -2,11 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, ReplaySubject, Subject, filter } from 'rxjs';
 import type {
+  AckMessage,
   AgentStatusMessage,
   AgentToPortalMessage,
   ChannelOpenedMessage,
+  ChatMessageMessage,
   CommandExitMessage,
   CommandOutputMessage,
+  ErrorMessage,
   ConsentContext,
   HelloMessage,
   RemoteHelpStartedMessage,
@@ -37,6 +40,7 @@ export type AgentControlEvent =
             | 'agent_status'
             | 'goodbye'
             | 'consent'
+            | 'chat_reply'
             | 'error';
         }
       >;
@@ -210,6 +214,19 @@ export class AgentControlService {
     if (!c?.hello) return false;
     await c.request({ type: 'end_session', reason: reason.slice(0, 200) }, 'ack', REQUEST_TIMEOUT_MS);
     return true;
+  }
+
+  /**
+   * A technician's chat message for the agent's console (protocol ≥ 1.3, see CHAT_SINCE; the caller
+   * checks). Resolves once the agent acknowledged it.
+   */
+  async chatMessage(deviceId: string, message: Omit<ChatMessageMessage, 'type' | 'id'>): Promise<void> {
+    await this.connection(deviceId).request({ type: 'chat_message', ...message }, 'ack', REQUEST_TIMEOUT_MS);
+  }
+
+  /** Answers an agent's event that asked for one (`chat_reply`): `ack` or `error`. Dropped when offline. */
+  answer(deviceId: string, message: AckMessage | ErrorMessage): void {
+    this.connections.get(deviceId)?.send(message);
   }
 
   async status(deviceId: string): Promise<AgentStatusMessage> {

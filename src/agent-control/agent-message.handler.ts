@@ -104,6 +104,7 @@ export class AgentMessageHandler {
       case 'command_output':
       case 'command_exit':
       case 'consent':
+      case 'chat_reply':
         this.control.publish({ type: 'agent.message', deviceId: connection.deviceId, message });
         return;
       case 'channel_opened':

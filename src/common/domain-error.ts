@@ -50,6 +50,13 @@ export enum ErrorCode {
   MonitorUnavailable = 'monitor_unavailable',
   /** The role check on a route (src/access/role.guard.ts): the caller's role may not call it. */
   RoleNotAllowed = 'role_not_allowed',
+  // Chat (src/support-chat).
+  /** The support session has ended or expired: its chat is read-only. */
+  SessionClosed = 'session_closed',
+  /** The session holds the most chat messages it may. */
+  ChatLimitReached = 'chat_limit_reached',
+  /** The customer's link is unknown, ended or expired (alike, so a stranger learns nothing). */
+  LinkInactive = 'link_inactive',
   Internal = 'internal_error',
 }
 
@@ -96,6 +103,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ConsentDenied]: 403,
   [ErrorCode.MonitorUnavailable]: 409,
   [ErrorCode.RoleNotAllowed]: 403,
+  [ErrorCode.SessionClosed]: 409,
+  [ErrorCode.ChatLimitReached]: 409,
+  [ErrorCode.LinkInactive]: 404,
   [ErrorCode.Internal]: 500,
 };
 

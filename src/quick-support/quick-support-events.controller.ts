@@ -43,11 +43,11 @@ export class QuickSupportEventsController implements OnModuleDestroy {
   /**
    * Server-sent events for the dashboard (cookie-authenticated like every /api route). Event names:
    * `session.created` and `session.updated` (data: SupportSessionDto), `note.added` (data:
-   * {sessionId, note}), `device.registered` and `device.updated` (data: DeviceDto). A comment line is
+   * {sessionId, note}), `chat.message` (data: {sessionId, message}), `device.registered` and `device.updated` (data: DeviceDto). A comment line is
    * sent every 25 s to keep the connection open.
    *
    * Each stream shows its own technician what the REST routes would: sessions another technician owns
-   * come without their link and notes, their customers' notes are not sent, and device events only
+   * come without their link and notes, their customers' notes and chat messages are not sent, and device events only
    * for devices the technician may reach (admins get everything).
    */
   @Sse('events', { maxPendingDataLength: 1024 * 1024 })
@@ -55,7 +55,7 @@ export class QuickSupportEventsController implements OnModuleDestroy {
   @ApiProduces('text/event-stream')
   @ApiOperation({
     summary:
-      'Live updates (SSE): session.created, session.updated, note.added, device.registered, device.updated — as you may see them',
+      'Live updates (SSE): session.created, session.updated, note.added, chat.message, device.registered, device.updated — as you may see them',
   })
   events(@CurrentUser() user: AuthUser): Observable<MessageEvent> {
     const sessions = this.quickSupport.stream.pipe(
@@ -66,6 +66,13 @@ export class QuickSupportEventsController implements OnModuleDestroy {
           case 'note.added':
             return isAdmin(user) || e.ownerId === user.id
               ? of<QuickSupportStreamEvent>({ type: e.type, data: { sessionId: e.sessionId, note: e.note } })
+              : EMPTY;
+          case 'chat.message':
+            return isAdmin(user) || e.ownerId === user.id
+              ? of<QuickSupportStreamEvent>({
+                  type: e.type,
+                  data: { sessionId: e.sessionId, message: e.message },
+                })
               : EMPTY;
           case 'session.created':
           case 'session.updated':

@@ -307,7 +307,8 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     expect(res.headers.location).toBe(`${s.path}?sent=1`);
     const page = await t.http().get(res.headers.location).expect(200);
     expect(page.text).toContain('Your note was sent to the technician.');
-    expect(page.text).toContain('<li>Line one\nLine &lt;two&gt;</li>');
+    // The note is the chat's first message, escaped where the page renders it.
+    expect(page.text).toContain('<span class="body">Line one\nLine &lt;two&gt;</span>');
     const form = /<form id="note-form" method="post" action="([^"]+)">/.exec(page.text);
     expect(form?.[1]).toBe(`${s.path}/note`);
     const session = await tech.get(`/api/quick-support/sessions/${s.id}`).expect(200);

@@ -22,8 +22,8 @@ import { attribute, eventually, exactly, hidden, settled, text, visible } from '
  * Quick-support end to end in Debian's Chromium against the real portal (real PostgreSQL, the
  * production build of client/): a new technician signs in, creates a session with "+ New session",
  * gets its link and a QR code of it; customers open the link with each OS's user agent and find
- * their download preselected; a customer's note, a connecting device and new sessions reach the
- * technician's queue without a reload; the technician ends a session. Then an admin generates a
+ * their download preselected; a customer's chat messages (in the session's details), a connecting
+ * device and new sessions reach the technician without a reload; the technician ends a session. Then an admin generates a
  * persistent-agent install command. People are named by role.
  */
 jest.setTimeout(240_000);
@@ -303,29 +303,25 @@ describe('quick-support (Chromium, real portal)', () => {
     }
   });
 
-  it('shows a note the customer sends in the technician’s queue without a reload, as plain text', async () => {
+  it('shows the messages the customer writes on their page at once, as plain text', async () => {
     await customer
       .getByLabel('Describe the problem')
       .fill('The printer shows error E-17 since this morning.');
-    await customer.getByRole('button', { name: 'Send note' }).click();
-    await text(customer.locator('#note-flash'), 'Your note was sent to the technician.');
+    await customer.getByRole('button', { name: 'Send' }).click();
+    await text(customer.locator('#chat-list'), 'The printer shows error E-17 since this morning.');
     await customer.mouse.move(0, 0);
     await customer.screenshot({ path: join(SCREENSHOTS, 'connect-page.png'), fullPage: true });
 
-    await text(row(CUSTOMER), 'The printer shows error E-17 since this morning.');
-
-    // Markup in a note is the customer's text, never the page's.
+    // Markup in a message is the customer's text, never the page's.
     const markup = '<img src=x onerror="document.title=1"><b>bold?</b>';
     await customer.getByLabel('Describe the problem').fill(markup);
-    await customer.getByRole('button', { name: 'Send note' }).click();
-    await text(customer.locator('#notes-list'), markup);
-    await text(row(CUSTOMER), markup);
-    expect(await row(CUSTOMER).locator('img, b').count()).toBe(0);
+    await customer.getByRole('button', { name: 'Send' }).click();
+    await text(customer.locator('#chat-list'), markup);
+    expect(await customer.locator('#chat-list img, #chat-list b').count()).toBe(0);
 
     await customer.getByLabel('Describe the problem').fill('I restarted it twice already.');
-    await customer.getByRole('button', { name: 'Send note' }).click();
-    await text(row(CUSTOMER), 'I restarted it twice already.');
-    await visible(row(CUSTOMER).getByLabel('3 notes'));
+    await customer.getByRole('button', { name: 'Send' }).click();
+    await text(customer.locator('#chat-list'), 'I restarted it twice already.');
     expect(await tech.evaluate('window.__sameDocument')).toBe(true);
   });
 
@@ -364,7 +360,7 @@ describe('quick-support (Chromium, real portal)', () => {
     await tech.screenshot({ path: join(SCREENSHOTS, 'quick-support.png') });
   });
 
-  it('opens the session details with the notes and the link again', async () => {
+  it('opens the session details with the chat and the link again', async () => {
     await row(CUSTOMER)
       .getByRole('button', { name: `Details for ${CUSTOMER}` })
       .click();
@@ -373,7 +369,8 @@ describe('quick-support (Chromium, real portal)', () => {
     await text(sheet, 'Front-desk printer prints blank pages');
     await text(sheet, 'RECEPTION-PC');
     expect(await sheet.getByRole('textbox', { name: 'Customer link' }).inputValue()).toBe(sessionUrl);
-    expect(await sheet.locator('.notes img, .notes b').count()).toBe(0);
+    await text(sheet, '<img src=x onerror="document.title=1"><b>bold?</b>');
+    expect(await sheet.locator('app-support-chat img, app-support-chat b').count()).toBe(0);
     await sheet.getByRole('button', { name: 'Close details' }).click();
     await hidden(sheet);
   });

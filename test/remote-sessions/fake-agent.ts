@@ -137,7 +137,7 @@ export class FakeAgent {
       if (!this.opts.keepRelaySockets)
         for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
       this.send({ type: 'ack', replyTo: m.id });
-    } else if (m.type === 'end_session') {
+    } else if (m.type === 'end_session' || m.type === 'chat_message') {
       this.send({ type: 'ack', replyTo: m.id });
     } else if (m.type === 'cancel_command') {
       this.send({ type: 'ack', replyTo: m.id });

@@ -41,6 +41,9 @@ const TECHNICIAN_ROUTES = {
   /** Refused unless the caller owns the session / runs it / reaches the device, or is an admin. */
   ownerOnly: [
     'POST /api/quick-support/sessions/:id/end',
+    'GET /api/quick-support/sessions/:id/chat',
+    'POST /api/quick-support/sessions/:id/chat',
+    'GET /api/remote-sessions/:id/support-session',
     'POST /api/quick-support/sessions/:id/assign',
     'POST /api/remote-sessions',
     'POST /api/remote-sessions/:id/tokens',
@@ -280,6 +283,17 @@ describe('technician isolation: a second technician walks every technician route
       code: string,
     ][] = [
       ['POST /api/quick-support/sessions/:id/end', () => bob.post(`${s}/end`).send({}), 'not_session_owner'],
+      ['GET /api/quick-support/sessions/:id/chat', () => bob.get(`${s}/chat`), 'not_session_owner'],
+      [
+        'POST /api/quick-support/sessions/:id/chat',
+        () => bob.post(`${s}/chat`).send({ body: 'Hello from Bob' }),
+        'not_session_owner',
+      ],
+      [
+        'GET /api/remote-sessions/:id/support-session',
+        () => bob.get(`${rs}/support-session`),
+        'not_session_owner',
+      ],
       [
         'POST /api/quick-support/sessions/:id/assign',
         () => bob.post(`${s}/assign`).send({}),

@@ -8,6 +8,12 @@
  * - a pending question ({@link ConsoleKeys.capture}) takes the keys it answers with (Y / A / V / N);
  * - otherwise, other letters go to the channel keys ({@link ConsoleKeys.onChannelKey}: V, S, T…).
  * K and Ctrl-C keep their meaning whatever is pending.
+ *
+ * One exception, asked for on purpose: M starts a reply to the technician's chat
+ * ({@link ConsoleKeys.onMessageKey}, {@link ConsoleKeys.readLine}). While that line is being typed every
+ * key is text (K too: a message may contain a k), Enter sends, Backspace deletes, Esc cancels (and
+ * then K is the kill switch again). Ctrl-C still ends the session. A pending consent question is not
+ * answered by what is typed into the line, so it times out as a Deny if nobody answers it after.
  */
 export interface KeyboardInput {
   isTTY?: boolean;
@@ -30,11 +36,22 @@ interface Capture {
 }
 
 const CTRL_C = '\u0003';
+const ESC = '\u001b';
+
+/** A line being typed (a chat reply): what the console echoes and where the line goes. */
+export interface LineReader {
+  /** Echo: characters typed, or `\b \b` for a Backspace. */
+  echo(text: string): void;
+  /** Enter: the line as typed; Esc or Ctrl-C: null. */
+  done(line: string | null): void;
+}
 
 export class ConsoleKeys {
   private active = false;
   private readonly captures: Capture[] = [];
   private channelKey: ((key: string) => void) | undefined;
+  private messageKey: (() => void) | undefined;
+  private line: { reader: LineReader; text: string[]; max: number } | undefined;
 
   constructor(
     private readonly input: KeyboardInput,
@@ -63,6 +80,7 @@ export class ConsoleKeys {
   stop(): void {
     if (!this.active) return;
     this.active = false;
+    this.line = undefined;
     this.input.off('data', this.onData);
     this.input.setRawMode?.(false);
     this.input.pause();
@@ -90,6 +108,26 @@ export class ConsoleKeys {
     this.channelKey = handler;
   }
 
+  /** M (when no pending question claims it) goes to `handler`: start a chat reply. */
+  onMessageKey(handler: (() => void) | undefined): void {
+    this.messageKey = handler;
+  }
+
+  /** Whether a line is being typed. */
+  get typingLine(): boolean {
+    return this.line !== undefined;
+  }
+
+  /**
+   * Reads one line of text (at most `max` characters) instead of keys, until Enter or Esc. False when
+   * keys are not being read or a line is already being typed.
+   */
+  readLine(reader: LineReader, max: number): boolean {
+    if (!this.active || this.line) return false;
+    this.line = { reader, text: [], max };
+    return true;
+  }
+
   private listen(): void {
     this.input.setRawMode?.(true);
     this.input.on('data', this.onData);
@@ -98,7 +136,14 @@ export class ConsoleKeys {
   }
 
   private readonly onData = (chunk: Buffer | string): void => {
-    for (const raw of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    if (this.line) {
+      this.lineData(text);
+      return;
+    }
+    const chars = [...text];
+    for (let i = 0; i < chars.length; i++) {
+      const raw = chars[i];
       if (raw === CTRL_C) {
         this.handlers.interrupt();
         continue;
@@ -110,7 +155,45 @@ export class ConsoleKeys {
       }
       const capture = this.captures[0];
       if (capture?.keys.has(key)) capture.onKey(key);
-      else if (/^[a-z]$/.test(key)) this.channelKey?.(key);
+      else if (key === 'm' && this.messageKey) {
+        this.messageKey();
+        // The rest of the chunk (typed fast, or pasted) is the start of the line.
+        if (this.line) {
+          const rest = chars.slice(i + 1).join('');
+          if (rest) this.lineData(rest);
+          return;
+        }
+      } else if (/^[a-z]$/.test(key)) this.channelKey?.(key);
     }
   };
+
+  /** Keys while a line is typed: text, Backspace, Enter, Esc; escape sequences (arrows…) are ignored. */
+  private lineData(text: string): void {
+    const line = this.line;
+    if (!line) return;
+    if (text === ESC) return this.finishLine(null);
+    if (text.startsWith(ESC)) return;
+    for (const ch of text) {
+      if (ch === CTRL_C) {
+        this.finishLine(null);
+        this.handlers.interrupt();
+        return;
+      }
+      if (ch === '\r' || ch === '\n') return this.finishLine(line.text.join(''));
+      if (ch === '\u007f' || ch === '\b') {
+        if (line.text.pop() !== undefined) line.reader.echo('\b \b');
+        continue;
+      }
+      // Other control characters are never text (the portal would strip them anyway).
+      if (/[\p{Cc}]/u.test(ch) || line.text.length >= line.max) continue;
+      line.text.push(ch);
+      line.reader.echo(ch);
+    }
+  }
+
+  private finishLine(value: string | null): void {
+    const line = this.line;
+    this.line = undefined;
+    line?.reader.done(value);
+  }
 }

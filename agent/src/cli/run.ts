@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { REGISTER_LIMITS, type RegisterResponse } from '../../../contracts/agent-protocol/registration';
 import { PROTOCOL_VERSION } from '../../../contracts/agent-protocol/version';
 import { X11VncLauncher } from '../channels/vnc-launcher';
+import { ChatConsole } from '../chat/chat-console';
 import { Agent } from '../core/agent';
 import { FileTracker } from '../core/file-tracker';
 import {
@@ -96,6 +97,12 @@ export async function runQuick(ctx: RunContext): Promise<void> {
     stopChannel: (channel) => agent.stopChannel(channel),
     setScreenMode: (mode) => agent.setScreenMode(mode),
   };
+  // The technician's chat messages print here; where keys are read, M answers (protocol 1.3).
+  const chat = new ChatConsole({
+    brand: options.brand,
+    write: (text) => process.stdout.write(text),
+    keys,
+  });
   const agent: Agent = new Agent({
     mode: 'quick',
     device,
@@ -103,6 +110,7 @@ export async function runQuick(ctx: RunContext): Promise<void> {
     logger,
     killSwitch,
     status,
+    chat,
     // Asked on the desktop (a dialog) and in this terminal at once; the first answer counts.
     asking: {
       devicePolicy: 'ask',

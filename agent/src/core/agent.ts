@@ -9,7 +9,12 @@ import type {
   ScreenMode,
 } from '../../../contracts/agent-protocol/enums';
 import type { RegisterResponse } from '../../../contracts/agent-protocol/registration';
-import { CONSENT_SINCE, PROTOCOL_VERSION, protocolAtLeast } from '../../../contracts/agent-protocol/version';
+import {
+  CHAT_SINCE,
+  CONSENT_SINCE,
+  PROTOCOL_VERSION,
+  protocolAtLeast,
+} from '../../../contracts/agent-protocol/version';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import type { ChannelFactory } from '../channels/channel-manager';
 import { ChannelManager } from '../channels/channel-manager';
@@ -17,6 +22,7 @@ import { openCommandsChannel } from '../channels/commands-channel';
 import { openScreenChannel } from '../channels/screen-channel';
 import { openShellChannel } from '../channels/shell-channel';
 import type { X11VncLauncher } from '../channels/vnc-launcher';
+import type { ChatConsole } from '../chat/chat-console';
 import { ConsentManager, type ConsentManagerOptions } from '../consent/consent-manager';
 import type { Indicator, IndicatorActions, IndicatorCapability } from '../consent/consent-types';
 import type { PlatformAdapter } from '../platform/platform';
@@ -47,6 +53,8 @@ export interface AgentOptions {
   indicator?: Indicator;
   /** The customer's status line (quick-support). */
   status?: StatusLine;
+  /** The chat in the console (quick-support): technician messages printed, replies sent (protocol 1.3). */
+  chat?: ChatConsole;
   /** Where the screen is; `launcher` when the agent may start x11vnc itself. */
   vnc: { host: string; port: number; launcher?: X11VncLauncher };
   /** Files to delete when a quick-support agent ends. */
@@ -84,6 +92,7 @@ export class Agent implements IndicatorActions {
   private portalVersion = '1.0';
   /** When the first channel of the current stretch opened (the indicator's elapsed time). */
   private sharingSince: Date | undefined;
+  private nextChatReply = 1;
 
   constructor(private readonly options: AgentOptions) {
     const { platform, logger, killSwitch } = options;
@@ -144,6 +153,7 @@ export class Agent implements IndicatorActions {
       uptimeSec: () => this.uptimeSec(),
     });
     killSwitch.onChange((on) => this.killSwitchChanged(on));
+    options.chat?.attach((body) => this.chatReply(body));
   }
 
   start(): void {
@@ -178,6 +188,7 @@ export class Agent implements IndicatorActions {
     this.commands.cancelAll();
     await this.channels.closeAll(RelayCloseCode.EndedOnDevice, 'The session was ended on the remote device.');
     this.options.indicator?.close();
+    this.options.chat?.close();
     if (reason === 'user_exit') this.consent?.endedLocally(sessions);
     await this.commands.drain();
     await this.options.vnc.launcher?.stop();
@@ -276,7 +287,17 @@ export class Agent implements IndicatorActions {
       case 'winget_install':
         void this.remoteHelp.handle(message).then((answer) => this.send(answer));
         return;
+      case 'chat_message':
+        this.send({ type: 'ack', replyTo: message.id });
+        this.options.chat?.show(message);
+        return;
+      case 'ack':
+        // The portal stored a chat reply; nothing else is acknowledged to the agent.
+        this.options.chat?.delivered(message.replyTo);
+        return;
       case 'error':
+        if (message.replyTo !== undefined && this.options.chat?.refused(message.replyTo, message.message))
+          return;
         this.options.logger.warn(`portal error ${message.code}: ${safe(message.message)}`);
         return;
       case 'hello_ack':
@@ -406,6 +427,13 @@ export class Agent implements IndicatorActions {
       capabilities: [...capabilities],
       since: this.sharingSince ?? new Date(),
     });
+  }
+
+  /** A chat reply typed in the console; its id, or null when the portal cannot take it now. */
+  private chatReply(body: string): string | null {
+    if (!protocolAtLeast(this.portalVersion, CHAT_SINCE)) return null;
+    const id = `cr-${this.nextChatReply++}`;
+    return this.control.send({ type: 'chat_reply', id, body }) ? id : null;
   }
 
   private send(message: AgentToPortalMessage): void {

@@ -62,6 +62,7 @@ export class PublicRateLimits {
     this.tokenActions = {
       note: tokenLimiter('note'),
       download: tokenLimiter('download'),
+      chat: tokenLimiter('chat'),
     };
   }
 
@@ -91,7 +92,10 @@ export class PublicRateLimits {
     if (!miss) await giveBack(reservation.slots);
   }
 
-  /** Counts a note or a download for one link token. */
+  /**
+   * Counts a note, a download or a chat message for one link token. The agent's console, which has
+   * no link token, passes `device:<id>` (hashed alike, so it cannot meet a token's key).
+   */
   async tokenAction(action: TokenActionName, token: string): Promise<void> {
     const key = createHash('sha256').update(token).digest('base64url');
     await takeAll([{ limiter: this.tokenActions[action], key }]);

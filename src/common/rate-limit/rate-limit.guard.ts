@@ -6,8 +6,13 @@ import { clientIp } from '../http/client-ip';
 import { clientNetwork } from './client-network';
 import { PagePass } from './page-pass';
 import { LookupReservation, PublicRateLimits } from './public-rate-limits';
-import { RATE_LIMIT_POLICY } from './rate-limit.decorator';
-import { PUBLIC_POLICIES, PublicRatePolicy, RateLimitPolicyName } from './rate-limit.policies';
+import { RATE_LIMIT_POLICY, TECHNICIAN_ACTION } from './rate-limit.decorator';
+import {
+  PUBLIC_POLICIES,
+  PublicRatePolicy,
+  RateLimitPolicyName,
+  TechnicianActionName,
+} from './rate-limit.policies';
 import { TechnicianRateLimits } from './technician-rate-limits';
 
 /** What the guard left on the request for the miss interceptor. */
@@ -32,7 +37,8 @@ const FALLBACK_POLICY: PublicRatePolicy = { bucket: 'public' };
  *   then, for routes that look up a secret, a reserved miss (refused before the lookup when the
  *   address or network has none left; holders of the page pass skip the network and miss budgets),
  *   then the per-token budget;
- * - any other route: the signed-in technician's per-user budgets.
+ * - any other route: the signed-in technician's per-user budgets, and the action budget a route names
+ *   with `@TechnicianRateLimit` (chat messages).
  * Refusals are 429 `rate_limited` with Retry-After.
  */
 @Injectable()
@@ -65,7 +71,14 @@ export class RateLimitGuard implements CanActivate {
       return true;
     }
     const user = req.user;
-    if (user) await this.technicians.request(user.id, req.method);
+    if (user) {
+      await this.technicians.request(user.id, req.method);
+      const action = this.reflector.get<TechnicianActionName | undefined>(
+        TECHNICIAN_ACTION,
+        context.getHandler(),
+      );
+      if (action) await this.technicians.action(action, user.id);
+    }
     return true;
   }
 

@@ -9,8 +9,11 @@
 /** Request budgets shared by several routes (one counter per address and one per network, a minute). */
 export type RateLimitBucket = 'public' | 'auth' | 'health' | 'relay';
 
-/** Per-link-token budgets (a token is one support session): notes and installer downloads. */
-export type TokenActionName = 'note' | 'download';
+/**
+ * Per-link-token budgets (a token is one support session): notes, installer downloads and chat
+ * messages (the agent's console spends the same `chat` budget, keyed by its device).
+ */
+export type TokenActionName = 'note' | 'download' | 'chat';
 
 export interface PublicRatePolicy {
   /** Whose request budget the route spends. `public` takes its numbers from QS_PUBLIC_RATE_*. */
@@ -34,6 +37,10 @@ export const PUBLIC_POLICIES = {
   'connect-status': { bucket: 'public', missStatuses: [404], pagePass: true },
   /** `POST /support/connect/:token/note` */
   'connect-note': { bucket: 'public', missStatuses: [404], pagePass: true, tokenAction: 'note' },
+  /** `GET /support/connect/:token/chat?after=`: the page's chat poll, beside the status poll. */
+  'connect-chat-read': { bucket: 'public', missStatuses: [404], pagePass: true },
+  /** `POST /support/connect/:token/chat`: a customer message. */
+  'connect-chat-send': { bucket: 'public', missStatuses: [404], pagePass: true, tokenAction: 'chat' },
   /** `GET /support/connect/:token/download/:os` */
   'installer-download': {
     bucket: 'public',
@@ -71,6 +78,8 @@ export const MISS_WINDOW_SEC = 600;
 export const TOKEN_ACTIONS: Record<TokenActionName, { points: number; durationSec: number }> = {
   note: { points: 10, durationSec: 600 },
   download: { points: 20, durationSec: 600 },
+  /** A person types a few messages a minute; a script typing more is refused. */
+  chat: { points: 20, durationSec: 60 },
 };
 
 /** How long the connect page's pass lets its holder through; each page load and status poll renews it. */
@@ -85,3 +94,14 @@ export const PAGE_PASS_TTL_SEC = 30 * 60;
 export const TECHNICIAN_REQUESTS_PER_MIN = 1200;
 /** POST, PUT, PATCH and DELETE: creating quick-support and remote sessions, commands, ending, users. */
 export const TECHNICIAN_WRITES_PER_MIN = 240;
+
+/**
+ * Per-technician budgets for one kind of write, on top of the request budgets above, chosen on the
+ * route with `@TechnicianRateLimit('<name>')` (technician-rate-limits.ts).
+ */
+export const TECHNICIAN_ACTIONS = {
+  /** Chat messages to customers (all of the technician's sessions together). */
+  chat: { points: 20, durationSec: 60 },
+} as const satisfies Record<string, { points: number; durationSec: number }>;
+
+export type TechnicianActionName = keyof typeof TECHNICIAN_ACTIONS;

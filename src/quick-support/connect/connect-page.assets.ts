@@ -3,8 +3,8 @@ import { join } from 'node:path';
 
 /**
  * The connect page's stylesheet and script, inlined under the response's CSP nonce (no third-party or
- * extra requests). The script only enhances: OS buttons without reload, copy buttons, the note form
- * without reload, and the 5-second status poll. It writes text with textContent, never HTML.
+ * extra requests). The script only enhances: OS buttons without reload, copy buttons, the chat (the
+ * note form sends chat messages; the chat is polled with the status every 5 seconds), and the status poll. It writes text with textContent, never HTML.
  */
 export function connectPageCss(primary: string, accent: string): string {
   return `
@@ -35,8 +35,11 @@ textarea { width: 100%; min-height: 90px; font: inherit; padding: 8px; border: 1
 .flash { padding: 8px 12px; border-radius: 6px; background: #e7f5ea; color: #1d5b2c; }
 .flash.error { background: #fdecea; color: #8a1f17; }
 ol { padding-left: 20px; }
-ul.notes { padding-left: 20px; }
-ul.notes li { white-space: pre-wrap; overflow-wrap: anywhere; }
+ol.chat { list-style: none; margin: 0 0 12px; padding: 0; display: flex; flex-direction: column; gap: 8px; max-height: 420px; overflow-y: auto; }
+ol.chat li { max-width: 85%; padding: 8px 12px; border-radius: 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
+ol.chat li.from-customer { align-self: flex-end; background: #e8eef7; }
+ol.chat li.from-technician { align-self: flex-start; background: #fff; border: 1px solid var(--line); }
+ol.chat .sender { display: block; font-size: 0.8rem; font-weight: 600; color: var(--muted); white-space: normal; }
 [hidden] { display: none !important; }
 `;
 }

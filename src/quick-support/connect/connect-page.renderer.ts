@@ -124,7 +124,7 @@ export function renderConnectPage(m: ConnectPageModel): string {
   const flash = m.flash
     ? markup`<p id="note-flash" class="${m.flash.kind === 'ok' ? 'flash' : 'flash error'}">${m.flash.text}</p>`
     : markup`<p id="note-flash" class="flash" hidden></p>`;
-  const body = markup`<main id="qs" data-status-url="${m.basePath}/status" data-note-url="${m.basePath}/note">
+  const body = markup`<main id="qs" data-status-url="${m.basePath}/status" data-note-url="${m.basePath}/note" data-chat-url="${m.basePath}/chat">
 <section aria-live="polite">
 <div class="status"><span>Status: <strong id="status-word">${STATUS_WORDS[m.status]}</strong></span>
 <span id="technician"${hiddenUnless(m.technicianName !== null)}>Your technician: <strong id="technician-name">${m.technicianName ?? ''}</strong></span>
@@ -138,16 +138,19 @@ ${whoWillConnect(m)}
 <p id="os-hint" class="muted"${hiddenUnless(m.selectedOs === null)}>Choose your computer's operating system. On a phone or tablet, open this link on the computer that needs help.</p>
 ${INSTALLER_OSES.map((os) => osPanel(m, os))}
 </section>
-<section id="notes-section">
-<h2>Send a note to your technician</h2>
+<section id="notes-section" aria-labelledby="chat-heading">
+<h2 id="chat-heading">Messages with your technician</h2>
+<ol class="chat" id="chat-list" aria-live="polite" aria-label="Messages">${m.notes.map(
+    (n) =>
+      markup`<li class="from-customer"><span class="sender">You</span><span class="body">${n.body}</span></li>`,
+  )}</ol>
+<p id="chat-empty" class="muted"${hiddenUnless(m.notes.length === 0)}>No messages yet. Your technician’s answers appear here.</p>
 ${flash}
 <form id="note-form" method="post" action="${m.basePath}/note">
 <label for="note">Describe the problem or anything your technician should know.</label>
 <textarea id="note" name="note" maxlength="1000" required></textarea>
-<p><button type="submit">Send note</button></p>
+<p><button type="submit">Send</button></p>
 </form>
-<div id="notes-sent"${hiddenUnless(m.notes.length > 0)}><p class="muted">Notes you sent:</p>
-<ul class="notes" id="notes-list">${m.notes.map((n) => markup`<li>${n.body}</li>`)}</ul></div>
 </section>
 </main>`;
   return layout(m.brand, m.nonce, body, true);

@@ -1,7 +1,9 @@
 import { computed, DestroyRef, inject, Injectable, Signal, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatDialog } from '@angular/material/dialog';
-import { catchError, debounceTime, EMPTY, firstValueFrom, Subject, switchMap } from 'rxjs';
+import { catchError, debounceTime, EMPTY, firstValueFrom, Observable, Subject, switchMap } from 'rxjs';
+
+import type { ChatLiveEvent } from '../chat/chat-api.service';
 
 import { showsOwnErrors } from '../core/http-context';
 import { NotificationService } from '../core/notification.service';
@@ -42,6 +44,10 @@ export class QuickSupportStore {
   readonly total = signal(0);
   readonly kpis = signal<QuickSupportKpis | null>(null);
   readonly live = signal<LiveStatus>('connecting');
+
+  /** The page's stream, as the chat panels follow it (so a details panel opens no stream of its own). */
+  private readonly chatEvents = new Subject<ServerEventMessage<ChatLiveEvent>>();
+  readonly chatLive: Observable<ServerEventMessage<ChatLiveEvent>> = this.chatEvents.asObservable();
 
   private readonly byId = signal<ReadonlyMap<string, SupportSession>>(new Map());
   private readonly pageIds = signal<readonly string[]>([]);
@@ -173,6 +179,7 @@ export class QuickSupportStore {
 
   private onLive(message: ServerEventMessage<QuickSupportEvent>): void {
     if (message.kind === 'status') {
+      this.chatEvents.next(message);
       this.live.set(message.status);
       // Back after a break: catch up on what happened meanwhile. While broken, the KPI request
       // doubles as a session check: a 401 there sends the user to the login page.
@@ -198,8 +205,13 @@ export class QuickSupportStore {
       case 'note.added': {
         const { sessionId, note } = event.data;
         this.patch(sessionId, (session) => ({ ...session, notes: mergeNotes(session.notes, [note]) }));
+        this.chatEvents.next({ kind: 'event', event });
         break;
       }
+      case 'chat.message':
+        // The chat panel (app-support-chat) follows its own session's messages.
+        this.chatEvents.next({ kind: 'event', event });
+        break;
       case 'device.registered':
       case 'device.updated':
         this.applyDevice(event.data);

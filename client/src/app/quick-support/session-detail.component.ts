@@ -13,6 +13,8 @@ import { UsersApiService } from '../admin/users/users-api.service';
 import { AuthService } from '../auth/auth.service';
 import { showsOwnErrors } from '../core/http-context';
 
+import { AuthService } from '../auth/auth.service';
+import { SupportChatComponent } from '../chat/support-chat.component';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';
 import { StatusPillComponent } from '../shared/status-pill.component';
@@ -33,8 +35,9 @@ export interface SessionDetailData {
 }
 
 /**
- * One session in a side sheet: its link again, the device, and the customer's notes, kept live by
- * the page's store. Customer notes and device strings are untrusted: interpolated text only.
+ * One session in a side sheet: its link again, the device, and the chat with the customer (their
+ * notes first), kept live by the page's store and the chat's own stream. Customer text and device
+ * strings are untrusted: interpolated text only. Auditors read the chat; only the owner and admins write.
  */
 @Component({
   selector: 'app-session-detail',
@@ -49,6 +52,7 @@ export interface SessionDetailData {
     RelativeTimePipe,
     SessionLinkComponent,
     StatusPillComponent,
+    SupportChatComponent,
   ],
   templateUrl: './session-detail.component.html',
   styleUrl: './session-detail.component.scss',
@@ -81,9 +85,14 @@ export class SessionDetailComponent {
   protected readonly technicians = signal<readonly TechnicianView[] | null>(null);
   protected readonly handTo = signal('');
   protected readonly assigning = signal(false);
-
-  /** Newest first: the latest message is what a technician looks for. */
-  protected readonly notes = computed(() => [...this.session().notes].reverse());
+  /** The page's one event stream carries the chat too. */
+  protected readonly chatLive = this.store.chatLive;
+  protected readonly canOperate = this.auth.canOperate;
+  /** Admins and auditors read every session's chat. */
+  protected readonly readsAll = computed(() => {
+    const role = this.auth.user()?.role;
+    return role === 'admin' || role === 'auditor';
+  });
 
   /** "Windows 11 Pro 24H2 · x64": the agent's own version string, with the OS name when it lacks one. */
   protected osLine(device: SessionDevice): string {

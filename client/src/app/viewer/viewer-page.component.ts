@@ -16,6 +16,8 @@ import { MatTabsModule } from '@angular/material/tabs';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Title } from '@angular/platform-browser';
 
+import { ChatApiService } from '../chat/chat-api.service';
+import { SupportChatComponent } from '../chat/support-chat.component';
 import { registerAppIcons } from '../core/app-icons';
 import { DEVICE_KIND_LABELS } from '../devices/device.model';
 import { QuickAssistPanelComponent } from '../remote-help/quick-assist-panel.component';
@@ -36,7 +38,7 @@ import { ScreenTabComponent } from './screen-tab.component';
 import { ShellTabComponent } from './shell-tab.component';
 import { ViewerSessionService } from './viewer-session.service';
 
-type ViewerTab = 'screen' | 'shell' | 'commands' | 'files' | 'quick-assist';
+type ViewerTab = 'screen' | 'shell' | 'commands' | 'files' | 'chat' | 'quick-assist';
 
 interface TabInfo {
   key: ViewerTab;
@@ -44,6 +46,8 @@ interface TabInfo {
   icon: string;
   /** Shown for Windows devices only. */
   windowsOnly?: boolean;
+  /** Shown for quick-support devices only (their session has a chat with the customer). */
+  quickOnly?: boolean;
 }
 
 const TABS: readonly TabInfo[] = [
@@ -51,6 +55,7 @@ const TABS: readonly TabInfo[] = [
   { key: 'shell', label: 'Shell', icon: 'terminal' },
   { key: 'commands', label: 'Commands', icon: 'code' },
   { key: 'files', label: 'Files', icon: 'folder' },
+  { key: 'chat', label: 'Chat', icon: 'chat', quickOnly: true },
   { key: 'quick-assist', label: 'Quick Assist', icon: 'headset', windowsOnly: true },
 ];
 
@@ -74,6 +79,7 @@ const TABS: readonly TabInfo[] = [
     ScreenTabComponent,
     ShellTabComponent,
     StatusPillComponent,
+    SupportChatComponent,
   ],
   providers: [ViewerSessionService],
   templateUrl: './viewer-page.component.html',
@@ -84,13 +90,18 @@ export class ViewerPageComponent implements OnInit {
   private readonly dialog = inject(MatDialog);
   private readonly title = inject(Title);
   protected readonly viewer = inject(ViewerSessionService);
+  private readonly chatApi = inject(ChatApiService);
+  /** The quick-support session whose chat the Chat tab shows; null for persistent devices. */
+  protected readonly supportSessionId = signal<string | null>(null);
+  private chatLookedUp = false;
 
   /** From the route (`/viewer/:sessionId`). */
   readonly sessionId = input.required<string>();
 
   protected readonly tabs = computed(() => {
     const windows = this.session()?.deviceOs === 'windows';
-    return TABS.filter((t) => windows || !t.windowsOnly);
+    const chat = this.supportSessionId() !== null;
+    return TABS.filter((t) => (windows || !t.windowsOnly) && (chat || !t.quickOnly));
   });
   protected readonly tab = signal<ViewerTab>('screen');
   protected readonly ending = signal(false);
@@ -144,6 +155,16 @@ export class ViewerPageComponent implements OnInit {
     // Ended elsewhere while a question (End session?) is open: the question no longer applies.
     effect(() => {
       if (this.viewer.ended()) this.dialog.closeAll();
+    });
+    // A quick-support device's session has a chat with the customer: find it once.
+    effect(() => {
+      const session = this.session();
+      if (!session || session.kind !== 'quick' || this.chatLookedUp) return;
+      this.chatLookedUp = true;
+      this.chatApi.supportSessionOf(session.id).subscribe({
+        next: (ref) => this.supportSessionId.set(ref.supportSessionId),
+        error: () => this.supportSessionId.set(null),
+      });
     });
   }
 

@@ -8,7 +8,7 @@
   var root = /** @type {HTMLElement} */ (document.getElementById('qs'));
   if (!root) return;
   var statusUrl = root.getAttribute('data-status-url') || '';
-  var noteUrl = root.getAttribute('data-note-url') || '';
+  var chatUrl = root.getAttribute('data-chat-url') || '';
   /** @typedef {{ status: string, technician?: string | null, device?: string | null }} PublicStatus */
   /** @type {Record<string, string>} */
   var WORDS = { waiting: 'Waiting', active: 'Connected', ended: 'Ended' };
@@ -168,13 +168,88 @@
         /* offline for a moment: try again at the next tick */
       })
       .then(function () {
+        loadChat();
         if (!stopped) setTimeout(poll, 5000);
       });
   }
   setTimeout(poll, 5000);
 
+  // The chat: the technician's messages and the customer's own, oldest first, written as text only.
+  // The first load replaces the server-rendered notes with the whole chat; then each poll asks only
+  // for what came after the last message it has (`after=<id>`), page by page.
+  /** @typedef {{ id: string, sender: string, author?: string | null, body: string }} ChatMessage */
+  /** @typedef {{ items: ChatMessage[], more: boolean }} ChatPage */
+  var chatList = byId('chat-list');
+  /** @type {string | null} */
+  var lastId = null;
+  var chatLoaded = false;
+  var chatLoading = false;
+  /** @type {Record<string, boolean>} */
+  var seen = {};
+  /** @param {ChatMessage} m */
+  function appendMessage(m) {
+    if (!chatList || seen[m.id]) return;
+    seen[m.id] = true;
+    var li = document.createElement('li');
+    li.className = m.sender === 'technician' ? 'from-technician' : 'from-customer';
+    var who = document.createElement('span');
+    who.className = 'sender';
+    who.textContent = m.sender === 'technician' ? m.author || 'Your technician' : 'You';
+    var body = document.createElement('span');
+    body.className = 'body';
+    body.textContent = m.body;
+    li.appendChild(who);
+    li.appendChild(body);
+    chatList.appendChild(li);
+    chatList.scrollTop = chatList.scrollHeight;
+    show(byId('chat-empty'), false);
+  }
+  function loadChat() {
+    if (stopped || !chatUrl || !chatList || chatLoading || typeof window.fetch !== 'function') return;
+    chatLoading = true;
+    var url = lastId ? chatUrl + '?after=' + encodeURIComponent(lastId) : chatUrl;
+    var again = false;
+    void fetch(url, {
+      headers: { Accept: 'application/json' },
+      cache: 'no-store',
+      credentials: 'same-origin',
+    })
+      .then(
+        /** @returns {Promise<ChatPage> | null} */ function (res) {
+          if (res.status === 404) {
+            stopped = true;
+            render({ status: 'ended' });
+            return null;
+          }
+          if (!res.ok) return null;
+          return res.json();
+        },
+      )
+      .then(
+        /** @param {ChatPage | null} page */ function (page) {
+          if (!page || !chatList) return;
+          if (!chatLoaded) {
+            while (chatList.firstChild) chatList.removeChild(chatList.firstChild);
+            seen = {};
+            chatLoaded = true;
+          }
+          for (var i = 0; i < page.items.length; i++) appendMessage(page.items[i]);
+          if (page.items.length > 0) lastId = page.items[page.items.length - 1].id;
+          again = page.more;
+        },
+      )
+      .catch(function () {
+        /* offline for a moment: the next poll asks again */
+      })
+      .then(function () {
+        chatLoading = false;
+        if (again) loadChat();
+      });
+  }
+  loadChat();
+
   var form = byId('note-form');
-  if (form && noteUrl && typeof window.fetch === 'function') {
+  if (form && chatUrl && typeof window.fetch === 'function') {
     form.addEventListener(
       'submit',
       /** @this {HTMLElement} @param {Event} ev */ function (ev) {
@@ -185,42 +260,38 @@
         if (!field || !flash) return;
         var text = field.value.trim();
         if (!text) return;
-        fetch(noteUrl, {
+        fetch(chatUrl, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
           credentials: 'same-origin',
-          body: JSON.stringify({ note: text }),
+          body: JSON.stringify({ body: text }),
         })
           .then(function (res) {
             return res.json().then(
-              /** @param {{ body?: string, message?: string }} body */ function (body) {
+              /** @param {ChatMessage & { message?: string }} body */ function (body) {
                 return { ok: res.ok, status: res.status, body: body };
               },
             );
           })
           .then(function (r) {
-            flash.hidden = false;
             if (r.ok) {
-              flash.className = 'flash';
-              flash.textContent = 'Your note was sent to the technician.';
+              flash.hidden = true;
               field.value = '';
-              var li = document.createElement('li');
-              li.textContent = r.body.body || '';
-              var list = byId('notes-list');
-              if (list) list.appendChild(li);
-              show(byId('notes-sent'), true);
+              appendMessage(r.body);
+              loadChat();
             } else if (r.status === 404) {
               stopped = true;
               render({ status: 'ended' });
             } else {
+              flash.hidden = false;
               flash.className = 'flash error';
-              flash.textContent = (r.body && r.body.message) || 'The note could not be sent.';
+              flash.textContent = (r.body && r.body.message) || 'The message could not be sent.';
             }
           })
           .catch(function () {
             flash.hidden = false;
             flash.className = 'flash error';
-            flash.textContent = 'The note could not be sent. Check your connection.';
+            flash.textContent = 'The message could not be sent. Check your connection.';
           });
       },
     );
