@@ -58,7 +58,7 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     const res = await t.http().get(s.path).set('User-Agent', USER_AGENTS.linux).expect(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.text).toContain(
-      '<h1>Acme &amp; Söhne remote support — a technician will assist you shortly</h1>',
+      '<h1 id="headline">Acme &amp; Söhne remote support — a technician will assist you shortly</h1>',
     );
     expect(res.text).toContain('--brand-primary: #123456; --brand-accent: #abcdef;');
     const csp = res.headers['content-security-policy'];
@@ -132,7 +132,8 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
       const res = await t.http().get(s.path).set('User-Agent', USER_AGENTS[os]).expect(200);
       expect(panelVisible(res.text, os)).toBe(true);
       expect(INSTALLER_OSES.filter((o) => panelVisible(res.text, o))).toEqual([os]);
-      expect(res.text).toContain(`data-os="${os}" aria-pressed="true"`);
+      expect(res.text).toContain(`data-os="${os}" aria-current="true"`);
+      expect(res.text).not.toContain('aria-pressed');
       expect(res.headers['accept-ch']).toContain('Sec-CH-UA-Platform');
     }
     const hinted = await t
@@ -151,7 +152,9 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     expect(panelVisible(chosen.text, 'windows')).toBe(false);
     const phone = await t.http().get(s.path).set('User-Agent', USER_AGENTS.iphone).expect(200);
     expect(INSTALLER_OSES.filter((o) => panelVisible(phone.text, o))).toEqual([]);
-    expect(phone.text).toMatch(/<p id="os-hint" class="muted">Choose your computer/);
+    expect(phone.text).toContain(
+      '<h2 id="phone-heading">Open this link on the computer that needs help</h2>',
+    );
     // OS buttons work without JavaScript: they are links to ?os=…
     for (const os of INSTALLER_OSES) expect(phone.text).toContain(`<a href="?os=${os}" data-os="${os}"`);
   });
@@ -180,7 +183,7 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     }
   });
 
-  it('answers unknown, malformed, expired and ended links with the same neutral page and status', async () => {
+  it('tells an ended, an expired and an unknown link apart in honest words; statuses and notes stay alike', async () => {
     const tech = await t.loginAs();
     const expired = await makeSupportSession(tech);
     await db.query(`UPDATE support_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
@@ -189,21 +192,40 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     const ended = await makeSupportSession(tech);
     await tech.post(`/api/quick-support/sessions/${ended.id}/end`).expect(200);
     const unknown = `/support/connect/${'A'.repeat(43)}`;
-    const paths = [
-      unknown,
-      '/support/connect/short',
-      `/support/connect/${'%3Cscript%3E'.repeat(4)}`,
-      expired.path,
-      ended.path,
-    ];
+    const invalid = [unknown, '/support/connect/short', `/support/connect/${'%3Cscript%3E'.repeat(4)}`];
+    const paths = [...invalid, expired.path, ended.path];
     const pages = await Promise.all(paths.map((p) => t.http().get(p)));
     for (const p of pages) {
       expect(p.status).toBe(404);
-      expect(withoutNonce(p.text)).toBe(withoutNonce(pages[0].text));
       expect(p.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(p.headers['cache-control']).toBe('no-store');
+      // Nobody is promised help that is not coming, and no closed page runs a script.
+      expect(p.text).not.toContain('will assist you shortly');
+      expect(p.text).not.toMatch(/<script/);
+      expect(p.text).toContain('<h1 id="headline">Acme &amp; Söhne remote support</h1>');
+      expect(p.text).toContain('If you still need help, contact Acme &amp; Söhne and ask for a new link.');
     }
-    expect(pages[0].text).toContain('This support link is not active');
+    // Unknown and malformed links look the same whatever the text: they tell a guesser nothing.
+    for (const p of pages.slice(0, invalid.length)) {
+      expect(withoutNonce(p.text)).toBe(withoutNonce(pages[0].text));
+      expect(p.text).toContain('This support link does not work');
+      expect(p.text).toContain('check that you opened the whole link');
+    }
+    const [expiredPage, endedPage] = pages.slice(invalid.length);
+    expect(expiredPage.text).toContain('This support link has expired');
+    expect(expiredPage.text).toContain('Support links only work for a limited time');
+    expect(endedPage.text).toContain('This support session has ended');
+    expect(endedPage.text).toContain('Your technician has closed this session.');
+    // An expired session the expiry job has already ended still reads as expired.
+    await db.query(
+      `UPDATE support_sessions SET status = 'ended', end_reason = 'expired', ended_at = now() WHERE id = $1`,
+      [expired.id],
+    );
+    expect((await t.http().get(expired.path).expect(404)).text).toContain('This support link has expired');
+    // The same reasons in German, from the browser's language.
+    const german = await t.http().get(ended.path).set('Accept-Language', 'de-DE,de;q=0.9').expect(404);
+    expect(german.text).toContain('<html lang="de">');
+    expect(german.text).toContain('Diese Support-Sitzung ist beendet');
     const statuses = await Promise.all(paths.map((p) => t.http().get(`${p}/status`)));
     for (const st of statuses) {
       expect(st.status).toBe(404);
@@ -245,8 +267,8 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     expect(page.text).toContain('<section id="downloads" hidden>');
     await tech.post(`/api/quick-support/sessions/${s.id}/end`).expect(200);
     await t.http().get(`${s.path}/status`).expect(404);
-    // The page script maps that 404 to the word "Ended".
-    expect(page.text).toContain("ended: 'Ended'");
+    // The page script maps that 404 to the word "Ended", from the words the page hands it.
+    expect(page.text).toContain('&quot;ended&quot;:&quot;Ended&quot;');
   });
 
   it('escapes every customer- and agent-supplied string it shows', async () => {

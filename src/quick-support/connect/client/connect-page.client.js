@@ -9,15 +9,34 @@
   if (!root) return;
   var statusUrl = root.getAttribute('data-status-url') || '';
   var noteUrl = root.getAttribute('data-note-url') || '';
+  var langQuery = root.getAttribute('data-lang-query') || '';
   /** @typedef {{ status: string, technician?: string | null, device?: string | null }} PublicStatus */
-  /** @type {Record<string, string>} */
-  var WORDS = { waiting: 'Waiting', active: 'Connected', ended: 'Ended' };
-  /** @type {Record<string, string>} */
-  var EXPLAIN = {
-    waiting: 'Download and run the support tool below. This page updates by itself.',
-    active: 'Your computer is connected. Your technician can now help you.',
-    ended: 'This support session has ended. You can close this page.',
-  };
+  /**
+   * The page's words in its language, from the server (JSON in #qs's data-words).
+   * @typedef {{ status: Record<string, string>, explain: Record<string, string>, headline: Record<string, string>,
+   *   copied: string, noteSent: string, noteFailed: string, noteOffline: string }} Words
+   */
+  /** @type {Words} */
+  var T = readWords();
+  /** @returns {Words} */
+  function readWords() {
+    try {
+      /** @type {unknown} */
+      var words = JSON.parse(root.getAttribute('data-words') || '');
+      return /** @type {Words} */ (words);
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- ES5 has no optional catch binding
+    } catch (e) {
+      return {
+        status: { waiting: 'Waiting', active: 'Connected', ended: 'Ended' },
+        explain: {},
+        headline: {},
+        copied: 'Copied',
+        noteSent: 'Your note was sent to the technician.',
+        noteFailed: 'The note could not be sent.',
+        noteOffline: 'The note could not be sent. Check your connection.',
+      };
+    }
+  }
   /** @param {string} id @returns {HTMLElement | null} */
   function byId(id) {
     return document.getElementById(id);
@@ -38,7 +57,8 @@
   function selectOs(os) {
     var buttons = root.querySelectorAll('[data-os]');
     for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute('aria-pressed', buttons[i].getAttribute('data-os') === os ? 'true' : 'false');
+      if (buttons[i].getAttribute('data-os') === os) buttons[i].setAttribute('aria-current', 'true');
+      else buttons[i].removeAttribute('aria-current');
     }
     var panels = /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-os-panel]'));
     for (var j = 0; j < panels.length; j++) {
@@ -46,13 +66,14 @@
     }
     show(byId('os-hint'), false);
     try {
-      history.replaceState(null, '', '?os=' + os);
+      history.replaceState(null, '', '?os=' + os + (langQuery ? '&' + langQuery : ''));
       // eslint-disable-next-line @typescript-eslint/no-unused-vars -- ES5 has no optional catch binding
     } catch (e) {
       /* ignore: cosmetic only */
     }
   }
-  var osButtons = root.querySelectorAll('[data-os]');
+  // The phone page has no download panels: its OS links load the computer's page instead.
+  var osButtons = root.querySelectorAll('#downloads [data-os]');
   for (var k = 0; k < osButtons.length; k++) {
     osButtons[k].addEventListener(
       'click',
@@ -67,7 +88,7 @@
   function copyText(text, button) {
     function done() {
       var old = button.textContent;
-      button.textContent = 'Copied';
+      button.textContent = T.copied;
       setTimeout(function () {
         button.textContent = old;
       }, 1500);
@@ -116,8 +137,10 @@
   var stopped = false;
   /** @param {PublicStatus} state */
   function render(state) {
-    setText('status-word', WORDS[state.status] || 'Ended');
-    setText('status-explain', EXPLAIN[state.status] || EXPLAIN.ended);
+    var known = state.status === 'waiting' || state.status === 'active' ? state.status : 'ended';
+    setText('status-word', T.status[known] || '');
+    setText('status-explain', T.explain[known] || '');
+    setText('headline', T.headline[known] || '');
     var tech = byId('technician');
     if (state.technician) {
       setText('technician-name', state.technician);
@@ -139,6 +162,7 @@
       show(device, false);
     }
     show(byId('downloads'), state.status === 'waiting');
+    show(byId('phone'), state.status === 'waiting');
     show(byId('notes-section'), state.status !== 'ended');
   }
   function poll() {
@@ -185,7 +209,7 @@
         if (!field || !flash) return;
         var text = field.value.trim();
         if (!text) return;
-        fetch(noteUrl, {
+        fetch(noteUrl + (langQuery ? '?' + langQuery : ''), {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
           credentials: 'same-origin',
@@ -202,7 +226,7 @@
             flash.hidden = false;
             if (r.ok) {
               flash.className = 'flash';
-              flash.textContent = 'Your note was sent to the technician.';
+              flash.textContent = T.noteSent;
               field.value = '';
               var li = document.createElement('li');
               li.textContent = r.body.body || '';
@@ -214,13 +238,13 @@
               render({ status: 'ended' });
             } else {
               flash.className = 'flash error';
-              flash.textContent = (r.body && r.body.message) || 'The note could not be sent.';
+              flash.textContent = (r.body && r.body.message) || T.noteFailed;
             }
           })
           .catch(function () {
             flash.hidden = false;
             flash.className = 'flash error';
-            flash.textContent = 'The note could not be sent. Check your connection.';
+            flash.textContent = T.noteOffline;
           });
       },
     );
