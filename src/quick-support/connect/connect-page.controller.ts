@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { cleanDisplayText } from '../../../contracts/display-text';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { LANGUAGES } from '../../../contracts/i18n/language';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
 import { PagePass } from '../../common/rate-limit/page-pass';
@@ -24,6 +25,9 @@ import { pageCsp } from './public-headers';
  * the routes' rate-limit policies). The page hands out the page pass that keeps its polls going
  * while someone else's guessing has spent the miss budget of the customer's network.
  */
+const LANG_DOC =
+  'The visitor’s chosen language (the page’s language links); without it, Accept-Language decides';
+
 @ApiTags('connect (public)')
 @Public()
 @Controller('support/connect')
@@ -39,8 +43,10 @@ export class ConnectPageController {
   @RateLimit('connect-page')
   @UseFilters(ConnectRateLimitFilter)
   @ApiProduces('text/html')
+  @ApiQuery({ name: 'lang', enum: LANGUAGES, required: false, description: LANG_DOC })
   @ApiOperation({
-    summary: 'The branded connect page (HTML); 404 with a neutral page for unknown, expired or ended links',
+    summary:
+      'The branded connect page (HTML) in the customer’s language; 404 with a page saying whether the link ended, expired or does not work',
   })
   async page(
     @Param('token') token: string,
@@ -106,6 +112,7 @@ export class ConnectPageController {
   @RateLimit('connect-note')
   @UseFilters(ConnectRateLimitFilter)
   @HttpCode(201)
+  @ApiQuery({ name: 'lang', enum: LANGUAGES, required: false, description: LANG_DOC })
   @ApiBody({
     type: CustomerNoteDto,
     description: 'JSON, or a plain HTML form post (application/x-www-form-urlencoded)',
