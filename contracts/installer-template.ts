@@ -1,3 +1,5 @@
+import { LANGUAGES } from './i18n/language';
+
 /**
  * The contract between the agent's per-OS install-script templates (`agent/templates/`) and the
  * portal's Installers module, which fills them. A template holds these placeholders and nothing else
@@ -31,6 +33,8 @@ export interface InstallerValues {
   /** Brand shown in the script's messages. */
   brandName: string;
   mode: InstallerMode;
+  /** The language the agent speaks to the customer (contracts/i18n/language.ts: an offered code). */
+  language: string;
   /** The bundled agent (dist/agent/agent.js), base64. */
   agentBundleB64: string;
   /** SHA-256 of the bundled agent, hex. */
@@ -44,6 +48,7 @@ export const PLACEHOLDERS: Readonly<Record<keyof InstallerValues, string>> = {
   installerToken: '@@QS_INSTALLER_TOKEN@@',
   brandName: '@@QS_BRAND_NAME@@',
   mode: '@@QS_MODE@@',
+  language: '@@QS_LANGUAGE@@',
   agentBundleB64: '@@QS_AGENT_BUNDLE_B64@@',
   agentSha256: '@@QS_AGENT_SHA256@@',
   nodeMirrorUrl: '@@QS_NODE_MIRROR_URL@@',
@@ -59,6 +64,7 @@ export const VALUE_PATTERNS: Readonly<Record<keyof InstallerValues, RegExp>> = {
   installerToken: /^[A-Za-z0-9_-]{22,128}$/,
   brandName: /^[A-Za-z0-9 .,()-]{1,60}$/,
   mode: /^(quick|persistent)$/,
+  language: new RegExp(`^(${LANGUAGES.join('|')})$`),
   agentBundleB64: /^[A-Za-z0-9+/]+={0,2}$/,
   agentSha256: /^[0-9a-f]{64}$/,
   nodeMirrorUrl: /^(|https?:\/\/[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?(\/[A-Za-z0-9._~\/-]{0,200})?)$/,

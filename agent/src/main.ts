@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { PROTOCOL_VERSION } from '../../contracts/agent-protocol/version';
 import { USAGE, UsageError, parseArgs, type CliOptions } from './cli/args';
+import { setConsoleLanguage } from './i18n/console-text';
 import { registrationFacts, runPersistent, runQuick } from './cli/run';
 import { createLogger, safe, type LogLevel } from './core/logger';
 import { RegistrationError, registerDevice } from './core/registration';
@@ -38,6 +39,8 @@ function logLevel(options: CliOptions): LogLevel {
 
 async function main(argv: string[]): Promise<void> {
   const options = parseArgs(argv, process.env);
+  // Before anything is printed: every prompt and status line speaks the customer's language.
+  setConsoleLanguage(options.language);
   const logger = createLogger(logLevel(options));
   const exit = (code: number): void => {
     process.exitCode = code;

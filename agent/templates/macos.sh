@@ -12,6 +12,7 @@ readonly PORTAL_URL='@@QS_PORTAL_URL@@'
 readonly INSTALLER_TOKEN='@@QS_INSTALLER_TOKEN@@'
 readonly BRAND_NAME='@@QS_BRAND_NAME@@'
 readonly MODE='@@QS_MODE@@'
+readonly LANGUAGE='@@QS_LANGUAGE@@'
 readonly AGENT_SHA256='@@QS_AGENT_SHA256@@'
 readonly NODE_MIRROR_URL='@@QS_NODE_MIRROR_URL@@'
 readonly NODE_DIST_URL='https://nodejs.org/dist'
@@ -182,11 +183,11 @@ main() {
     if [ -n "${QS_INSTALL_PREFIX:-}" ]; then prefix_args=(--prefix "$QS_INSTALL_PREFIX" --no-start); fi
     say "Installing the support agent as a service…"
     QS_INSTALLER_TOKEN="$INSTALLER_TOKEN" "$NODE_BIN" "$WORK_DIR/agent.js" install \
-      --portal "$PORTAL_URL" --brand "$BRAND_NAME" --work-dir "$WORK_DIR" ${prefix_args[@]+"${prefix_args[@]}"}
+      --portal "$PORTAL_URL" --brand "$BRAND_NAME" --lang "$LANGUAGE" --work-dir "$WORK_DIR" ${prefix_args[@]+"${prefix_args[@]}"}
   else
     say "Starting the support agent. Keep this window open; press Ctrl-C to end the session."
     QS_INSTALLER_TOKEN="$INSTALLER_TOKEN" "$NODE_BIN" "$WORK_DIR/agent.js" run --mode quick \
-      --portal "$PORTAL_URL" --brand "$BRAND_NAME" --work-dir "$WORK_DIR"
+      --portal "$PORTAL_URL" --brand "$BRAND_NAME" --lang "$LANGUAGE" --work-dir "$WORK_DIR"
   fi
 }
 

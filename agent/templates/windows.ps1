@@ -13,6 +13,7 @@ $QsPortalUrl = '@@QS_PORTAL_URL@@'
 $QsInstallerToken = '@@QS_INSTALLER_TOKEN@@'
 $QsBrandName = '@@QS_BRAND_NAME@@'
 $QsMode = '@@QS_MODE@@'
+$QsLanguage = '@@QS_LANGUAGE@@'
 $QsAgentSha256 = '@@QS_AGENT_SHA256@@'
 $QsNodeMirrorUrl = '@@QS_NODE_MIRROR_URL@@'
 $QsNodeDistUrl = 'https://nodejs.org/dist'
@@ -127,10 +128,10 @@ function Invoke-QsMain {
         $env:QS_INSTALLER_TOKEN = $QsInstallerToken
         if ($QsMode -eq 'persistent') {
             Write-QsSay 'Installing the support agent as a service...'
-            & $node $agent install --portal $QsPortalUrl --brand $QsBrandName --work-dir $workDir
+            & $node $agent install --portal $QsPortalUrl --brand $QsBrandName --lang $QsLanguage --work-dir $workDir
         } else {
             Write-QsSay 'Starting the support agent. Keep this window open; press Ctrl-C to end the session.'
-            & $node $agent run --mode quick --portal $QsPortalUrl --brand $QsBrandName --work-dir $workDir
+            & $node $agent run --mode quick --portal $QsPortalUrl --brand $QsBrandName --lang $QsLanguage --work-dir $workDir
         }
         $code = $LASTEXITCODE
     } finally {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DEFAULT_LANGUAGE, type Language } from '../../contracts/i18n/language';
 import type { InstallerMode, InstallerOs } from '../../contracts/installer-template';
 import { AppConfig } from '../config/app-config';
 import { AgentAssets } from './agent-assets';
@@ -21,16 +22,23 @@ export class InstallersService {
     private readonly config: AppConfig,
   ) {}
 
-  /** One download for a quick-support session: a fresh token and the script embedding it. */
-  async renderForSession(sessionId: string, os: InstallerOs): Promise<RenderedInstaller> {
+  /**
+   * One download for a quick-support session: a fresh token and the script embedding it. `language`
+   * is the customer's (from the connect page): the agent speaks it in their console.
+   */
+  async renderForSession(
+    sessionId: string,
+    os: InstallerOs,
+    language: Language = DEFAULT_LANGUAGE,
+  ): Promise<RenderedInstaller> {
     await this.assertAvailable(os);
     const minted = await this.tokens.mintForSession(sessionId, os);
-    return { ...minted, script: await this.render(os, 'quick', minted.token) };
+    return { ...minted, script: await this.render(os, 'quick', minted.token, language) };
   }
 
   /** The persistent-agent script for a token an admin minted (fetched by the install command). */
   async renderPersistent(os: InstallerOs, token: string): Promise<string> {
-    return this.render(os, 'persistent', token);
+    return this.render(os, 'persistent', token, DEFAULT_LANGUAGE);
   }
 
   /** Throws 503 before anything is minted when the agent has not been built. */
@@ -38,7 +46,12 @@ export class InstallersService {
     await Promise.all([this.assets.bundle(), this.assets.template(os)]);
   }
 
-  private async render(os: InstallerOs, mode: InstallerMode, token: string): Promise<string> {
+  private async render(
+    os: InstallerOs,
+    mode: InstallerMode,
+    token: string,
+    language: Language,
+  ): Promise<string> {
     const [bundle, template] = await Promise.all([this.assets.bundle(), this.assets.template(os)]);
     try {
       return renderInstallerTemplate(template, {
@@ -46,6 +59,7 @@ export class InstallersService {
         installerToken: token,
         brandName: scriptBrandName(this.config.brand.name),
         mode,
+        language,
         agentBundleB64: bundle.b64,
         agentSha256: bundle.sha256,
         nodeMirrorUrl: this.config.installers.nodeMirrorUrl,

@@ -26,6 +26,7 @@ const VALUES: InstallerValues = {
   installerToken: 'mQ3v9kR2xT7pL0aZ4cY8bN1sW6eU5dHf-_0123456789',
   brandName: 'KW Group',
   mode: 'quick',
+  language: 'de',
   agentBundleB64: bundle.toString('base64'),
   agentSha256: createHash('sha256').update(bundle).digest('hex'),
   nodeMirrorUrl: 'https://mirror.example.com/node',
@@ -139,6 +140,16 @@ describe('the agent’s install templates', () => {
       expect(changedLines(quick, persistent)).toEqual(MODE_LINES[os]);
     });
 
+    it('hands the customer’s language to the agent it starts, as a fixed code', () => {
+      const script = renderInstallerTemplate(template, VALUES);
+      const declared = os === 'windows' ? "$QsLanguage = 'de'" : "readonly LANGUAGE='de'";
+      expect(script.split('\n')).toContain(declared);
+      const runs = script.split('\n').filter((line) => line.includes('--portal') && line.includes('--brand'));
+      expect(runs.length).toBeGreaterThan(0);
+      for (const line of runs)
+        expect(line).toContain(os === 'windows' ? '--lang $QsLanguage' : '--lang "$LANGUAGE"');
+    });
+
     it.each(Object.keys(PLACEHOLDERS) as (keyof InstallerValues)[])(
       'refuses every dangerous character in %s',
       (key) => {
@@ -224,6 +235,11 @@ describe('renderInstallerTemplate', () => {
       { brandName: '' },
       { brandName: '@@QS_MODE@@' },
       { nodeMirrorUrl: 'https://mirror.example.com/node?x=1' },
+      { language: 'xx' },
+      { language: 'DE' },
+      { language: 'de-DE' },
+      { language: 'de ' },
+      { language: '' },
     ];
     for (const b of bad)
       expect(() => renderInstallerTemplate(template, { ...VALUES, ...b })).toThrow(InstallerRenderError);

@@ -200,6 +200,16 @@ export class QuickSupportService {
     return this.queries.findOpenByTokenHash(hashSupportToken(token));
   }
 
+  /**
+   * Why a public token opens nothing: `ended`, `expired`, or `invalid` (no such token). Only someone
+   * holding the real link (≥128 random bits) can meet the first two, so telling them apart reveals
+   * nothing to a guesser, who always gets `invalid`.
+   */
+  async closedLinkReason(token: unknown): Promise<'ended' | 'expired' | 'invalid'> {
+    if (!isSupportTokenShape(token)) return 'invalid';
+    return (await this.queries.closedStateByTokenHash(hashSupportToken(token))) ?? 'invalid';
+  }
+
   /** Reloads a session and tells the dashboard about it (whole: the stream shows each viewer their view). */
   async publishUpdated(id: string): Promise<SupportSessionDto> {
     const dto = await this.mustLoad(id);

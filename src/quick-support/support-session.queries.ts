@@ -173,6 +173,20 @@ export class SupportSessionQueries {
       .getOne();
   }
 
+  /** Why a token no longer opens its session: null when no session has that token hash (any more). */
+  async closedStateByTokenHash(hash: string, m?: EntityManager): Promise<'ended' | 'expired' | null> {
+    const rows = await this.db(m).query<{ state: 'ended' | 'expired' | 'open' }[]>(
+      `SELECT CASE WHEN status = 'ended' AND end_reason = 'expired' THEN 'expired'
+                   WHEN status = 'ended' THEN 'ended'
+                   WHEN expires_at <= now() THEN 'expired'
+                   ELSE 'open' END AS state
+         FROM support_sessions WHERE token_hash = $1`,
+      [hash],
+    );
+    const state = rows[0]?.state;
+    return state === 'ended' || state === 'expired' ? state : null;
+  }
+
   async counts(m?: EntityManager): Promise<SupportSessionCounts> {
     const rows = await this.db(m).query<SupportSessionCounts[]>(
       `SELECT count(*) FILTER (WHERE status = 'waiting')::int AS waiting,

@@ -65,10 +65,11 @@ describe('Node runtime download (loopback mirror)', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('downloads, verifies and uses a private runtime, then removes it with the agent', async () => {
+  it('downloads, verifies and uses a private runtime, then removes it with the agent (which speaks the page’s language)', async () => {
     const tech = await portal.login();
     const session = await makeSupportSession(tech);
-    const res = await fetch(`${portal.baseUrl}${session.path}/download/linux`, {
+    // The customer chose German on the connect page: the script starts the agent with --lang de.
+    const res = await fetch(`${portal.baseUrl}${session.path}/download/linux?lang=de`, {
       headers: { 'user-agent': USER_AGENTS.linux },
     });
     const customer = customerHome(scratch, 'customer');
@@ -79,7 +80,7 @@ describe('Node runtime download (loopback mirror)', () => {
       customer.home,
     );
     try {
-      await run.waitFor(/Connected\. Waiting for a technician/, 60_000);
+      await run.waitFor(/Verbunden\. Warten auf einen Techniker\. Drücken Sie/, 60_000);
       expect(run.stdout).toContain('downloading a private Node.js runtime');
       expect(run.stderr).toMatch(/#/); // curl's progress bar
       expect(mirror.requests).toEqual([

@@ -58,7 +58,7 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     const res = await t.http().get(s.path).set('User-Agent', USER_AGENTS.linux).expect(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.text).toContain(
-      '<h1>Acme &amp; Söhne remote support — a technician will assist you shortly</h1>',
+      '<h1 id="headline">Acme &amp; Söhne remote support — a technician will assist you shortly</h1>',
     );
     expect(res.text).toContain('--brand-primary: #123456; --brand-accent: #abcdef;');
     const csp = res.headers['content-security-policy'];
@@ -132,7 +132,8 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
       const res = await t.http().get(s.path).set('User-Agent', USER_AGENTS[os]).expect(200);
       expect(panelVisible(res.text, os)).toBe(true);
       expect(INSTALLER_OSES.filter((o) => panelVisible(res.text, o))).toEqual([os]);
-      expect(res.text).toContain(`data-os="${os}" aria-pressed="true"`);
+      expect(res.text).toContain(`data-os="${os}" aria-current="true"`);
+      expect(res.text).not.toContain('aria-pressed');
       expect(res.headers['accept-ch']).toContain('Sec-CH-UA-Platform');
     }
     const hinted = await t
@@ -151,7 +152,9 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     expect(panelVisible(chosen.text, 'windows')).toBe(false);
     const phone = await t.http().get(s.path).set('User-Agent', USER_AGENTS.iphone).expect(200);
     expect(INSTALLER_OSES.filter((o) => panelVisible(phone.text, o))).toEqual([]);
-    expect(phone.text).toMatch(/<p id="os-hint" class="muted">Choose your computer/);
+    expect(phone.text).toContain(
+      '<h2 id="phone-heading">Open this link on the computer that needs help</h2>',
+    );
     // OS buttons work without JavaScript: they are links to ?os=…
     for (const os of INSTALLER_OSES) expect(phone.text).toContain(`<a href="?os=${os}" data-os="${os}"`);
   });
@@ -180,7 +183,7 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     }
   });
 
-  it('answers unknown, malformed, expired and ended links with the same neutral page and status', async () => {
+  it('tells an ended, an expired and an unknown link apart in honest words; statuses and notes stay alike', async () => {
     const tech = await t.loginAs();
     const expired = await makeSupportSession(tech);
     await db.query(`UPDATE support_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
@@ -189,21 +192,40 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     const ended = await makeSupportSession(tech);
     await tech.post(`/api/quick-support/sessions/${ended.id}/end`).expect(200);
     const unknown = `/support/connect/${'A'.repeat(43)}`;
-    const paths = [
-      unknown,
-      '/support/connect/short',
-      `/support/connect/${'%3Cscript%3E'.repeat(4)}`,
-      expired.path,
-      ended.path,
-    ];
+    const invalid = [unknown, '/support/connect/short', `/support/connect/${'%3Cscript%3E'.repeat(4)}`];
+    const paths = [...invalid, expired.path, ended.path];
     const pages = await Promise.all(paths.map((p) => t.http().get(p)));
     for (const p of pages) {
       expect(p.status).toBe(404);
-      expect(withoutNonce(p.text)).toBe(withoutNonce(pages[0].text));
       expect(p.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(p.headers['cache-control']).toBe('no-store');
+      // Nobody is promised help that is not coming, and no closed page runs a script.
+      expect(p.text).not.toContain('will assist you shortly');
+      expect(p.text).not.toMatch(/<script/);
+      expect(p.text).toContain('<h1 id="headline">Acme &amp; Söhne remote support</h1>');
+      expect(p.text).toContain('If you still need help, contact Acme &amp; Söhne and ask for a new link.');
     }
-    expect(pages[0].text).toContain('This support link is not active');
+    // Unknown and malformed links look the same whatever the text: they tell a guesser nothing.
+    for (const p of pages.slice(0, invalid.length)) {
+      expect(withoutNonce(p.text)).toBe(withoutNonce(pages[0].text));
+      expect(p.text).toContain('This support link does not work');
+      expect(p.text).toContain('check that you opened the whole link');
+    }
+    const [expiredPage, endedPage] = pages.slice(invalid.length);
+    expect(expiredPage.text).toContain('This support link has expired');
+    expect(expiredPage.text).toContain('Support links only work for a limited time');
+    expect(endedPage.text).toContain('This support session has ended');
+    expect(endedPage.text).toContain('Your technician has closed this session.');
+    // An expired session the expiry job has already ended still reads as expired.
+    await db.query(
+      `UPDATE support_sessions SET status = 'ended', end_reason = 'expired', ended_at = now() WHERE id = $1`,
+      [expired.id],
+    );
+    expect((await t.http().get(expired.path).expect(404)).text).toContain('This support link has expired');
+    // The same reasons in German, from the browser's language.
+    const german = await t.http().get(ended.path).set('Accept-Language', 'de-DE,de;q=0.9').expect(404);
+    expect(german.text).toContain('<html lang="de">');
+    expect(german.text).toContain('Diese Support-Sitzung ist beendet');
     const statuses = await Promise.all(paths.map((p) => t.http().get(`${p}/status`)));
     for (const st of statuses) {
       expect(st.status).toBe(404);
@@ -245,8 +267,8 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     expect(page.text).toContain('<section id="downloads" hidden>');
     await tech.post(`/api/quick-support/sessions/${s.id}/end`).expect(200);
     await t.http().get(`${s.path}/status`).expect(404);
-    // The page script maps that 404 to the word "Ended".
-    expect(page.text).toContain("ended: 'Ended'");
+    // The page script maps that 404 to the word "Ended", from the words the page hands it.
+    expect(page.text).toContain('&quot;ended&quot;:&quot;Ended&quot;');
   });
 
   it('escapes every customer- and agent-supplied string it shows', async () => {
@@ -293,6 +315,144 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     expect(page.text).not.toContain('internal');
     // Exactly one script element: the page's own.
     expect(page.text.match(/<script/g)).toHaveLength(1);
+  });
+
+  it('speaks German to Accept-Language: de, with lang="de", German copy and the same CSP', async () => {
+    const s = await makeSupportSession(await t.loginAs());
+    const english = await t.http().get(s.path).set('User-Agent', USER_AGENTS.windows).expect(200);
+    const res = await t
+      .http()
+      .get(s.path)
+      .set('User-Agent', USER_AGENTS.windows)
+      .set('Accept-Language', 'fr;q=0.4, de-AT, en;q=0.8')
+      .expect(200);
+    expect(res.text).toContain('<html lang="de">');
+    expect(res.text).toContain(
+      '<h1 id="headline">Acme &amp; Söhne Fernsupport — ein Techniker ist gleich für Sie da</h1>',
+    );
+    expect(res.text).toContain('<strong id="status-word">Wartet</strong>');
+    expect(res.text).toContain(
+      '<span id="who-named"><strong id="who-name">Administrator</strong> von <strong>Acme &amp; Söhne</strong></span><span id="who-anyone" hidden>Ein Techniker von <strong>Acme &amp; Söhne</strong></span> verbindet sich, um Ihnen zu helfen.',
+    );
+    expect(res.text).toContain(
+      'Fahren Sie nur fort, wenn Sie sich selbst an Acme &amp; Söhne gewandt haben. Acme &amp; Söhne ruft Sie niemals unaufgefordert an.',
+    );
+    expect(res.text).toContain('>acme-support.exe herunterladen</a>');
+    expect(res.text).toContain('&quot;active&quot;:&quot;Verbunden&quot;');
+    expect(res.headers.vary).toContain('Accept-Language');
+    // Links stay plain (the language follows the browser's header), and nothing else changes.
+    expect(res.text).toContain(`href="${s.path}/download/windows"`);
+    expect(res.text).toContain('<a href="?os=windows" data-os="windows" aria-current="true">Windows</a>');
+    const policy = (r: typeof res): string =>
+      String(r.headers['content-security-policy']).replace(/'nonce-[^']+'/g, "'nonce-N'");
+    expect(policy(res)).toBe(policy(english));
+    expect(policy(res)).toBe(
+      "default-src 'none'; script-src 'nonce-N'; style-src 'nonce-N'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    );
+    expect(res.text.match(/<script/g)).toHaveLength(1);
+  });
+
+  it('switches language with ?lang= links that the page keeps in its own links; an unknown code is ignored', async () => {
+    const s = await makeSupportSession(await t.loginAs());
+    const res = await t
+      .http()
+      .get(`${s.path}?lang=fr`)
+      .set('User-Agent', USER_AGENTS.macos)
+      .set('Accept-Language', 'de')
+      .expect(200);
+    expect(res.text).toContain('<html lang="fr">');
+    expect(res.text).toContain('<strong id="status-word">En attente</strong>');
+    expect(res.text).toContain(
+      'Ne continuez que si c’est vous qui avez contacté Acme &amp; Söhne. Acme &amp; Söhne ne vous appellera jamais sans que vous l’ayez demandé.',
+    );
+    // The switch: each language named in itself, the current one marked.
+    const nav = /<nav aria-label="Langue">([\s\S]*?)<\/nav>/.exec(res.text)?.[1] ?? '';
+    expect(nav).toContain('<a href="?lang=en" hreflang="en" lang="en">English</a>');
+    expect(nav).toContain('<a href="?lang=de" hreflang="de" lang="de">Deutsch</a>');
+    expect(nav).toContain('<a href="?lang=fr" hreflang="fr" lang="fr" aria-current="true">Français</a>');
+    // The choice travels with the page's own links, the download and the note form.
+    expect(res.text).toContain('<a href="?os=linux&amp;lang=fr" data-os="linux">Linux</a>');
+    expect(res.text).toContain(`href="${s.path}/download/macos?lang=fr"`);
+    expect(res.text).toContain(`action="${s.path}/note?lang=fr"`);
+    expect(res.text).toContain('data-lang-query="lang=fr"');
+    const form = await t
+      .browser()
+      .set('Sec-Fetch-Site', 'same-origin')
+      .post(`${s.path}/note?lang=fr`)
+      .type('form')
+      .send({ note: '   ' })
+      .expect(303);
+    expect(form.headers.location).toBe(`${s.path}?error=empty&lang=fr`);
+    const flashed = await t.http().get(form.headers.location).expect(200);
+    expect(flashed.text).toContain('Écrivez un message avant de l’envoyer.');
+    const json = await t.browser().post(`${s.path}/note`).set('Accept-Language', 'de').send({ note: ' ' });
+    expect(json.status).toBe(400);
+    expect(json.body.message).toBe('Schreiben Sie zuerst eine Nachricht.');
+    for (const bad of ['xx', 'DE', '%3Cscript%3E', 'de&lang=fr']) {
+      const page = await t.http().get(`${s.path}?lang=${bad}`).set('Accept-Language', 'de').expect(200);
+      expect(page.text).toContain('<html lang="de">');
+      expect(page.text).toContain('data-lang-query=""');
+    }
+  });
+
+  it('passes the customer’s language into the install script, only as a known code', async () => {
+    const s = await makeSupportSession(await t.loginAs());
+    const script = async (query: string, acceptLanguage?: string): Promise<string> => {
+      const req = t.http().get(`${s.path}/download/linux${query}`).set('User-Agent', USER_AGENTS.linux);
+      if (acceptLanguage) void req.set('Accept-Language', acceptLanguage);
+      const res = await req.responseType('blob').expect(200);
+      return (res.body as Buffer).toString('utf8');
+    };
+    expect(await script('?lang=fr', 'de')).toContain("LANGUAGE='fr'");
+    expect(await script('', 'de-CH, en;q=0.5')).toContain("LANGUAGE='de'");
+    expect(await script('')).toContain("LANGUAGE='en'");
+    const hostile = await script(`?lang=${encodeURIComponent("fr'; rm -rf ~; '")}`);
+    expect(hostile).toContain("LANGUAGE='en'");
+    expect(hostile).not.toContain('rm -rf');
+  });
+
+  it('asks a phone to open the link on the computer, with a mailto link to send it to themselves', async () => {
+    const s = await makeSupportSession(await t.loginAs());
+    const phone = await t.http().get(s.path).set('User-Agent', USER_AGENTS.iphone).expect(200);
+    expect(phone.text).toContain('<section id="phone" class="phone" aria-labelledby="phone-heading">');
+    expect(phone.text).toContain(
+      '<h2 id="phone-heading">Open this link on the computer that needs help</h2>',
+    );
+    expect(phone.text).not.toContain('<section id="downloads"');
+    const mailto = decodeHtml(/href="(mailto:[^"]+)"/.exec(phone.text)?.[1] ?? '');
+    const url = new URL(mailto);
+    expect(url.searchParams.get('subject')).toBe('Link for Acme & Söhne remote support');
+    expect(url.searchParams.get('body')).toBe(
+      `Open this link on the computer that needs help: ${t.config.portalOrigin}${s.path}`,
+    );
+    expect(url.pathname).toBe('');
+    // Who will connect and the anti-scam line stay, and so does the note box.
+    expect(phone.text).toContain('<section id="who"');
+    expect(phone.text).toContain('id="scam-warning"');
+    expect(phone.text).toContain('<form id="note-form"');
+    // An Android phone by its client hints; in German.
+    const android = await t
+      .http()
+      .get(s.path)
+      .set('Sec-CH-UA-Platform', '"Android"')
+      .set('Sec-CH-UA-Mobile', '?1')
+      .set('Accept-Language', 'de')
+      .expect(200);
+    expect(android.text).toContain('Öffnen Sie diesen Link auf dem Computer, der Hilfe braucht');
+    expect(android.text).toContain('Diesen Link an mich selbst mailen');
+    // A desktop gets the normal page; a phone that chose an OS gets that OS's download.
+    for (const ua of [USER_AGENTS.windows, USER_AGENTS.macos, USER_AGENTS.linux]) {
+      const desktop = await t.http().get(s.path).set('User-Agent', ua).expect(200);
+      expect(desktop.text).not.toContain('id="phone"');
+      expect(desktop.text).not.toContain('mailto:');
+    }
+    const chosen = await t
+      .http()
+      .get(`${s.path}?os=windows`)
+      .set('User-Agent', USER_AGENTS.iphone)
+      .expect(200);
+    expect(chosen.text).not.toContain('id="phone"');
+    expect(panelVisible(chosen.text, 'windows')).toBe(true);
   });
 
   it('takes a note from a plain HTML form (no JavaScript): 303 back to the page, which shows it', async () => {

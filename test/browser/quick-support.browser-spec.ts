@@ -293,7 +293,7 @@ describe('quick-support (Chromium, real portal)', () => {
 
       for (const other of OSES) {
         const chosen = other === os;
-        await attribute(customer.locator(`[data-os="${other}"]`), 'aria-pressed', chosen ? 'true' : 'false');
+        await attribute(customer.locator(`[data-os="${other}"]`), 'aria-current', chosen ? 'true' : null);
         const download = customer.getByRole('link', { name: `Download ${FILE_NAMES[other]}` });
         if (chosen) await visible(download);
         else await hidden(download);

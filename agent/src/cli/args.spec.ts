@@ -23,6 +23,13 @@ describe('parseArgs', () => {
     });
   });
 
+  it('speaks English unless --lang names an offered language', () => {
+    expect(parseArgs(['run']).language).toBe('en');
+    expect(parseArgs(['run', '--lang', 'fr']).language).toBe('fr');
+    for (const bad of ['xx', 'DE', 'de-DE', '', "de'; rm -rf /"])
+      expect(() => parseArgs(['run', '--lang', bad])).toThrow(UsageError);
+  });
+
   it('takes VNC defaults from the environment and flags over them', () => {
     expect(parseArgs(['run'], { QS_VNC_PORT: '5901' }).vncPort).toBe(5901);
     expect(parseArgs(['run', '--vnc-port', '5905'], { QS_VNC_PORT: '5901' }).vncPort).toBe(5905);

@@ -1,4 +1,5 @@
 import { AGENT_MODES, type AgentMode } from '../../../contracts/agent-protocol/enums';
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../../contracts/i18n/language';
 import { VALUE_PATTERNS } from '../../../contracts/installer-template';
 import type { LogLevel } from '../core/logger';
 
@@ -10,6 +11,8 @@ export interface CliOptions {
   portalUrl?: string;
   mode: AgentMode;
   brand: string;
+  /** The language it speaks to the person at the computer (the install script passes the page's). */
+  language: Language;
   /** The install script's temporary folder (quick-support): deleted when the agent ends. */
   workDir?: string;
   /** Persistent agents: the config file written by `install`. */
@@ -39,7 +42,7 @@ export const USAGE = `Usage: agent.js <command> [options]
   install    register with QS_INSTALLER_TOKEN and install as a service (--portal, --prefix, --no-start)
   uninstall  remove the service and every file install wrote (--prefix)
   version    print the agent and protocol versions
-Options: --mode quick|persistent  --brand NAME  --work-dir DIR  --config FILE  --prefix DIR
+Options: --mode quick|persistent  --brand NAME  --lang ${LANGUAGES.join('|')}  --work-dir DIR  --config FILE  --prefix DIR
          --vnc-host HOST  --vnc-port PORT  --start-vnc | --no-start-vnc  --kill-switch
          --max-lifetime-sec N  --log-level debug|info|warn|error|silent`;
 
@@ -59,6 +62,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     command: command as CliCommand,
     mode: 'quick',
     brand: 'Remote support',
+    language: DEFAULT_LANGUAGE,
     prefix: '/',
     vncHost: env.QS_VNC_HOST ? checked('QS_VNC_HOST', env.QS_VNC_HOST, HOST_PATTERN) : '127.0.0.1',
     vncPort: env.QS_VNC_PORT ? integer('QS_VNC_PORT', env.QS_VNC_PORT, 1, 65535) : 5900,
@@ -82,6 +86,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
         break;
       case '--brand':
         options.brand = checked(flag, value(), VALUE_PATTERNS.brandName);
+        break;
+      case '--lang':
+        options.language = oneOf(flag, value(), LANGUAGES);
         break;
       case '--work-dir':
         options.workDir = absolute(flag, value());

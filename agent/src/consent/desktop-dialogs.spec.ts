@@ -18,6 +18,7 @@ import {
   WindowsDialogPrompter,
 } from './windows-dialog';
 import { readZenityAnswer, zenityQuestionArgs } from './zenity-prompter';
+import { setConsoleLanguage } from '../i18n/console-text';
 
 /**
  * The desktop dialogs as text: the exact AppleScript and PowerShell (golden files in ./golden, with a
@@ -207,5 +208,34 @@ describe('zenity question', () => {
     expect(
       readZenityAnswer({ ...HOSTILE, channel: 'shell' }, { code: 1, stdout: '_View only', stderr: '' }),
     ).toBe('unavailable');
+  });
+});
+
+describe('dialogs in the customer’s language', () => {
+  afterEach(() => setConsoleLanguage('en'));
+
+  it('French: the question, title and buttons, and the translated button read back', () => {
+    setConsoleLanguage('fr');
+    const question = { ...HOSTILE, technician: 'Alex', organisation: 'Acme', reason: undefined };
+    const args = zenityQuestionArgs(question);
+    expect(args).toContain('--title=Acme : demande d’assistance à distance');
+    expect(args).toContain(
+      '--text=Alex de Acme souhaite voir votre écran et utiliser votre souris et votre clavier.\n\nChoisissez « Refuser » si ce n’est pas vous qui avez demandé cette aide.',
+    );
+    expect(args).toContain('--extra-button=A_ffichage seul');
+    expect(readZenityAnswer(question, { code: 1, stdout: 'A_ffichage seul\n', stderr: '' })).toBe(
+      'view_only',
+    );
+    expect(readZenityAnswer(question, { code: 1, stdout: '_View only\n', stderr: '' })).toBe('unavailable');
+    const mac = macDialogScript(question);
+    expect(mac).toContain('default button "Refuser"');
+    expect(
+      readMacAnswer(question, {
+        exitCode: 0,
+        stdout: 'button returned:Autoriser une fois, gave up:false',
+        stderr: '',
+      }),
+    ).toBe('allow');
+    expect(windowsDialogScript(question)).toContain("New-AnswerButton '&Autoriser une fois' 'allow'");
   });
 });

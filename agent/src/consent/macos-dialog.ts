@@ -1,7 +1,7 @@
 import type { AgentLogger } from '../core/logger';
 import { safe } from '../core/logger';
 import type { ExecResult, ProcessHost } from '../remote-help/process-host';
-import { ANSWER_LABELS, questionSentence, questionTitle } from './consent-text';
+import { answerLabel, denyHint, questionSentence, questionTitle } from './consent-text';
 import type { ConsentAnswer, ConsentPrompter, ConsentQuestion } from './consent-types';
 
 /**
@@ -25,13 +25,13 @@ export function appleScriptString(text: string): string {
 
 /** The AppleScript of the dialog, giving up (a timeout) with the question's time. */
 export function macDialogScript(question: ConsentQuestion): string {
-  const body = `${questionSentence(question)}\n\n${ANSWER_LABELS.deny} if you did not ask for this help yourself.`;
-  const buttons = macButtons(question).map((a) => appleScriptString(ANSWER_LABELS[a]));
+  const body = `${questionSentence(question)}\n\n${denyHint()}`;
+  const buttons = macButtons(question).map((a) => appleScriptString(answerLabel(a)));
   const seconds = Math.max(1, Math.ceil(question.timeoutMs / 1000));
   return [
     `display dialog ${appleScriptString(body)}`,
     `with title ${appleScriptString(questionTitle(question))}`,
-    `buttons {${buttons.join(', ')}} default button ${appleScriptString(ANSWER_LABELS.deny)}`,
+    `buttons {${buttons.join(', ')}} default button ${appleScriptString(answerLabel('deny'))}`,
     `with icon caution giving up after ${seconds}`,
   ].join(' ');
 }
@@ -53,7 +53,7 @@ export function readMacAnswer(question: ConsentQuestion, result: ExecResult): Co
   if (/gave up:true/.test(out)) return 'timeout';
   const match = /^button returned:(.*?)(?:, gave up:false)?$/.exec(out);
   if (!match) return 'unavailable';
-  return macButtons(question).find((a) => ANSWER_LABELS[a] === match[1]) ?? 'unavailable';
+  return macButtons(question).find((a) => answerLabel(a) === match[1]) ?? 'unavailable';
 }
 
 export interface MacDialogOptions {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ConsoleKeys, type KeyboardInput } from '../cli/console-keys';
 import { KillSwitch } from '../core/kill-switch';
+import { setConsoleLanguage } from '../i18n/console-text';
 import { askFirst } from './ask-first';
 import type { ConsentQuestion } from './consent-types';
 import { TerminalPrompter } from './terminal-prompter';
@@ -52,6 +53,22 @@ describe('TerminalPrompter', () => {
     terminal.press('V');
     await expect(answer).resolves.toBe('view_only');
     expect(out[1]).toBe('[KW Group] Allowed to view only: no mouse, keyboard or clipboard.\n');
+  });
+
+  it('asks in the customer’s language; the keys stay the same letters', async () => {
+    setConsoleLanguage('de');
+    try {
+      const { terminal, out, prompter } = setup();
+      const answer = prompter.ask(question());
+      expect(out).toEqual([
+        '[KW Group] Alex von Acme möchte Ihren Bildschirm sehen und Ihre Maus und Tastatur benutzen. Angegebener Grund: „printer offline“. Drücken Sie Y, um einmal zu erlauben, A, um es für diese Sitzung zu erlauben, V für nur ansehen, N zum Ablehnen (N in 24 s).\n',
+      ]);
+      terminal.press('n');
+      await expect(answer).resolves.toBe('deny');
+      expect(out[1]).toBe('[KW Group] Abgelehnt.\n');
+    } finally {
+      setConsoleLanguage('en');
+    }
   });
 
   it.each([

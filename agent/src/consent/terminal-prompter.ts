@@ -1,5 +1,6 @@
 import type { ConsoleKeys } from '../cli/console-keys';
-import { ANSWER_CONFIRMATIONS, CHANNEL_NAMES, offeredAnswers, questionSentence } from './consent-text';
+import { say } from '../i18n/console-text';
+import { answerConfirmation, channelName, offeredAnswers, questionSentence } from './consent-text';
 import type { ConsentAnswer, ConsentPrompter, ConsentQuestion } from './consent-types';
 
 /** The key for each answer; K (kill switch) and Ctrl-C (end) are never taken by a question. */
@@ -8,13 +9,6 @@ const ANSWER_KEYS: Record<Exclude<ConsentAnswer, 'timeout'>, string> = {
   allow_session: 'a',
   view_only: 'v',
   deny: 'n',
-};
-
-const KEY_WORDS: Record<Exclude<ConsentAnswer, 'timeout'>, string> = {
-  allow: 'Y to allow once',
-  allow_session: 'A to allow for this session',
-  view_only: 'V for view only',
-  deny: 'N to deny',
 };
 
 interface QueuedQuestion {
@@ -64,7 +58,7 @@ export class TerminalPrompter implements ConsentPrompter {
       };
       const onAbort = (): void => {
         if (this.queue[0] === entry)
-          this.line(`The question about ${CHANNEL_NAMES[question.channel]} is closed.`);
+          this.line(say('question.closed', { channel: channelName(question.channel) }));
         entry.settle('deny');
       };
       question.signal.addEventListener('abort', onAbort, { once: true });
@@ -84,14 +78,13 @@ export class TerminalPrompter implements ConsentPrompter {
     entry.release = this.keys.capture([...byKey.keys()], (key) => {
       const answer = byKey.get(key);
       if (!answer) return;
-      this.line(ANSWER_CONFIRMATIONS[answer]);
+      this.line(answerConfirmation(answer));
       entry.settle(answer);
     });
     const left = question.timeoutMs - (Date.now() - entry.askedAt);
     const seconds = Math.max(1, Math.round(left / 1000));
-    this.line(
-      `${questionSentence(question)} Press ${answers.map((a) => KEY_WORDS[a]).join(', ')} (N in ${seconds} s).`,
-    );
+    const keys = answers.map((a) => say(`answerKey.${a}`)).join(', ');
+    this.line(`${questionSentence(question)} ${say('question.press', { keys, seconds })}`);
   }
 
   private line(text: string): void {

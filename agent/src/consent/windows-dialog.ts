@@ -2,7 +2,7 @@ import type { AgentLogger } from '../core/logger';
 import { safe } from '../core/logger';
 import type { ExecResult, ProcessHost } from '../remote-help/process-host';
 import { powershellArgs } from '../remote-help/windows-powershell';
-import { ANSWER_LABELS, offeredAnswers, questionSentence, questionTitle } from './consent-text';
+import { answerButton, denyHint, offeredAnswers, questionSentence, questionTitle } from './consent-text';
 import type { ConsentAnswer, ConsentPrompter, ConsentQuestion } from './consent-types';
 
 /**
@@ -22,21 +22,18 @@ export function powershellString(text: string): string {
   return `'${text.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }
 
-/** Button captions: `&` marks the Alt+letter. */
-const WINDOWS_LABELS: Record<Exclude<ConsentAnswer, 'timeout'>, string> = {
-  allow: '&Allow once',
-  allow_session: 'Allow for this &session',
-  view_only: '&View only',
-  deny: '&Deny',
-};
+/** Button captions: `&` marks the Alt+letter (a literal `&` doubled). */
+function windowsLabel(answer: Exclude<ConsentAnswer, 'timeout'>): string {
+  return answerButton(answer).replace(/&/g, '&&').replace('_', '&');
+}
 
 export function windowsDialogScript(question: ConsentQuestion): string {
-  const body = `${questionSentence(question)}\n\n${ANSWER_LABELS.deny} if you did not ask for this help yourself.`;
+  const body = `${questionSentence(question)}\n\n${denyHint()}`;
   const answers = offeredAnswers(question.channel).filter(
     (a): a is Exclude<ConsentAnswer, 'timeout'> => a !== 'timeout',
   );
   const buttons = answers
-    .map((a) => `$buttons.Controls.Add((New-AnswerButton ${powershellString(WINDOWS_LABELS[a])} '${a}'))`)
+    .map((a) => `$buttons.Controls.Add((New-AnswerButton ${powershellString(windowsLabel(a))} '${a}'))`)
     .join('\n');
   const ms = Math.max(1000, Math.round(question.timeoutMs));
   return `$ErrorActionPreference = 'Stop'

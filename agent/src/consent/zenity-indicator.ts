@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { AgentLogger } from '../core/logger';
 import { safe } from '../core/logger';
-import { cleanLine, describeCapabilities, describeElapsed, NAME_MAX_CHARS } from './consent-text';
+import { describeIndicatorState } from './consent-text';
 import type { Indicator, IndicatorActions, IndicatorState } from './consent-types';
 import {
   collect,
@@ -27,10 +27,7 @@ export const INDICATOR_TITLE = 'Remote support is active';
 
 /** The window's text: who, from where, what they can do and for how long. */
 export function indicatorText(state: IndicatorState, now: Date): string {
-  const technician = cleanLine(state.technician, NAME_MAX_CHARS) || 'A technician';
-  const organisation = cleanLine(state.organisation, NAME_MAX_CHARS);
-  const who = organisation ? `${technician} from ${organisation}` : technician;
-  return `${who} can ${describeCapabilities(state.capabilities)} (for ${describeElapsed(state.since, now)}).`;
+  return describeIndicatorState(state, now);
 }
 
 /** The buttons that apply to what is open: End now always; the screen's mode and Stop screen with a screen. */

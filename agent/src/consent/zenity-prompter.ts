@@ -1,6 +1,6 @@
 import type { AgentLogger } from '../core/logger';
 import { safe } from '../core/logger';
-import { ANSWER_LABELS, offeredAnswers, questionSentence, questionTitle } from './consent-text';
+import { answerButton, denyHint, offeredAnswers, questionSentence, questionTitle } from './consent-text';
 import type { ConsentAnswer, ConsentPrompter, ConsentQuestion } from './consent-types';
 import {
   collect,
@@ -13,12 +13,9 @@ import {
 } from './zenity';
 
 /** Button labels with their mnemonics (Alt+letter); zenity prints an extra button's label as given. */
-export const ZENITY_LABELS: Record<Exclude<ConsentAnswer, 'timeout'>, string> = {
-  allow: '_Allow once',
-  allow_session: 'Allow for this _session',
-  view_only: '_View only',
-  deny: '_Deny',
-};
+export function zenityLabel(answer: Exclude<ConsentAnswer, 'timeout'>): string {
+  return answerButton(answer);
+}
 
 /** Exit code of `zenity --timeout`. */
 const ZENITY_TIMEOUT = 5;
@@ -30,7 +27,7 @@ const ZENITY_TIMEOUT = 5;
  */
 export function zenityQuestionArgs(question: ConsentQuestion): string[] {
   const extras = offeredAnswers(question.channel).filter((a) => a === 'allow_session' || a === 'view_only');
-  const body = `${questionSentence(question)}\n\n${ANSWER_LABELS.deny} if you did not ask for this help yourself.`;
+  const body = `${questionSentence(question)}\n\n${denyHint()}`;
   return [
     '--question',
     `--title=${questionTitle(question)}`,
@@ -38,9 +35,9 @@ export function zenityQuestionArgs(question: ConsentQuestion): string[] {
     '--width=460',
     '--icon-name=dialog-warning',
     `--text=${zenityText(body)}`,
-    `--ok-label=${ZENITY_LABELS.allow}`,
-    `--cancel-label=${ZENITY_LABELS.deny}`,
-    ...extras.map((a) => `--extra-button=${ZENITY_LABELS[a]}`),
+    `--ok-label=${zenityLabel('allow')}`,
+    `--cancel-label=${zenityLabel('deny')}`,
+    ...extras.map((a) => `--extra-button=${zenityLabel(a)}`),
     '--default-cancel',
     `--timeout=${Math.max(1, Math.ceil(question.timeoutMs / 1000) + 1)}`,
   ];
@@ -56,9 +53,7 @@ export function readZenityAnswer(
   if (exit.code !== 1) return 'unavailable';
   const label = exit.stdout.trim();
   if (label) {
-    const answer = offeredAnswers(question.channel).find(
-      (a) => a !== 'timeout' && ZENITY_LABELS[a] === label,
-    );
+    const answer = offeredAnswers(question.channel).find((a) => a !== 'timeout' && zenityLabel(a) === label);
     return answer ?? 'unavailable';
   }
   // Deny, Escape or the window closed: a no: unless zenity never reached the display at all.

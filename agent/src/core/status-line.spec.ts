@@ -1,3 +1,4 @@
+import { setConsoleLanguage } from '../i18n/console-text';
 import { StatusLine, describeStatus } from './status-line';
 
 describe('status line', () => {
@@ -85,5 +86,45 @@ describe('status line', () => {
     expect(describeStatus('B', { ...connected, connection: 'reconnecting' }, {}, indicator)).toContain(
       'reconnecting',
     );
+  });
+
+  describe('in the customer’s language', () => {
+    afterEach(() => setConsoleLanguage('en'));
+
+    it('German: waiting, connected, the kill switch and the keys', () => {
+      setConsoleLanguage('de');
+      const idle = { connection: 'connected' as const, channels: [], killSwitch: false };
+      expect(describeStatus('KW Group', idle)).toBe(
+        '[KW Group] Verbunden. Warten auf einen Techniker. Drücken Sie Strg-C, um die Sitzung zu beenden.',
+      );
+      expect(describeStatus('KW Group', { ...idle, technician: 'Alex', channels: ['screen', 'shell'] })).toBe(
+        '[KW Group] Techniker Alex ist verbunden (Ihr Bildschirm, ein Terminal). Drücken Sie Strg-C, um die Sitzung zu beenden.',
+      );
+      expect(describeStatus('KW Group', { ...idle, killSwitch: true }, { killSwitchKey: true })).toBe(
+        '[KW Group] Verbunden. Die Fernsteuerung ist auf diesem Computer AUS: Drücken Sie K, um sie wieder zu erlauben, Strg-C, um die Sitzung zu beenden.',
+      );
+    });
+
+    it('French: the indicator with who, what, how long and the keys', () => {
+      setConsoleLanguage('fr');
+      const since = new Date('2026-12-03T09:00:00Z');
+      const indicator = {
+        state: {
+          technician: 'Alex',
+          organisation: 'Acme',
+          capabilities: ['view' as const, 'terminal' as const],
+          since,
+        },
+        now: new Date('2026-12-03T11:05:00Z'),
+      };
+      const connected = {
+        connection: 'connected' as const,
+        channels: ['screen', 'shell'],
+        killSwitch: false,
+      };
+      expect(describeStatus('B', connected, { killSwitchKey: true, channelKeys: true }, indicator)).toBe(
+        '[B] Alex de Acme peut voir votre écran et utiliser un terminal (depuis 2 h 05 min). Appuyez sur V pour autoriser le contrôle, S pour arrêter le partage d’écran, T pour fermer le terminal, K pour désactiver le contrôle à distance, Ctrl-C pour mettre fin à la session.',
+      );
+    });
   });
 });

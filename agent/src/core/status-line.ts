@@ -1,11 +1,13 @@
-import { cleanLine, describeCapabilities, describeElapsed, NAME_MAX_CHARS } from '../consent/consent-text';
+import { describeIndicatorState } from '../consent/consent-text';
+import { say, type AgentKey } from '../i18n/console-text';
 import type { IndicatorState } from '../consent/consent-types';
 
 /**
  * The plain status line a quick-support customer reads in the terminal: who is connected, what they
  * can do, for how long, whether remote control is switched off (and, where the console reads keys, how to
  * flip it and take channels back), and how to end the session. A new line is printed only when the text
- * changes; the elapsed time counts in whole minutes, so the line changes at most once a minute.
+ * changes; the elapsed time counts in whole minutes, so the line changes at most once a minute. It speaks
+ * the customer's language (i18n/console-text.ts); the keys stay the same letters in every language.
  */
 export interface StatusState {
   connection: 'connecting' | 'connected' | 'reconnecting' | 'ending';
@@ -14,11 +16,29 @@ export interface StatusState {
   killSwitch: boolean;
 }
 
-const CHANNEL_WORDS: Record<string, string> = {
-  screen: 'your screen',
-  shell: 'a terminal',
-  commands: 'commands',
+const CHANNEL_KEYS: Record<string, AgentKey> = {
+  screen: 'statusChannel.screen',
+  shell: 'statusChannel.shell',
+  commands: 'statusChannel.commands',
 };
+
+/** "your screen, a terminal" (an unknown channel by its own name). */
+function channelWords(channels: readonly string[]): string {
+  return channels
+    .map((c) => {
+      const key = Object.prototype.hasOwnProperty.call(CHANNEL_KEYS, c) ? CHANNEL_KEYS[c] : undefined;
+      return key ? say(key) : c;
+    })
+    .join(', ');
+}
+
+/** `Technician Alex is connected (your screen).` */
+function connectedWords(state: StatusState): string {
+  const who = state.technician
+    ? say('status.technicianNamed', { name: state.technician })
+    : say('who.anyone');
+  return say('status.connected', { who, what: channelWords(state.channels) });
+}
 
 export interface StatusOptions {
   /** The console reads the K key (cli/console-keys.ts): say so. */
@@ -40,7 +60,7 @@ export function describeStatus(
   indicator?: StatusIndicator,
 ): string {
   const prefix = `[${brand}]`;
-  const end = 'Press Ctrl-C to end the session.';
+  const end = say('status.end');
   if (
     state.connection === 'connected' &&
     !state.killSwitch &&
@@ -51,31 +71,25 @@ export function describeStatus(
   if (options.killSwitchKey && state.connection === 'connected') return describeWithKey(prefix, state);
   switch (state.connection) {
     case 'connecting':
-      return `${prefix} Connecting to the support portal… ${end}`;
+      return `${prefix} ${say('status.connecting')} ${end}`;
     case 'reconnecting':
-      return `${prefix} Connection lost; reconnecting… ${end}`;
+      return `${prefix} ${say('status.reconnecting')} ${end}`;
     case 'ending':
-      return `${prefix} Ending the session and removing the support agent…`;
+      return `${prefix} ${say('status.ending')}`;
     case 'connected': {
-      const kill = state.killSwitch ? ' Remote control is switched off on this computer.' : '';
-      if (state.channels.length === 0) return `${prefix} Connected. Waiting for a technician.${kill} ${end}`;
-      const who = state.technician ? `Technician ${state.technician}` : 'A technician';
-      const what = state.channels.map((c) => CHANNEL_WORDS[c] ?? c).join(', ');
-      return `${prefix} ${who} is connected (${what}).${kill} ${end}`;
+      const kill = state.killSwitch ? ` ${say('status.killSwitchOn')}` : '';
+      if (state.channels.length === 0) return `${prefix} ${say('status.waiting')}${kill} ${end}`;
+      return `${prefix} ${connectedWords(state)}${kill} ${end}`;
     }
   }
 }
 
 /** Connected, with the K key available: the switch's state and how to flip it are always on the line. */
 function describeWithKey(prefix: string, state: StatusState): string {
-  if (state.killSwitch) {
-    return `${prefix} Connected. Remote control is switched OFF on this computer: press K to allow it again, Ctrl-C to end the session.`;
-  }
-  const keys = 'Press K to switch remote control off, Ctrl-C to end the session.';
-  if (state.channels.length === 0) return `${prefix} Connected. Waiting for a technician. ${keys}`;
-  const who = state.technician ? `Technician ${state.technician}` : 'A technician';
-  const what = state.channels.map((c) => CHANNEL_WORDS[c] ?? c).join(', ');
-  return `${prefix} ${who} is connected (${what}). ${keys}`;
+  if (state.killSwitch) return `${prefix} ${say('status.killSwitchOnKey')}`;
+  const keys = say('status.keys');
+  if (state.channels.length === 0) return `${prefix} ${say('status.waiting')} ${keys}`;
+  return `${prefix} ${connectedWords(state)} ${keys}`;
 }
 
 /**
@@ -84,27 +98,23 @@ function describeWithKey(prefix: string, state: StatusState): string {
  * the session.`
  */
 function describeIndicator(prefix: string, indicator: StatusIndicator, options: StatusOptions): string {
-  const { state, now } = indicator;
-  const technician = cleanLine(state.technician, NAME_MAX_CHARS) || 'A technician';
-  const organisation = cleanLine(state.organisation, NAME_MAX_CHARS);
-  const who = organisation ? `${technician} from ${organisation}` : technician;
-  const what = `${who} can ${describeCapabilities(state.capabilities)} (for ${describeElapsed(state.since, now)}).`;
+  const what = describeIndicatorState(indicator.state, indicator.now);
   const keys: string[] = [];
-  if (options.channelKeys) keys.push(...channelKeyWords(state));
-  if (options.killSwitchKey) keys.push('K to switch remote control off');
-  keys.push('Ctrl-C to end the session');
-  return `${prefix} ${what} Press ${keys.join(', ')}.`;
+  if (options.channelKeys) keys.push(...channelKeyWords(indicator.state));
+  if (options.killSwitchKey) keys.push(say('key.killSwitch'));
+  keys.push(say('key.end'));
+  return `${prefix} ${what} ${say('status.press', { keys: keys.join(', ') })}`;
 }
 
 /** The channel keys that apply to what is open (console-keys.ts routes them; terminal-indicator.ts acts). */
 export function channelKeyWords(state: IndicatorState): string[] {
   const caps = new Set(state.capabilities);
   const words: string[] = [];
-  if (caps.has('control')) words.push('V for view only');
-  else if (caps.has('view')) words.push('V to allow control');
-  if (caps.has('view') || caps.has('control')) words.push('S to stop sharing the screen');
-  if (caps.has('terminal')) words.push('T to close the terminal');
-  if (caps.has('commands')) words.push('R to stop running commands');
+  if (caps.has('control')) words.push(say('key.viewOnly'));
+  else if (caps.has('view')) words.push(say('key.allowControl'));
+  if (caps.has('view') || caps.has('control')) words.push(say('key.stopScreen'));
+  if (caps.has('terminal')) words.push(say('key.closeTerminal'));
+  if (caps.has('commands')) words.push(say('key.stopCommands'));
   return words;
 }
 

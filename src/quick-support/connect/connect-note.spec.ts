@@ -1,4 +1,8 @@
 import { flashFromQuery, readNote } from './connect-note';
+import { ConnectText } from './connect-text';
+
+const english = new ConnectText('en', 'Acme');
+const german = new ConnectText('de', 'Acme');
 
 describe('readNote', () => {
   it('trims and normalises line endings', () => {
@@ -21,10 +25,19 @@ describe('readNote', () => {
 
 describe('flashFromQuery', () => {
   it('shows only fixed texts, never the query', () => {
-    expect(flashFromQuery('1', undefined)?.kind).toBe('ok');
-    expect(flashFromQuery(undefined, 'empty')?.text).toBe('Write a note before sending it.');
-    expect(flashFromQuery(undefined, '<script>')).toBeNull();
-    expect(flashFromQuery(undefined, 'toString')).toBeNull();
-    expect(flashFromQuery(['1'], undefined)).toBeNull();
+    expect(flashFromQuery('1', undefined, english)?.kind).toBe('ok');
+    expect(flashFromQuery(undefined, 'empty', english)?.text).toBe('Write a note before sending it.');
+    expect(flashFromQuery(undefined, '<script>', english)).toBeNull();
+    expect(flashFromQuery(undefined, 'toString', english)).toBeNull();
+    expect(flashFromQuery(['1'], undefined, english)).toBeNull();
+  });
+
+  it('speaks the page’s language and fills in the limit', () => {
+    expect(flashFromQuery(undefined, 'too_long', german)?.text).toBe(
+      'Eine Nachricht darf höchstens 1000 Zeichen lang sein.',
+    );
+    expect(flashFromQuery('1', undefined, german)?.text).toBe(
+      'Ihre Nachricht wurde an den Techniker gesendet.',
+    );
   });
 });

@@ -1,3 +1,6 @@
+import type { ConnectKey } from '../../../contracts/i18n/connect';
+import type { ConnectText } from './connect-text';
+
 /** Longest customer note, in characters. */
 export const NOTE_MAX = 1000;
 const FORBIDDEN =
@@ -22,18 +25,28 @@ export function readNote(body: unknown): { note: string } | { problem: NoteProbl
   return { note };
 }
 
-export const NOTE_PROBLEM_TEXT: Readonly<Record<NoteProblem | 'rate', string>> = {
-  empty: 'Write a note before sending it.',
-  too_long: `A note can be at most ${NOTE_MAX} characters long.`,
-  invalid: 'The note could not be read. Please type it again.',
-  rate: 'You have sent many notes in a short time. Please wait a few minutes.',
+/** The catalogue text for each problem (contracts/i18n/connect/). */
+const NOTE_PROBLEM_KEYS: Readonly<Record<NoteProblem | 'rate', ConnectKey>> = {
+  empty: 'notes.empty',
+  too_long: 'notes.tooLong',
+  invalid: 'notes.invalid',
+  rate: 'notes.rate',
 };
 
+/** A problem in the customer's language. */
+export function noteProblemText(problem: NoteProblem | 'rate', text: ConnectText): string {
+  return text.t(NOTE_PROBLEM_KEYS[problem], { max: NOTE_MAX });
+}
+
 /** The flash for `?sent=1` / `?error=<problem>`; only these fixed texts, never the query text itself. */
-export function flashFromQuery(sent: unknown, error: unknown): { kind: 'ok' | 'error'; text: string } | null {
-  if (sent === '1') return { kind: 'ok', text: 'Your note was sent to the technician.' };
-  if (typeof error === 'string' && Object.prototype.hasOwnProperty.call(NOTE_PROBLEM_TEXT, error)) {
-    return { kind: 'error', text: NOTE_PROBLEM_TEXT[error as keyof typeof NOTE_PROBLEM_TEXT] };
+export function flashFromQuery(
+  sent: unknown,
+  error: unknown,
+  text: ConnectText,
+): { kind: 'ok' | 'error'; text: string } | null {
+  if (sent === '1') return { kind: 'ok', text: text.t('notes.sent') };
+  if (typeof error === 'string' && Object.prototype.hasOwnProperty.call(NOTE_PROBLEM_KEYS, error)) {
+    return { kind: 'error', text: noteProblemText(error as keyof typeof NOTE_PROBLEM_KEYS, text) };
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { cleanDisplayText } from '../../../contracts/display-text';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { LANGUAGES } from '../../../contracts/i18n/language';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
 import { PagePass } from '../../common/rate-limit/page-pass';
@@ -10,12 +11,13 @@ import { CustomerNoteDto, SupportNoteDto } from '../dto/support-session.dto';
 import { quickSupportErrors as errors } from '../quick-support.errors';
 import { QuickSupportService } from '../quick-support.service';
 import { NoteTargetGone, SupportNotesService } from '../support-notes.service';
-import { flashFromQuery, NOTE_PROBLEM_TEXT, readNote } from './connect-note';
-import { renderConnectPage, renderInactivePage, STATUS_WORDS } from './connect-page.renderer';
+import { flashFromQuery, noteProblemText, readNote } from './connect-note';
+import { renderClosedPage, renderConnectPage, STATUS_WORDS, type PageFrame } from './connect-page.renderer';
+import { pageFrame } from './connect-text';
 import { ConnectRateLimitFilter } from './connect-rate-limit.filter';
 import { PublicStatusDto } from './public-status.dto';
-import { detectOs, parseOsChoice } from './os-detection';
-import { newNonce, pageCsp } from './public-headers';
+import { detectOs, isPhoneOrTablet, parseOsChoice } from './os-detection';
+import { pageCsp } from './public-headers';
 
 /**
  * The customer's side of quick-support, outside the /api prefix: the connect page, its status poll
@@ -23,6 +25,9 @@ import { newNonce, pageCsp } from './public-headers';
  * the routes' rate-limit policies). The page hands out the page pass that keeps its polls going
  * while someone else's guessing has spent the miss budget of the customer's network.
  */
+const LANG_DOC =
+  'The visitor’s chosen language (the page’s language links); without it, Accept-Language decides';
+
 @ApiTags('connect (public)')
 @Public()
 @Controller('support/connect')
@@ -38,8 +43,10 @@ export class ConnectPageController {
   @RateLimit('connect-page')
   @UseFilters(ConnectRateLimitFilter)
   @ApiProduces('text/html')
+  @ApiQuery({ name: 'lang', enum: LANGUAGES, required: false, description: LANG_DOC })
   @ApiOperation({
-    summary: 'The branded connect page (HTML); 404 with a neutral page for unknown, expired or ended links',
+    summary:
+      'The branded connect page (HTML) in the customer’s language; 404 with a page saying whether the link ended, expired or does not work',
   })
   async page(
     @Param('token') token: string,
@@ -47,31 +54,36 @@ export class ConnectPageController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const nonce = newNonce();
+    const frame = this.frame(query.lang, req);
+    res.setHeader('Vary', 'Accept-Language, User-Agent, Sec-CH-UA-Platform, Sec-CH-UA-Mobile');
     const session = await this.quickSupport.findOpenByToken(token);
     if (!session) {
-      this.sendHtml(res, 404, nonce, renderInactivePage(this.config.brand, nonce));
+      const reason = await this.quickSupport.closedLinkReason(token);
+      this.sendHtml(res, 404, frame.nonce, renderClosedPage(frame, reason));
       return;
     }
     const notes = await this.notes.recent(session.id);
-    const selectedOs =
-      parseOsChoice(query.os) ?? detectOs(req.get('user-agent'), req.get('sec-ch-ua-platform'));
-    res.setHeader('Accept-CH', 'Sec-CH-UA-Platform');
-    res.setHeader('Vary', 'User-Agent, Sec-CH-UA-Platform');
+    const platform = req.get('sec-ch-ua-platform');
+    const chosenOs = parseOsChoice(query.os);
+    const selectedOs = chosenOs ?? detectOs(req.get('user-agent'), platform);
+    res.setHeader('Accept-CH', 'Sec-CH-UA-Platform, Sec-CH-UA-Mobile');
     const status = session.status === 'active' ? 'active' : 'waiting';
+    const basePath = `/support/connect/${token}`;
     const page = renderConnectPage({
-      brand: this.config.brand,
-      nonce,
-      basePath: `/support/connect/${token}`,
+      ...frame,
+      basePath,
+      pageUrl: `${this.config.portalOrigin}${basePath}${frame.langQuery ? `?${frame.langQuery}` : ''}`,
       status,
       technicianName: displayNameOf(session.assignedTo),
       deviceHostname: status === 'active' ? (session.device?.hostname ?? null) : null,
       selectedOs,
+      phone:
+        chosenOs === null && isPhoneOrTablet(req.get('user-agent'), platform, req.get('sec-ch-ua-mobile')),
       notes,
-      flash: flashFromQuery(query.sent, query.error),
+      flash: flashFromQuery(query.sent, query.error, frame.text),
     });
     this.pagePass.issue(res, token);
-    this.sendHtml(res, 200, nonce, page);
+    this.sendHtml(res, 200, frame.nonce, page);
   }
 
   @Get(':token/status')
@@ -100,6 +112,7 @@ export class ConnectPageController {
   @RateLimit('connect-note')
   @UseFilters(ConnectRateLimitFilter)
   @HttpCode(201)
+  @ApiQuery({ name: 'lang', enum: LANGUAGES, required: false, description: LANG_DOC })
   @ApiBody({
     type: CustomerNoteDto,
     description: 'JSON, or a plain HTML form post (application/x-www-form-urlencoded)',
@@ -107,35 +120,46 @@ export class ConnectPageController {
   @ApiOperation({
     summary: 'A note from the customer to the technician. A form post is answered with 303 back to the page.',
   })
-  async note(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async note(
+    @Param('token') token: string,
+    @Query('lang') lang: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const json = typeof req.is('application/json') === 'string';
+    const frame = this.frame(lang, req);
     const back = `/support/connect/${token}`;
-    const nonce = newNonce();
+    const keep = frame.langQuery ? `&${frame.langQuery}` : '';
     const session = await this.quickSupport.findOpenByToken(token);
-    if (!session) return this.inactive(res, json, nonce);
+    if (!session) return this.inactive(res, json, token, frame);
     const parsed = readNote(req.body);
     if ('problem' in parsed) {
-      if (json) throw errors.invalidNote(NOTE_PROBLEM_TEXT[parsed.problem]);
-      res.redirect(303, `${back}?error=${parsed.problem}`);
+      if (json) throw errors.invalidNote(noteProblemText(parsed.problem, frame.text));
+      res.redirect(303, `${back}?error=${parsed.problem}${keep}`);
       return;
     }
     let saved: SupportNoteDto;
     try {
       saved = await this.notes.addCustomerNote(session.id, parsed.note);
     } catch (err) {
-      if (err instanceof NoteTargetGone) return this.inactive(res, json, nonce);
+      if (err instanceof NoteTargetGone) return this.inactive(res, json, token, frame);
       throw err;
     }
     if (json) {
       res.status(201).json(saved);
       return;
     }
-    res.redirect(303, `${back}?sent=1`);
+    res.redirect(303, `${back}?sent=1${keep}`);
   }
 
-  private inactive(res: Response, json: boolean, nonce: string): void {
+  private async inactive(res: Response, json: boolean, token: string, frame: PageFrame): Promise<void> {
     if (json) throw errors.linkInactive();
-    this.sendHtml(res, 404, nonce, renderInactivePage(this.config.brand, nonce));
+    const reason = await this.quickSupport.closedLinkReason(token);
+    this.sendHtml(res, 404, frame.nonce, renderClosedPage(frame, reason));
+  }
+
+  private frame(lang: unknown, req: Request): PageFrame {
+    return pageFrame(this.config.brand, lang, req.get('accept-language'));
   }
 
   private sendHtml(res: Response, status: number, nonce: string, body: string): void {

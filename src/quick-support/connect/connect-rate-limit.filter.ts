@@ -1,10 +1,12 @@
 import { ArgumentsHost, Catch } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isLanguage } from '../../../contracts/i18n/language';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { AllExceptionsFilter } from '../../common/filters/all-exceptions.filter';
 import { AppConfig } from '../../config/app-config';
 import { renderRateLimitedPage } from './connect-page.renderer';
-import { newNonce, pageCsp } from './public-headers';
+import { pageFrame } from './connect-text';
+import { pageCsp } from './public-headers';
 
 /**
  * A rate-limit refusal on the connect page's HTML routes, in the customer's terms: the page itself
@@ -24,18 +26,16 @@ export class ConnectRateLimitFilter extends AllExceptionsFilter {
       const json = typeof req.is('application/json') === 'string';
       const token = typeof req.params.token === 'string' ? req.params.token : '';
       if (!res.headersSent && req.method === 'POST' && !json) {
-        res.redirect(303, `/support/connect/${encodeURIComponent(token)}?error=rate`);
+        const lang = isLanguage(req.query.lang) ? `&lang=${req.query.lang}` : '';
+        res.redirect(303, `/support/connect/${encodeURIComponent(token)}?error=rate${lang}`);
         return;
       }
       if (!res.headersSent && req.method !== 'POST') {
         const retry = exception.headers['Retry-After'] ?? '60';
-        const nonce = newNonce();
+        const frame = pageFrame(this.config.brand, req.query.lang, req.get('accept-language'));
         res.setHeader('Retry-After', retry);
-        res.setHeader('Content-Security-Policy', pageCsp(nonce));
-        res
-          .status(429)
-          .type('text/html; charset=utf-8')
-          .send(renderRateLimitedPage(this.config.brand, nonce, retry));
+        res.setHeader('Content-Security-Policy', pageCsp(frame.nonce));
+        res.status(429).type('text/html; charset=utf-8').send(renderRateLimitedPage(frame, retry));
         return;
       }
     }

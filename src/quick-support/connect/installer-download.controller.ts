@@ -1,6 +1,7 @@
-import { Controller, Get, Logger, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { LANGUAGES } from '../../../contracts/i18n/language';
 import { INSTALLER_OSES, InstallerOs } from '../../../contracts/installer-template';
 import { Public } from '../../common/decorators';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
@@ -9,15 +10,17 @@ import { installerFileName } from '../../installers/install-commands';
 import { InstallersService } from '../../installers/installers.service';
 import { quickSupportErrors as errors } from '../quick-support.errors';
 import { QuickSupportService } from '../quick-support.service';
-import { renderInactivePage } from './connect-page.renderer';
+import { renderClosedPage } from './connect-page.renderer';
+import { pageFrame } from './connect-text';
 import { isLinkPreviewAgent } from './link-preview';
-import { newNonce, pageCsp } from './public-headers';
+import { pageCsp } from './public-headers';
 
 /**
  * `GET /support/connect/:token/download/:os`: each download mints a fresh one-shot installer token
  * and serves the script embedding it as an attachment. HEAD requests and link-preview bots get the
  * headers only and mint nothing. It lives with the connect page it is linked from; the token and the
- * script come from InstallersService, what the installers module exports.
+ * script come from InstallersService, what the installers module exports. The script tells the agent
+ * the customer's language (`?lang=` from the page's link, else Accept-Language).
  */
 @ApiTags('connect (public)')
 @Public()
@@ -34,6 +37,12 @@ export class InstallerDownloadController {
   @Get(':token/download/:os')
   @RateLimit('installer-download')
   @ApiParam({ name: 'os', enum: INSTALLER_OSES })
+  @ApiQuery({
+    name: 'lang',
+    enum: LANGUAGES,
+    required: false,
+    description: 'The language the agent speaks on the customer’s computer (default: from Accept-Language)',
+  })
   @ApiProduces('application/octet-stream')
   @ApiOperation({
     summary: 'Download the install script for one OS (mints a one-shot installer token per download)',
@@ -41,22 +50,26 @@ export class InstallerDownloadController {
   async download(
     @Param('token') token: string,
     @Param('os') os: string,
+    @Query('lang') lang: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     if (!isInstallerOs(os)) throw errors.unknownOs();
+    const frame = pageFrame(this.config.brand, lang, req.get('accept-language'));
     const session = await this.quickSupport.findOpenByToken(token);
     if (!session) {
-      const nonce = newNonce();
-      res.setHeader('Content-Security-Policy', pageCsp(nonce));
-      res.status(404).type('text/html; charset=utf-8').send(renderInactivePage(this.config.brand, nonce));
+      res.setHeader('Content-Security-Policy', pageCsp(frame.nonce));
+      res
+        .status(404)
+        .type('text/html; charset=utf-8')
+        .send(renderClosedPage(frame, await this.quickSupport.closedLinkReason(token)));
       return;
     }
     if (session.status !== 'waiting') {
       res
         .status(409)
         .type('text/plain; charset=utf-8')
-        .send('This support session already has a connected computer. Go back to the support page.\n');
+        .send(`${frame.text.t('downloads.alreadyConnected')}\n`);
       return;
     }
     const fileName = installerFileName(this.config.brand.installerBaseName, os);
@@ -77,7 +90,7 @@ export class InstallerDownloadController {
         .send('Open this link in a web browser to download the support tool.\n');
       return;
     }
-    const rendered = await this.installers.renderForSession(session.id, os);
+    const rendered = await this.installers.renderForSession(session.id, os, frame.text.lang);
     this.logger.log(`Installer for ${os} served for support session ${session.id}`);
     attachment();
     res.status(200).send(Buffer.from(rendered.script, 'utf8'));

@@ -22,6 +22,22 @@ export function detectOs(
   return null;
 }
 
+/**
+ * A phone or tablet, by the `Sec-CH-UA-Mobile` / platform hints or the User-Agent: no installer exists
+ * for it, so the page asks the visitor to open the link on the computer that needs help.
+ */
+export function isPhoneOrTablet(
+  userAgent: string | undefined,
+  platformHint: string | undefined,
+  mobileHint?: string,
+): boolean {
+  if ((mobileHint ?? '').trim() === '?1') return true;
+  const hint = (platformHint ?? '').replace(/"/g, '').trim().toLowerCase();
+  if (hint === 'android' || hint === 'ios') return true;
+  if (hint !== '') return false;
+  return /Android|iPhone|iPad|iPod|Mobile/i.test((userAgent ?? '').slice(0, 512));
+}
+
 export function parseOsChoice(value: unknown): InstallerOs | null {
   return typeof value === 'string' && (INSTALLER_OSES as readonly string[]).includes(value)
     ? (value as InstallerOs)

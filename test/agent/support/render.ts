@@ -26,6 +26,7 @@ export function renderTemplate(
     installerToken: 'TOKEN_abcdefghijklmnopqrstuvwxyz012345',
     brandName: 'KW Group (IT)',
     mode: 'quick',
+    language: 'en',
     agentBundleB64: bundle.toString('base64'),
     agentSha256: createHash('sha256').update(bundle).digest('hex'),
     nodeMirrorUrl: '',

@@ -13,7 +13,6 @@ import { UsersApiService } from '../admin/users/users-api.service';
 import { AuthService } from '../auth/auth.service';
 import { showsOwnErrors } from '../core/http-context';
 
-import { AuthService } from '../auth/auth.service';
 import { SupportChatComponent } from '../chat/support-chat.component';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { injectNow, RelativeTimePipe } from '../shared/relative-time';

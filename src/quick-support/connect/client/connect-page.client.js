@@ -9,15 +9,37 @@
   if (!root) return;
   var statusUrl = root.getAttribute('data-status-url') || '';
   var chatUrl = root.getAttribute('data-chat-url') || '';
+  var langQuery = root.getAttribute('data-lang-query') || '';
   /** @typedef {{ status: string, technician?: string | null, device?: string | null }} PublicStatus */
-  /** @type {Record<string, string>} */
-  var WORDS = { waiting: 'Waiting', active: 'Connected', ended: 'Ended' };
-  /** @type {Record<string, string>} */
-  var EXPLAIN = {
-    waiting: 'Download and run the support tool below. This page updates by itself.',
-    active: 'Your computer is connected. Your technician can now help you.',
-    ended: 'This support session has ended. You can close this page.',
-  };
+  /**
+   * The page's words in its language, from the server (JSON in #qs's data-words).
+   * @typedef {{ status: Record<string, string>, explain: Record<string, string>, headline: Record<string, string>,
+   *   copied: string, noteSent: string, noteFailed: string, noteOffline: string, you: string,
+   *   technician: string }} Words
+   */
+  /** @type {Words} */
+  var T = readWords();
+  /** @returns {Words} */
+  function readWords() {
+    try {
+      /** @type {unknown} */
+      var words = JSON.parse(root.getAttribute('data-words') || '');
+      return /** @type {Words} */ (words);
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- ES5 has no optional catch binding
+    } catch (e) {
+      return {
+        status: { waiting: 'Waiting', active: 'Connected', ended: 'Ended' },
+        explain: {},
+        headline: {},
+        copied: 'Copied',
+        noteSent: 'Your message was sent to the technician.',
+        noteFailed: 'The message could not be sent.',
+        noteOffline: 'The message could not be sent. Check your connection.',
+        you: 'You',
+        technician: 'Your technician',
+      };
+    }
+  }
   /** @param {string} id @returns {HTMLElement | null} */
   function byId(id) {
     return document.getElementById(id);
@@ -38,7 +60,8 @@
   function selectOs(os) {
     var buttons = root.querySelectorAll('[data-os]');
     for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute('aria-pressed', buttons[i].getAttribute('data-os') === os ? 'true' : 'false');
+      if (buttons[i].getAttribute('data-os') === os) buttons[i].setAttribute('aria-current', 'true');
+      else buttons[i].removeAttribute('aria-current');
     }
     var panels = /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-os-panel]'));
     for (var j = 0; j < panels.length; j++) {
@@ -46,13 +69,14 @@
     }
     show(byId('os-hint'), false);
     try {
-      history.replaceState(null, '', '?os=' + os);
+      history.replaceState(null, '', '?os=' + os + (langQuery ? '&' + langQuery : ''));
       // eslint-disable-next-line @typescript-eslint/no-unused-vars -- ES5 has no optional catch binding
     } catch (e) {
       /* ignore: cosmetic only */
     }
   }
-  var osButtons = root.querySelectorAll('[data-os]');
+  // The phone page has no download panels: its OS links load the computer's page instead.
+  var osButtons = root.querySelectorAll('#downloads [data-os]');
   for (var k = 0; k < osButtons.length; k++) {
     osButtons[k].addEventListener(
       'click',
@@ -67,7 +91,7 @@
   function copyText(text, button) {
     function done() {
       var old = button.textContent;
-      button.textContent = 'Copied';
+      button.textContent = T.copied;
       setTimeout(function () {
         button.textContent = old;
       }, 1500);
@@ -116,8 +140,10 @@
   var stopped = false;
   /** @param {PublicStatus} state */
   function render(state) {
-    setText('status-word', WORDS[state.status] || 'Ended');
-    setText('status-explain', EXPLAIN[state.status] || EXPLAIN.ended);
+    var known = state.status === 'waiting' || state.status === 'active' ? state.status : 'ended';
+    setText('status-word', T.status[known] || '');
+    setText('status-explain', T.explain[known] || '');
+    setText('headline', T.headline[known] || '');
     var tech = byId('technician');
     if (state.technician) {
       setText('technician-name', state.technician);
@@ -139,6 +165,7 @@
       show(device, false);
     }
     show(byId('downloads'), state.status === 'waiting');
+    show(byId('phone'), state.status === 'waiting');
     show(byId('notes-section'), state.status !== 'ended');
   }
   function poll() {
@@ -194,7 +221,7 @@
     li.className = m.sender === 'technician' ? 'from-technician' : 'from-customer';
     var who = document.createElement('span');
     who.className = 'sender';
-    who.textContent = m.sender === 'technician' ? m.author || 'Your technician' : 'You';
+    who.textContent = m.sender === 'technician' ? m.author || T.technician : T.you;
     var body = document.createElement('span');
     body.className = 'body';
     body.textContent = m.body;
@@ -285,13 +312,13 @@
             } else {
               flash.hidden = false;
               flash.className = 'flash error';
-              flash.textContent = (r.body && r.body.message) || 'The message could not be sent.';
+              flash.textContent = (r.body && r.body.message) || T.noteFailed;
             }
           })
           .catch(function () {
             flash.hidden = false;
             flash.className = 'flash error';
-            flash.textContent = 'The message could not be sent. Check your connection.';
+            flash.textContent = T.noteOffline;
           });
       },
     );
