@@ -120,7 +120,8 @@ function serveDashboard(http: Express, config: AppConfig): void {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // BRAND_LOGO_URL's origin, when a logo is configured there (a file in DATA_DIR is 'self').
+    `img-src 'self' data: blob:${config.brand.logoUrl ? ` ${new URL(config.brand.logoUrl).origin}` : ''}`,
     "font-src 'self' data:",
     `connect-src 'self' ${config.relay.publicUrl}`,
     "frame-ancestors 'none'",

@@ -1,6 +1,7 @@
 import { Routes } from '@angular/router';
 
 import { adminGuard, authGuard, guestGuard, operatorGuard } from './auth/auth.guards';
+import { pageTitle } from './core/i18n/i18n';
 
 /**
  * Every page is lazy: the initial bundle holds only the router, HTTP and the auth check.
@@ -10,7 +11,7 @@ import { adminGuard, authGuard, guestGuard, operatorGuard } from './auth/auth.gu
 export const routes: Routes = [
   {
     path: 'login',
-    title: 'Sign in',
+    title: pageTitle('title.signIn'),
     canActivate: [guestGuard],
     loadComponent: () => import('./auth/login/login-page.component').then((m) => m.LoginPageComponent),
   },
@@ -51,7 +52,7 @@ export const routes: Routes = [
       },
       {
         path: '**',
-        title: 'Page not found',
+        title: pageTitle('title.notFound'),
         loadComponent: () => import('./layout/not-found-page.component').then((m) => m.NotFoundPageComponent),
       },
     ],

@@ -32,7 +32,8 @@ export async function accessibilityViolations(
   const loaded = await page.evaluate('typeof window.axe === "object"');
   if (!loaded) await page.evaluate(axeBundle());
   const found = await page.evaluate(async (context: string | null) => {
-    const axe = (window as unknown as { axe: AxeLike }).axe;
+    // globalThis is the page's window here (the suites are compiled without the DOM typings).
+    const { axe, document } = globalThis as unknown as { axe: AxeLike; document: unknown };
     const result = await axe.run(context ?? document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       resultTypes: ['violations'],
