@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BRAND_LOGO_MAX_BYTES } from '../../contracts/api/branding';
 import { ConfigError, loadAppConfig } from '../../src/config/app-config';
+import { makeSupportSession } from '../support/quick-support-factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const PNG = Buffer.concat([
@@ -71,6 +72,18 @@ describe('GET /api/branding and the logo (real portal, real PostgreSQL)', () => 
     expect(csp).not.toContain('script-src');
   });
 
+  it('shows the logo file in the connect page header, with alt text, allowed by the page policy', async () => {
+    const session = await makeSupportSession(await t.loginAs());
+    const without = await t.http().get(session.path).expect(200);
+    expect(without.text).not.toMatch(/<img\b/);
+    put('logo.png', PNG);
+    const page = await t.http().get(session.path).expect(200);
+    expect(page.text).toContain(
+      '<header><img src="/api/branding/logo" alt="Northwind IT logo" height="40"><h1>',
+    );
+    expect(page.headers['content-security-policy']).toContain("img-src 'self' data:;");
+  });
+
   it('refuses a file over the size bound, or one whose content is not its type', async () => {
     put('logo.png', Buffer.concat([PNG, Buffer.alloc(BRAND_LOGO_MAX_BYTES)]));
     await t.http().get('/api/branding/logo').expect(404);
@@ -110,6 +123,13 @@ describe('BRAND_LOGO_URL', () => {
       const page = await t.http().get('/login');
       expect(page.headers['content-security-policy']).toContain(
         "img-src 'self' data: blob: https://cdn.example.com",
+      );
+      // And the connect page shows it, its policy naming that origin alone besides itself.
+      const session = await makeSupportSession(await t.loginAs());
+      const connect = await t.http().get(session.path).expect(200);
+      expect(connect.text).toContain('<img src="https://cdn.example.com/brand/logo.svg" alt="KW Group logo"');
+      expect(connect.headers['content-security-policy']).toContain(
+        "img-src 'self' data: https://cdn.example.com;",
       );
     } finally {
       await t.close();

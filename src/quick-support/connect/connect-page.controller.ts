@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
 import { PagePass } from '../../common/rate-limit/page-pass';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { BrandingService } from '../../branding/branding.service';
 import { AppConfig } from '../../config/app-config';
 import { CustomerNoteDto, SupportNoteDto } from '../dto/support-session.dto';
 import { quickSupportErrors as errors } from '../quick-support.errors';
@@ -32,6 +33,7 @@ export class ConnectPageController {
     private readonly notes: SupportNotesService,
     private readonly pagePass: PagePass,
     private readonly config: AppConfig,
+    private readonly branding: BrandingService,
   ) {}
 
   @Get(':token')
@@ -60,7 +62,7 @@ export class ConnectPageController {
     res.setHeader('Vary', 'User-Agent, Sec-CH-UA-Platform');
     const status = session.status === 'active' ? 'active' : 'waiting';
     const page = renderConnectPage({
-      brand: this.config.brand,
+      brand: { ...this.config.brand, logoUrl: await this.branding.logoUrl() },
       nonce,
       basePath: `/support/connect/${token}`,
       status,
@@ -139,7 +141,8 @@ export class ConnectPageController {
   }
 
   private sendHtml(res: Response, status: number, nonce: string, body: string): void {
-    res.setHeader('Content-Security-Policy', pageCsp(nonce));
+    const logo = this.config.brand.logoUrl;
+    res.setHeader('Content-Security-Policy', pageCsp(nonce, logo ? new URL(logo).origin : undefined));
     res.status(status).type('text/html; charset=utf-8').send(body);
   }
 }

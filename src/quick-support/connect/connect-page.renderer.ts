@@ -9,6 +9,8 @@ export interface Brand {
   primaryColor: string;
   accentColor: string;
   installerBaseName: string;
+  /** The logo's address (BRAND_LOGO_URL or /api/branding/logo), shown in the header; none when absent. */
+  logoUrl?: string | null;
 }
 
 export type PublicStatus = 'waiting' | 'active';
@@ -53,7 +55,7 @@ function layout(brand: Brand, nonce: string, body: SafeHtml, script: boolean): s
 <style nonce="${nonce}">${new SafeHtml(connectPageCss(brand.primaryColor, brand.accentColor))}</style>
 </head>
 <body>
-<header><h1>${headline(brand.name)}</h1></header>
+<header>${brand.logoUrl ? markup`<img src="${brand.logoUrl}" alt="${brand.name} logo" height="40">` : ''}<h1>${headline(brand.name)}</h1></header>
 ${body}
 ${script ? markup`<script nonce="${nonce}">${new SafeHtml(CONNECT_PAGE_SCRIPT)}</script>` : ''}
 </body>
