@@ -331,6 +331,40 @@ describe('dashboard shell (Chromium, real portal)', () => {
     });
   });
 
+  it('shows a focus ring on every control the keyboard reaches on a page', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Users' }));
+    await settled(page);
+    await page.locator('body').focus();
+    // What marks the focused element: its own outline (the :focus-visible rule), Material's strong
+    // focus indicator (a ::before border), or a focused form field's thicker outline.
+    const FOCUS_MARK = `(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return { name: 'body', mark: 'none' };
+      const name = (el.getAttribute('aria-label') || el.textContent || el.tagName).trim().slice(0, 40);
+      const own = getComputedStyle(el);
+      if (own.outlineStyle !== 'none' && parseFloat(own.outlineWidth) >= 2) return { name, mark: 'outline' };
+      const indicators = [el, ...el.children, ...(el.parentElement ? el.parentElement.children : [])].filter(
+        (node) => node.classList.contains('mat-focus-indicator') || node.classList.contains('mat-mdc-focus-indicator'),
+      );
+      for (const node of indicators) {
+        const ring = getComputedStyle(node, '::before');
+        if (ring.content !== 'none' && ring.display !== 'none' && ring.borderStyle !== 'none' && parseFloat(ring.borderWidth) >= 2)
+          return { name, mark: 'indicator' };
+      }
+      if (el.closest('.mat-mdc-form-field.mat-focused')) return { name, mark: 'form-field' };
+      return { name, mark: 'none' };
+    })()`;
+    const seen: { name: string; mark: string }[] = [];
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      seen.push(await page.evaluate<{ name: string; mark: string }>(FOCUS_MARK));
+    }
+    expect(seen.filter((s) => s.name !== 'body').length).toBeGreaterThan(10);
+    expect(seen.filter((s) => s.name !== 'body' && s.mark === 'none')).toEqual([]);
+    await page.keyboard.press('Escape');
+  });
+
   it('switches between the system theme, light and dark from the shell, and remembers the choice', async () => {
     const html = page.locator('html');
     const background = (): Promise<string> =>
@@ -358,11 +392,11 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await eventually(async () => expect(await isDark()).toBe(true));
     await visible(page.getByRole('button', { name: 'Theme: Dark' }));
     await settled(page);
-    await expectAccessible(page, 'devices page, dark theme chosen in the menu');
+    await expectAccessible(page, 'users page, dark theme chosen in the menu');
 
     // Remembered in this browser.
     await page.reload();
-    await visible(page.getByRole('heading', { level: 1, name: 'Devices' }));
+    await visible(page.getByRole('heading', { level: 1, name: 'Users' }));
     await attribute(html, 'data-theme', 'dark');
     expect(await isDark()).toBe(true);
 
