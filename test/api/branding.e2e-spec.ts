@@ -47,6 +47,17 @@ describe('GET /api/branding and the logo (real portal, real PostgreSQL)', () => 
     expect(res.headers['cache-control']).toBe('no-cache');
   });
 
+  it('describes both routes in OpenAPI, with the branding shape and the logo’s 404', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    expect(doc.paths['/api/branding'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/BrandingDto',
+    });
+    expect(Object.keys(doc.components.schemas.BrandingDto.properties).sort()).toEqual(
+      ['accentColor', 'logoUrl', 'name', 'onAccentColor', 'onPrimaryColor', 'primaryColor'].sort(),
+    );
+    expect(doc.paths['/api/branding/logo'].get.responses['404']).toBeDefined();
+  });
+
   it('answers 404 not_found for the logo while there is no file', async () => {
     const res = await t.http().get('/api/branding/logo').expect(404);
     expect(res.body).toEqual({ code: 'not_found', message: 'No logo file is configured for this portal.' });
