@@ -28,6 +28,7 @@ export const MODULE_SURFACE = {
   'audit-log': ['audit-log.module'],
   audit: ['audit.module', 'audit.service', 'audit.errors', 'entities/*'],
   auth: ['auth.module', 'auth.service', 'live-logins.service'],
+  branding: ['branding.module', 'branding.service'],
   devices: [
     'devices.module',
     'devices.service',

@@ -9,6 +9,7 @@ import { AgentRegistrationModule } from './agent-registration/agent-registration
 import { AuditModule } from './audit/audit.module';
 import { AuditLogModule } from './audit-log/audit-log.module';
 import { AuthModule } from './auth/auth.module';
+import { BrandingModule } from './branding/branding.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { CsrfGuard } from './common/guards/csrf.guard';
 import { SessionAuthGuard } from './common/guards/session-auth.guard';
@@ -49,6 +50,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         HealthModule,
+        BrandingModule,
         DevicesModule,
         QuickSupportModule,
         InstallersModule,

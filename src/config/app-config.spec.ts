@@ -103,6 +103,24 @@ describe('loadAppConfig', () => {
     expect(text).not.toContain('tiny-secret-value');
   });
 
+  it('takes an https logo URL and refuses any other by name', () => {
+    expect(loadAppConfig({ DATA_DIR: dataDir }).brand.logoUrl).toBeUndefined();
+    expect(
+      loadAppConfig({ DATA_DIR: dataDir, BRAND_LOGO_URL: 'https://cdn.example.com/logo.svg' }).brand.logoUrl,
+    ).toBe('https://cdn.example.com/logo.svg');
+    for (const bad of [
+      'http://cdn.example.com/logo.png',
+      'javascript:alert(1)',
+      'https://user:pw@cdn.example.com/logo.png',
+      'not a url',
+      `https://cdn.example.com/${'a'.repeat(2100)}`,
+    ]) {
+      expect(problems({ DATA_DIR: dataDir, BRAND_LOGO_URL: bad })).toEqual([
+        expect.stringMatching(/^BRAND_LOGO_URL must be an https:\/\/ URL/),
+      ]);
+    }
+  });
+
   it('caps the relay token lifetime at 10 minutes', () => {
     expect(problems({ DATA_DIR: dataDir, RELAY_TOKEN_TTL_SEC: '601' })[0]).toMatch(
       /RELAY_TOKEN_TTL_SEC must be a whole number from 30 to 600/,

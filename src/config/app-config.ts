@@ -45,6 +45,8 @@ export abstract class AppConfig {
     readonly primaryColor: string;
     readonly accentColor: string;
     readonly installerBaseName: string;
+    /** BRAND_LOGO_URL: an https logo the dashboard and connect page show (else a file in DATA_DIR/brand). */
+    readonly logoUrl: string | undefined;
   };
   abstract readonly quickSupport: {
     /** Minutes a waiting quick-support session stays open before it expires. */
@@ -170,6 +172,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         /^[a-z0-9][a-z0-9-]{0,47}$/,
         'lower-case letters, digits and dashes (at most 48)',
       ),
+      logoUrl: readLogoUrl(r),
     },
     quickSupport: {
       sessionExpiryMin: r.int('QS_SESSION_EXPIRY_MIN', 120, 5, 7 * 24 * 60),
@@ -238,6 +241,26 @@ function checkTransport(r: EnvReader, config: AppConfig, production: boolean): s
 }
 
 export { ConfigError };
+
+/** BRAND_LOGO_URL: https only (it is shown on pages served over TLS), no credentials, bounded. */
+function readLogoUrl(r: EnvReader): string | undefined {
+  const value = r.raw('BRAND_LOGO_URL');
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.username || url.password || url.hash || value.length > 2048) {
+    r.fail(
+      'BRAND_LOGO_URL',
+      'must be an https:// URL of an image (at most 2048 characters, no user or #fragment)',
+    );
+    return undefined;
+  }
+  return url.toString();
+}
 
 /** Without SESSION_SECRET, the cookie-signing key is derived from RELAY_SECRET (never the secret itself). */
 function deriveSessionSecret(relaySecret: string): string {

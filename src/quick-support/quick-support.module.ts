@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
+import { BrandingModule } from '../branding/branding.module';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { DevicesModule } from '../devices/devices.module';
 import { InstallersModule } from '../installers/installers.module';
@@ -33,6 +34,7 @@ import { SupportTokenCipher } from './support-token-cipher';
     TypeOrmModule.forFeature([SupportSession, SupportSessionNote]),
     AccessModule,
     AuditModule,
+    BrandingModule,
     DevicesModule,
     InstallersModule,
     UsersModule,

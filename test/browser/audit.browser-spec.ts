@@ -4,6 +4,7 @@ import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
+import { expectAccessibleInBothThemes } from './support/themes';
 import { attribute, eventually, settled, text, visible } from './support/waits';
 
 /**
@@ -107,6 +108,7 @@ describe('Audit page and session timeline (Chromium, real portal)', () => {
     );
     await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'audit.png') });
+    await expectAccessibleInBothThemes(page, 'audit page');
   });
 
   it('filters by action prefix, carries the filters into the CSV link, and pages with Next / Previous', async () => {
@@ -149,6 +151,7 @@ describe('Audit page and session timeline (Chromium, real portal)', () => {
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'session-timeline.png') });
+    await expectAccessibleInBothThemes(page, 'session details with its timeline');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { ensureDashboardBuilt, launchChromium, type CanvasLike } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { expectAccessibleInBothThemes } from './support/themes';
 import { content, eventually, hidden, text, visible } from './support/waits';
 import { hasBinaries, paintRoot, startXvfb, type Rgb } from './support/x-display';
 
@@ -269,6 +270,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     await text(screenTab(viewer), `Waiting for the customer to allow`);
     await pressKeys(display, dialog, 'alt+d');
     await text(screenTab(viewer), SAYS.denied);
+    await expectAccessibleInBothThemes(viewer, 'viewer after the customer denied the screen');
     await run.waitFor(/consent for screen: deny \(asked on dialog, terminal\)/);
     expect(proxy.connections()).toBe(0);
     const audit = (await api.get(`/api/remote-sessions/${id}`).expect(200)).body;
@@ -279,6 +281,8 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
   it('(3) an unanswered question times out as a no', async () => {
     const { id, viewer } = await startAndView('vnc');
     await waitForWindow(display, DIALOG);
+    // Checked while the question is open (whatever the check sees once it times out is checked too).
+    await expectAccessibleInBothThemes(viewer, 'viewer waiting for consent');
     await text(screenTab(viewer), SAYS.timedOut, (CONSENT_TIMEOUT_SEC + 15) * 1000);
     await run.waitFor(/question about your screen is closed|No answer in time/);
     // The dialog is withdrawn with the question.
@@ -298,6 +302,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     await pressKeys(display, dialog, 'alt+v');
     await text(screenTab(viewer), SAYS.viewOnly);
     await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), BLUE)).toBe(true));
+    await expectAccessibleInBothThemes(viewer, 'viewer in view-only mode');
     expect(proxy.connections()).toBe(1);
 
     // The desktop changes: the viewer follows.

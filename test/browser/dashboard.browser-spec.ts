@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -21,6 +21,10 @@ import { attribute, eventually, hidden, settled, text, visible } from './support
  */
 jest.setTimeout(180_000);
 
+const BRAND = 'Northwind IT';
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0E7C66"/><path d="M8 24V8h4l8 10V8h4v16h-4l-8-10v10z" fill="#fff"/></svg>';
+
 describe('dashboard shell (Chromium, real portal)', () => {
   let t: TestApp;
   let browser: Browser;
@@ -31,7 +35,17 @@ describe('dashboard shell (Chromium, real portal)', () => {
   beforeAll(async () => {
     ensureDashboardBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
-    t = await createTestApp({ ...INSTALLER_FIXTURE_ENV, ...RELAXED_LIMITS_ENV });
+    // A yellow brand: white text on it, or it as text on white, would fail contrast; the dashboard
+    // must pick readable shades by itself.
+    t = await createTestApp({
+      ...INSTALLER_FIXTURE_ENV,
+      ...RELAXED_LIMITS_ENV,
+      BRAND_NAME: BRAND,
+      BRAND_PRIMARY_COLOR: '#FFD400',
+      BRAND_ACCENT_COLOR: '#0E7C66',
+    });
+    mkdirSync(join(t.config.dataDir, 'brand'));
+    writeFileSync(join(t.config.dataDir, 'brand', 'logo.svg'), LOGO_SVG);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     page = await context.newPage();
@@ -53,9 +67,30 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await page.goto(`${t.baseUrl}/admin/users`);
     await page.waitForURL(/\/login\?returnUrl=%2Fadmin%2Fusers$/);
     await visible(page.getByRole('heading', { name: 'Sign in' }));
-    await eventually(async () => expect(await page.title()).toBe('Sign in · Remote Support'));
+    await eventually(async () => expect(await page.title()).toBe(`Sign in · ${BRAND}`));
     await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'login.png') });
+    await expectAccessible(page, 'login page');
+  });
+
+  it('shows the configured brand name and logo on the login page, before sign-in', async () => {
+    // Wide screens show the brand in the picture beside the form (hidden from screen readers, which
+    // get the page title); narrow ones above the form, with the logo's alt text.
+    const hero = page.locator('.login-hero');
+    await text(hero, BRAND);
+    const heroLogo = hero.locator('img');
+    await visible(heroLogo);
+    await eventually(async () =>
+      expect(await page.evaluate("document.querySelector('.login-hero img').naturalWidth")).toBe(32),
+    );
+    await page.setViewportSize({ width: 600, height: 900 });
+    try {
+      await text(page.getByTestId('login-brand'), BRAND);
+      await visible(page.getByRole('img', { name: `${BRAND} logo` }));
+      await expectAccessible(page, 'login page on a narrow screen');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
   });
 
   it('answers an address that is not a dashboard page with a plain, accessible 404 page', async () => {
@@ -80,6 +115,7 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await text(page.getByRole('alert'), 'The email or password is incorrect');
     expect(await page.getByLabel('Password').inputValue()).toBe('');
     expect(page.url()).toContain('/login');
+    await expectAccessible(page, 'login page with an error');
   });
 
   it('signs the first admin in and opens the page from returnUrl inside the shell', async () => {
@@ -95,6 +131,11 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await text(page.getByRole('group', { name: 'Signed-in user' }), ADMIN_EMAIL);
     await visible(page.getByRole('button', { name: 'Log out' }));
     await visible(page.getByRole('heading', { level: 1, name: 'Users' }));
+    await text(nav.locator('..').locator('.sidebar-brand'), BRAND);
+    await visible(page.getByRole('img', { name: `${BRAND} logo` }));
+    await eventually(async () => expect(await page.title()).toBe(`Users · ${BRAND}`));
+    await settled(page);
+    await expectAccessible(page, 'users page');
   });
 
   it('does not let the admin disable or remove their own account', async () => {
@@ -112,10 +153,14 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await dialog.getByLabel('Email').fill('helpdesk.technician@example.test');
     await dialog.getByLabel('Display name').fill('Help Desk Technician');
     await visible(dialog.getByText('Leave blank to generate one'));
+    await settled(page);
+    await expectAccessible(page, 'add-user dialog', 'mat-dialog-container');
     await dialog.getByRole('button', { name: 'Add technician' }).click();
 
     const shown = page.getByRole('dialog', { name: 'Initial password for Help Desk Technician' });
     await visible(shown.getByText('will not be shown again'));
+    await settled(page);
+    await expectAccessible(page, 'initial-password dialog', 'mat-dialog-container');
     technicianPassword = await shown.getByLabel('Initial password').inputValue();
     expect(technicianPassword.length).toBeGreaterThanOrEqual(12);
     await shown.getByRole('button', { name: 'Done' }).click();
@@ -144,6 +189,8 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await tech.getByRole('button', { name: 'Sign in' }).click();
     await tech.waitForURL(`${t.baseUrl}/quick-support`);
     await visible(tech.getByRole('heading', { level: 1, name: 'Quick-Support' }));
+    await settled(tech);
+    await expectAccessible(tech, 'quick-support page (empty queue)');
     const nav = tech.getByRole('navigation', { name: 'Main' });
     await visible(nav.getByRole('link', { name: 'Remote Sessions' }));
     expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
@@ -188,6 +235,8 @@ describe('dashboard shell (Chromium, real portal)', () => {
       await nav.getByRole('link', { name: 'Remote Sessions' }).click();
       await visible(auditor.getByRole('heading', { level: 2, name: 'Sessions' }));
       await visible(auditor.getByText('Sessions appear here while technicians run them.'));
+      await settled(auditor);
+      await expectAccessible(auditor, 'remote-sessions page (auditor, empty)');
       expect(await auditor.getByRole('button', { name: 'Start session' }).count()).toBe(0);
       await auditor.goto(`${t.baseUrl}/admin/users`);
       await auditor.waitForURL(`${t.baseUrl}/quick-support`);
@@ -205,6 +254,8 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await page.getByRole('option', { name: /^Technician — / }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Make Compliance Auditor a Technician?' });
     await text(confirm, 'signs them out everywhere');
+    await settled(page);
+    await expectAccessible(page, 'confirm dialog', 'mat-dialog-container');
     await confirm.getByRole('button', { name: 'Change role' }).click();
     await text(select, 'Technician');
     const users = await (await t.loginAs()).get('/api/users').expect(200);
@@ -265,6 +316,8 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await text(serverRow, 'The person at the device is asked before each');
     await text(quickRow, 'Ask (always, for quick-support)');
     expect(await quickRow.getByRole('combobox').count()).toBe(0);
+    await settled(page);
+    await expectAccessible(page, 'devices page');
 
     const select = serverRow.getByRole('combobox', { name: 'Consent policy for BACKUP-SERVER' });
     await text(select, 'Ask');
@@ -291,6 +344,140 @@ describe('dashboard shell (Chromium, real portal)', () => {
       }[];
       expect(items.find((d) => d.id === server.body.deviceId)?.consentPolicy).toBe('notify');
     });
+  });
+
+  it('shows a focus ring on every control the keyboard reaches on a page', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Users' }));
+    await settled(page);
+    await page.locator('body').focus();
+    // What marks the focused element: its own outline (the :focus-visible rule), Material's strong
+    // focus indicator (a ::before border), or a focused form field's thicker outline.
+    const FOCUS_MARK = `(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return { name: 'body', mark: 'none' };
+      const name = (el.getAttribute('aria-label') || el.textContent || el.tagName).trim().slice(0, 40);
+      const own = getComputedStyle(el);
+      if (own.outlineStyle !== 'none' && parseFloat(own.outlineWidth) >= 2) return { name, mark: 'outline' };
+      const indicators = [el, ...el.children, ...(el.parentElement ? el.parentElement.children : [])].filter(
+        (node) => node.classList.contains('mat-focus-indicator') || node.classList.contains('mat-mdc-focus-indicator'),
+      );
+      for (const node of indicators) {
+        const ring = getComputedStyle(node, '::before');
+        if (ring.content !== 'none' && ring.display !== 'none' && ring.borderStyle !== 'none' && parseFloat(ring.borderWidth) >= 2)
+          return { name, mark: 'indicator' };
+      }
+      if (el.closest('.mat-mdc-form-field.mat-focused')) return { name, mark: 'form-field' };
+      return { name, mark: 'none' };
+    })()`;
+    const seen: { name: string; mark: string }[] = [];
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      seen.push(await page.evaluate<{ name: string; mark: string }>(FOCUS_MARK));
+    }
+    expect(seen.filter((s) => s.name !== 'body').length).toBeGreaterThan(10);
+    expect(seen.filter((s) => s.name !== 'body' && s.mark === 'none')).toEqual([]);
+    await page.keyboard.press('Escape');
+  });
+
+  it('switches between the system theme, light and dark from the shell, and remembers the choice', async () => {
+    const html = page.locator('html');
+    const background = (): Promise<string> =>
+      page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    const isDark = async (): Promise<boolean> => {
+      const [r, g, b] = ((await background()).match(/\d+/g) ?? []).map(Number);
+      return r + g + b < 200;
+    };
+    const choose = async (name: 'System' | 'Light' | 'Dark'): Promise<void> => {
+      await page.getByRole('button', { name: /^Theme: / }).click();
+      await page.getByRole('menuitemradio', { name }).click();
+      await hidden(page.getByRole('menu'));
+    };
+
+    await visible(page.getByRole('button', { name: 'Theme: System' }));
+    expect(await isDark()).toBe(false);
+    await page.getByRole('button', { name: 'Theme: System' }).click();
+    await attribute(page.getByRole('menuitemradio', { name: 'System' }), 'aria-checked', 'true');
+    await settled(page);
+    await expectAccessible(page, 'theme menu', '.mat-mdc-menu-panel');
+    await page.keyboard.press('Escape');
+
+    await choose('Dark');
+    await attribute(html, 'data-theme', 'dark');
+    await eventually(async () => expect(await isDark()).toBe(true));
+    await visible(page.getByRole('button', { name: 'Theme: Dark' }));
+    await settled(page);
+    await expectAccessible(page, 'users page, dark theme chosen in the menu');
+
+    // Remembered in this browser.
+    await page.reload();
+    await visible(page.getByRole('heading', { level: 1, name: 'Users' }));
+    await attribute(html, 'data-theme', 'dark');
+    expect(await isDark()).toBe(true);
+
+    await choose('Light');
+    await attribute(html, 'data-theme', 'light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await eventually(async () => expect(await isDark()).toBe(false));
+
+    // System follows the system's preference again.
+    await choose('System');
+    await attribute(html, 'data-theme', null);
+    await eventually(async () => expect(await isDark()).toBe(true));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await eventually(async () => expect(await isDark()).toBe(false));
+    expect(await page.evaluate("localStorage.getItem('dashboard.theme')")).toBeNull();
+  });
+
+  it('passes the accessibility checks on every main page and dialog with the system in dark mode', async () => {
+    const darkContext = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+      colorScheme: 'dark',
+    });
+    try {
+      const dark = await darkContext.newPage();
+      dark.setDefaultTimeout(10_000);
+      await dark.goto(`${t.baseUrl}/login`);
+      await visible(dark.getByRole('heading', { name: 'Sign in' }));
+      await settled(dark);
+      await expectAccessible(dark, 'login page (dark)');
+      await dark.getByLabel('Email').fill(ADMIN_EMAIL);
+      await dark.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await dark.getByRole('button', { name: 'Sign in' }).click();
+      await dark.waitForURL(`${t.baseUrl}/quick-support`);
+      const pages: [string, string][] = [
+        ['/quick-support', 'Quick-Support'],
+        ['/remote-sessions', 'Remote Sessions'],
+        ['/audit', 'Audit'],
+        ['/admin/installers', 'Agent installers'],
+        ['/admin/devices', 'Devices'],
+        ['/admin/users', 'Users'],
+      ];
+      const nav = dark.getByRole('navigation', { name: 'Main' });
+      for (const [path, heading] of pages) {
+        await nav.getByRole('link', { name: heading }).click();
+        await dark.waitForURL(`${t.baseUrl}${path}`);
+        await visible(dark.getByRole('heading', { level: 1, name: heading }));
+        await dark.mouse.move(0, 0);
+        await settled(dark);
+        await expectAccessible(dark, `${heading} page (dark)`);
+      }
+      await dark.getByRole('button', { name: 'Add technician' }).click();
+      await visible(dark.getByRole('dialog', { name: 'Add technician' }));
+      await settled(dark);
+      await expectAccessible(dark, 'add-user dialog (dark)', 'mat-dialog-container');
+      await dark.keyboard.press('Escape');
+      await hidden(dark.getByRole('dialog'));
+
+      await nav.getByRole('link', { name: 'Quick-Support' }).click();
+      await visible(dark.getByRole('row').filter({ hasText: 'Front desk' }));
+      await dark.mouse.move(0, 0);
+      await settled(dark);
+      await dark.screenshot({ path: join(SCREENSHOTS, 'dashboard-dark.png') });
+    } finally {
+      await darkContext.close();
+    }
   });
 
   it('logs out back to the login page, and the dashboard then stays closed', async () => {

@@ -16,6 +16,8 @@ import {
 } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 import { ensureDashboardBuilt, launchChromium, ROOT, SCREENSHOTS, type CanvasLike } from './support/chromium';
+import { expectAccessible } from './support/accessibility';
+import { expectAccessibleInBothThemes } from './support/themes';
 import { attribute, eventually, exactly, hidden, settled, text, visible } from './support/waits';
 
 /**
@@ -210,6 +212,8 @@ describe('quick-support (Chromium, real portal)', () => {
     await text(tech.getByRole('status').filter({ hasText: 'Live' }), 'Live');
     // Everything after this point must reach the page without a reload.
     await tech.evaluate('window.__sameDocument = true');
+    await settled(tech);
+    await expectAccessible(tech, 'quick-support page (empty queue)');
   });
 
   let sessionUrl = '';
@@ -220,6 +224,8 @@ describe('quick-support (Chromium, real portal)', () => {
     const form = tech.getByRole('dialog', { name: 'New support session' });
     await form.getByLabel('Customer name').fill(CUSTOMER);
     await form.getByLabel('Note').fill('Front-desk printer prints blank pages');
+    await settled(tech);
+    await expectAccessible(tech, 'new-session dialog', 'mat-dialog-container');
     await form.getByRole('button', { name: 'Create session' }).click();
 
     const share = tech.getByRole('dialog', { name: 'Send this link to your customer' });
@@ -251,6 +257,7 @@ describe('quick-support (Chromium, real portal)', () => {
     await tech.mouse.move(0, 0);
     await settled(tech);
     await tech.screenshot({ path: join(SCREENSHOTS, 'new-session.png') });
+    await expectAccessible(tech, 'session-link dialog', 'mat-dialog-container');
 
     await share.getByRole('button', { name: 'Done' }).click();
     await hidden(share);
@@ -358,6 +365,7 @@ describe('quick-support (Chromium, real portal)', () => {
     await tech.mouse.move(0, 0);
     await settled(tech);
     await tech.screenshot({ path: join(SCREENSHOTS, 'quick-support.png') });
+    await expectAccessibleInBothThemes(tech, 'quick-support page (queue with sessions)');
   });
 
   it('opens the session details with the chat and the link again', async () => {
@@ -371,6 +379,8 @@ describe('quick-support (Chromium, real portal)', () => {
     expect(await sheet.getByRole('textbox', { name: 'Customer link' }).inputValue()).toBe(sessionUrl);
     await text(sheet, '<img src=x onerror="document.title=1"><b>bold?</b>');
     expect(await sheet.locator('app-support-chat img, app-support-chat b').count()).toBe(0);
+    await settled(tech);
+    await expectAccessibleInBothThemes(tech, 'session details sheet', 'mat-dialog-container');
     await sheet.getByRole('button', { name: 'Close details' }).click();
     await hidden(sheet);
   });
@@ -381,6 +391,8 @@ describe('quick-support (Chromium, real portal)', () => {
       .click();
     const confirm = tech.getByRole('alertdialog', { name: `End the session with ${CUSTOMER}?` });
     await text(confirm, 'RECEPTION-PC disconnects and removes itself');
+    await settled(tech);
+    await expectAccessible(tech, 'end-session confirmation', 'mat-dialog-container');
     await confirm.getByRole('button', { name: 'End session' }).click();
     await hidden(confirm);
 
@@ -474,6 +486,7 @@ describe('quick-support (Chromium, real portal)', () => {
     await admin.mouse.move(0, 0);
     await settled(admin);
     await admin.screenshot({ path: join(SCREENSHOTS, 'installers.png') });
+    await expectAccessibleInBothThemes(admin, 'agent installers page');
     expect(pageErrors).toEqual([]);
   });
 

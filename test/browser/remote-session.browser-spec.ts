@@ -17,6 +17,7 @@ import { RELAXED_LIMITS_ENV, USER_AGENTS } from '../support/quick-support-factor
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_RELAY_SECRET } from '../support/test-app';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS, type CanvasLike } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { expectAccessibleInBothThemes } from './support/themes';
 import { content, eventually, hidden, settled, text, visible } from './support/waits';
 import { hasBinaries, KeyWatcher, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
 
@@ -312,6 +313,8 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
       launcher,
       'Recording capture is not available yet: only this choice is stored with the session.',
     );
+    await settled(sessions);
+    await expectAccessibleInBothThemes(sessions, 'start-session dialog', 'mat-dialog-container');
 
     viewer = await popupFrom(sessions, () => launcher.getByRole('button', { name: 'Start session' }).click());
     watchErrors(viewer, VIEWER_EXPECTED);
@@ -358,11 +361,13 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await sessions.mouse.move(0, 0);
     await settled(sessions);
     await sessions.screenshot({ path: join(SCREENSHOTS, 'remote-sessions.png') });
+    await expectAccessibleInBothThemes(sessions, 'remote-sessions page with an active session');
 
     await viewer.bringToFront();
     await viewer.mouse.move(0, 0);
     await settled(viewer);
     await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-screen.png') });
+    await expectAccessibleInBothThemes(viewer, 'viewer, Screen tab');
   });
 
   it('sends what the technician types, Ctrl+Alt+Del and pasted text to the X display', async () => {
@@ -379,6 +384,8 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     keys.clear();
     await viewer.getByRole('button', { name: 'Paste text' }).click();
     await viewer.getByRole('textbox', { name: 'Text for the remote computer' }).fill('Hi!');
+    await settled(viewer);
+    await expectAccessibleInBothThemes(viewer, 'viewer, paste-text panel');
     await viewer.getByRole('button', { name: 'Type it' }).click();
     await eventually(() =>
       expect(keys.pressed.filter((k) => !/^Shift/.test(k))).toEqual(['H', 'i', 'exclam']),
@@ -407,6 +414,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await viewer.mouse.move(0, 0);
     await settled(viewer);
     await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-shell.png') });
+    await expectAccessibleInBothThemes(viewer, 'viewer, Shell tab');
 
     const size = async (): Promise<{ cols: number; rows: number }> => {
       const [, cols, rows] = /(\d+) × (\d+)/.exec(await status.innerText()) ?? [];
@@ -441,8 +449,11 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     const second = viewer.getByRole('region', { name: 'Command: sleep 30' });
     await second.getByRole('button', { name: 'Cancel' }).click();
     await text(second.getByTestId('command-exit'), /^Cancelled · Ended by SIGTERM/);
+    await settled(viewer);
+    await expectAccessibleInBothThemes(viewer, 'viewer, Commands tab with output');
     await viewer.getByRole('tab', { name: 'Files' }).click();
     await text(viewer.locator('.files'), 'the Commands tab can work with files on the device');
+    await expectAccessibleInBothThemes(viewer, 'viewer, Files tab');
     await viewer.getByRole('button', { name: 'Open Commands' }).click();
     await visible(command);
   });

@@ -21,6 +21,8 @@ const ADMINS: readonly Caller[] = ['admin'];
 const ROUTE_ROLES: Record<string, readonly Caller[]> = {
   'GET /api/health': PUBLIC,
   'GET /metrics': PUBLIC,
+  'GET /api/branding': PUBLIC,
+  'GET /api/branding/logo': PUBLIC,
   'POST /api/auth/login': PUBLIC,
   'GET /api/auth/csrf': PUBLIC,
   'POST /api/auth/logout': EVERYONE,

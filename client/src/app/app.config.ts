@@ -1,6 +1,8 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import {
   ApplicationConfig,
+  inject,
+  provideAppInitializer,
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
@@ -9,6 +11,8 @@ import { provideRouter, TitleStrategy, withComponentInputBinding } from '@angula
 import { routes } from './app.routes';
 import { apiErrorInterceptor } from './core/api-error.interceptor';
 import { AppTitleStrategy } from './core/app-title.strategy';
+import { BrandingService } from './core/branding.service';
+import { ThemeService } from './core/theme.service';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -18,5 +22,10 @@ export const appConfig: ApplicationConfig = {
     provideRouter(routes, withComponentInputBinding()),
     provideHttpClient(withInterceptors([apiErrorInterceptor])),
     { provide: TitleStrategy, useClass: AppTitleStrategy },
+    // Before the first page (the login page included): the stored theme, then the brand.
+    provideAppInitializer(() => {
+      inject(ThemeService);
+      return inject(BrandingService).load();
+    }),
   ],
 };

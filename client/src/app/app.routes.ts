@@ -2,6 +2,7 @@ import { Routes } from '@angular/router';
 
 import { DASHBOARD_PATHS } from '../../../contracts/dashboard-routes';
 import { adminGuard, authGuard, guestGuard, operatorGuard } from './auth/auth.guards';
+import { pageTitle } from './core/i18n/i18n';
 
 /**
  * Every page is lazy: the initial bundle holds only the router, HTTP and the auth check.
@@ -12,7 +13,7 @@ import { adminGuard, authGuard, guestGuard, operatorGuard } from './auth/auth.gu
 export const routes: Routes = [
   {
     path: DASHBOARD_PATHS.login,
-    title: 'Sign in',
+    title: pageTitle('title.signIn'),
     canActivate: [guestGuard],
     loadComponent: () => import('./auth/login/login-page.component').then((m) => m.LoginPageComponent),
   },
@@ -53,7 +54,7 @@ export const routes: Routes = [
       },
       {
         path: '**',
-        title: 'Page not found',
+        title: pageTitle('title.notFound'),
         loadComponent: () => import('./layout/not-found-page.component').then((m) => m.NotFoundPageComponent),
       },
     ],

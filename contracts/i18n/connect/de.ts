@@ -3,6 +3,7 @@ import type { ConnectCatalogue } from './en';
 /** Die Verbindungsseite auf Deutsch (Sie-Form; Kunden sind keine Techniker). */
 export const de: ConnectCatalogue = {
   'page.title': '{org} Fernsupport',
+  'brand.logoAlt': 'Logo von {brand}',
   'headline.open': '{org} Fernsupport — ein Techniker ist gleich für Sie da',
   'headline.connected': '{org} Fernsupport — Ihr Computer ist verbunden',
   'headline.closed': '{org} Fernsupport',

@@ -5,6 +5,7 @@
  */
 export const en = {
   'page.title': '{org} remote support',
+  'brand.logoAlt': '{brand} logo',
   'headline.open': '{org} remote support — a technician will assist you shortly',
   'headline.connected': '{org} remote support — your computer is connected',
   'headline.closed': '{org} remote support',

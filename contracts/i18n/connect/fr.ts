@@ -3,6 +3,7 @@ import type { ConnectCatalogue } from './en';
 /** La page de connexion en français (vouvoiement ; les clients ne sont pas techniciens). */
 export const fr: ConnectCatalogue = {
   'page.title': 'Assistance à distance {org}',
+  'brand.logoAlt': 'Logo de {brand}',
   'headline.open': 'Assistance à distance {org} — un technicien va vous aider dans un instant',
   'headline.connected': 'Assistance à distance {org} — votre ordinateur est connecté',
   'headline.closed': 'Assistance à distance {org}',

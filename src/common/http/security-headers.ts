@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/app-config';
  * - scripts only from the portal's own files (the Angular build has no inline script);
  * - `style-src 'unsafe-inline'`: Angular Material, the CDK overlays and xterm set style attributes;
  * - `connect-src` the portal and the relay's public URL (the viewer's noVNC and terminal WebSockets);
- * - `img-src data: blob:` for noVNC's cursor and pasted images; no objects, frames or foreign forms.
+ * - `img-src data: blob:` for noVNC's cursor and pasted images, and the brand logo's origin; no objects, frames or foreign forms.
  * No `upgrade-insecure-requests`: a portal on plain http (a LAN, development) must keep working.
  * The public connect page under /support replaces the CSP and Referrer-Policy with its stricter ones
  * (src/quick-support/connect/public-headers.ts).
@@ -22,7 +22,13 @@ export function securityHeaders(config: AppConfig): RequestHandler {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // BRAND_LOGO_URL's origin, when the logo is configured there (a file in DATA_DIR is 'self').
+        imgSrc: [
+          "'self'",
+          'data:',
+          'blob:',
+          ...(config.brand.logoUrl ? [new URL(config.brand.logoUrl).origin] : []),
+        ],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'", config.relay.publicUrl],
         frameAncestors: ["'none'"],

@@ -54,6 +54,8 @@ export const PUBLIC_POLICIES = {
   'agent-register': { bucket: 'public', missStatuses: [410] },
   /** `POST /api/auth/login`, `GET /api/auth/csrf`; failed passwords have their own throttle. */
   auth: { bucket: 'auth' },
+  /** `GET /api/branding`, `GET /api/branding/logo`: what the login page loads before sign-in. */
+  branding: { bucket: 'auth' },
   /** `GET /api/health` */
   health: { bucket: 'health' },
   /** `GET /metrics` (the scraper; the access rule is the route's own guard). */

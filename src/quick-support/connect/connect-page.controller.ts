@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
 import { PagePass } from '../../common/rate-limit/page-pass';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { BrandingService } from '../../branding/branding.service';
 import { AppConfig } from '../../config/app-config';
 import { CustomerNoteDto, SupportNoteDto } from '../dto/support-session.dto';
 import { quickSupportErrors as errors } from '../quick-support.errors';
@@ -37,6 +38,7 @@ export class ConnectPageController {
     private readonly notes: SupportNotesService,
     private readonly pagePass: PagePass,
     private readonly config: AppConfig,
+    private readonly branding: BrandingService,
   ) {}
 
   @Get(':token')
@@ -54,7 +56,7 @@ export class ConnectPageController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const frame = this.frame(query.lang, req);
+    const frame = await this.frame(query.lang, req);
     res.setHeader('Vary', 'Accept-Language, User-Agent, Sec-CH-UA-Platform, Sec-CH-UA-Mobile');
     const session = await this.quickSupport.findOpenByToken(token);
     if (!session) {
@@ -127,7 +129,7 @@ export class ConnectPageController {
     @Res() res: Response,
   ): Promise<void> {
     const json = typeof req.is('application/json') === 'string';
-    const frame = this.frame(lang, req);
+    const frame = await this.frame(lang, req);
     const back = `/support/connect/${token}`;
     const keep = frame.langQuery ? `&${frame.langQuery}` : '';
     const session = await this.quickSupport.findOpenByToken(token);
@@ -158,12 +160,15 @@ export class ConnectPageController {
     this.sendHtml(res, 404, frame.nonce, renderClosedPage(frame, reason));
   }
 
-  private frame(lang: unknown, req: Request): PageFrame {
-    return pageFrame(this.config.brand, lang, req.get('accept-language'));
+  /** The page's brand (with the logo, when one is configured) and language. */
+  private async frame(lang: unknown, req: Request): Promise<PageFrame> {
+    const brand = { ...this.config.brand, logoUrl: await this.branding.logoUrl() };
+    return pageFrame(brand, lang, req.get('accept-language'));
   }
 
   private sendHtml(res: Response, status: number, nonce: string, body: string): void {
-    res.setHeader('Content-Security-Policy', pageCsp(nonce));
+    const logo = this.config.brand.logoUrl;
+    res.setHeader('Content-Security-Policy', pageCsp(nonce, logo ? new URL(logo).origin : undefined));
     res.status(status).type('text/html; charset=utf-8').send(body);
   }
 }

@@ -13,6 +13,8 @@ export interface Brand {
   primaryColor: string;
   accentColor: string;
   installerBaseName: string;
+  /** The logo's address (BRAND_LOGO_URL or /api/branding/logo), shown in the header; none when absent. */
+  logoUrl?: string | null;
 }
 
 export type PublicStatus = 'waiting' | 'active';
@@ -78,7 +80,7 @@ function layout(f: PageFrame, headline: string, body: SafeHtml, script: SafeHtml
 <style nonce="${f.nonce}">${new SafeHtml(connectPageCss(f.brand.primaryColor, f.brand.accentColor))}</style>
 </head>
 <body>
-<header><h1 id="headline">${headline}</h1>
+<header>${f.brand.logoUrl ? markup`<img src="${f.brand.logoUrl}" alt="${f.text.t('brand.logoAlt', { brand: f.brand.name })}" height="40">` : ''}<h1 id="headline">${headline}</h1>
 ${languageSwitch(f)}</header>
 ${body}
 ${script}

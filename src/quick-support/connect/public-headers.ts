@@ -27,13 +27,16 @@ export function newNonce(): string {
   return randomBytes(18).toString('base64');
 }
 
-/** The connect page's policy: its own nonce'd style and script, fetches to itself, forms to itself. */
-export function pageCsp(nonce: string): string {
+/**
+ * The connect page's policy: its own nonce'd style and script, fetches to itself, forms to itself.
+ * `logoOrigin`: where BRAND_LOGO_URL points, when the page shows that logo.
+ */
+export function pageCsp(nonce: string, logoOrigin?: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src 'nonce-${nonce}'`,
-    "img-src 'self' data:",
+    `img-src 'self' data:${logoOrigin ? ` ${logoOrigin}` : ''}`,
     "connect-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",

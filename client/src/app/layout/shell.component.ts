@@ -3,6 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, sig
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
+import { MatMenuModule } from '@angular/material/menu';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { MatTooltipModule } from '@angular/material/tooltip';
@@ -12,25 +13,39 @@ import { filter, map } from 'rxjs';
 import { AuthService } from '../auth/auth.service';
 import { ROLE_LABELS } from '../auth/user.model';
 import { registerAppIcons } from '../core/app-icons';
-import { APP_TITLE } from '../core/brand';
+import { BrandingService } from '../core/branding.service';
+import { MessageKey } from '../core/i18n/i18n';
+import { TranslatePipe } from '../core/i18n/translate.pipe';
+import { THEME_CHOICES, ThemeChoice, ThemeService } from '../core/theme.service';
 
 interface NavItem {
-  label: string;
+  label: MessageKey;
   path: string;
   icon: string;
 }
 
 const MAIN_NAV: readonly NavItem[] = [
-  { label: 'Quick-Support', path: '/quick-support', icon: 'headset' },
-  { label: 'Remote Sessions', path: '/remote-sessions', icon: 'desktop' },
-  { label: 'Audit', path: '/audit', icon: 'history' },
+  { label: 'nav.quickSupport', path: '/quick-support', icon: 'headset' },
+  { label: 'nav.remoteSessions', path: '/remote-sessions', icon: 'desktop' },
+  { label: 'nav.audit', path: '/audit', icon: 'history' },
 ];
 
 const ADMIN_NAV: readonly NavItem[] = [
-  { label: 'Agent installers', path: '/admin/installers', icon: 'download' },
-  { label: 'Devices', path: '/admin/devices', icon: 'laptop-mac' },
-  { label: 'Users', path: '/admin/users', icon: 'group' },
+  { label: 'nav.installers', path: '/admin/installers', icon: 'download' },
+  { label: 'nav.devices', path: '/admin/devices', icon: 'laptop-mac' },
+  { label: 'nav.users', path: '/admin/users', icon: 'group' },
 ];
+
+const THEME_LABELS: Readonly<Record<ThemeChoice, MessageKey>> = {
+  system: 'theme.system',
+  light: 'theme.light',
+  dark: 'theme.dark',
+};
+const THEME_ICONS: Readonly<Record<ThemeChoice, string>> = {
+  system: 'contrast',
+  light: 'light-mode',
+  dark: 'dark-mode',
+};
 
 /** The signed-in frame: sidebar navigation, a toolbar with the current user, and the routed page. */
 @Component({
@@ -38,12 +53,14 @@ const ADMIN_NAV: readonly NavItem[] = [
   imports: [
     MatButtonModule,
     MatIconModule,
+    MatMenuModule,
     MatSidenavModule,
     MatToolbarModule,
     MatTooltipModule,
     RouterLink,
     RouterLinkActive,
     RouterOutlet,
+    TranslatePipe,
   ],
   templateUrl: './shell.component.html',
   styleUrl: './shell.component.scss',
@@ -52,7 +69,13 @@ const ADMIN_NAV: readonly NavItem[] = [
 export class ShellComponent {
   private readonly auth = inject(AuthService);
 
-  protected readonly appTitle = APP_TITLE;
+  private readonly themes = inject(ThemeService);
+
+  protected readonly brand = inject(BrandingService).brand;
+  protected readonly theme = this.themes.choice;
+  protected readonly themeChoices = THEME_CHOICES;
+  protected readonly themeLabels = THEME_LABELS;
+  protected readonly themeIcons = THEME_ICONS;
   protected readonly mainNav = MAIN_NAV;
   protected readonly adminNav = ADMIN_NAV;
   protected readonly user = this.auth.user;
@@ -87,6 +110,10 @@ export class ShellComponent {
         takeUntilDestroyed(),
       )
       .subscribe(() => this.drawerOpen.set(false));
+  }
+
+  protected chooseTheme(choice: ThemeChoice): void {
+    this.themes.choose(choice);
   }
 
   protected drawerChanged(open: boolean): void {

@@ -18,13 +18,22 @@ import { Router } from '@angular/router';
 
 import { ApiError, toApiError } from '../../core/api-error';
 import { registerAppIcons } from '../../core/app-icons';
-import { APP_TITLE } from '../../core/brand';
+import { BrandingService } from '../../core/branding.service';
+import { t } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/translate.pipe';
 import { AuthService } from '../auth.service';
 import { safeReturnUrl } from '../return-url';
 
 @Component({
   selector: 'app-login-page',
-  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule],
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    TranslatePipe,
+  ],
   templateUrl: './login-page.component.html',
   styleUrl: './login-page.component.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -39,7 +48,7 @@ export class LoginPageComponent {
   /** `?returnUrl=` (bound by the router): where to go after signing in. */
   readonly returnUrl = input<string>();
 
-  protected readonly appTitle = APP_TITLE;
+  protected readonly brand = inject(BrandingService).brand;
   protected readonly form = inject(NonNullableFormBuilder).group({
     email: ['', [Validators.required, Validators.email, Validators.maxLength(254)]],
     password: ['', [Validators.required, Validators.maxLength(256)]],
@@ -56,7 +65,7 @@ export class LoginPageComponent {
     return at === null ? 0 : Math.max(0, Math.ceil((at - this.now()) / 1000));
   });
   protected readonly errorMessage = computed(() =>
-    this.retryIn() > 0 ? `Too many attempts — try again in ${this.retryIn()} s.` : this.failure(),
+    this.retryIn() > 0 ? t('login.tooManyAttempts', { seconds: this.retryIn() }) : this.failure(),
   );
 
   constructor() {
@@ -85,7 +94,7 @@ export class LoginPageComponent {
   private showFailure(error: ApiError): void {
     switch (error.code) {
       case 'invalid_credentials':
-        this.failure.set('The email or password is incorrect, or the account is disabled.');
+        this.failure.set(t('login.invalidCredentials'));
         break;
       case 'rate_limited':
         this.failure.set(error.message);
