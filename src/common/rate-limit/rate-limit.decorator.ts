@@ -1,17 +1,12 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { SetMetadata } from '@nestjs/common';
 import type { RateLimitPolicyName } from './rate-limit.policies';
 
 export const RATE_LIMIT_POLICY = 'qs:rate-limit';
 
 /**
  * The rate-limit policy of a route anyone can call (see `PUBLIC_POLICIES`). Every `@Public()` route
- * names one; a test walks the routes and fails on one that does not.
+ * names one; a test walks the routes and fails on one that does not. Its 429 is written into the
+ * OpenAPI description by the route-policy pass (src/common/openapi/route-policies.ts).
  */
 export const RateLimit = (policy: RateLimitPolicyName): MethodDecorator & ClassDecorator =>
-  applyDecorators(
-    SetMetadata(RATE_LIMIT_POLICY, policy),
-    ApiTooManyRequestsResponse({
-      description: `Rate limit \`${policy}\` spent: \`{ code: "rate_limited", message }\` with Retry-After`,
-    }),
-  );
+  SetMetadata(RATE_LIMIT_POLICY, policy);

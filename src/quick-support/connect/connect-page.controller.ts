@@ -1,8 +1,17 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { cleanDisplayText } from '../../../contracts/display-text';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
+import { ErrorCode } from '../../common/domain-error';
+import { ApiErrorPages, ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { PagePass } from '../../common/rate-limit/page-pass';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { AppConfig } from '../../config/app-config';
@@ -37,9 +46,16 @@ export class ConnectPageController {
   @Get(':token')
   @RateLimit('connect-page')
   @UseFilters(ConnectRateLimitFilter)
-  @ApiProduces('text/html')
   @ApiOperation({
     summary: 'The branded connect page (HTML); 404 with a neutral page for unknown, expired or ended links',
+  })
+  @ApiOkResponse({
+    description: 'The connect page, with its own nonce CSP; sets the page pass cookie for its polls',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  @ApiErrorPages({
+    404: { media: 'text/html', description: 'A neutral page: the link is unknown, expired or ended' },
+    429: { media: 'text/html', description: 'A page asking the customer to wait (with Retry-After)' },
   })
   async page(
     @Param('token') token: string,
@@ -80,6 +96,7 @@ export class ConnectPageController {
     summary: 'Session status for the page’s 5-second poll; 404 once the link is no longer active',
   })
   @ApiOkResponse({ type: PublicStatusDto })
+  @ApiErrors([ErrorCode.NotFound, 'the link is unknown, expired or ended'])
   async status(
     @Param('token') token: string,
     @Res({ passthrough: true }) res: Response,
@@ -107,6 +124,23 @@ export class ConnectPageController {
   @ApiOperation({
     summary: 'A note from the customer to the technician. A form post is answered with 303 back to the page.',
   })
+  @ApiCreatedResponse({ type: SupportNoteDto, description: 'JSON: the note as the technician sees it' })
+  @ApiResponse({
+    status: 303,
+    description:
+      'Form post: back to the page, with `?sent=1`, `?error=<problem>` for a note the page explains, or `?error=rate`',
+  })
+  @ApiErrors(
+    [ErrorCode.NotFound, 'the link is not active (a form post gets the neutral HTML page instead)'],
+    [
+      ErrorCode.ValidationFailed,
+      'JSON: the note is empty, longer than 1000 characters or has control characters',
+    ],
+    [
+      ErrorCode.RateLimited,
+      'the session has had the most notes it allows (JSON; a form post goes back with `?error=rate`)',
+    ],
+  )
   async note(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const json = typeof req.is('application/json') === 'string';
     const back = `/support/connect/${token}`;
