@@ -13,26 +13,28 @@ import {
  * (`parseRelayEventBatch` in contracts/relay-events.ts), the same module the relay writes it with.
  */
 export class RelayPairedEventDto implements RelayPairedEvent {
-  @ApiProperty({ format: 'uuid', description: 'Unique per event: the idempotency key' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) sessionId!: string;
-  @ApiProperty({ example: 'vnc' }) channel!: string;
-  @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ enum: ['paired'] }) type!: 'paired';
+  @ApiProperty({ format: 'uuid', description: 'Unique per event: the idempotency key' }) readonly id!: string;
+  @ApiProperty({ format: 'uuid' }) readonly sessionId!: string;
+  @ApiProperty({ example: 'vnc' }) readonly channel!: string;
+  @ApiProperty({ format: 'date-time' }) readonly at!: string;
+  @ApiProperty({ enum: ['paired'] }) readonly type!: 'paired';
 }
 
 export class RelayClosedEventDto implements RelayClosedEvent {
-  @ApiProperty({ format: 'uuid', description: 'Unique per event: the idempotency key' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) sessionId!: string;
-  @ApiProperty({ example: 'vnc' }) channel!: string;
-  @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ enum: ['closed'] }) type!: 'closed';
-  @ApiProperty() paired!: boolean;
-  @ApiProperty({ description: 'Close code (contracts/relay-close-codes.ts), e.g. 4013' }) closeCode!: number;
-  @ApiProperty({ example: 'peer_left' }) reason!: string;
-  @ApiProperty({ enum: ['agent', 'tech', 'relay', 'portal'] }) initiator!: RelaySide | 'relay' | 'portal';
-  @ApiProperty() bytesAgentToTech!: number;
-  @ApiProperty() bytesTechToAgent!: number;
-  @ApiProperty() durationMs!: number;
+  @ApiProperty({ format: 'uuid', description: 'Unique per event: the idempotency key' }) readonly id!: string;
+  @ApiProperty({ format: 'uuid' }) readonly sessionId!: string;
+  @ApiProperty({ example: 'vnc' }) readonly channel!: string;
+  @ApiProperty({ format: 'date-time' }) readonly at!: string;
+  @ApiProperty({ enum: ['closed'] }) readonly type!: 'closed';
+  @ApiProperty() readonly paired!: boolean;
+  @ApiProperty({ description: 'Close code (contracts/relay-close-codes.ts), e.g. 4013' })
+  readonly closeCode!: number;
+  @ApiProperty({ example: 'peer_left' }) readonly reason!: string;
+  @ApiProperty({ enum: ['agent', 'tech', 'relay', 'portal'] }) readonly initiator!:
+    RelaySide | 'relay' | 'portal';
+  @ApiProperty() readonly bytesAgentToTech!: number;
+  @ApiProperty() readonly bytesTechToAgent!: number;
+  @ApiProperty() readonly durationMs!: number;
 }
 
 export class RelayEventBatchDto implements RelayEventBatch {
@@ -43,11 +45,11 @@ export class RelayEventBatchDto implements RelayEventBatch {
       oneOf: [{ $ref: getSchemaPath(RelayPairedEventDto) }, { $ref: getSchemaPath(RelayClosedEventDto) }],
     },
   })
-  events!: (RelayPairedEventDto | RelayClosedEventDto)[];
+  readonly events!: readonly (RelayPairedEventDto | RelayClosedEventDto)[];
 }
 
 export class RelayEventsAcceptedDto implements RelayEventsAcceptedResponse {
-  @ApiProperty({ description: 'Events applied by this request' }) accepted!: number;
+  @ApiProperty({ description: 'Events applied by this request' }) readonly accepted!: number;
   @ApiProperty({ description: 'Events whose id had been received before (not applied again)' })
-  duplicates!: number;
+  readonly duplicates!: number;
 }
