@@ -15,7 +15,7 @@ import {
 export class RelayPairedEventDto implements RelayPairedEvent {
   @ApiProperty({ format: 'uuid', description: 'Unique per event: the idempotency key' }) readonly id!: string;
   @ApiProperty({ format: 'uuid' }) readonly sessionId!: string;
-  @ApiProperty({ example: 'vnc' }) readonly channel!: string;
+  @ApiProperty({ example: 'screen' }) readonly channel!: string;
   @ApiProperty({ format: 'date-time' }) readonly at!: string;
   @ApiProperty({ enum: ['paired'] }) readonly type!: 'paired';
 }
@@ -23,7 +23,7 @@ export class RelayPairedEventDto implements RelayPairedEvent {
 export class RelayClosedEventDto implements RelayClosedEvent {
   @ApiProperty({ format: 'uuid', description: 'Unique per event: the idempotency key' }) readonly id!: string;
   @ApiProperty({ format: 'uuid' }) readonly sessionId!: string;
-  @ApiProperty({ example: 'vnc' }) readonly channel!: string;
+  @ApiProperty({ example: 'screen' }) readonly channel!: string;
   @ApiProperty({ format: 'date-time' }) readonly at!: string;
   @ApiProperty({ enum: ['closed'] }) readonly type!: 'closed';
   @ApiProperty() readonly paired!: boolean;
