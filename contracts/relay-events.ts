@@ -51,6 +51,12 @@ export interface RelayEventBatch {
   readonly events: readonly RelayEvent[];
 }
 
+/** The portal's answer to a {@link RelayEventBatch}: events applied now, and ids it had already seen. */
+export interface RelayEventsAcceptedResponse {
+  readonly accepted: number;
+  readonly duplicates: number;
+}
+
 /** Ask the relay to close every pair of a session (or one channel of it). */
 export interface RelayCloseRequest {
   readonly id: string;

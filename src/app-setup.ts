@@ -19,6 +19,7 @@ import { DATABASE_UNAVAILABLE } from './common/filters/all-exceptions.filter';
 import { isDatabaseUnavailable } from './database/database-unavailable';
 import { installBodyParsers } from './common/http/body-parsers';
 import { securityHeaders } from './common/http/security-headers';
+import { addSecuritySchemes, describeRoutePolicies } from './common/openapi/route-policies';
 import { createValidationPipe } from './common/validation';
 import { publicHeadersMiddleware } from './quick-support/connect/public-headers';
 import { AppConfig } from './config/app-config';
@@ -28,6 +29,13 @@ import { PortalMetrics } from './metrics/portal-metrics';
 import { PORTAL_VERSION, PROJECT_ROOT } from './version';
 
 const SESSION_MAX_AGE_MS = 12 * 3600 * 1000;
+
+const API_DESCRIPTION = [
+  'Technician, public connect-page, agent and relay endpoints of the portal.',
+  'Every route lists its typed success answer and every error it can give: the `ErrorBody` schema `{ code, message }`, with the codes each status can carry (`code` is stable, `message` is for people).',
+  'Signed-in routes use the `session` cookie; unsafe methods (POST, PUT, PATCH, DELETE) also pass the `csrf` check. Public routes say their own security: none (connect page, agent registration, health), `installer-token` or `relay-signature`.',
+  'Live updates are server-sent events (`text/event-stream`); exports are CSV (`text/csv`).',
+].join('\n\n');
 
 /** Where the built dashboard lives (npm run build:client). */
 export const CLIENT_DIR = join(PROJECT_ROOT, 'dist', 'client', 'browser');
@@ -91,16 +99,16 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   http.use(databaseOutageHandler);
   app.useGlobalPipes(createValidationPipe());
 
+  describeRoutePolicies(app);
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder()
-      .setTitle('Remote support portal API')
-      .setDescription(
-        'Technician, public connect-page, agent and relay endpoints. Errors are { code, message }.',
-      )
-      .setVersion(PORTAL_VERSION)
-      .addCookieAuth(cookie.name)
-      .build(),
+    addSecuritySchemes(
+      new DocumentBuilder()
+        .setTitle('Remote support portal API')
+        .setDescription(API_DESCRIPTION)
+        .setVersion(PORTAL_VERSION),
+      cookie.name,
+    ).build(),
   );
   if (!config.publicApiDocs) http.use(['/api/docs', '/api/docs-json'], adminOnlyDocs);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });

@@ -131,3 +131,17 @@ export const QUICK_SUPPORT_EVENT_TYPES = [
   'device.registered',
   'device.updated',
 ] as const satisfies readonly QuickSupportStreamEvent['type'][];
+
+/**
+ * `GET /support/connect/:token/status`: what the customer's connect page may know (no ids, no notes,
+ * no customer data).
+ */
+export interface ConnectStatusView {
+  status: 'waiting' | 'active';
+  /** The status in the customer's words. */
+  statusText: string;
+  /** The assigned technician's display name. */
+  technician: string | null;
+  /** Host name of the connected computer, as its agent reported it. */
+  device: string | null;
+}

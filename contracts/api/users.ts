@@ -103,3 +103,8 @@ export interface LoginRequest {
 export interface LoginResultView {
   user: UserView;
 }
+
+/** `GET /api/auth/csrf`: for clients that send neither Origin nor Sec-Fetch-Site (sent back as X-CSRF-Token). */
+export interface CsrfTokenView {
+  csrfToken: string;
+}

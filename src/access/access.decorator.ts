@@ -1,10 +1,10 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
-import { ApiExtension, ApiForbiddenResponse } from '@nestjs/swagger';
+import { ApiExtension } from '@nestjs/swagger';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors, type ApiErrorEntry } from '../common/openapi/api-errors.decorator';
 import { AccessGuard } from './access.guard';
 import { ACCESS_RULE, ROUTE_ROLES, type AccessRule, type IdSource } from './access-rule';
 import { ROLE_SETS, type RoleSet } from './access-rules';
-
-const OWNERSHIP_CODES = '`not_session_owner` or `device_access_denied`';
 
 /**
  * Declares who may use a route a signed-in user calls: the roles that may call it (enforced by the
@@ -22,14 +22,44 @@ function Access(rule: AccessRule, roles: RoleSet, description: string): MethodDe
     ApiExtension('x-access', description),
     ApiExtension('x-roles', [...allowed]),
   ];
-  const refusals: string[] = [];
-  if (roles !== 'everyone') refusals.push(`\`role_not_allowed\`: only ${allowed.join(', ')}`);
+  const refusals: ApiErrorEntry[] = [];
+  if (roles !== 'everyone') refusals.push([ErrorCode.RoleNotAllowed, `only ${allowed.join(', ')}`]);
   if (hasOwnershipRule(rule)) {
     decorators.push(UseGuards(AccessGuard));
-    refusals.push(`${OWNERSHIP_CODES}: ${description}`);
+    refusals.push(...ownershipRefusals(rule, description));
   }
-  if (refusals.length > 0) decorators.push(ApiForbiddenResponse({ description: refusals.join('; ') }));
+  if (refusals.length > 0) decorators.push(ApiErrors(...refusals));
   return applyDecorators(...decorators);
+}
+
+/** What the AccessGuard answers for a route's rule (src/access/access.guard.ts). */
+function ownershipRefusals(rule: AccessRule, description: string): ApiErrorEntry[] {
+  const missing: ApiErrorEntry = [ErrorCode.NotFound, 'the session or device named does not exist'];
+  const notUuid: ApiErrorEntry = [ErrorCode.ValidationFailed, 'the id named is not a UUID'];
+  return [...rulesRefusals(rule, description, missing), notUuid];
+}
+
+function rulesRefusals(rule: AccessRule, description: string, missing: ApiErrorEntry): ApiErrorEntry[] {
+  switch (rule.kind) {
+    case 'support-session':
+    case 'support-session-read':
+      return [[ErrorCode.NotSessionOwner, description], missing];
+    case 'remote-session':
+      return rule.device
+        ? [[ErrorCode.NotSessionOwner, description], [ErrorCode.DeviceAccessDenied, description], missing]
+        : [[ErrorCode.NotSessionOwner, description], missing];
+    case 'device':
+      return rule.exclusive
+        ? [[ErrorCode.DeviceAccessDenied, description], [ErrorCode.NotSessionOwner, description], missing]
+        : [[ErrorCode.DeviceAccessDenied, description], missing];
+    case 'audit-trail':
+      return rule.from ? [[ErrorCode.NotSessionOwner, description], missing] : [];
+    case 'team':
+    case 'history':
+    case 'own-account':
+    case 'admin':
+      return [];
+  }
 }
 
 function hasOwnershipRule(rule: AccessRule): boolean {

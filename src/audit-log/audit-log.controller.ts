@@ -1,5 +1,7 @@
 import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors, type ApiErrorEntry } from '../common/openapi/api-errors.decorator';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,12 +17,13 @@ import {
 } from './dto/audit-event.dto';
 import { AuditLogService } from './audit-log.service';
 
-const BAD_INPUT_DOC =
-  '`validation_failed`: a filter is not a UUID, a date, an action name, from is later than to, limit is out of 1–200, or before is not a cursor this list gave out';
+const BAD_INPUT: ApiErrorEntry = [
+  ErrorCode.ValidationFailed,
+  'a filter is not a UUID, a date, an action name, from is later than to, limit is out of 1–200, or before is not a cursor this list gave out',
+];
 
 /** The audit trail, read: the Audit page, its CSV export, and a remote session's timeline. */
 @ApiTags('audit')
-@ApiCookieAuth()
 @Controller()
 export class AuditLogController {
   private readonly logger = new Logger(AuditLogController.name);
@@ -32,20 +35,27 @@ export class AuditLogController {
   @ApiOperation({
     summary:
       'Audit lines, newest first, filtered (all filters AND); administrators read every line, a technician the lines of their own remote sessions',
-    description: `Page with \`before\` = the previous page's \`nextCursor\`. 400 ${BAD_INPUT_DOC}.`,
+    description: "Page with `before` = the previous page's `nextCursor`.",
   })
   @ApiOkResponse({ type: AuditEventPageDto })
+  @ApiErrors(BAD_INPUT)
   list(@CurrentUser() user: AuthUser, @Query() q: ListAuditEventsQueryDto): Promise<AuditEventPageDto> {
     return this.audit.page(user, q);
   }
 
   @Get('audit-events.csv')
   @ReadsAuditTrail()
-  @ApiProduces('text/csv')
   @ApiOperation({
     summary: 'Every audit line the filters match, as a CSV download (streamed, newest first)',
-    description: `RFC 4180; a field a spreadsheet would run as a formula (starting with = + - @, tab or CR) has a leading apostrophe. \`details\` is the line's JSON. 400 ${BAD_INPUT_DOC}.`,
+    description:
+      "RFC 4180; a field a spreadsheet would run as a formula (starting with = + - @, tab or CR) has a leading apostrophe. `details` is the line's JSON.",
   })
+  @ApiOkResponse({
+    description:
+      'An attachment `audit-events-<time>.csv` (not cached), a header row first. A failure after the first bytes ends the download early.',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(BAD_INPUT)
   async csv(
     @CurrentUser() user: AuthUser,
     @Query() q: ExportAuditEventsQueryDto,
@@ -74,6 +84,7 @@ export class AuditLogController {
       'A remote session’s audit lines, oldest first: start, consent, mode changes, commands, Quick Assist, reconnects, end and its reason',
   })
   @ApiOkResponse({ type: RemoteSessionTimelineDto })
+  @ApiErrors([ErrorCode.NotFound, 'there is no such remote session'])
   timeline(@Param('id', parseId()) id: string): Promise<RemoteSessionTimelineDto> {
     return this.audit.timeline(id);
   }

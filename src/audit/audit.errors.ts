@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '../common/domain-error';
+import type { ApiErrorEntry } from '../common/openapi/api-errors.decorator';
 
 /** Seconds a client should wait before retrying an action refused because the audit trail failed. */
 export const AUDIT_RETRY_AFTER_SEC = 5;
@@ -12,6 +13,8 @@ export const auditErrors = {
     ),
 };
 
-/** OpenAPI text for routes that fail closed. */
-export const AUDIT_UNAVAILABLE_DOC =
-  '`audit_unavailable` (with Retry-After): the action could not be recorded in the audit trail, so nothing was sent to the device';
+/** The OpenAPI entry of routes that fail closed (`@ApiErrors(AUDIT_UNAVAILABLE_ERROR)`). */
+export const AUDIT_UNAVAILABLE_ERROR: ApiErrorEntry = [
+  ErrorCode.AuditUnavailable,
+  'the action could not be recorded in the audit trail, so nothing was sent to the device (with Retry-After)',
+];

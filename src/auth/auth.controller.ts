@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { OwnAccount } from '../access/access.decorator';
@@ -33,6 +35,12 @@ export class AuthController {
   @UseGuards(LoginGuard)
   @ApiBody({ type: LoginDto })
   @ApiOperation({ summary: 'Log in with email and password; sets the session cookie' })
+  @ApiOkResponse({ type: LoginResultDto, description: 'Signed in: the session cookie is set' })
+  @ApiErrors(
+    [ErrorCode.InvalidCredentials, 'the email or password is not correct (or the account is disabled)'],
+    [ErrorCode.ValidationFailed, 'email or password missing, or too long'],
+    [ErrorCode.RateLimited, 'too many failed passwords for this account or address'],
+  )
   async login(@CurrentUser() user: AuthUser, @Body() _body: LoginDto): Promise<LoginResultDto> {
     await this.auth.recordLogin(user);
     return { user: await this.userDto(user.id) };
@@ -41,10 +49,10 @@ export class AuthController {
   @Post('logout')
   @OwnAccount()
   @HttpCode(204)
-  @ApiCookieAuth()
   @ApiOperation({
     summary: 'End this login: its open event streams close and the technician’s open remote sessions end',
   })
+  @ApiNoContentResponse({ description: 'Signed out: the session cookie is cleared' })
   async logout(
     @CurrentUser() user: AuthUser,
     @Req() req: Request,
@@ -69,8 +77,8 @@ export class AuthController {
 
   @Get('me')
   @OwnAccount()
-  @ApiCookieAuth()
   @ApiOperation({ summary: 'The logged-in technician' })
+  @ApiOkResponse({ type: UserDto })
   async me(@CurrentUser() user: AuthUser): Promise<UserDto> {
     return this.userDto(user.id);
   }
@@ -81,6 +89,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'A CSRF token for clients that send neither Origin nor Sec-Fetch-Site (send it as X-CSRF-Token)',
   })
+  @ApiOkResponse({ type: CsrfTokenDto })
   csrf(@Req() req: Request): CsrfTokenDto {
     req.session.csrfToken ??= randomBytes(24).toString('base64url');
     return { csrfToken: req.session.csrfToken };

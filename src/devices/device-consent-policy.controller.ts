@@ -1,7 +1,9 @@
 import { Body, Controller, Param, Patch } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { AdminOnly } from '../access/access.decorator';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
 import { DeviceDto, SetConsentPolicyDto } from './dto/device.dto';
@@ -13,7 +15,6 @@ import { DevicesService } from './devices.service';
  * device's own agent.json allows them too, so the portal alone cannot turn consent off.
  */
 @ApiTags('devices')
-@ApiCookieAuth()
 @Controller('devices/:id/consent-policy')
 export class DeviceConsentPolicyController {
   constructor(private readonly devices: DevicesService) {}
@@ -25,6 +26,11 @@ export class DeviceConsentPolicyController {
       'Set whether the person at a persistent device is asked before each channel opens: ask, notify or silent (admin; audited as device.consent_policy_changed; 409 for a quick-support device, which always asks)',
   })
   @ApiOkResponse({ type: DeviceDto })
+  @ApiErrors(
+    [ErrorCode.NotFound, 'there is no such device'],
+    [ErrorCode.Gone, 'the device was removed or its support session ended'],
+    [ErrorCode.Conflict, 'a quick-support device always asks'],
+  )
   set(
     @CurrentUser() actor: AuthUser,
     @Param('id', parseId()) id: string,

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
@@ -7,7 +7,6 @@ import { DeviceListDto, ListDevicesQueryDto } from './dto/device.dto';
 import { DevicesService } from './devices.service';
 
 @ApiTags('devices')
-@ApiCookieAuth()
 @Controller('devices')
 export class DevicesController {
   constructor(private readonly devices: DevicesService) {}

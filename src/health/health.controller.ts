@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { PORTAL_VERSION } from '../version';
+import { HealthDto } from './dto/health.dto';
 import { healthErrors } from './health.errors';
 
 @ApiTags('health')
@@ -15,8 +16,11 @@ export class HealthController {
   @RateLimit('health')
   @Get()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness and database reachability' })
-  async health(): Promise<{ status: 'ok'; database: 'up'; version: string }> {
+  @ApiOperation({
+    summary: 'Liveness and database reachability; 503 `unavailable` when the database cannot be reached',
+  })
+  @ApiOkResponse({ type: HealthDto })
+  async health(): Promise<HealthDto> {
     try {
       await this.dataSource.query('SELECT 1');
     } catch (err) {

@@ -1,12 +1,8 @@
 import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { SECURITY } from '../common/openapi/route-policies';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { AdminOnly } from '../access/access.decorator';
@@ -32,11 +28,11 @@ export class InstallersController {
 
   @Post()
   @AdminOnly()
-  @ApiCookieAuth()
   @ApiOperation({
     summary: 'A one-line persistent-agent install command for one OS, bound to a fresh one-shot token',
   })
   @ApiCreatedResponse({ type: InstallerCommandDto })
+  @ApiErrors([ErrorCode.AgentNotBuilt, 'the agent has not been built on this server (npm run build:agent)'])
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateInstallerDto): Promise<InstallerCommandDto> {
     await this.installers.assertAvailable(dto.os);
     const minted = await this.tokens.mintPersistent(user.id, dto.os);
@@ -55,8 +51,16 @@ export class InstallersController {
   @Public()
   @RateLimit('installer-script')
   @SkipCsrf()
-  @ApiBearerAuth()
-  @ApiProduces('text/plain')
+  @ApiBearerAuth(SECURITY.installerToken)
+  @ApiOkResponse({
+    description: 'The install script (shell or PowerShell) embedding the token; not cached',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(
+    [ErrorCode.InstallerTokenInvalid, 'no token, or it is unknown, used or expired'],
+    [ErrorCode.AgentNotBuilt, 'the agent has not been built on this server'],
+    [ErrorCode.Unavailable, 'the script could not be prepared (the portal configuration is not usable)'],
+  )
   @ApiOperation({
     summary:
       'The persistent install script for the token in `Authorization: Bearer` (used by the install command)',

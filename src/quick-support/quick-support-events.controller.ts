@@ -1,5 +1,5 @@
 import { Controller, Logger, MessageEvent, OnModuleDestroy, Sse } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   concatMap,
   EMPTY,
@@ -27,7 +27,6 @@ import { viewSupportSession } from './support-session.view';
 const KEEPALIVE_MS = 25_000;
 
 @ApiTags('quick-support')
-@ApiCookieAuth()
 @Controller('quick-support')
 export class QuickSupportEventsController implements OnModuleDestroy {
   private readonly logger = new Logger(QuickSupportEventsController.name);
@@ -52,10 +51,14 @@ export class QuickSupportEventsController implements OnModuleDestroy {
    */
   @Sse('events', { maxPendingDataLength: 1024 * 1024 })
   @TeamView()
-  @ApiProduces('text/event-stream')
   @ApiOperation({
     summary:
       'Live updates (SSE): session.created, session.updated, note.added, chat.message, device.registered, device.updated — as you may see them',
+  })
+  @ApiOkResponse({
+    description:
+      'Server-sent events (QuickSupportStreamEvent, contracts/api/quick-support.ts): `session.created` and `session.updated` (data: SupportSessionDto, without the link and notes of sessions you do not own), `note.added` (data: `{ sessionId, note: SupportNoteDto }`, your sessions only), `device.registered` and `device.updated` (data: DeviceDto, devices you may reach). A `: keepalive` comment every 25 s. The stream closes when the login ends.',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   events(@CurrentUser() user: AuthUser): Observable<MessageEvent> {
     const sessions = this.quickSupport.stream.pipe(

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OwnsSupportSession, TeamView } from '../access/access.decorator';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
@@ -15,7 +17,6 @@ import {
 import { QuickSupportService } from './quick-support.service';
 
 @ApiTags('quick-support')
-@ApiCookieAuth()
 @Controller('quick-support')
 export class QuickSupportController {
   constructor(private readonly quickSupport: QuickSupportService) {}
@@ -54,6 +55,7 @@ export class QuickSupportController {
   @TeamView()
   @ApiOperation({ summary: 'One session; the link and notes only if you own it (or are an administrator)' })
   @ApiOkResponse({ type: SupportSessionDto })
+  @ApiErrors([ErrorCode.NotFound, 'there is no such support session'])
   get(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<SupportSessionDto> {
     return this.quickSupport.get(user, id);
   }
@@ -75,6 +77,10 @@ export class QuickSupportController {
       'Reassign an open session you own to a technician (yourself by default); the customer sees the name. The previous owner’s remote sessions on its device end at once (access_withdrawn)',
   })
   @ApiOkResponse({ type: SupportSessionDto })
+  @ApiErrors(
+    [ErrorCode.ValidationFailed, 'userId is not a UUID, or names no active technician'],
+    [ErrorCode.Conflict, 'the support session has already ended'],
+  )
   assign(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,

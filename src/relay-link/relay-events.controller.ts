@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
   isUuid,
@@ -13,6 +13,15 @@ import {
   verifyRelayRequest,
 } from '../../contracts/node/relay-signature';
 import { Public, SkipCsrf } from '../common/decorators';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { SECURITY } from '../common/openapi/route-policies';
+import {
+  RelayClosedEventDto,
+  RelayEventBatchDto,
+  RelayEventsAcceptedDto,
+  RelayPairedEventDto,
+} from './dto/relay-events.dto';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { PortalMetrics } from '../metrics/portal-metrics';
 import { RelayEventsService } from './relay-events.service';
@@ -23,9 +32,10 @@ import { relayLinkErrors as errors } from './relay-link.errors';
  * `POST /api/relay/events`: the relay's pair/close reports, HMAC-signed with a key derived from
  * RELAY_SECRET (contracts/node/relay-signature.ts) over the exact bytes received (`req.rawBody`, kept by
  * the body parser for /api/relay/). No login and no CSRF check: the signature is the authentication.
- * Documented in docs/relay.md rather than in the public OpenAPI description.
+ * Its protocol is in docs/relay.md; the OpenAPI description has its shape and its signature scheme.
  */
-@ApiExcludeController()
+@ApiTags('relay')
+@ApiExtraModels(RelayPairedEventDto, RelayClosedEventDto)
 @Controller('relay')
 export class RelayEventsController {
   constructor(
@@ -39,10 +49,21 @@ export class RelayEventsController {
   @SkipCsrf()
   @Post('events')
   @HttpCode(200)
+  @ApiSecurity(SECURITY.relaySignature)
+  @ApiOperation({
+    summary:
+      'The relay’s pair/close reports (at most once per event id), signed with a key from RELAY_SECRET',
+  })
+  @ApiBody({ type: RelayEventBatchDto })
+  @ApiOkResponse({ type: RelayEventsAcceptedDto })
+  @ApiErrors(
+    [ErrorCode.InvalidSignature, 'the signature or its timestamp is missing, stale or not valid'],
+    [ErrorCode.ValidationFailed, 'the batch is not well formed, or names a session id that is not a UUID'],
+  )
   async receive(
     @Req() req: Request & { rawBody?: Buffer },
     @Body() body: unknown,
-  ): Promise<{ accepted: number; duplicates: number }> {
+  ): Promise<RelayEventsAcceptedDto> {
     const check = verifyRelayRequest(
       this.keys.signing.accepted,
       'events',

@@ -3,7 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Observable, Subject } from 'rxjs';
 import { LessThan, Repository } from 'typeorm';
-import type { RelayEvent } from '../../contracts/relay-events';
+import type { RelayEvent, RelayEventsAcceptedResponse } from '../../contracts/relay-events';
 import { PortalMetrics } from '../metrics/portal-metrics';
 import { ScheduledJobs } from '../metrics/scheduled-jobs';
 import { RelayEventRecord } from './entities/relay-event-record.entity';
@@ -36,7 +36,7 @@ export class RelayEventsService implements OnModuleDestroy {
    * Records a (verified) batch in one statement; ids already recorded are skipped, so a retried
    * delivery changes nothing. Returns how many events were new.
    */
-  async accept(events: readonly RelayEvent[]): Promise<{ accepted: number; duplicates: number }> {
+  async accept(events: readonly RelayEvent[]): Promise<RelayEventsAcceptedResponse> {
     if (events.length === 0) return { accepted: 0, duplicates: 0 };
     const result = await this.records
       .createQueryBuilder()

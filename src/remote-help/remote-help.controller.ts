@@ -1,6 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReachesDevice } from '../access/access.decorator';
+import { AUDIT_UNAVAILABLE_ERROR } from '../audit/audit.errors';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors, type ApiErrorEntry } from '../common/openapi/api-errors.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
 import { parseId } from '../common/parse-id.pipe';
@@ -20,8 +23,22 @@ import { RemoteHelpService } from './remote-help.service';
  * stopping and installing also wait until no other technician has a remote session open on it
  * (403 `device_access_denied` / `not_session_owner`).
  */
+/** What asking the device's agent can answer (remoteHelpError in remote-help.errors.ts). */
+const DEVICE_REFUSALS: readonly ApiErrorEntry[] = [
+  [ErrorCode.Gone, 'the device was removed or its support session ended'],
+  [ErrorCode.DeviceOffline, 'the device’s agent is not connected'],
+  [ErrorCode.AgentOutdated, 'the agent predates Quick Assist support, or did not understand the request'],
+  [ErrorCode.Unavailable, 'the device did not answer in time'],
+  [ErrorCode.UnsupportedOs, 'the device is not Windows'],
+  [ErrorCode.KillSwitchOn, 'the person at the device turned remote control off'],
+  [ErrorCode.NoInteractiveSession, 'nobody is logged in at the device'],
+  [ErrorCode.QuickAssistNotInstalled, 'Quick Assist is not installed'],
+  [ErrorCode.Forbidden, 'the person at the device did not allow it'],
+  [ErrorCode.NotAllowed, 'the device’s own policy refuses it'],
+  [ErrorCode.AgentRefused, 'the device could not do it'],
+];
+
 @ApiTags('remote-help')
-@ApiCookieAuth()
 @Controller('devices/:id/remotehelp')
 export class RemoteHelpController {
   constructor(private readonly remoteHelp: RemoteHelpService) {}
@@ -33,6 +50,7 @@ export class RemoteHelpController {
       'Quick Assist readiness (installed, version, internet, someone logged in); works with the kill switch on',
   })
   @ApiOkResponse({ type: RemoteHelpStatusDto })
+  @ApiErrors(...DEVICE_REFUSALS)
   status(@Param('id', parseId()) id: string): Promise<RemoteHelpStatusDto> {
     return this.remoteHelp.status(id);
   }
@@ -44,6 +62,7 @@ export class RemoteHelpController {
     summary: 'Open Quick Assist on the logged-in user’s desktop; the note says what the people do next',
   })
   @ApiOkResponse({ type: RemoteHelpStartDto })
+  @ApiErrors(...DEVICE_REFUSALS, AUDIT_UNAVAILABLE_ERROR)
   start(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RemoteHelpStartDto> {
     return this.remoteHelp.start(user, id);
   }
@@ -53,6 +72,7 @@ export class RemoteHelpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End Quick Assist on the logged-in user’s desktop' })
   @ApiOkResponse({ type: RemoteHelpStopDto })
+  @ApiErrors(...DEVICE_REFUSALS, AUDIT_UNAVAILABLE_ERROR)
   stop(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RemoteHelpStopDto> {
     return this.remoteHelp.stop(user, id);
   }
@@ -64,6 +84,7 @@ export class RemoteHelpController {
     summary: 'Install Quick Assist with winget (Microsoft Store id 9P7BP5VNWKX5) as the logged-in user',
   })
   @ApiOkResponse({ type: RemoteHelpInstallDto })
+  @ApiErrors(...DEVICE_REFUSALS, AUDIT_UNAVAILABLE_ERROR)
   install(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RemoteHelpInstallDto> {
     return this.remoteHelp.install(user, id);
   }

@@ -13,23 +13,19 @@ import {
   Sse,
 } from '@nestjs/common';
 import {
-  ApiConflictResponse,
-  ApiCookieAuth,
-  ApiGoneResponse,
-  ApiNotFoundResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AUDIT_UNAVAILABLE_DOC } from '../audit/audit.errors';
+import { AUDIT_UNAVAILABLE_ERROR } from '../audit/audit.errors';
 import { filter, interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
 import { CHANNEL_KINDS } from '../../contracts/agent-protocol/enums';
 import type { RemoteSessionStreamEvent } from '../../contracts/api/remote-sessions';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { ApiErrors, type ApiErrorEntry } from '../common/openapi/api-errors.decorator';
 import { ReachesDevice, RunsRemoteSession, TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
@@ -58,11 +54,20 @@ const parseChannel = new ParseEnumPipe(CHANNEL_KINDS, {
     new DomainError(ErrorCode.ValidationFailed, `channel must be one of ${CHANNEL_KINDS.join(', ')}`),
 });
 
-const LOGIN_REVOKED_DOC =
-  'unauthenticated: not logged in, or the login was revoked while the request ran (the session then ends as technician_revoked)';
+const LOGIN_REVOKED: ApiErrorEntry = [
+  ErrorCode.Unauthenticated,
+  'the login was revoked while the request ran (the session then ends as technician_revoked)',
+];
+const SESSION_ENDED: ApiErrorEntry = [ErrorCode.Gone, 'the remote session has ended'];
+/** The device checks before anything is asked of it (usableDevice in remote-sessions.service.ts). */
+const DEVICE_UNUSABLE: readonly ApiErrorEntry[] = [
+  [ErrorCode.NotFound, 'there is no such device'],
+  [ErrorCode.Gone, 'the device was removed or its support session ended'],
+  [ErrorCode.DeviceOffline, 'the device’s agent is not connected'],
+];
+const SSE_NOTE = 'A `keepalive` event every 25 s; the stream closes when the login ends.';
 
 @ApiTags('remote-sessions')
-@ApiCookieAuth()
 @Controller('remote-sessions')
 export class RemoteSessionsController implements OnModuleDestroy {
   private readonly closing = new Subject<void>();
@@ -78,6 +83,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
   @Get()
   @TeamView()
   @ApiOperation({ summary: 'Active sessions (pending or connected), or Recent (ended in the past 24 hours)' })
+  @ApiOkResponse({ type: RemoteSessionListDto })
   async list(@Query() q: ListRemoteSessionsQueryDto): Promise<RemoteSessionListDto> {
     return { items: await this.queries.list(q.filter ?? 'active') };
   }
@@ -88,8 +94,19 @@ export class RemoteSessionsController implements OnModuleDestroy {
     summary:
       'Start a remote session on a device you may reach: the agent dials the relay; the response carries the viewer’s relay tokens',
   })
-  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
-  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  @ApiCreatedResponse({ type: StartedRemoteSessionDto })
+  @ApiErrors(
+    ...DEVICE_UNUSABLE,
+    AUDIT_UNAVAILABLE_ERROR,
+    LOGIN_REVOKED,
+    [
+      ErrorCode.ProtocolUnavailable,
+      'the protocol is not available (RDP), or not on this device’s OS (a shell on Windows)',
+    ],
+    [ErrorCode.KillSwitchOn, 'the person at the device turned remote control off'],
+    [ErrorCode.ConsentRequired, 'an unattended session on a device that asks the person at it'],
+    [ErrorCode.DeviceAccessDenied, 'the device was withdrawn from you while the session started'],
+  )
   start(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateRemoteSessionDto,
@@ -100,9 +117,12 @@ export class RemoteSessionsController implements OnModuleDestroy {
 
   @Sse('events')
   @TeamView()
-  @ApiProduces('text/event-stream')
   @ApiOperation({
     summary: 'Live updates (SSE): remote_session.created, remote_session.updated (data: RemoteSessionDto)',
+  })
+  @ApiOkResponse({
+    description: `Server-sent events (RemoteSessionStreamEvent, contracts/api/remote-sessions.ts): \`remote_session.created\` and \`remote_session.updated\`, data: RemoteSessionDto. ${SSE_NOTE}`,
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   stream(): Observable<MessageEvent> {
     const changes = this.events.stream.pipe(
@@ -114,7 +134,10 @@ export class RemoteSessionsController implements OnModuleDestroy {
 
   @Sse(':id/events')
   @RunsRemoteSession()
-  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: `Server-sent events: \`remote_session.updated\` (data: RemoteSessionDto) as this session’s channel states change. ${SSE_NOTE}`,
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiOperation({
     summary:
       'One session’s updates for its viewer (SSE): remote_session.updated (data: RemoteSessionDto) as channel states change; the session’s technician or an administrator',
@@ -131,6 +154,8 @@ export class RemoteSessionsController implements OnModuleDestroy {
   @Get(':id')
   @TeamView()
   @ApiOperation({ summary: 'One remote session' })
+  @ApiOkResponse({ type: RemoteSessionDto })
+  @ApiErrors([ErrorCode.NotFound, 'there is no such remote session'])
   get(@Param('id', parseId()) id: string): Promise<RemoteSessionDto> {
     return this.sessions.get(id);
   }
@@ -142,8 +167,11 @@ export class RemoteSessionsController implements OnModuleDestroy {
     summary:
       'Fresh relay tokens for a reconnect (the agent dials again); the session’s technician or an administrator',
   })
-  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
-  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  @ApiOkResponse({ type: RelayAccessDto })
+  @ApiErrors(SESSION_ENDED, ...DEVICE_UNUSABLE, AUDIT_UNAVAILABLE_ERROR, LOGIN_REVOKED, [
+    ErrorCode.KillSwitchOn,
+    'the person at the device turned remote control off',
+  ])
   tokens(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,
@@ -159,8 +187,18 @@ export class RemoteSessionsController implements OnModuleDestroy {
     summary:
       'Ask the person at the device again for one channel after a no (at most 5 times per channel, 20 s apart); answers the channel’s fresh relay token. The session’s technician or an administrator',
   })
-  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
-  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  @ApiOkResponse({ type: RelayAccessDto })
+  @ApiErrors(
+    SESSION_ENDED,
+    ...DEVICE_UNUSABLE,
+    AUDIT_UNAVAILABLE_ERROR,
+    LOGIN_REVOKED,
+    [ErrorCode.ValidationFailed, 'channel is not one of the protocol’s channel kinds'],
+    [ErrorCode.NotFound, 'the session has no such channel'],
+    [ErrorCode.ChannelNotAskable, 'the person at the device is being asked, or already allowed it'],
+    [ErrorCode.AskAgainTooSoon, 'asked less than 20 s ago (with Retry-After)'],
+    [ErrorCode.AskAgainLimit, 'asked 5 times for this channel in this session'],
+  )
   askAgain(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,
@@ -178,13 +216,14 @@ export class RemoteSessionsController implements OnModuleDestroy {
       'Open the session’s shell again without the login profile (bash --noprofile --norc, sh without -l), for a device whose profile hangs every login shell; answers the shell’s fresh relay token. The session’s technician or an administrator',
   })
   @ApiOkResponse({ type: RelayAccessDto })
-  @ApiNotFoundResponse({ description: 'not_found: no such session, or it has no shell' })
-  @ApiConflictResponse({
-    description: 'agent_outdated: the device’s agent is older than protocol 1.3; device_offline',
-  })
-  @ApiGoneResponse({ description: 'gone: the session has ended' })
-  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
-  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  @ApiErrors(
+    SESSION_ENDED,
+    ...DEVICE_UNUSABLE,
+    AUDIT_UNAVAILABLE_ERROR,
+    LOGIN_REVOKED,
+    [ErrorCode.NotFound, 'the session has no shell'],
+    [ErrorCode.AgentOutdated, 'the device’s agent is older than protocol 1.3'],
+  )
   plainShell(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,
@@ -201,11 +240,10 @@ export class RemoteSessionsController implements OnModuleDestroy {
       'Show one of the device’s monitors on the screen (an index into the screen channel’s monitors): the screen alone is opened again with it; answers the screen’s fresh relay token. The session’s technician or an administrator',
   })
   @ApiOkResponse({ type: RelayAccessDto })
-  @ApiConflictResponse({
-    description:
-      'monitor_unavailable: the device did not list that monitor, or its screen is not open; gone: the session ended (410)',
-  })
-  @ApiUnauthorizedResponse({ description: LOGIN_REVOKED_DOC })
+  @ApiErrors(SESSION_ENDED, ...DEVICE_UNUSABLE, LOGIN_REVOKED, [
+    ErrorCode.MonitorUnavailable,
+    'the device did not list that monitor, or its screen is not open',
+  ])
   selectMonitor(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,
@@ -222,6 +260,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
     summary:
       'End the session for everyone (idempotent); the session’s technician or an administrator. Always succeeds: if the audit trail refuses its line, the line follows through the audit outbox',
   })
+  @ApiOkResponse({ type: RemoteSessionDto, description: 'The session, ended' })
   async end(@CurrentUser() user: AuthUser, @Param('id', parseId()) id: string): Promise<RemoteSessionDto> {
     await this.queries.dto(id);
     await this.ending.end(id, 'technician', { actorType: 'user', actorId: user.id });
@@ -233,7 +272,14 @@ export class RemoteSessionsController implements OnModuleDestroy {
   @ApiOperation({
     summary: 'Run a command line on the device; follow its output at …/commands/:commandId/output',
   })
-  @ApiServiceUnavailableResponse({ description: AUDIT_UNAVAILABLE_DOC })
+  @ApiCreatedResponse({ type: CommandStartedDto })
+  @ApiErrors(
+    SESSION_ENDED,
+    AUDIT_UNAVAILABLE_ERROR,
+    [ErrorCode.DeviceOffline, 'the device’s agent is not connected'],
+    [ErrorCode.ConsentDenied, 'the person at the device did not allow commands'],
+    [ErrorCode.AgentRefused, 'the device refused or could not start the command'],
+  )
   runCommand(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,
@@ -244,8 +290,13 @@ export class RemoteSessionsController implements OnModuleDestroy {
 
   @Sse(':id/commands/:commandId/output')
   @RunsRemoteSession()
-  @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'A command’s output (SSE): command_output …, then command_exit' })
+  @ApiOkResponse({
+    description:
+      'Server-sent events: `command_output` (data: CommandOutputView: `stream` stdout or stderr, `seq`, `data` text) as the device sends it, then one `command_exit` (data: CommandExitView: `exitCode`, `signal`, `timedOut`, `cancelled`, `truncated`, `durationMs`), after which the stream closes',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiErrors([ErrorCode.NotFound, 'the session has no such command (or it finished long ago)'])
   commandOutput(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,
@@ -261,6 +312,11 @@ export class RemoteSessionsController implements OnModuleDestroy {
   @RunsRemoteSession()
   @HttpCode(204)
   @ApiOperation({ summary: 'Cancel a running command' })
+  @ApiNoContentResponse({ description: 'Cancelled (or it had already finished)' })
+  @ApiErrors(
+    [ErrorCode.NotFound, 'the session has no such command'],
+    [ErrorCode.AgentRefused, 'the device could not cancel it'],
+  )
   async cancel(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,

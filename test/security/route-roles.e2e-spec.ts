@@ -34,6 +34,7 @@ const ROUTE_ROLES: Record<string, readonly Caller[]> = {
   'POST /api/installers': ADMINS,
   'GET /api/installers/script': PUBLIC,
   'POST /api/agent/register': PUBLIC,
+  'POST /api/relay/events': PUBLIC,
   'GET /support/connect/:token': PUBLIC,
   'GET /support/connect/:token/status': PUBLIC,
   'GET /support/connect/:token/download/:os': PUBLIC,

@@ -18,8 +18,11 @@ import type {
   ListAuditEventsQuery,
   RemoteSessionTimelineView,
 } from '../../contracts/api/audit';
+import type { RegisterRequest, RegisterResponse } from '../../contracts/agent-protocol/registration';
+import type { HealthView } from '../../contracts/api/health';
 import type { CreateInstallerRequest, InstallerCommandView } from '../../contracts/api/installers';
 import type {
+  ConnectStatusView,
   CreateSupportSessionRequest,
   ListSupportSessionsQuery,
   QuickSupportKpisView,
@@ -52,6 +55,7 @@ import type {
 import type {
   CreatedUserView,
   CreateUserRequest,
+  CsrfTokenView,
   LoginRequest,
   LoginResultView,
   TechnicianListView,
@@ -69,7 +73,25 @@ import {
   ListAuditEventsQueryDto,
   RemoteSessionTimelineDto,
 } from '../../src/audit-log/dto/audit-event.dto';
-import { LoginDto, LoginResultDto } from '../../src/auth/dto/login.dto';
+import type {
+  RelayClosedEvent,
+  RelayEventBatch,
+  RelayEventsAcceptedResponse,
+  RelayPairedEvent,
+} from '../../contracts/relay-events';
+import {
+  RegisterAgentDto,
+  RegisterAgentResponseDto,
+} from '../../src/agent-registration/dto/register-agent.dto';
+import { CsrfTokenDto, LoginDto, LoginResultDto } from '../../src/auth/dto/login.dto';
+import { HealthDto } from '../../src/health/dto/health.dto';
+import { PublicStatusDto } from '../../src/quick-support/connect/public-status.dto';
+import {
+  RelayClosedEventDto,
+  RelayEventBatchDto,
+  RelayEventsAcceptedDto,
+  RelayPairedEventDto,
+} from '../../src/relay-link/dto/relay-events.dto';
 import { DeviceGrantDto, DeviceGrantListDto } from '../../src/devices/dto/device-grant.dto';
 import {
   DeviceDto,
@@ -182,6 +204,19 @@ const CHECKED = [
   pair<UpdateUserDto, UpdateUserRequest>(UpdateUserDto, 'UpdateUserRequest', true),
   pair<LoginDto, LoginRequest>(LoginDto, 'LoginRequest', true),
   pair<LoginResultDto, LoginResultView>(LoginResultDto, 'LoginResultView', true),
+  pair<CsrfTokenDto, CsrfTokenView>(CsrfTokenDto, 'CsrfTokenView', true),
+  pair<HealthDto, HealthView>(HealthDto, 'HealthView', true),
+  pair<PublicStatusDto, ConnectStatusView>(PublicStatusDto, 'ConnectStatusView', true),
+  pair<RegisterAgentDto, RegisterRequest>(RegisterAgentDto, 'RegisterRequest', true),
+  pair<RegisterAgentResponseDto, RegisterResponse>(RegisterAgentResponseDto, 'RegisterResponse', true),
+  pair<RelayPairedEventDto, RelayPairedEvent>(RelayPairedEventDto, 'RelayPairedEvent', true),
+  pair<RelayClosedEventDto, RelayClosedEvent>(RelayClosedEventDto, 'RelayClosedEvent', true),
+  pair<RelayEventBatchDto, RelayEventBatch>(RelayEventBatchDto, 'RelayEventBatch', true),
+  pair<RelayEventsAcceptedDto, RelayEventsAcceptedResponse>(
+    RelayEventsAcceptedDto,
+    'RelayEventsAcceptedResponse',
+    true,
+  ),
   pair<DeviceDto, DeviceView>(DeviceDto, 'DeviceView', true),
   pair<DeviceSupportSessionDto, DeviceSupportSessionView>(
     DeviceSupportSessionDto,
@@ -255,12 +290,12 @@ const CHECKED = [
 
 const SRC = join(__dirname, '..', '..', 'src');
 
-/** `X implements Y` for every DTO class in src/**\/dto/, read from the source. */
+/** `X implements Y` for every DTO class in src/ (`*.dto.ts`), read from the source. */
 function declaredPairs(dir = SRC): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return declaredPairs(path);
-    if (!/\/dto\/[^/]+\.dto\.ts$/.test(relative(SRC, path).replace(/^/, '/'))) return [];
+    if (!/\.dto\.ts$/.test(relative(SRC, path))) return [];
     const source = readFileSync(path, 'utf8');
     return [...source.matchAll(/^export class (\w+)(?: extends \w+)? implements (\w+) \{/gm)].map(
       ([, dto, shape]) => `${dto} implements ${shape}`,

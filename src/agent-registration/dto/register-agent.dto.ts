@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AGENT_OSES, type AgentOs } from '../../../contracts/agent-protocol/enums';
+import type { RegisterRequest, RegisterResponse } from '../../../contracts/agent-protocol/registration';
 
 /**
  * OpenAPI description of `POST /api/agent/register`. The body is validated by the shared contract
  * (`parseRegisterRequest` in contracts/agent-protocol/registration.ts), the same code the agent uses.
  */
-export class RegisterAgentDto {
+export class RegisterAgentDto implements RegisterRequest {
   @ApiProperty({ pattern: '^[A-Za-z0-9_-]{22,128}$' }) installerToken!: string;
   @ApiProperty({ maxLength: 255, description: 'One line, no control characters' }) hostname!: string;
   @ApiProperty({ enum: AGENT_OSES }) os!: AgentOs;
@@ -15,7 +16,7 @@ export class RegisterAgentDto {
   @ApiProperty({ pattern: '^\\d{1,3}\\.\\d{1,3}$', example: '1.0' }) protocolVersion!: string;
 }
 
-export class RegisterAgentResponseDto {
+export class RegisterAgentResponseDto implements RegisterResponse {
   @ApiProperty({ format: 'uuid' }) deviceId!: string;
   @ApiProperty({
     description: 'Shown once; present it as `Authorization: Bearer <deviceId>.<deviceCredential>`',

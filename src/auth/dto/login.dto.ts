@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { USER_LIMITS, type LoginRequest, type LoginResultView } from '../../../contracts/api/users';
+import {
+  USER_LIMITS,
+  type CsrfTokenView,
+  type LoginRequest,
+  type LoginResultView,
+} from '../../../contracts/api/users';
 import { UserDto } from '../../users/dto/user.dto';
 
 export class LoginDto implements LoginRequest {
@@ -19,6 +24,6 @@ export class LoginResultDto implements LoginResultView {
   @ApiProperty({ type: UserDto }) user!: UserDto;
 }
 
-export class CsrfTokenDto {
+export class CsrfTokenDto implements CsrfTokenView {
   @ApiProperty() csrfToken!: string;
 }

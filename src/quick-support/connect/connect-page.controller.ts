@@ -1,9 +1,19 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { cleanDisplayText } from '../../../contracts/display-text';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { LANGUAGES } from '../../../contracts/i18n/language';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators';
+import { ErrorCode } from '../../common/domain-error';
+import { ApiErrorPages, ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { PagePass } from '../../common/rate-limit/page-pass';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { BrandingService } from '../../branding/branding.service';
@@ -44,11 +54,18 @@ export class ConnectPageController {
   @Get(':token')
   @RateLimit('connect-page')
   @UseFilters(ConnectRateLimitFilter)
-  @ApiProduces('text/html')
   @ApiQuery({ name: 'lang', enum: LANGUAGES, required: false, description: LANG_DOC })
   @ApiOperation({
     summary:
       'The branded connect page (HTML) in the customer’s language; 404 with a page saying whether the link ended, expired or does not work',
+  })
+  @ApiOkResponse({
+    description: 'The connect page, with its own nonce CSP; sets the page pass cookie for its polls',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  @ApiErrorPages({
+    404: { media: 'text/html', description: 'A neutral page: the link is unknown, expired or ended' },
+    429: { media: 'text/html', description: 'A page asking the customer to wait (with Retry-After)' },
   })
   async page(
     @Param('token') token: string,
@@ -94,6 +111,7 @@ export class ConnectPageController {
     summary: 'Session status for the page’s 5-second poll; 404 once the link is no longer active',
   })
   @ApiOkResponse({ type: PublicStatusDto })
+  @ApiErrors([ErrorCode.NotFound, 'the link is unknown, expired or ended'])
   async status(
     @Param('token') token: string,
     @Res({ passthrough: true }) res: Response,
@@ -122,6 +140,23 @@ export class ConnectPageController {
   @ApiOperation({
     summary: 'A note from the customer to the technician. A form post is answered with 303 back to the page.',
   })
+  @ApiCreatedResponse({ type: SupportNoteDto, description: 'JSON: the note as the technician sees it' })
+  @ApiResponse({
+    status: 303,
+    description:
+      'Form post: back to the page, with `?sent=1`, `?error=<problem>` for a note the page explains, or `?error=rate`',
+  })
+  @ApiErrors(
+    [ErrorCode.NotFound, 'the link is not active (a form post gets the neutral HTML page instead)'],
+    [
+      ErrorCode.ValidationFailed,
+      'JSON: the note is empty, longer than 1000 characters or has control characters',
+    ],
+    [
+      ErrorCode.RateLimited,
+      'the session has had the most notes it allows (JSON; a form post goes back with `?error=rate`)',
+    ],
+  )
   async note(
     @Param('token') token: string,
     @Query('lang') lang: unknown,

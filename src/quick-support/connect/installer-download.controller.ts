@@ -1,9 +1,11 @@
 import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LANGUAGES } from '../../../contracts/i18n/language';
 import { INSTALLER_OSES, InstallerOs } from '../../../contracts/installer-template';
 import { Public } from '../../common/decorators';
+import { ErrorCode } from '../../common/domain-error';
+import { ApiErrorPages, ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { AppConfig } from '../../config/app-config';
 import { installerFileName } from '../../installers/install-commands';
@@ -43,9 +45,29 @@ export class InstallerDownloadController {
     required: false,
     description: 'The language the agent speaks on the customer’s computer (default: from Accept-Language)',
   })
-  @ApiProduces('application/octet-stream')
   @ApiOperation({
     summary: 'Download the install script for one OS (mints a one-shot installer token per download)',
+  })
+  @ApiOkResponse({
+    description:
+      'The install script as an attachment (Content-Disposition names the file); HEAD answers the headers only and mints nothing',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiErrors(
+    [ErrorCode.ValidationFailed, 'os is not one of windows, macos, linux'],
+    [ErrorCode.AgentNotBuilt, 'the agent has not been built on this server'],
+    [ErrorCode.Unavailable, 'the script could not be prepared (the portal configuration is not usable)'],
+  )
+  @ApiErrorPages({
+    403: {
+      media: 'text/plain',
+      description: 'A link-preview bot: the link must be opened in a web browser (nothing is minted)',
+    },
+    404: { media: 'text/html', description: 'A neutral page: the link is unknown, expired or ended' },
+    409: {
+      media: 'text/plain',
+      description: 'The support session already has a connected computer',
+    },
   })
   async download(
     @Param('token') token: string,
