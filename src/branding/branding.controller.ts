@@ -1,7 +1,9 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../common/decorators';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
 import { BrandingDto } from './branding.dto';
 import { brandingErrors } from './branding.errors';
@@ -33,9 +35,14 @@ export class BrandingController {
   @ApiOperation({
     summary: 'The logo file from DATA_DIR/brand (logo.svg or logo.png, at most 256 KiB)',
   })
-  @ApiProduces('image/svg+xml', 'image/png')
-  @ApiOkResponse({ description: 'The logo, with its own content type and a script-free CSP' })
-  @ApiNotFoundResponse({ description: '`not_found`: no logo file, or one too large or of the wrong type' })
+  @ApiOkResponse({
+    description: 'The logo, with its own content type and a script-free CSP',
+    content: {
+      'image/svg+xml': { schema: { type: 'string', format: 'binary' } },
+      'image/png': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiErrors([ErrorCode.NotFound, 'no logo file, or one too large or of the wrong type'])
   async logo(@Res() res: Response): Promise<void> {
     const logo = await this.brandingService.logoFile();
     if (!logo) throw brandingErrors.noLogo();

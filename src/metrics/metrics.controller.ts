@@ -1,13 +1,7 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { Response } from 'express';
 import { Public } from '../common/decorators';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator';
@@ -32,13 +26,14 @@ export class MetricsController {
     description:
       'Loopback callers that did not come through a proxy, or `Authorization: Bearer <PORTAL_METRICS_TOKEN>` when that is set. 404 when PORTAL_METRICS=off.',
   })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4.', schema: { type: 'string' } })
-  @ApiUnauthorizedResponse({
-    description: '`unauthenticated`: PORTAL_METRICS_TOKEN is set and was not sent.',
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4.',
+    content: { 'text/plain': { schema: { type: 'string' } } },
   })
-  @ApiForbiddenResponse({ description: '`forbidden`: no token is set and the caller is not local.' })
-  @ApiTooManyRequestsResponse({ description: '`rate_limited`' })
+  @ApiErrors(
+    [ErrorCode.Unauthenticated, 'PORTAL_METRICS_TOKEN is set and was not sent'],
+    [ErrorCode.Forbidden, 'no token is set and the caller is not local'],
+  )
   async scrape(@Res() res: Response): Promise<void> {
     const { contentType, body } = await this.metrics.render();
     res.setHeader('Cache-Control', 'no-store');

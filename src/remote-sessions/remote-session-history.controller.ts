@@ -1,12 +1,5 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +8,8 @@ import { ReadsHistory } from '../access/access.decorator';
 import { readScope } from '../access/access-rules';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors, type ApiErrorEntry } from '../common/openapi/api-errors.decorator';
 import {
   RemoteSessionHistoryDto,
   RemoteSessionHistoryPageQueryDto,
@@ -23,15 +18,16 @@ import {
 import { REMOTE_SESSION_CSV_HEADER, remoteSessionCsvRecord } from './remote-session-csv';
 import { HistoryFilter, RemoteSessionQueries } from './remote-session.queries';
 
-const BAD_INPUT_DOC =
-  '`validation_failed`: q is longer than 100 characters, endReason is not an end reason, limit is out of 1–100 or offset out of 0–10000';
+const BAD_INPUT: ApiErrorEntry = [
+  ErrorCode.ValidationFailed,
+  'q is longer than 100 characters, endReason is not an end reason, limit is out of 1–100 or offset out of 0–10000',
+];
 
 /**
  * The remote-session history: ended sessions of any age, searched and paged, and its CSV export.
  * Registered before RemoteSessionsController so `history` and `export.csv` are not read as an `:id`.
  */
 @ApiTags('remote-sessions')
-@ApiCookieAuth()
 @Controller('remote-sessions')
 export class RemoteSessionHistoryController {
   private readonly logger = new Logger(RemoteSessionHistoryController.name);
@@ -45,7 +41,7 @@ export class RemoteSessionHistoryController {
       'Ended sessions of any age, newest end first, searched (customer, device, technician, reason, end reason) and paged; administrators and auditors read everyone’s, a technician their own',
   })
   @ApiOkResponse({ type: RemoteSessionHistoryDto })
-  @ApiBadRequestResponse({ description: BAD_INPUT_DOC })
+  @ApiErrors(BAD_INPUT)
   history(
     @CurrentUser() user: AuthUser,
     @Query() q: RemoteSessionHistoryPageQueryDto,
@@ -59,14 +55,16 @@ export class RemoteSessionHistoryController {
 
   @Get('export.csv')
   @ReadsHistory()
-  @ApiProduces('text/csv')
   @ApiOperation({
     summary: `The history the filters match as a CSV download (streamed, newest end first, at most ${LIMITS.exportMax} rows)`,
     description:
       'RFC 4180; a field a spreadsheet would run as a formula (starting with = + - @, tab or CR) has a leading apostrophe.',
   })
-  @ApiOkResponse({ description: 'text/csv, one session per record after the header' })
-  @ApiBadRequestResponse({ description: BAD_INPUT_DOC })
+  @ApiOkResponse({
+    description: 'An attachment (not cached): a header row, then one session per record',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(BAD_INPUT)
   async csv(
     @CurrentUser() user: AuthUser,
     @Query() q: RemoteSessionHistoryQueryDto,

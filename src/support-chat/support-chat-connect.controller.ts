@@ -1,13 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { Response } from 'express';
 import { Public } from '../common/decorators';
 import { PagePass } from '../common/rate-limit/page-pass';
@@ -20,7 +14,7 @@ import {
 } from './dto/chat-message.dto';
 import { SupportChatService } from './support-chat.service';
 
-const INACTIVE = '`link_inactive`: the link is unknown, has ended or has expired (all alike)';
+const INACTIVE = 'the link is unknown, has ended or has expired (all alike)';
 
 /**
  * The customer's side of the chat, beside the connect page (outside /api). The link token is the
@@ -40,8 +34,10 @@ export class SupportChatConnectController {
   @RateLimit('connect-chat-read')
   @ApiOperation({ summary: 'The chat for the connect page’s poll (every 5 s, with `after`)' })
   @ApiOkResponse({ type: ChatMessageListDto })
-  @ApiBadRequestResponse({ description: '`validation_failed`: `after` is no message of this session' })
-  @ApiNotFoundResponse({ description: INACTIVE })
+  @ApiErrors(
+    [ErrorCode.ValidationFailed, '`after` is no message of this session'],
+    [ErrorCode.LinkInactive, INACTIVE],
+  )
   async list(
     @Param('token') token: string,
     @Query() query: ListChatMessagesQueryDto,
@@ -57,11 +53,11 @@ export class SupportChatConnectController {
   @HttpCode(201)
   @ApiOperation({ summary: 'A message from the customer to the technician' })
   @ApiCreatedResponse({ type: ChatMessageDto })
-  @ApiBadRequestResponse({
-    description: '`validation_failed`: empty after normalising, or longer than 1000 characters',
-  })
-  @ApiNotFoundResponse({ description: INACTIVE })
-  @ApiConflictResponse({ description: '`chat_limit_reached`: the session holds 500 chat messages' })
+  @ApiErrors(
+    [ErrorCode.ValidationFailed, 'empty after normalising, or longer than 1000 characters'],
+    [ErrorCode.LinkInactive, INACTIVE],
+    [ErrorCode.ChatLimitReached, 'the session holds 500 chat messages'],
+  )
   send(@Param('token') token: string, @Body() dto: SendChatMessageDto): Promise<ChatMessageDto> {
     return this.chat.sendFromCustomer(token, dto.body);
   }

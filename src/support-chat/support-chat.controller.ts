@@ -1,14 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { OwnsSupportSession, ReadsRemoteSessionTrail, ReadsSupportSession } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
@@ -25,7 +18,6 @@ import { SupportChatService } from './support-chat.service';
 
 /** The technician's side of a quick-support session's chat (the customer's: support-chat-connect.controller.ts). */
 @ApiTags('support chat')
-@ApiCookieAuth()
 @Controller()
 export class SupportChatController {
   constructor(private readonly chat: SupportChatService) {}
@@ -37,11 +29,10 @@ export class SupportChatController {
       'The session’s chat, oldest first, the customer’s older notes included; page with `after` (the last id you have)',
   })
   @ApiOkResponse({ type: ChatMessageListDto })
-  @ApiBadRequestResponse({
-    description:
-      '`validation_failed`: `id` or `after` is not a UUID, or `after` is no message of this session',
-  })
-  @ApiNotFoundResponse({ description: '`not_found`: there is no such support session' })
+  @ApiErrors(
+    [ErrorCode.ValidationFailed, '`id` or `after` is not a UUID, or `after` is no message of this session'],
+    [ErrorCode.NotFound, 'there is no such support session'],
+  )
   list(
     @Param('id', parseId()) id: string,
     @Query() query: ListChatMessagesQueryDto,
@@ -58,14 +49,12 @@ export class SupportChatController {
       'Write to the customer: shown on the connect page and in the agent’s console (agents at protocol 1.3)',
   })
   @ApiCreatedResponse({ type: ChatMessageDto })
-  @ApiBadRequestResponse({
-    description: '`validation_failed`: empty after normalising, or longer than 1000 characters',
-  })
-  @ApiNotFoundResponse({ description: '`not_found`: there is no such support session' })
-  @ApiConflictResponse({
-    description:
-      '`session_closed`: the session has ended or expired; `chat_limit_reached`: the session holds 500 chat messages',
-  })
+  @ApiErrors(
+    [ErrorCode.ValidationFailed, 'empty after normalising, or longer than 1000 characters'],
+    [ErrorCode.NotFound, 'there is no such support session'],
+    [ErrorCode.SessionClosed, 'the session has ended or expired'],
+    [ErrorCode.ChatLimitReached, 'the session holds 500 chat messages'],
+  )
   send(
     @CurrentUser() user: AuthUser,
     @Param('id', parseId()) id: string,
@@ -81,9 +70,10 @@ export class SupportChatController {
       'The quick-support session of a remote session’s device, whose chat the viewer and the session’s timeline show',
   })
   @ApiOkResponse({ type: ChatSessionRefDto })
-  @ApiNotFoundResponse({
-    description: '`not_found`: no such remote session, or its device did not come from a quick-support link',
-  })
+  @ApiErrors([
+    ErrorCode.NotFound,
+    'no such remote session, or its device did not come from a quick-support link',
+  ])
   async supportSession(@Param('id', parseId()) id: string): Promise<ChatSessionRefDto> {
     return { supportSessionId: await this.chat.sessionOfRemoteSession(id) };
   }

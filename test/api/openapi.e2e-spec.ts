@@ -49,14 +49,17 @@ function routerRoutes(app: INestApplication): string[] {
   const express = app.getHttpAdapter().getInstance() as unknown as {
     router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
   };
-  // Wildcard layers (every method on /api{/*splat}, /support/{*path}) are Nest's not-found fallbacks.
-  return express.router.stack.flatMap((layer) =>
-    layer.route && !layer.route.path.includes('*')
-      ? Object.keys(layer.route.methods)
-          .filter((m) => m !== '_all')
-          .map((m) => `${m.toUpperCase()} ${layer.route?.path ?? ''}`)
-      : [],
-  );
+  // Wildcard layers (every method on /api{/*splat}, /support/{*path}) are Nest's not-found fallbacks;
+  // a layer on every method of one path is the middleware Nest mounts on a path excluded from the /api
+  // prefix (/metrics), not a route. `/metrics/` is the same route as `/metrics`.
+  const routes = express.router.stack.flatMap((layer) => {
+    if (!layer.route || layer.route.path.includes('*')) return [];
+    const methods = Object.keys(layer.route.methods).filter((m) => m !== '_all');
+    if (methods.includes('acl')) return [];
+    const path = layer.route.path.length > 1 ? layer.route.path.replace(/\/$/, '') : layer.route.path;
+    return methods.map((m) => `${m.toUpperCase()} ${path}`);
+  });
+  return [...new Set(routes)];
 }
 
 /** Each Nest route with what the global guards read from it: public, and whether CSRF is checked. */
@@ -73,7 +76,8 @@ function guardedRoutes(app: INestApplication): Map<string, { public: boolean; ch
         const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
         if (typeof path !== 'string') continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-        const full = ['', base.startsWith('support') ? '' : 'api', base, path]
+        // Outside the /api prefix: the connect page (support/…) and the operator's /metrics.
+        const full = ['', base.startsWith('support') || base === 'metrics' ? '' : 'api', base, path]
           .join('/')
           .replace(/\/+/g, '/')
           .replace(/(.)\/$/, '$1');
