@@ -46,6 +46,7 @@ export const MODULE_SURFACE = {
   'relay-link': ['relay-link.module', 'relay-token.service', 'relay-events.service', 'relay-control.service'],
   'remote-help': ['remote-help.module'],
   'remote-sessions': ['remote-sessions.module', 'remote-sessions.service', 'remote-session-ending.service'],
+  'support-chat': ['support-chat.module'],
   users: ['users.module', 'users.service', 'account-revocations', 'entities/*', 'dto/*'],
 };
 

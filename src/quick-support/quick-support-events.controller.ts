@@ -57,7 +57,7 @@ export class QuickSupportEventsController implements OnModuleDestroy {
   })
   @ApiOkResponse({
     description:
-      'Server-sent events (QuickSupportStreamEvent, contracts/api/quick-support.ts): `session.created` and `session.updated` (data: SupportSessionDto, without the link and notes of sessions you do not own), `note.added` (data: `{ sessionId, note: SupportNoteDto }`, your sessions only), `device.registered` and `device.updated` (data: DeviceDto, devices you may reach). A `: keepalive` comment every 25 s. The stream closes when the login ends.',
+      'Server-sent events (QuickSupportStreamEvent, contracts/api/quick-support.ts): `session.created` and `session.updated` (data: SupportSessionDto, without the link and notes of sessions you do not own), `note.added` (data: `{ sessionId, note: SupportNoteDto }`, your sessions only), `chat.message` (data: `{ sessionId, message: ChatMessageView }`, the session’s holder and administrators), `device.registered` and `device.updated` (data: DeviceDto, devices you may reach). A `: keepalive` comment every 25 s. The stream closes when the login ends.',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   events(@CurrentUser() user: AuthUser): Observable<MessageEvent> {

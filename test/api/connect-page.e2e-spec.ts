@@ -466,7 +466,7 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
       .expect(303);
     expect(res.headers.location).toBe(`${s.path}?sent=1`);
     const page = await t.http().get(res.headers.location).expect(200);
-    expect(page.text).toContain('Your note was sent to the technician.');
+    expect(page.text).toContain('Your message was sent to the technician.');
     // The note is the chat's first message, escaped where the page renders it.
     expect(page.text).toContain('<span class="body">Line one\nLine &lt;two&gt;</span>');
     const form = /<form id="note-form" method="post" action="([^"]+)">/.exec(page.text);

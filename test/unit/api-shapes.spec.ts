@@ -49,6 +49,8 @@ import type {
   RemoteSessionListView,
   RemoteSessionView,
   RunCommandRequest,
+  ScreenMonitorView,
+  SelectMonitorRequest,
   StartedRemoteSessionView,
   StartRemoteSessionRequest,
 } from '../../contracts/api/remote-sessions';
@@ -128,8 +130,18 @@ import {
   RemoteSessionHistoryDto,
   RemoteSessionHistoryQueryDto,
   RemoteSessionListDto,
+  ScreenMonitorDto,
+  SelectMonitorDto,
   StartedRemoteSessionDto,
 } from '../../src/remote-sessions/dto/remote-session.dto';
+import type { BrandingBody } from '../../contracts/api/branding';
+import type { ChatMessageListView, ChatMessageView, SendChatMessageRequest } from '../../contracts/api/chat';
+import { BrandingDto } from '../../src/branding/branding.dto';
+import {
+  ChatMessageDto,
+  ChatMessageListDto,
+  SendChatMessageDto,
+} from '../../src/support-chat/dto/chat-message.dto';
 import {
   CreatedUserDto,
   CreateUserDto,
@@ -286,6 +298,12 @@ const CHECKED = [
     'StartedRemoteSessionView',
     true,
   ),
+  pair<BrandingDto, BrandingBody>(BrandingDto, 'BrandingBody', true),
+  pair<ChatMessageDto, ChatMessageView>(ChatMessageDto, 'ChatMessageView', true),
+  pair<ChatMessageListDto, ChatMessageListView>(ChatMessageListDto, 'ChatMessageListView', true),
+  pair<SendChatMessageDto, SendChatMessageRequest>(SendChatMessageDto, 'SendChatMessageRequest', true),
+  pair<ScreenMonitorDto, ScreenMonitorView>(ScreenMonitorDto, 'ScreenMonitorView', true),
+  pair<SelectMonitorDto, SelectMonitorRequest>(SelectMonitorDto, 'SelectMonitorRequest', true),
 ];
 
 const SRC = join(__dirname, '..', '..', 'src');

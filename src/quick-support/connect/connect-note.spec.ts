@@ -26,7 +26,7 @@ describe('readNote', () => {
 describe('flashFromQuery', () => {
   it('shows only fixed texts, never the query', () => {
     expect(flashFromQuery('1', undefined, english)?.kind).toBe('ok');
-    expect(flashFromQuery(undefined, 'empty', english)?.text).toBe('Write a note before sending it.');
+    expect(flashFromQuery(undefined, 'empty', english)?.text).toBe('Write a message before sending it.');
     expect(flashFromQuery(undefined, '<script>', english)).toBeNull();
     expect(flashFromQuery(undefined, 'toString', english)).toBeNull();
     expect(flashFromQuery(['1'], undefined, english)).toBeNull();

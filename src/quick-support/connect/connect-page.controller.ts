@@ -202,8 +202,7 @@ export class ConnectPageController {
   }
 
   private sendHtml(res: Response, status: number, nonce: string, body: string): void {
-    const logo = this.config.brand.logoUrl;
-    res.setHeader('Content-Security-Policy', pageCsp(nonce, logo ? new URL(logo).origin : undefined));
+    res.setHeader('Content-Security-Policy', pageCsp(nonce, this.config.brand.logoUrl));
     res.status(status).type('text/html; charset=utf-8').send(body);
   }
 }

@@ -34,7 +34,7 @@ export class ConnectRateLimitFilter extends AllExceptionsFilter {
         const retry = exception.headers['Retry-After'] ?? '60';
         const frame = pageFrame(this.config.brand, req.query.lang, req.get('accept-language'));
         res.setHeader('Retry-After', retry);
-        res.setHeader('Content-Security-Policy', pageCsp(frame.nonce));
+        res.setHeader('Content-Security-Policy', pageCsp(frame.nonce, frame.brand.logoUrl));
         res.status(429).type('text/html; charset=utf-8').send(renderRateLimitedPage(frame, retry));
         return;
       }

@@ -80,7 +80,7 @@ export class InstallerDownloadController {
     const frame = pageFrame(this.config.brand, lang, req.get('accept-language'));
     const session = await this.quickSupport.findOpenByToken(token);
     if (!session) {
-      res.setHeader('Content-Security-Policy', pageCsp(frame.nonce));
+      res.setHeader('Content-Security-Policy', pageCsp(frame.nonce, frame.brand.logoUrl));
       res
         .status(404)
         .type('text/html; charset=utf-8')

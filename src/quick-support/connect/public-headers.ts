@@ -29,9 +29,10 @@ export function newNonce(): string {
 
 /**
  * The connect page's policy: its own nonce'd style and script, fetches to itself, forms to itself.
- * `logoOrigin`: where BRAND_LOGO_URL points, when the page shows that logo.
+ * `logoUrl`: BRAND_LOGO_URL (validated https at boot), whose origin the page's images may come from.
  */
-export function pageCsp(nonce: string, logoOrigin?: string): string {
+export function pageCsp(nonce: string, logoUrl?: string | null): string {
+  const logoOrigin = logoUrl ? new URL(logoUrl).origin : undefined;
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,

@@ -16,6 +16,7 @@ import { MatTabsModule } from '@angular/material/tabs';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Title } from '@angular/platform-browser';
 
+import { AuthService } from '../auth/auth.service';
 import { ChatApiService } from '../chat/chat-api.service';
 import { SupportChatComponent } from '../chat/support-chat.component';
 import { registerAppIcons } from '../core/app-icons';
@@ -91,6 +92,8 @@ export class ViewerPageComponent implements OnInit {
   private readonly title = inject(Title);
   protected readonly viewer = inject(ViewerSessionService);
   private readonly chatApi = inject(ChatApiService);
+  /** Auditors read the chat; technicians and administrators write in it. */
+  protected readonly canOperate = inject(AuthService).canOperate;
   /** The quick-support session whose chat the Chat tab shows; null for persistent devices. */
   protected readonly supportSessionId = signal<string | null>(null);
   private chatLookedUp = false;
