@@ -90,7 +90,7 @@ describe('GET /api/branding and the logo (real portal, real PostgreSQL)', () => 
     put('logo.png', PNG);
     const page = await t.http().get(session.path).expect(200);
     expect(page.text).toContain(
-      '<header><img src="/api/branding/logo" alt="Northwind IT logo" height="40"><h1>',
+      '<header><img src="/api/branding/logo" alt="Northwind IT logo" height="40"><h1 id="headline">',
     );
     expect(page.headers['content-security-policy']).toContain("img-src 'self' data:;");
   });
