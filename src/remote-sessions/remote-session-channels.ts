@@ -95,12 +95,19 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
   ): Promise<RelayAccessDto> {
     const minted = await this.relayTokens.mintSessionTokens(session.id, channels);
     if (kind === 'reconnect') {
-      // Close what the agent may still hold for this session (a previous viewer) before dialling again.
-      await this.agents
-        .closeChannel(session.deviceId, session.id, undefined, 'reconnecting')
-        .catch((err: unknown) => {
-          this.logger.debug(`No channel to close before reconnecting session ${session.id}: ${String(err)}`);
-        });
+      // Close what the agent may still hold of these channels (a previous viewer) before dialling
+      // again; the session's other channels (a live screen beside a reopened shell) stay as they are.
+      await Promise.all(
+        channels.map((channel) =>
+          this.agents
+            .closeChannel(session.deviceId, session.id, channel as ChannelKind, 'reconnecting')
+            .catch((err: unknown) => {
+              this.logger.debug(
+                `No ${channel} to close before reconnecting session ${session.id}: ${String(err)}`,
+              );
+            }),
+        ),
+      );
     }
     const now = new Date();
     for (const channel of channels)
@@ -139,8 +146,9 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
   /**
    * The shell again, without the login profile (protocol 1.3): for a device whose profile hangs every
    * login shell, so the viewer's terminal stayed silent. The device replaces the hung shell with the
-   * plain one; the person's "allow for this session" covers it (a one-time allow is asked again).
-   * Recorded first, as a reconnect of the shell, or not done at all (503).
+   * plain one, the shell alone (a live screen stays as it is); the person's "allow for this session"
+   * covers it (a one-time allow is asked again). Recorded first, as a reconnect of the shell, or not
+   * done at all (503).
    */
   async plainShell(session: RemoteSession, by: ChannelRequester): Promise<RelayAccessDto> {
     if (!session.channels.includes('shell')) throw errors.channelNotInSession();

@@ -37,9 +37,10 @@ export interface FakeAgentOptions {
 /**
  * A stand-in agent on the real control channel: it answers open_channel by really dialling the relay
  * with the agent token (as the agent does) and keeps those sockets; it acks close_channel and closes
- * them (unless told to keep them). It runs every command as `echo` would (one output line, exit 0) and
- * answers the Quick Assist requests as a ready Windows desktop. Everything the portal sent is in `inbox`;
- * `onMessage` sees each message before it is answered.
+ * the channel named, or every channel of the session (unless told to keep them). It runs every command
+ * as `echo` would (one output line, exit 0) and answers the Quick Assist requests as a ready Windows
+ * desktop. Everything the portal sent is in `inbox`; `onMessage` sees each message before it is
+ * answered.
  */
 export class FakeAgent {
   readonly inbox: PortalToAgentMessage[] = [];
@@ -134,8 +135,11 @@ export class FakeAgent {
         ...(monitors && m.monitor !== undefined && m.monitor < monitors.length && { monitor: m.monitor }),
       });
     } else if (m.type === 'close_channel') {
+      // The channel named, or (none named) every channel of the session, as the agent closes them.
+      const closing = (key: string) =>
+        m.channel ? key === `${m.sessionId}/${m.channel}` : key.startsWith(`${m.sessionId}/`);
       if (!this.opts.keepRelaySockets)
-        for (const [key, sock] of this.channels) if (key.startsWith(`${m.sessionId}/`)) sock.close(1000);
+        for (const [key, sock] of this.channels) if (closing(key)) sock.close(1000);
       this.send({ type: 'ack', replyTo: m.id });
     } else if (m.type === 'end_session' || m.type === 'chat_message') {
       this.send({ type: 'ack', replyTo: m.id });

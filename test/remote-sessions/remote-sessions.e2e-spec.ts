@@ -191,15 +191,29 @@ describe('remote sessions (portal + relay + control channel)', () => {
     expect(refused.body.code).toBe('not_session_owner');
   });
 
-  it('opens a plain shell (no login profile) in place of a silent one, for 1.3 agents only', async () => {
+  it('opens a plain shell (no login profile) in place of a silent one, leaving the screen live, for 1.3 agents only', async () => {
     const { deviceId, agent } = await connectedDevice();
     const tech = await t.loginAs();
-    const { session } = (
+    const { session, relay: access } = (
       await tech
         .post('/api/remote-sessions')
         .send({ deviceId, type: 'attended', protocol: 'web', recordingEnabled: false })
         .expect(201)
     ).body;
+    const states = async () =>
+      (
+        (await tech.get(`/api/remote-sessions/${session.id}`).expect(200)).body.channelStates as {
+          channel: string;
+          state: string;
+        }[]
+      ).map((c) => [c.channel, c.state]);
+    await eventually(
+      async () => JSON.stringify(await states()) === '[["screen","open"],["shell","open"]]',
+      'both channels open',
+    );
+    // The technician is watching the screen while asking for the plain shell.
+    const screen = techSocket(access.url, session.id, 'screen', access.tokens[0].token);
+    await opened(screen);
     const plain = await tech.post(`/api/remote-sessions/${session.id}/channels/shell/plain`).expect(200);
     expect(plain.body).toMatchObject({ shellStartPatienceSec: 10, tokens: [{ channel: 'shell' }] });
     await eventually(() => agent.received('open_channel').length === 3, 'the plain shell request');
@@ -212,7 +226,24 @@ describe('remote sessions (portal + relay + control channel)', () => {
     ]);
     const shell = techSocket(plain.body.url, session.id, 'shell', plain.body.tokens[0].token);
     await opened(shell);
+    // Only the shell was replaced: the device was never told to close the screen (nor every channel),
+    // the technician's screen still carries the device's bytes, and the session says so.
+    expect(
+      agent.received('close_channel').filter((m) => m.channel === undefined || m.channel === 'screen'),
+    ).toEqual([]);
+    expect(screen.readyState).toBe(WebSocket.OPEN);
+    const got = new Promise<string>((resolve) => {
+      screen.once('message', (d: Buffer) => resolve(d.toString()));
+      screen.once('close', () => resolve('(the screen closed)'));
+    });
+    agent.channels.get(`${session.id}/screen`)!.send(Buffer.from('RFB 003.008\n'));
+    expect(await got).toBe('RFB 003.008\n');
+    await eventually(
+      async () => JSON.stringify(await states()) === '[["screen","open"],["shell","open"]]',
+      'both channels open again',
+    );
     shell.close();
+    screen.close();
 
     const vnc = (
       await tech
