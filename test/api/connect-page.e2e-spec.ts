@@ -352,6 +352,41 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
     expect(res.text.match(/<script/g)).toHaveLength(1);
   });
 
+  it('hands the page script the chat’s refusals in the customer’s language, and the codes it picks them by', async () => {
+    const s = await makeSupportSession(await t.loginAs());
+    const wordsOf = async (lang: string): Promise<Record<string, unknown>> => {
+      const page = await t.http().get(s.path).set('Accept-Language', lang).expect(200);
+      const attr = /data-words="([^"]*)"/.exec(page.text);
+      return JSON.parse(decodeHtml(attr?.[1] ?? '')) as Record<string, unknown>;
+    };
+    const german = await wordsOf('de');
+    expect(german).toMatchObject({
+      noteEmpty: 'Schreiben Sie zuerst eine Nachricht.',
+      noteTooLong: 'Eine Nachricht darf höchstens 1000 Zeichen lang sein.',
+      noteInvalid: 'Die Nachricht konnte nicht gelesen werden. Bitte tippen Sie sie noch einmal.',
+      noteRate: 'Sie haben in kurzer Zeit viele Nachrichten gesendet. Bitte warten Sie ein paar Minuten.',
+      chatFull: expect.stringContaining(
+        'In dieser Sitzung können keine weiteren Nachrichten gesendet werden',
+      ),
+      maxLength: 1000,
+    });
+    const french = await wordsOf('fr');
+    expect(french.chatFull).toEqual(expect.stringContaining('Aucun autre message ne peut être envoyé'));
+    expect(french.noteTooLong).toBe('Un message peut contenir au plus 1000 caractères.');
+    // The script branches on status and code, never on the portal's (English) message: a message of
+    // only invisible characters is a 400 validation_failed, one over the bound too.
+    const invisible = await t.browser().post(`${s.path}/chat`).send({ body: '\u200b\u200b' }).expect(400);
+    expect(invisible.body.code).toBe('validation_failed');
+    const long = await t
+      .browser()
+      .post(`${s.path}/chat`)
+      .send({ body: 'x'.repeat(1001) })
+      .expect(400);
+    expect(long.body.code).toBe('validation_failed');
+    // No English refusal reaches the German page's words.
+    expect(JSON.stringify(german)).not.toMatch(/Write a message|at most|many messages|could not be/);
+  });
+
   it('switches language with ?lang= links that the page keeps in its own links; an unknown code is ignored', async () => {
     const s = await makeSupportSession(await t.loginAs());
     const res = await t

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { ConsoleKeys, type KeyboardInput } from '../cli/console-keys';
+import { setConsoleLanguage } from '../i18n/console-text';
 import { ChatConsole, formatChatMessage, stripTerminalEscapes } from './chat-console';
 
 class FakeTerminal extends EventEmitter implements KeyboardInput {
@@ -53,7 +54,7 @@ describe('the chat in the agent console', () => {
       '[Acme] Message from Alex Tech: Hello!\n       Could you open the printer settings?\n',
     );
     expect(formatChatMessage('Acme', '\u001b[31m\u0007', 'Hi \u001b]0;x\u0007there')).toBe(
-      '[Acme] Message from Your technician: Hi there\n',
+      '[Acme] Message from your technician: Hi there\n',
     );
   });
 
@@ -108,5 +109,41 @@ describe('the chat in the agent console', () => {
     terminal.press('mhi\r');
     expect(sent).toEqual([]);
     expect(printed()).toBe('[Acme] Message from Alex: Hello\n');
+  });
+  describe('in the customer’s language', () => {
+    afterEach(() => setConsoleLanguage('en'));
+
+    it('speaks German when the agent runs with --lang de: message, hint, prompt and answers', () => {
+      setConsoleLanguage('de');
+      const { printed, terminal, chat, sent } = setup();
+      chat.show({ author: 'Alex', body: 'Ist der Drucker an?' });
+      chat.show({ author: '', body: 'Hallo' });
+      expect(printed()).toContain('[Acme] Nachricht von Alex: Ist der Drucker an?\n');
+      expect(printed()).toContain('[Acme] Nachricht von Ihrem Techniker: Hallo\n');
+      expect(printed()).toContain('Drücken Sie M, um zu antworten');
+      terminal.press('m');
+      expect(printed()).toContain('Ihre Antwort (Eingabetaste sendet, Esc bricht ab): ');
+      terminal.press('ja\r');
+      expect(sent).toEqual(['ja']);
+      expect(chat.delivered('cr-1')).toBe(true);
+      expect(printed()).toContain('  An Ihren Techniker gesendet.\n');
+      terminal.press('m\u001b');
+      expect(printed()).toContain('  Nichts gesendet.\n');
+      terminal.press('mnoch mal\r');
+      expect(chat.refused('cr-2', 'Too many messages.')).toBe(true);
+      expect(printed()).toContain('  Nicht gesendet: Too many messages.\n');
+      expect(printed()).not.toMatch(/Message from|Press M|Your answer|Sent to|Nothing sent|Not sent/);
+    });
+
+    it('speaks French too, and the unreachable portal in the same language', () => {
+      setConsoleLanguage('fr');
+      const { printed, terminal, chat } = setup();
+      chat.attach(() => null);
+      chat.show({ author: 'Alex', body: 'Bonjour' });
+      terminal.press('mbonjour\r');
+      expect(printed()).toContain('[Acme] Alex vous écrit : Bonjour\n');
+      expect(printed()).toContain('Votre réponse (Entrée envoie, Échap annule) : ');
+      expect(printed()).toContain('  Non envoyé : le portail d’assistance est injoignable pour le moment.');
+    });
   });
 });

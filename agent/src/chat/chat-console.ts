@@ -1,5 +1,6 @@
 import type { ChatMessageMessage } from '../../../contracts/agent-protocol/control-messages';
 import type { ConsoleKeys } from '../cli/console-keys';
+import { say } from '../i18n/console-text';
 
 /** The longest reply typed in the console (the portal's bound on a chat message). */
 export const CONSOLE_REPLY_MAX = 1000;
@@ -42,16 +43,17 @@ export function stripTerminalEscapes(text: string): string {
  * [Acme] Message from Alex Tech: Hello! I can see your screen now.
  *        Could you open the printer settings?
  * ```
+ * in the console's language (`chat.from`).
  */
 export function formatChatMessage(brand: string, author: string, body: string): string {
-  const who =
-    stripTerminalEscapes(author).replace(/\s+/g, ' ').trim().slice(0, AUTHOR_MAX) || 'Your technician';
+  const who = stripTerminalEscapes(author).replace(/\s+/g, ' ').trim().slice(0, AUTHOR_MAX);
+  const from = who ? say('chat.from', { who }) : say('chat.fromAnyone');
   const prefix = `[${stripTerminalEscapes(brand).replace(/\s+/g, ' ').trim()}]`;
   const lines = stripTerminalEscapes(body)
     .split('\n')
     .map((l) => l.trimEnd());
   const indent = ' '.repeat(prefix.length + 1);
-  return `${prefix} Message from ${who}: ${lines[0] ?? ''}${lines
+  return `${prefix} ${from} ${lines[0] ?? ''}${lines
     .slice(1)
     .map((l) => `\n${indent}${l}`)
     .join('')}\n`;
@@ -95,21 +97,22 @@ export class ChatConsole {
     this.options.write(formatChatMessage(this.options.brand, message.author, message.body));
     if (this.canReply && !this.hinted) {
       this.hinted = true;
-      this.options.write('  (Press M to answer; Enter sends, Esc cancels.)\n');
+      this.options.write(`  ${say('chat.hint')}\n`);
     }
   }
 
   /** The portal stored a reply (`ack`); true when `replyTo` was one of ours. */
   delivered(replyTo: string): boolean {
     if (!this.pending.delete(replyTo)) return false;
-    this.options.write('  Sent to your technician.\n');
+    this.options.write(`  ${say('chat.sent')}\n`);
     return true;
   }
 
   /** The portal refused a reply (`error`); true when `replyTo` was one of ours. */
   refused(replyTo: string, message: string): boolean {
     if (!this.pending.delete(replyTo)) return false;
-    this.options.write(`  Not sent: ${stripTerminalEscapes(message).replace(/\s+/g, ' ').trim()}\n`);
+    const reason = stripTerminalEscapes(message).replace(/\s+/g, ' ').trim();
+    this.options.write(`  ${say('chat.notSent', { reason })}\n`);
     return true;
   }
 
@@ -121,7 +124,7 @@ export class ChatConsole {
     const { keys, write } = this.options;
     const reply = this.reply;
     if (!keys || !reply) return;
-    const prompt = 'Your answer (Enter sends, Esc cancels): ';
+    const prompt = say('chat.prompt');
     const started = keys.readLine(
       {
         echo: (text) => write(text),
@@ -129,11 +132,11 @@ export class ChatConsole {
           write('\n');
           const body = line?.trim() ?? '';
           if (line === null || body === '') {
-            write('  Nothing sent.\n');
+            write(`  ${say('chat.nothingSent')}\n`);
             return;
           }
           const id = reply(body);
-          if (id === null) write('  Not sent: the portal cannot be reached right now. Please try again.\n');
+          if (id === null) write(`  ${say('chat.unreachable')}\n`);
           else this.pending.add(id);
         },
       },

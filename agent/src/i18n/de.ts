@@ -72,4 +72,14 @@ export const de: AgentCatalogue = {
   'key.stopCommands': 'R, um das Ausführen von Befehlen zu beenden',
   'key.killSwitch': 'K, um die Fernsteuerung auszuschalten',
   'key.end': 'Strg-C, um die Sitzung zu beenden',
+
+  'chat.from': 'Nachricht von {who}:',
+  'chat.fromAnyone': 'Nachricht von Ihrem Techniker:',
+  'chat.hint': '(Drücken Sie M, um zu antworten; Eingabetaste sendet, Esc bricht ab.)',
+  'chat.prompt': 'Ihre Antwort (Eingabetaste sendet, Esc bricht ab): ',
+  'chat.sent': 'An Ihren Techniker gesendet.',
+  'chat.notSent': 'Nicht gesendet: {reason}',
+  'chat.unreachable':
+    'Nicht gesendet: Das Support-Portal ist gerade nicht erreichbar. Bitte versuchen Sie es noch einmal.',
+  'chat.nothingSent': 'Nichts gesendet.',
 };

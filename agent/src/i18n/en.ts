@@ -74,6 +74,15 @@ export const en = {
   'key.stopCommands': 'R to stop running commands',
   'key.killSwitch': 'K to switch remote control off',
   'key.end': 'Ctrl-C to end the session',
+
+  'chat.from': 'Message from {who}:',
+  'chat.fromAnyone': 'Message from your technician:',
+  'chat.hint': '(Press M to answer; Enter sends, Esc cancels.)',
+  'chat.prompt': 'Your answer (Enter sends, Esc cancels): ',
+  'chat.sent': 'Sent to your technician.',
+  'chat.notSent': 'Not sent: {reason}',
+  'chat.unreachable': 'Not sent: the support portal cannot be reached right now. Please try again.',
+  'chat.nothingSent': 'Nothing sent.',
 } as const;
 
 export type AgentKey = keyof typeof en;

@@ -73,4 +73,14 @@ export const fr: AgentCatalogue = {
   'key.stopCommands': 'R pour arrêter l’exécution de commandes',
   'key.killSwitch': 'K pour désactiver le contrôle à distance',
   'key.end': 'Ctrl-C pour mettre fin à la session',
+
+  'chat.from': '{who} vous écrit :',
+  'chat.fromAnyone': 'Votre technicien vous écrit :',
+  'chat.hint': '(Appuyez sur M pour répondre ; Entrée envoie, Échap annule.)',
+  'chat.prompt': 'Votre réponse (Entrée envoie, Échap annule) : ',
+  'chat.sent': 'Envoyé à votre technicien.',
+  'chat.notSent': 'Non envoyé : {reason}',
+  'chat.unreachable':
+    'Non envoyé : le portail d’assistance est injoignable pour le moment. Veuillez réessayer.',
+  'chat.nothingSent': 'Rien n’a été envoyé.',
 };

@@ -68,6 +68,8 @@ export const de: ConnectCatalogue = {
   'chat.empty': 'Noch keine Nachrichten. Die Antworten Ihres Technikers erscheinen hier.',
   'chat.you': 'Sie',
   'chat.technician': 'Ihr Techniker',
+  'chat.full':
+    'In dieser Sitzung können keine weiteren Nachrichten gesendet werden: Sie enthält bereits so viele, wie möglich sind. Wenn Sie weiter Hilfe brauchen, kann Ihr Techniker eine neue Sitzung starten.',
   'notes.sent': 'Ihre Nachricht wurde an den Techniker gesendet.',
   'notes.failed': 'Die Nachricht konnte nicht gesendet werden.',
   'notes.offline': 'Die Nachricht konnte nicht gesendet werden. Prüfen Sie Ihre Internetverbindung.',

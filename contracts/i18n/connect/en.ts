@@ -68,6 +68,8 @@ export const en = {
   'chat.empty': 'No messages yet. Your technician’s answers appear here.',
   'chat.you': 'You',
   'chat.technician': 'Your technician',
+  'chat.full':
+    'No more messages can be sent in this session: it holds as many as it can. If you still need help, your technician can start a new session.',
   'notes.sent': 'Your message was sent to the technician.',
   'notes.failed': 'The message could not be sent.',
   'notes.offline': 'The message could not be sent. Check your connection.',

@@ -68,6 +68,8 @@ export const fr: ConnectCatalogue = {
   'chat.empty': 'Pas encore de messages. Les réponses de votre technicien s’afficheront ici.',
   'chat.you': 'Vous',
   'chat.technician': 'Votre technicien',
+  'chat.full':
+    'Aucun autre message ne peut être envoyé dans cette session : elle en contient déjà le nombre maximal. Si vous avez encore besoin d’aide, votre technicien peut ouvrir une nouvelle session.',
   'notes.sent': 'Votre message a été envoyé au technicien.',
   'notes.failed': 'Le message n’a pas pu être envoyé.',
   'notes.offline': 'Le message n’a pas pu être envoyé. Vérifiez votre connexion.',

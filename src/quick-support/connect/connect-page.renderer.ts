@@ -1,3 +1,4 @@
+import { CHAT_LIMITS } from '../../../contracts/api/chat';
 import { CONNECT_CATALOGUES } from '../../../contracts/i18n/connect';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../../contracts/i18n/language';
 import { INSTALLER_OSES, InstallerOs } from '../../../contracts/installer-template';
@@ -122,6 +123,13 @@ function scriptWords(m: ConnectPageModel): string {
     noteSent: x.t('notes.sent'),
     noteFailed: x.t('notes.failed'),
     noteOffline: x.t('notes.offline'),
+    // The chat's refusals, chosen by status and code (the portal's `message` is English).
+    noteEmpty: x.t('notes.empty'),
+    noteTooLong: x.t('notes.tooLong', { max: CHAT_LIMITS.bodyMax }),
+    noteInvalid: x.t('notes.invalid'),
+    noteRate: x.t('notes.rate'),
+    chatFull: x.t('chat.full'),
+    maxLength: CHAT_LIMITS.bodyMax,
     you: x.t('chat.you'),
     technician: x.t('chat.technician'),
   };

@@ -14,8 +14,9 @@
   /**
    * The page's words in its language, from the server (JSON in #qs's data-words).
    * @typedef {{ status: Record<string, string>, explain: Record<string, string>, headline: Record<string, string>,
-   *   copied: string, noteSent: string, noteFailed: string, noteOffline: string, you: string,
-   *   technician: string }} Words
+   *   copied: string, noteSent: string, noteFailed: string, noteOffline: string, noteEmpty: string,
+   *   noteTooLong: string, noteInvalid: string, noteRate: string, chatFull: string, maxLength: number,
+   *   you: string, technician: string }} Words
    */
   /** @type {Words} */
   var T = readWords();
@@ -35,6 +36,12 @@
         noteSent: 'Your message was sent to the technician.',
         noteFailed: 'The message could not be sent.',
         noteOffline: 'The message could not be sent. Check your connection.',
+        noteEmpty: 'Write a message before sending it.',
+        noteTooLong: 'A message can be at most 1000 characters long.',
+        noteInvalid: 'The message could not be read. Please type it again.',
+        noteRate: 'You have sent many messages in a short time. Please wait a few minutes.',
+        chatFull: 'No more messages can be sent in this session.',
+        maxLength: 1000,
         you: 'You',
         technician: 'Your technician',
       };
@@ -54,6 +61,24 @@
     if (el) {
       el.hidden = !visible;
     }
+  }
+
+  /**
+   * Why the portal refused a chat message, in the page's words: chosen by status and `code`, never
+   * the answer's `message` (the portal writes it in English).
+   * @param {number} status @param {string | undefined} code @param {string} text what was sent
+   * @returns {string}
+   */
+  function refusalText(status, code, text) {
+    // Characters as the portal counts them (code points): a surrogate pair is one.
+    var tooLong = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '_').length > T.maxLength;
+    if (status === 413 || (status === 400 && tooLong)) return T.noteTooLong;
+    // Not too long, yet refused: nothing was left once invisible characters were removed.
+    if (status === 400 && code === 'validation_failed') return T.noteEmpty;
+    if (status === 400) return T.noteInvalid;
+    if (status === 409 && code === 'chat_limit_reached') return T.chatFull;
+    if (status === 429) return T.noteRate;
+    return T.noteFailed;
   }
 
   /** @param {string} os */
@@ -295,7 +320,7 @@
         })
           .then(function (res) {
             return res.json().then(
-              /** @param {ChatMessage & { message?: string }} body */ function (body) {
+              /** @param {ChatMessage & { code?: string }} body */ function (body) {
                 return { ok: res.ok, status: res.status, body: body };
               },
             );
@@ -312,7 +337,7 @@
             } else {
               flash.hidden = false;
               flash.className = 'flash error';
-              flash.textContent = (r.body && r.body.message) || T.noteFailed;
+              flash.textContent = refusalText(r.status, r.body ? r.body.code : undefined, text);
             }
           })
           .catch(function () {
