@@ -323,7 +323,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await eventually(async () => expect(await viewer.title()).toBe(`Remote · ${DEVICE}`));
     await text(viewer.getByRole('banner'), 'Web · Attended');
 
-    const status = viewer.locator('app-screen-tab [role="status"]');
+    const status = viewer.locator('app-screen-tab .status[role="status"]');
     await text(status, 'Connected');
     const canvas = viewer.locator('[data-testid="remote-screen"] canvas');
     const points: [number, number][] = [
@@ -473,13 +473,13 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
       closeCode: String(RelayCloseCode.TokenExpired),
     });
     // The connection made with it is not affected: tokens are checked when dialling.
-    await content(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
+    await content(viewer.locator('app-screen-tab .status[role="status"]'), 'Connected');
 
     await viewer.getByRole('tab', { name: 'Screen' }).click();
     await viewer.getByRole('banner').getByRole('button', { name: 'Reconnect' }).click();
     await eventually(() => expect(tokenResponses.length).toBe(2));
     expect(Date.parse(tokenResponses[1].expiresAt)).toBeGreaterThan(Date.now());
-    await text(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
+    await text(viewer.locator('app-screen-tab .status[role="status"]'), 'Connected');
     await content(viewer.locator('app-shell-tab [role="status"]'), /Connected · /);
     const canvas = viewer.locator('[data-testid="remote-screen"] canvas');
     await eventually(async () =>
@@ -540,7 +540,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
       60,
     );
     expect(await dialRelay(url, fresh, stack.portal.baseUrl)).toEqual({ code: RelayCloseCode.DuplicateSide });
-    await text(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
+    await text(viewer.locator('app-screen-tab .status[role="status"]'), 'Connected');
   });
 
   it('says in words when the device’s VNC server goes away; Reconnect starts one for the session, since the customer allowed the screen', async () => {
@@ -550,7 +550,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await overlay.getByRole('button', { name: 'Reconnect' }).click();
     // No server runs any more: the agent starts x11vnc on the display for this session itself (the
     // screen was allowed for the session, so the customer is not asked again) and the pixels return.
-    await text(viewer.locator('app-screen-tab [role="status"]'), 'Connected');
+    await text(viewer.locator('app-screen-tab .status[role="status"]'), 'Connected');
     const canvas = viewer.locator('[data-testid="remote-screen"] canvas');
     await eventually(async () => {
       const [corner] = (await screenPixels(canvas, [[10, 10]])).colours;
