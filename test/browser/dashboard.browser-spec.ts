@@ -115,6 +115,8 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await text(page.getByRole('alert'), 'The email or password is incorrect');
     expect(await page.getByLabel('Password').inputValue()).toBe('');
     expect(page.url()).toContain('/login');
+    // The button's state layer fades after the click; check the page as it rests.
+    await settled(page);
     await expectAccessible(page, 'login page with an error');
   });
 
@@ -158,6 +160,8 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await dialog.getByRole('button', { name: 'Add technician' }).click();
 
     const shown = page.getByRole('dialog', { name: 'Initial password for Help Desk Technician' });
+    // Creating the account hashes its password (scrypt, 32 MiB): seconds on a busy machine.
+    await shown.waitFor({ state: 'visible', timeout: 30_000 });
     await visible(shown.getByText('will not be shown again'));
     await settled(page);
     await expectAccessible(page, 'initial-password dialog', 'mat-dialog-container');
@@ -210,6 +214,8 @@ describe('dashboard shell (Chromium, real portal)', () => {
     await page.getByRole('option', { name: /^Auditor — Reads session history/ }).click();
     await dialog.getByRole('button', { name: 'Add technician' }).click();
     const shown = page.getByRole('dialog', { name: 'Initial password for Compliance Auditor' });
+    // Creating the account hashes its password (scrypt, 32 MiB): seconds on a busy machine.
+    await shown.waitFor({ state: 'visible', timeout: 30_000 });
     auditorPassword = await shown.getByLabel('Initial password').inputValue();
     await shown.getByRole('button', { name: 'Done' }).click();
     await hidden(shown);
