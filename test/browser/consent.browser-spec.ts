@@ -13,11 +13,11 @@ import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/ag
 import { ScriptRun, eventually as poll } from '../agent/support/script-run';
 import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
-import { ensureDashboardBuilt, launchChromium, type CanvasLike } from './support/chromium';
+import { ensureDashboardBuilt, launchChromium } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
 import { expectAccessibleInBothThemes } from './support/themes';
 import { content, eventually, hidden, text, visible } from './support/waits';
-import { hasBinaries, paintRoot, startXvfb, type Rgb } from './support/x-display';
+import { hasBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
 
 /**
  * Consent at the device, end to end: Debian's Chromium as the technician's viewer, the real portal
@@ -126,18 +126,6 @@ class InputWatcher {
     return stopChild(this.child);
   }
 }
-
-async function pixel(canvas: Locator, x: number, y: number): Promise<Rgb> {
-  return canvas.evaluate(
-    (element: CanvasLike, at: [number, number]) => {
-      const [r, g, b] = Array.from(element.getContext('2d')!.getImageData(at[0], at[1], 1, 1).data);
-      return { r, g, b };
-    },
-    [x, y] as [number, number],
-  );
-}
-const near = (a: Rgb, b: Rgb): boolean =>
-  Math.abs(a.r - b.r) <= 6 && Math.abs(a.g - b.g) <= 6 && Math.abs(a.b - b.b) <= 6;
 
 describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity, x11vnc)', () => {
   beforeAll(() => {
@@ -301,13 +289,17 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     await text(screenTab(viewer), 'Waiting for the customer to allow');
     await pressKeys(display, dialog, 'alt+v');
     await text(screenTab(viewer), SAYS.viewOnly);
-    await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), BLUE)).toBe(true));
+    await eventually(async () =>
+      expect(nearColour(await canvasPixel(canvas(viewer), 10, 10), BLUE)).toBe(true),
+    );
     await expectAccessibleInBothThemes(viewer, 'viewer in view-only mode');
     expect(proxy.connections()).toBe(1);
 
     // The desktop changes: the viewer follows.
     await paintRoot(displayNumber, GREEN, []);
-    await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), GREEN)).toBe(true));
+    await eventually(async () =>
+      expect(nearColour(await canvasPixel(canvas(viewer), 10, 10), GREEN)).toBe(true),
+    );
 
     // The technician clicks and types: nothing reaches the X display.
     input.clear();
@@ -317,7 +309,9 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     await viewer.mouse.click(box.x + 30, box.y + 30, { button: 'right' });
     // An event that does reach the display (a paint) proves the quiet is not just lag.
     await paintRoot(displayNumber, BLUE, []);
-    await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), BLUE)).toBe(true));
+    await eventually(async () =>
+      expect(nearColour(await canvasPixel(canvas(viewer), 10, 10), BLUE)).toBe(true),
+    );
     expect(input.events).toEqual([]);
   });
 
@@ -353,7 +347,9 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
     // The customer allows both for the session, in the terminal this time.
     run.answerEvery(/A to allow for this session/, 'a');
     await visible(canvas(viewer));
-    await eventually(async () => expect(near(await pixel(canvas(viewer), 10, 10), BLUE)).toBe(true));
+    await eventually(async () =>
+      expect(nearColour(await canvasPixel(canvas(viewer), 10, 10), BLUE)).toBe(true),
+    );
     await content(viewer.locator('app-shell-tab [role="status"]'), /Connected · /);
     const closesBefore = proxy.closedAt.length;
 

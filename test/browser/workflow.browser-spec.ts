@@ -11,10 +11,10 @@ import { ScriptRun, eventually as poll } from '../agent/support/script-run';
 import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { expectAccessible } from './support/accessibility';
-import { ensureDashboardBuilt, launchChromium, SCREENSHOTS, type CanvasLike } from './support/chromium';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
 import { eventually, hidden, settled, text, visible } from './support/waits';
-import { hasBinaries, paintRoot, startXvfb, type Rgb } from './support/x-display';
+import { hasBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
 
 /**
  * The technician's workflow without detours, end to end: Debian's Chromium as the dashboard and the
@@ -36,18 +36,6 @@ const TECH = {
 };
 
 const MISSING = ['Xvfb', 'x11vnc', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
-
-async function pixel(canvas: Locator, x: number, y: number): Promise<Rgb> {
-  return canvas.evaluate(
-    (element: CanvasLike, at: [number, number]) => {
-      const [r, g, b] = Array.from(element.getContext('2d')!.getImageData(at[0], at[1], 1, 1).data);
-      return { r, g, b };
-    },
-    [x, y] as [number, number],
-  );
-}
-const near = (a: Rgb, b: Rgb): boolean =>
-  Math.abs(a.r - b.r) <= 6 && Math.abs(a.g - b.g) <= 6 && Math.abs(a.b - b.b) <= 6;
 
 describe('technician workflow (queue → viewer → history; Chromium, real agent on Xvfb, x11vnc)', () => {
   beforeAll(() => {
@@ -188,7 +176,10 @@ describe('technician workflow (queue → viewer → history; Chromium, real agen
     sessionId = /\/viewer\/([0-9a-f-]{36})$/.exec(viewer.url())![1];
     const canvas = viewer.locator('[data-testid="remote-screen"] canvas');
     await visible(canvas);
-    await eventually(async () => expect(near(await pixel(canvas, 10, 10), BLUE)).toBe(true), 30_000);
+    await eventually(
+      async () => expect(nearColour(await canvasPixel(canvas, 10, 10), BLUE)).toBe(true),
+      30_000,
+    );
     const session = (await api.get(`/api/remote-sessions/${sessionId}`).expect(200)).body;
     expect(session).toMatchObject({
       deviceId,

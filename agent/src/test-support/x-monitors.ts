@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { openX11 } from './x11-wire';
 
 /** One monitor of a test display, in desktop pixels. */
 export interface MonitorLayout {
@@ -18,26 +18,7 @@ export interface MonitorLayout {
  * accepts), so no xrandr is needed.
  */
 export async function defineMonitors(displayNumber: number, monitors: MonitorLayout[]): Promise<void> {
-  const socket = connect(`/tmp/.X11-unix/X${displayNumber}`);
-  let received = Buffer.alloc(0);
-  let waiter: (() => void) | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    received = Buffer.concat([received, chunk]);
-    waiter?.();
-  });
-  const read = async (bytes: number): Promise<Buffer> => {
-    const deadline = Date.now() + 5_000;
-    while (received.length < bytes) {
-      if (Date.now() > deadline) throw new Error('the X server did not answer');
-      await new Promise<void>((resolve) => {
-        waiter = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-    const out = received.subarray(0, bytes);
-    received = received.subarray(bytes);
-    return out;
-  };
+  const { socket, read, root } = await openX11(displayNumber);
   const reply = async (): Promise<Buffer> => {
     const head = await read(32);
     if (head[0] === 0) throw new Error(`X error ${head[1]} (request ${head[10]}.${head.readUInt16LE(8)})`);
@@ -52,22 +33,7 @@ export async function defineMonitors(displayNumber: number, monitors: MonitorLay
     out.write(name, 8, 'latin1');
     return out;
   };
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
   try {
-    const setup = Buffer.alloc(12);
-    setup.write('l', 0, 'latin1');
-    setup.writeUInt16LE(11, 2);
-    socket.write(setup);
-    const head = await read(8);
-    if (head[0] !== 1) throw new Error(`the X server refused the connection (status ${head[0]})`);
-    const body = await read(head.readUInt16LE(6) * 4);
-    const vendorLength = body.readUInt16LE(16);
-    const formats = body.readUInt8(21);
-    const root = body.readUInt32LE(32 + Math.ceil(vendorLength / 4) * 4 + formats * 8);
-
     socket.write(named(98, 'RANDR')); // QueryExtension
     const extension = await reply();
     if (!extension[8]) throw new Error('the X server has no RandR');

@@ -1,7 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { openX11 } from '../../../agent/src/test-support/x11-wire';
 import { stopChild } from '../../../agent/src/test-support/xvfb';
+import type { Locator } from 'playwright-core';
+import type { CanvasLike } from './chromium';
 
 /**
  * A customer's desktop for the browser suite, from Debian's xvfb, x11vnc and x11-utils only: an
@@ -66,46 +68,8 @@ export async function startXvfb(
  * Pixel values are 0xRRGGBB: the 24-bit TrueColor visual of `Xvfb -screen 0 WxHx24`.
  */
 export async function paintRoot(displayNumber: number, background: Rgb, rects: FilledRect[]): Promise<void> {
-  const socket = connect(`/tmp/.X11-unix/X${displayNumber}`);
-  let received = Buffer.alloc(0);
-  let waiter: (() => void) | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    received = Buffer.concat([received, chunk]);
-    waiter?.();
-  });
-  const read = async (bytes: number): Promise<Buffer> => {
-    const deadline = Date.now() + 5_000;
-    while (received.length < bytes) {
-      if (Date.now() > deadline) throw new Error('the X server did not answer');
-      await new Promise<void>((resolve) => {
-        waiter = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-    const out = received.subarray(0, bytes);
-    received = received.subarray(bytes);
-    return out;
-  };
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
+  const { socket, read, idBase, root } = await openX11(displayNumber);
   try {
-    // Connection setup: byte order 'l', protocol 11.0, no authorisation.
-    const setup = Buffer.alloc(12);
-    setup.write('l', 0, 'latin1');
-    setup.writeUInt16LE(11, 2);
-    socket.write(setup);
-    const head = await read(8);
-    if (head[0] !== 1) throw new Error(`the X server refused the connection (status ${head[0]})`);
-    const body = await read(head.readUInt16LE(6) * 4);
-    // Offsets below are into the reply after its 8-byte head.
-    const idBase = body.readUInt32LE(4);
-    const vendorLength = body.readUInt16LE(16);
-    const formats = body.readUInt8(21);
-    const screen = 32 + Math.ceil(vendorLength / 4) * 4 + formats * 8;
-    const root = body.readUInt32LE(screen);
-
     const pixel = ({ r, g, b }: Rgb): number => (r << 16) | (g << 8) | b;
     const request = (opcode: number, data: number, words: number[], tail?: Buffer): Buffer => {
       const length = 1 + words.length + (tail ? tail.length / 4 : 0);
@@ -174,3 +138,18 @@ export function rootProperty(display: string, name: string): string {
   });
   return result.stdout ?? '';
 }
+
+/** The colour noVNC drew at one pixel of the remote screen's canvas. */
+export function canvasPixel(canvas: Locator, x: number, y: number): Promise<Rgb> {
+  return canvas.evaluate(
+    (element: CanvasLike, at: [number, number]) => {
+      const [r, g, b] = Array.from(element.getContext('2d')!.getImageData(at[0], at[1], 1, 1).data);
+      return { r, g, b };
+    },
+    [x, y] as [number, number],
+  );
+}
+
+/** Equal within JPEG's rounding (noVNC's tight encoding at the default quality). */
+export const nearColour = (a: Rgb, b: Rgb): boolean =>
+  Math.abs(a.r - b.r) <= 6 && Math.abs(a.g - b.g) <= 6 && Math.abs(a.b - b.b) <= 6;
