@@ -1,4 +1,5 @@
 import { cleanDisplayText } from '../display-text';
+import { FILE_ACTIVITY_ACTIONS, FILE_ACTIVITY_RESULTS, type FileActivityMessage } from './control-messages';
 import type {
   AgentToPortalMessage,
   ChannelRef,
@@ -38,6 +39,7 @@ import {
   WS_URL_PATTERN,
 } from './field-formats';
 import { FieldReader, ProtocolViolation, isPlainObject, readerFor } from './field-reader';
+import { FILES_ERROR_CODES, FILES_LIMITS } from './files-frames';
 import { COMMAND_OUTPUT_CHUNK_CHARS, CONTROL_MAX_PAYLOAD, SCREEN_MONITORS_MAX } from './limits';
 import { attempt, decode, type ParseResult } from './parse-result';
 import { VERSION_PATTERN } from './version';
@@ -261,6 +263,28 @@ const AGENT_READERS: Readers<AgentToPortalMessage> = {
     id: r.string('id', ID),
     body: r.string('body', { max: CHAT_WIRE_MAX, text: 'raw' }),
   }),
+  file_activity: (r) => {
+    const message: FileActivityMessage = {
+      type: 'file_activity',
+      sessionId: r.string('sessionId', SESSION_ID),
+      action: r.oneOf('action', FILE_ACTIVITY_ACTIONS),
+      path: r.string('path', { max: FILES_LIMITS.maxPathChars, text: 'raw' }),
+      result: r.oneOf('result', FILE_ACTIVITY_RESULTS),
+    };
+    const to = r.optionalString('to', { max: FILES_LIMITS.maxPathChars, text: 'raw' });
+    const bytes = r.optionalInt('bytes', { min: 0, max: Number.MAX_SAFE_INTEGER });
+    const sha256 = r.optionalString('sha256', { max: 64, pattern: /^[0-9a-f]{64}$/ });
+    const zip = r.has('zip') ? r.boolean('zip') : undefined;
+    const error = r.optionalOneOf('error', FILES_ERROR_CODES);
+    return {
+      ...message,
+      ...(to !== undefined && { to }),
+      ...(bytes !== undefined && { bytes }),
+      ...(sha256 !== undefined && { sha256 }),
+      ...(zip !== undefined && { zip }),
+      ...(error !== undefined && { error }),
+    };
+  },
   error: readError,
 };
 

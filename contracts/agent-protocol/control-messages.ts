@@ -299,6 +299,35 @@ export interface WingetInstallMessage {
   packageId: string;
 }
 
+/** 1.4: what happened on a session's files channel, for the audit trail and the session's timeline. */
+export const FILE_ACTIVITY_ACTIONS = ['download', 'upload', 'mkdir', 'rename', 'delete'] as const;
+export type FileActivityAction = (typeof FILE_ACTIVITY_ACTIONS)[number];
+export const FILE_ACTIVITY_RESULTS = ['ok', 'failed', 'cancelled'] as const;
+export type FileActivityResult = (typeof FILE_ACTIVITY_RESULTS)[number];
+/**
+ * agent → portal (1.4): one finished operation of the files channel (a transfer, whatever its end, or
+ * a mkdir/rename/delete). Sent after the fact: the bytes travel viewer ↔ agent through the relay, which
+ * the portal does not see. Not answered.
+ */
+export interface FileActivityMessage {
+  type: 'file_activity';
+  sessionId: string;
+  action: FileActivityAction;
+  /** The device path operated on (a download's source, an upload's final path, a rename's old path). */
+  path: string;
+  /** rename: the new path. */
+  to?: string;
+  /** Transfers: bytes moved (a download of a folder: the zip's bytes). */
+  bytes?: number;
+  /** Transfers that completed: the SHA-256 both sides agreed on. */
+  sha256?: string;
+  /** A folder sent as a zip. */
+  zip?: boolean;
+  result: FileActivityResult;
+  /** failed: the files channel's error code (files-frames.ts). */
+  error?: string;
+}
+
 export type AgentToPortalMessage =
   | HelloMessage
   | HeartbeatMessage
@@ -316,6 +345,7 @@ export type AgentToPortalMessage =
   | WingetInstallStartedMessage
   | ConsentMessage
   | ChatReplyMessage
+  | FileActivityMessage
   | ErrorMessage;
 
 export type PortalToAgentMessage =

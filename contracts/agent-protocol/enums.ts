@@ -3,7 +3,8 @@ export const AGENT_OSES = ['windows', 'macos', 'linux'] as const;
 export type AgentOs = (typeof AGENT_OSES)[number];
 export const AGENT_MODES = ['quick', 'persistent'] as const;
 export type AgentMode = (typeof AGENT_MODES)[number];
-export const CHANNEL_KINDS = ['screen', 'shell', 'commands'] as const;
+/** `files` since 1.4 (files-frames.ts), opened only when the technician opens the Files tab. */
+export const CHANNEL_KINDS = ['screen', 'shell', 'commands', 'files'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
 export type OutputStream = (typeof OUTPUT_STREAMS)[number];

@@ -7,7 +7,7 @@
  * No dependencies beyond the folder's own field reader: these modules are bundled into the agent, and
  * the dashboard imports the channel frames.
  */
-export const PROTOCOL_VERSION = '1.3';
+export const PROTOCOL_VERSION = '1.4';
 /** `MAJOR.MINOR`, the shape of every protocol version a peer sends. */
 export const VERSION_PATTERN = /^(\d{1,3})\.(\d{1,3})$/;
 
@@ -34,6 +34,12 @@ export const MONITORS_SINCE = '1.3';
  * with `ack`) and the agent may send `chat_reply` (answered with `ack` or `error`).
  */
 export const CHAT_SINCE = '1.3';
+
+/**
+ * The first protocol version with the `files` channel (files-frames.ts): the portal opens it only on
+ * agents at this version or later, and the agent reports each operation as `file_activity`.
+ */
+export const FILES_SINCE = '1.4';
 
 /** True when `version` is `since` or a later minor of the same major (what a peer may be asked). */
 export function protocolAtLeast(version: string, since: string): boolean {

@@ -71,6 +71,7 @@ const STOPPED_SENTENCES: Record<ChannelKind, string> = {
   screen: 'The person at the device stopped sharing the screen.',
   shell: 'The person at the device closed the terminal.',
   commands: 'The person at the device stopped remote commands.',
+  files: 'The person at the device stopped file transfer.',
 };
 
 /**

@@ -18,6 +18,8 @@ export const de: AgentCatalogue = {
   'channel.screen': 'Ihrem Bildschirm',
   'channel.shell': 'einem Terminal',
   'channel.commands': 'Befehlen',
+  'wish.files': 'Ihre Dateien sehen und Dateien auf und von diesem Computer kopieren',
+  'channel.files': 'Ihren Dateien',
 
   'answer.allow': 'Einmal erlauben',
   'answer.allow_session': 'Für diese Sitzung erlauben',

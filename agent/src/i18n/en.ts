@@ -20,6 +20,8 @@ export const en = {
   'channel.screen': 'your screen',
   'channel.shell': 'a terminal',
   'channel.commands': 'commands',
+  'wish.files': 'see your files and copy files to and from this computer',
+  'channel.files': 'your files',
 
   'answer.allow': 'Allow once',
   'answer.allow_session': 'Allow for this session',

@@ -18,6 +18,8 @@ export const fr: AgentCatalogue = {
   'channel.screen': 'votre écran',
   'channel.shell': 'un terminal',
   'channel.commands': 'les commandes',
+  'wish.files': 'voir vos fichiers et copier des fichiers vers et depuis cet ordinateur',
+  'channel.files': 'vos fichiers',
 
   'answer.allow': 'Autoriser une fois',
   'answer.allow_session': 'Autoriser pour cette session',
