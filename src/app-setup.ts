@@ -110,8 +110,13 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       cookie.name,
     ).build(),
   );
-  if (!config.publicApiDocs) http.use(['/api/docs', '/api/docs-json'], adminOnlyDocs);
-  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+  // The page and both raw forms of the description (Swagger serves YAML too, unless told not to).
+  if (!config.publicApiDocs) http.use(['/api/docs', '/api/docs-json', '/api/docs-yaml'], adminOnlyDocs);
+  SwaggerModule.setup('api/docs', app, doc, {
+    jsonDocumentUrl: 'api/docs-json',
+    yamlDocumentUrl: 'api/docs-yaml',
+    useGlobalPrefix: false,
+  });
 
   serveDashboard(http);
 }

@@ -89,7 +89,7 @@ export abstract class AppConfig {
    * (logged as a warning at every start). Empty otherwise.
    */
   abstract readonly insecureTransport: readonly string[];
-  /** Serve /api/docs and /api/docs-json to anyone (always outside production; PUBLIC_API_DOCS=true in it). */
+  /** Serve /api/docs, /api/docs-json and /api/docs-yaml to anyone (always outside production; PUBLIC_API_DOCS=true in it). */
   abstract readonly publicApiDocs: boolean;
   /** Set when a development relay secret was generated at this boot (to warn once). */
   abstract readonly generatedDevSecret: boolean;

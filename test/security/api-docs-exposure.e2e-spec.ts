@@ -43,7 +43,7 @@ describe('OpenAPI description exposure in production', () => {
   });
   afterAll(() => t.close());
 
-  it.each(['/api/docs', '/api/docs-json'])(
+  it.each(['/api/docs', '/api/docs-json', '/api/docs-yaml'])(
     '%s answers a stranger 404 not_found and names no route',
     async (path) => {
       const res = await client(t).get(path);
@@ -53,7 +53,7 @@ describe('OpenAPI description exposure in production', () => {
     },
   );
 
-  it.each(['/api/docs', '/api/docs-json'])('%s answers a signed-in technician 404 too', async (path) => {
+  it.each(['/api/docs', '/api/docs-json', '/api/docs-yaml'])('%s answers a signed-in technician 404 too', async (path) => {
     const res = await client(t).get(path).set('Cookie', tech);
     expect(res.status).toBe(404);
     expect(res.body).toEqual(NOT_FOUND);
@@ -62,6 +62,8 @@ describe('OpenAPI description exposure in production', () => {
   it('serves the description and the docs page to a signed-in admin', async () => {
     const json = await client(t).get('/api/docs-json').set('Cookie', admin).expect(200);
     expect(Object.keys(json.body.paths as object)).toContain('/api/users');
+    const yaml = await client(t).get('/api/docs-yaml').set('Cookie', admin).expect(200);
+    expect(yaml.text).toContain('/api/users:');
     const page = await client(t).get('/api/docs').set('Cookie', admin).redirects(1);
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/swagger/i);
