@@ -18,7 +18,6 @@ $QsAgentSha256 = '@@QS_AGENT_SHA256@@'
 $QsNodeMirrorUrl = '@@QS_NODE_MIRROR_URL@@'
 $QsNodeDistUrl = 'https://nodejs.org/dist'
 $QsNodeLine = 'latest-v24.x'
-$QsMinNodeMajor = 18
 
 function Write-QsSay([string] $Message) { Write-Host "[$QsBrandName] $Message" }
 
@@ -33,22 +32,6 @@ function Test-QsElevated {
     return $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 }
 
-function Get-QsNodeMajor([string] $NodeExe) {
-    try {
-        $major = & $NodeExe -p "process.versions.node.split('.')[0]" 2>$null
-        return [int]$major
-    } catch {
-        return 0
-    }
-}
-
-function Find-QsNode {
-    $command = Get-Command node.exe -ErrorAction SilentlyContinue
-    if ($null -eq $command) { return $null }
-    if ((Get-QsNodeMajor $command.Source) -ge $QsMinNodeMajor) { return $command.Source }
-    return $null
-}
-
 function Get-QsNode([string] $WorkDir) {
     $base = $QsNodeMirrorUrl
     if ([string]::IsNullOrEmpty($base)) { $base = $QsNodeDistUrl }
@@ -56,26 +39,28 @@ function Get-QsNode([string] $WorkDir) {
     switch ($env:PROCESSOR_ARCHITECTURE) {
         'AMD64' { $arch = 'x64' }
         'ARM64' { $arch = 'arm64' }
-        default { Stop-QsInstall 'Node.js 18 or newer is needed and none is available for this processor: install Node.js, then run this again.' }
+        default { Stop-QsInstall 'The support agent needs Node.js, which is not available for this processor; nothing was installed.' }
     }
-    Write-QsSay "Node.js $QsMinNodeMajor+ was not found; downloading a private Node.js runtime for this session."
+    # Always a private, checksummed runtime in the locked work folder: this script runs elevated, and a
+    # node.exe found on PATH may sit in (and be swapped from) a folder an ordinary user can write.
+    Write-QsSay 'Downloading a private Node.js runtime for the support agent...'
     [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
     try {
         $sums = (Invoke-WebRequest -UseBasicParsing -Uri "$base/SHASUMS256.txt").Content
     } catch {
-        Stop-QsInstall 'Node.js 18 or newer is needed and could not be downloaded: install Node.js (https://nodejs.org), then run this again.'
+        Stop-QsInstall 'The Node.js runtime list could not be downloaded: check the internet connection, then run this again.'
     }
     if ($sums -is [byte[]]) { $sums = [Text.Encoding]::ASCII.GetString($sums) }
     $pattern = '(?m)^([0-9a-f]{64})  (node-v[0-9]+\.[0-9]+\.[0-9]+-win-' + $arch + '\.zip)\r?$'
     $match = [regex]::Match($sums, $pattern)
-    if (-not $match.Success) { Stop-QsInstall 'The Node.js download list has no runtime for this computer: install Node.js 18 or newer, then run this again.' }
+    if (-not $match.Success) { Stop-QsInstall 'The Node.js download list has no runtime for this computer; nothing was installed.' }
     $file = $match.Groups[2].Value
     $zip = Join-Path $WorkDir $file
     $ProgressPreference = 'Continue'
     try {
         Invoke-WebRequest -UseBasicParsing -Uri "$base/$file" -OutFile $zip
     } catch {
-        Stop-QsInstall 'The Node.js runtime could not be downloaded: install Node.js 18 or newer, then run this again.'
+        Stop-QsInstall 'The Node.js runtime could not be downloaded: check the internet connection, then run this again.'
     }
     if ((Get-FileHash -Algorithm SHA256 -LiteralPath $zip).Hash.ToLowerInvariant() -ne $match.Groups[1].Value) {
         Stop-QsInstall 'The downloaded Node.js runtime failed its checksum and was not used.'
@@ -84,7 +69,7 @@ function Get-QsNode([string] $WorkDir) {
     Expand-Archive -LiteralPath $zip -DestinationPath $nodeRoot
     Remove-Item -LiteralPath $zip -Force
     $exe = Get-ChildItem -LiteralPath $nodeRoot -Recurse -Filter node.exe | Select-Object -First 1
-    if ($null -eq $exe) { Stop-QsInstall 'The downloaded Node.js runtime is incomplete: install Node.js 18 or newer, then run this again.' }
+    if ($null -eq $exe) { Stop-QsInstall 'The downloaded Node.js runtime is incomplete; download the installer again.' }
     return $exe.FullName
 }
 
@@ -123,8 +108,7 @@ function Invoke-QsMain {
     $workDir = New-QsWorkDir
     try {
         $agent = Expand-QsAgent $workDir
-        $node = Find-QsNode
-        if ($null -eq $node) { $node = Get-QsNode $workDir }
+        $node = Get-QsNode $workDir
         $env:QS_INSTALLER_TOKEN = $QsInstallerToken
         if ($QsMode -eq 'persistent') {
             Write-QsSay 'Installing the support agent as a service...'

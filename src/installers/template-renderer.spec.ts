@@ -204,6 +204,16 @@ describe('the agent’s install templates', () => {
   );
 });
 
+describe('the Windows script, which always runs elevated', () => {
+  it('never runs a node.exe found on PATH: the agent runs on its own checksummed download', () => {
+    const script = renderInstallerTemplate(realTemplate('windows'), VALUES);
+    expect(script).not.toMatch(/Get-Command\s+node/i);
+    expect(script).not.toContain('$env:Path');
+    // Every way the script runs node is through the runtime Get-QsNode downloaded and verified.
+    expect(script.match(/\$node = .*/g)).toEqual(['$node = Get-QsNode $workDir']);
+  });
+});
+
 describe('renderInstallerTemplate', () => {
   describe.each(INSTALLER_OSES)('fixture template for %s', (os) => {
     it('fills every placeholder with its value, changes nothing else, and parses', () => {

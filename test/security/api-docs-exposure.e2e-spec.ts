@@ -53,11 +53,14 @@ describe('OpenAPI description exposure in production', () => {
     },
   );
 
-  it.each(['/api/docs', '/api/docs-json', '/api/docs-yaml'])('%s answers a signed-in technician 404 too', async (path) => {
-    const res = await client(t).get(path).set('Cookie', tech);
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual(NOT_FOUND);
-  });
+  it.each(['/api/docs', '/api/docs-json', '/api/docs-yaml'])(
+    '%s answers a signed-in technician 404 too',
+    async (path) => {
+      const res = await client(t).get(path).set('Cookie', tech);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual(NOT_FOUND);
+    },
+  );
 
   it('serves the description and the docs page to a signed-in admin', async () => {
     const json = await client(t).get('/api/docs-json').set('Cookie', admin).expect(200);

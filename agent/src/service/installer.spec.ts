@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import type { RegisterResponse } from '../../../contracts/agent-protocol/registration';
 import { parseArgs } from '../cli/args';
 import { silentLogger } from '../test-support/socket-pair';
-import { installPersistent, uninstallPersistent } from './installer';
+import { assertWindowsRuntimeSource, installPersistent, uninstallPersistent } from './installer';
 import { readCredential, readPersistentConfig } from './persistent-config';
 
 const DEVICE: RegisterResponse = {
@@ -333,5 +333,23 @@ describe('persistent install refuses a program folder others could change', () =
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the Windows service runtime comes from the script's locked download only", () => {
+  it('accepts the runtime inside the work folder and refuses a node.exe from anywhere else', () => {
+    const work = '/programdata/qs-agent.0123456789ab';
+    expect(() =>
+      assertWindowsRuntimeSource(`${work}/node/node-v24.1.0-win-x64/node.exe`, work),
+    ).not.toThrow();
+    for (const elsewhere of [
+      '/users/customer/appdata/node.exe',
+      `${work}-evil/node.exe`,
+      `${work}/../node.exe`,
+    ])
+      expect(() => assertWindowsRuntimeSource(elsewhere, work)).toThrow(
+        'on Windows the service runs only the Node.js runtime the install script downloaded into its locked work folder',
+      );
+    expect(() => assertWindowsRuntimeSource(`${work}/node.exe`, undefined)).toThrow('locked work folder');
   });
 });

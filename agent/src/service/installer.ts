@@ -125,6 +125,7 @@ async function placeRuntime(
   const target = windows ? win32.join(layout.nodeDir, 'node.exe') : join(layout.nodeDir, 'bin', 'node');
   // Both paths resolved (macOS: /tmp is /private/tmp), so the downloaded runtime is recognised.
   const work = workDir && existsSync(workDir) ? await realpath(workDir) : undefined;
+  if (windows) assertWindowsRuntimeSource(source, work);
   if (work && inside(source, work)) {
     const runtimeRoot = windows ? dirname(source) : dirname(dirname(source));
     await cp(runtimeRoot, layout.nodeDir, { recursive: true });
@@ -134,6 +135,18 @@ async function placeRuntime(
   }
   if (!windows) await ownAndSeal(layout.nodeDir);
   return assertServicePath(target);
+}
+
+/**
+ * Windows has no root-only check of its own here (ACLs, not modes): the service's runtime is copied only
+ * from the script's checksummed download, inside its work folder that only SYSTEM and Administrators
+ * can write (windows.ps1 `New-QsWorkDir`), never from a `node.exe` found elsewhere.
+ */
+export function assertWindowsRuntimeSource(source: string, workDir: string | undefined): void {
+  if (workDir && inside(source, workDir)) return;
+  throw new Error(
+    `on Windows the service runs only the Node.js runtime the install script downloaded into its locked work folder, not ${source}`,
+  );
 }
 
 /**
