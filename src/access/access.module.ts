@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessGuard } from './access.guard';
+import { AccessQueries } from './access.queries';
 import { AccessService } from './access.service';
 import { AccessWithdrawals } from './access-withdrawals';
 import { RoleGuard } from './role.guard';
@@ -10,12 +11,13 @@ import { RoleGuard } from './role.guard';
  * session, remote session and device.
  * Modules whose routes use the access decorators import this module (the decorators apply
  * {@link AccessGuard}, which needs {@link AccessService}). It reads the sessions, devices and grants
- * tables with its own SQL and imports no feature module, so every feature module may import it.
+ * tables with its own SQL ({@link AccessQueries}) and imports no feature module, so every feature
+ * module may import it.
  * {@link AccessWithdrawals} carries "this technician lost reach to these devices" from the modules
  * that change reach to the one that ends what was open.
  */
 @Module({
-  providers: [AccessService, AccessGuard, RoleGuard, AccessWithdrawals],
+  providers: [AccessService, AccessQueries, AccessGuard, RoleGuard, AccessWithdrawals],
   exports: [AccessService, AccessGuard, RoleGuard, AccessWithdrawals],
 })
 export class AccessModule {}

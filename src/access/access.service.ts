@@ -1,14 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { accessErrors as errors } from './access.errors';
-import {
-  deviceReachSql,
-  isAdmin,
-  readsEverything,
-  readsWholeAuditTrail,
-  SUPPORT_SESSION_OWNER_SQL,
-} from './access-rules';
+import { AccessQueries } from './access.queries';
+import { isAdmin, readsEverything, readsWholeAuditTrail } from './access-rules';
 
 /**
  * The technician-isolation checks, one query each. Routes reach them through the decorators in
@@ -22,17 +16,14 @@ import {
  */
 @Injectable()
 export class AccessService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly queries: AccessQueries) {}
 
   /** The caller owns the quick-support session (see supportSessionOwnerId) or is an admin. */
   async assertManagesSupportSession(user: AuthUser, id: string): Promise<void> {
     if (isAdmin(user)) return;
-    const rows = await this.dataSource.query<{ owner: string | null }[]>(
-      `SELECT ${SUPPORT_SESSION_OWNER_SQL('s')} AS owner FROM support_sessions s WHERE s.id = $1`,
-      [id],
-    );
-    if (!rows[0]) throw errors.supportSessionNotFound();
-    if (rows[0].owner !== user.id) throw errors.notSupportSessionOwner();
+    const session = await this.queries.supportSessionOwner(id);
+    if (!session) throw errors.supportSessionNotFound();
+    if (session.owner !== user.id) throw errors.notSupportSessionOwner();
   }
 
   /**
@@ -40,13 +31,10 @@ export class AccessService {
    * reads everything (admins, auditors). Unknown ids answer 404 for everyone.
    */
   async assertReadsSupportSession(user: AuthUser, id: string): Promise<void> {
-    const rows = await this.dataSource.query<{ owner: string | null }[]>(
-      `SELECT ${SUPPORT_SESSION_OWNER_SQL('s')} AS owner FROM support_sessions s WHERE s.id = $1`,
-      [id],
-    );
-    if (!rows[0]) throw errors.supportSessionNotFound();
+    const session = await this.queries.supportSessionOwner(id);
+    if (!session) throw errors.supportSessionNotFound();
     if (readsEverything(user)) return;
-    if (rows[0].owner !== user.id) throw errors.notSupportSessionOwner();
+    if (session.owner !== user.id) throw errors.notSupportSessionOwner();
   }
 
   /**
@@ -56,15 +44,9 @@ export class AccessService {
    */
   async assertRunsRemoteSession(user: AuthUser, id: string, opts: { device?: boolean } = {}): Promise<void> {
     if (isAdmin(user)) return;
-    const rows = await this.dataSource.query<{ technician_id: string | null; reachable: boolean }[]>(
-      `SELECT rs.technician_id, ${deviceReachSql('d', '$2')} AS reachable
-         FROM remote_sessions rs JOIN devices d ON d.id = rs.device_id
-        WHERE rs.id = $1`,
-      [id, user.id],
-    );
-    const row = rows[0];
+    const row = await this.queries.remoteSessionRun(id, user.id);
     if (!row) throw errors.remoteSessionNotFound();
-    if (row.technician_id !== user.id) throw errors.notRemoteSessionTechnician();
+    if (row.technicianId !== user.id) throw errors.notRemoteSessionTechnician();
     if (opts.device && !row.reachable) throw errors.deviceAccessDenied();
   }
 
@@ -75,12 +57,9 @@ export class AccessService {
    */
   async assertReadsRemoteSessionTrail(user: AuthUser, id: string): Promise<void> {
     if (readsWholeAuditTrail(user)) return;
-    const rows = await this.dataSource.query<{ technician_id: string | null }[]>(
-      `SELECT rs.technician_id FROM remote_sessions rs WHERE rs.id = $1`,
-      [id],
-    );
-    if (!rows[0]) throw errors.remoteSessionNotFound();
-    if (rows[0].technician_id !== user.id) throw errors.notRemoteSessionTechnician();
+    const row = await this.queries.remoteSessionTechnician(id);
+    if (!row) throw errors.remoteSessionNotFound();
+    if (row.technicianId !== user.id) throw errors.notRemoteSessionTechnician();
   }
 
   /**
@@ -90,27 +69,15 @@ export class AccessService {
    */
   async assertReachesDevice(user: AuthUser, id: string, opts: { exclusive?: boolean } = {}): Promise<void> {
     if (isAdmin(user)) return;
-    const rows = await this.dataSource.query<{ reachable: boolean; others_open: boolean }[]>(
-      `SELECT ${deviceReachSql('d', '$2')} AS reachable,
-              EXISTS (SELECT 1 FROM remote_sessions rs
-                       WHERE rs.device_id = d.id AND rs.status <> 'ended'
-                         AND rs.technician_id IS DISTINCT FROM $2) AS others_open
-         FROM devices d WHERE d.id = $1`,
-      [id, user.id],
-    );
-    const row = rows[0];
+    const row = await this.queries.deviceReach(id, user.id);
     if (!row) throw errors.deviceNotFound();
     if (!row.reachable) throw errors.deviceAccessDenied();
-    if (opts.exclusive && row.others_open) throw errors.othersRemoteSessionOpen();
+    if (opts.exclusive && row.othersOpen) throw errors.othersRemoteSessionOpen();
   }
 
   /** Whether the caller may reach the device: for filtering live device events per viewer. */
   async canReachDevice(user: AuthUser, id: string): Promise<boolean> {
     if (isAdmin(user)) return true;
-    const rows = await this.dataSource.query<{ reachable: boolean }[]>(
-      `SELECT ${deviceReachSql('d', '$2')} AS reachable FROM devices d WHERE d.id = $1`,
-      [id, user.id],
-    );
-    return rows[0]?.reachable === true;
+    return this.queries.reachesDevice(id, user.id);
   }
 }

@@ -1,8 +1,11 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
 import type { AuditActorType } from '../../contracts/api/audit';
 
 /**
- * The read side's SQL over `audit_events` (the append-only writer in src/audit is untouched). Pure
- * builders, so the benchmark's floor server runs exactly this SQL.
+ * The read side's SQL over `audit_events` (the append-only writer in src/audit is untouched): pure
+ * builders, so the benchmark's floor server runs exactly this SQL, and {@link AuditLogQueries}, which
+ * runs them for the service.
  *
  * A line names its remote session and its device in different places: the target, or `details`
  * (`remoteSessionId` on device lines, `deviceId` on session lines). These two expressions say where,
@@ -139,3 +142,43 @@ export function auditTimelineSql(sessionId: string, limit: number): Sql {
 
 /** Whether a cursor names a line (a forged or mistyped one is refused, not read as "no more"). */
 export const AUDIT_CURSOR_EXISTS_SQL = `SELECT 1 FROM audit_events WHERE id = $1::bigint`;
+
+/**
+ * Every read of the audit trail's read side: a filtered page, a remote session's timeline, and whether
+ * a cursor or a session exists. Each takes the caller's transaction as `m`, or runs on its own; who
+ * may read which lines (the scope) and the paging are AuditLogService's.
+ */
+@Injectable()
+export class AuditLogQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Newest first, see {@link auditPageSql}. */
+  page(filter: AuditFilter, scope: AuditScope, limit: number, m?: EntityManager): Promise<AuditEventRow[]> {
+    return this.run(auditPageSql(filter, scope, limit), m);
+  }
+
+  /** A remote session's lines, oldest first, see {@link auditTimelineSql}. */
+  timeline(sessionId: string, limit: number, m?: EntityManager): Promise<AuditEventRow[]> {
+    return this.run(auditTimelineSql(sessionId, limit), m);
+  }
+
+  /** Whether a cursor names a line. */
+  async cursorExists(id: string, m?: EntityManager): Promise<boolean> {
+    return (await this.db(m).query<unknown[]>(AUDIT_CURSOR_EXISTS_SQL, [id])).length > 0;
+  }
+
+  /** Whether the remote session exists (its timeline may still be empty). */
+  async remoteSessionExists(id: string, m?: EntityManager): Promise<boolean> {
+    return (
+      (await this.db(m).query<unknown[]>(`SELECT 1 FROM remote_sessions WHERE id = $1`, [id])).length > 0
+    );
+  }
+
+  private run(sql: Sql, m?: EntityManager): Promise<AuditEventRow[]> {
+    return this.db(m).query<AuditEventRow[]>(sql.text, sql.params);
+  }
+
+  private db(m?: EntityManager): EntityManager {
+    return m ?? this.dataSource.manager;
+  }
+}

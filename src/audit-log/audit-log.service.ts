@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AUDIT_LIMITS } from '../../contracts/api/audit';
 import { readsWholeAuditTrail } from '../access/access-rules';
 import type { AuthUser } from '../common/auth-user';
@@ -12,15 +11,7 @@ import type {
 import { AUDIT_CSV_HEADER, auditCsvRecord } from './audit-csv';
 import { toAuditEventDto } from './audit-event.mapper';
 import { auditLogErrors as errors } from './audit-log.errors';
-import {
-  AUDIT_CURSOR_EXISTS_SQL,
-  type AuditEventRow,
-  type AuditFilter,
-  type AuditScope,
-  auditPageSql,
-  auditTimelineSql,
-  type Sql,
-} from './audit-log.queries';
+import { type AuditFilter, AuditLogQueries, type AuditScope } from './audit-log.queries';
 
 /** Lines fetched per query while exporting. */
 export const CSV_PAGE_SIZE = 1000;
@@ -52,22 +43,19 @@ function time(value: string | undefined, name: 'from' | 'to'): Date | undefined 
  */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly queries: AuditLogQueries) {}
 
   async page(user: AuthUser, q: ListAuditEventsQueryDto): Promise<AuditEventPageDto> {
     const filter = await this.filter(q);
     const limit = q.limit ?? AUDIT_LIMITS.pageDefault;
-    const rows = await this.run(auditPageSql(filter, auditScope(user), limit + 1));
+    const rows = await this.queries.page(filter, auditScope(user), limit + 1);
     const items = rows.slice(0, limit).map(toAuditEventDto);
     return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
   }
 
   async timeline(sessionId: string): Promise<RemoteSessionTimelineDto> {
-    const exists = await this.dataSource.query<unknown[]>(`SELECT 1 FROM remote_sessions WHERE id = $1`, [
-      sessionId,
-    ]);
-    if (exists.length === 0) throw errors.sessionNotFound();
-    const rows = await this.run(auditTimelineSql(sessionId, AUDIT_LIMITS.timelineMax + 1));
+    if (!(await this.queries.remoteSessionExists(sessionId))) throw errors.sessionNotFound();
+    const rows = await this.queries.timeline(sessionId, AUDIT_LIMITS.timelineMax + 1);
     return {
       sessionId,
       items: rows.slice(0, AUDIT_LIMITS.timelineMax).map(toAuditEventDto),
@@ -83,15 +71,15 @@ export class AuditLogService {
   async csv(user: AuthUser, q: ExportAuditEventsQueryDto): Promise<AsyncGenerator<string>> {
     const filter = await this.filter(q);
     const scope = auditScope(user);
-    const first = await this.run(auditPageSql(filter, scope, CSV_PAGE_SIZE));
-    const run = (sql: Sql): Promise<AuditEventRow[]> => this.run(sql);
+    const first = await this.queries.page(filter, scope, CSV_PAGE_SIZE);
+    const queries = this.queries;
     return (async function* chunks(): AsyncGenerator<string> {
       let rows = first;
       yield AUDIT_CSV_HEADER + rows.map((r) => auditCsvRecord(toAuditEventDto(r))).join('');
       for (let sent = rows.length; rows.length === CSV_PAGE_SIZE; sent += rows.length) {
         if (sent >= CSV_MAX_LINES)
           throw new Error(`audit export stopped at ${CSV_MAX_LINES} lines: narrow the filters`);
-        rows = await run(auditPageSql({ ...filter, before: rows[rows.length - 1].id }, scope, CSV_PAGE_SIZE));
+        rows = await queries.page({ ...filter, before: rows[rows.length - 1].id }, scope, CSV_PAGE_SIZE);
         yield rows.map((r) => auditCsvRecord(toAuditEventDto(r))).join('');
       }
     })();
@@ -101,11 +89,7 @@ export class AuditLogService {
     const from = time(q.from, 'from');
     const to = time(q.to, 'to');
     if (from && to && from > to) throw errors.fromAfterTo();
-    if (
-      q.before &&
-      (await this.dataSource.query<unknown[]>(AUDIT_CURSOR_EXISTS_SQL, [q.before])).length === 0
-    )
-      throw errors.unknownCursor();
+    if (q.before && !(await this.queries.cursorExists(q.before))) throw errors.unknownCursor();
     return {
       actor: q.actor,
       deviceId: q.deviceId,
@@ -115,9 +99,5 @@ export class AuditLogService {
       to,
       before: q.before,
     };
-  }
-
-  private run(sql: Sql): Promise<AuditEventRow[]> {
-    return this.dataSource.query<AuditEventRow[]>(sql.text, sql.params);
   }
 }

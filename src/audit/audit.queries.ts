@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AuditActorType } from './entities/audit-event.entity';
+import { type AuditActorType, AuditEvent } from './entities/audit-event.entity';
 
 /** One audit line as written: who, what, on what, and when (the database's time when `at` is unset). */
 export interface AuditRow {
@@ -29,7 +29,11 @@ function params(row: AuditRow): unknown[] {
   ];
 }
 
-/** The SQL of `audit_events` and `audit_outbox` (both append-only from the portal's point of view). */
+/**
+ * The SQL of `audit_events` and `audit_outbox` (both append-only from the portal's point of view), and
+ * the savepoint statements AuditService.recordOrDefer wraps its attempts in. Each takes the caller's
+ * transaction's manager (or the data source) first.
+ */
 export const auditQueries = {
   async insertEvent(db: Db, row: AuditRow): Promise<void> {
     await db.query(
@@ -62,5 +66,34 @@ export const auditQueries = {
       [limit],
     );
     return rows.length;
+  },
+
+  /** Newest first, for one target. */
+  forTarget(db: Db, targetType: string, targetId: string, limit: number): Promise<AuditEvent[]> {
+    return db
+      .getRepository(AuditEvent)
+      .find({ where: { targetType, targetId }, order: { id: 'DESC' }, take: limit });
+  },
+
+  /** The transaction's `now()` (the time `audit_events` gives an entry), or undefined if none came back. */
+  async transactionTime(db: Db): Promise<Date | undefined> {
+    const rows: { now: Date }[] = await db.query(`SELECT now() AS now`);
+    return rows[0]?.now;
+  },
+
+  /** Opens a savepoint `name` in the transaction. */
+  async savepoint(db: Db, name: string): Promise<void> {
+    await db.query(`SAVEPOINT ${name}`);
+  },
+
+  /** Keeps what was done since the savepoint `name`, and forgets the savepoint. */
+  async releaseSavepoint(db: Db, name: string): Promise<void> {
+    await db.query(`RELEASE SAVEPOINT ${name}`);
+  },
+
+  /** Undoes what was done since the savepoint `name`, and forgets the savepoint. */
+  async rollbackToSavepoint(db: Db, name: string): Promise<void> {
+    await db.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    await db.query(`RELEASE SAVEPOINT ${name}`);
   },
 };

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditOutbox } from './audit-outbox';
 import { auditErrors } from './audit.errors';
 import { type AuditRow, auditQueries } from './audit.queries';
@@ -47,7 +46,6 @@ export class AuditService {
   private readonly logger = new Logger(AuditService.name);
 
   constructor(
-    @InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>,
     private readonly dataSource: DataSource,
     private readonly outbox: AuditOutbox,
   ) {}
@@ -82,16 +80,13 @@ export class AuditService {
     const inTransaction = manager?.queryRunner?.isTransactionActive === true;
     const db = manager ?? this.dataSource;
     const attempt = async (write: () => Promise<void>): Promise<unknown> => {
-      if (inTransaction) await db.query(`SAVEPOINT ${SAVEPOINT}`);
+      if (inTransaction) await auditQueries.savepoint(db, SAVEPOINT);
       try {
         await write();
-        if (inTransaction) await db.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        if (inTransaction) await auditQueries.releaseSavepoint(db, SAVEPOINT);
         return null;
       } catch (err) {
-        if (inTransaction) {
-          await db.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-          await db.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-        }
+        if (inTransaction) await auditQueries.rollbackToSavepoint(db, SAVEPOINT);
         return err ?? new Error('unknown error');
       }
     };
@@ -114,8 +109,7 @@ export class AuditService {
   /** The transaction's `now()`, the time `audit_events` would have given the entry. */
   private async transactionTime(db: EntityManager | DataSource): Promise<Date> {
     try {
-      const rows: { now: Date }[] = await db.query(`SELECT now() AS now`);
-      return rows[0]?.now ?? new Date();
+      return (await auditQueries.transactionTime(db)) ?? new Date();
     } catch (err) {
       this.logger.warn(`Using the portal's clock for a held audit entry: ${reason(err)}`);
       return new Date();
@@ -124,6 +118,6 @@ export class AuditService {
 
   /** Newest first, for one target. */
   async forTarget(targetType: string, targetId: string, limit = 50): Promise<AuditEvent[]> {
-    return this.events.find({ where: { targetType, targetId }, order: { id: 'DESC' }, take: limit });
+    return auditQueries.forTarget(this.dataSource, targetType, targetId, limit);
   }
 }

@@ -1,12 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
 import { Observable, Subject } from 'rxjs';
-import { LessThan, Repository } from 'typeorm';
 import type { RelayEvent, RelayEventsAcceptedResponse } from '../../contracts/relay-events';
 import { PortalMetrics } from '../metrics/portal-metrics';
 import { ScheduledJobs } from '../metrics/scheduled-jobs';
-import { RelayEventRecord } from './entities/relay-event-record.entity';
+import { RelayEventQueries } from './relay-event.queries';
 
 /** How long applied event ids are kept for de-duplication (well past the relay's retry window). */
 const KEEP_IDS_HOURS = 24;
@@ -22,7 +20,7 @@ export class RelayEventsService implements OnModuleDestroy {
   private readonly subject = new Subject<RelayEvent>();
 
   constructor(
-    @InjectRepository(RelayEventRecord) private readonly records: Repository<RelayEventRecord>,
+    private readonly queries: RelayEventQueries,
     private readonly metrics: PortalMetrics,
     private readonly jobs: ScheduledJobs,
   ) {}
@@ -38,15 +36,7 @@ export class RelayEventsService implements OnModuleDestroy {
    */
   async accept(events: readonly RelayEvent[]): Promise<RelayEventsAcceptedResponse> {
     if (events.length === 0) return { accepted: 0, duplicates: 0 };
-    const result = await this.records
-      .createQueryBuilder()
-      .insert()
-      .into(RelayEventRecord)
-      .values(events.map((e) => ({ id: e.id, type: e.type, sessionId: e.sessionId })))
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    const inserted = new Set((result.raw as Array<{ id: string }>).map((r) => r.id));
+    const inserted = new Set(await this.queries.insertNew(events));
     const fresh = events.filter((e) => inserted.delete(e.id));
     for (const e of events)
       this.metrics.relayEventReceived(e.type, fresh.includes(e) ? 'applied' : 'duplicate');
@@ -59,7 +49,7 @@ export class RelayEventsService implements OnModuleDestroy {
   @Interval(PRUNE_JOB, 3600_000)
   prune(): Promise<void> {
     return this.jobs.run(PRUNE_JOB, () =>
-      this.records.delete({ receivedAt: LessThan(new Date(Date.now() - KEEP_IDS_HOURS * 3600_000)) }),
+      this.queries.deleteReceivedBefore(new Date(Date.now() - KEEP_IDS_HOURS * 3600_000)),
     );
   }
 

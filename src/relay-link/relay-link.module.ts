@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RelayEventRecord } from './entities/relay-event-record.entity';
 import { RelayControlService } from './relay-control.service';
+import { RelayEventQueries } from './relay-event.queries';
 import { RelayEventsController } from './relay-events.controller';
 import { RelayEventsService } from './relay-events.service';
 import { RelayKeys } from './relay-keys.provider';
@@ -15,7 +16,7 @@ import { RelayTokenService } from './relay-token.service';
 @Module({
   imports: [TypeOrmModule.forFeature([RelayEventRecord])],
   controllers: [RelayEventsController],
-  providers: [RelayKeys, RelayTokenService, RelayEventsService, RelayControlService],
+  providers: [RelayKeys, RelayTokenService, RelayEventsService, RelayEventQueries, RelayControlService],
   exports: [RelayTokenService, RelayEventsService, RelayControlService],
 })
 export class RelayLinkModule {}
