@@ -44,6 +44,22 @@ export default tseslint.config(
   // Inside the portal, a module reaches another only through what that module exports
   // (eslint/module-surface.mjs lists each module's public files).
   { files: ['src/**/*.ts'], ignores: ['src/**/*.spec.ts'], rules: { 'local/module-surface': 'error' } },
+  // Every refusal the portal answers with is made in its module's errors file (common.errors.ts for the
+  // shared libraries), so a code, its status and its sentence have one place to read.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.errors.ts', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='DomainError']",
+          message:
+            "Make refusals in the module's *.errors.ts (src/common/common.errors.ts for the shared libraries) and throw them from there.",
+        },
+      ],
+    },
+  },
   // The top of contracts/ and its folders but node/ (api/, agent-protocol/) are pure (types, constants,
   // parsers) so the browser can import them: no Node globals either.
   {

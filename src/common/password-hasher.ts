@@ -1,6 +1,6 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DomainError, ErrorCode } from './domain-error';
+import { commonErrors } from './common.errors';
 
 const scryptRaw = promisify(scryptCb) as (
   pw: string,
@@ -27,11 +27,7 @@ const waiting: (() => void)[] = [];
 async function scrypt(pw: string, salt: Buffer, len: number, opts: object): Promise<Buffer> {
   if (running >= MAX_PARALLEL_HASHES) {
     if (waiting.length >= MAX_WAITING_HASHES) {
-      throw new DomainError(
-        ErrorCode.RateLimited,
-        `The portal is busy checking other passwords. Try again in ${BUSY_RETRY_SEC} seconds.`,
-        { 'Retry-After': String(BUSY_RETRY_SEC) },
-      );
+      throw commonErrors.passwordCheckBusy(BUSY_RETRY_SEC);
     }
     // The slot is handed over by the finishing hash (running stays counted), so none can jump the queue.
     await new Promise<void>((resolve) => waiting.push(resolve));

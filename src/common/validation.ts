@@ -1,7 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { hasUnsafeDisplayChars } from '../../contracts/display-text';
-import { DomainError, ErrorCode } from './domain-error';
+import { commonErrors } from './common.errors';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -21,8 +21,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: true,
-    exceptionFactory: (errors) =>
-      new DomainError(ErrorCode.ValidationFailed, flatten(errors).slice(0, 10).join('; ')),
+    exceptionFactory: (errors) => commonErrors.validationFailed(flatten(errors).slice(0, 10).join('; ')),
   });
 }
 

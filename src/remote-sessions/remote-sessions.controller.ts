@@ -24,7 +24,7 @@ import { AUDIT_UNAVAILABLE_ERROR } from '../audit/audit.errors';
 import { filter, interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
 import { CHANNEL_KINDS } from '../../contracts/agent-protocol/enums';
 import type { RemoteSessionStreamEvent } from '../../contracts/api/remote-sessions';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { ErrorCode } from '../common/domain-error';
 import { ApiErrors, type ApiErrorEntry } from '../common/openapi/api-errors.decorator';
 import { ReachesDevice, RunsRemoteSession, TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
@@ -44,14 +44,14 @@ import { RemoteCommandsService } from './remote-commands.service';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
 import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionQueries } from './remote-session.queries';
+import { remoteSessionErrors as errors } from './remote-sessions.errors';
 import { RemoteSessionsService } from './remote-sessions.service';
 
 const KEEPALIVE_MS = 25_000;
 
 /** `:channel`: one of the protocol's channel kinds, or 400 `validation_failed`. */
 const parseChannel = new ParseEnumPipe(CHANNEL_KINDS, {
-  exceptionFactory: () =>
-    new DomainError(ErrorCode.ValidationFailed, `channel must be one of ${CHANNEL_KINDS.join(', ')}`),
+  exceptionFactory: () => errors.unknownChannelKind(),
 });
 
 const LOGIN_REVOKED: ApiErrorEntry = [

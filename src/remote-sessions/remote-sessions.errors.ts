@@ -1,3 +1,4 @@
+import { CHANNEL_KINDS } from '../../contracts/agent-protocol/enums';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { deviceErrors } from '../devices/devices.errors';
 
@@ -21,6 +22,9 @@ export const remoteSessionErrors = {
       'The person at the device has turned remote control off, so nothing can be opened there.',
     ),
   ended: () => new DomainError(ErrorCode.Gone, 'This remote session has ended. Start a new one.'),
+  /** `:channel` that is none of the protocol's channel kinds. */
+  unknownChannelKind: () =>
+    new DomainError(ErrorCode.ValidationFailed, `channel must be one of ${CHANNEL_KINDS.join(', ')}`),
   channelNotInSession: () => new DomainError(ErrorCode.NotFound, 'This session has no such channel.'),
   channelNotAskable: () =>
     new DomainError(

@@ -192,3 +192,25 @@ describe('lint: a portal module reaches another only through what it exports', (
     expect([...Object.keys(MODULE_SURFACE), ...SHARED_LIBRARIES].sort()).toEqual(folders);
   });
 });
+
+describe('lint: refusals are made in the errors files', () => {
+  const errorsLint = new ESLint({
+    cwd: ROOT,
+    ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-syntax',
+    overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+  });
+  const code = `import { DomainError, ErrorCode } from '../common/domain-error';
+export const refuse = () => new DomainError(ErrorCode.NotFound, 'There is no such thing.');
+`;
+
+  it.each([
+    ['src/devices/devices.service.ts', 1],
+    ['src/common/guards/probe.guard.ts', 1],
+    ['src/devices/devices.errors.ts', 0],
+    ['src/common/common.errors.ts', 0],
+    ['src/devices/probe.spec.ts', 0],
+  ])('new DomainError(…) in %s has %d error(s)', async (file, count) => {
+    const [result] = await errorsLint.lintText(code, { filePath: join(ROOT, file) });
+    expect(result.messages.map((m) => m.ruleId)).toEqual(Array(count).fill('no-restricted-syntax'));
+  });
+});

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { SKIP_CSRF } from '../decorators';
-import { DomainError, ErrorCode } from '../domain-error';
+import { commonErrors } from '../common.errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -33,13 +33,13 @@ export class CsrfGuard implements CanActivate {
     const fetchSite = req.get('sec-fetch-site');
     if (fetchSite) {
       if (fetchSite === 'same-origin' || fetchSite === 'none') return true;
-      throw this.refuse();
+      throw commonErrors.crossSiteRequest();
     }
     const origin = req.get('origin');
     if (origin) {
       const own = `${req.protocol}://${req.get('host') ?? ''}`;
       if (origin === this.config.portalOrigin || origin === own) return true;
-      throw this.refuse();
+      throw commonErrors.crossSiteRequest();
     }
     const sent = req.get('x-csrf-token');
     const expected = req.session?.csrfToken;
@@ -51,13 +51,6 @@ export class CsrfGuard implements CanActivate {
     ) {
       return true;
     }
-    throw this.refuse();
-  }
-
-  private refuse(): DomainError {
-    return new DomainError(
-      ErrorCode.CrossSiteRequest,
-      'This request was refused because it did not come from the portal itself. Reload the page and try again.',
-    );
+    throw commonErrors.crossSiteRequest();
   }
 }

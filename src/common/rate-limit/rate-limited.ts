@@ -1,12 +1,11 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { DomainError, ErrorCode } from '../domain-error';
+import { commonErrors } from '../common.errors';
+import type { DomainError } from '../domain-error';
 
 /** 429 `rate_limited` with Retry-After in whole seconds (at least 1). */
 export function rateLimited(ms: number, what = 'Too many requests'): DomainError {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  return new DomainError(ErrorCode.RateLimited, `${what}. Try again in ${seconds} seconds.`, {
-    'Retry-After': String(seconds),
-  });
+  return commonErrors.rateLimited(seconds, what);
 }
 
 export interface Slot {
