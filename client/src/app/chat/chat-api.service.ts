@@ -2,21 +2,18 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { Observable, share } from 'rxjs';
 
-import type {
-  ChatMessageEventData,
-  ChatMessageListView,
-  ChatMessageView,
-} from '../../../../contracts/api/chat';
-import type { SupportNoteView } from '../../../../contracts/api/quick-support';
+import type { ChatMessageListView, ChatMessageView } from '../../../../contracts/api/chat';
+import type { QuickSupportStreamEvent } from '../../../../contracts/api/quick-support';
 import { showsOwnErrors } from '../core/http-context';
 import { serverEvents, ServerEventMessage } from '../core/server-events';
 
-/** What the chat follows on the dashboard's live stream. */
-export type ChatLiveEvent =
-  | { type: 'chat.message'; data: ChatMessageEventData }
-  | { type: 'note.added'; data: { sessionId: string; note: SupportNoteView } };
+const LIVE_TYPES = [
+  'chat.message',
+  'note.added',
+] as const satisfies readonly QuickSupportStreamEvent['type'][];
 
-const LIVE_TYPES = ['chat.message', 'note.added'] as const;
+/** What the chat follows on the dashboard's live stream (those events of QuickSupportStreamEvent). */
+export type ChatLiveEvent = Extract<QuickSupportStreamEvent, { type: (typeof LIVE_TYPES)[number] }>;
 
 /**
  * The chat of a quick-support session (`/api/quick-support/sessions/:id/chat`), and its live updates
