@@ -161,6 +161,29 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
     expect(events).toEqual(['asked', 'denied', 'asked', 'allowed']);
   });
 
+  it('after a no, Ask again works for files (the same limits as the other channels)', async () => {
+    const s = await session('web', {
+      refuse: (m) =>
+        m.type === 'open_channel' && m.channel === 'files' && s.filesOpens().length === 1
+          ? { code: 'consent_denied', message: 'The person at the device did not allow this.' }
+          : undefined,
+    });
+    await s.files().expect(200);
+    await eventually(async () => (await s.filesState())?.state === 'denied', 'files denied');
+    const soon = await tech.post(`${s.rs}/channels/files/ask`).send({}).expect(429);
+    expect(soon.body.code).toBe('ask_again_too_soon');
+    const askAgainAt = (
+      (await tech.get(s.rs).expect(200)).body.channelStates as { channel: string; askAgainAt: string }[]
+    ).find((c) => c.channel === 'files')!.askAgainAt;
+    await new Promise((r) => setTimeout(r, Date.parse(askAgainAt) - Date.now() + 50));
+    const again = await tech.post(`${s.rs}/channels/files/ask`).send({}).expect(200);
+    expect((again.body as RelayAccessView).tokens.map((x) => x.channel)).toEqual(['files']);
+    await eventually(async () => (await s.filesState())?.state === 'open', 'files open after asking again');
+    expect(await s.filesState()).toMatchObject({ asks: 2 });
+    const asked = (await timeline(s.id)).filter((l) => l.action === 'remote_session.consent_requested');
+    expect(asked.map((l) => l.details['channel'])).toEqual(['files']);
+  });
+
   it('opened again, it reconnects the files channel alone; the session’s reconnect includes it', async () => {
     const s = await session('web');
     await s.files().expect(200);
