@@ -4,10 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import type {
-  AgentToPortalMessage,
-  PortalToAgentMessage,
-} from '../../../contracts/agent-protocol/control-messages';
+import type { AgentToPortalMessage } from '../../../contracts/agent-protocol/control-messages';
 import { RelayCloseCode } from '../../../contracts/relay-close-codes';
 import type { Indicator, IndicatorState } from '../consent/consent-types';
 import { Agent } from '../core/agent';
@@ -78,7 +75,7 @@ async function start(portalVersion: string) {
       relayUrl: `ws://127.0.0.1:${(relay.address() as AddressInfo).port}`,
       token: OPEN_FIXTURE.token,
       technician: 'Alex Tech',
-    } as PortalToAgentMessage);
+    });
     const ws = await Promise.race([
       agentSide,
       until(() => portal.received.some((m) => m.type === 'error'), 'an answer', 10_000).then(() => {

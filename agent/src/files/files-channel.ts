@@ -206,16 +206,9 @@ export class FilesChannel implements ActiveChannel {
       return;
     }
     const request = parsed.value;
-    switch (request.op) {
-      case 'ack':
-        return this.onAck(request.id, request.bytes);
-      case 'cancel':
-        return this.onCancel(request.id);
-      case 'upload_end':
-        return this.onUploadEnd(request.id, request.sha256);
-      default:
-        break;
-    }
+    if (request.op === 'ack') return this.onAck(request.id, request.bytes);
+    if (request.op === 'cancel') return this.onCancel(request.id);
+    if (request.op === 'upload_end') return this.onUploadEnd(request.id, request.sha256);
     if (this.busy.has(request.id)) {
       this.fail(request.id, 'duplicate_id', `Operation id ${request.id} is already in use.`);
       return;
@@ -250,7 +243,9 @@ export class FilesChannel implements ActiveChannel {
         return this.download(request.id, request.dir, request.name);
       case 'upload':
         return this.upload(request);
-      default:
+      case 'ack':
+      case 'cancel':
+      case 'upload_end':
         throw new FilesError('unknown_op', 'That operation is not handled here.');
     }
   }
