@@ -49,7 +49,7 @@ class Viewer {
       if (!parsed.ok) throw new Error(parsed.error);
       this.onReply?.(parsed.value);
       const at = this.waiting.findIndex((w) => w.match(parsed.value));
-      if (at >= 0) this.waiting.splice(at, 1)[0]!.resolve(parsed.value);
+      if (at >= 0) this.waiting.splice(at, 1)[0].resolve(parsed.value);
     });
   }
 
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     const bulk: number[] = [];
     for (let i = 0; i < BULK_RUNS; i++) bulk.push((await bulkThroughput(transport, BYTES)).mbPerSec);
     bulk.sort((x, y) => x - y);
-    const raw = bulk[Math.floor(bulk.length / 2)]!;
+    const raw = bulk[Math.floor(bulk.length / 2)];
     log(`raw bulk through the relay: ${bulk.map((b) => b.toFixed(0)).join(', ')} MiB/s`);
 
     // The files channel: the agent in its own process dials the relay; the viewer joins.
@@ -365,8 +365,8 @@ async function main(): Promise<void> {
     r.target,
     r.met === null ? '' : r.met ? 'yes' : 'no',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   process.stdout.write(
     `${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${body.map(line).join('\n')}\n`,
   );

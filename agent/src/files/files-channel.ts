@@ -837,7 +837,11 @@ export class FilesChannel implements ActiveChannel {
   /** Writes what has arrived, in batches (one writev each), hashing and acknowledging as it goes. */
   private async drain(u: Upload): Promise<void> {
     while (u.queue.length > 0 && !u.finished) {
-      const batch = u.queue.splice(0, 32);
+      // At most an ack's worth at a time, so acks (and the sender's window) keep moving.
+      let take = 0;
+      for (let bytes = 0; take < u.queue.length && bytes < FILES_LIMITS.ackEveryBytes; take++)
+        bytes += u.queue[take].byteLength;
+      const batch = u.queue.splice(0, take);
       const total = batch.reduce((n, b) => n + b.byteLength, 0);
       const at = u.written;
       try {
