@@ -179,7 +179,11 @@ describe('files channel: bad frames and paths', () => {
   it('answers each bad frame with a stable code and stays usable', async () => {
     const { viewer } = await rig();
     viewer.send('not json');
-    expect(await viewer.next(0)).toMatchObject({ type: 'error', code: 'bad_frame' });
+    expect(await viewer.next(0)).toMatchObject({
+      type: 'error',
+      code: 'bad_frame',
+      message: expect.stringMatching(/^The request could not be read/),
+    });
     viewer.send({ op: 'format_disk', id: 7 });
     expect(await viewer.next(7)).toMatchObject({ type: 'error', code: 'unknown_op' });
     viewer.send({ op: 'list', id: 8, path: '/tmp/\u0000x' });

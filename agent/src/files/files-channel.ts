@@ -205,7 +205,16 @@ export class FilesChannel implements ActiveChannel {
       const code =
         'unknownOp' in parsed && parsed.unknownOp ? 'unknown_op' : nameOrPath ? 'bad_path' : 'bad_frame';
       const id = 'id' in parsed ? parsed.id : 0;
-      this.fail(id, code, safe(parsed.error, 300));
+      const detail = safe(parsed.error, 300);
+      this.fail(
+        id,
+        code,
+        code === 'bad_path'
+          ? `That path or name is not allowed: a name is one plain name (no / or \\, not . or ..) and no path holds a NUL byte (${detail}).`
+          : code === 'unknown_op'
+            ? `The device does not know that operation (${detail}).`
+            : `The request could not be read (${detail}).`,
+      );
       return;
     }
     const request = parsed.value;
