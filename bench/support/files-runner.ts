@@ -101,8 +101,10 @@ async function measured<T>(
   agentArrayBuffers: number;
   agentRetained: number;
 }> {
-  const agentBase = (await agent.memory(true)).rss;
-  const relayBase = (await relay.memory(true)).rss;
+  const agentStart = await agent.memory(true);
+  const relayStart = await relay.memory(true);
+  const agentBase = agentStart.rss;
+  const relayBase = relayStart.rss;
   const a = peakRss(agent);
   const r = peakRss(relay);
   const started = performance.now();
@@ -110,6 +112,11 @@ async function measured<T>(
   const seconds = (performance.now() - started) / 1000;
   const agentPeak = await a.stop();
   const relayPeak = await r.stop();
+  const agentEnd = await agent.memory(true);
+  const relayEnd = await relay.memory(true);
+  log(
+    `  CPU: agent ${((agentEnd.cpuUs - agentStart.cpuUs) / 1e6).toFixed(1)} s, relay ${((relayEnd.cpuUs - relayStart.cpuUs) / 1e6).toFixed(1)} s, viewer ${(process.cpuUsage().user / 1e6).toFixed(1)} s so far; agent array buffers after GC ${(agentEnd.arrayBuffers / 1e6).toFixed(1)} MB`,
+  );
   return {
     result,
     seconds,
@@ -118,7 +125,7 @@ async function measured<T>(
     // Buffers alive or not yet collected at the peak (ws frames: V8 collects them in batches).
     agentArrayBuffers: agentPeak.arrayBuffers,
     // What stays once garbage is collected: the transfer's own lasting cost (a leak would show here).
-    agentRetained: (await agent.memory(true)).rss - agentBase,
+    agentRetained: agentEnd.rss - agentBase,
   };
 }
 
