@@ -293,7 +293,7 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
       s.agent.send({
         ...report,
         action: 'download',
-        path: '/home/ana/log.txt',
+        path: '/home/customer/log.txt',
         bytes: 1234,
         sha256: SHA,
         result: 'ok',
@@ -301,7 +301,7 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
       s.agent.send({
         ...report,
         action: 'download',
-        path: '/home/ana/Documents',
+        path: '/home/customer/Documents',
         bytes: 99,
         zip: true,
         result: 'cancelled',
@@ -337,7 +337,7 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
         details: {
           deviceId: s.deviceId,
           technicianId: techId,
-          path: '/home/ana/log.txt',
+          path: '/home/customer/log.txt',
           bytes: 1234,
           sha256: SHA,
           result: 'ok',
@@ -352,7 +352,7 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
         .query({ sessionId: s.id, action: 'remote_session.' })
         .expect(200);
       expect(csv.text.split('\r\n').filter((l) => l.includes('remote_session.file_'))).toHaveLength(6);
-      expect(csv.text).toContain('/home/ana/log.txt');
+      expect(csv.text).toContain('/home/customer/log.txt');
     });
 
     it('ignores reports from another device about the session', async () => {

@@ -10,7 +10,7 @@ function line(
   return auditSentence({
     id: '1',
     at: '2026-12-03T10:00:00.000Z',
-    actor: { type: actor, id: 'x', displayName: actor === 'user' ? 'Ana Tech' : null },
+    actor: { type: actor, id: 'x', displayName: actor === 'user' ? 'The technician' : null },
     action,
     target: { type: 'remote_session', id: 's' },
     deviceId: 'd',
@@ -26,13 +26,13 @@ describe('the timeline’s sentences for the files channel', () => {
   it.each([
     [
       'remote_session.file_download',
-      { path: '/home/ana/log.txt', bytes: 2048, sha256: SHA, result: 'ok' },
-      'Downloaded /home/ana/log.txt (2.0 KiB), verified',
+      { path: '/home/customer/log.txt', bytes: 2048, sha256: SHA, result: 'ok' },
+      'Downloaded /home/customer/log.txt (2.0 KiB), verified',
     ],
     [
       'remote_session.file_download',
-      { path: '/home/ana/Documents', bytes: 10, zip: true, result: 'ok' },
-      'Downloaded the folder /home/ana/Documents as a zip (10 B)',
+      { path: '/home/customer/Documents', bytes: 10, zip: true, result: 'ok' },
+      'Downloaded the folder /home/customer/Documents as a zip (10 B)',
     ],
     [
       'remote_session.file_upload',
@@ -62,13 +62,13 @@ describe('the timeline’s sentences for the files channel', () => {
 
   it('names the technician who opened or reconnected file transfer', () => {
     expect(line('remote_session.files_opened', { channels: ['files'] }, 'user')).toBe(
-      'Ana Tech opened file transfer',
+      'The technician opened file transfer',
     );
     expect(line('remote_session.reconnected', { channels: ['files'] }, 'user')).toBe(
-      'Ana Tech reconnected file transfer',
+      'The technician reconnected file transfer',
     );
     expect(line('remote_session.reconnected', { channels: ['screen', 'shell'] }, 'user')).toBe(
-      'Ana Tech reconnected to the device',
+      'The technician reconnected to the device',
     );
   });
 });
