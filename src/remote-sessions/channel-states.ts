@@ -37,7 +37,7 @@ export const CHANNEL_STATE_SENTENCES = {
   revoked: 'The person at the device switched this off.',
 } as const;
 
-const isAskable = (state: ChannelState): boolean =>
+export const isAskable = (state: ChannelState): boolean =>
   (ASKABLE_CHANNEL_STATES as readonly string[]).includes(state);
 
 /** Why the portal asks the device to open a channel (`monitor`: the screen, to show another monitor). */

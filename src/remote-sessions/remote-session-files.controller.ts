@@ -23,7 +23,7 @@ export class RemoteSessionFilesController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Open the session’s files channel (Web and SSH sessions, agents at protocol 1.4): added to the session’s channels and asked of the device, whose person is asked (the channel’s state: opening → asking → open); called again, the files channel alone is reconnected. Answers the files channel’s relay token. The session’s technician or an administrator',
+      'Open the session’s files channel (Web and SSH sessions, agents at protocol 1.4): added to the session’s channels and asked of the device, whose person is asked (the channel’s state: opening → asking → open); called again, the files channel alone is reconnected (after a no, it asks again, within Ask again’s limits). Answers the files channel’s relay token. The session’s technician or an administrator',
   })
   @ApiOkResponse({ type: RelayAccessDto, description: 'The relay access, with one token: `files`' })
   @ApiErrors(
@@ -35,6 +35,8 @@ export class RemoteSessionFilesController {
     [ErrorCode.ProtocolUnavailable, 'a VNC session: files come with Web and SSH sessions'],
     [ErrorCode.FilesOutdated, 'the device’s agent is older than protocol 1.4'],
     [ErrorCode.KillSwitchOn, 'the person at the device turned remote control off'],
+    [ErrorCode.AskAgainTooSoon, 'after a no: asked less than 20 s ago (with Retry-After)'],
+    [ErrorCode.AskAgainLimit, 'after a no: asked 5 times for files in this session'],
   )
   openFiles(
     @CurrentUser() user: AuthUser,

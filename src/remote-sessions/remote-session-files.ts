@@ -5,6 +5,7 @@ import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { RelayAccessDto } from './dto/remote-session.dto';
 import type { RemoteProtocol, RemoteSession } from './entities/remote-session.entity';
+import { isAskable } from './channel-states';
 import { RemoteSessionChannels, type ChannelRequester } from './remote-session-channels';
 import { RemoteSessionQueries } from './remote-session.queries';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
@@ -33,7 +34,8 @@ export class RemoteSessionFiles {
    * when the session already has it, this is a reconnect of the files channel alone (the viewer's
    * Reconnect, or a second click), recorded as `remote_session.reconnected`. Either way the line is
    * written in the same transaction as the channel is added, before anything is asked of the device:
-   * no line, no channel (503 `audit_unavailable`).
+   * no line, no channel (503 `audit_unavailable`). After the person said no, it is Ask again, with
+   * that route's limits (429 `ask_again_too_soon`, 409 `ask_again_limit`).
    */
   async open(session: RemoteSession, by: ChannelRequester): Promise<RelayAccessDto> {
     if (!FILES_PROTOCOLS.includes(session.protocol)) throw errors.filesUnavailable(session.protocol);
@@ -42,6 +44,10 @@ export class RemoteSessionFiles {
     if (!protocolAtLeast(presence.protocolVersion, FILES_SINCE))
       throw errors.filesOutdated(presence.protocolVersion);
     if (presence.killSwitch) throw errors.killSwitch();
+    // After a no (denied, timed out, taken back), opening again is asking again, with its limits: the
+    // route must not become a way to put the question to the person at the device over and over.
+    const stored = session.channels.includes('files') ? session.channelStates?.files : undefined;
+    if (stored && isAskable(stored.state)) return this.channels.askAgain(session, 'files', by);
 
     const first = await this.dataSource.transaction(async (m) => {
       const added = await this.queries.addChannel(session.id, 'files', m);

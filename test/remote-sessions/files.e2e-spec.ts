@@ -133,7 +133,7 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
     ]);
   });
 
-  it('follows the person at the device: asking, then open; a no can be asked again', async () => {
+  it('follows the person at the device: asking, then denied; opening again after a no is Ask again, with its limits', async () => {
     let answer: 'allow' | 'deny' = 'deny';
     const s = await session('web', {
       onMessage: async (m) => {
@@ -153,13 +153,14 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
     await eventually(async () => (await s.filesState())?.state === 'denied', 'files denied');
 
     answer = 'allow';
-    // The files route on a session that has files reconnects it: the device asks its person again.
-    await s.files().expect(200);
-    await eventually(async () => (await s.filesState())?.state === 'open', 'files open after a yes');
+    // Opening files again after a no is asking again, with its limits: no way around the anti-nag rule.
+    const soon = await s.files().expect(429);
+    expect(soon.body.code).toBe('ask_again_too_soon');
+    expect(soon.headers['retry-after']).toMatch(/^\d+$/);
     const events = (await timeline(s.id))
       .filter((l) => l.action === 'remote_session.consent')
       .map((l) => l.details['event']);
-    expect(events).toEqual(['asked', 'denied', 'asked', 'allowed']);
+    expect(events).toEqual(['asked', 'denied']);
   });
 
   it('after a no, Ask again works for files (the same limits as the other channels)', async () => {
