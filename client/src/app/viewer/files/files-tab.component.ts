@@ -610,14 +610,18 @@ export class FilesTabComponent {
     switch (t.status) {
       case 'starting':
         return t.message || 'Starting…';
-      case 'running':
-        return `${done}${of} · ${formatSpeed(t.speed)} · ${formatDuration(t.secondsLeft)} left`;
+      case 'running': {
+        const resumed = t.resumedFrom ? ` · resumed at ${formatBytes(t.resumedFrom)}` : '';
+        return `${done}${of} · ${formatSpeed(t.speed)} · ${formatDuration(t.secondsLeft)} left${resumed}`;
+      }
       case 'interrupted':
         return `${done}${of} · ${t.message}`;
       case 'verifying':
         return t.direction === 'upload' ? 'Verifying on the device…' : 'Verifying…';
-      case 'verified':
-        return `Verified (SHA-256 ${t.sha256 ?? ''}) · ${formatBytes(t.total ?? t.done)}`;
+      case 'verified': {
+        const resumed = t.resumedFrom ? ` · resumed at ${formatBytes(t.resumedFrom)}` : '';
+        return `Verified (SHA-256 ${t.sha256 ?? ''}) · ${formatBytes(t.total ?? t.done)}${resumed}`;
+      }
       case 'failed':
       case 'cancelled':
         return t.message;

@@ -33,6 +33,8 @@ export interface TransferSnapshot {
   /** Why it failed (the agent's sentence), or what it is waiting for. */
   message: string;
   sha256: string | null;
+  /** Upload: the offset the last (re)start continued from, when the device had kept a part. */
+  resumedFrom?: number;
   /** Where the download is saved ('picked': a file the technician chose). */
   savedTo?: 'picked' | 'browser';
 }
@@ -179,7 +181,7 @@ export class Upload extends Transfer {
       if (attempt !== this.attempt) return;
       this.window = new CreditWindow(from);
       this.progress(from);
-      this.report({ status: 'running' });
+      this.report(from > 0 ? { status: 'running', resumedFrom: from } : { status: 'running' });
       const reply = await this.send(conn, attempt, from, hash, (r) => (ended = r));
       if (reply === null || attempt !== this.attempt) return;
       this.conn?.end(this.id);
