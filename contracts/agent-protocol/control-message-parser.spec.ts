@@ -48,7 +48,7 @@ describe('agent protocol validators', () => {
     ['a relay URL that is not ws(s)', { ...open, relayUrl: 'http://relay.example.com' }],
     ['a relay URL with a quote', { ...open, relayUrl: "wss://relay.example.com/'x" }],
     ['a token that is not a JWS', { ...open, token: 'not a token' }],
-    ['an unknown channel', { ...open, channel: 'files' }],
+    ['an unknown channel', { ...open, channel: 'clipboard' }],
     ['an unknown shell profile', { ...open, channel: 'shell', shellProfile: 'root' }],
     ['a session id with a slash', { ...open, sessionId: '../etc' }],
     ['a NUL in a command', { ...load('request_run_command.json'), command: 'ls\u0000' }],

@@ -45,6 +45,7 @@ describe('agent protocol fixtures', () => {
     channel_closed: ['replyTo'],
     agent_status: ['replyTo'],
     error: ['replyTo'],
+    file_activity: ['to', 'bytes', 'sha256', 'zip', 'error'],
   };
 
   it.each(files)('%s is refused when any required field is missing', (file) => {

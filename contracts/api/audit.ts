@@ -1,3 +1,5 @@
+import type { FileActivityAction } from '../agent-protocol/control-messages';
+
 /**
  * The audit trail as `/api/audit-events`, `/api/audit-events.csv` and
  * `/api/remote-sessions/:id/timeline` speak it. Administrators read every line; a technician reads the
@@ -91,4 +93,25 @@ export interface RemoteSessionTimelineView {
   items: AuditEventView[];
   /** More than `AUDIT_LIMITS.timelineMax` lines: the rest are on the audit page, filtered by session. */
   truncated: boolean;
+}
+
+/**
+ * Lines about a session's files channel (protocol 1.4). The technician opening it is
+ * `remote_session.files_opened`; each operation the device reports (`file_activity`) is
+ * `remote_session.file_<action>`, written by the agent, with `details`: `path`, `to` (rename), `bytes`,
+ * `sha256`, `zip` (a folder sent as a zip), `result` (`ok`, `failed`, `cancelled`), `error` (the files
+ * channel's error code), `deviceId` and `technicianId` (the session's technician).
+ */
+export const FILE_AUDIT_ACTIONS = {
+  opened: 'remote_session.files_opened',
+  download: 'remote_session.file_download',
+  upload: 'remote_session.file_upload',
+  mkdir: 'remote_session.file_mkdir',
+  rename: 'remote_session.file_rename',
+  delete: 'remote_session.file_delete',
+} as const satisfies { opened: string } & Record<FileActivityAction, string>;
+
+/** The audit action of one `file_activity` report. */
+export function fileAuditAction(action: FileActivityAction): string {
+  return FILE_AUDIT_ACTIONS[action];
 }

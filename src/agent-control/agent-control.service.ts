@@ -41,6 +41,7 @@ export type AgentControlEvent =
             | 'goodbye'
             | 'consent'
             | 'chat_reply'
+            | 'file_activity'
             | 'error';
         }
       >;

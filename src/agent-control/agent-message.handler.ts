@@ -105,6 +105,7 @@ export class AgentMessageHandler {
       case 'command_exit':
       case 'consent':
       case 'chat_reply':
+      case 'file_activity':
         this.control.publish({ type: 'agent.message', deviceId: connection.deviceId, message });
         return;
       case 'channel_opened':

@@ -48,6 +48,8 @@ export enum ErrorCode {
   ConsentDenied = 'consent_denied',
   /** The screen cannot show that monitor (the device did not list it, or the screen is not open). */
   MonitorUnavailable = 'monitor_unavailable',
+  /** The device's agent is older than protocol 1.4 (FILES_SINCE): it has no files channel. */
+  FilesOutdated = 'files_outdated',
   /** The role check on a route (src/access/role.guard.ts): the caller's role may not call it. */
   RoleNotAllowed = 'role_not_allowed',
   // Chat (src/support-chat).
@@ -102,6 +104,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ConsentRequired]: 409,
   [ErrorCode.ConsentDenied]: 403,
   [ErrorCode.MonitorUnavailable]: 409,
+  [ErrorCode.FilesOutdated]: 409,
   [ErrorCode.RoleNotAllowed]: 403,
   [ErrorCode.SessionClosed]: 409,
   [ErrorCode.ChatLimitReached]: 409,

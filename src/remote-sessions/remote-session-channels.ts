@@ -2,7 +2,12 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { Subscription } from 'rxjs';
 import type { ConsentMessage } from '../../contracts/agent-protocol/control-messages';
 import type { ChannelKind, ConsentPolicy, ShellProfile } from '../../contracts/agent-protocol/enums';
-import { MONITORS_SINCE, PLAIN_SHELL_SINCE, protocolAtLeast } from '../../contracts/agent-protocol/version';
+import {
+  FILES_SINCE,
+  MONITORS_SINCE,
+  PLAIN_SHELL_SINCE,
+  protocolAtLeast,
+} from '../../contracts/agent-protocol/version';
 import { ASK_AGAIN_LIMITS } from '../../contracts/api/remote-sessions';
 import { cleanDisplayText } from '../../contracts/display-text';
 import { AgentControlError } from '../agent-control/agent-control.errors';
@@ -116,7 +121,15 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
     const technician = cleanDisplayText(by.actor.displayName) || undefined;
     const consent = await this.prompts.for(session, by.actor, by.policy);
     const monitor = this.chosenMonitor(session);
+    const presence = this.agents.presence(session.deviceId);
     for (const channel of channels) {
+      // Only agents at 1.4 have a files channel (the files route checks first; this covers a device
+      // whose agent was replaced by an older one while the session lasted).
+      if (channel === 'files' && presence && !protocolAtLeast(presence.protocolVersion, FILES_SINCE)) {
+        const outdated = errors.filesOutdated(presence.protocolVersion);
+        this.inOrder(session.id, () => this.openFailed(session, channel, outdated));
+        continue;
+      }
       const request = {
         sessionId: session.id,
         channel: channel as ChannelKind,

@@ -138,6 +138,21 @@ export class RemoteSessionQueries {
     });
   }
 
+  /**
+   * Adds a channel to an open session (the files channel, opened on demand). Guarded: of racing
+   * callers exactly one gets true; false when the session has ended or already has the channel.
+   */
+  async addChannel(id: string, channel: string, m?: EntityManager): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      this.db(m),
+      `UPDATE remote_sessions SET channels = array_append(channels, $2::text)
+        WHERE id = $1 AND status <> 'ended' AND NOT ($2::text = ANY(channels))
+        RETURNING id`,
+      [id, channel],
+    );
+    return rows.length > 0;
+  }
+
   /** `pending → active` on the first pairing; false when it was not pending (only the first counts). */
   async markConnected(id: string, m?: EntityManager): Promise<boolean> {
     const rows = await returningRows<{ id: string }>(

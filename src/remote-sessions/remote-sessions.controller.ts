@@ -25,7 +25,7 @@ import { filter, interval, map, merge, Observable, Subject, takeUntil } from 'rx
 import { CHANNEL_KINDS } from '../../contracts/agent-protocol/enums';
 import type { RemoteSessionStreamEvent } from '../../contracts/api/remote-sessions';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { ApiErrors, type ApiErrorEntry } from '../common/openapi/api-errors.decorator';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { ReachesDevice, RunsRemoteSession, TeamView } from '../access/access.decorator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
@@ -44,6 +44,7 @@ import { RemoteCommandsService } from './remote-commands.service';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
 import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionQueries } from './remote-session.queries';
+import { DEVICE_UNUSABLE, LOGIN_REVOKED, SESSION_ENDED } from './remote-session-api-errors';
 import { RemoteSessionsService } from './remote-sessions.service';
 
 const KEEPALIVE_MS = 25_000;
@@ -54,17 +55,6 @@ const parseChannel = new ParseEnumPipe(CHANNEL_KINDS, {
     new DomainError(ErrorCode.ValidationFailed, `channel must be one of ${CHANNEL_KINDS.join(', ')}`),
 });
 
-const LOGIN_REVOKED: ApiErrorEntry = [
-  ErrorCode.Unauthenticated,
-  'the login was revoked while the request ran (the session then ends as technician_revoked)',
-];
-const SESSION_ENDED: ApiErrorEntry = [ErrorCode.Gone, 'the remote session has ended'];
-/** The device checks before anything is asked of it (usableDevice in remote-sessions.service.ts). */
-const DEVICE_UNUSABLE: readonly ApiErrorEntry[] = [
-  [ErrorCode.NotFound, 'there is no such device'],
-  [ErrorCode.Gone, 'the device was removed or its support session ended'],
-  [ErrorCode.DeviceOffline, 'the device’s agent is not connected'],
-];
 const SSE_NOTE = 'A `keepalive` event every 25 s; the stream closes when the login ends.';
 
 @ApiTags('remote-sessions')

@@ -56,6 +56,16 @@ export const remoteSessionErrors = {
       ErrorCode.AgentOutdated,
       `The agent on this device speaks protocol ${version}, too old to start a plain shell (1.3 or later). Ask the customer to download the agent again, or fix the device's login profile.`,
     ),
+  filesUnavailable: (protocol: string) =>
+    new DomainError(
+      ErrorCode.ProtocolUnavailable,
+      `File transfer comes with Web and SSH sessions; this is a ${protocol.toUpperCase()} session. Start a Web or SSH session to open Files.`,
+    ),
+  filesOutdated: (version: string) =>
+    new DomainError(
+      ErrorCode.FilesOutdated,
+      `The agent on this device speaks protocol ${version}, too old for file transfer (1.4 or later). Ask the customer to download the agent again.`,
+    ),
   agentRefused: (message: string) =>
     new DomainError(ErrorCode.AgentRefused, `The device refused: ${message}`),
 };

@@ -19,6 +19,9 @@ import { RemoteSessionHistoryController } from './remote-session-history.control
 import { RemoteSessionsController } from './remote-sessions.controller';
 import { ConsentContexts } from './consent-context';
 import { RemoteSessionChannels } from './remote-session-channels';
+import { RemoteSessionFiles } from './remote-session-files';
+import { RemoteSessionFilesController } from './remote-session-files.controller';
+import { FileActivityAudit } from './file-activity-audit';
 import { RemoteSessionsService } from './remote-sessions.service';
 
 @Module({
@@ -34,7 +37,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
     UsersModule,
   ],
   // History first: its fixed paths must win over RemoteSessionsController's `:id`.
-  controllers: [RemoteSessionHistoryController, RemoteSessionsController],
+  controllers: [RemoteSessionHistoryController, RemoteSessionsController, RemoteSessionFilesController],
   providers: [
     RemoteSessionsService,
     RemoteSessionEndingService,
@@ -45,6 +48,8 @@ import { RemoteSessionsService } from './remote-sessions.service';
     RemoteCommandsService,
     RemoteSessionChannels,
     ConsentContexts,
+    RemoteSessionFiles,
+    FileActivityAudit,
   ],
   exports: [RemoteSessionsService, RemoteSessionEndingService],
 })

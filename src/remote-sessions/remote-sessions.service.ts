@@ -21,6 +21,7 @@ import {
 import type { RemoteProtocol } from './entities/remote-session.entity';
 import { RemoteSessionChannels, type ChannelRequester } from './remote-session-channels';
 import { RemoteSessionEndingService } from './remote-session-ending.service';
+import { RemoteSessionFiles } from './remote-session-files';
 import { RemoteSessionEvents } from './remote-session-events';
 import { RemoteSessionQueries } from './remote-session.queries';
 import { remoteSessionErrors as errors } from './remote-sessions.errors';
@@ -60,6 +61,7 @@ export class RemoteSessionsService {
     private readonly logins: LiveLoginsService,
     private readonly access: AccessService,
     private readonly channels: RemoteSessionChannels,
+    private readonly files: RemoteSessionFiles,
   ) {}
 
   /**
@@ -198,6 +200,19 @@ export class RemoteSessionsService {
     const device = await this.usableDevice(session.deviceId);
     if (!(await this.logins.isLive(actor.id, loginSessionId))) throw commonErrors.notLoggedIn();
     return this.channels.plainShell(session, this.requester(actor, device));
+  }
+
+  /**
+   * Opens the session's files channel, or reopens it (see RemoteSessionFiles.open). Who may is the
+   * route's rule, as for a reconnect.
+   */
+  async openFiles(actor: AuthUser, id: string, loginSessionId: string): Promise<RelayAccessDto> {
+    const session = await this.queries.findRow(id);
+    if (!session) throw errors.notFound();
+    if (session.status === 'ended') throw errors.ended();
+    const device = await this.usableDevice(session.deviceId);
+    if (!(await this.logins.isLive(actor.id, loginSessionId))) throw commonErrors.notLoggedIn();
+    return this.files.open(session, this.requester(actor, device));
   }
 
   /** Shows one of the device's monitors on the screen (RemoteSessionChannels.selectMonitor). */

@@ -99,6 +99,7 @@ describe('auditor: reads the history, acts on nothing', () => {
     expectRole(await startVnc(auditor));
     expectRole(await auditor.post(`${rs}/end`).send({}));
     expectRole(await auditor.post(`${rs}/tokens`).send({}));
+    expectRole(await auditor.post(`${rs}/channels/files`).send({}));
     expectRole(await auditor.post(`${rs}/commands`).send({ command: 'hostname' }));
     expectRole(await auditor.get('/api/devices'));
     expectRole(await auditor.get(`/api/devices/${deviceId}/remotehelp`));

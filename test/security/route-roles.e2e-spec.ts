@@ -74,6 +74,7 @@ const ROUTE_ROLES: Record<string, readonly Caller[]> = {
   'GET /api/audit-events.csv': EVERYONE,
   'POST /api/remote-sessions/:id/channels/:channel/ask': OPERATORS,
   'POST /api/remote-sessions/:id/channels/shell/plain': OPERATORS,
+  'POST /api/remote-sessions/:id/channels/files': OPERATORS,
   'POST /api/remote-sessions/:id/screen/monitor': OPERATORS,
   'POST /api/remote-sessions/:id/end': OPERATORS,
   'POST /api/remote-sessions/:id/commands': OPERATORS,

@@ -53,6 +53,7 @@ const TECHNICIAN_ROUTES = {
     'GET /api/remote-sessions/:id/events',
     'POST /api/remote-sessions/:id/channels/:channel/ask',
     'POST /api/remote-sessions/:id/channels/shell/plain',
+    'POST /api/remote-sessions/:id/channels/files',
     'POST /api/remote-sessions/:id/screen/monitor',
     'POST /api/remote-sessions/:id/commands/:commandId/cancel',
     'GET /api/devices/:id/remotehelp',
@@ -317,6 +318,11 @@ describe('technician isolation: a second technician walks every technician route
       [
         'POST /api/remote-sessions/:id/channels/shell/plain',
         () => bob.post(`${rs}/channels/shell/plain`).send({}),
+        'not_session_owner',
+      ],
+      [
+        'POST /api/remote-sessions/:id/channels/files',
+        () => bob.post(`${rs}/channels/files`).send({}),
         'not_session_owner',
       ],
       [

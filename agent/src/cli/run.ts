@@ -22,6 +22,7 @@ import { AGENT_VERSION } from '../version';
 import { UsageError, type CliOptions } from './args';
 import { ConsoleKeys } from './console-keys';
 import { askOrUnavailable } from '../consent/ask-first';
+import { filesConfig } from '../files/files-config';
 import type { IndicatorActions } from '../consent/consent-types';
 import { consentPrompters, createIndicator } from '../consent/consent-ui';
 
@@ -181,6 +182,11 @@ export function runPersistent(ctx: RunContext): void {
       launcher,
     },
     files: new FileTracker(logger),
+    filesConfig: filesConfig(
+      { maxUploadMb: config.filesMaxUploadMb, maxTransfers: config.filesMaxTransfers },
+      process.env,
+      (line) => logger.warn(`agent.json: ${line}`),
+    ),
     onExit: (code) => {
       unwatchFile(configFile);
       ctx.exit(code);

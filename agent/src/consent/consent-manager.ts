@@ -33,6 +33,7 @@ const ASKED_AS: Partial<Record<MutatingAction, ChannelKind>> = {
   shell: 'shell',
   commands: 'commands',
   run_command: 'commands',
+  files: 'files',
 };
 
 /** Shows the question with every prompter at once; the first real answer wins (consent/ask-first.ts). */

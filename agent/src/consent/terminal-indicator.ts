@@ -54,6 +54,7 @@ export class TerminalIndicator implements Indicator {
     else if (key === 's' && screen) this.actions.stopChannel('screen');
     else if (key === 't' && caps.has('terminal')) this.actions.stopChannel('shell');
     else if (key === 'r' && caps.has('commands')) this.actions.stopChannel('commands');
+    else if (key === 'f' && caps.has('files')) this.actions.stopChannel('files');
   }
 
   private hide(): void {

@@ -12,6 +12,7 @@ import type { RegisterResponse } from '../../../contracts/agent-protocol/registr
 import {
   CHAT_SINCE,
   CONSENT_SINCE,
+  FILES_SINCE,
   PROTOCOL_VERSION,
   protocolAtLeast,
 } from '../../../contracts/agent-protocol/version';
@@ -23,6 +24,9 @@ import { openScreenChannel } from '../channels/screen-channel';
 import { openShellChannel } from '../channels/shell-channel';
 import type { X11VncLauncher } from '../channels/vnc-launcher';
 import type { ChatConsole } from '../chat/chat-console';
+import { openFilesChannel, type FileActivity } from '../files/files-channel';
+import { filesConfig, type FilesConfig } from '../files/files-config';
+import { PartialStore } from '../files/partials';
 import { ConsentManager, type ConsentManagerOptions } from '../consent/consent-manager';
 import type { Indicator, IndicatorActions, IndicatorCapability } from '../consent/consent-types';
 import type { PlatformAdapter } from '../platform/platform';
@@ -59,6 +63,8 @@ export interface AgentOptions {
   vnc: { host: string; port: number; launcher?: X11VncLauncher };
   /** Files to delete when a quick-support agent ends. */
   files: FileTracker;
+  /** The files channel's limits (agent.json / FILES_MAX_UPLOAD_MB); default: the environment's. */
+  filesConfig?: FilesConfig;
   /** Quick Assist on this OS; default: the real one on Windows, none elsewhere (tests inject a fake). */
   remoteHelp?: RemoteHelpBackend | null;
   maxLifetimeMs?: number;
@@ -94,6 +100,8 @@ export class Agent implements IndicatorActions {
   /** When the first channel of the current stretch opened (the indicator's elapsed time). */
   private sharingSince: Date | undefined;
   private nextChatReply = 1;
+  /** Uploads' temporary files, kept per session for a resume and deleted when it or the agent ends. */
+  private readonly partials: PartialStore;
 
   constructor(private readonly options: AgentOptions) {
     const { platform, logger, killSwitch } = options;
@@ -108,6 +116,7 @@ export class Agent implements IndicatorActions {
       : undefined;
     this.gate = new ActionGate(killSwitch, this.consent?.hook ?? options.consent);
     const cwd = platform.invokingUserHome();
+    this.partials = new PartialStore(logger);
     this.commands = new CommandRunner({
       shell: platform.commandShell,
       killTree: platform.killTree,
@@ -194,6 +203,7 @@ export class Agent implements IndicatorActions {
     await this.commands.drain();
     await this.options.vnc.launcher?.stop();
     await this.control.stop({ type: 'goodbye', reason });
+    await this.partials.discardAll();
     if (mode === 'quick') {
       const left = await this.options.files.removeAll();
       if (left.length > 0) logger.warn(`${left.length} file(s) could not be removed`);
@@ -276,7 +286,9 @@ export class Agent implements IndicatorActions {
         } else {
           this.consent?.withdrawAll();
           this.commands.cancelAll();
-          void this.channels.closeAll(RelayCloseCode.EndedByTechnician, 'The technician ended the session.');
+          void this.channels
+            .closeAll(RelayCloseCode.EndedByTechnician, 'The technician ended the session.')
+            .then(() => this.partials.discardAll());
         }
         return;
       case 'get_status':
@@ -307,8 +319,9 @@ export class Agent implements IndicatorActions {
     }
   }
 
-  private channelFactories(cwd: string): Partial<Record<'screen' | 'shell' | 'commands', ChannelFactory>> {
-    const { platform, vnc } = this.options;
+  private channelFactories(cwd: string): Partial<Record<ChannelKind, ChannelFactory>> {
+    const { platform, vnc, logger } = this.options;
+    const limits = this.options.filesConfig ?? filesConfig({}, process.env, (line) => logger.warn(line));
     const caps = platform.capabilities();
     const pty = platform.pty;
     return {
@@ -329,6 +342,23 @@ export class Agent implements IndicatorActions {
             }),
         }),
       commands: (ctx) => openCommandsChannel(ctx, this.commands, this.gate),
+      files: (ctx) =>
+        openFilesChannel(ctx, {
+          os: platform.os,
+          home: cwd,
+          config: limits,
+          partials: this.partials,
+          // Every operation passes the gate again (the kill switch; the channel's consent covers it).
+          refusal: async () => {
+            const decision = await this.gate.check({
+              action: 'files',
+              sessionId: ctx.ref.sessionId,
+              coveredByChannel: true,
+            });
+            return decision.allowed ? undefined : decision.message;
+          },
+          report: (activity) => this.fileActivity(ctx.ref.sessionId, activity),
+        }),
     };
   }
 
@@ -418,7 +448,8 @@ export class Agent implements IndicatorActions {
       if (c.channel === 'screen') {
         capabilities.add('view');
         if (c.mode !== 'view_only') capabilities.add('control');
-      } else capabilities.add(c.channel === 'shell' ? 'terminal' : 'commands');
+      } else
+        capabilities.add(c.channel === 'shell' ? 'terminal' : c.channel === 'files' ? 'files' : 'commands');
     }
     if (capabilities.size === 0) this.sharingSince = undefined;
     else this.sharingSince ??= new Date();
@@ -428,6 +459,12 @@ export class Agent implements IndicatorActions {
       capabilities: [...capabilities],
       since: this.sharingSince ?? new Date(),
     });
+  }
+
+  /** A finished file operation, for the audit trail of portals that read it (protocol 1.4). */
+  private fileActivity(sessionId: string, activity: FileActivity): void {
+    if (protocolAtLeast(this.portalVersion, FILES_SINCE))
+      this.send({ type: 'file_activity', sessionId, ...activity });
   }
 
   /** A chat reply typed in the console; its id, or null when the portal cannot take it now. */

@@ -115,6 +115,7 @@ export function channelKeyWords(state: IndicatorState): string[] {
   if (caps.has('view') || caps.has('control')) words.push(say('key.stopScreen'));
   if (caps.has('terminal')) words.push(say('key.closeTerminal'));
   if (caps.has('commands')) words.push(say('key.stopCommands'));
+  if (caps.has('files')) words.push(say('key.stopFiles'));
   return words;
 }
 

@@ -72,6 +72,7 @@ export const de: AgentCatalogue = {
   'key.stopScreen': 'S, um die Bildschirmfreigabe zu beenden',
   'key.closeTerminal': 'T, um das Terminal zu schließen',
   'key.stopCommands': 'R, um das Ausführen von Befehlen zu beenden',
+  'key.stopFiles': 'F, um die Dateiübertragung zu beenden',
   'key.killSwitch': 'K, um die Fernsteuerung auszuschalten',
   'key.end': 'Strg-C, um die Sitzung zu beenden',
 

@@ -74,6 +74,7 @@ export const en = {
   'key.stopScreen': 'S to stop sharing the screen',
   'key.closeTerminal': 'T to close the terminal',
   'key.stopCommands': 'R to stop running commands',
+  'key.stopFiles': 'F to stop file transfer',
   'key.killSwitch': 'K to switch remote control off',
   'key.end': 'Ctrl-C to end the session',
 

@@ -73,6 +73,7 @@ export const fr: AgentCatalogue = {
   'key.stopScreen': 'S pour arrêter le partage d’écran',
   'key.closeTerminal': 'T pour fermer le terminal',
   'key.stopCommands': 'R pour arrêter l’exécution de commandes',
+  'key.stopFiles': 'F pour arrêter le transfert de fichiers',
   'key.killSwitch': 'K pour désactiver le contrôle à distance',
   'key.end': 'Ctrl-C pour mettre fin à la session',
 

@@ -50,7 +50,8 @@ export function createLinuxAdapter(): PlatformAdapter {
   return {
     os: 'linux',
     osVersion: () => linuxOsVersion(),
-    capabilities: (): ChannelKind[] => (pty ? ['screen', 'shell', 'commands'] : ['screen', 'commands']),
+    capabilities: (): ChannelKind[] =>
+      pty ? ['screen', 'shell', 'commands', 'files'] : ['screen', 'commands', 'files'],
     commandShell: posixCommandShell,
     killTree: posixKillTree,
     pty,

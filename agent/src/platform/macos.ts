@@ -36,7 +36,8 @@ export function createMacosAdapter(): PlatformAdapter {
       const out = spawnSync('sw_vers', ['-productVersion'], { encoding: 'utf8' });
       return `macOS ${typeof out.stdout === 'string' ? out.stdout.trim() : ''}`.trim().slice(0, 100);
     },
-    capabilities: (): ChannelKind[] => (pty ? ['screen', 'shell', 'commands'] : ['screen', 'commands']),
+    capabilities: (): ChannelKind[] =>
+      pty ? ['screen', 'shell', 'commands', 'files'] : ['screen', 'commands', 'files'],
     commandShell: posixCommandShell,
     killTree: posixKillTree,
     pty,

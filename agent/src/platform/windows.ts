@@ -26,7 +26,7 @@ export function createWindowsAdapter(): PlatformAdapter {
     os: 'windows',
     osVersion: () => `${version()} ${release()}`.slice(0, 100),
     // No PTY without native addons on Windows: the viewer explains the shell tab is unavailable.
-    capabilities: (): ChannelKind[] => ['screen', 'commands'],
+    capabilities: (): ChannelKind[] => ['screen', 'commands', 'files'],
     commandShell: windowsCommandShell,
     killTree: windowsKillTree,
     pty: undefined,

@@ -20,6 +20,10 @@ export interface PersistentConfig {
    * agent applies the stricter of this and the portal's per-device policy, so `silent` needs both.
    */
   consent: ConsentPolicy;
+  /** The files channel's largest upload in MiB (over FILES_MAX_UPLOAD_MB), when set. */
+  filesMaxUploadMb?: unknown;
+  /** Transfers in flight per session on the files channel (1–4), when set. */
+  filesMaxTransfers?: unknown;
 }
 
 export function readPersistentConfig(file: string): PersistentConfig {
@@ -47,6 +51,8 @@ export function readPersistentConfig(file: string): PersistentConfig {
     startVnc: raw.startVnc === true,
     killSwitch: raw.killSwitch === true,
     consent: raw.consent ?? 'ask',
+    ...(raw.filesMaxUploadMb !== undefined && { filesMaxUploadMb: raw.filesMaxUploadMb }),
+    ...(raw.filesMaxTransfers !== undefined && { filesMaxTransfers: raw.filesMaxTransfers }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AuditEventView } from '../../../../contracts/api/audit';
+import { FILE_AUDIT_ACTIONS, type AuditEventView } from '../../../../contracts/api/audit';
 import { END_REASON_LABELS } from '../remote-sessions/remote-sessions.model';
 
 /**
@@ -46,6 +46,14 @@ export function auditSentence(e: AuditEventView): string {
       return `The technician asked the customer again for ${channel}`;
     case 'remote_session.mode_changed':
       return `The screen was switched to ${text('mode') === 'view_only' ? 'view only' : (text('mode') ?? 'another mode')}`;
+    case FILE_AUDIT_ACTIONS.opened:
+      return `${who} opened file transfer`;
+    case FILE_AUDIT_ACTIONS.download:
+    case FILE_AUDIT_ACTIONS.upload:
+    case FILE_AUDIT_ACTIONS.mkdir:
+    case FILE_AUDIT_ACTIONS.rename:
+    case FILE_AUDIT_ACTIONS.delete:
+      return fileSentence(e.action, text);
     case 'quick_assist.start_requested':
       return `${who} asked the device to open Quick Assist`;
     case 'quick_assist.started':
@@ -166,4 +174,49 @@ function consentSentence(
     default:
       return `Consent for ${channel}: ${event ?? 'unknown'}${viewOnly}`;
   }
+}
+
+/** A `remote_session.file_*` line (reported by the device): what was done to which path, and how it ended. */
+function fileSentence(action: string, text: (key: string) => string | null): string {
+  const path = text('path') ?? 'a path';
+  const zip = text('zip') === 'true';
+  const bytes = text('bytes');
+  const size = bytes !== null && /^\d+$/.test(bytes) ? ` (${formatBytes(Number(bytes))})` : '';
+  const [what, done] = ((): [string, string] => {
+    switch (action) {
+      case FILE_AUDIT_ACTIONS.download:
+        return [
+          zip ? 'Folder download (zip)' : 'Download',
+          zip ? `Downloaded the folder ${path} as a zip` : `Downloaded ${path}`,
+        ];
+      case FILE_AUDIT_ACTIONS.upload:
+        return ['Upload', `Uploaded ${path}`];
+      case FILE_AUDIT_ACTIONS.mkdir:
+        return ['New folder', `Created the folder ${path}`];
+      case FILE_AUDIT_ACTIONS.rename:
+        return ['Rename', `Renamed ${path} to ${text('to') ?? 'another name'}`];
+      default:
+        return ['Delete', `Deleted ${path}`];
+    }
+  })();
+  switch (text('result') ?? 'unknown') {
+    case 'ok':
+      return `${done}${size}${text('sha256') ? ', verified' : ''}`;
+    case 'cancelled':
+      return `${what} cancelled: ${path}${size}`;
+    default:
+      return `${what} failed: ${path}${text('error') ? ` (${text('error')})` : ''}`;
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }

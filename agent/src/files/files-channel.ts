@@ -1,0 +1,942 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { Readable } from 'node:stream';
+import { ZipFile } from 'yazl';
+import type { FileActivityMessage } from '../../../contracts/agent-protocol/control-messages';
+import type { AgentOs } from '../../../contracts/agent-protocol/enums';
+import {
+  decodeFilesData,
+  FILES_DATA_HEADER_BYTES,
+  FILES_LIMITS,
+  parseFilesRequest,
+  type FilesEntry,
+  type FilesEntryKind,
+  type FilesErrorCode,
+  type FilesReply,
+  type FilesRequest,
+} from '../../../contracts/agent-protocol/files-frames';
+import { RelayCloseCode } from '../../../contracts/relay-close-codes';
+import { ChannelLifecycle, type ActiveChannel, type ChannelContext } from '../channels/channel';
+import { safe } from '../core/logger';
+import type { FilesConfig } from './files-config';
+import { realFs, type FilesFs } from './files-fs';
+import { FilesError, fsError, shown } from './fs-errors';
+import type { Partial, PartialStore } from './partials';
+import { quickPlaces } from './places';
+
+/** What the agent reports to the portal after each finished operation (`file_activity` minus the envelope). */
+export type FileActivity = Omit<FileActivityMessage, 'type' | 'sessionId'>;
+
+export interface FilesChannelOptions {
+  os: AgentOs;
+  /** The desktop user's home (`~`, the first place). */
+  home: string;
+  config: FilesConfig;
+  /** Upload temporaries, per session; kept across channels for a resume. */
+  partials: PartialStore;
+  /**
+   * Asked before every operation (the kill switch, under the channel's consent): a refusal's sentence,
+   * or undefined when the operation may go ahead.
+   */
+  refusal?: () => Promise<string | undefined>;
+  /** A finished operation, for the portal's audit trail. */
+  report?: (activity: FileActivity) => void;
+  /** Tests inject failures the device would produce; default: node:fs/promises. */
+  fs?: FilesFs;
+  /** ws.bufferedAmount above which a download waits for the socket to drain. */
+  highWaterBytes?: number;
+}
+
+/** Relay close codes that end a channel on purpose: a running upload's partial file is deleted. */
+const DELIBERATE_CLOSE_CODES: ReadonlySet<number> = new Set([
+  RelayCloseCode.EndedByTechnician,
+  RelayCloseCode.EndedOnDevice,
+]);
+/** Ids of finished transfers remembered, so a late ack or data frame in flight is dropped quietly. */
+const RECENT_IDS = 256;
+const MIB = 1024 * 1024;
+
+interface Download {
+  kind: 'download';
+  id: number;
+  path: string;
+  zip: boolean;
+  sent: number;
+  acked: number;
+  cancelled: boolean;
+  wake: (() => void) | undefined;
+}
+
+interface Upload {
+  kind: 'upload';
+  id: number;
+  target: string;
+  dir: string;
+  name: string;
+  size: number;
+  overwrite: boolean;
+  partial: Partial;
+  fd: FileHandle;
+  hash: Hash;
+  /** Absolute file positions: bytes received, written, and acknowledged to the viewer. */
+  received: number;
+  written: number;
+  ackSent: number;
+  /** Writes in order; never rejects. */
+  chain: Promise<void>;
+  finished: boolean;
+}
+
+type Transfer = Download | Upload;
+
+class Cancelled extends Error {}
+
+/** An ENOENT-tolerant lstat. */
+async function lstatOrNull(fs: FilesFs, path: string) {
+  try {
+    return await fs.lstat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function kindOf(st: {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}): FilesEntryKind {
+  return st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.ceil(bytes / MIB)} MB`;
+}
+
+/** `.<name>.<resumeKey>.qspart`, its name part shortened so the whole stays within 255 bytes. */
+export function partialName(name: string, resumeKey: string): string {
+  const suffix = `.${resumeKey}.qspart`;
+  let head = name;
+  while (Buffer.byteLength(`.${head}${suffix}`) > 255) head = head.slice(0, -1);
+  return `.${head}${suffix}`;
+}
+
+/**
+ * The files channel (protocol 1.4, contracts/agent-protocol/files-frames.ts): a file manager over one
+ * relay socket. Every request is answered with its id; errors close the operation, never the channel.
+ */
+export class FilesChannel implements ActiveChannel {
+  readonly ref: ActiveChannel['ref'];
+  readonly ended: ActiveChannel['ended'];
+  readonly socketClosed: ActiveChannel['socketClosed'];
+  private readonly lifecycle: ChannelLifecycle;
+  private readonly fs: FilesFs;
+  private readonly path: typeof nodePath.posix;
+  /** Folders a listing or `places` returned on this channel: the only `dir` later requests may name. */
+  private readonly listed = new Set<string>();
+  /** Ids of running operations (transfers and the others). */
+  private readonly busy = new Set<number>();
+  private readonly transfers = new Map<number, Transfer>();
+  private readonly recent: number[] = [];
+  private closeCode: number | undefined;
+  private closed = false;
+  /** Uploads' files being closed as the channel ends. */
+  private readonly closing: Promise<void>[] = [];
+
+  constructor(
+    private readonly ctx: ChannelContext,
+    private readonly options: FilesChannelOptions,
+  ) {
+    this.ref = ctx.ref;
+    this.fs = options.fs ?? realFs;
+    this.path = options.os === 'windows' ? nodePath.win32 : nodePath.posix;
+    const { ws } = ctx;
+    // Registered before the lifecycle's own listener: the code decides whether partials are kept.
+    ws.on('close', (code) => (this.closeCode ??= code));
+    this.lifecycle = new ChannelLifecycle(ws, () => this.cleanup());
+    this.ended = this.lifecycle.ended;
+    this.socketClosed = this.lifecycle.socketClosed;
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) this.onData(data);
+      else void this.onText(data.toString('utf8'));
+    });
+  }
+
+  close(code: number, reason: string): void {
+    this.closeCode ??= code;
+    this.lifecycle.close(code, reason);
+  }
+
+  // ---- frames ----
+
+  private send(reply: FilesReply): void {
+    if (!this.closed && this.ctx.ws.readyState === this.ctx.ws.OPEN) this.ctx.ws.send(JSON.stringify(reply));
+  }
+
+  private fail(id: number, code: FilesErrorCode, message: string): void {
+    this.send({ type: 'error', id, code, message: message.slice(0, 500) });
+  }
+
+  private remember(id: number): void {
+    this.recent.push(id);
+    if (this.recent.length > RECENT_IDS) this.recent.shift();
+  }
+
+  private onData(frame: Buffer): void {
+    const data = decodeFilesData(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
+    if (!data) {
+      this.fail(0, 'bad_frame', 'A data frame was too short, too long or named no operation.');
+      return;
+    }
+    const transfer = this.transfers.get(data.id);
+    if (transfer?.kind === 'upload') this.receive(transfer, data.data);
+    else if (!this.recent.includes(data.id))
+      this.fail(data.id, 'unknown_transfer', `No upload with id ${data.id} is running.`);
+  }
+
+  private async onText(text: string): Promise<void> {
+    const parsed = parseFilesRequest(text);
+    if (!parsed.ok) {
+      const nameOrPath = /NUL byte|one plain name/.test(parsed.error);
+      const code =
+        'unknownOp' in parsed && parsed.unknownOp ? 'unknown_op' : nameOrPath ? 'bad_path' : 'bad_frame';
+      const id = 'id' in parsed ? parsed.id : 0;
+      this.fail(id, code, safe(parsed.error, 300));
+      return;
+    }
+    const request = parsed.value;
+    switch (request.op) {
+      case 'ack':
+        return this.onAck(request.id, request.bytes);
+      case 'cancel':
+        return this.onCancel(request.id);
+      case 'upload_end':
+        return this.onUploadEnd(request.id, request.sha256);
+      default:
+        break;
+    }
+    if (this.busy.has(request.id)) {
+      this.fail(request.id, 'duplicate_id', `Operation id ${request.id} is already in use.`);
+      return;
+    }
+    this.busy.add(request.id);
+    try {
+      const refusal = await this.options.refusal?.();
+      if (refusal !== undefined) throw new FilesError('permission_denied', refusal);
+      await this.run(request);
+    } catch (err) {
+      const e =
+        err instanceof FilesError ? err : new FilesError('io_error', `The operation failed: ${safe(err)}`);
+      this.fail(request.id, e.code, e.message);
+    } finally {
+      if (!this.transfers.has(request.id)) this.busy.delete(request.id);
+    }
+  }
+
+  private async run(request: FilesRequest): Promise<void> {
+    switch (request.op) {
+      case 'places':
+        return this.places(request.id);
+      case 'list':
+        return this.list(request.id, request.path);
+      case 'mkdir':
+        return this.mkdir(request.id, request.dir, request.name);
+      case 'rename':
+        return this.rename(request.id, request.dir, request.name, request.to);
+      case 'delete':
+        return this.remove(request.id, request.dir, request.name);
+      case 'download':
+        return this.download(request.id, request.dir, request.name);
+      case 'upload':
+        return this.upload(request);
+      default:
+        throw new FilesError('unknown_op', 'That operation is not handled here.');
+    }
+  }
+
+  /** `dir` as a listing returned it, and one plain name inside it. */
+  private inside(dir: string, name: string): string {
+    if (!this.listed.has(dir))
+      throw new FilesError(
+        'not_listed',
+        `The folder ${shown(dir)} was not listed on this connection; list it first.`,
+      );
+    return this.path.join(dir, name);
+  }
+
+  private report(activity: FileActivity): void {
+    try {
+      this.options.report?.(activity);
+    } catch (err) {
+      this.ctx.logger.warn(`file activity not reported: ${safe(err)}`);
+    }
+  }
+
+  /** Runs a mkdir/rename/delete, reporting its end to the portal whatever it was. */
+  private async audited(
+    action: 'mkdir' | 'rename' | 'delete',
+    path: string,
+    to: string | undefined,
+    work: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await work();
+      this.report({ action, path, ...(to !== undefined && { to }), result: 'ok' });
+    } catch (err) {
+      const e = fsError(err, path, `Could not ${action}`);
+      this.report({ action, path, ...(to !== undefined && { to }), result: 'failed', error: e.code });
+      throw e;
+    }
+  }
+
+  // ---- browsing ----
+
+  private async places(id: number): Promise<void> {
+    const { os, home, config } = this.options;
+    const places = await quickPlaces(os, home, this.fs);
+    for (const p of places) this.listed.add(p.path);
+    this.send({
+      type: 'places',
+      id,
+      os,
+      sep: os === 'windows' ? '\\' : '/',
+      home: places.find((p) => p.kind === 'home')?.path ?? home,
+      places,
+      maxUploadBytes: config.maxUploadBytes,
+      maxTransfers: config.maxTransfers,
+    });
+  }
+
+  private async list(id: number, requested: string): Promise<void> {
+    const wanted = requested === '~' ? this.options.home : requested;
+    if (!this.path.isAbsolute(wanted))
+      throw new FilesError('bad_path', `Give a full path starting at a root: ${shown(requested)}`);
+    let real: string;
+    try {
+      real = await this.fs.realpath(wanted);
+      if (!(await this.fs.stat(real)).isDirectory())
+        throw new FilesError('not_a_folder', `Not a folder: ${shown(real)}`);
+    } catch (err) {
+      throw fsError(err, wanted, 'Could not open');
+    }
+    let names: string[];
+    try {
+      names = await this.fs.readdir(real);
+    } catch (err) {
+      throw fsError(err, real, 'Could not list');
+    }
+    names.sort();
+    const truncated = names.length > FILES_LIMITS.maxListEntries;
+    if (truncated) names.length = FILES_LIMITS.maxListEntries;
+    this.listed.add(real);
+    const up = this.path.dirname(real);
+    const parent = up === real ? null : up;
+    const pages = Math.max(1, Math.ceil(names.length / FILES_LIMITS.listPageEntries));
+    for (let page = 0; page < pages; page++) {
+      if (this.closed) return;
+      const slice = names.slice(
+        page * FILES_LIMITS.listPageEntries,
+        (page + 1) * FILES_LIMITS.listPageEntries,
+      );
+      const entries = (await Promise.all(slice.map((n) => this.entry(real, n)))).filter(
+        (e): e is FilesEntry => e !== undefined,
+      );
+      const done = page === pages - 1;
+      this.send({
+        type: 'listing',
+        id,
+        path: real,
+        parent,
+        entries,
+        done,
+        ...(done && truncated && { truncated: true }),
+      });
+    }
+  }
+
+  private async entry(dir: string, name: string): Promise<FilesEntry | undefined> {
+    if (name.length > FILES_LIMITS.maxNameChars) return undefined;
+    const full = this.path.join(dir, name);
+    let st;
+    try {
+      st = await this.fs.lstat(full);
+    } catch {
+      return undefined; // gone since the folder was read, or unreadable: not listed
+    }
+    const kind = kindOf(st);
+    const entry: FilesEntry = {
+      name,
+      kind,
+      size: kind === 'file' ? st.size : 0,
+      mtime: Math.max(0, Math.floor(st.mtimeMs)),
+      hidden: name.startsWith('.'),
+    };
+    if (this.options.os !== 'windows') entry.mode = st.mode & 0o7777;
+    if (kind === 'symlink') {
+      try {
+        entry.target = (await this.fs.readlink(full)).slice(0, FILES_LIMITS.maxPathChars);
+      } catch {
+        entry.target = '';
+      }
+      try {
+        entry.targetKind = kindOf(await this.fs.stat(full));
+      } catch {
+        entry.targetKind = 'other';
+      }
+    }
+    return entry;
+  }
+
+  // ---- changes ----
+
+  private async mkdir(id: number, dir: string, name: string): Promise<void> {
+    const path = this.inside(dir, name);
+    await this.audited('mkdir', path, undefined, async () => {
+      await this.fs.mkdir(path);
+      await this.giveToFolderOwner(path, dir);
+    });
+    this.send({ type: 'done', id, path });
+  }
+
+  private async rename(id: number, dir: string, name: string, to: string): Promise<void> {
+    const from = this.inside(dir, name);
+    const dest = this.path.join(dir, to);
+    await this.audited('rename', from, dest, async () => {
+      const source = await this.fs.lstat(from);
+      const existing = await lstatOrNull(this.fs, dest);
+      // The same file under another case (a case-insensitive disk) is a rename, not an overwrite.
+      if (existing && !(existing.ino === source.ino && existing.dev === source.dev && from !== dest))
+        throw new FilesError('exists', `Something named ${shown(dest)} already exists.`);
+      await this.fs.rename(from, dest);
+    });
+    this.send({ type: 'done', id, path: dest });
+  }
+
+  private async remove(id: number, dir: string, name: string): Promise<void> {
+    const path = this.inside(dir, name);
+    await this.audited('delete', path, undefined, async () => {
+      await this.fs.lstat(path);
+      // fs.rm never follows a symlink: a link is removed, never what it points to.
+      await this.fs.rm(path, { recursive: true, force: false });
+    });
+    this.send({ type: 'done', id, path });
+  }
+
+  /** A root agent creating something in a user's folder hands it to that folder's owner. */
+  private async giveToFolderOwner(
+    path: string,
+    dir: string,
+    like?: { uid: number; gid: number },
+  ): Promise<void> {
+    if (this.options.os === 'windows' || process.getuid?.() !== 0) return;
+    try {
+      const owner = like ?? (await this.fs.stat(dir));
+      if (owner.uid !== 0) await this.fs.chown(path, owner.uid, owner.gid);
+    } catch (err) {
+      this.ctx.logger.debug(`could not hand ${safe(path)} to its folder's owner: ${safe(err)}`);
+    }
+  }
+
+  // ---- transfers ----
+
+  private claimSlot(id: number): void {
+    if (this.transfers.size >= this.options.config.maxTransfers)
+      throw new FilesError(
+        'too_many_transfers',
+        `${this.options.config.maxTransfers} transfers are already running; wait for one to finish.`,
+      );
+    if (this.transfers.has(id)) throw new FilesError('duplicate_id', `Operation id ${id} is already in use.`);
+  }
+
+  private endTransfer(t: Transfer): void {
+    if (this.transfers.get(t.id) === t) this.transfers.delete(t.id);
+    this.busy.delete(t.id);
+    this.remember(t.id);
+  }
+
+  private onAck(id: number, bytes: number): void {
+    const t = this.transfers.get(id);
+    if (t?.kind === 'download') {
+      if (bytes > t.sent) {
+        this.fail(id, 'bad_frame', `The ack names ${bytes} bytes; only ${t.sent} were sent.`);
+        return;
+      }
+      t.acked = Math.max(t.acked, bytes);
+      t.wake?.();
+    } else if (!t && !this.recent.includes(id)) {
+      this.fail(id, 'unknown_transfer', `No download with id ${id} is running.`);
+    }
+  }
+
+  private onCancel(id: number): void {
+    const t = this.transfers.get(id);
+    if (!t) {
+      if (!this.recent.includes(id))
+        this.fail(id, 'unknown_transfer', `No transfer with id ${id} is running.`);
+      return;
+    }
+    if (t.kind === 'download') {
+      t.cancelled = true;
+      t.wake?.();
+    } else {
+      void this.abortUpload(t, new FilesError('cancelled', 'The upload was cancelled.'), 'cancelled');
+    }
+  }
+
+  // -- download --
+
+  private async download(id: number, dir: string, name: string): Promise<void> {
+    const path = this.inside(dir, name);
+    this.claimSlot(id);
+    let st;
+    try {
+      st = await this.fs.stat(path); // a symlink is followed for reading
+    } catch (err) {
+      throw fsError(err, path, 'Could not read');
+    }
+    if (!st.isFile() && !st.isDirectory())
+      throw new FilesError('io_error', `${shown(path)} is not a file or a folder.`);
+    const zip = st.isDirectory();
+    const t: Download = {
+      kind: 'download',
+      id,
+      path,
+      zip,
+      sent: 0,
+      acked: 0,
+      cancelled: false,
+      wake: undefined,
+    };
+    this.transfers.set(id, t);
+    const hash = createHash('sha256');
+    try {
+      if (zip) await this.sendZip(t, path, name, hash);
+      else await this.sendFile(t, path, name, hash);
+      const sha256 = hash.digest('hex');
+      this.send({ type: 'download_end', id, bytes: t.sent, sha256 });
+      this.report({ action: 'download', path, bytes: t.sent, sha256, ...(zip && { zip }), result: 'ok' });
+    } catch (err) {
+      const cancelled = err instanceof Cancelled || t.cancelled;
+      const e = cancelled
+        ? new FilesError('cancelled', 'The download was cancelled.')
+        : fsError(err, path, 'Could not read');
+      this.report({
+        action: 'download',
+        path,
+        bytes: t.sent,
+        ...(zip && { zip }),
+        result: cancelled ? 'cancelled' : 'failed',
+        ...(!cancelled && { error: e.code }),
+      });
+      throw e;
+    } finally {
+      this.endTransfer(t);
+    }
+  }
+
+  /** Sends one frame (header already in place) within the window and the socket's buffer. */
+  private async sendFrame(t: Download, frame: Buffer): Promise<void> {
+    const bytes = frame.byteLength - FILES_DATA_HEADER_BYTES;
+    while (!t.cancelled && !this.closed && t.sent + bytes - t.acked > FILES_LIMITS.windowBytes)
+      await new Promise<void>((resolve) => (t.wake = resolve));
+    t.wake = undefined;
+    if (t.cancelled || this.closed) throw new Cancelled();
+    const { ws } = this.ctx;
+    t.sent += bytes;
+    const flushed = new Promise<void>((resolve) => ws.send(frame, { binary: true }, () => resolve()));
+    if (ws.bufferedAmount > (this.options.highWaterBytes ?? 2 * FILES_LIMITS.chunkBytes)) await flushed;
+  }
+
+  private async sendFile(t: Download, path: string, name: string, hash: Hash): Promise<void> {
+    const fd = await this.fs.open(path, 'r');
+    try {
+      const before = await fd.stat();
+      this.send({ type: 'download_start', id: t.id, name, size: before.size, zip: false });
+      let position = 0;
+      for (;;) {
+        const frame = Buffer.allocUnsafe(FILES_DATA_HEADER_BYTES + FILES_LIMITS.chunkBytes);
+        frame.writeUInt32BE(t.id, 0);
+        const { bytesRead } = await fd.read(
+          frame,
+          FILES_DATA_HEADER_BYTES,
+          FILES_LIMITS.chunkBytes,
+          position,
+        );
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        if (position > before.size) break;
+        hash.update(frame.subarray(FILES_DATA_HEADER_BYTES, FILES_DATA_HEADER_BYTES + bytesRead));
+        await this.sendFrame(t, frame.subarray(0, FILES_DATA_HEADER_BYTES + bytesRead));
+      }
+      const after = await fd.stat();
+      const now = await this.fs.stat(path);
+      if (
+        position !== before.size ||
+        after.size !== before.size ||
+        after.mtimeMs !== before.mtimeMs ||
+        now.size !== before.size ||
+        now.mtimeMs !== before.mtimeMs
+      )
+        throw new FilesError(
+          'changed_while_reading',
+          `${shown(path)} changed while it was being sent; download it again.`,
+        );
+    } finally {
+      await fd.close().catch(() => undefined);
+    }
+  }
+
+  private async sendZip(t: Download, root: string, name: string, hash: Hash): Promise<void> {
+    const zip = new ZipFile();
+    const sep = this.path.sep;
+    let failure: unknown;
+    let reading: Readable | undefined;
+    zip.on('error', (err: unknown) => {
+      failure ??= err;
+      (zip.outputStream as Readable).destroy();
+    });
+    // Walks depth-first without following symlinks: a link is stored as a link, never what it points to.
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      const names = (await this.fs.readdir(dir)).sort();
+      for (const entryName of names) {
+        if (t.cancelled || this.closed || failure) return;
+        const full = dir + (dir.endsWith(sep) ? '' : sep) + entryName;
+        const rel = `${prefix}/${entryName}`;
+        if (rel.includes('\\')) continue; // a zip path cannot hold a backslash
+        const st = await this.fs.lstat(full);
+        const mtime = st.mtime;
+        if (st.isDirectory()) {
+          zip.addEmptyDirectory(rel, { mtime, mode: st.mode });
+          await walk(full, rel);
+        } else if (st.isSymbolicLink()) {
+          zip.addBuffer(Buffer.from(await this.fs.readlink(full)), rel, {
+            mtime,
+            mode: 0o120777,
+            compress: false,
+          });
+        } else if (st.isFile()) {
+          zip.addReadStreamLazy(rel, { mtime, mode: st.mode, size: st.size, compress: false }, (cb) => {
+            this.fs.open(full, 'r').then(
+              (fd) => {
+                reading = fd.createReadStream({ highWaterMark: FILES_LIMITS.chunkBytes });
+                cb(null, reading);
+              },
+              (err: unknown) => cb(fsError(err, full, 'Could not read'), undefined as unknown as Readable),
+            );
+          });
+        }
+      }
+    };
+    this.send({ type: 'download_start', id: t.id, name: `${name}.zip`, size: null, zip: true });
+    const walking = walk(root, name).then(
+      () => zip.end(),
+      (err: unknown) => {
+        failure ??= err;
+        (zip.outputStream as Readable).destroy();
+      },
+    );
+    try {
+      for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) {
+        for (let at = 0; at < chunk.length; at += FILES_LIMITS.chunkBytes) {
+          const part = chunk.subarray(at, at + FILES_LIMITS.chunkBytes);
+          const frame = Buffer.allocUnsafe(FILES_DATA_HEADER_BYTES + part.length);
+          frame.writeUInt32BE(t.id, 0);
+          part.copy(frame, FILES_DATA_HEADER_BYTES);
+          hash.update(part);
+          await this.sendFrame(t, frame);
+        }
+      }
+    } catch (err) {
+      failure ??= err;
+    } finally {
+      (zip.outputStream as Readable).destroy();
+      reading?.destroy();
+      await walking;
+    }
+    if (t.cancelled || failure instanceof Cancelled) throw new Cancelled();
+    if (failure !== undefined) {
+      if (failure instanceof Error && /unexpected number of bytes|file data stream/.test(failure.message))
+        throw new FilesError(
+          'changed_while_reading',
+          `A file in ${shown(root)} changed while it was being sent.`,
+        );
+      throw fsError(failure, root, 'Could not read');
+    }
+  }
+
+  // -- upload --
+
+  private async upload(request: Extract<FilesRequest, { op: 'upload' }>): Promise<void> {
+    const { id, dir, name, size, overwrite, resumeKey } = request;
+    const target = this.inside(dir, name);
+    this.claimSlot(id);
+    const { config, partials } = this.options;
+    const sessionId = this.ref.sessionId;
+    if (size > config.maxUploadBytes)
+      throw new FilesError(
+        'too_large',
+        `The file (${megabytes(size)}) is larger than this device accepts (${megabytes(config.maxUploadBytes)}).`,
+      );
+    let existing;
+    try {
+      existing = await lstatOrNull(this.fs, target);
+    } catch (err) {
+      throw fsError(err, target, 'Could not check');
+    }
+    this.checkTarget(target, existing, overwrite);
+    let partial = partials.get(sessionId, resumeKey);
+    let offset = 0;
+    if (partial?.active)
+      throw new FilesError('bad_offset', 'This upload is already running on another connection.');
+    if (partial) {
+      const st =
+        partial.dir === dir && partial.name === name && partial.size === size
+          ? await lstatOrNull(this.fs, partial.tempPath).catch(() => null)
+          : null;
+      if (st?.isFile() && st.size <= size) offset = st.size;
+      else {
+        await partials.discard(partial);
+        partial = undefined;
+      }
+    }
+    try {
+      const space = await this.fs.statfs(dir);
+      const free = Number(space.bavail) * Number(space.bsize);
+      if (free < size - offset)
+        throw new FilesError(
+          'no_space',
+          `Not enough space on the device for ${shown(target)}: ${megabytes(size - offset)} needed, ${megabytes(free)} free.`,
+        );
+    } catch (err) {
+      throw fsError(err, dir, 'Could not check the free space of');
+    }
+    const tempPath = partial?.tempPath ?? this.path.join(dir, partialName(name, resumeKey));
+    const hash = createHash('sha256');
+    let fd: FileHandle;
+    try {
+      if (partial) {
+        fd = await this.fs.open(tempPath, 'r+');
+        await this.hashPrefix(fd, offset, hash);
+      } else {
+        await this.fs.rm(tempPath, { force: true });
+        fd = await this.fs.open(tempPath, 'wx', 0o600);
+      }
+    } catch (err) {
+      if (partial) await partials.discard(partial);
+      else await this.fs.rm(tempPath, { force: true }).catch(() => undefined);
+      throw fsError(err, target, 'Could not write');
+    }
+    partial ??= { sessionId, resumeKey, dir, name, size, tempPath, active: true };
+    partial.active = true;
+    partials.add(partial);
+    const upload: Upload = {
+      kind: 'upload',
+      id,
+      target,
+      dir,
+      name,
+      size,
+      overwrite,
+      partial,
+      fd,
+      hash,
+      received: offset,
+      written: offset,
+      ackSent: offset,
+      chain: Promise.resolve(),
+      finished: false,
+    };
+    this.transfers.set(id, upload);
+    this.send({ type: 'upload_ready', id, offset });
+  }
+
+  /** A resumed upload's hash covers the whole file: the kept part is read back from disk. */
+  private async hashPrefix(fd: FileHandle, length: number, hash: Hash): Promise<void> {
+    const buf = Buffer.allocUnsafe(MIB);
+    let position = 0;
+    while (position < length) {
+      const { bytesRead } = await fd.read(buf, 0, Math.min(buf.length, length - position), position);
+      if (bytesRead === 0)
+        throw new FilesError('bad_offset', 'The kept part of the upload is shorter than recorded.');
+      hash.update(buf.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  }
+
+  private checkTarget(
+    target: string,
+    existing: { isSymbolicLink(): boolean; isDirectory(): boolean } | null,
+    overwrite: boolean,
+  ): void {
+    if (!existing) return;
+    if (existing.isSymbolicLink())
+      throw new FilesError(
+        'is_symlink',
+        `${shown(target)} is a symbolic link; a file cannot be uploaded over it.`,
+      );
+    if (existing.isDirectory())
+      throw new FilesError('exists', `A folder named ${shown(target)} already exists.`);
+    if (!overwrite) throw new FilesError('exists', `${shown(target)} already exists.`);
+  }
+
+  private receive(u: Upload, data: Uint8Array): void {
+    if (u.finished) return;
+    const after = u.received + data.byteLength;
+    if (after > u.size) {
+      void this.abortUpload(
+        u,
+        new FilesError('size_mismatch', `More data arrived than the announced ${u.size} bytes.`),
+        'failed',
+      );
+      return;
+    }
+    if (after - u.ackSent > FILES_LIMITS.windowBytes) {
+      void this.abortUpload(
+        u,
+        new FilesError('window_exceeded', 'More data arrived than the window allows before an ack.'),
+        'failed',
+      );
+      return;
+    }
+    u.received = after;
+    u.chain = u.chain.then(async () => {
+      if (u.finished) return;
+      try {
+        let done = 0;
+        while (done < data.byteLength) {
+          const { bytesWritten } = await u.fd.write(data, done, data.byteLength - done, u.written + done);
+          done += bytesWritten;
+        }
+      } catch (err) {
+        await this.abortUpload(u, fsError(err, u.target, 'Could not write'), 'failed', true);
+        return;
+      }
+      u.hash.update(data);
+      u.written += data.byteLength;
+      if (u.written - u.ackSent >= FILES_LIMITS.ackEveryBytes || u.written === u.size) {
+        u.ackSent = u.written;
+        this.send({ type: 'ack', id: u.id, bytes: u.written });
+      }
+    });
+  }
+
+  /** Ends an upload that will not complete: its temporary file goes, the viewer and the portal are told. */
+  private async abortUpload(
+    u: Upload,
+    error: FilesError,
+    result: 'failed' | 'cancelled',
+    inChain = false,
+  ): Promise<void> {
+    if (u.finished) return;
+    u.finished = true;
+    this.endTransfer(u);
+    const cleanup = async (): Promise<void> => {
+      await u.fd.close().catch(() => undefined);
+      await this.options.partials.discard(u.partial);
+    };
+    if (inChain) await cleanup();
+    else await (u.chain = u.chain.then(cleanup));
+    this.fail(u.id, error.code, error.message);
+    this.report({
+      action: 'upload',
+      path: u.target,
+      bytes: u.written,
+      result,
+      ...(result === 'failed' && { error: error.code }),
+    });
+  }
+
+  private async onUploadEnd(id: number, sha256: string): Promise<void> {
+    const u = this.transfers.get(id);
+    if (u?.kind !== 'upload') {
+      if (!this.recent.includes(id)) this.fail(id, 'unknown_transfer', `No upload with id ${id} is running.`);
+      return;
+    }
+    await u.chain;
+    if (u.finished) return;
+    if (u.written !== u.size) {
+      await this.abortUpload(
+        u,
+        new FilesError('size_mismatch', `Only ${u.written} of the announced ${u.size} bytes arrived.`),
+        'failed',
+      );
+      return;
+    }
+    const digest = u.hash.digest('hex');
+    if (digest !== sha256) {
+      await this.abortUpload(
+        u,
+        new FilesError(
+          'checksum_mismatch',
+          'The file arrived damaged (its SHA-256 differs); it was discarded.',
+        ),
+        'failed',
+      );
+      return;
+    }
+    u.finished = true;
+    try {
+      await u.fd.sync();
+      await u.fd.close();
+      const existing = await lstatOrNull(this.fs, u.target);
+      this.checkTarget(u.target, existing, u.overwrite);
+      if (this.options.os !== 'windows') {
+        await this.fs.chmod(u.partial.tempPath, existing ? existing.mode & 0o7777 : 0o666 & ~process.umask());
+        await this.giveToFolderOwner(u.partial.tempPath, u.dir, existing ?? undefined);
+      }
+      await this.fs.rename(u.partial.tempPath, u.target);
+    } catch (err) {
+      u.finished = false;
+      await this.abortUpload(u, fsError(err, u.target, 'Could not write'), 'failed', true);
+      return;
+    }
+    this.options.partials.forget(u.partial);
+    this.endTransfer(u);
+    this.send({ type: 'done', id, path: u.target, bytes: u.size, sha256: digest });
+    this.report({ action: 'upload', path: u.target, bytes: u.size, sha256: digest, result: 'ok' });
+  }
+
+  // ---- end ----
+
+  private cleanup(): void {
+    this.closed = true;
+    const keep = !DELIBERATE_CLOSE_CODES.has(this.closeCode ?? RelayCloseCode.ConnectionLost);
+    for (const t of [...this.transfers.values()]) {
+      if (t.kind === 'download') {
+        t.cancelled = true;
+        t.wake?.();
+        continue;
+      }
+      this.endTransfer(t);
+      if (t.finished) continue;
+      t.finished = true;
+      if (keep) {
+        // The relay socket dropped mid-upload: the partial waits for a resume on a new channel.
+        t.chain = t.chain.then(async () => {
+          await t.fd.close().catch(() => undefined);
+          t.partial.active = false;
+        });
+        this.closing.push(t.chain);
+      } else {
+        t.chain = t.chain.then(async () => {
+          await t.fd.close().catch(() => undefined);
+          await this.options.partials.discard(t.partial);
+        });
+        this.closing.push(t.chain);
+        this.report({ action: 'upload', path: t.target, bytes: t.written, result: 'cancelled' });
+      }
+    }
+  }
+
+  /** Resolves once every upload's file is closed (and, when not kept, deleted): tests and shutdown wait on it. */
+  async settled(): Promise<void> {
+    await this.ended;
+    await Promise.all(this.closing);
+  }
+}
+
+/** The channel factory's body: a files channel on the relay socket. */
+export function openFilesChannel(ctx: ChannelContext, options: FilesChannelOptions): FilesChannel {
+  return new FilesChannel(ctx, options);
+}
