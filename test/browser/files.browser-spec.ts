@@ -72,6 +72,12 @@ interface PageGlobals {
   showSaveFilePicker?: unknown;
 }
 
+/** Throughput in words for the suite's log (how fast the whole path is on this machine). */
+function rate(bytes: number, since: number): string {
+  const seconds = (Date.now() - since) / 1000;
+  return `${(bytes / MIB).toFixed(0)} MiB in ${seconds.toFixed(1)} s (${(bytes / MIB / seconds).toFixed(1)} MiB/s)`;
+}
+
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
@@ -251,8 +257,10 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
     await goTo(inbox);
     const small = { name: 'notes.txt', seed: 1, size: 12_345 };
     const big = { name: 'big.bin', seed: 2, size: 50 * MIB };
+    const since = Date.now();
     await dropFiles([small, big]);
     const [smallSum, bigSum] = [await verified(small.name, 'upload'), await verified(big.name, 'upload')];
+    console.log(`upload (drag and drop): ${rate(big.size + small.size, since)}`);
     for (const [spec, shown] of [
       [small, smallSum],
       [big, bigSum],
@@ -299,8 +307,10 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
   it('streams a download into a picked file (File System Access API) and verifies it', async () => {
     await usePicker();
     await row('big.bin').click();
+    const since = Date.now();
     await files().getByRole('button', { name: 'Download', exact: true }).click();
     expect(await verified('big.bin', 'download')).toBe(sha256(patternBytes(2, 50 * MIB)));
+    console.log(`download (picked file): ${rate(50 * MIB, since)}`);
     const written = await viewer.evaluate(async () => {
       const root = await (globalThis as unknown as PageGlobals).navigator.storage.getDirectory();
       const file = await (await root.getFileHandle('big.bin')).getFile();
@@ -333,8 +343,10 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
       }
     })();
     const saved = viewer.waitForEvent('download', { timeout: 180_000 });
+    const since = Date.now();
     await files().getByRole('button', { name: 'Download', exact: true }).click();
     const download = await saved;
+    console.log(`download (browser's download folder): ${rate(size, since)}`);
     sampling = false;
     await sampler;
     const growth = peak - before;

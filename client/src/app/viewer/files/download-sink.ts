@@ -41,9 +41,15 @@ export async function pickSaveFile(suggestedName: string): Promise<FileSystemFil
   }
 }
 
-/** Streams into a picked file. */
+/** Bytes gathered before one write to a picked file (each write is a round trip to the browser). */
+const PICKED_WRITE_BYTES = 2 * 1024 * 1024;
+
+/** Streams into a picked file, a couple of MiB per write. */
 export class PickedFileSink implements DownloadSink {
   readonly kind = 'picked';
+  private parts: Uint8Array<ArrayBuffer>[] = [];
+  private partBytes = 0;
+
   private constructor(
     private readonly handle: FileSystemFileHandle,
     private readonly stream: FileSystemWritableFileStream,
@@ -53,19 +59,32 @@ export class PickedFileSink implements DownloadSink {
     return new PickedFileSink(handle, await handle.createWritable({ keepExistingData: false }));
   }
 
-  write(chunk: Uint8Array<ArrayBuffer>): Promise<void> {
-    return this.stream.write(chunk);
+  async write(chunk: Uint8Array<ArrayBuffer>): Promise<void> {
+    this.parts.push(chunk);
+    this.partBytes += chunk.byteLength;
+    if (this.partBytes >= PICKED_WRITE_BYTES) await this.flush();
   }
 
-  finish(): Promise<void> {
-    return this.stream.close();
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.stream.close();
   }
 
   async abort(): Promise<void> {
+    this.parts = [];
+    this.partBytes = 0;
     await this.stream.abort().catch(() => undefined);
     // The picker created the (empty) file; a cancelled download leaves nothing (Chromium has remove()).
     const removable = this.handle as FileSystemFileHandle & { remove?: () => Promise<void> };
     await removable.remove?.().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const blob = new Blob(this.parts);
+    this.parts = [];
+    this.partBytes = 0;
+    await this.stream.write(blob);
   }
 }
 

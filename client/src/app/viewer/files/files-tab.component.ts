@@ -165,7 +165,9 @@ export class FilesTabComponent {
       const wanted = this.active() || this.requestedGeneration >= 0;
       if (!ready || !wanted || generation === this.requestedGeneration) return;
       this.requestedGeneration = generation;
-      untracked(() => void this.requestChannel());
+      // Once the session has the channel, the viewer's Reconnect opens it again with the others.
+      const hasFiles = untracked(() => this.viewer.session()?.channels.includes('files') ?? false);
+      if (!hasFiles) untracked(() => void this.requestChannel());
     });
     effect(() => {
       const ticket = this.ticket();

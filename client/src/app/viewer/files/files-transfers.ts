@@ -41,6 +41,9 @@ export interface TransferSnapshot {
 
 let nextKey = 1;
 
+/** Bytes an upload reads from its File at once (then sent as several frames). */
+const READ_BLOCK_BYTES = 8 * FILES_LIMITS.chunkBytes;
+
 abstract class Transfer {
   readonly key = nextKey++;
   protected id = 0;
@@ -214,29 +217,32 @@ export class Upload extends Transfer {
     onEnd: (resolve: (reply: FilesReply) => void) => void,
   ): Promise<FilesReply | null> {
     const size = this.file.size;
+    // The file is read a block at a time (each read is a round trip to the browser's file store),
+    // one block ahead, and sent in frames of chunkBytes.
+    const read = (start: number): Promise<ArrayBuffer> | null =>
+      start < size ? this.file.slice(start, Math.min(size, start + READ_BLOCK_BYTES)).arrayBuffer() : null;
     let at = from;
-    let next: Promise<ArrayBuffer> | null =
-      at < size ? this.file.slice(at, Math.min(size, at + FILES_LIMITS.chunkBytes)).arrayBuffer() : null;
+    let next = read(at);
     while (at < size) {
-      const bytes = new Uint8Array(await next!);
+      const block = new Uint8Array(await next!);
       if (attempt !== this.attempt) return null;
-      const end = at + bytes.byteLength;
-      // Read the next chunk while this one waits for credit.
-      next =
-        end < size ? this.file.slice(end, Math.min(size, end + FILES_LIMITS.chunkBytes)).arrayBuffer() : null;
-      while (!this.window.canSend(bytes.byteLength) || conn.buffered > FILES_LIMITS.windowBytes) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          // bufferedAmount has no event: look again shortly.
-          if (this.window.canSend(bytes.byteLength)) setTimeout(resolve, 20);
-        });
-        this.wake = null;
-        if (attempt !== this.attempt) return null;
+      next = read(at + block.byteLength);
+      for (let offset = 0; offset < block.byteLength; offset += FILES_LIMITS.chunkBytes) {
+        const bytes = block.subarray(offset, offset + FILES_LIMITS.chunkBytes);
+        while (!this.window.canSend(bytes.byteLength) || conn.buffered > FILES_LIMITS.windowBytes) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            // bufferedAmount has no event: look again shortly.
+            if (this.window.canSend(bytes.byteLength)) setTimeout(resolve, 20);
+          });
+          this.wake = null;
+          if (attempt !== this.attempt) return null;
+        }
+        hash.update(bytes);
+        if (!conn.sendData(this.id, bytes)) return null;
+        this.window.sentChunk(bytes.byteLength);
+        at += bytes.byteLength;
       }
-      hash.update(bytes);
-      if (!conn.sendData(this.id, bytes)) return null;
-      this.window.sentChunk(bytes.byteLength);
-      at = end;
     }
     this.report({ status: 'verifying', message: 'Verifying on the device…' });
     const final = new Promise<FilesReply>((resolve) => onEnd(resolve));
