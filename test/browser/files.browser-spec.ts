@@ -279,6 +279,21 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
     expect(readdirSync(inbox).filter((n) => n.endsWith('.qspart'))).toEqual([]);
   });
 
+  it('queues more files than the device takes at once, and sends them all', async () => {
+    // The agent runs at most 4 transfers at once (FILES_MAX_TRANSFERS); the tab waits for a slot.
+    const batch = Array.from({ length: 7 }, (_, i) => ({
+      name: `batch-${i}.dat`,
+      seed: 100 + i,
+      size: MIB + i,
+    }));
+    await dropFiles(batch);
+    for (const spec of batch) {
+      expect(await verified(spec.name, 'upload')).toBe(sha256(patternBytes(spec.seed, spec.size)));
+      expect(sha256(readFileSync(join(inbox, spec.name)))).toBe(sha256(patternBytes(spec.seed, spec.size)));
+    }
+    expect(await files().locator('li.transfer[data-status="failed"]').count()).toBe(0);
+  });
+
   it('asks before replacing a file, and replaces it when the technician says so', async () => {
     await dropFiles([{ name: 'notes.txt', seed: 3, size: 999 }]);
     const dialog = viewer.getByRole('alertdialog');
@@ -479,8 +494,26 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
     await attributeIs(files().getByRole('columnheader', { name: /Name/ }), 'aria-sort', 'descending');
   });
 
+  it('downloads a folder as a zip built on the device, verified', async () => {
+    await goTo(inbox);
+    mkdirSync(join(inbox, 'logs'), { recursive: true });
+    writeFileSync(join(inbox, 'logs', 'app.log'), 'started\nstopped\n');
+    await files().getByRole('button', { name: 'Refresh the listing' }).click();
+    await row('logs').click();
+    const saved = viewer.waitForEvent('download');
+    await files().getByRole('button', { name: 'Download as zip' }).click();
+    const download = await saved;
+    expect(download.suggestedFilename()).toBe('logs.zip');
+    const zip = readFileSync(await download.path());
+    expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(zip.includes(Buffer.from('app.log'))).toBe(true);
+    expect(await verified('logs.zip', 'download')).toBe(sha256(zip));
+  });
+
   it('is accessible in both themes, and leaves a screenshot', async () => {
     await goTo(inbox);
+    // Back to the usual order (the crowd test sorted by name, descending).
+    await files().getByRole('button', { name: /^Name/ }).click();
     await row('big.bin').click();
     await settled(viewer);
     await expectAccessibleInBothThemes(viewer, 'files tab');

@@ -154,6 +154,8 @@ export class FilesTabComponent {
   private listingId = 0;
   private requestedGeneration = -1;
   private readonly running = new Map<number, Upload | Download>();
+  /** Transfers waiting for a slot, in the order they were asked for. */
+  private readonly queue: Array<Upload | Download> = [];
   private readonly formatBytes = formatBytes;
   protected readonly trackByName = (_: number, entry: FilesEntry): string => entry.name;
 
@@ -248,8 +250,26 @@ export class FilesTabComponent {
     } catch (error: unknown) {
       this.listError.set(errorText(error));
     }
-    for (const t of this.running.values())
-      if (t instanceof Upload && t.status === 'interrupted') t.start(conn);
+    for (const t of this.running.values()) {
+      if (!(t instanceof Upload)) continue;
+      if (t.status === 'interrupted') t.start(conn);
+      else if (t.discardPending) t.discardKept(conn);
+    }
+    this.pump();
+  }
+
+  /** Starts queued transfers while the device has free slots (its `maxTransfers`). */
+  private pump(): void {
+    const conn = this.conn;
+    if (!conn?.open) return;
+    const limit = this.device()?.maxTransfers ?? 1;
+    let active = [...this.running.values()].filter((t) => t.active).length;
+    while (this.queue.length > 0 && active < limit) {
+      const next = this.queue.shift()!;
+      if (next.status !== 'queued') continue;
+      next.start(conn);
+      active++;
+    }
   }
 
   private hangUp(): void {
@@ -518,8 +538,7 @@ export class FilesTabComponent {
     const openSink = async (saveAs: string): Promise<DownloadSink> =>
       picked ? PickedFileSink.open(picked) : new BlobSink(saveAs);
     const transfer = new Download(this.path(), entry.name, openSink, (s) => this.onTransfer(s));
-    this.track(transfer);
-    transfer.start(conn);
+    this.enqueue(transfer);
   }
 
   protected pickUploads(input: HTMLInputElement): void {
@@ -574,8 +593,7 @@ export class FilesTabComponent {
           if (this.path() === dir) this.refresh();
         },
       );
-      this.track(transfer);
-      transfer.start(conn);
+      this.enqueue(transfer);
     }
   }
 
@@ -588,11 +606,16 @@ export class FilesTabComponent {
     this.transfers.update((list) => list.filter((t) => t.key !== key));
   }
 
-  private track(transfer: Upload | Download): void {
+  private enqueue(transfer: Upload | Download): void {
     this.running.set(transfer.key, transfer);
+    this.queue.push(transfer);
+    transfer.publish();
+    this.pump();
   }
 
   private onTransfer(snapshot: TransferSnapshot): void {
+    // A slot may have come free.
+    if (snapshot.status !== 'queued' && snapshot.status !== 'running') queueMicrotask(() => this.pump());
     this.transfers.update((list) => {
       const at = list.findIndex((t) => t.key === snapshot.key);
       if (at < 0) return [...list, snapshot];
@@ -610,6 +633,8 @@ export class FilesTabComponent {
     const done = formatBytes(t.done);
     const of = t.total === null ? '' : ` of ${formatBytes(t.total)}`;
     switch (t.status) {
+      case 'queued':
+        return 'Waiting for another transfer to finish…';
       case 'starting':
         return t.message || 'Starting…';
       case 'running': {
@@ -632,6 +657,7 @@ export class FilesTabComponent {
 
   protected transferLive(t: TransferSnapshot): boolean {
     return (
+      t.status === 'queued' ||
       t.status === 'starting' ||
       t.status === 'running' ||
       t.status === 'interrupted' ||

@@ -11,6 +11,8 @@ import { CONNECTION_LOST, FilesOpError, type FilesConnection } from './files-con
 import { AckSchedule, CreditWindow, newResumeKey, ProgressMeter, toHex } from './transfer-flow';
 
 export type TransferStatus =
+  /** Waiting for one of the device's transfer slots (at most `maxTransfers` run at once). */
+  | 'queued'
   | 'starting'
   | 'running'
   /** Upload: the relay connection dropped; it continues from where the device got to on reconnect. */
@@ -66,7 +68,7 @@ abstract class Transfer {
       dir,
       total,
       done: 0,
-      status: 'starting',
+      status: 'queued',
       speed: null,
       secondsLeft: null,
       message: '',
@@ -81,6 +83,17 @@ abstract class Transfer {
   get finished(): boolean {
     const s = this.snapshot.status;
     return s === 'verified' || s === 'failed' || s === 'cancelled';
+  }
+
+  /** Holds one of the device's transfer slots. */
+  get active(): boolean {
+    const s = this.snapshot.status;
+    return s === 'starting' || s === 'running' || s === 'verifying';
+  }
+
+  /** Shows the transfer as it stands (a queued one, before it starts). */
+  publish(): void {
+    this.report({});
   }
 
   abstract cancel(): void;
@@ -202,10 +215,47 @@ export class Upload extends Transfer {
 
   cancel(): void {
     if (this.finished) return;
+    const interrupted = this.snapshot.status === 'interrupted';
     this.attempt++;
     this.wake?.();
-    if (this.conn?.send({ op: 'cancel', id: this.id })) this.conn.end(this.id);
+    if (this.id && this.conn?.send({ op: 'cancel', id: this.id })) this.conn.end(this.id);
+    if (interrupted) {
+      // The device keeps the part it received for a resume: it is removed on the next connection.
+      this.discardPending = true;
+      this.report({
+        status: 'cancelled',
+        message: 'Cancelled. The part the device kept is removed when the Files tab reconnects.',
+      });
+      return;
+    }
     this.report({ status: 'cancelled', message: 'Cancelled. Nothing was kept on the device.' });
+  }
+
+  /** Cancelled while the connection was down: the device still keeps a part for the resume key. */
+  discardPending = false;
+
+  /** Has the device drop the part it kept: the upload is named again by its key, then cancelled. */
+  discardKept(conn: FilesConnection): void {
+    if (!this.discardPending) return;
+    this.discardPending = false;
+    const id = conn.begin({
+      reply: (reply) => {
+        if (reply.type === 'upload_ready') conn.send({ op: 'cancel', id });
+        if (reply.type !== 'ack') conn.end(id);
+        if (reply.type === 'error' || reply.type === 'upload_ready')
+          this.report({ message: 'Cancelled. Nothing was kept on the device.' });
+      },
+      lost: () => undefined,
+    });
+    conn.send({
+      op: 'upload',
+      id,
+      dir: this.snapshot.dir,
+      name: this.snapshot.name,
+      size: this.file.size,
+      overwrite: this.overwrite,
+      resumeKey: this.resumeKey,
+    });
   }
 
   /** Sends from `from` to the end within the window, then `upload_end`; resolves with the final reply. */
@@ -311,7 +361,7 @@ export class Download extends Transfer {
 
   cancel(): void {
     if (this.finished) return;
-    this.conn?.send({ op: 'cancel', id: this.id });
+    if (this.id) this.conn?.send({ op: 'cancel', id: this.id });
     void this.discard('Cancelled. Nothing was saved.', 'cancelled');
   }
 
