@@ -187,7 +187,7 @@ export class ViewerPageComponent implements OnInit {
     const confirmed = await confirmAction(this.dialog, {
       title: `End the session with ${session.deviceName}?`,
       message:
-        'The screen, shell and commands stop for everyone, and this window closes. To help again later, start a new session.',
+        'The screen, shell, commands and file transfers stop for everyone, and this window closes. To help again later, start a new session.',
       confirmLabel: 'End session',
       destructive: true,
     });
