@@ -57,7 +57,7 @@ describe('files channel fixtures', () => {
     }
     if (body.type === 'listing') {
       const entries = body.entries as Record<string, unknown>[];
-      for (const key of Object.keys(entries[0]!).filter((k) => !ENTRY_OPTIONAL.includes(k))) {
+      for (const key of Object.keys(entries[0]).filter((k) => !ENTRY_OPTIONAL.includes(k))) {
         const entry = { ...entries[0] };
         delete entry[key];
         expect({ key, ok: parse({ ...body, entries: [entry] }).ok }).toEqual({ key, ok: false });

@@ -107,7 +107,19 @@ describe('TerminalIndicator', () => {
     expect(actions.stopChannel).toHaveBeenLastCalledWith('shell');
     terminal.press('r');
     expect(actions.stopChannel).toHaveBeenCalledTimes(2); // no commands open
+    terminal.press('f');
+    expect(actions.stopChannel).toHaveBeenCalledTimes(2); // no file transfer open
     expect(actions.endNow).not.toHaveBeenCalled();
+  });
+
+  it('names file transfer and its F key, which stops the files channel', () => {
+    const { lines, terminal, actions, indicator } = setup();
+    indicator.show({ ...STATE, capabilities: ['files'] });
+    expect(lines.at(-1)).toBe(
+      '[KW Group] Alex from Acme can transfer files (for less than a minute). Press F to stop file transfer, K to switch remote control off, Ctrl-C to end the session.\n',
+    );
+    terminal.press('f');
+    expect(actions.stopChannel).toHaveBeenLastCalledWith('files');
   });
 
   it('hides with nothing open (back to the plain line) and stops its timer when closed', () => {

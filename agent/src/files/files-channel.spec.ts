@@ -82,7 +82,7 @@ function failing(call: keyof FilesFs, code: string): FilesFs {
   return {
     ...fsp,
     [call]: () => Promise.reject(Object.assign(new Error(`${code}: injected`), { code })),
-  } as FilesFs;
+  };
 }
 
 describe('files channel: browsing', () => {
@@ -112,7 +112,7 @@ describe('files channel: browsing', () => {
     if (!Array.isArray(pages)) throw new Error(pages.message);
     expect(pages).toHaveLength(1);
     expect(pages[0]).toMatchObject({ path: root, done: true });
-    const byName = new Map(pages[0]!.entries.map((e) => [e.name, e]));
+    const byName = new Map(pages[0].entries.map((e) => [e.name, e]));
     expect(byName.get('a.txt')).toMatchObject({ kind: 'file', size: 5, mode: 0o640, hidden: false });
     expect(byName.get('.hidden')).toMatchObject({ kind: 'file', hidden: true });
     expect(byName.get('sub')).toMatchObject({ kind: 'dir', size: 0 });
@@ -133,7 +133,7 @@ describe('files channel: browsing', () => {
     expect(pages[0]).toMatchObject({ path: join(root, 'real'), parent: root });
     const top = await viewer.list(2, '/');
     if (!Array.isArray(top)) throw new Error(top.message);
-    expect(top[0]!.parent).toBeNull();
+    expect(top[0].parent).toBeNull();
   });
 
   it('lists 10,000 entries in pages of the contract size, quickly', async () => {
@@ -578,7 +578,7 @@ describe('files channel: uploads', () => {
     // Writes wait: the agent cannot have acknowledged anything when the 33rd chunk arrives.
     const fs: FilesFs = {
       ...fsp,
-      open: (async (...args: Parameters<typeof fsp.open>) => {
+      open: async (...args: Parameters<typeof fsp.open>) => {
         const fd = await fsp.open(...args);
         const write = fd.write.bind(fd) as (...a: unknown[]) => Promise<unknown>;
         (fd as unknown as { write: unknown }).write = async (...a: unknown[]) => {
@@ -586,7 +586,7 @@ describe('files channel: uploads', () => {
           return write(...a);
         };
         return fd;
-      }) as FilesFs['open'],
+      },
     };
     const { viewer } = await rig({ fs });
     await listed(viewer, root);
@@ -612,12 +612,12 @@ describe('files channel: uploads', () => {
   it('reports a device that runs out of space mid-upload, and removes the temporary file', async () => {
     const fs: FilesFs = {
       ...fsp,
-      open: (async (...args: Parameters<typeof fsp.open>) => {
+      open: async (...args: Parameters<typeof fsp.open>) => {
         const fd = await fsp.open(...args);
         (fd as unknown as { write: unknown }).write = () =>
           Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
         return fd;
-      }) as FilesFs['open'],
+      },
     };
     const { viewer } = await rig({ fs });
     await listed(viewer, root);

@@ -206,16 +206,9 @@ export class FilesChannel implements ActiveChannel {
       return;
     }
     const request = parsed.value;
-    switch (request.op) {
-      case 'ack':
-        return this.onAck(request.id, request.bytes);
-      case 'cancel':
-        return this.onCancel(request.id);
-      case 'upload_end':
-        return this.onUploadEnd(request.id, request.sha256);
-      default:
-        break;
-    }
+    if (request.op === 'ack') return this.onAck(request.id, request.bytes);
+    if (request.op === 'cancel') return this.onCancel(request.id);
+    if (request.op === 'upload_end') return this.onUploadEnd(request.id, request.sha256);
     if (this.busy.has(request.id)) {
       this.fail(request.id, 'duplicate_id', `Operation id ${request.id} is already in use.`);
       return;
@@ -250,7 +243,9 @@ export class FilesChannel implements ActiveChannel {
         return this.download(request.id, request.dir, request.name);
       case 'upload':
         return this.upload(request);
-      default:
+      case 'ack':
+      case 'cancel':
+      case 'upload_end':
         throw new FilesError('unknown_op', 'That operation is not handled here.');
     }
   }
@@ -536,7 +531,7 @@ export class FilesChannel implements ActiveChannel {
   }
 
   /** Sends one frame (header already in place) within the window and the socket's buffer. */
-  private async sendFrame(t: Download, frame: Buffer): Promise<void> {
+  private async sendFrame(t: Download, frame: Buffer, release?: () => void): Promise<void> {
     const bytes = frame.byteLength - FILES_DATA_HEADER_BYTES;
     while (!t.cancelled && !this.closed && t.sent + bytes - t.acked > FILES_LIMITS.windowBytes)
       await new Promise<void>((resolve) => (t.wake = resolve));
@@ -544,7 +539,12 @@ export class FilesChannel implements ActiveChannel {
     if (t.cancelled || this.closed) throw new Cancelled();
     const { ws } = this.ctx;
     t.sent += bytes;
-    const flushed = new Promise<void>((resolve) => ws.send(frame, { binary: true }, () => resolve()));
+    const flushed = new Promise<void>((resolve) =>
+      ws.send(frame, { binary: true }, () => {
+        release?.();
+        resolve();
+      }),
+    );
     if (ws.bufferedAmount > (this.options.highWaterBytes ?? 2 * FILES_LIMITS.chunkBytes)) await flushed;
   }
 
@@ -554,8 +554,10 @@ export class FilesChannel implements ActiveChannel {
       const before = await fd.stat();
       this.send({ type: 'download_start', id: t.id, name, size: before.size, zip: false });
       let position = 0;
+      // Frame buffers are reused once the socket has taken them: a 1 GiB file allocates a window's worth.
+      const pool: Buffer[] = [];
       for (;;) {
-        const frame = Buffer.allocUnsafe(FILES_DATA_HEADER_BYTES + FILES_LIMITS.chunkBytes);
+        const frame = pool.pop() ?? Buffer.allocUnsafe(FILES_DATA_HEADER_BYTES + FILES_LIMITS.chunkBytes);
         frame.writeUInt32BE(t.id, 0);
         const { bytesRead } = await fd.read(
           frame,
@@ -567,7 +569,9 @@ export class FilesChannel implements ActiveChannel {
         position += bytesRead;
         if (position > before.size) break;
         hash.update(frame.subarray(FILES_DATA_HEADER_BYTES, FILES_DATA_HEADER_BYTES + bytesRead));
-        await this.sendFrame(t, frame.subarray(0, FILES_DATA_HEADER_BYTES + bytesRead));
+        await this.sendFrame(t, frame.subarray(0, FILES_DATA_HEADER_BYTES + bytesRead), () =>
+          pool.push(frame),
+        );
       }
       const after = await fd.stat();
       const now = await this.fs.stat(path);

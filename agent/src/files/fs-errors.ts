@@ -21,7 +21,7 @@ export function fsError(err: unknown, path: string, doing = 'Could not access'):
   if (err instanceof FilesError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const where = shown(path);
-  switch (code) {
+  switch (code ?? '') {
     case 'ENOENT':
       return new FilesError('not_found', `Not found: ${where}`);
     case 'EACCES':

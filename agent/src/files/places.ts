@@ -22,7 +22,7 @@ async function xdgFolders(home: string): Promise<Map<string, string>> {
   }
   for (const line of text.slice(0, 16_384).split('\n')) {
     const m = /^(XDG_[A-Z]+_DIR)="(\$HOME\/[^"]*|\/[^"]*)"$/.exec(line.trim());
-    if (m) found.set(m[1]!, m[2]!.replace(/^\$HOME/, home));
+    if (m) found.set(m[1], m[2].replace(/^\$HOME/, home));
   }
   return found;
 }
