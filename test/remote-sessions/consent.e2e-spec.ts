@@ -156,8 +156,12 @@ describe('consent: channel states, the audit trail and asking again', () => {
     expect(
       (await tech.post(`/api/remote-sessions/${session.id}/channels/commands/ask`).expect(404)).body.code,
     ).toBe('not_found');
+    // Files (1.4) is a channel kind, opened on demand: a session without it has nothing to ask.
     expect(
-      (await tech.post(`/api/remote-sessions/${session.id}/channels/files/ask`).expect(400)).body.code,
+      (await tech.post(`/api/remote-sessions/${session.id}/channels/files/ask`).expect(404)).body.code,
+    ).toBe('not_found');
+    expect(
+      (await tech.post(`/api/remote-sessions/${session.id}/channels/printer/ask`).expect(400)).body.code,
     ).toBe('validation_failed');
 
     // Once the interval has passed, a new question goes to the device with a fresh token.

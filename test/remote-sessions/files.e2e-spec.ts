@@ -1,4 +1,5 @@
 import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import type { OpenChannelMessage } from '../../contracts/agent-protocol/control-messages';
 import { FILES_SINCE } from '../../contracts/agent-protocol/version';
@@ -161,6 +162,29 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
     expect(events).toEqual(['asked', 'denied', 'asked', 'allowed']);
   });
 
+  it('after a no, Ask again works for files (the same limits as the other channels)', async () => {
+    const s = await session('web', {
+      refuse: (m) =>
+        m.type === 'open_channel' && m.channel === 'files' && s.filesOpens().length === 1
+          ? { code: 'consent_denied', message: 'The person at the device did not allow this.' }
+          : undefined,
+    });
+    await s.files().expect(200);
+    await eventually(async () => (await s.filesState())?.state === 'denied', 'files denied');
+    const soon = await tech.post(`${s.rs}/channels/files/ask`).send({}).expect(429);
+    expect(soon.body.code).toBe('ask_again_too_soon');
+    const askAgainAt = (
+      (await tech.get(s.rs).expect(200)).body.channelStates as { channel: string; askAgainAt: string }[]
+    ).find((c) => c.channel === 'files')!.askAgainAt;
+    await new Promise((r) => setTimeout(r, Date.parse(askAgainAt) - Date.now() + 50));
+    const again = await tech.post(`${s.rs}/channels/files/ask`).send({}).expect(200);
+    expect((again.body as RelayAccessView).tokens.map((x) => x.channel)).toEqual(['files']);
+    await eventually(async () => (await s.filesState())?.state === 'open', 'files open after asking again');
+    expect(await s.filesState()).toMatchObject({ asks: 2 });
+    const asked = (await timeline(s.id)).filter((l) => l.action === 'remote_session.consent_requested');
+    expect(asked.map((l) => l.details['channel'])).toEqual(['files']);
+  });
+
   it('opened again, it reconnects the files channel alone; the session’s reconnect includes it', async () => {
     const s = await session('web');
     await s.files().expect(200);
@@ -237,6 +261,28 @@ describe('files: opened on demand, consent, reconnects, and the audit trail of w
       .post('/api/remote-sessions/00000000-0000-4000-8000-000000000000/channels/files')
       .send({});
     expect(unknown.status).toBe(404);
+  });
+
+  it('is refused with 503 audit_unavailable while the audit trail fails: no channel, nothing asked', async () => {
+    const s = await session('web');
+    const db = t.app.get(DataSource);
+    await db.query(`
+      CREATE OR REPLACE FUNCTION test_files_audit_refuses() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit storage unavailable (test)'; END $$`);
+    await db.query(`
+      CREATE TRIGGER tr_test_files_audit_refuses BEFORE INSERT ON audit_events
+      FOR EACH ROW EXECUTE FUNCTION test_files_audit_refuses()`);
+    try {
+      const res = await s.files().expect(503);
+      expect(res.body.code).toBe('audit_unavailable');
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS tr_test_files_audit_refuses ON audit_events`);
+      await db.query(`DROP FUNCTION IF EXISTS test_files_audit_refuses()`);
+    }
+    expect((await s.get()).channels).toEqual(['screen', 'shell']);
+    expect(s.filesOpens()).toEqual([]);
+    await s.files().expect(200);
+    await eventually(() => s.filesOpens().length === 1, 'asked once the trail works');
   });
 
   describe('file_activity', () => {

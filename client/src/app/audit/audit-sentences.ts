@@ -18,8 +18,12 @@ export function auditSentence(e: AuditEventView): string {
       const type = text('type');
       return `${who} started a ${(text('protocol') ?? 'remote').toUpperCase()} session${type ? ` (${type})` : ''}`;
     }
-    case 'remote_session.reconnected':
-      return `${who} reconnected to the device`;
+    case 'remote_session.reconnected': {
+      const channels = Array.isArray(d['channels']) ? d['channels'] : [];
+      return channels.length === 1 && typeof channels[0] === 'string'
+        ? `${who} reconnected ${channelLabel(channels[0])}`
+        : `${who} reconnected to the device`;
+    }
     case 'remote_session.command_run':
       return `${who} ran a command: ${text('command') ?? ''}`;
     case 'remote_session.command_exited':
