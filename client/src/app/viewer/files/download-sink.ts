@@ -43,12 +43,15 @@ export async function pickSaveFile(suggestedName: string): Promise<FileSystemFil
 
 /** Bytes gathered before one write to a picked file (each write is a round trip to the browser). */
 const PICKED_WRITE_BYTES = 2 * 1024 * 1024;
+/** Writes to a picked file handed to the stream and not yet done, at most. */
+const PICKED_WRITES_IN_FLIGHT = 2;
 
 /** Streams into a picked file, a couple of MiB per write. */
 export class PickedFileSink implements DownloadSink {
   readonly kind = 'picked';
   private parts: Uint8Array<ArrayBuffer>[] = [];
   private partBytes = 0;
+  private readonly writing: Promise<void>[] = [];
 
   private constructor(
     private readonly handle: FileSystemFileHandle,
@@ -67,24 +70,34 @@ export class PickedFileSink implements DownloadSink {
 
   async finish(): Promise<void> {
     await this.flush();
+    await Promise.all(this.writing.splice(0));
     await this.stream.close();
   }
 
   async abort(): Promise<void> {
     this.parts = [];
     this.partBytes = 0;
+    await Promise.allSettled(this.writing.splice(0));
     await this.stream.abort().catch(() => undefined);
     // The picker created the (empty) file; a cancelled download leaves nothing (Chromium has remove()).
     const removable = this.handle as FileSystemFileHandle & { remove?: () => Promise<void> };
     await removable.remove?.().catch(() => undefined);
   }
 
+  /**
+   * Hands the gathered parts to the stream as one Blob. Up to {@link PICKED_WRITES_IN_FLIGHT} writes
+   * run at once (the stream queues them in order), so the next 2 MiB gather while one is written.
+   */
   private async flush(): Promise<void> {
     if (this.parts.length === 0) return;
     const blob = new Blob(this.parts);
     this.parts = [];
     this.partBytes = 0;
-    await this.stream.write(blob);
+    const write = this.stream.write(blob);
+    // Awaited below or in finish/abort; until then a failure must not count as unhandled.
+    write.catch(() => undefined);
+    this.writing.push(write);
+    while (this.writing.length > PICKED_WRITES_IN_FLIGHT) await this.writing.shift();
   }
 }
 
