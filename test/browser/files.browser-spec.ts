@@ -414,6 +414,9 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
     const spec = { name: 'resumed.bin', seed: 7, size: 160 * MIB };
     await dropFiles([spec]);
     await reaches(spec.name, 'upload', 15);
+    // The technician moves on to another folder while it runs (the new connection must list the
+    // upload's folder again before the device takes the rest).
+    await goTo(customerDir.home);
     // The relay cuts both sides of the files pair, as a dropped network would.
     expect(
       stack.relay.registry.closeSession(sessionId, 'files', RelayCloseCode.PeerUnresponsive, 'relay'),

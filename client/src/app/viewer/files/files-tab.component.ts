@@ -250,6 +250,13 @@ export class FilesTabComponent {
     } catch (error: unknown) {
       this.listError.set(errorText(error));
     }
+    // The device takes writes only into folders listed on this channel: list again, quietly, the
+    // folders that waiting or interrupted transfers go to (the technician may have moved on).
+    const pending = [...this.running.values()].filter((t) => !t.finished).map((t) => t.dir);
+    for (const dir of new Set(pending)) {
+      if (dir === this.path() || !conn.open) continue;
+      await conn.list(dir, () => undefined).done.catch(() => undefined);
+    }
     for (const t of this.running.values()) {
       if (!(t instanceof Upload)) continue;
       if (t.status === 'interrupted') t.start(conn);

@@ -80,6 +80,11 @@ abstract class Transfer {
     return this.snapshot.status;
   }
 
+  /** The device folder it reads from or writes to. */
+  get dir(): string {
+    return this.snapshot.dir;
+  }
+
   get finished(): boolean {
     const s = this.snapshot.status;
     return s === 'verified' || s === 'failed' || s === 'cancelled';
