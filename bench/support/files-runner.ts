@@ -49,7 +49,7 @@ class Viewer {
       if (!parsed.ok) throw new Error(parsed.error);
       this.onReply?.(parsed.value);
       const at = this.waiting.findIndex((w) => w.match(parsed.value));
-      if (at >= 0) this.waiting.splice(at, 1)[0]!.resolve(parsed.value);
+      if (at >= 0) this.waiting.splice(at, 1)[0].resolve(parsed.value);
     });
   }
 
@@ -101,8 +101,10 @@ async function measured<T>(
   agentArrayBuffers: number;
   agentRetained: number;
 }> {
-  const agentBase = (await agent.memory(true)).rss;
-  const relayBase = (await relay.memory(true)).rss;
+  const agentStart = await agent.memory(true);
+  const relayStart = await relay.memory(true);
+  const agentBase = agentStart.rss;
+  const relayBase = relayStart.rss;
   const a = peakRss(agent);
   const r = peakRss(relay);
   const started = performance.now();
@@ -110,6 +112,11 @@ async function measured<T>(
   const seconds = (performance.now() - started) / 1000;
   const agentPeak = await a.stop();
   const relayPeak = await r.stop();
+  const agentEnd = await agent.memory(true);
+  const relayEnd = await relay.memory(true);
+  log(
+    `  CPU: agent ${((agentEnd.cpuUs - agentStart.cpuUs) / 1e6).toFixed(1)} s, relay ${((relayEnd.cpuUs - relayStart.cpuUs) / 1e6).toFixed(1)} s, viewer ${(process.cpuUsage().user / 1e6).toFixed(1)} s so far; agent array buffers after GC ${(agentEnd.arrayBuffers / 1e6).toFixed(1)} MB`,
+  );
   return {
     result,
     seconds,
@@ -118,7 +125,7 @@ async function measured<T>(
     // Buffers alive or not yet collected at the peak (ws frames: V8 collects them in batches).
     agentArrayBuffers: agentPeak.arrayBuffers,
     // What stays once garbage is collected: the transfer's own lasting cost (a leak would show here).
-    agentRetained: (await agent.memory(true)).rss - agentBase,
+    agentRetained: agentEnd.rss - agentBase,
   };
 }
 
@@ -149,7 +156,7 @@ async function main(): Promise<void> {
     const bulk: number[] = [];
     for (let i = 0; i < BULK_RUNS; i++) bulk.push((await bulkThroughput(transport, BYTES)).mbPerSec);
     bulk.sort((x, y) => x - y);
-    const raw = bulk[Math.floor(bulk.length / 2)]!;
+    const raw = bulk[Math.floor(bulk.length / 2)];
     log(`raw bulk through the relay: ${bulk.map((b) => b.toFixed(0)).join(', ')} MiB/s`);
 
     // The files channel: the agent in its own process dials the relay; the viewer joins.
@@ -365,8 +372,8 @@ async function main(): Promise<void> {
     r.target,
     r.met === null ? '' : r.met ? 'yes' : 'no',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   process.stdout.write(
     `${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${body.map(line).join('\n')}\n`,
   );

@@ -179,7 +179,11 @@ describe('files channel: bad frames and paths', () => {
   it('answers each bad frame with a stable code and stays usable', async () => {
     const { viewer } = await rig();
     viewer.send('not json');
-    expect(await viewer.next(0)).toMatchObject({ type: 'error', code: 'bad_frame' });
+    expect(await viewer.next(0)).toMatchObject({
+      type: 'error',
+      code: 'bad_frame',
+      message: expect.stringMatching(/^The request could not be read/),
+    });
     viewer.send({ op: 'format_disk', id: 7 });
     expect(await viewer.next(7)).toMatchObject({ type: 'error', code: 'unknown_op' });
     viewer.send({ op: 'list', id: 8, path: '/tmp/\u0000x' });
@@ -386,6 +390,28 @@ describe('files channel: downloads', () => {
     expect(await viewer.next(2)).toMatchObject({ type: 'error', code: 'too_many_transfers' });
   });
 
+  it('counts uploads still being set up against the limit', async () => {
+    const { viewer } = await rig({ config: { maxUploadBytes: MIB, maxTransfers: 1 } });
+    await listed(viewer, root);
+    const upload = (id: number, name: string) =>
+      viewer.send({
+        op: 'upload',
+        id,
+        dir: root,
+        name,
+        size: 10,
+        overwrite: false,
+        resumeKey: `key-concurrent-0000${id}`,
+      });
+    upload(1, 'a');
+    upload(2, 'b');
+    const answers = [await viewer.outcome(1, 'upload_ready'), await viewer.outcome(2, 'upload_ready')];
+    expect(answers.map((a) => (a.type === 'error' ? a.code : a.type)).sort()).toEqual([
+      'too_many_transfers',
+      'upload_ready',
+    ]);
+  });
+
   it('sends a folder as a zip built on the fly, links stored as links and never followed out', async () => {
     const outside = await mkdtemp(join(tmpdir(), 'files-outside-'));
     try {
@@ -580,11 +606,13 @@ describe('files channel: uploads', () => {
       ...fsp,
       open: async (...args: Parameters<typeof fsp.open>) => {
         const fd = await fsp.open(...args);
-        const write = fd.write.bind(fd) as (...a: unknown[]) => Promise<unknown>;
-        (fd as unknown as { write: unknown }).write = async (...a: unknown[]) => {
-          await stuck;
-          return write(...a);
-        };
+        for (const method of ['write', 'writev'] as const) {
+          const original = (fd[method] as (...a: unknown[]) => Promise<unknown>).bind(fd);
+          (fd as unknown as Record<string, unknown>)[method] = async (...a: unknown[]) => {
+            await stuck;
+            return original(...a);
+          };
+        }
         return fd;
       },
     };
@@ -604,6 +632,8 @@ describe('files channel: uploads', () => {
     const chunk = Buffer.alloc(FILES_LIMITS.chunkBytes);
     for (let sent = 0; sent < size; sent += chunk.length) viewer.sendData(1, chunk);
     const error = viewer.outcome(1, 'done');
+    // Answered after every data frame before it was taken in (frames are read in order).
+    await viewer.places(2);
     release();
     expect(await error).toMatchObject({ code: 'window_exceeded' });
     expect(await readdir(root)).toEqual([]);
@@ -614,8 +644,9 @@ describe('files channel: uploads', () => {
       ...fsp,
       open: async (...args: Parameters<typeof fsp.open>) => {
         const fd = await fsp.open(...args);
-        (fd as unknown as { write: unknown }).write = () =>
+        const full = () =>
           Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+        Object.assign(fd, { write: full, writev: full });
         return fd;
       },
     };

@@ -85,6 +85,9 @@ interface Upload {
   ackSent: number;
   /** Writes in order; never rejects. */
   chain: Promise<void>;
+  /** Data received and not yet written, and whether a drain is scheduled. */
+  queue: Uint8Array[];
+  draining: boolean;
   finished: boolean;
 }
 
@@ -202,7 +205,16 @@ export class FilesChannel implements ActiveChannel {
       const code =
         'unknownOp' in parsed && parsed.unknownOp ? 'unknown_op' : nameOrPath ? 'bad_path' : 'bad_frame';
       const id = 'id' in parsed ? parsed.id : 0;
-      this.fail(id, code, safe(parsed.error, 300));
+      const detail = safe(parsed.error, 300);
+      this.fail(
+        id,
+        code,
+        code === 'bad_path'
+          ? `That path or name is not allowed: a name is one plain name (no / or \\, not . or ..) and no path holds a NUL byte (${detail}).`
+          : code === 'unknown_op'
+            ? `The device does not know that operation (${detail}).`
+            : `The request could not be read (${detail}).`,
+      );
       return;
     }
     const request = parsed.value;
@@ -240,9 +252,9 @@ export class FilesChannel implements ActiveChannel {
       case 'delete':
         return this.remove(request.id, request.dir, request.name);
       case 'download':
-        return this.download(request.id, request.dir, request.name);
+        return this.claimed(request.id, () => this.download(request.id, request.dir, request.name));
       case 'upload':
-        return this.upload(request);
+        return this.claimed(request.id, () => this.upload(request));
       case 'ack':
       case 'cancel':
       case 'upload_end':
@@ -435,13 +447,27 @@ export class FilesChannel implements ActiveChannel {
 
   // ---- transfers ----
 
+  /** Transfers being set up (checks before `upload_ready`/`download_start`): they count against the limit. */
+  private readonly claims = new Set<number>();
+
   private claimSlot(id: number): void {
-    if (this.transfers.size >= this.options.config.maxTransfers)
+    const settingUp = [...this.claims].filter((c) => !this.transfers.has(c)).length;
+    if (this.transfers.size + settingUp >= this.options.config.maxTransfers)
       throw new FilesError(
         'too_many_transfers',
         `${this.options.config.maxTransfers} transfers are already running; wait for one to finish.`,
       );
     if (this.transfers.has(id)) throw new FilesError('duplicate_id', `Operation id ${id} is already in use.`);
+  }
+
+  private async claimed(id: number, start: () => Promise<void>): Promise<void> {
+    this.claimSlot(id);
+    this.claims.add(id);
+    try {
+      await start();
+    } finally {
+      this.claims.delete(id);
+    }
   }
 
   private endTransfer(t: Transfer): void {
@@ -483,7 +509,6 @@ export class FilesChannel implements ActiveChannel {
 
   private async download(id: number, dir: string, name: string): Promise<void> {
     const path = this.inside(dir, name);
-    this.claimSlot(id);
     let st;
     try {
       st = await this.fs.stat(path); // a symlink is followed for reading
@@ -545,7 +570,7 @@ export class FilesChannel implements ActiveChannel {
         resolve();
       }),
     );
-    if (ws.bufferedAmount > (this.options.highWaterBytes ?? 2 * FILES_LIMITS.chunkBytes)) await flushed;
+    if (ws.bufferedAmount > (this.options.highWaterBytes ?? 4 * FILES_LIMITS.chunkBytes)) await flushed;
   }
 
   private async sendFile(t: Download, path: string, name: string, hash: Hash): Promise<void> {
@@ -556,22 +581,28 @@ export class FilesChannel implements ActiveChannel {
       let position = 0;
       // Frame buffers are reused once the socket has taken them: a 1 GiB file allocates a window's worth.
       const pool: Buffer[] = [];
-      for (;;) {
+      const read = async (at: number): Promise<{ frame: Buffer; bytesRead: number }> => {
         const frame = pool.pop() ?? Buffer.allocUnsafe(FILES_DATA_HEADER_BYTES + FILES_LIMITS.chunkBytes);
         frame.writeUInt32BE(t.id, 0);
-        const { bytesRead } = await fd.read(
-          frame,
-          FILES_DATA_HEADER_BYTES,
-          FILES_LIMITS.chunkBytes,
-          position,
-        );
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        if (position > before.size) break;
-        hash.update(frame.subarray(FILES_DATA_HEADER_BYTES, FILES_DATA_HEADER_BYTES + bytesRead));
-        await this.sendFrame(t, frame.subarray(0, FILES_DATA_HEADER_BYTES + bytesRead), () =>
-          pool.push(frame),
-        );
+        const { bytesRead } = await fd.read(frame, FILES_DATA_HEADER_BYTES, FILES_LIMITS.chunkBytes, at);
+        return { frame, bytesRead };
+      };
+      let next = read(0);
+      try {
+        for (;;) {
+          const { frame, bytesRead } = await next;
+          if (bytesRead === 0) break;
+          position += bytesRead;
+          if (position > before.size) break;
+          // The next read runs while this chunk is hashed and sent.
+          next = read(position);
+          hash.update(frame.subarray(FILES_DATA_HEADER_BYTES, FILES_DATA_HEADER_BYTES + bytesRead));
+          await this.sendFrame(t, frame.subarray(0, FILES_DATA_HEADER_BYTES + bytesRead), () =>
+            pool.push(frame),
+          );
+        }
+      } finally {
+        await next.catch(() => undefined);
       }
       const after = await fd.stat();
       const now = await this.fs.stat(path);
@@ -674,7 +705,6 @@ export class FilesChannel implements ActiveChannel {
   private async upload(request: Extract<FilesRequest, { op: 'upload' }>): Promise<void> {
     const { id, dir, name, size, overwrite, resumeKey } = request;
     const target = this.inside(dir, name);
-    this.claimSlot(id);
     const { config, partials } = this.options;
     const sessionId = this.ref.sessionId;
     if (size > config.maxUploadBytes)
@@ -749,6 +779,8 @@ export class FilesChannel implements ActiveChannel {
       written: offset,
       ackSent: offset,
       chain: Promise.resolve(),
+      queue: [],
+      draining: false,
       finished: false,
     };
     this.transfers.set(id, upload);
@@ -804,25 +836,49 @@ export class FilesChannel implements ActiveChannel {
       return;
     }
     u.received = after;
-    u.chain = u.chain.then(async () => {
-      if (u.finished) return;
+    u.queue.push(data);
+    if (!u.draining) {
+      u.draining = true;
+      u.chain = u.chain.then(() => this.drain(u));
+    }
+  }
+
+  /** Writes what has arrived, in batches (one writev each), hashing and acknowledging as it goes. */
+  private async drain(u: Upload): Promise<void> {
+    while (u.queue.length > 0 && !u.finished) {
+      // At most an ack's worth at a time, so acks (and the sender's window) keep moving.
+      let take = 0;
+      for (let bytes = 0; take < u.queue.length && bytes < FILES_LIMITS.ackEveryBytes; take++)
+        bytes += u.queue[take].byteLength;
+      const batch = u.queue.splice(0, take);
+      const total = batch.reduce((n, b) => n + b.byteLength, 0);
+      const at = u.written;
       try {
-        let done = 0;
-        while (done < data.byteLength) {
-          const { bytesWritten } = await u.fd.write(data, done, data.byteLength - done, u.written + done);
-          done += bytesWritten;
+        const { bytesWritten } = await u.fd.writev(batch, at);
+        // A short write (rare on a regular file): the rest, piece by piece.
+        let base = 0;
+        for (const b of batch) {
+          let done = Math.max(0, bytesWritten - base);
+          while (done < b.byteLength) {
+            const r = await u.fd.write(b, done, b.byteLength - done, at + base + done);
+            done += r.bytesWritten;
+          }
+          base += b.byteLength;
         }
       } catch (err) {
+        u.queue.length = 0;
+        u.draining = false;
         await this.abortUpload(u, fsError(err, u.target, 'Could not write'), 'failed', true);
         return;
       }
-      u.hash.update(data);
-      u.written += data.byteLength;
+      for (const b of batch) u.hash.update(b);
+      u.written += total;
       if (u.written - u.ackSent >= FILES_LIMITS.ackEveryBytes || u.written === u.size) {
         u.ackSent = u.written;
         this.send({ type: 'ack', id: u.id, bytes: u.written });
       }
-    });
+    }
+    u.draining = false;
   }
 
   /** Ends an upload that will not complete: its temporary file goes, the viewer and the portal are told. */
