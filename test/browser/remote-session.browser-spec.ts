@@ -451,10 +451,13 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await text(second.getByTestId('command-exit'), /^Cancelled · Ended by SIGTERM/);
     await settled(viewer);
     await expectAccessibleInBothThemes(viewer, 'viewer, Commands tab with output');
+    // The Files tab opens the files channel on demand (the customer allows it) and lists the home folder.
     await viewer.getByRole('tab', { name: 'Files' }).click();
-    await text(viewer.locator('.files'), 'the Commands tab can work with files on the device');
+    await text(viewer.getByTestId('files-status'), 'Connected', 60_000);
+    await visible(viewer.getByRole('table', { name: `Files in ${customerDir.home}` }));
+    await settled(viewer);
     await expectAccessibleInBothThemes(viewer, 'viewer, Files tab');
-    await viewer.getByRole('button', { name: 'Open Commands' }).click();
+    await viewer.getByRole('tab', { name: 'Commands' }).click();
     await visible(command);
   });
 

@@ -131,6 +131,7 @@ describe('viewer channel states', () => {
         text: 'Terminal: allowed',
         tone: 'success',
       });
+      expect(channelSummary(channel({ channel: 'files', mode: null }), NOW).text).toBe('Files: allowed');
       expect(channelSummary(channel({ state: 'denied' }), NOW)).toEqual({
         channel: 'screen',
         text: 'Screen: denied',

@@ -133,6 +133,14 @@ export class RemoteSessionsApiService {
   }
 
   /**
+   * Opens the session's files channel on demand (the Files tab): the device asks the person at it,
+   * and the channel's state follows in `channelStates`; answers the files channel's fresh token.
+   */
+  openFiles(sessionId: string, options: RequestOptions = {}): Observable<RelayAccess> {
+    return this.http.post<RelayAccess>(`${BASE}/${id(sessionId)}/channels/files`, null, options);
+  }
+
+  /**
    * Shows one of the device's monitors on the screen (null: the whole desktop); answers the screen's
    * fresh token (the screen is `opening` when this answers). 409 `monitor_unavailable`.
    */

@@ -19,6 +19,7 @@ const CHANNEL_NAMES: Readonly<Record<string, string>> = {
   screen: 'screen',
   shell: 'terminal',
   commands: 'commands',
+  files: 'files',
 };
 
 /** The channel's name with a capital, for the header's summary. */
@@ -26,6 +27,7 @@ const CHANNEL_TITLES: Readonly<Record<string, string>> = {
   screen: 'Screen',
   shell: 'Terminal',
   commands: 'Commands',
+  files: 'Files',
 };
 
 /** Longest device sentence shown after "Could not open:" (it comes from the device: untrusted). */

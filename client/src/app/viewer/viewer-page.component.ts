@@ -34,6 +34,7 @@ import { StatusPillComponent } from '../shared/status-pill.component';
 import { channelSummary } from './channel-states';
 import { viewerEndText } from './viewer-end-text';
 import { CommandsTabComponent } from './commands-tab.component';
+import { FilesTabComponent } from './files/files-tab.component';
 import { elapsedClock, elapsedWords } from './screen-quality';
 import { ScreenTabComponent } from './screen-tab.component';
 import { ShellTabComponent } from './shell-tab.component';
@@ -71,6 +72,7 @@ const TABS: readonly TabInfo[] = [
   selector: 'app-viewer-page',
   imports: [
     CommandsTabComponent,
+    FilesTabComponent,
     MatButtonModule,
     MatIconModule,
     MatProgressSpinnerModule,
@@ -185,7 +187,7 @@ export class ViewerPageComponent implements OnInit {
     const confirmed = await confirmAction(this.dialog, {
       title: `End the session with ${session.deviceName}?`,
       message:
-        'The screen, shell and commands stop for everyone, and this window closes. To help again later, start a new session.',
+        'The screen, shell, commands and file transfers stop for everyone, and this window closes. To help again later, start a new session.',
       confirmLabel: 'End session',
       destructive: true,
     });

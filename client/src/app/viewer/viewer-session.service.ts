@@ -60,6 +60,11 @@ export class ViewerSessionService {
   readonly askAgainErrors = signal<Readonly<Record<string, string>>>({});
   /** Seconds the shell tab waits for the shell's first output before it offers a plain shell. */
   readonly shellStartPatienceSec = signal(DEFAULT_SHELL_START_PATIENCE_SEC);
+  /**
+   * Counts the viewer's reconnects (each drops every token): a tab that opens its channel on demand
+   * (Files) asks for it again when this changes.
+   */
+  readonly generation = signal(0);
   /** The shell the device was last asked for: `plain` once the technician opened a plain shell. */
   readonly shellProfile = signal<'login' | 'plain'>('login');
 
@@ -142,6 +147,7 @@ export class ViewerSessionService {
     if (!this.sessionId || this.ended()) return;
     const fetch = ++this.fetches;
     this.tickets.set(new Map());
+    this.generation.update((n) => n + 1);
     this.shellProfile.set('login');
     this.failure.set(null);
     this.askAgainErrors.set({});
@@ -206,6 +212,26 @@ export class ViewerSessionService {
       const access = await firstValueFrom(this.api.plainShell(this.sessionId, { context: showsOwnErrors() }));
       if (fetch !== this.fetches) return null;
       this.shellProfile.set('plain');
+      this.holdTokens(access, false);
+      await this.settle(access, fetch);
+      return null;
+    } catch (caught: unknown) {
+      await this.refresh();
+      return toApiError(caught).message;
+    }
+  }
+
+  /**
+   * Opens the files channel (it is opened on demand, not with the session): the device asks the
+   * person at it, and the Files tab dials the fresh token once the channel is open. Resolves with why
+   * the portal refused, in words, or null.
+   */
+  async openFiles(): Promise<string | null> {
+    if (!this.sessionId || this.ended()) return null;
+    const fetch = this.fetches;
+    try {
+      const access = await firstValueFrom(this.api.openFiles(this.sessionId, { context: showsOwnErrors() }));
+      if (fetch !== this.fetches) return null;
       this.holdTokens(access, false);
       await this.settle(access, fetch);
       return null;

@@ -1,0 +1,219 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { FILES_LIMITS, type FilesEntry } from '../../contracts/agent-protocol/files-frames';
+import {
+  breadcrumbs,
+  formatBytes,
+  formatDuration,
+  formatMode,
+  formatPermissions,
+  formatSpeed,
+  kindLabel,
+  nameProblem,
+  sortEntries,
+} from '../../client/src/app/viewer/files/files-format';
+import {
+  AckSchedule,
+  CreditWindow,
+  newResumeKey,
+  OpIds,
+  percent,
+  ProgressMeter,
+  toHex,
+} from '../../client/src/app/viewer/files/transfer-flow';
+
+const entry = (name: string, kind: FilesEntry['kind'], extra: Partial<FilesEntry> = {}): FilesEntry => ({
+  name,
+  kind,
+  size: 0,
+  mtime: 0,
+  hidden: name.startsWith('.'),
+  ...extra,
+});
+
+describe('Files tab formatting', () => {
+  it('writes sizes in binary units with three significant digits', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(50 * 1024 * 1024)).toBe('50 MiB');
+    expect(formatBytes(256 * 1024 * 1024 + 1)).toBe('256 MiB');
+    expect(formatBytes(3.25 * 1024 ** 3)).toBe('3.25 GiB');
+    expect(formatBytes(-1)).toBe('—');
+    expect(formatSpeed(null)).toBe('—');
+    expect(formatSpeed(12 * 1024 * 1024)).toBe('12 MiB/s');
+  });
+
+  it('writes time left in words', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(0.2)).toBe('less than a second');
+    expect(formatDuration(42)).toBe('42 s');
+    expect(formatDuration(185)).toBe('3 min 5 s');
+    expect(formatDuration(3720)).toBe('1 h 02 min');
+  });
+
+  it('writes POSIX permissions as ls -l does, with the special bits', () => {
+    expect(formatPermissions(0o755)).toBe('rwxr-xr-x');
+    expect(formatPermissions(0o644)).toBe('rw-r--r--');
+    expect(formatPermissions(0o4755)).toBe('rwsr-xr-x');
+    expect(formatPermissions(0o2644)).toBe('rw-r-Sr--');
+    expect(formatPermissions(0o1777)).toBe('rwxrwxrwt');
+    expect(formatPermissions(0o1776)).toBe('rwxrwxrwT');
+    expect(formatPermissions(undefined)).toBe('');
+    expect(formatMode('dir', 0o755)).toBe('drwxr-xr-x');
+    expect(formatMode('symlink', 0o777)).toBe('lrwxrwxrwx');
+    expect(formatMode('file', undefined)).toBe('');
+  });
+
+  it('names the type of each row', () => {
+    expect(kindLabel(entry('logs', 'dir'))).toBe('Folder');
+    expect(kindLabel(entry('app.log', 'file'))).toBe('LOG file');
+    expect(kindLabel(entry('Makefile', 'file'))).toBe('File');
+    expect(kindLabel(entry('.bashrc', 'file'))).toBe('File');
+    expect(kindLabel(entry('here', 'symlink', { targetKind: 'dir' }))).toBe('Link to folder');
+    expect(kindLabel(entry('gone', 'symlink', { targetKind: 'other' }))).toBe('Link');
+  });
+
+  it('sorts folders first, then by the column, then by name (numbers in names by value)', () => {
+    const list = [
+      entry('b.txt', 'file', { size: 10, mtime: 3 }),
+      entry('file10', 'file', { size: 5, mtime: 1 }),
+      entry('file9', 'file', { size: 5, mtime: 2 }),
+      entry('zeta', 'dir', { mtime: 9 }),
+      entry('alpha', 'dir', { mtime: 1 }),
+      entry('to-alpha', 'symlink', { targetKind: 'dir' }),
+    ];
+    const names = (key: 'name' | 'size' | 'mtime', direction: 'asc' | 'desc'): string[] =>
+      sortEntries(list, { key, direction }).map((e) => e.name);
+    expect(names('name', 'asc')).toEqual(['alpha', 'to-alpha', 'zeta', 'b.txt', 'file9', 'file10']);
+    expect(names('name', 'desc')).toEqual(['zeta', 'to-alpha', 'alpha', 'file10', 'file9', 'b.txt']);
+    expect(names('size', 'desc')).toEqual(['zeta', 'to-alpha', 'alpha', 'b.txt', 'file10', 'file9']);
+    expect(names('mtime', 'asc')).toEqual(['to-alpha', 'alpha', 'zeta', 'file10', 'file9', 'b.txt']);
+    // A copy: the listing as it arrived is kept.
+    expect(list[0].name).toBe('b.txt');
+  });
+
+  it('sorts 10,000 entries quickly enough for a click', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => entry(`f${i}`, 'file', { size: i % 97 }));
+    const started = performance.now();
+    const sorted = sortEntries(many, { key: 'size', direction: 'desc' });
+    expect(sorted).toHaveLength(10_000);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('breaks POSIX and Windows paths into breadcrumbs', () => {
+    expect(breadcrumbs('/', '/')).toEqual([{ label: '/', path: '/' }]);
+    expect(breadcrumbs('/home/ann/logs', '/')).toEqual([
+      { label: '/', path: '/' },
+      { label: 'home', path: '/home' },
+      { label: 'ann', path: '/home/ann' },
+      { label: 'logs', path: '/home/ann/logs' },
+    ]);
+    expect(breadcrumbs('C:\\Users\\Ann', '\\')).toEqual([
+      { label: 'C:\\', path: 'C:\\' },
+      { label: 'Users', path: 'C:\\Users' },
+      { label: 'Ann', path: 'C:\\Users\\Ann' },
+    ]);
+    expect(breadcrumbs('\\\\srv\\share\\docs', '\\').map((c) => c.path)).toEqual([
+      '\\\\srv\\share\\',
+      '\\\\srv\\share\\docs',
+    ]);
+  });
+
+  it('refuses names that would reach outside the folder, before the device is asked', () => {
+    expect(nameProblem('report.txt')).toBeNull();
+    expect(nameProblem('..')).toMatch(/cannot be "\." or "\.\."/);
+    expect(nameProblem('../../etc/passwd')).toMatch(/cannot contain \/ or \\/);
+    expect(nameProblem('a\\b')).toMatch(/cannot contain/);
+    expect(nameProblem('   ')).toBe('Type a name.');
+    expect(nameProblem('x\u0000y')).toMatch(/control characters/);
+    expect(nameProblem('x'.repeat(256))).toMatch(/255 characters/);
+  });
+});
+
+describe('Files tab transfer bookkeeping', () => {
+  it('keeps at most a window of bytes beyond the last ack', () => {
+    const w = new CreditWindow(0, 1000);
+    expect(w.canSend(1000)).toBe(true);
+    w.sentChunk(600);
+    expect(w.credit).toBe(400);
+    expect(w.canSend(500)).toBe(false);
+    expect(w.ack(500)).toBe(true);
+    expect(w.credit).toBe(900);
+    // Backwards or beyond what was sent: not plausible, ignored.
+    expect(w.ack(400)).toBe(false);
+    expect(w.ack(700)).toBe(false);
+    expect(w.acked).toBe(500);
+  });
+
+  it('counts a resumed upload from its offset, as the contract’s acks do', () => {
+    const w = new CreditWindow(5_000_000);
+    expect(w.credit).toBe(FILES_LIMITS.windowBytes);
+    w.sentChunk(FILES_LIMITS.chunkBytes);
+    expect(w.ack(5_000_000 + FILES_LIMITS.chunkBytes)).toBe(true);
+  });
+
+  it('acks every ackEveryBytes and at the end', () => {
+    const acks = new AckSchedule(1000);
+    expect(acks.due(400)).toBeNull();
+    expect(acks.due(999)).toBeNull();
+    expect(acks.due(1200)).toBe(1200);
+    expect(acks.due(2100)).toBeNull();
+    expect(acks.due(2250, true)).toBe(2250);
+    expect(acks.due(2250, true)).toBeNull();
+    expect(new AckSchedule().due(FILES_LIMITS.ackEveryBytes)).toBe(FILES_LIMITS.ackEveryBytes);
+  });
+
+  it('an ack schedule and a window together never stall a sender', () => {
+    // The receiver acks at least every ackEveryBytes, which is below the window: the sender always
+    // gets credit back before it runs dry.
+    expect(FILES_LIMITS.ackEveryBytes).toBeLessThan(FILES_LIMITS.windowBytes);
+    const w = new CreditWindow();
+    const acks = new AckSchedule();
+    let written = 0;
+    for (let round = 0; round < 200; round++) {
+      expect(w.canSend(FILES_LIMITS.chunkBytes)).toBe(true);
+      w.sentChunk(FILES_LIMITS.chunkBytes);
+      written += FILES_LIMITS.chunkBytes;
+      const due = acks.due(written);
+      if (due !== null) w.ack(due);
+    }
+  });
+
+  it('measures speed over the last seconds and the time left from it', () => {
+    const meter = new ProgressMeter(4000, 500);
+    meter.record(0, 0);
+    expect(meter.speed()).toBeNull();
+    meter.record(1000, 10 * 1024 * 1024);
+    expect(meter.speed()).toBe(10 * 1024 * 1024);
+    expect(meter.secondsLeft(50 * 1024 * 1024)).toBe(4);
+    expect(meter.secondsLeft(null)).toBeNull();
+    // A stall shows once the old samples age out.
+    for (let t = 2000; t <= 9000; t += 1000) meter.record(t, 10 * 1024 * 1024);
+    expect(meter.speed()).toBe(0);
+    expect(meter.secondsLeft(50 * 1024 * 1024)).toBeNull();
+  });
+
+  it('reports whole percents, unknown for a zip of unknown size', () => {
+    expect(percent(0, 100)).toBe(0);
+    expect(percent(999, 1000)).toBe(99);
+    expect(percent(5, 0)).toBe(100);
+    expect(percent(5, null)).toBeNull();
+  });
+
+  it('makes resume keys the agent accepts, and ids that stay positive', () => {
+    const key = newResumeKey((b) => crypto.getRandomValues(b));
+    expect(key).toMatch(FILES_LIMITS.resumeKeyPattern);
+    expect(newResumeKey((b) => b.fill(255))).toMatch(FILES_LIMITS.resumeKeyPattern);
+    const ids = new OpIds();
+    expect([ids.next(), ids.next()]).toEqual([1, 2]);
+  });
+
+  it('hashes in pieces to the same SHA-256 as in one go (the resumed upload hashes its prefix first)', () => {
+    const data = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 31 + 7) & 255);
+    const whole = toHex(sha256(data));
+    const pieces = sha256.create();
+    for (let at = 0; at < data.length; at += 256 * 1024) pieces.update(data.subarray(at, at + 256 * 1024));
+    expect(toHex(pieces.digest())).toBe(whole);
+    expect(whole).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
