@@ -28,7 +28,13 @@ function setup(row: Partial<RemoteSession> | null) {
     endedAt: null,
     ...row,
   };
-  const queries = { findRow: () => Promise.resolve(session) } as unknown as RemoteSessionQueries;
+  let lookups = 0;
+  const queries = {
+    findRow: () => {
+      lookups++;
+      return Promise.resolve(session);
+    },
+  } as unknown as RemoteSessionQueries;
   const agents = { events } as unknown as AgentControlService;
   const sub = new FileActivityAudit(agents, audit, queries);
   sub.onModuleInit();
@@ -45,7 +51,7 @@ function setup(row: Partial<RemoteSession> | null) {
         ...over,
       },
     });
-  return { sub, written, report };
+  return { sub, written, report, lookups: () => lookups };
 }
 
 describe('FileActivityAudit', () => {
@@ -107,5 +113,16 @@ describe('FileActivityAudit', () => {
     await sub.settled(SESSION);
     expect(written).toHaveLength(FILE_ACTIVITY_PER_SESSION);
     expect(written.at(-1)?.details?.['path']).toBe(`/tmp/${FILE_ACTIVITY_PER_SESSION - 1}`);
+  });
+
+  it('past the cap, a report costs no database lookup and queues nothing', async () => {
+    const { sub, written, report, lookups } = setup({});
+    for (let i = 0; i < FILE_ACTIVITY_PER_SESSION; i++) report({ path: `/tmp/${i}` });
+    await sub.settled(SESSION);
+    const before = lookups();
+    for (let i = 0; i < 1000; i++) report({ path: `/tmp/flood-${i}` });
+    await sub.settled(SESSION);
+    expect(lookups()).toBe(before);
+    expect(written).toHaveLength(FILE_ACTIVITY_PER_SESSION);
   });
 });

@@ -52,6 +52,8 @@ export class FileActivityAudit implements OnModuleInit, OnModuleDestroy {
       this.agents.events.subscribe((e) => {
         if (e.type === 'agent.message' && e.message.type === 'file_activity') {
           const message = e.message;
+          // Past the cap a session's reports cost nothing: no query, no queued work.
+          if ((this.taken.get(message.sessionId) ?? 0) >= FILE_ACTIVITY_PER_SESSION) return;
           this.inOrder(message.sessionId, () => this.onActivity(e.deviceId, message));
         }
       }),
@@ -102,7 +104,7 @@ export class FileActivityAudit implements OnModuleInit, OnModuleDestroy {
       const oldest = this.taken.keys().next().value;
       if (oldest !== undefined) this.taken.delete(oldest);
     }
-    this.taken.set(sessionId, count);
+    this.taken.set(sessionId, Math.min(count, FILE_ACTIVITY_PER_SESSION));
     if (count === FILE_ACTIVITY_PER_SESSION + 1)
       this.logger.warn(
         `Session ${sessionId}: more than ${FILE_ACTIVITY_PER_SESSION} file activity reports; the rest are dropped`,
