@@ -96,6 +96,7 @@ describe('public connect page (real portal, real PostgreSQL)', () => {
       'control your mouse and keyboard',
       'open a terminal',
       'run commands on your computer',
+      'see your files and copy files to and from your computer',
     ])
       expect(who).toContain(ability);
     expect(who).toContain('Your computer will ask you first');

@@ -30,6 +30,7 @@ export const de: ConnectCatalogue = {
   'ability.control': 'Ihre Maus und Tastatur steuern',
   'ability.terminal': 'auf Ihrem Computer ein Terminal öffnen (ein Fenster, in das man Befehle tippt)',
   'ability.commands': 'Befehle auf Ihrem Computer ausführen',
+  'ability.files': 'Ihre Dateien sehen und Dateien auf und von Ihrem Computer kopieren',
   'who.askFirst':
     'Ihr Computer fragt Sie vorher, jedes Mal: Es passiert nichts, bevor Sie es dort erlauben. Sie können jederzeit abbrechen.',
   'who.scam':

@@ -31,6 +31,7 @@ export const en = {
   'ability.control': 'control your mouse and keyboard',
   'ability.terminal': 'open a terminal (a window for typing commands) on your computer',
   'ability.commands': 'run commands on your computer',
+  'ability.files': 'see your files and copy files to and from your computer',
   'who.askFirst':
     'Your computer will ask you first, each time: nothing happens until you allow it there. You can stop it at any time.',
   'who.scam': 'Only continue if you contacted {org} yourself. {org} will never call you out of the blue.',

@@ -30,6 +30,7 @@ export const fr: ConnectCatalogue = {
   'ability.control': 'contrôler votre souris et votre clavier',
   'ability.terminal': 'ouvrir un terminal (une fenêtre où l’on tape des commandes) sur votre ordinateur',
   'ability.commands': 'exécuter des commandes sur votre ordinateur',
+  'ability.files': 'voir vos fichiers et copier des fichiers vers et depuis votre ordinateur',
   'who.askFirst':
     'Votre ordinateur vous demandera d’abord votre accord, à chaque fois : rien ne se passe tant que vous ne l’avez pas autorisé. Vous pouvez tout arrêter à tout moment.',
   'who.scam':

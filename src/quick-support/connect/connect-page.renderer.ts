@@ -160,7 +160,7 @@ function whoWillConnect(m: ConnectPageModel): SafeHtml {
     name: markup`<strong id="who-name">${m.technicianName ?? ''}</strong>`,
     org,
   })}</span><span id="who-anyone"${hiddenUnless(!named)}>${x.html('who.anyone', { org })}</span>`;
-  const abilities = (['screen', 'control', 'terminal', 'commands'] as const).map(
+  const abilities = (['screen', 'control', 'terminal', 'commands', 'files'] as const).map(
     (a) => markup`<li>${x.t(`ability.${a}`)}</li>`,
   );
   return markup`<section id="who" class="who" aria-labelledby="who-heading">
