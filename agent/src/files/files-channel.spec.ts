@@ -737,6 +737,152 @@ describe('files channel: uploads', () => {
   });
 });
 
+/** A real fs whose `statfs` waits until released: a transfer held in its set-up. */
+function heldStatfs(): { fs: FilesFs; reached: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let reach!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const fs: FilesFs = {
+    ...fsp,
+    statfs: (async (...args: Parameters<typeof fsp.statfs>) => {
+      reach();
+      await gate;
+      return fsp.statfs(...args);
+    }) as FilesFs['statfs'],
+  };
+  return { fs, reached, release };
+}
+
+describe('files channel: a local user racing the root agent', () => {
+  it("sets a finished upload's mode and owner on the open file, never by its path", async () => {
+    const byPath: string[] = [];
+    const fs = new Proxy(fsp, {
+      get: (target, key: string) => {
+        const value = (target as unknown as Record<string, unknown>)[key];
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          byPath.push(key);
+          return (value as (...a: unknown[]) => unknown)(...args);
+        };
+      },
+    }) as unknown as FilesFs;
+    const { viewer } = await rig({ fs });
+    await listed(viewer, root);
+    const { end } = await viewer.upload(1, root, 'f.txt', Buffer.from('content'));
+    expect(end).toMatchObject({ type: 'done' });
+    expect(byPath.filter((call) => /chmod|chown/.test(call))).toEqual([]);
+    expect((await stat(join(root, 'f.txt'))).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+
+  it('refuses a symlink planted at the temporary name, leaving what it points to alone', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'files-outside-'));
+    try {
+      const secret = join(outside, 'secret');
+      await writeFile(secret, 'secret');
+      const key = 'key-planted-link-0001';
+      await symlink(secret, join(root, partialName('p.txt', key)));
+      // The stale-name removal is skipped, as if the link appeared just after it.
+      const fs: FilesFs = { ...fsp, rm: () => Promise.resolve() };
+      const { viewer } = await rig({ fs });
+      await listed(viewer, root);
+      const { ready } = await viewer.upload(1, root, 'p.txt', Buffer.from('evil'), { resumeKey: key });
+      expect(ready).toMatchObject({ type: 'error', code: 'exists' });
+      expect(await readFile(secret, 'utf8')).toBe('secret');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to resume into a kept part replaced by a hard link to another file', async () => {
+    const partials = new PartialStore(silentLogger);
+    const first = await rig({ partials });
+    await listed(first.viewer, root);
+    const key = 'resume-key-hardlink-01';
+    await first.viewer.upload(1, root, 'h.bin', randomBytes(2 * MIB), { resumeKey: key, stopAfter: MIB });
+    await first.viewer.next(1, 'ack');
+    first.viewerWs.terminate();
+    await first.channel.settled();
+    const temp = join(root, partialName('h.bin', key));
+    // Another user's file (same disk), linked in at the kept name.
+    const victim = join(root, 'victim');
+    await writeFile(victim, 'precious');
+    await rm(temp);
+    await fsp.link(victim, temp);
+    const second = await rig({ partials });
+    await listed(second.viewer, root);
+    const { ready } = await second.viewer.upload(1, root, 'h.bin', randomBytes(2 * MIB), {
+      resumeKey: key,
+    });
+    expect(ready).toMatchObject({ type: 'error', code: 'bad_offset' });
+    expect(await readFile(victim, 'utf8')).toBe('precious');
+    expect(partials.size).toBe(0);
+  });
+});
+
+describe('files channel: transfers ended while being set up', () => {
+  it('a cancel during the set-up answers cancelled, leaves no file and frees the slot', async () => {
+    const held = heldStatfs();
+    const { viewer, partials } = await rig({
+      fs: held.fs,
+      config: { maxUploadBytes: 64 * MIB, maxTransfers: 1 },
+    });
+    await listed(viewer, root);
+    viewer.send({
+      op: 'upload',
+      id: 1,
+      dir: root,
+      name: 'c.bin',
+      size: 10,
+      overwrite: false,
+      resumeKey: 'key-setup-cancel-0001',
+    });
+    await held.reached;
+    viewer.send({ op: 'cancel', id: 1 });
+    // Answered after the cancel was taken in (frames are read in order).
+    await viewer.places(2);
+    held.release();
+    expect(await viewer.outcome(1, 'upload_ready')).toMatchObject({ type: 'error', code: 'cancelled' });
+    expect(await readdir(root)).toEqual([]);
+    expect(partials.size).toBe(0);
+    const again = await viewer.upload(3, root, 'd.bin', Buffer.from('0123456789'));
+    expect(again.end).toMatchObject({ type: 'done' });
+  });
+
+  it('a channel closing during the set-up opens no file and registers nothing', async () => {
+    const held = heldStatfs();
+    const opened: string[] = [];
+    const fs: FilesFs = {
+      ...held.fs,
+      open: (...args: Parameters<typeof fsp.open>) => {
+        opened.push(String(args[0]));
+        return fsp.open(...args);
+      },
+    };
+    const { viewer, channel, partials, viewerWs } = await rig({ fs });
+    await listed(viewer, root);
+    viewer.send({
+      op: 'upload',
+      id: 1,
+      dir: root,
+      name: 'z.bin',
+      size: 10,
+      overwrite: false,
+      resumeKey: 'key-setup-closed-0001',
+    });
+    await held.reached;
+    viewerWs.terminate();
+    await channel.ended;
+    held.release();
+    await channel.settled();
+    // The set-up's next steps would follow within a few file system round trips: give it many.
+    for (let i = 0; i < 100 && opened.length === 0; i++) await fsp.stat(root);
+    expect(opened).toEqual([]);
+    expect(await readdir(root)).toEqual([]);
+    expect(partials.size).toBe(0);
+  });
+});
+
 describe('files config', () => {
   it('reads agent.json over the environment, with defaults and bounds', () => {
     expect(filesConfig({}, {})).toEqual({ maxUploadBytes: 2048 * MIB, maxTransfers: 4 });

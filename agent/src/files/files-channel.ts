@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { Readable } from 'node:stream';
@@ -56,6 +57,12 @@ const DELIBERATE_CLOSE_CODES: ReadonlySet<number> = new Set([
 /** Ids of finished transfers remembered, so a late ack or data frame in flight is dropped quietly. */
 const RECENT_IDS = 256;
 const MIB = 1024 * 1024;
+/** Not defined on Windows, where there is nothing to refuse. */
+const O_NOFOLLOW = fsConstants.O_NOFOLLOW ?? 0;
+/** A new temporary file: created here or not at all, and never through a symlink at its name. */
+const CREATE_TEMP = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | O_NOFOLLOW;
+/** A kept temporary file, reopened for a resume: never through a symlink at its name. */
+const REOPEN_TEMP = fsConstants.O_RDWR | O_NOFOLLOW;
 
 interface Download {
   kind: 'download';
@@ -401,7 +408,8 @@ export class FilesChannel implements ActiveChannel {
     const path = this.inside(dir, name);
     await this.audited('mkdir', path, undefined, async () => {
       await this.fs.mkdir(path);
-      await this.giveToFolderOwner(path, dir);
+      // lchown: a symlink swapped in at the new name is changed itself, never what it points to.
+      await this.giveToFolderOwner((uid, gid) => this.fs.lchown(path, uid, gid), path, dir);
     });
     this.send({ type: 'done', id, path });
   }
@@ -432,6 +440,7 @@ export class FilesChannel implements ActiveChannel {
 
   /** A root agent creating something in a user's folder hands it to that folder's owner. */
   private async giveToFolderOwner(
+    chown: (uid: number, gid: number) => Promise<void>,
     path: string,
     dir: string,
     like?: { uid: number; gid: number },
@@ -439,7 +448,7 @@ export class FilesChannel implements ActiveChannel {
     if (this.options.os === 'windows' || process.getuid?.() !== 0) return;
     try {
       const owner = like ?? (await this.fs.stat(dir));
-      if (owner.uid !== 0) await this.fs.chown(path, owner.uid, owner.gid);
+      if (owner.uid !== 0) await chown(owner.uid, owner.gid);
     } catch (err) {
       this.ctx.logger.debug(`could not hand ${safe(path)} to its folder's owner: ${safe(err)}`);
     }
@@ -449,6 +458,20 @@ export class FilesChannel implements ActiveChannel {
 
   /** Transfers being set up (checks before `upload_ready`/`download_start`): they count against the limit. */
   private readonly claims = new Set<number>();
+
+  /** Ids of transfers cancelled while still being set up: the set-up stops at its next step. */
+  private readonly cancelledSetups = new Set<number>();
+
+  /** Throws `cancelled` when the channel closed or the viewer cancelled `id` during an await of its set-up. */
+  private stillWanted(id: number): void {
+    if (this.closed || this.cancelledSetups.has(id))
+      throw new FilesError('cancelled', 'The transfer was cancelled before it started.');
+  }
+
+  /** Whether the way the channel ended keeps upload partials for a resume (a dropped socket does). */
+  private keepPartials(): boolean {
+    return !DELIBERATE_CLOSE_CODES.has(this.closeCode ?? RelayCloseCode.ConnectionLost);
+  }
 
   private claimSlot(id: number): void {
     const settingUp = [...this.claims].filter((c) => !this.transfers.has(c)).length;
@@ -467,6 +490,7 @@ export class FilesChannel implements ActiveChannel {
       await start();
     } finally {
       this.claims.delete(id);
+      this.cancelledSetups.delete(id);
     }
   }
 
@@ -492,6 +516,11 @@ export class FilesChannel implements ActiveChannel {
 
   private onCancel(id: number): void {
     const t = this.transfers.get(id);
+    if (!t && this.claims.has(id)) {
+      // Still being set up: the set-up sees this at its next step, cleans up and answers `cancelled`.
+      this.cancelledSetups.add(id);
+      return;
+    }
     if (!t) {
       if (!this.recent.includes(id))
         this.fail(id, 'unknown_transfer', `No transfer with id ${id} is running.`);
@@ -518,6 +547,7 @@ export class FilesChannel implements ActiveChannel {
     if (!st.isFile() && !st.isDirectory())
       throw new FilesError('io_error', `${shown(path)} is not a file or a folder.`);
     const zip = st.isDirectory();
+    this.stillWanted(id);
     const t: Download = {
       kind: 'download',
       id,
@@ -719,51 +749,127 @@ export class FilesChannel implements ActiveChannel {
       throw fsError(err, target, 'Could not check');
     }
     this.checkTarget(target, existing, overwrite);
+    this.stillWanted(id);
     let partial = partials.get(sessionId, resumeKey);
     let offset = 0;
     if (partial?.active)
       throw new FilesError('bad_offset', 'This upload is already running on another connection.');
+    let fd: FileHandle | undefined;
+    let created = false;
+    if (partial && !(partial.dir === dir && partial.name === name && partial.size === size)) {
+      await partials.discard(partial);
+      partial = undefined;
+    }
     if (partial) {
-      const st =
-        partial.dir === dir && partial.name === name && partial.size === size
-          ? await lstatOrNull(this.fs, partial.tempPath).catch(() => null)
-          : null;
-      if (st?.isFile() && st.size <= size) offset = st.size;
-      else {
-        await partials.discard(partial);
+      // Held from here: a second resume of the same key is refused while this one is set up.
+      partial.active = true;
+      const kept = partial;
+      try {
+        fd = await this.fs.open(kept.tempPath, REOPEN_TEMP);
+      } catch (err) {
+        kept.active = false;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') {
+          partials.forget(kept);
+          throw new FilesError(
+            'bad_offset',
+            'The kept part of the upload can no longer be used; start it again.',
+          );
+        }
+        partials.forget(kept);
         partial = undefined;
       }
-    }
-    try {
-      const space = await this.fs.statfs(dir);
-      const free = Number(space.bavail) * Number(space.bsize);
-      if (free < size - offset)
-        throw new FilesError(
-          'no_space',
-          `Not enough space on the device for ${shown(target)}: ${megabytes(size - offset)} needed, ${megabytes(free)} free.`,
-        );
-    } catch (err) {
-      throw fsError(err, dir, 'Could not check the free space of');
+      if (fd) {
+        const st = await fd.stat().catch(() => null);
+        if (
+          !st?.isFile() ||
+          st.dev !== kept.dev ||
+          st.ino !== kept.ino ||
+          st.nlink !== 1 ||
+          st.uid !== kept.uid ||
+          st.size > size
+        ) {
+          // Not the file this agent created (replaced, or given another name): left alone, forgotten.
+          await fd.close().catch(() => undefined);
+          kept.active = false;
+          partials.forget(kept);
+          throw new FilesError(
+            'bad_offset',
+            'The kept part of the upload was changed on the device; start it again.',
+          );
+        }
+        offset = st.size;
+      }
     }
     const tempPath = partial?.tempPath ?? this.path.join(dir, partialName(name, resumeKey));
     const hash = createHash('sha256');
-    let fd: FileHandle;
+    let hashing = false;
+    /** Undoes the set-up: the file is closed; a new one is deleted, a kept one goes back to waiting (or goes). */
+    const undo = async (keep: boolean): Promise<void> => {
+      await fd?.close().catch(() => undefined);
+      if (partial && !created) {
+        partial.active = false;
+        if (!keep) await partials.discard(partial);
+      } else if (created) {
+        await this.fs.rm(tempPath, { force: true }).catch(() => undefined);
+      }
+    };
     try {
-      if (partial) {
-        fd = await this.fs.open(tempPath, 'r+');
-        await this.hashPrefix(fd, offset, hash);
-      } else {
-        await this.fs.rm(tempPath, { force: true });
-        fd = await this.fs.open(tempPath, 'wx', 0o600);
+      this.stillWanted(id);
+      try {
+        const space = await this.fs.statfs(dir);
+        const free = Number(space.bavail) * Number(space.bsize);
+        if (free < size - offset)
+          throw new FilesError(
+            'no_space',
+            `Not enough space on the device for ${shown(target)}: ${megabytes(size - offset)} needed, ${megabytes(free)} free.`,
+          );
+      } catch (err) {
+        throw fsError(err, dir, 'Could not check the free space of');
+      }
+      this.stillWanted(id);
+      try {
+        if (fd) {
+          hashing = true;
+          await this.hashPrefix(fd, offset, hash);
+          hashing = false;
+        } else {
+          await this.fs.rm(tempPath, { force: true });
+          this.stillWanted(id);
+          fd = await this.fs.open(tempPath, CREATE_TEMP, 0o600);
+          created = true;
+        }
+      } catch (err) {
+        throw fsError(err, target, 'Could not write');
+      }
+      this.stillWanted(id);
+      if (created) {
+        const st = await fd.stat();
+        this.stillWanted(id);
+        partial = {
+          sessionId,
+          resumeKey,
+          dir,
+          name,
+          size,
+          tempPath,
+          active: true,
+          dev: st.dev,
+          ino: st.ino,
+          uid: st.uid,
+        };
+        created = false;
+        partials.add(partial);
       }
     } catch (err) {
-      if (partial) await partials.discard(partial);
-      else await this.fs.rm(tempPath, { force: true }).catch(() => undefined);
-      throw fsError(err, target, 'Could not write');
+      // A kept partial survives a channel that dropped during its set-up, as it would mid-upload.
+      // A kept partial stays for a later resume unless the viewer cancelled, the channel was ended on
+      // purpose, or its kept part could not be read back.
+      const cancelled = err instanceof FilesError && err.code === 'cancelled';
+      await undo(cancelled ? this.closed && this.keepPartials() : !hashing);
+      throw err;
     }
-    partial ??= { sessionId, resumeKey, dir, name, size, tempPath, active: true };
-    partial.active = true;
-    partials.add(partial);
+    if (!partial) throw new FilesError('io_error', 'The upload could not be set up.');
     const upload: Upload = {
       kind: 'upload',
       id,
@@ -938,13 +1044,20 @@ export class FilesChannel implements ActiveChannel {
     u.finished = true;
     try {
       await u.fd.sync();
-      await u.fd.close();
       const existing = await lstatOrNull(this.fs, u.target);
       this.checkTarget(u.target, existing, u.overwrite);
+      // Mode and owner are set on the open file, never by path: the name could be swapped for a
+      // symlink once the file is closed, and the agent runs as root.
       if (this.options.os !== 'windows') {
-        await this.fs.chmod(u.partial.tempPath, existing ? existing.mode & 0o7777 : 0o666 & ~process.umask());
-        await this.giveToFolderOwner(u.partial.tempPath, u.dir, existing ?? undefined);
+        await u.fd.chmod(existing ? existing.mode & 0o7777 : 0o666 & ~process.umask());
+        await this.giveToFolderOwner(
+          (uid, gid) => u.fd.chown(uid, gid),
+          u.partial.tempPath,
+          u.dir,
+          existing ?? undefined,
+        );
       }
+      await u.fd.close();
       await this.fs.rename(u.partial.tempPath, u.target);
     } catch (err) {
       u.finished = false;
@@ -961,7 +1074,7 @@ export class FilesChannel implements ActiveChannel {
 
   private cleanup(): void {
     this.closed = true;
-    const keep = !DELIBERATE_CLOSE_CODES.has(this.closeCode ?? RelayCloseCode.ConnectionLost);
+    const keep = this.keepPartials();
     for (const t of [...this.transfers.values()]) {
       if (t.kind === 'download') {
         t.cancelled = true;

@@ -17,8 +17,7 @@ export type FilesFs = Pick<
   | 'open'
   | 'statfs'
   | 'unlink'
-  | 'chmod'
-  | 'chown'
+  | 'lchown'
 >;
 
 export const realFs: FilesFs = fsp;
