@@ -820,6 +820,43 @@ describe('files channel: a local user racing the root agent', () => {
   });
 });
 
+describe('files channel: listed folders are pinned', () => {
+  it('refuses changes in a folder swapped for a symlink or another folder since it was listed', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'files-outside-'));
+    try {
+      const sub = join(root, 'sub');
+      await mkdir(sub);
+      const { viewer } = await rig();
+      await listed(viewer, sub);
+      // A local user moves the listed folder away and puts a symlink to elsewhere at its path.
+      await fsp.rename(sub, join(root, 'moved'));
+      await symlink(outside, sub);
+      viewer.send({ op: 'mkdir', id: 1, dir: sub, name: 'x' });
+      const swapped = await viewer.next(1, 'error');
+      expect(swapped).toMatchObject({ code: 'not_listed' });
+      expect(swapped.message).toMatch(/changed since it was listed; list it again\.$/);
+      expect((await viewer.upload(2, sub, 'y', Buffer.from('y'))).ready).toMatchObject({
+        code: 'not_listed',
+      });
+      expect(await readdir(outside)).toEqual([]);
+      // Another folder at the same path (no symlink): refused too, until listed again.
+      await rm(sub);
+      await mkdir(sub);
+      await listed(viewer, join(root, 'moved'), 901);
+      await mkdir(join(root, 'other'));
+      await fsp.rm(join(root, 'moved'), { recursive: true });
+      await fsp.rename(join(root, 'other'), join(root, 'moved'));
+      viewer.send({ op: 'mkdir', id: 3, dir: join(root, 'moved'), name: 'x' });
+      expect(await viewer.next(3, 'error')).toMatchObject({ code: 'not_listed' });
+      await listed(viewer, join(root, 'moved'), 902);
+      viewer.send({ op: 'mkdir', id: 4, dir: join(root, 'moved'), name: 'x' });
+      expect(await viewer.next(4, 'done')).toMatchObject({ path: join(root, 'moved', 'x') });
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('files channel: transfers ended while being set up', () => {
   it('a cancel during the set-up answers cancelled, leaves no file and frees the slot', async () => {
     const held = heldStatfs();

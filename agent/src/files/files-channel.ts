@@ -143,8 +143,11 @@ export class FilesChannel implements ActiveChannel {
   private readonly lifecycle: ChannelLifecycle;
   private readonly fs: FilesFs;
   private readonly path: typeof nodePath.posix;
-  /** Folders a listing or `places` returned on this channel: the only `dir` later requests may name. */
-  private readonly listed = new Set<string>();
+  /**
+   * Folders a listing or `places` returned on this channel, with the device and inode seen then: the only
+   * `dir` later requests may name, and only while the path still leads, without a symlink, to that folder.
+   */
+  private readonly listed = new Map<string, { dev: number; ino: number }>();
   /** Ids of running operations (transfers and the others). */
   private readonly busy = new Set<number>();
   private readonly transfers = new Map<number, Transfer>();
@@ -269,14 +272,47 @@ export class FilesChannel implements ActiveChannel {
     }
   }
 
-  /** `dir` as a listing returned it, and one plain name inside it. */
-  private inside(dir: string, name: string): string {
-    if (!this.listed.has(dir))
+  /**
+   * `dir` as a listing returned it, and one plain name inside it. Checked again before every change: a
+   * folder replaced since (by a symlink elsewhere, or another folder) is refused.
+   */
+  private async inside(dir: string, name: string): Promise<string> {
+    await this.pinned(dir);
+    return this.path.join(dir, name);
+  }
+
+  private async pinned(dir: string): Promise<void> {
+    const seen = this.listed.get(dir);
+    if (!seen)
       throw new FilesError(
         'not_listed',
         `The folder ${shown(dir)} was not listed on this connection; list it first.`,
       );
-    return this.path.join(dir, name);
+    let same = false;
+    try {
+      const real = await this.fs.realpath(dir);
+      const st = await this.fs.stat(real);
+      same = real === dir && st.dev === seen.dev && st.ino === seen.ino;
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      this.listed.delete(dir);
+      throw new FilesError(
+        'not_listed',
+        `The folder ${shown(dir)} changed since it was listed; list it again.`,
+      );
+    }
+  }
+
+  /** Remembers a listed folder as it is now. */
+  private async pin(dir: string, st?: { dev: number; ino: number }): Promise<void> {
+    try {
+      const { dev, ino } = st ?? (await this.fs.stat(dir));
+      this.listed.set(dir, { dev, ino });
+    } catch {
+      // gone already: not listed
+    }
   }
 
   private report(activity: FileActivity): void {
@@ -309,7 +345,7 @@ export class FilesChannel implements ActiveChannel {
   private async places(id: number): Promise<void> {
     const { os, home, config } = this.options;
     const places = await quickPlaces(os, home, this.fs);
-    for (const p of places) this.listed.add(p.path);
+    await Promise.all(places.map((p) => this.pin(p.path)));
     this.send({
       type: 'places',
       id,
@@ -327,10 +363,12 @@ export class FilesChannel implements ActiveChannel {
     if (!this.path.isAbsolute(wanted))
       throw new FilesError('bad_path', `Give a full path starting at a root: ${shown(requested)}`);
     let real: string;
+    let folder: { dev: number; ino: number };
     try {
       real = await this.fs.realpath(wanted);
-      if (!(await this.fs.stat(real)).isDirectory())
-        throw new FilesError('not_a_folder', `Not a folder: ${shown(real)}`);
+      const st = await this.fs.stat(real);
+      if (!st.isDirectory()) throw new FilesError('not_a_folder', `Not a folder: ${shown(real)}`);
+      folder = st;
     } catch (err) {
       throw fsError(err, wanted, 'Could not open');
     }
@@ -343,7 +381,7 @@ export class FilesChannel implements ActiveChannel {
     names.sort();
     const truncated = names.length > FILES_LIMITS.maxListEntries;
     if (truncated) names.length = FILES_LIMITS.maxListEntries;
-    this.listed.add(real);
+    await this.pin(real, folder);
     const up = this.path.dirname(real);
     const parent = up === real ? null : up;
     const pages = Math.max(1, Math.ceil(names.length / FILES_LIMITS.listPageEntries));
@@ -405,7 +443,7 @@ export class FilesChannel implements ActiveChannel {
   // ---- changes ----
 
   private async mkdir(id: number, dir: string, name: string): Promise<void> {
-    const path = this.inside(dir, name);
+    const path = await this.inside(dir, name);
     await this.audited('mkdir', path, undefined, async () => {
       await this.fs.mkdir(path);
       // lchown: a symlink swapped in at the new name is changed itself, never what it points to.
@@ -415,7 +453,7 @@ export class FilesChannel implements ActiveChannel {
   }
 
   private async rename(id: number, dir: string, name: string, to: string): Promise<void> {
-    const from = this.inside(dir, name);
+    const from = await this.inside(dir, name);
     const dest = this.path.join(dir, to);
     await this.audited('rename', from, dest, async () => {
       const source = await this.fs.lstat(from);
@@ -429,7 +467,7 @@ export class FilesChannel implements ActiveChannel {
   }
 
   private async remove(id: number, dir: string, name: string): Promise<void> {
-    const path = this.inside(dir, name);
+    const path = await this.inside(dir, name);
     await this.audited('delete', path, undefined, async () => {
       await this.fs.lstat(path);
       // fs.rm never follows a symlink: a link is removed, never what it points to.
@@ -537,7 +575,7 @@ export class FilesChannel implements ActiveChannel {
   // -- download --
 
   private async download(id: number, dir: string, name: string): Promise<void> {
-    const path = this.inside(dir, name);
+    const path = await this.inside(dir, name);
     let st;
     try {
       st = await this.fs.stat(path); // a symlink is followed for reading
@@ -734,7 +772,7 @@ export class FilesChannel implements ActiveChannel {
 
   private async upload(request: Extract<FilesRequest, { op: 'upload' }>): Promise<void> {
     const { id, dir, name, size, overwrite, resumeKey } = request;
-    const target = this.inside(dir, name);
+    const target = await this.inside(dir, name);
     const { config, partials } = this.options;
     const sessionId = this.ref.sessionId;
     if (size > config.maxUploadBytes)
@@ -1058,6 +1096,7 @@ export class FilesChannel implements ActiveChannel {
         );
       }
       await u.fd.close();
+      await this.pinned(u.dir);
       await this.fs.rename(u.partial.tempPath, u.target);
     } catch (err) {
       u.finished = false;
