@@ -820,6 +820,22 @@ describe('files channel: a local user racing the root agent', () => {
   });
 });
 
+describe('files channel: closed by the portal to reconnect', () => {
+  it('keeps a running upload for its resume when the portal closes the channel only to open it again', async () => {
+    const { viewer, channel, partials } = await rig();
+    await listed(viewer, root);
+    await viewer.upload(1, root, 'r.bin', randomBytes(2 * MIB), {
+      stopAfter: MIB,
+      resumeKey: 'key-reconnect-000001',
+    });
+    await viewer.next(1, 'ack');
+    channel.close(RelayCloseCode.EndedByTechnician, 'reconnecting');
+    await channel.settled();
+    expect(await readdir(root)).toEqual([partialName('r.bin', 'key-reconnect-000001')]);
+    expect(partials.size).toBe(1);
+  });
+});
+
 describe('files channel: listed folders are pinned', () => {
   it('refuses changes in a folder swapped for a symlink or another folder since it was listed', async () => {
     const outside = await mkdtemp(join(tmpdir(), 'files-outside-'));

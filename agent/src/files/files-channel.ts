@@ -4,7 +4,10 @@ import type { FileHandle } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import type { FileActivityMessage } from '../../../contracts/agent-protocol/control-messages';
+import {
+  CLOSE_CHANNEL_RECONNECTING,
+  type FileActivityMessage,
+} from '../../../contracts/agent-protocol/control-messages';
 import type { AgentOs } from '../../../contracts/agent-protocol/enums';
 import {
   decodeFilesData,
@@ -177,7 +180,8 @@ export class FilesChannel implements ActiveChannel {
   }
 
   close(code: number, reason: string): void {
-    this.closeCode ??= code;
+    // The portal closing the channel only to open it again keeps a running upload for its resume.
+    this.closeCode ??= reason === CLOSE_CHANNEL_RECONNECTING ? RelayCloseCode.ConnectionLost : code;
     this.lifecycle.close(code, reason);
   }
 
