@@ -25,7 +25,7 @@ import { ChannelLifecycle, type ActiveChannel, type ChannelContext } from '../ch
 import { safe } from '../core/logger';
 import type { FilesConfig } from './files-config';
 import { realFs, type FilesFs } from './files-fs';
-import { FilesError, fsError, shown } from './fs-errors';
+import { FilesError, fsError, sentence, shown } from './fs-errors';
 import type { Partial, PartialStore } from './partials';
 import { quickPlaces } from './places';
 
@@ -192,7 +192,7 @@ export class FilesChannel implements ActiveChannel {
   }
 
   private fail(id: number, code: FilesErrorCode, message: string): void {
-    this.send({ type: 'error', id, code, message: message.slice(0, 500) });
+    this.send({ type: 'error', id, code, message: sentence(message) });
   }
 
   private remember(id: number): void {
