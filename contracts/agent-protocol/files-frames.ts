@@ -30,6 +30,11 @@ export const FILES_LIMITS = {
   maxNameChars: 255,
   /** Entries per `listing` frame: a folder arrives in pages, the last with `done: true`. */
   listPageEntries: 500,
+  /**
+   * Bytes of one `listing` frame's JSON at most (a page is sent early when the next entry would pass it):
+   * well under the relay's 1 MiB message limit whatever the names and link targets.
+   */
+  listPageBytes: 256 * 1024,
   /** Entries one listing reports at most; beyond it the last page says `truncated: true`. */
   maxListEntries: 100_000,
   /** Data bytes in one binary frame (after the 4-byte id). */

@@ -152,6 +152,23 @@ describe('files channel: browsing', () => {
     expect(took).toBeLessThan(10_000);
   });
 
+  it('sends a page early when it would pass the byte cap (long link targets), far under the relay limit', async () => {
+    const links = join(root, 'links');
+    await mkdir(links);
+    const target = `/${'t'.repeat(4000)}`;
+    await Promise.all(
+      Array.from({ length: 600 }, (_, i) => symlink(target, join(links, `l${String(i).padStart(4, '0')}`))),
+    );
+    const { viewer } = await rig();
+    const pages = await viewer.list(1, links);
+    if (!Array.isArray(pages)) throw new Error(pages.message);
+    expect(pages.length).toBeGreaterThan(2);
+    for (const page of pages)
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThanOrEqual(FILES_LIMITS.listPageBytes);
+    expect(pages.flatMap((p) => p.entries)).toHaveLength(600);
+    expect(pages.map((p) => p.done)).toEqual([...Array<boolean>(pages.length - 1).fill(false), true]);
+  });
+
   it('refuses relative paths, files and missing folders with their codes', async () => {
     await writeFile(join(root, 'file'), 'x');
     const { viewer } = await rig();

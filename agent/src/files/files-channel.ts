@@ -388,27 +388,34 @@ export class FilesChannel implements ActiveChannel {
     await this.pin(real, folder);
     const up = this.path.dirname(real);
     const parent = up === real ? null : up;
-    const pages = Math.max(1, Math.ceil(names.length / FILES_LIMITS.listPageEntries));
-    for (let page = 0; page < pages; page++) {
+    const header = { type: 'listing' as const, id, path: real, parent };
+    // A page ends at the entry count or the byte cap, whichever comes first; the last says done.
+    const base = Buffer.byteLength(JSON.stringify({ ...header, entries: [], done: false, truncated: true }));
+    let page: FilesEntry[] = [];
+    let bytes = base;
+    for (let at = 0; at < names.length || at === 0; at += FILES_LIMITS.listPageEntries) {
       if (this.closed) return;
-      const slice = names.slice(
-        page * FILES_LIMITS.listPageEntries,
-        (page + 1) * FILES_LIMITS.listPageEntries,
-      );
+      const slice = names.slice(at, at + FILES_LIMITS.listPageEntries);
       const entries = (await Promise.all(slice.map((n) => this.entry(real, n)))).filter(
         (e): e is FilesEntry => e !== undefined,
       );
-      const done = page === pages - 1;
-      this.send({
-        type: 'listing',
-        id,
-        path: real,
-        parent,
-        entries,
-        done,
-        ...(done && truncated && { truncated: true }),
-      });
+      for (const entry of entries) {
+        const size = Buffer.byteLength(JSON.stringify(entry)) + 1;
+        if (
+          page.length > 0 &&
+          (page.length >= FILES_LIMITS.listPageEntries || bytes + size > FILES_LIMITS.listPageBytes)
+        ) {
+          this.send({ ...header, entries: page, done: false });
+          page = [];
+          bytes = base;
+        }
+        page.push(entry);
+        bytes += size;
+      }
+      if (names.length === 0) break;
     }
+    if (this.closed) return;
+    this.send({ ...header, entries: page, done: true, ...(truncated && { truncated: true }) });
   }
 
   private async entry(dir: string, name: string): Promise<FilesEntry | undefined> {
