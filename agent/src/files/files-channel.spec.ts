@@ -383,6 +383,19 @@ describe('files channel: downloads', () => {
     });
   });
 
+  it('ends a download whose ack names more than was sent, so both sides agree it failed', async () => {
+    await writeFile(join(root, 'big'), randomBytes(FILES_LIMITS.windowBytes + MIB));
+    const { viewer, activity } = await rig();
+    viewer.autoAck = false;
+    await listed(viewer, root);
+    viewer.send({ op: 'download', id: 1, dir: root, name: 'big' });
+    await viewer.next(1, 'download_start');
+    viewer.send({ op: 'ack', id: 1, bytes: FILES_LIMITS.windowBytes + MIB });
+    expect(await viewer.next(1, 'error')).toMatchObject({ code: 'bad_frame' });
+    expect(activity[0]).toMatchObject({ action: 'download', result: 'failed', error: 'bad_frame' });
+    expect((await viewer.places(2)).type).toBe('places');
+  });
+
   it('cancels a download and takes the next request', async () => {
     await writeFile(join(root, 'big'), randomBytes(FILES_LIMITS.windowBytes + MIB));
     const { viewer, activity } = await rig();

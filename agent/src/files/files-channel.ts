@@ -75,6 +75,8 @@ interface Download {
   sent: number;
   acked: number;
   cancelled: boolean;
+  /** Why the download was stopped by the channel (a bad ack), rather than cancelled by the viewer. */
+  failure?: FilesError;
   wake: (() => void) | undefined;
 }
 
@@ -553,7 +555,10 @@ export class FilesChannel implements ActiveChannel {
     const t = this.transfers.get(id);
     if (t?.kind === 'download') {
       if (bytes > t.sent) {
-        this.fail(id, 'bad_frame', `The ack names ${bytes} bytes; only ${t.sent} were sent.`);
+        // Both sides must agree on what arrived: the download ends, answered with this error.
+        t.failure ??= new FilesError('bad_frame', `The ack names ${bytes} bytes; only ${t.sent} were sent.`);
+        t.cancelled = true;
+        t.wake?.();
         return;
       }
       t.acked = Math.max(t.acked, bytes);
@@ -616,10 +621,12 @@ export class FilesChannel implements ActiveChannel {
       this.send({ type: 'download_end', id, bytes: t.sent, sha256 });
       this.report({ action: 'download', path, bytes: t.sent, sha256, ...(zip && { zip }), result: 'ok' });
     } catch (err) {
-      const cancelled = err instanceof Cancelled || t.cancelled;
-      const e = cancelled
-        ? new FilesError('cancelled', 'The download was cancelled.')
-        : fsError(err, path, 'Could not read');
+      const cancelled = !t.failure && (err instanceof Cancelled || t.cancelled);
+      const e = t.failure
+        ? t.failure
+        : cancelled
+          ? new FilesError('cancelled', 'The download was cancelled.')
+          : fsError(err, path, 'Could not read');
       this.report({
         action: 'download',
         path,
