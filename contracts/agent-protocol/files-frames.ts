@@ -329,6 +329,29 @@ export function isPlainFileName(name: string): boolean {
     !/[\\/\u0000-\u001f]/.test(name)
   );
 }
+/** Windows' reserved device names, with or without an extension (`nul.txt` is the device too). */
+const RESERVED_NAME = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+/**
+ * A name the agent may create (upload, mkdir, rename's `to`), on every OS alike so a folder made on one
+ * can be copied to any other: one plain name, and none of `: * ? " < > |` (`:` would name an NTFS
+ * alternate data stream), no DEL or C1 control character, no trailing dot or space, and not a Windows
+ * device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9, any case, any extension). Existing entries are named
+ * with {@link isPlainFileName} only, so a file with such a name can still be downloaded or deleted.
+ */
+export function isNewFileName(name: string): boolean {
+  return (
+    isPlainFileName(name) &&
+    !/[:*?"<>|\u007f-\u009f]/.test(name) &&
+    !/[. ]$/.test(name) &&
+    !RESERVED_NAME.test(name)
+  );
+}
+function newName(r: FieldReader, field: string): string {
+  const value = name(r, field);
+  if (!isNewFileName(value))
+    throw new ProtocolViolation(`files.${field} must be one plain name valid on every system`);
+  return value;
+}
 function name(r: FieldReader, field: string): string {
   const value = r.string(field, { max: FILES_LIMITS.maxNameChars, text: 'raw' });
   if (!isPlainFileName(value)) throw new ProtocolViolation(`files.${field} must be one plain name`);
@@ -365,7 +388,7 @@ export function parseFilesRequest(
           op: 'upload',
           id,
           dir: path(r, 'dir'),
-          name: name(r, 'name'),
+          name: newName(r, 'name'),
           size: r.int('size', { min: 0, max: MAX_BYTES }),
           overwrite: r.boolean('overwrite'),
           resumeKey,
@@ -378,9 +401,9 @@ export function parseFilesRequest(
       case 'cancel':
         return { op: 'cancel', id };
       case 'mkdir':
-        return { op: 'mkdir', id, dir: path(r, 'dir'), name: name(r, 'name') };
+        return { op: 'mkdir', id, dir: path(r, 'dir'), name: newName(r, 'name') };
       case 'rename':
-        return { op: 'rename', id, dir: path(r, 'dir'), name: name(r, 'name'), to: name(r, 'to') };
+        return { op: 'rename', id, dir: path(r, 'dir'), name: name(r, 'name'), to: newName(r, 'to') };
       case 'delete':
         return { op: 'delete', id, dir: path(r, 'dir'), name: name(r, 'name') };
     }

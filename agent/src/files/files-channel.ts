@@ -218,6 +218,7 @@ export class FilesChannel implements ActiveChannel {
     const parsed = parseFilesRequest(text);
     if (!parsed.ok) {
       const nameOrPath = /NUL byte|one plain name/.test(parsed.error);
+      const portable = /valid on every system/.test(parsed.error);
       const code =
         'unknownOp' in parsed && parsed.unknownOp ? 'unknown_op' : nameOrPath ? 'bad_path' : 'bad_frame';
       const id = 'id' in parsed ? parsed.id : 0;
@@ -225,11 +226,13 @@ export class FilesChannel implements ActiveChannel {
       this.fail(
         id,
         code,
-        code === 'bad_path'
-          ? `That path or name is not allowed: a name is one plain name (no / or \\, not . or ..) and no path holds a NUL byte (${detail}).`
-          : code === 'unknown_op'
-            ? `The device does not know that operation (${detail}).`
-            : `The request could not be read (${detail}).`,
+        portable
+          ? `That name cannot be created: a new name has none of : * ? " < > |, no control character, no dot or space at its end, and is not a Windows device name such as CON, NUL, COM1 or LPT1 (${detail}).`
+          : code === 'bad_path'
+            ? `That path or name is not allowed: a name is one plain name (no / or \\, not . or ..) and no path holds a NUL byte (${detail}).`
+            : code === 'unknown_op'
+              ? `The device does not know that operation (${detail}).`
+              : `The request could not be read (${detail}).`,
       );
       return;
     }
