@@ -37,6 +37,8 @@ export const FILES_LIMITS = {
   listPageBytes: 256 * 1024,
   /** Entries one listing reports at most; beyond it the last page says `truncated: true`. */
   maxListEntries: 100_000,
+  /** Entries (files, folders, links) one folder download's zip holds at most; beyond it: `too_large`. */
+  maxZipEntries: 100_000,
   /** Data bytes in one binary frame (after the 4-byte id). */
   chunkBytes: 256 * 1024,
   /** Bytes a sender may have sent beyond the receiver's last `ack`. */

@@ -181,7 +181,7 @@ describe('files channel: browsing', () => {
   });
 
   it('reports permission denied in words (injected: the tests run as root, which no mode bit stops)', async () => {
-    const { viewer } = await rig({ fs: failing('readdir', 'EACCES') });
+    const { viewer } = await rig({ fs: failing('opendir', 'EACCES') });
     expect(await viewer.list(1, root)).toMatchObject({
       type: 'error',
       code: 'permission_denied',
@@ -440,6 +440,21 @@ describe('files channel: downloads', () => {
       'too_many_transfers',
       'upload_ready',
     ]);
+  });
+
+  it('refuses a folder with more entries than a zip may hold, as too_large with a sentence', async () => {
+    const tree = join(root, 'tree');
+    await mkdir(join(tree, 'inner'), { recursive: true });
+    for (let i = 0; i < 6; i++) await writeFile(join(tree, 'inner', `f${i}`), 'x');
+    const { viewer, activity } = await rig({ maxZipEntries: 5 });
+    await listed(viewer, root);
+    viewer.send({ op: 'download', id: 1, dir: root, name: 'tree' });
+    const error = await viewer.next(1, 'error');
+    expect(error).toMatchObject({ code: 'too_large' });
+    expect(error.message).toMatch(
+      /holds more than 5 files and folders; download smaller folders inside it\.$/,
+    );
+    expect(activity[0]).toMatchObject({ action: 'download', result: 'failed', error: 'too_large' });
   });
 
   it('sends a folder as a zip built on the fly, links stored as links and never followed out', async () => {

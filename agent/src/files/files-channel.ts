@@ -48,6 +48,8 @@ export interface FilesChannelOptions {
   report?: (activity: FileActivity) => void;
   /** Tests inject failures the device would produce; default: node:fs/promises. */
   fs?: FilesFs;
+  /** Entries a folder download's zip may hold; default FILES_LIMITS.maxZipEntries (tests lower it). */
+  maxZipEntries?: number;
   /** ws.bufferedAmount above which a download waits for the socket to drain. */
   highWaterBytes?: number;
 }
@@ -383,7 +385,7 @@ export class FilesChannel implements ActiveChannel {
     }
     let names: string[];
     try {
-      names = await this.fs.readdir(real);
+      names = await this.readNames(real, FILES_LIMITS.maxListEntries + 1);
     } catch (err) {
       throw fsError(err, real, 'Could not list');
     }
@@ -421,6 +423,18 @@ export class FilesChannel implements ActiveChannel {
     }
     if (this.closed) return;
     this.send({ ...header, entries: page, done: true, ...(truncated && { truncated: true }) });
+  }
+
+  /** Up to `max` names in `dir`, read one by one (a folder of millions is never read whole). */
+  private async readNames(dir: string, max: number): Promise<string[]> {
+    const names: string[] = [];
+    const handle = await this.fs.opendir(dir, { bufferSize: 256 });
+    try {
+      for (let e = await handle.read(); e && names.length < max; e = await handle.read()) names.push(e.name);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    return names;
   }
 
   private async entry(dir: string, name: string): Promise<FilesEntry | undefined> {
@@ -721,8 +735,17 @@ export class FilesChannel implements ActiveChannel {
       (zip.outputStream as Readable).destroy();
     });
     // Walks depth-first without following symlinks: a link is stored as a link, never what it points to.
+    let count = 0;
+    const max = this.options.maxZipEntries ?? FILES_LIMITS.maxZipEntries;
+    const tooMany = (): FilesError =>
+      new FilesError(
+        'too_large',
+        `${shown(root)} holds more than ${max.toLocaleString('en')} files and folders; download smaller folders inside it.`,
+      );
     const walk = async (dir: string, prefix: string): Promise<void> => {
-      const names = (await this.fs.readdir(dir)).sort();
+      const names = (await this.readNames(dir, max - count + 1)).sort();
+      if (count + names.length > max) throw tooMany();
+      count += names.length;
       for (const entryName of names) {
         if (t.cancelled || this.closed || failure) return;
         const full = dir + (dir.endsWith(sep) ? '' : sep) + entryName;

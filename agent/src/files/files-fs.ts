@@ -9,7 +9,7 @@ export type FilesFs = Pick<
   | 'lstat'
   | 'stat'
   | 'realpath'
-  | 'readdir'
+  | 'opendir'
   | 'readlink'
   | 'mkdir'
   | 'rename'
