@@ -211,6 +211,10 @@ describe('files channel: bad frames and paths', () => {
     expect(await viewer.next(10)).toMatchObject({ type: 'error', code: 'bad_path' });
     viewer.send({ op: 'mkdir', id: 11, dir: root, name: 'x' });
     expect(await viewer.next(11)).toMatchObject({ type: 'error', code: 'not_listed' });
+    viewer.send({ op: 'mkdir', id: 14, dir: root, name: 'NUL.txt' });
+    const windowsName = await viewer.next(14);
+    expect(windowsName).toMatchObject({ type: 'error', code: 'bad_path' });
+    expect(windowsName.type === 'error' && windowsName.message).toMatch(/^That name cannot be created: /);
     viewer.send({ op: 'ack', id: 12, bytes: 5 });
     expect(await viewer.next(12)).toMatchObject({ type: 'error', code: 'unknown_transfer' });
     viewer.sendData(13, Buffer.from('stray'));

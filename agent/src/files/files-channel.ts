@@ -913,7 +913,7 @@ export class FilesChannel implements ActiveChannel {
       try {
         if (fd) {
           hashing = true;
-          await this.hashPrefix(fd, offset, hash);
+          await this.hashPrefix(fd, offset, hash, () => this.stillWanted(id));
           hashing = false;
         } else {
           await this.fs.rm(tempPath, { force: true });
@@ -976,10 +976,11 @@ export class FilesChannel implements ActiveChannel {
   }
 
   /** A resumed upload's hash covers the whole file: the kept part is read back from disk. */
-  private async hashPrefix(fd: FileHandle, length: number, hash: Hash): Promise<void> {
+  private async hashPrefix(fd: FileHandle, length: number, hash: Hash, check: () => void): Promise<void> {
     const buf = Buffer.allocUnsafe(MIB);
     let position = 0;
     while (position < length) {
+      check(); // a cancel or a closing channel stops a long re-read between reads
       const { bytesRead } = await fd.read(buf, 0, Math.min(buf.length, length - position), position);
       if (bytesRead === 0)
         throw new FilesError('bad_offset', 'The kept part of the upload is shorter than recorded.');
