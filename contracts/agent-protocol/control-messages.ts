@@ -210,6 +210,12 @@ export interface OpenChannelMessage extends ChannelRef {
    */
   monitor?: number;
 }
+/**
+ * `close_channel.reason` when the portal closes a channel only to open it again (a viewer reconnecting):
+ * the session goes on, so what the channel keeps for a resume (upload partials) is kept.
+ */
+export const CLOSE_CHANNEL_RECONNECTING = 'reconnecting';
+
 export interface CloseChannelMessage {
   type: 'close_channel';
   id: string;

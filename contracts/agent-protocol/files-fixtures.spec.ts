@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOCOL_FIXTURES } from '../../test/support/protocol-fixtures';
-import { FILES_OPS, parseFilesReply, parseFilesRequest } from './files-frames';
+import { FILES_OPS, isNewFileName, parseFilesReply, parseFilesRequest } from './files-frames';
 
 /**
  * docs/fixtures/files/: a body for every frame of the files channel (docs/protocol.md § Files), kept in
@@ -72,5 +72,47 @@ describe('files channel fixtures', () => {
       expect(result.ok).toBe(false);
     }
     expect(parseFilesRequest(JSON.stringify({ ...upload, dir: '/home/\u0000' })).ok).toBe(false);
+  });
+
+  it('creates only names valid on every system, and still names existing entries that are not', () => {
+    const upload = load('files_request_upload.json');
+    const refused = [
+      'a:b',
+      'a*',
+      'a?',
+      'a"b',
+      'a<b',
+      'a>b',
+      'a|b',
+      'x\u007f',
+      'x\u0085',
+      'x\u009f',
+      'dot.',
+      'space ',
+      'CON',
+      'con',
+      'nul.txt',
+      'Com1',
+      'LPT9.log',
+      'aux.tar.gz',
+    ];
+    for (const name of refused) {
+      expect({ name, ok: parseFilesRequest(JSON.stringify({ ...upload, name })).ok }).toEqual({
+        name,
+        ok: false,
+      });
+      expect({ name, ok: isNewFileName(name) }).toEqual({ name, ok: false });
+      const mkdir = { op: 'mkdir', id: 2, dir: '/home/a', name };
+      expect(parseFilesRequest(JSON.stringify(mkdir)).ok).toBe(false);
+      const rename = { op: 'rename', id: 3, dir: '/home/a', name: 'ok', to: name };
+      expect(parseFilesRequest(JSON.stringify(rename)).ok).toBe(false);
+      // An existing file with such a name can still be fetched or removed.
+      expect(parseFilesRequest(JSON.stringify({ op: 'delete', id: 4, dir: '/home/a', name })).ok).toBe(true);
+      expect(parseFilesRequest(JSON.stringify({ op: 'download', id: 5, dir: '/home/a', name })).ok).toBe(
+        true,
+      );
+    }
+    for (const name of ['console', 'COM10', 'nul_file', 'a.b', '.hidden', 'résumé 2.pdf', 'CON-notes'])
+      expect({ name, ok: isNewFileName(name) }).toEqual({ name, ok: true });
   });
 });

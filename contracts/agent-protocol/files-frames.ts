@@ -30,8 +30,15 @@ export const FILES_LIMITS = {
   maxNameChars: 255,
   /** Entries per `listing` frame: a folder arrives in pages, the last with `done: true`. */
   listPageEntries: 500,
+  /**
+   * Bytes of one `listing` frame's JSON at most (a page is sent early when the next entry would pass it):
+   * well under the relay's 1 MiB message limit whatever the names and link targets.
+   */
+  listPageBytes: 256 * 1024,
   /** Entries one listing reports at most; beyond it the last page says `truncated: true`. */
   maxListEntries: 100_000,
+  /** Entries (files, folders, links) one folder download's zip holds at most; beyond it: `too_large`. */
+  maxZipEntries: 100_000,
   /** Data bytes in one binary frame (after the 4-byte id). */
   chunkBytes: 256 * 1024,
   /** Bytes a sender may have sent beyond the receiver's last `ack`. */
@@ -324,6 +331,29 @@ export function isPlainFileName(name: string): boolean {
     !/[\\/\u0000-\u001f]/.test(name)
   );
 }
+/** Windows' reserved device names, with or without an extension (`nul.txt` is the device too). */
+const RESERVED_NAME = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+/**
+ * A name the agent may create (upload, mkdir, rename's `to`), on every OS alike so a folder made on one
+ * can be copied to any other: one plain name, and none of `: * ? " < > |` (`:` would name an NTFS
+ * alternate data stream), no DEL or C1 control character, no trailing dot or space, and not a Windows
+ * device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9, any case, any extension). Existing entries are named
+ * with {@link isPlainFileName} only, so a file with such a name can still be downloaded or deleted.
+ */
+export function isNewFileName(name: string): boolean {
+  return (
+    isPlainFileName(name) &&
+    !/[:*?"<>|\u007f-\u009f]/.test(name) &&
+    !/[. ]$/.test(name) &&
+    !RESERVED_NAME.test(name)
+  );
+}
+function newName(r: FieldReader, field: string): string {
+  const value = name(r, field);
+  if (!isNewFileName(value))
+    throw new ProtocolViolation(`files.${field} must be one plain name valid on every system`);
+  return value;
+}
 function name(r: FieldReader, field: string): string {
   const value = r.string(field, { max: FILES_LIMITS.maxNameChars, text: 'raw' });
   if (!isPlainFileName(value)) throw new ProtocolViolation(`files.${field} must be one plain name`);
@@ -360,7 +390,7 @@ export function parseFilesRequest(
           op: 'upload',
           id,
           dir: path(r, 'dir'),
-          name: name(r, 'name'),
+          name: newName(r, 'name'),
           size: r.int('size', { min: 0, max: MAX_BYTES }),
           overwrite: r.boolean('overwrite'),
           resumeKey,
@@ -373,9 +403,9 @@ export function parseFilesRequest(
       case 'cancel':
         return { op: 'cancel', id };
       case 'mkdir':
-        return { op: 'mkdir', id, dir: path(r, 'dir'), name: name(r, 'name') };
+        return { op: 'mkdir', id, dir: path(r, 'dir'), name: newName(r, 'name') };
       case 'rename':
-        return { op: 'rename', id, dir: path(r, 'dir'), name: name(r, 'name'), to: name(r, 'to') };
+        return { op: 'rename', id, dir: path(r, 'dir'), name: name(r, 'name'), to: newName(r, 'to') };
       case 'delete':
         return { op: 'delete', id, dir: path(r, 'dir'), name: name(r, 'name') };
     }

@@ -1,6 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
-import type { ConsentMessage } from '../../contracts/agent-protocol/control-messages';
+import {
+  CLOSE_CHANNEL_RECONNECTING,
+  type ConsentMessage,
+} from '../../contracts/agent-protocol/control-messages';
 import type { ChannelKind, ConsentPolicy, ShellProfile } from '../../contracts/agent-protocol/enums';
 import {
   FILES_SINCE,
@@ -105,7 +108,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
       await Promise.all(
         channels.map((channel) =>
           this.agents
-            .closeChannel(session.deviceId, session.id, channel as ChannelKind, 'reconnecting')
+            .closeChannel(session.deviceId, session.id, channel as ChannelKind, CLOSE_CHANNEL_RECONNECTING)
             .catch((err: unknown) => {
               this.logger.debug(
                 `No ${channel} to close before reconnecting session ${session.id}: ${String(err)}`,

@@ -1,6 +1,7 @@
-import type {
-  AgentToPortalMessage,
-  PortalToAgentMessage,
+import {
+  CLOSE_CHANNEL_RECONNECTING,
+  type AgentToPortalMessage,
+  type PortalToAgentMessage,
 } from '../../../contracts/agent-protocol/control-messages';
 import type {
   AgentMode,
@@ -234,6 +235,10 @@ export class Agent implements IndicatorActions {
           RelayCloseCode.EndedByTechnician,
           reason,
         );
+        // Closed for good (not to be opened again by a reconnecting viewer): the session's upload
+        // partials can no longer be resumed. A reconnect keeps them for the new channel.
+        if (message.reason !== CLOSE_CHANNEL_RECONNECTING && (message.channel ?? 'files') === 'files')
+          void this.partials.discardSession(message.sessionId);
         this.send(
           closed > 0
             ? { type: 'ack', replyTo: message.id }

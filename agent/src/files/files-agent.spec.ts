@@ -155,4 +155,35 @@ describe('the files channel in the agent', () => {
       await rig.stop();
     }
   });
+
+  it("keeps a dropped upload's partial across a reconnect, and deletes it when the portal closes files for good", async () => {
+    const rig = await start('1.4');
+    try {
+      const viewer = await rig.open();
+      await viewer.places(1);
+      await viewer.upload(2, rig.home, 'half.bin', Buffer.alloc(1024 * 1024, 7), { stopAfter: 512 * 1024 });
+      // The viewer's socket drops: the partial waits for a resume.
+      viewer.ws.terminate();
+      await until(() => rig.shown.at(-1)?.capabilities.length === 0, 'channel ended');
+      const answered = (id: string) => () =>
+        rig.portal.received.some((m) => 'replyTo' in m && m.replyTo === id);
+      rig.portal.send({
+        type: 'close_channel',
+        id: 'cc-1',
+        sessionId: SESSION,
+        channel: 'files',
+        reason: 'reconnecting',
+      });
+      await until(answered('cc-1'), 'close_channel answered');
+      expect((await readdir(rig.home)).filter((n) => n.endsWith('.qspart'))).toHaveLength(1);
+      rig.portal.send({ type: 'close_channel', id: 'cc-2', sessionId: SESSION, reason: 'session ended' });
+      await until(answered('cc-2'), 'close_channel answered');
+      const deadline = Date.now() + 5000;
+      while ((await readdir(rig.home)).length > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await readdir(rig.home)).toEqual([]);
+    } finally {
+      await rig.stop();
+    }
+  });
 });

@@ -152,6 +152,23 @@ describe('files channel: browsing', () => {
     expect(took).toBeLessThan(10_000);
   });
 
+  it('sends a page early when it would pass the byte cap (long link targets), far under the relay limit', async () => {
+    const links = join(root, 'links');
+    await mkdir(links);
+    const target = `/${'t'.repeat(4000)}`;
+    await Promise.all(
+      Array.from({ length: 600 }, (_, i) => symlink(target, join(links, `l${String(i).padStart(4, '0')}`))),
+    );
+    const { viewer } = await rig();
+    const pages = await viewer.list(1, links);
+    if (!Array.isArray(pages)) throw new Error(pages.message);
+    expect(pages.length).toBeGreaterThan(2);
+    for (const page of pages)
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThanOrEqual(FILES_LIMITS.listPageBytes);
+    expect(pages.flatMap((p) => p.entries)).toHaveLength(600);
+    expect(pages.map((p) => p.done)).toEqual([...Array<boolean>(pages.length - 1).fill(false), true]);
+  });
+
   it('refuses relative paths, files and missing folders with their codes', async () => {
     await writeFile(join(root, 'file'), 'x');
     const { viewer } = await rig();
@@ -164,7 +181,7 @@ describe('files channel: browsing', () => {
   });
 
   it('reports permission denied in words (injected: the tests run as root, which no mode bit stops)', async () => {
-    const { viewer } = await rig({ fs: failing('readdir', 'EACCES') });
+    const { viewer } = await rig({ fs: failing('opendir', 'EACCES') });
     expect(await viewer.list(1, root)).toMatchObject({
       type: 'error',
       code: 'permission_denied',
@@ -194,6 +211,10 @@ describe('files channel: bad frames and paths', () => {
     expect(await viewer.next(10)).toMatchObject({ type: 'error', code: 'bad_path' });
     viewer.send({ op: 'mkdir', id: 11, dir: root, name: 'x' });
     expect(await viewer.next(11)).toMatchObject({ type: 'error', code: 'not_listed' });
+    viewer.send({ op: 'mkdir', id: 14, dir: root, name: 'NUL.txt' });
+    const windowsName = await viewer.next(14);
+    expect(windowsName).toMatchObject({ type: 'error', code: 'bad_path' });
+    expect(windowsName.type === 'error' && windowsName.message).toMatch(/^That name cannot be created: /);
     viewer.send({ op: 'ack', id: 12, bytes: 5 });
     expect(await viewer.next(12)).toMatchObject({ type: 'error', code: 'unknown_transfer' });
     viewer.sendData(13, Buffer.from('stray'));
@@ -366,6 +387,19 @@ describe('files channel: downloads', () => {
     });
   });
 
+  it('ends a download whose ack names more than was sent, so both sides agree it failed', async () => {
+    await writeFile(join(root, 'big'), randomBytes(FILES_LIMITS.windowBytes + MIB));
+    const { viewer, activity } = await rig();
+    viewer.autoAck = false;
+    await listed(viewer, root);
+    viewer.send({ op: 'download', id: 1, dir: root, name: 'big' });
+    await viewer.next(1, 'download_start');
+    viewer.send({ op: 'ack', id: 1, bytes: FILES_LIMITS.windowBytes + MIB });
+    expect(await viewer.next(1, 'error')).toMatchObject({ code: 'bad_frame' });
+    expect(activity[0]).toMatchObject({ action: 'download', result: 'failed', error: 'bad_frame' });
+    expect((await viewer.places(2)).type).toBe('places');
+  });
+
   it('cancels a download and takes the next request', async () => {
     await writeFile(join(root, 'big'), randomBytes(FILES_LIMITS.windowBytes + MIB));
     const { viewer, activity } = await rig();
@@ -410,6 +444,21 @@ describe('files channel: downloads', () => {
       'too_many_transfers',
       'upload_ready',
     ]);
+  });
+
+  it('refuses a folder with more entries than a zip may hold, as too_large with a sentence', async () => {
+    const tree = join(root, 'tree');
+    await mkdir(join(tree, 'inner'), { recursive: true });
+    for (let i = 0; i < 6; i++) await writeFile(join(tree, 'inner', `f${i}`), 'x');
+    const { viewer, activity } = await rig({ maxZipEntries: 5 });
+    await listed(viewer, root);
+    viewer.send({ op: 'download', id: 1, dir: root, name: 'tree' });
+    const error = await viewer.next(1, 'error');
+    expect(error).toMatchObject({ code: 'too_large' });
+    expect(error.message).toMatch(
+      /holds more than 5 files and folders; download smaller folders inside it\.$/,
+    );
+    expect(activity[0]).toMatchObject({ action: 'download', result: 'failed', error: 'too_large' });
   });
 
   it('sends a folder as a zip built on the fly, links stored as links and never followed out', async () => {
@@ -734,6 +783,205 @@ describe('files channel: uploads', () => {
     expect(await readdir(root)).toEqual([]);
     expect(partials.size).toBe(0);
     expect(activity[0]).toMatchObject({ action: 'upload', result: 'cancelled' });
+  });
+});
+
+/** A real fs whose `statfs` waits until released: a transfer held in its set-up. */
+function heldStatfs(): { fs: FilesFs; reached: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let reach!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const fs: FilesFs = {
+    ...fsp,
+    statfs: (async (...args: Parameters<typeof fsp.statfs>) => {
+      reach();
+      await gate;
+      return fsp.statfs(...args);
+    }) as FilesFs['statfs'],
+  };
+  return { fs, reached, release };
+}
+
+describe('files channel: a local user racing the root agent', () => {
+  it("sets a finished upload's mode and owner on the open file, never by its path", async () => {
+    const byPath: string[] = [];
+    const fs = new Proxy(fsp, {
+      get: (target, key: string) => {
+        const value = (target as unknown as Record<string, unknown>)[key];
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          byPath.push(key);
+          return (value as (...a: unknown[]) => unknown)(...args);
+        };
+      },
+    }) as unknown as FilesFs;
+    const { viewer } = await rig({ fs });
+    await listed(viewer, root);
+    const { end } = await viewer.upload(1, root, 'f.txt', Buffer.from('content'));
+    expect(end).toMatchObject({ type: 'done' });
+    expect(byPath.filter((call) => /chmod|chown/.test(call))).toEqual([]);
+    expect((await stat(join(root, 'f.txt'))).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+
+  it('refuses a symlink planted at the temporary name, leaving what it points to alone', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'files-outside-'));
+    try {
+      const secret = join(outside, 'secret');
+      await writeFile(secret, 'secret');
+      const key = 'key-planted-link-0001';
+      await symlink(secret, join(root, partialName('p.txt', key)));
+      // The stale-name removal is skipped, as if the link appeared just after it.
+      const fs: FilesFs = { ...fsp, rm: () => Promise.resolve() };
+      const { viewer } = await rig({ fs });
+      await listed(viewer, root);
+      const { ready } = await viewer.upload(1, root, 'p.txt', Buffer.from('evil'), { resumeKey: key });
+      expect(ready).toMatchObject({ type: 'error', code: 'exists' });
+      expect(await readFile(secret, 'utf8')).toBe('secret');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to resume into a kept part replaced by a hard link to another file', async () => {
+    const partials = new PartialStore(silentLogger);
+    const first = await rig({ partials });
+    await listed(first.viewer, root);
+    const key = 'resume-key-hardlink-01';
+    await first.viewer.upload(1, root, 'h.bin', randomBytes(2 * MIB), { resumeKey: key, stopAfter: MIB });
+    await first.viewer.next(1, 'ack');
+    first.viewerWs.terminate();
+    await first.channel.settled();
+    const temp = join(root, partialName('h.bin', key));
+    // Another user's file (same disk), linked in at the kept name.
+    const victim = join(root, 'victim');
+    await writeFile(victim, 'precious');
+    await rm(temp);
+    await fsp.link(victim, temp);
+    const second = await rig({ partials });
+    await listed(second.viewer, root);
+    const { ready } = await second.viewer.upload(1, root, 'h.bin', randomBytes(2 * MIB), {
+      resumeKey: key,
+    });
+    expect(ready).toMatchObject({ type: 'error', code: 'bad_offset' });
+    expect(await readFile(victim, 'utf8')).toBe('precious');
+    expect(partials.size).toBe(0);
+  });
+});
+
+describe('files channel: closed by the portal to reconnect', () => {
+  it('keeps a running upload for its resume when the portal closes the channel only to open it again', async () => {
+    const { viewer, channel, partials } = await rig();
+    await listed(viewer, root);
+    await viewer.upload(1, root, 'r.bin', randomBytes(2 * MIB), {
+      stopAfter: MIB,
+      resumeKey: 'key-reconnect-000001',
+    });
+    await viewer.next(1, 'ack');
+    channel.close(RelayCloseCode.EndedByTechnician, 'reconnecting');
+    await channel.settled();
+    expect(await readdir(root)).toEqual([partialName('r.bin', 'key-reconnect-000001')]);
+    expect(partials.size).toBe(1);
+  });
+});
+
+describe('files channel: listed folders are pinned', () => {
+  it('refuses changes in a folder swapped for a symlink or another folder since it was listed', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'files-outside-'));
+    try {
+      const sub = join(root, 'sub');
+      await mkdir(sub);
+      const { viewer } = await rig();
+      await listed(viewer, sub);
+      // A local user moves the listed folder away and puts a symlink to elsewhere at its path.
+      await fsp.rename(sub, join(root, 'moved'));
+      await symlink(outside, sub);
+      viewer.send({ op: 'mkdir', id: 1, dir: sub, name: 'x' });
+      const swapped = await viewer.next(1, 'error');
+      expect(swapped).toMatchObject({ code: 'not_listed' });
+      expect(swapped.message).toMatch(/changed since it was listed; list it again\.$/);
+      expect((await viewer.upload(2, sub, 'y', Buffer.from('y'))).ready).toMatchObject({
+        code: 'not_listed',
+      });
+      expect(await readdir(outside)).toEqual([]);
+      // Another folder at the same path (no symlink): refused too, until listed again.
+      await rm(sub);
+      await mkdir(sub);
+      await listed(viewer, join(root, 'moved'), 901);
+      await mkdir(join(root, 'other'));
+      await fsp.rm(join(root, 'moved'), { recursive: true });
+      await fsp.rename(join(root, 'other'), join(root, 'moved'));
+      viewer.send({ op: 'mkdir', id: 3, dir: join(root, 'moved'), name: 'x' });
+      expect(await viewer.next(3, 'error')).toMatchObject({ code: 'not_listed' });
+      await listed(viewer, join(root, 'moved'), 902);
+      viewer.send({ op: 'mkdir', id: 4, dir: join(root, 'moved'), name: 'x' });
+      expect(await viewer.next(4, 'done')).toMatchObject({ path: join(root, 'moved', 'x') });
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('files channel: transfers ended while being set up', () => {
+  it('a cancel during the set-up answers cancelled, leaves no file and frees the slot', async () => {
+    const held = heldStatfs();
+    const { viewer, partials } = await rig({
+      fs: held.fs,
+      config: { maxUploadBytes: 64 * MIB, maxTransfers: 1 },
+    });
+    await listed(viewer, root);
+    viewer.send({
+      op: 'upload',
+      id: 1,
+      dir: root,
+      name: 'c.bin',
+      size: 10,
+      overwrite: false,
+      resumeKey: 'key-setup-cancel-0001',
+    });
+    await held.reached;
+    viewer.send({ op: 'cancel', id: 1 });
+    // Answered after the cancel was taken in (frames are read in order).
+    await viewer.places(2);
+    held.release();
+    expect(await viewer.outcome(1, 'upload_ready')).toMatchObject({ type: 'error', code: 'cancelled' });
+    expect(await readdir(root)).toEqual([]);
+    expect(partials.size).toBe(0);
+    const again = await viewer.upload(3, root, 'd.bin', Buffer.from('0123456789'));
+    expect(again.end).toMatchObject({ type: 'done' });
+  });
+
+  it('a channel closing during the set-up opens no file and registers nothing', async () => {
+    const held = heldStatfs();
+    const opened: string[] = [];
+    const fs: FilesFs = {
+      ...held.fs,
+      open: (...args: Parameters<typeof fsp.open>) => {
+        opened.push(String(args[0]));
+        return fsp.open(...args);
+      },
+    };
+    const { viewer, channel, partials, viewerWs } = await rig({ fs });
+    await listed(viewer, root);
+    viewer.send({
+      op: 'upload',
+      id: 1,
+      dir: root,
+      name: 'z.bin',
+      size: 10,
+      overwrite: false,
+      resumeKey: 'key-setup-closed-0001',
+    });
+    await held.reached;
+    viewerWs.terminate();
+    await channel.ended;
+    held.release();
+    await channel.settled();
+    // The set-up's next steps would follow within a few file system round trips: give it many.
+    for (let i = 0; i < 100 && opened.length === 0; i++) await fsp.stat(root);
+    expect(opened).toEqual([]);
+    expect(await readdir(root)).toEqual([]);
+    expect(partials.size).toBe(0);
   });
 });
 

@@ -1,9 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import type { FileActivityMessage } from '../../../contracts/agent-protocol/control-messages';
+import {
+  CLOSE_CHANNEL_RECONNECTING,
+  type FileActivityMessage,
+} from '../../../contracts/agent-protocol/control-messages';
 import type { AgentOs } from '../../../contracts/agent-protocol/enums';
 import {
   decodeFilesData,
@@ -21,7 +25,7 @@ import { ChannelLifecycle, type ActiveChannel, type ChannelContext } from '../ch
 import { safe } from '../core/logger';
 import type { FilesConfig } from './files-config';
 import { realFs, type FilesFs } from './files-fs';
-import { FilesError, fsError, shown } from './fs-errors';
+import { FilesError, fsError, sentence, shown } from './fs-errors';
 import type { Partial, PartialStore } from './partials';
 import { quickPlaces } from './places';
 
@@ -44,6 +48,8 @@ export interface FilesChannelOptions {
   report?: (activity: FileActivity) => void;
   /** Tests inject failures the device would produce; default: node:fs/promises. */
   fs?: FilesFs;
+  /** Entries a folder download's zip may hold; default FILES_LIMITS.maxZipEntries (tests lower it). */
+  maxZipEntries?: number;
   /** ws.bufferedAmount above which a download waits for the socket to drain. */
   highWaterBytes?: number;
 }
@@ -56,6 +62,12 @@ const DELIBERATE_CLOSE_CODES: ReadonlySet<number> = new Set([
 /** Ids of finished transfers remembered, so a late ack or data frame in flight is dropped quietly. */
 const RECENT_IDS = 256;
 const MIB = 1024 * 1024;
+/** Not defined on Windows, where there is nothing to refuse. */
+const O_NOFOLLOW = fsConstants.O_NOFOLLOW ?? 0;
+/** A new temporary file: created here or not at all, and never through a symlink at its name. */
+const CREATE_TEMP = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | O_NOFOLLOW;
+/** A kept temporary file, reopened for a resume: never through a symlink at its name. */
+const REOPEN_TEMP = fsConstants.O_RDWR | O_NOFOLLOW;
 
 interface Download {
   kind: 'download';
@@ -65,6 +77,8 @@ interface Download {
   sent: number;
   acked: number;
   cancelled: boolean;
+  /** Why the download was stopped by the channel (a bad ack), rather than cancelled by the viewer. */
+  failure?: FilesError;
   wake: (() => void) | undefined;
 }
 
@@ -136,8 +150,11 @@ export class FilesChannel implements ActiveChannel {
   private readonly lifecycle: ChannelLifecycle;
   private readonly fs: FilesFs;
   private readonly path: typeof nodePath.posix;
-  /** Folders a listing or `places` returned on this channel: the only `dir` later requests may name. */
-  private readonly listed = new Set<string>();
+  /**
+   * Folders a listing or `places` returned on this channel, with the device and inode seen then: the only
+   * `dir` later requests may name, and only while the path still leads, without a symlink, to that folder.
+   */
+  private readonly listed = new Map<string, { dev: number; ino: number }>();
   /** Ids of running operations (transfers and the others). */
   private readonly busy = new Set<number>();
   private readonly transfers = new Map<number, Transfer>();
@@ -167,7 +184,8 @@ export class FilesChannel implements ActiveChannel {
   }
 
   close(code: number, reason: string): void {
-    this.closeCode ??= code;
+    // The portal closing the channel only to open it again keeps a running upload for its resume.
+    this.closeCode ??= reason === CLOSE_CHANNEL_RECONNECTING ? RelayCloseCode.ConnectionLost : code;
     this.lifecycle.close(code, reason);
   }
 
@@ -178,7 +196,7 @@ export class FilesChannel implements ActiveChannel {
   }
 
   private fail(id: number, code: FilesErrorCode, message: string): void {
-    this.send({ type: 'error', id, code, message: message.slice(0, 500) });
+    this.send({ type: 'error', id, code, message: sentence(message) });
   }
 
   private remember(id: number): void {
@@ -202,6 +220,7 @@ export class FilesChannel implements ActiveChannel {
     const parsed = parseFilesRequest(text);
     if (!parsed.ok) {
       const nameOrPath = /NUL byte|one plain name/.test(parsed.error);
+      const portable = /valid on every system/.test(parsed.error);
       const code =
         'unknownOp' in parsed && parsed.unknownOp ? 'unknown_op' : nameOrPath ? 'bad_path' : 'bad_frame';
       const id = 'id' in parsed ? parsed.id : 0;
@@ -209,11 +228,13 @@ export class FilesChannel implements ActiveChannel {
       this.fail(
         id,
         code,
-        code === 'bad_path'
-          ? `That path or name is not allowed: a name is one plain name (no / or \\, not . or ..) and no path holds a NUL byte (${detail}).`
-          : code === 'unknown_op'
-            ? `The device does not know that operation (${detail}).`
-            : `The request could not be read (${detail}).`,
+        portable
+          ? `That name cannot be created: a new name has none of : * ? " < > |, no control character, no dot or space at its end, and is not a Windows device name such as CON, NUL, COM1 or LPT1 (${detail}).`
+          : code === 'bad_path'
+            ? `That path or name is not allowed: a name is one plain name (no / or \\, not . or ..) and no path holds a NUL byte (${detail}).`
+            : code === 'unknown_op'
+              ? `The device does not know that operation (${detail}).`
+              : `The request could not be read (${detail}).`,
       );
       return;
     }
@@ -262,14 +283,47 @@ export class FilesChannel implements ActiveChannel {
     }
   }
 
-  /** `dir` as a listing returned it, and one plain name inside it. */
-  private inside(dir: string, name: string): string {
-    if (!this.listed.has(dir))
+  /**
+   * `dir` as a listing returned it, and one plain name inside it. Checked again before every change: a
+   * folder replaced since (by a symlink elsewhere, or another folder) is refused.
+   */
+  private async inside(dir: string, name: string): Promise<string> {
+    await this.pinned(dir);
+    return this.path.join(dir, name);
+  }
+
+  private async pinned(dir: string): Promise<void> {
+    const seen = this.listed.get(dir);
+    if (!seen)
       throw new FilesError(
         'not_listed',
         `The folder ${shown(dir)} was not listed on this connection; list it first.`,
       );
-    return this.path.join(dir, name);
+    let same = false;
+    try {
+      const real = await this.fs.realpath(dir);
+      const st = await this.fs.stat(real);
+      same = real === dir && st.dev === seen.dev && st.ino === seen.ino;
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      this.listed.delete(dir);
+      throw new FilesError(
+        'not_listed',
+        `The folder ${shown(dir)} changed since it was listed; list it again.`,
+      );
+    }
+  }
+
+  /** Remembers a listed folder as it is now. */
+  private async pin(dir: string, st?: { dev: number; ino: number }): Promise<void> {
+    try {
+      const { dev, ino } = st ?? (await this.fs.stat(dir));
+      this.listed.set(dir, { dev, ino });
+    } catch {
+      // gone already: not listed
+    }
   }
 
   private report(activity: FileActivity): void {
@@ -302,7 +356,7 @@ export class FilesChannel implements ActiveChannel {
   private async places(id: number): Promise<void> {
     const { os, home, config } = this.options;
     const places = await quickPlaces(os, home, this.fs);
-    for (const p of places) this.listed.add(p.path);
+    await Promise.all(places.map((p) => this.pin(p.path)));
     this.send({
       type: 'places',
       id,
@@ -320,46 +374,67 @@ export class FilesChannel implements ActiveChannel {
     if (!this.path.isAbsolute(wanted))
       throw new FilesError('bad_path', `Give a full path starting at a root: ${shown(requested)}`);
     let real: string;
+    let folder: { dev: number; ino: number };
     try {
       real = await this.fs.realpath(wanted);
-      if (!(await this.fs.stat(real)).isDirectory())
-        throw new FilesError('not_a_folder', `Not a folder: ${shown(real)}`);
+      const st = await this.fs.stat(real);
+      if (!st.isDirectory()) throw new FilesError('not_a_folder', `Not a folder: ${shown(real)}`);
+      folder = st;
     } catch (err) {
       throw fsError(err, wanted, 'Could not open');
     }
     let names: string[];
     try {
-      names = await this.fs.readdir(real);
+      names = await this.readNames(real, FILES_LIMITS.maxListEntries + 1);
     } catch (err) {
       throw fsError(err, real, 'Could not list');
     }
     names.sort();
     const truncated = names.length > FILES_LIMITS.maxListEntries;
     if (truncated) names.length = FILES_LIMITS.maxListEntries;
-    this.listed.add(real);
+    await this.pin(real, folder);
     const up = this.path.dirname(real);
     const parent = up === real ? null : up;
-    const pages = Math.max(1, Math.ceil(names.length / FILES_LIMITS.listPageEntries));
-    for (let page = 0; page < pages; page++) {
+    const header = { type: 'listing' as const, id, path: real, parent };
+    // A page ends at the entry count or the byte cap, whichever comes first; the last says done.
+    const base = Buffer.byteLength(JSON.stringify({ ...header, entries: [], done: false, truncated: true }));
+    let page: FilesEntry[] = [];
+    let bytes = base;
+    for (let at = 0; at < names.length || at === 0; at += FILES_LIMITS.listPageEntries) {
       if (this.closed) return;
-      const slice = names.slice(
-        page * FILES_LIMITS.listPageEntries,
-        (page + 1) * FILES_LIMITS.listPageEntries,
-      );
+      const slice = names.slice(at, at + FILES_LIMITS.listPageEntries);
       const entries = (await Promise.all(slice.map((n) => this.entry(real, n)))).filter(
         (e): e is FilesEntry => e !== undefined,
       );
-      const done = page === pages - 1;
-      this.send({
-        type: 'listing',
-        id,
-        path: real,
-        parent,
-        entries,
-        done,
-        ...(done && truncated && { truncated: true }),
-      });
+      for (const entry of entries) {
+        const size = Buffer.byteLength(JSON.stringify(entry)) + 1;
+        if (
+          page.length > 0 &&
+          (page.length >= FILES_LIMITS.listPageEntries || bytes + size > FILES_LIMITS.listPageBytes)
+        ) {
+          this.send({ ...header, entries: page, done: false });
+          page = [];
+          bytes = base;
+        }
+        page.push(entry);
+        bytes += size;
+      }
+      if (names.length === 0) break;
     }
+    if (this.closed) return;
+    this.send({ ...header, entries: page, done: true, ...(truncated && { truncated: true }) });
+  }
+
+  /** Up to `max` names in `dir`, read one by one (a folder of millions is never read whole). */
+  private async readNames(dir: string, max: number): Promise<string[]> {
+    const names: string[] = [];
+    const handle = await this.fs.opendir(dir, { bufferSize: 256 });
+    try {
+      for (let e = await handle.read(); e && names.length < max; e = await handle.read()) names.push(e.name);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    return names;
   }
 
   private async entry(dir: string, name: string): Promise<FilesEntry | undefined> {
@@ -398,16 +473,17 @@ export class FilesChannel implements ActiveChannel {
   // ---- changes ----
 
   private async mkdir(id: number, dir: string, name: string): Promise<void> {
-    const path = this.inside(dir, name);
+    const path = await this.inside(dir, name);
     await this.audited('mkdir', path, undefined, async () => {
       await this.fs.mkdir(path);
-      await this.giveToFolderOwner(path, dir);
+      // lchown: a symlink swapped in at the new name is changed itself, never what it points to.
+      await this.giveToFolderOwner((uid, gid) => this.fs.lchown(path, uid, gid), path, dir);
     });
     this.send({ type: 'done', id, path });
   }
 
   private async rename(id: number, dir: string, name: string, to: string): Promise<void> {
-    const from = this.inside(dir, name);
+    const from = await this.inside(dir, name);
     const dest = this.path.join(dir, to);
     await this.audited('rename', from, dest, async () => {
       const source = await this.fs.lstat(from);
@@ -421,7 +497,7 @@ export class FilesChannel implements ActiveChannel {
   }
 
   private async remove(id: number, dir: string, name: string): Promise<void> {
-    const path = this.inside(dir, name);
+    const path = await this.inside(dir, name);
     await this.audited('delete', path, undefined, async () => {
       await this.fs.lstat(path);
       // fs.rm never follows a symlink: a link is removed, never what it points to.
@@ -432,6 +508,7 @@ export class FilesChannel implements ActiveChannel {
 
   /** A root agent creating something in a user's folder hands it to that folder's owner. */
   private async giveToFolderOwner(
+    chown: (uid: number, gid: number) => Promise<void>,
     path: string,
     dir: string,
     like?: { uid: number; gid: number },
@@ -439,7 +516,7 @@ export class FilesChannel implements ActiveChannel {
     if (this.options.os === 'windows' || process.getuid?.() !== 0) return;
     try {
       const owner = like ?? (await this.fs.stat(dir));
-      if (owner.uid !== 0) await this.fs.chown(path, owner.uid, owner.gid);
+      if (owner.uid !== 0) await chown(owner.uid, owner.gid);
     } catch (err) {
       this.ctx.logger.debug(`could not hand ${safe(path)} to its folder's owner: ${safe(err)}`);
     }
@@ -449,6 +526,20 @@ export class FilesChannel implements ActiveChannel {
 
   /** Transfers being set up (checks before `upload_ready`/`download_start`): they count against the limit. */
   private readonly claims = new Set<number>();
+
+  /** Ids of transfers cancelled while still being set up: the set-up stops at its next step. */
+  private readonly cancelledSetups = new Set<number>();
+
+  /** Throws `cancelled` when the channel closed or the viewer cancelled `id` during an await of its set-up. */
+  private stillWanted(id: number): void {
+    if (this.closed || this.cancelledSetups.has(id))
+      throw new FilesError('cancelled', 'The transfer was cancelled before it started.');
+  }
+
+  /** Whether the way the channel ended keeps upload partials for a resume (a dropped socket does). */
+  private keepPartials(): boolean {
+    return !DELIBERATE_CLOSE_CODES.has(this.closeCode ?? RelayCloseCode.ConnectionLost);
+  }
 
   private claimSlot(id: number): void {
     const settingUp = [...this.claims].filter((c) => !this.transfers.has(c)).length;
@@ -467,6 +558,7 @@ export class FilesChannel implements ActiveChannel {
       await start();
     } finally {
       this.claims.delete(id);
+      this.cancelledSetups.delete(id);
     }
   }
 
@@ -480,7 +572,10 @@ export class FilesChannel implements ActiveChannel {
     const t = this.transfers.get(id);
     if (t?.kind === 'download') {
       if (bytes > t.sent) {
-        this.fail(id, 'bad_frame', `The ack names ${bytes} bytes; only ${t.sent} were sent.`);
+        // Both sides must agree on what arrived: the download ends, answered with this error.
+        t.failure ??= new FilesError('bad_frame', `The ack names ${bytes} bytes; only ${t.sent} were sent.`);
+        t.cancelled = true;
+        t.wake?.();
         return;
       }
       t.acked = Math.max(t.acked, bytes);
@@ -492,6 +587,11 @@ export class FilesChannel implements ActiveChannel {
 
   private onCancel(id: number): void {
     const t = this.transfers.get(id);
+    if (!t && this.claims.has(id)) {
+      // Still being set up: the set-up sees this at its next step, cleans up and answers `cancelled`.
+      this.cancelledSetups.add(id);
+      return;
+    }
     if (!t) {
       if (!this.recent.includes(id))
         this.fail(id, 'unknown_transfer', `No transfer with id ${id} is running.`);
@@ -508,7 +608,7 @@ export class FilesChannel implements ActiveChannel {
   // -- download --
 
   private async download(id: number, dir: string, name: string): Promise<void> {
-    const path = this.inside(dir, name);
+    const path = await this.inside(dir, name);
     let st;
     try {
       st = await this.fs.stat(path); // a symlink is followed for reading
@@ -518,6 +618,7 @@ export class FilesChannel implements ActiveChannel {
     if (!st.isFile() && !st.isDirectory())
       throw new FilesError('io_error', `${shown(path)} is not a file or a folder.`);
     const zip = st.isDirectory();
+    this.stillWanted(id);
     const t: Download = {
       kind: 'download',
       id,
@@ -537,10 +638,12 @@ export class FilesChannel implements ActiveChannel {
       this.send({ type: 'download_end', id, bytes: t.sent, sha256 });
       this.report({ action: 'download', path, bytes: t.sent, sha256, ...(zip && { zip }), result: 'ok' });
     } catch (err) {
-      const cancelled = err instanceof Cancelled || t.cancelled;
-      const e = cancelled
-        ? new FilesError('cancelled', 'The download was cancelled.')
-        : fsError(err, path, 'Could not read');
+      const cancelled = !t.failure && (err instanceof Cancelled || t.cancelled);
+      const e = t.failure
+        ? t.failure
+        : cancelled
+          ? new FilesError('cancelled', 'The download was cancelled.')
+          : fsError(err, path, 'Could not read');
       this.report({
         action: 'download',
         path,
@@ -632,8 +735,17 @@ export class FilesChannel implements ActiveChannel {
       (zip.outputStream as Readable).destroy();
     });
     // Walks depth-first without following symlinks: a link is stored as a link, never what it points to.
+    let count = 0;
+    const max = this.options.maxZipEntries ?? FILES_LIMITS.maxZipEntries;
+    const tooMany = (): FilesError =>
+      new FilesError(
+        'too_large',
+        `${shown(root)} holds more than ${max.toLocaleString('en')} files and folders; download smaller folders inside it.`,
+      );
     const walk = async (dir: string, prefix: string): Promise<void> => {
-      const names = (await this.fs.readdir(dir)).sort();
+      const names = (await this.readNames(dir, max - count + 1)).sort();
+      if (count + names.length > max) throw tooMany();
+      count += names.length;
       for (const entryName of names) {
         if (t.cancelled || this.closed || failure) return;
         const full = dir + (dir.endsWith(sep) ? '' : sep) + entryName;
@@ -704,7 +816,7 @@ export class FilesChannel implements ActiveChannel {
 
   private async upload(request: Extract<FilesRequest, { op: 'upload' }>): Promise<void> {
     const { id, dir, name, size, overwrite, resumeKey } = request;
-    const target = this.inside(dir, name);
+    const target = await this.inside(dir, name);
     const { config, partials } = this.options;
     const sessionId = this.ref.sessionId;
     if (size > config.maxUploadBytes)
@@ -719,51 +831,127 @@ export class FilesChannel implements ActiveChannel {
       throw fsError(err, target, 'Could not check');
     }
     this.checkTarget(target, existing, overwrite);
+    this.stillWanted(id);
     let partial = partials.get(sessionId, resumeKey);
     let offset = 0;
     if (partial?.active)
       throw new FilesError('bad_offset', 'This upload is already running on another connection.');
+    let fd: FileHandle | undefined;
+    let created = false;
+    if (partial && !(partial.dir === dir && partial.name === name && partial.size === size)) {
+      await partials.discard(partial);
+      partial = undefined;
+    }
     if (partial) {
-      const st =
-        partial.dir === dir && partial.name === name && partial.size === size
-          ? await lstatOrNull(this.fs, partial.tempPath).catch(() => null)
-          : null;
-      if (st?.isFile() && st.size <= size) offset = st.size;
-      else {
-        await partials.discard(partial);
+      // Held from here: a second resume of the same key is refused while this one is set up.
+      partial.active = true;
+      const kept = partial;
+      try {
+        fd = await this.fs.open(kept.tempPath, REOPEN_TEMP);
+      } catch (err) {
+        kept.active = false;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') {
+          partials.forget(kept);
+          throw new FilesError(
+            'bad_offset',
+            'The kept part of the upload can no longer be used; start it again.',
+          );
+        }
+        partials.forget(kept);
         partial = undefined;
       }
-    }
-    try {
-      const space = await this.fs.statfs(dir);
-      const free = Number(space.bavail) * Number(space.bsize);
-      if (free < size - offset)
-        throw new FilesError(
-          'no_space',
-          `Not enough space on the device for ${shown(target)}: ${megabytes(size - offset)} needed, ${megabytes(free)} free.`,
-        );
-    } catch (err) {
-      throw fsError(err, dir, 'Could not check the free space of');
+      if (fd) {
+        const st = await fd.stat().catch(() => null);
+        if (
+          !st?.isFile() ||
+          st.dev !== kept.dev ||
+          st.ino !== kept.ino ||
+          st.nlink !== 1 ||
+          st.uid !== kept.uid ||
+          st.size > size
+        ) {
+          // Not the file this agent created (replaced, or given another name): left alone, forgotten.
+          await fd.close().catch(() => undefined);
+          kept.active = false;
+          partials.forget(kept);
+          throw new FilesError(
+            'bad_offset',
+            'The kept part of the upload was changed on the device; start it again.',
+          );
+        }
+        offset = st.size;
+      }
     }
     const tempPath = partial?.tempPath ?? this.path.join(dir, partialName(name, resumeKey));
     const hash = createHash('sha256');
-    let fd: FileHandle;
+    let hashing = false;
+    /** Undoes the set-up: the file is closed; a new one is deleted, a kept one goes back to waiting (or goes). */
+    const undo = async (keep: boolean): Promise<void> => {
+      await fd?.close().catch(() => undefined);
+      if (partial && !created) {
+        partial.active = false;
+        if (!keep) await partials.discard(partial);
+      } else if (created) {
+        await this.fs.rm(tempPath, { force: true }).catch(() => undefined);
+      }
+    };
     try {
-      if (partial) {
-        fd = await this.fs.open(tempPath, 'r+');
-        await this.hashPrefix(fd, offset, hash);
-      } else {
-        await this.fs.rm(tempPath, { force: true });
-        fd = await this.fs.open(tempPath, 'wx', 0o600);
+      this.stillWanted(id);
+      try {
+        const space = await this.fs.statfs(dir);
+        const free = Number(space.bavail) * Number(space.bsize);
+        if (free < size - offset)
+          throw new FilesError(
+            'no_space',
+            `Not enough space on the device for ${shown(target)}: ${megabytes(size - offset)} needed, ${megabytes(free)} free.`,
+          );
+      } catch (err) {
+        throw fsError(err, dir, 'Could not check the free space of');
+      }
+      this.stillWanted(id);
+      try {
+        if (fd) {
+          hashing = true;
+          await this.hashPrefix(fd, offset, hash, () => this.stillWanted(id));
+          hashing = false;
+        } else {
+          await this.fs.rm(tempPath, { force: true });
+          this.stillWanted(id);
+          fd = await this.fs.open(tempPath, CREATE_TEMP, 0o600);
+          created = true;
+        }
+      } catch (err) {
+        throw fsError(err, target, 'Could not write');
+      }
+      this.stillWanted(id);
+      if (created) {
+        const st = await fd.stat();
+        this.stillWanted(id);
+        partial = {
+          sessionId,
+          resumeKey,
+          dir,
+          name,
+          size,
+          tempPath,
+          active: true,
+          dev: st.dev,
+          ino: st.ino,
+          uid: st.uid,
+        };
+        created = false;
+        partials.add(partial);
       }
     } catch (err) {
-      if (partial) await partials.discard(partial);
-      else await this.fs.rm(tempPath, { force: true }).catch(() => undefined);
-      throw fsError(err, target, 'Could not write');
+      // A kept partial survives a channel that dropped during its set-up, as it would mid-upload.
+      // A kept partial stays for a later resume unless the viewer cancelled, the channel was ended on
+      // purpose, or its kept part could not be read back.
+      const cancelled = err instanceof FilesError && err.code === 'cancelled';
+      await undo(cancelled ? this.closed && this.keepPartials() : !hashing);
+      throw err;
     }
-    partial ??= { sessionId, resumeKey, dir, name, size, tempPath, active: true };
-    partial.active = true;
-    partials.add(partial);
+    if (!partial) throw new FilesError('io_error', 'The upload could not be set up.');
     const upload: Upload = {
       kind: 'upload',
       id,
@@ -788,10 +976,11 @@ export class FilesChannel implements ActiveChannel {
   }
 
   /** A resumed upload's hash covers the whole file: the kept part is read back from disk. */
-  private async hashPrefix(fd: FileHandle, length: number, hash: Hash): Promise<void> {
+  private async hashPrefix(fd: FileHandle, length: number, hash: Hash, check: () => void): Promise<void> {
     const buf = Buffer.allocUnsafe(MIB);
     let position = 0;
     while (position < length) {
+      check(); // a cancel or a closing channel stops a long re-read between reads
       const { bytesRead } = await fd.read(buf, 0, Math.min(buf.length, length - position), position);
       if (bytesRead === 0)
         throw new FilesError('bad_offset', 'The kept part of the upload is shorter than recorded.');
@@ -938,13 +1127,21 @@ export class FilesChannel implements ActiveChannel {
     u.finished = true;
     try {
       await u.fd.sync();
-      await u.fd.close();
       const existing = await lstatOrNull(this.fs, u.target);
       this.checkTarget(u.target, existing, u.overwrite);
+      // Mode and owner are set on the open file, never by path: the name could be swapped for a
+      // symlink once the file is closed, and the agent runs as root.
       if (this.options.os !== 'windows') {
-        await this.fs.chmod(u.partial.tempPath, existing ? existing.mode & 0o7777 : 0o666 & ~process.umask());
-        await this.giveToFolderOwner(u.partial.tempPath, u.dir, existing ?? undefined);
+        await u.fd.chmod(existing ? existing.mode & 0o7777 : 0o666 & ~process.umask());
+        await this.giveToFolderOwner(
+          (uid, gid) => u.fd.chown(uid, gid),
+          u.partial.tempPath,
+          u.dir,
+          existing ?? undefined,
+        );
       }
+      await u.fd.close();
+      await this.pinned(u.dir);
       await this.fs.rename(u.partial.tempPath, u.target);
     } catch (err) {
       u.finished = false;
@@ -961,7 +1158,7 @@ export class FilesChannel implements ActiveChannel {
 
   private cleanup(): void {
     this.closed = true;
-    const keep = !DELIBERATE_CLOSE_CODES.has(this.closeCode ?? RelayCloseCode.ConnectionLost);
+    const keep = this.keepPartials();
     for (const t of [...this.transfers.values()]) {
       if (t.kind === 'download') {
         t.cancelled = true;

@@ -4,7 +4,7 @@ import { FILES_LIMITS } from '../../../contracts/agent-protocol/files-frames';
 export interface FilesConfig {
   /** Largest upload, bytes (`FILES_MAX_UPLOAD_MB`, default 2048 MiB). */
   maxUploadBytes: number;
-  /** Uploads and downloads in flight per session (`FILES_MAX_TRANSFERS`, 1–4, default 4). */
+  /** Uploads and downloads in flight per files channel (`FILES_MAX_TRANSFERS`, 1–4, default 4). */
   maxTransfers: number;
 }
 

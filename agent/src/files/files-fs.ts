@@ -9,7 +9,7 @@ export type FilesFs = Pick<
   | 'lstat'
   | 'stat'
   | 'realpath'
-  | 'readdir'
+  | 'opendir'
   | 'readlink'
   | 'mkdir'
   | 'rename'
@@ -17,8 +17,7 @@ export type FilesFs = Pick<
   | 'open'
   | 'statfs'
   | 'unlink'
-  | 'chmod'
-  | 'chown'
+  | 'lchown'
 >;
 
 export const realFs: FilesFs = fsp;

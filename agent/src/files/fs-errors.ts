@@ -1,4 +1,5 @@
 import type { FilesErrorCode } from '../../../contracts/agent-protocol/files-frames';
+import { hasUnsafeDisplayChars } from '../../../contracts/display-text';
 
 /** A failed operation: the stable code and the sentence a technician reads. */
 export class FilesError extends Error {
@@ -10,10 +11,29 @@ export class FilesError extends Error {
   }
 }
 
-/** A device path inside a sentence: bounded (the sentence travels in a 500-character field). */
+/** `value` with every character the viewer's display rule refuses (contracts/display-text.ts) as `?`. */
+function displayable(value: string): string {
+  return Array.from(value, (c) => (hasUnsafeDisplayChars(c) ? '?' : c)).join('');
+}
+
+/** At most `max` UTF-16 units, never ending in half a surrogate pair. */
+function bounded(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const cut = value.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** A device path inside a sentence: displayable and bounded (the sentence travels in a 500-character field). */
 export function shown(path: string): string {
-  const clean = path.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return clean.length > 300 ? `…${clean.slice(-299)}` : clean;
+  const clean = displayable(path);
+  if (clean.length <= 300) return clean;
+  const tail = clean.slice(-299);
+  return `…${/^[\uDC00-\uDFFF]/.test(tail) ? tail.slice(1) : tail}`;
+}
+
+/** Any agent → viewer sentence as the viewer accepts it: 1–500 characters, none it would refuse to show. */
+export function sentence(message: string): string {
+  return bounded(displayable(message), 500) || 'The operation failed.';
 }
 
 /** Maps a Node file system error to the channel's code and a sentence naming `path`. */

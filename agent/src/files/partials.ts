@@ -13,6 +13,13 @@ export interface Partial {
   tempPath: string;
   /** An upload is writing it now (on some channel of the session). */
   active: boolean;
+  /**
+   * The file the agent created (its device, inode and owner, from the open handle): a resume reopens
+   * the name and goes on only when it is still that very file, with no other name.
+   */
+  dev: number;
+  ino: number;
+  uid: number;
 }
 
 /**
