@@ -12,6 +12,11 @@ import {
   sortEntries,
 } from '../../client/src/app/viewer/files/files-format';
 import {
+  FilesConnection,
+  UNREADABLE_REPLY,
+  unreadableReplyId,
+} from '../../client/src/app/viewer/files/files-connection';
+import {
   AckSchedule,
   CreditWindow,
   newResumeKey,
@@ -215,5 +220,49 @@ describe('Files tab transfer bookkeeping', () => {
     for (let at = 0; at < data.length; at += 256 * 1024) pieces.update(data.subarray(at, at + 256 * 1024));
     expect(toHex(pieces.digest())).toBe(whole);
     expect(whole).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+/** A socket the connection can use: open, recording what it sends, receiving what the test says. */
+class FakeSocket extends EventTarget {
+  readonly readyState = 1;
+  readonly bufferedAmount = 0;
+  readonly sent: string[] = [];
+  send(data: string | Uint8Array): void {
+    if (typeof data === 'string') this.sent.push(data);
+  }
+  receive(text: string): void {
+    this.dispatchEvent(new MessageEvent('message', { data: text }));
+  }
+}
+
+const connectionOver = (socket: FakeSocket): FilesConnection =>
+  new FilesConnection(socket as unknown as WebSocket);
+
+describe('Files connection: replies the viewer cannot read', () => {
+  it('reads the id of an unreadable reply only from a JSON object with a valid integer id', () => {
+    expect(unreadableReplyId('{"type":"error","id":7,"code":"bad_path","message":"a\\u202eb"}')).toBe(7);
+    expect(unreadableReplyId('{"id":7.5}')).toBeNull();
+    expect(unreadableReplyId('{"id":0}')).toBeNull();
+    expect(unreadableReplyId(`{"id":${2 ** 31}}`)).toBeNull();
+    expect(unreadableReplyId('{"id":"7"}')).toBeNull();
+    expect(unreadableReplyId('[7]')).toBeNull();
+    expect(unreadableReplyId('not json')).toBeNull();
+  });
+
+  it('fails the operation a reply was for, with a sentence, instead of waiting forever', async () => {
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const asked = conn.ask({ op: 'mkdir', dir: '/tmp', name: 'x' });
+    const { id } = JSON.parse(socket.sent[0]) as { id: number };
+    // An error sentence with a bidi override: the reply parser refuses it.
+    socket.receive(JSON.stringify({ type: 'error', id, code: 'exists', message: 'evil\u202etxt.exe' }));
+    await expect(asked).rejects.toMatchObject({ code: 'bad_frame', message: UNREADABLE_REPLY });
+
+    const listing = conn.list('/tmp', () => undefined);
+    socket.receive(JSON.stringify({ type: 'listing', id: listing.id, entries: 'nonsense' }));
+    await expect(listing.done).rejects.toMatchObject({ code: 'bad_frame' });
+    jest.restoreAllMocks();
   });
 });

@@ -319,7 +319,10 @@ export class Upload extends Transfer {
       this.report({ status: 'cancelled', message: 'Not uploaded: the file on the device was kept.' });
       return;
     }
+    // An unreadable reply leaves the device's side running: stop it.
+    if (code === 'bad_frame') this.conn?.send({ op: 'cancel', id: this.id });
     this.attempt++;
+    this.wake?.();
     this.report({ status: 'failed', message: `${message} (${code})` });
   }
 
@@ -388,6 +391,7 @@ export class Download extends Transfer {
       return;
     }
     if (reply.type === 'error') {
+      if (reply.code === 'bad_frame') this.conn?.send({ op: 'cancel', id: this.id });
       await this.discard(`${reply.message} (${reply.code})`);
       return;
     }
