@@ -16,6 +16,7 @@ import {
   UNREADABLE_REPLY,
   unreadableReplyId,
 } from '../../client/src/app/viewer/files/files-connection';
+import { Upload } from '../../client/src/app/viewer/files/files-transfers';
 import {
   AckSchedule,
   CreditWindow,
@@ -264,5 +265,49 @@ describe('Files connection: replies the viewer cannot read', () => {
     socket.receive(JSON.stringify({ type: 'listing', id: listing.id, entries: 'nonsense' }));
     await expect(listing.done).rejects.toMatchObject({ code: 'bad_frame' });
     jest.restoreAllMocks();
+  });
+});
+
+describe('Files upload cancelled while disconnected', () => {
+  const cancelledUpload = (): { upload: Upload; messages: string[] } => {
+    const messages: string[] = [];
+    const upload = new Upload(
+      new File(['hello'], 'a.txt'),
+      '/tmp',
+      (s) => messages.push(s.message),
+      () => Promise.resolve(false),
+      () => undefined,
+    );
+    upload.discardPending = true;
+    return { upload, messages };
+  };
+
+  it('says nothing was kept only when the device confirms the part is gone', () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const { upload, messages } = cancelledUpload();
+    upload.discardKept(conn);
+    const { id, op, resumeKey } = JSON.parse(socket.sent[0]) as { id: number; op: string; resumeKey: string };
+    expect({ op, resumeKey }).toEqual({ op: 'upload', resumeKey: upload.resumeKey });
+    socket.receive(JSON.stringify({ type: 'upload_ready', id, offset: 3 }));
+    expect(JSON.parse(socket.sent[1])).toEqual({ op: 'cancel', id });
+    expect(messages).toEqual([]);
+    socket.receive(
+      JSON.stringify({ type: 'error', id, code: 'cancelled', message: 'The upload was cancelled.' }),
+    );
+    expect(messages.at(-1)).toBe('Cancelled. Nothing was kept on the device.');
+  });
+
+  it('says the device keeps the part until the session ends when it refuses', () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const { upload, messages } = cancelledUpload();
+    upload.discardKept(conn);
+    const { id } = JSON.parse(socket.sent[0]) as { id: number };
+    socket.receive(
+      JSON.stringify({ type: 'error', id, code: 'not_listed', message: 'List the folder first.' }),
+    );
+    expect(messages.at(-1)).toBe('Cancelled. The device keeps the part it received until the session ends.');
+    expect(socket.sent).toHaveLength(1);
   });
 });

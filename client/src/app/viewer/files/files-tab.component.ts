@@ -252,7 +252,10 @@ export class FilesTabComponent {
     }
     // The device takes writes only into folders listed on this channel: list again, quietly, the
     // folders that waiting or interrupted transfers go to (the technician may have moved on).
-    const pending = [...this.running.values()].filter((t) => !t.finished).map((t) => t.dir);
+    // An upload cancelled while disconnected is finished, but its folder is needed to discard its part.
+    const pending = [...this.running.values()]
+      .filter((t) => !t.finished || (t instanceof Upload && t.discardPending))
+      .map((t) => t.dir);
     for (const dir of new Set(pending)) {
       if (dir === this.path() || !conn.open) continue;
       await conn.list(dir, () => undefined).done.catch(() => undefined);

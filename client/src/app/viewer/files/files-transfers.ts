@@ -6,9 +6,15 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 
 import { FILES_LIMITS, type FilesReply } from '../../../../../contracts/agent-protocol/files-frames';
-import type { DownloadSink } from './download-sink';
 import { CONNECTION_LOST, FilesOpError, type FilesConnection } from './files-connection';
-import { AckSchedule, CreditWindow, newResumeKey, ProgressMeter, toHex } from './transfer-flow';
+import {
+  AckSchedule,
+  CreditWindow,
+  newResumeKey,
+  ProgressMeter,
+  toHex,
+  type DownloadSink,
+} from './transfer-flow';
 
 export type TransferStatus =
   /** Waiting for one of the device's transfer slots (at most `maxTransfers` run at once). */
@@ -42,6 +48,9 @@ export interface TransferSnapshot {
 }
 
 let nextKey = 1;
+
+const DISCARDED = 'Cancelled. Nothing was kept on the device.';
+const KEPT_UNTIL_SESSION_ENDS = 'Cancelled. The device keeps the part it received until the session ends.';
 
 /** Bytes an upload reads from its File at once (then sent as several frames). */
 const READ_BLOCK_BYTES = 8 * FILES_LIMITS.chunkBytes;
@@ -233,26 +242,34 @@ export class Upload extends Transfer {
       });
       return;
     }
-    this.report({ status: 'cancelled', message: 'Cancelled. Nothing was kept on the device.' });
+    this.report({ status: 'cancelled', message: DISCARDED });
   }
 
   /** Cancelled while the connection was down: the device still keeps a part for the resume key. */
   discardPending = false;
 
-  /** Has the device drop the part it kept: the upload is named again by its key, then cancelled. */
+  /**
+   * Has the device drop the part it kept: the upload is named again by its key, then cancelled. The
+   * folder must be listed on `conn` first. Only the device's `cancelled` reply confirms the part is gone.
+   */
   discardKept(conn: FilesConnection): void {
     if (!this.discardPending) return;
-    this.discardPending = false;
+    let cancelSent = false;
+    const settle = (confirmed: boolean): void => {
+      conn.end(id);
+      this.report({ message: confirmed ? DISCARDED : KEPT_UNTIL_SESSION_ENDS });
+    };
     const id = conn.begin({
       reply: (reply) => {
-        if (reply.type === 'upload_ready') conn.send({ op: 'cancel', id });
-        if (reply.type !== 'ack') conn.end(id);
-        if (reply.type === 'error' || reply.type === 'upload_ready')
-          this.report({ message: 'Cancelled. Nothing was kept on the device.' });
+        if (reply.type === 'upload_ready' && !cancelSent) {
+          cancelSent = conn.send({ op: 'cancel', id });
+          if (!cancelSent) settle(false);
+        } else if (reply.type === 'error') settle(cancelSent && reply.code === 'cancelled');
+        else if (reply.type !== 'ack') settle(false);
       },
-      lost: () => undefined,
+      lost: () => this.report({ message: KEPT_UNTIL_SESSION_ENDS }),
     });
-    conn.send({
+    const sent = conn.send({
       op: 'upload',
       id,
       dir: this.snapshot.dir,
@@ -261,6 +278,8 @@ export class Upload extends Transfer {
       overwrite: this.overwrite,
       resumeKey: this.resumeKey,
     });
+    if (sent) this.discardPending = false;
+    else conn.end(id);
   }
 
   /** Sends from `from` to the end within the window, then `upload_end`; resolves with the final reply. */

@@ -134,3 +134,14 @@ export class OpIds {
     return this.last;
   }
 }
+
+/** One download's destination. `write` resolves once the bytes are handed over (then they are acked). */
+export interface DownloadSink {
+  /** How the file is being saved, for the row ("Saving to the file you chose"). */
+  readonly kind: 'picked' | 'browser';
+  write(chunk: Uint8Array<ArrayBuffer>): Promise<void>;
+  /** All bytes written and verified: make the file appear. */
+  finish(): Promise<void>;
+  /** Cancelled or failed: leave nothing behind. */
+  abort(): Promise<void>;
+}
