@@ -1,7 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { FILES_LIMITS, type FilesEntry } from '../../contracts/agent-protocol/files-frames';
+import { encodeFilesData, FILES_LIMITS, type FilesEntry } from '../../contracts/agent-protocol/files-frames';
 import {
   breadcrumbs,
+  browserSaveName,
   formatBytes,
   formatDuration,
   formatMode,
@@ -16,7 +17,7 @@ import {
   UNREADABLE_REPLY,
   unreadableReplyId,
 } from '../../client/src/app/viewer/files/files-connection';
-import { Upload } from '../../client/src/app/viewer/files/files-transfers';
+import { Download, Upload, type TransferSnapshot } from '../../client/src/app/viewer/files/files-transfers';
 import {
   AckSchedule,
   CreditWindow,
@@ -25,6 +26,7 @@ import {
   percent,
   ProgressMeter,
   toHex,
+  type DownloadSink,
 } from '../../client/src/app/viewer/files/transfer-flow';
 
 const entry = (name: string, kind: FilesEntry['kind'], extra: Partial<FilesEntry> = {}): FilesEntry => ({
@@ -311,3 +313,63 @@ describe('Files upload cancelled while disconnected', () => {
     expect(socket.sent).toHaveLength(1);
   });
 });
+
+describe('Files download save name', () => {
+  it('keeps names a browser saves as they are and neutralises the rest', () => {
+    expect(browserSaveName('report 2026.pdf')).toBe('report 2026.pdf');
+    expect(browserSaveName('logs.zip')).toBe('logs.zip');
+    expect(browserSaveName('../../etc/passwd')).toBe('_.._etc_passwd');
+    expect(browserSaveName('a\\b:c')).toBe('a_b_c');
+    expect(browserSaveName('invoice\u202etxt.exe')).toBe('invoice_txt.exe');
+    expect(browserSaveName('bell\u0007\u0085.txt')).toBe('bell__.txt');
+    expect(browserSaveName('.bashrc')).toBe('bashrc');
+    expect(browserSaveName('name. ')).toBe('name');
+    expect(browserSaveName('...')).toBe('download');
+  });
+
+  it('saves as the name the technician clicked, whatever name the device announces', async () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const opened: string[] = [];
+    const written: Uint8Array[] = [];
+    const sink: DownloadSink = {
+      kind: 'browser',
+      write: (chunk) => {
+        written.push(chunk);
+        return Promise.resolve();
+      },
+      finish: () => Promise.resolve(),
+      abort: () => Promise.resolve(),
+    };
+    const states: TransferSnapshot[] = [];
+    const download = new Download(
+      '/var/log',
+      'log.txt',
+      'log.txt',
+      (saveAs) => {
+        opened.push(saveAs);
+        return Promise.resolve(sink);
+      },
+      (s) => states.push(s),
+    );
+    download.start(conn);
+    const { id } = JSON.parse(socket.sent[0]) as { id: number };
+    socket.receive(JSON.stringify({ type: 'download_start', id, name: 'setup.exe', size: 2, zip: false }));
+    socket.dispatchEvent(
+      new MessageEvent('message', { data: encodeFilesData(id, new Uint8Array([1, 2])).buffer }),
+    );
+    const sum = toHex(sha256(new Uint8Array([1, 2])));
+    socket.receive(JSON.stringify({ type: 'download_end', id, bytes: 2, sha256: sum }));
+    await waitFor(
+      () => states.at(-1)?.status === 'verified',
+      () => JSON.stringify(states.at(-1)),
+    );
+    expect(opened).toEqual(['log.txt']);
+    expect(states.map((s) => s.name)).not.toContain('setup.exe');
+  });
+});
+
+async function waitFor(test: () => boolean, what: () => string = () => ''): Promise<void> {
+  for (let i = 0; i < 400 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (!test()) throw new Error(`Still waiting: ${what()}`);
+}

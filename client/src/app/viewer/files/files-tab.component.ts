@@ -32,6 +32,7 @@ import { ChannelTicket, ViewerSessionService } from '../viewer-session.service';
 import { BlobSink, canPickSaveFile, PickedFileSink, pickSaveFile, type DownloadSink } from './download-sink';
 import {
   breadcrumbs,
+  browserSaveName,
   formatBytes,
   formatDuration,
   formatMode,
@@ -537,7 +538,7 @@ export class FilesTabComponent {
     let picked: FileSystemFileHandle | null = null;
     if (canPickSaveFile()) {
       try {
-        picked = await pickSaveFile(suggested);
+        picked = await pickSaveFile(browserSaveName(suggested));
         // Closed the picker: nothing to do.
         if (picked === null) return;
       } catch (error: unknown) {
@@ -547,7 +548,7 @@ export class FilesTabComponent {
     }
     const openSink = async (saveAs: string): Promise<DownloadSink> =>
       picked ? PickedFileSink.open(picked) : new BlobSink(saveAs);
-    const transfer = new Download(this.path(), entry.name, openSink, (s) => this.onTransfer(s));
+    const transfer = new Download(this.path(), entry.name, suggested, openSink, (s) => this.onTransfer(s));
     this.enqueue(transfer);
   }
 

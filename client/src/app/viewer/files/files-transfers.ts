@@ -6,6 +6,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 
 import { FILES_LIMITS, type FilesReply } from '../../../../../contracts/agent-protocol/files-frames';
+import { browserSaveName } from './files-format';
 import { CONNECTION_LOST, FilesOpError, type FilesConnection } from './files-connection';
 import {
   AckSchedule,
@@ -363,14 +364,23 @@ export class Download extends Transfer {
   private chain: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
 
+  /**
+   * `name` is the file or folder on the device; `saveAs` the name the technician clicked (a folder's
+   * with `.zip`), sanitised for the browser. The device's `download_start.name` is not used: a
+   * compromised device could otherwise save `log.txt` as `setup.exe`.
+   */
   constructor(
     dir: string,
     name: string,
+    saveAs: string,
     private readonly openSink: (saveAs: string) => Promise<DownloadSink>,
     onChange: (s: TransferSnapshot) => void,
   ) {
     super('download', dir, name, null, onChange);
+    this.saveAs = browserSaveName(saveAs);
   }
+
+  private readonly saveAs: string;
 
   start(conn: FilesConnection): void {
     this.conn = conn;
@@ -395,11 +405,11 @@ export class Download extends Transfer {
   private async onReply(reply: FilesReply): Promise<void> {
     if (this.finished) return;
     if (reply.type === 'download_start') {
-      this.report({ status: 'running', total: reply.size, name: reply.name });
+      this.report({ status: 'running', total: reply.size, name: this.saveAs });
       // The destination opens first in the chain: data frames that arrive meanwhile wait for it.
       this.chain = this.chain.then(async () => {
         try {
-          this.sink = await this.openSink(reply.name);
+          this.sink = await this.openSink(this.saveAs);
           this.report({ savedTo: this.sink.kind });
         } catch (error: unknown) {
           this.writeError = error;
