@@ -373,3 +373,63 @@ async function waitFor(test: () => boolean, what: () => string = () => ''): Prom
   for (let i = 0; i < 400 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
   if (!test()) throw new Error(`Still waiting: ${what()}`);
 }
+
+describe('Files: what a device that breaks the contract cannot do to the viewer', () => {
+  it('fails a download whose sender ignores the window, and tells the device to cancel', async () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    // A slow disk: nothing is written (so nothing acked) while the device keeps sending.
+    const sink: DownloadSink = {
+      kind: 'browser',
+      write: () => new Promise<void>(() => undefined),
+      finish: () => Promise.resolve(),
+      abort: () => Promise.resolve(),
+    };
+    const states: TransferSnapshot[] = [];
+    const download = new Download(
+      '/tmp',
+      'big',
+      'big',
+      () => Promise.resolve(sink),
+      (s) => states.push(s),
+    );
+    download.start(conn);
+    const { id } = JSON.parse(socket.sent[0]) as { id: number };
+    socket.receive(JSON.stringify({ type: 'download_start', id, name: 'big', size: null, zip: false }));
+    const chunk = encodeFilesData(id, new Uint8Array(FILES_LIMITS.chunkBytes)).buffer;
+    const withinWindow = FILES_LIMITS.windowBytes / FILES_LIMITS.chunkBytes + 1;
+    for (let i = 0; i < withinWindow; i++) socket.dispatchEvent(new MessageEvent('message', { data: chunk }));
+    expect(states.at(-1)?.status).toBe('running');
+    socket.dispatchEvent(new MessageEvent('message', { data: chunk }));
+    await waitFor(() => states.at(-1)?.status === 'failed');
+    expect(states.at(-1)?.message).toContain('(window_exceeded)');
+    expect(socket.sent.map((s) => JSON.parse(s) as unknown)).toContainEqual({ op: 'cancel', id });
+  });
+
+  it('stops a listing at maxListEntries and marks it truncated', async () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    let shown = 0;
+    const listing = conn.list('/big', (page) => (shown += page.entries.length));
+    const entries = Array.from({ length: FILES_LIMITS.listPageEntries }, (_, i) => ({
+      name: `f${i}`,
+      kind: 'file',
+      size: 1,
+      mtime: 0,
+      hidden: false,
+    }));
+    const page = JSON.stringify({
+      type: 'listing',
+      id: listing.id,
+      path: '/big',
+      parent: '/',
+      entries,
+      done: false,
+    });
+    const pages = FILES_LIMITS.maxListEntries / FILES_LIMITS.listPageEntries + 3;
+    for (let i = 0; i < pages; i++) socket.receive(page);
+    const last = await listing.done;
+    expect(shown).toBe(FILES_LIMITS.maxListEntries);
+    expect(last).toMatchObject({ done: true, truncated: true });
+  });
+});

@@ -124,6 +124,7 @@ export class FilesConnection {
     onPage: (page: FilesListingReply) => void,
   ): { id: number; done: Promise<FilesListingReply> } {
     let id = 0;
+    let received = 0;
     const done = new Promise<FilesListingReply>((resolve, reject) => {
       id = this.begin({
         reply: (reply) => {
@@ -133,10 +134,17 @@ export class FilesConnection {
             return;
           }
           if (reply.type !== 'listing') return;
-          onPage(reply);
-          if (reply.done) {
+          // A device sending more than the contract's most: stop at it, as a truncated listing.
+          const room = FILES_LIMITS.maxListEntries - received;
+          const page =
+            reply.entries.length >= room && !(reply.done && reply.entries.length === room)
+              ? { ...reply, entries: reply.entries.slice(0, room), done: true, truncated: true }
+              : reply;
+          received += page.entries.length;
+          onPage(page);
+          if (page.done) {
             this.end(id);
-            resolve(reply);
+            resolve(page);
           }
         },
         lost: () => reject(new FilesOpError('connection_lost', CONNECTION_LOST)),

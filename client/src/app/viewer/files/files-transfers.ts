@@ -454,6 +454,14 @@ export class Download extends Transfer {
   private onData(bytes: Uint8Array<ArrayBuffer>): void {
     if (this.finished) return;
     this.received += bytes.byteLength;
+    if (this.acks.exceeded(this.received)) {
+      // The device ignores the acks: stop before its bytes pile up in the write chain.
+      this.conn?.send({ op: 'cancel', id: this.id });
+      void this.discard(
+        'The device sent more than the flow-control window allows: the download was discarded. (window_exceeded)',
+      );
+      return;
+    }
     this.chain = this.chain.then(async () => {
       if (this.finished || this.writeError) return;
       try {
