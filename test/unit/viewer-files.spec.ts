@@ -17,7 +17,12 @@ import {
   UNREADABLE_REPLY,
   unreadableReplyId,
 } from '../../client/src/app/viewer/files/files-connection';
-import { Download, Upload, type TransferSnapshot } from '../../client/src/app/viewer/files/files-transfers';
+import {
+  Download,
+  START_RETRY_DELAYS_MS,
+  Upload,
+  type TransferSnapshot,
+} from '../../client/src/app/viewer/files/files-transfers';
 import {
   AckSchedule,
   CreditWindow,
@@ -370,7 +375,7 @@ describe('Files download save name', () => {
 });
 
 async function waitFor(test: () => boolean, what: () => string = () => ''): Promise<void> {
-  for (let i = 0; i < 400 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let i = 0; i < 800 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
   if (!test()) throw new Error(`Still waiting: ${what()}`);
 }
 
@@ -431,5 +436,35 @@ describe('Files: what a device that breaks the contract cannot do to the viewer'
     const last = await listing.done;
     expect(shown).toBe(FILES_LIMITS.maxListEntries);
     expect(last).toMatchObject({ done: true, truncated: true });
+  });
+});
+
+describe('Files upload resumed right after a reconnect', () => {
+  it('tries again a few times while the device still runs it for the old connection, then fails', async () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const states: TransferSnapshot[] = [];
+    const upload = new Upload(
+      new File(['hello'], 'a.txt'),
+      '/tmp',
+      (s) => states.push(s),
+      () => Promise.resolve(false),
+      () => undefined,
+    );
+    upload.start(conn);
+    const busy = 'This upload is already running on another connection.';
+    for (let tries = 1; tries <= START_RETRY_DELAYS_MS.length + 1; tries++) {
+      await waitFor(
+        () => socket.sent.length === tries,
+        () => `${socket.sent.length} frames`,
+      );
+      const { id, resumeKey } = JSON.parse(socket.sent[tries - 1]) as { id: number; resumeKey: string };
+      expect(resumeKey).toBe(upload.resumeKey);
+      expect(upload.status).toBe('starting');
+      socket.receive(JSON.stringify({ type: 'error', id, code: 'bad_offset', message: busy }));
+    }
+    await waitFor(() => upload.status === 'failed');
+    expect(states.at(-1)?.message).toBe(`${busy} (bad_offset)`);
+    expect(socket.sent).toHaveLength(START_RETRY_DELAYS_MS.length + 1);
   });
 });

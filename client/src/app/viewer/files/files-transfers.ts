@@ -53,6 +53,9 @@ let nextKey = 1;
 const DISCARDED = 'Cancelled. Nothing was kept on the device.';
 const KEPT_UNTIL_SESSION_ENDS = 'Cancelled. The device keeps the part it received until the session ends.';
 
+/** Waits before starting again an upload the device refused with `bad_offset` (about 3 s in all). */
+export const START_RETRY_DELAYS_MS = [500, 1000, 1500] as const;
+
 /** Bytes an upload reads from its File at once (then sent as several frames). */
 const READ_BLOCK_BYTES = 8 * FILES_LIMITS.chunkBytes;
 
@@ -147,6 +150,8 @@ export class Upload extends Transfer {
   private window = new CreditWindow();
   private wake: (() => void) | null = null;
   private attempt = 0;
+  /** Starts refused with `bad_offset` in a row (see START_RETRY_DELAYS_MS). */
+  private startRetries = 0;
 
   constructor(
     private readonly file: File,
@@ -169,8 +174,10 @@ export class Upload extends Transfer {
     this.id = conn.begin({
       reply: (reply) => {
         if (attempt !== this.attempt) return;
-        if (reply.type === 'upload_ready') ready?.(reply.offset);
-        else if (reply.type === 'ack') {
+        if (reply.type === 'upload_ready') {
+          this.startRetries = 0;
+          ready?.(reply.offset);
+        } else if (reply.type === 'ack') {
           if (this.window.ack(reply.bytes)) this.progress(reply.bytes);
           this.wake?.();
         } else if (reply.type === 'done' || reply.type === 'error') {
@@ -337,6 +344,22 @@ export class Upload extends Transfer {
         return;
       }
       this.report({ status: 'cancelled', message: 'Not uploaded: the file on the device was kept.' });
+      return;
+    }
+    // `bad_offset` at the start: most often the device still runs this upload for the connection
+    // that just dropped (it notices a moment later). Try again a few times before giving up.
+    const conn = this.conn;
+    if (code === 'bad_offset' && this.startRetries < START_RETRY_DELAYS_MS.length && conn) {
+      const attempt = this.attempt;
+      const delay = START_RETRY_DELAYS_MS[this.startRetries++];
+      this.report({
+        status: 'starting',
+        message: 'The device is still busy with this upload; trying again…',
+      });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (attempt !== this.attempt || this.finished) return;
+      if (conn.open) this.start(conn);
+      else this.report({ status: 'interrupted', message: CONNECTION_LOST });
       return;
     }
     // An unreadable reply leaves the device's side running: stop it.
