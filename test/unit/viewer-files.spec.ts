@@ -1,5 +1,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { encodeFilesData, FILES_LIMITS, type FilesEntry } from '../../contracts/agent-protocol/files-frames';
+import {
+  encodeFilesData,
+  FILES_LIMITS,
+  parseFilesReply,
+  type FilesEntry,
+} from '../../contracts/agent-protocol/files-frames';
 import {
   breadcrumbs,
   browserSaveName,
@@ -466,5 +471,14 @@ describe('Files upload resumed right after a reconnect', () => {
     await waitFor(() => upload.status === 'failed');
     expect(states.at(-1)?.message).toBe(`${busy} (bad_offset)`);
     expect(socket.sent).toHaveLength(START_RETRY_DELAYS_MS.length + 1);
+  });
+});
+
+describe('Files contract: download_start names', () => {
+  it('takes the zip of a folder whose name is as long as names get', () => {
+    const start = (name: string): boolean =>
+      parseFilesReply(JSON.stringify({ type: 'download_start', id: 1, name, size: null, zip: true })).ok;
+    expect(start(`${'n'.repeat(FILES_LIMITS.maxNameChars)}.zip`)).toBe(true);
+    expect(start(`${'n'.repeat(FILES_LIMITS.maxNameChars + 1)}.zip`)).toBe(false);
   });
 });
