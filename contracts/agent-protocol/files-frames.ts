@@ -258,7 +258,7 @@ export interface FilesListingReply {
 export interface FilesDownloadStartReply {
   type: 'download_start';
   id: number;
-  /** The name to save as (a folder's ends in `.zip`). */
+  /** The name to save as (a folder's ends in `.zip`, so up to maxNameChars + 4). */
   name: string;
   /** Bytes to come; null for a zip, whose size is known only at the end. */
   size: number | null;
@@ -481,7 +481,7 @@ export function parseFilesReply(raw: unknown): ParseResult<FilesReply> {
         return {
           type,
           id,
-          name: r.string('name', { max: FILES_LIMITS.maxNameChars, text: 'raw' }),
+          name: r.string('name', { max: FILES_LIMITS.maxNameChars + 4, text: 'raw' }),
           size: r.has('size') ? r.int('size', { min: 0, max: MAX_BYTES }) : null,
           zip: r.boolean('zip'),
         };

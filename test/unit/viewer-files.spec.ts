@@ -1,7 +1,13 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { FILES_LIMITS, type FilesEntry } from '../../contracts/agent-protocol/files-frames';
+import {
+  encodeFilesData,
+  FILES_LIMITS,
+  parseFilesReply,
+  type FilesEntry,
+} from '../../contracts/agent-protocol/files-frames';
 import {
   breadcrumbs,
+  browserSaveName,
   formatBytes,
   formatDuration,
   formatMode,
@@ -12,6 +18,17 @@ import {
   sortEntries,
 } from '../../client/src/app/viewer/files/files-format';
 import {
+  FilesConnection,
+  UNREADABLE_REPLY,
+  unreadableReplyId,
+} from '../../client/src/app/viewer/files/files-connection';
+import {
+  Download,
+  START_RETRY_DELAYS_MS,
+  Upload,
+  type TransferSnapshot,
+} from '../../client/src/app/viewer/files/files-transfers';
+import {
   AckSchedule,
   CreditWindow,
   newResumeKey,
@@ -19,6 +36,7 @@ import {
   percent,
   ProgressMeter,
   toHex,
+  type DownloadSink,
 } from '../../client/src/app/viewer/files/transfer-flow';
 
 const entry = (name: string, kind: FilesEntry['kind'], extra: Partial<FilesEntry> = {}): FilesEntry => ({
@@ -215,5 +233,252 @@ describe('Files tab transfer bookkeeping', () => {
     for (let at = 0; at < data.length; at += 256 * 1024) pieces.update(data.subarray(at, at + 256 * 1024));
     expect(toHex(pieces.digest())).toBe(whole);
     expect(whole).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+/** A socket the connection can use: open, recording what it sends, receiving what the test says. */
+class FakeSocket extends EventTarget {
+  readonly readyState = 1;
+  readonly bufferedAmount = 0;
+  readonly sent: string[] = [];
+  send(data: string | Uint8Array): void {
+    if (typeof data === 'string') this.sent.push(data);
+  }
+  receive(text: string): void {
+    this.dispatchEvent(new MessageEvent('message', { data: text }));
+  }
+}
+
+const connectionOver = (socket: FakeSocket): FilesConnection =>
+  new FilesConnection(socket as unknown as WebSocket);
+
+describe('Files connection: replies the viewer cannot read', () => {
+  it('reads the id of an unreadable reply only from a JSON object with a valid integer id', () => {
+    expect(unreadableReplyId('{"type":"error","id":7,"code":"bad_path","message":"a\\u202eb"}')).toBe(7);
+    expect(unreadableReplyId('{"id":7.5}')).toBeNull();
+    expect(unreadableReplyId('{"id":0}')).toBeNull();
+    expect(unreadableReplyId(`{"id":${2 ** 31}}`)).toBeNull();
+    expect(unreadableReplyId('{"id":"7"}')).toBeNull();
+    expect(unreadableReplyId('[7]')).toBeNull();
+    expect(unreadableReplyId('not json')).toBeNull();
+  });
+
+  it('fails the operation a reply was for, with a sentence, instead of waiting forever', async () => {
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const asked = conn.ask({ op: 'mkdir', dir: '/tmp', name: 'x' });
+    const { id } = JSON.parse(socket.sent[0]) as { id: number };
+    // An error sentence with a bidi override: the reply parser refuses it.
+    socket.receive(JSON.stringify({ type: 'error', id, code: 'exists', message: 'evil\u202etxt.exe' }));
+    await expect(asked).rejects.toMatchObject({ code: 'bad_frame', message: UNREADABLE_REPLY });
+
+    const listing = conn.list('/tmp', () => undefined);
+    socket.receive(JSON.stringify({ type: 'listing', id: listing.id, entries: 'nonsense' }));
+    await expect(listing.done).rejects.toMatchObject({ code: 'bad_frame' });
+    jest.restoreAllMocks();
+  });
+});
+
+describe('Files upload cancelled while disconnected', () => {
+  const cancelledUpload = (): { upload: Upload; messages: string[] } => {
+    const messages: string[] = [];
+    const upload = new Upload(
+      new File(['hello'], 'a.txt'),
+      '/tmp',
+      (s) => messages.push(s.message),
+      () => Promise.resolve(false),
+      () => undefined,
+    );
+    upload.discardPending = true;
+    return { upload, messages };
+  };
+
+  it('says nothing was kept only when the device confirms the part is gone', () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const { upload, messages } = cancelledUpload();
+    upload.discardKept(conn);
+    const { id, op, resumeKey } = JSON.parse(socket.sent[0]) as { id: number; op: string; resumeKey: string };
+    expect({ op, resumeKey }).toEqual({ op: 'upload', resumeKey: upload.resumeKey });
+    socket.receive(JSON.stringify({ type: 'upload_ready', id, offset: 3 }));
+    expect(JSON.parse(socket.sent[1])).toEqual({ op: 'cancel', id });
+    expect(messages).toEqual([]);
+    socket.receive(
+      JSON.stringify({ type: 'error', id, code: 'cancelled', message: 'The upload was cancelled.' }),
+    );
+    expect(messages.at(-1)).toBe('Cancelled. Nothing was kept on the device.');
+  });
+
+  it('says the device keeps the part until the session ends when it refuses', () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const { upload, messages } = cancelledUpload();
+    upload.discardKept(conn);
+    const { id } = JSON.parse(socket.sent[0]) as { id: number };
+    socket.receive(
+      JSON.stringify({ type: 'error', id, code: 'not_listed', message: 'List the folder first.' }),
+    );
+    expect(messages.at(-1)).toBe('Cancelled. The device keeps the part it received until the session ends.');
+    expect(socket.sent).toHaveLength(1);
+  });
+});
+
+describe('Files download save name', () => {
+  it('keeps names a browser saves as they are and neutralises the rest', () => {
+    expect(browserSaveName('report 2026.pdf')).toBe('report 2026.pdf');
+    expect(browserSaveName('logs.zip')).toBe('logs.zip');
+    expect(browserSaveName('../../etc/passwd')).toBe('_.._etc_passwd');
+    expect(browserSaveName('a\\b:c')).toBe('a_b_c');
+    expect(browserSaveName('invoice\u202etxt.exe')).toBe('invoice_txt.exe');
+    expect(browserSaveName('bell\u0007\u0085.txt')).toBe('bell__.txt');
+    expect(browserSaveName('.bashrc')).toBe('bashrc');
+    expect(browserSaveName('name. ')).toBe('name');
+    expect(browserSaveName('...')).toBe('download');
+  });
+
+  it('saves as the name the technician clicked, whatever name the device announces', async () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const opened: string[] = [];
+    const written: Uint8Array[] = [];
+    const sink: DownloadSink = {
+      kind: 'browser',
+      write: (chunk) => {
+        written.push(chunk);
+        return Promise.resolve();
+      },
+      finish: () => Promise.resolve(),
+      abort: () => Promise.resolve(),
+    };
+    const states: TransferSnapshot[] = [];
+    const download = new Download(
+      '/var/log',
+      'log.txt',
+      'log.txt',
+      (saveAs) => {
+        opened.push(saveAs);
+        return Promise.resolve(sink);
+      },
+      (s) => states.push(s),
+    );
+    download.start(conn);
+    const { id } = JSON.parse(socket.sent[0]) as { id: number };
+    socket.receive(JSON.stringify({ type: 'download_start', id, name: 'setup.exe', size: 2, zip: false }));
+    socket.dispatchEvent(
+      new MessageEvent('message', { data: encodeFilesData(id, new Uint8Array([1, 2])).buffer }),
+    );
+    const sum = toHex(sha256(new Uint8Array([1, 2])));
+    socket.receive(JSON.stringify({ type: 'download_end', id, bytes: 2, sha256: sum }));
+    await waitFor(
+      () => states.at(-1)?.status === 'verified',
+      () => JSON.stringify(states.at(-1)),
+    );
+    expect(opened).toEqual(['log.txt']);
+    expect(states.map((s) => s.name)).not.toContain('setup.exe');
+  });
+});
+
+async function waitFor(test: () => boolean, what: () => string = () => ''): Promise<void> {
+  for (let i = 0; i < 800 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (!test()) throw new Error(`Still waiting: ${what()}`);
+}
+
+describe('Files: what a device that breaks the contract cannot do to the viewer', () => {
+  it('fails a download whose sender ignores the window, and tells the device to cancel', async () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    // A slow disk: nothing is written (so nothing acked) while the device keeps sending.
+    const sink: DownloadSink = {
+      kind: 'browser',
+      write: () => new Promise<void>(() => undefined),
+      finish: () => Promise.resolve(),
+      abort: () => Promise.resolve(),
+    };
+    const states: TransferSnapshot[] = [];
+    const download = new Download(
+      '/tmp',
+      'big',
+      'big',
+      () => Promise.resolve(sink),
+      (s) => states.push(s),
+    );
+    download.start(conn);
+    const { id } = JSON.parse(socket.sent[0]) as { id: number };
+    socket.receive(JSON.stringify({ type: 'download_start', id, name: 'big', size: null, zip: false }));
+    const chunk = encodeFilesData(id, new Uint8Array(FILES_LIMITS.chunkBytes)).buffer;
+    const withinWindow = FILES_LIMITS.windowBytes / FILES_LIMITS.chunkBytes + 1;
+    for (let i = 0; i < withinWindow; i++) socket.dispatchEvent(new MessageEvent('message', { data: chunk }));
+    expect(states.at(-1)?.status).toBe('running');
+    socket.dispatchEvent(new MessageEvent('message', { data: chunk }));
+    await waitFor(() => states.at(-1)?.status === 'failed');
+    expect(states.at(-1)?.message).toContain('(window_exceeded)');
+    expect(socket.sent.map((s) => JSON.parse(s) as unknown)).toContainEqual({ op: 'cancel', id });
+  });
+
+  it('stops a listing at maxListEntries and marks it truncated', async () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    let shown = 0;
+    const listing = conn.list('/big', (page) => (shown += page.entries.length));
+    const entries = Array.from({ length: FILES_LIMITS.listPageEntries }, (_, i) => ({
+      name: `f${i}`,
+      kind: 'file',
+      size: 1,
+      mtime: 0,
+      hidden: false,
+    }));
+    const page = JSON.stringify({
+      type: 'listing',
+      id: listing.id,
+      path: '/big',
+      parent: '/',
+      entries,
+      done: false,
+    });
+    const pages = FILES_LIMITS.maxListEntries / FILES_LIMITS.listPageEntries + 3;
+    for (let i = 0; i < pages; i++) socket.receive(page);
+    const last = await listing.done;
+    expect(shown).toBe(FILES_LIMITS.maxListEntries);
+    expect(last).toMatchObject({ done: true, truncated: true });
+  });
+});
+
+describe('Files upload resumed right after a reconnect', () => {
+  it('tries again a few times while the device still runs it for the old connection, then fails', async () => {
+    const socket = new FakeSocket();
+    const conn = connectionOver(socket);
+    const states: TransferSnapshot[] = [];
+    const upload = new Upload(
+      new File(['hello'], 'a.txt'),
+      '/tmp',
+      (s) => states.push(s),
+      () => Promise.resolve(false),
+      () => undefined,
+    );
+    upload.start(conn);
+    const busy = 'This upload is already running on another connection.';
+    for (let tries = 1; tries <= START_RETRY_DELAYS_MS.length + 1; tries++) {
+      await waitFor(
+        () => socket.sent.length === tries,
+        () => `${socket.sent.length} frames`,
+      );
+      const { id, resumeKey } = JSON.parse(socket.sent[tries - 1]) as { id: number; resumeKey: string };
+      expect(resumeKey).toBe(upload.resumeKey);
+      expect(upload.status).toBe('starting');
+      socket.receive(JSON.stringify({ type: 'error', id, code: 'bad_offset', message: busy }));
+    }
+    await waitFor(() => upload.status === 'failed');
+    expect(states.at(-1)?.message).toBe(`${busy} (bad_offset)`);
+    expect(socket.sent).toHaveLength(START_RETRY_DELAYS_MS.length + 1);
+  });
+});
+
+describe('Files contract: download_start names', () => {
+  it('takes the zip of a folder whose name is as long as names get', () => {
+    const start = (name: string): boolean =>
+      parseFilesReply(JSON.stringify({ type: 'download_start', id: 1, name, size: null, zip: true })).ok;
+    expect(start(`${'n'.repeat(FILES_LIMITS.maxNameChars)}.zip`)).toBe(true);
+    expect(start(`${'n'.repeat(FILES_LIMITS.maxNameChars + 1)}.zip`)).toBe(false);
   });
 });

@@ -7,16 +7,9 @@
  *   outside the JS heap, spilling to disk when large), saved at the end through an `<a download>`.
  */
 
-/** One download's destination. `write` resolves once the bytes are handed over (then they are acked). */
-export interface DownloadSink {
-  /** How the file is being saved, for the row ("Saving to the file you chose"). */
-  readonly kind: 'picked' | 'browser';
-  write(chunk: Uint8Array<ArrayBuffer>): Promise<void>;
-  /** All bytes written and verified: make the file appear. */
-  finish(): Promise<void>;
-  /** Cancelled or failed: leave nothing behind. */
-  abort(): Promise<void>;
-}
+import type { DownloadSink } from './transfer-flow';
+
+export type { DownloadSink };
 
 /** The File System Access API's picker, where the browser has it (Chromium on desktops). */
 interface SavePickerWindow {

@@ -6,6 +6,7 @@
 import {
   decodeFilesData,
   encodeFilesData,
+  FILES_LIMITS,
   parseFilesReply,
   type FilesErrorCode,
   type FilesListingReply,
@@ -26,6 +27,24 @@ export class FilesOpError extends Error {
 
 export const CONNECTION_LOST = 'The connection to the device dropped before the operation finished.';
 
+export const UNREADABLE_REPLY = 'The device sent a reply the viewer could not read.';
+
+/**
+ * The operation id of a reply frame that failed to parse, when it can still be read (a JSON object
+ * with a positive integer `id`), so that operation fails instead of waiting forever; null otherwise.
+ */
+export function unreadableReplyId(text: string): number | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= FILES_LIMITS.maxId ? id : null;
+}
+
 export interface OperationHandlers {
   reply(reply: FilesReply): void;
   data?(bytes: Uint8Array<ArrayBuffer>): void;
@@ -43,9 +62,7 @@ export class FilesConnection {
   private isClosed = false;
 
   constructor(private readonly socket: WebSocket) {
-    socket.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) =>
-      this.receive(event.data),
-    );
+    socket.addEventListener('message', (event: { data: ArrayBuffer | string }) => this.receive(event.data));
     socket.addEventListener('close', () => this.lose());
   }
 
@@ -107,6 +124,7 @@ export class FilesConnection {
     onPage: (page: FilesListingReply) => void,
   ): { id: number; done: Promise<FilesListingReply> } {
     let id = 0;
+    let received = 0;
     const done = new Promise<FilesListingReply>((resolve, reject) => {
       id = this.begin({
         reply: (reply) => {
@@ -116,10 +134,17 @@ export class FilesConnection {
             return;
           }
           if (reply.type !== 'listing') return;
-          onPage(reply);
-          if (reply.done) {
+          // A device sending more than the contract's most: stop at it, as a truncated listing.
+          const room = FILES_LIMITS.maxListEntries - received;
+          const page =
+            reply.entries.length >= room && !(reply.done && reply.entries.length === room)
+              ? { ...reply, entries: reply.entries.slice(0, room), done: true, truncated: true }
+              : reply;
+          received += page.entries.length;
+          onPage(page);
+          if (page.done) {
             this.end(id);
-            resolve(reply);
+            resolve(page);
           }
         },
         lost: () => reject(new FilesOpError('connection_lost', CONNECTION_LOST)),
@@ -140,7 +165,14 @@ export class FilesConnection {
     }
     const parsed = parseFilesReply(data);
     if (!parsed.ok) {
-      console.warn('Ignored a files frame the viewer could not read:', parsed.error);
+      console.warn('A files frame the viewer could not read:', parsed.error);
+      // Its operation fails with a sentence (and ends), rather than waiting for a reply forever.
+      const id = unreadableReplyId(data);
+      const handlers = id === null ? undefined : this.running.get(id);
+      if (id !== null && handlers) {
+        handlers.reply({ type: 'error', id, code: 'bad_frame', message: UNREADABLE_REPLY });
+        this.end(id);
+      }
       return;
     }
     this.running.get(parsed.value.id)?.reply(parsed.value);

@@ -181,3 +181,16 @@ export function nameProblem(name: string): string | null {
   if (name.length > 255) return 'A name can be 255 characters at most.';
   return null;
 }
+
+/**
+ * The name a download is saved as in the browser: the name the technician clicked (never one the
+ * device sends), with path separators, control characters and bidi controls (which can disguise an
+ * extension) replaced, and no leading dots or trailing dots and spaces.
+ */
+export function browserSaveName(name: string): string {
+  const safe = name
+    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '_')
+    .replace(/^[.\s]+/, '')
+    .replace(/[.\s]+$/, '');
+  return safe === '' ? 'download' : safe;
+}

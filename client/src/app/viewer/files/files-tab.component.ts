@@ -32,6 +32,7 @@ import { ChannelTicket, ViewerSessionService } from '../viewer-session.service';
 import { BlobSink, canPickSaveFile, PickedFileSink, pickSaveFile, type DownloadSink } from './download-sink';
 import {
   breadcrumbs,
+  browserSaveName,
   formatBytes,
   formatDuration,
   formatMode,
@@ -252,7 +253,10 @@ export class FilesTabComponent {
     }
     // The device takes writes only into folders listed on this channel: list again, quietly, the
     // folders that waiting or interrupted transfers go to (the technician may have moved on).
-    const pending = [...this.running.values()].filter((t) => !t.finished).map((t) => t.dir);
+    // An upload cancelled while disconnected is finished, but its folder is needed to discard its part.
+    const pending = [...this.running.values()]
+      .filter((t) => !t.finished || (t instanceof Upload && t.discardPending))
+      .map((t) => t.dir);
     for (const dir of new Set(pending)) {
       if (dir === this.path() || !conn.open) continue;
       await conn.list(dir, () => undefined).done.catch(() => undefined);
@@ -534,7 +538,7 @@ export class FilesTabComponent {
     let picked: FileSystemFileHandle | null = null;
     if (canPickSaveFile()) {
       try {
-        picked = await pickSaveFile(suggested);
+        picked = await pickSaveFile(browserSaveName(suggested));
         // Closed the picker: nothing to do.
         if (picked === null) return;
       } catch (error: unknown) {
@@ -544,7 +548,7 @@ export class FilesTabComponent {
     }
     const openSink = async (saveAs: string): Promise<DownloadSink> =>
       picked ? PickedFileSink.open(picked) : new BlobSink(saveAs);
-    const transfer = new Download(this.path(), entry.name, openSink, (s) => this.onTransfer(s));
+    const transfer = new Download(this.path(), entry.name, suggested, openSink, (s) => this.onTransfer(s));
     this.enqueue(transfer);
   }
 

@@ -6,9 +6,16 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 
 import { FILES_LIMITS, type FilesReply } from '../../../../../contracts/agent-protocol/files-frames';
-import type { DownloadSink } from './download-sink';
+import { browserSaveName } from './files-format';
 import { CONNECTION_LOST, FilesOpError, type FilesConnection } from './files-connection';
-import { AckSchedule, CreditWindow, newResumeKey, ProgressMeter, toHex } from './transfer-flow';
+import {
+  AckSchedule,
+  CreditWindow,
+  newResumeKey,
+  ProgressMeter,
+  toHex,
+  type DownloadSink,
+} from './transfer-flow';
 
 export type TransferStatus =
   /** Waiting for one of the device's transfer slots (at most `maxTransfers` run at once). */
@@ -42,6 +49,12 @@ export interface TransferSnapshot {
 }
 
 let nextKey = 1;
+
+const DISCARDED = 'Cancelled. Nothing was kept on the device.';
+const KEPT_UNTIL_SESSION_ENDS = 'Cancelled. The device keeps the part it received until the session ends.';
+
+/** Waits before starting again an upload the device refused with `bad_offset` (about 3 s in all). */
+export const START_RETRY_DELAYS_MS = [500, 1000, 1500] as const;
 
 /** Bytes an upload reads from its File at once (then sent as several frames). */
 const READ_BLOCK_BYTES = 8 * FILES_LIMITS.chunkBytes;
@@ -137,6 +150,8 @@ export class Upload extends Transfer {
   private window = new CreditWindow();
   private wake: (() => void) | null = null;
   private attempt = 0;
+  /** Starts refused with `bad_offset` in a row (see START_RETRY_DELAYS_MS). */
+  private startRetries = 0;
 
   constructor(
     private readonly file: File,
@@ -159,8 +174,10 @@ export class Upload extends Transfer {
     this.id = conn.begin({
       reply: (reply) => {
         if (attempt !== this.attempt) return;
-        if (reply.type === 'upload_ready') ready?.(reply.offset);
-        else if (reply.type === 'ack') {
+        if (reply.type === 'upload_ready') {
+          this.startRetries = 0;
+          ready?.(reply.offset);
+        } else if (reply.type === 'ack') {
           if (this.window.ack(reply.bytes)) this.progress(reply.bytes);
           this.wake?.();
         } else if (reply.type === 'done' || reply.type === 'error') {
@@ -233,26 +250,34 @@ export class Upload extends Transfer {
       });
       return;
     }
-    this.report({ status: 'cancelled', message: 'Cancelled. Nothing was kept on the device.' });
+    this.report({ status: 'cancelled', message: DISCARDED });
   }
 
   /** Cancelled while the connection was down: the device still keeps a part for the resume key. */
   discardPending = false;
 
-  /** Has the device drop the part it kept: the upload is named again by its key, then cancelled. */
+  /**
+   * Has the device drop the part it kept: the upload is named again by its key, then cancelled. The
+   * folder must be listed on `conn` first. Only the device's `cancelled` reply confirms the part is gone.
+   */
   discardKept(conn: FilesConnection): void {
     if (!this.discardPending) return;
-    this.discardPending = false;
+    let cancelSent = false;
+    const settle = (confirmed: boolean): void => {
+      conn.end(id);
+      this.report({ message: confirmed ? DISCARDED : KEPT_UNTIL_SESSION_ENDS });
+    };
     const id = conn.begin({
       reply: (reply) => {
-        if (reply.type === 'upload_ready') conn.send({ op: 'cancel', id });
-        if (reply.type !== 'ack') conn.end(id);
-        if (reply.type === 'error' || reply.type === 'upload_ready')
-          this.report({ message: 'Cancelled. Nothing was kept on the device.' });
+        if (reply.type === 'upload_ready' && !cancelSent) {
+          cancelSent = conn.send({ op: 'cancel', id });
+          if (!cancelSent) settle(false);
+        } else if (reply.type === 'error') settle(cancelSent && reply.code === 'cancelled');
+        else if (reply.type !== 'ack') settle(false);
       },
-      lost: () => undefined,
+      lost: () => this.report({ message: KEPT_UNTIL_SESSION_ENDS }),
     });
-    conn.send({
+    const sent = conn.send({
       op: 'upload',
       id,
       dir: this.snapshot.dir,
@@ -261,6 +286,8 @@ export class Upload extends Transfer {
       overwrite: this.overwrite,
       resumeKey: this.resumeKey,
     });
+    if (sent) this.discardPending = false;
+    else conn.end(id);
   }
 
   /** Sends from `from` to the end within the window, then `upload_end`; resolves with the final reply. */
@@ -319,7 +346,26 @@ export class Upload extends Transfer {
       this.report({ status: 'cancelled', message: 'Not uploaded: the file on the device was kept.' });
       return;
     }
+    // `bad_offset` at the start: most often the device still runs this upload for the connection
+    // that just dropped (it notices a moment later). Try again a few times before giving up.
+    const conn = this.conn;
+    if (code === 'bad_offset' && this.startRetries < START_RETRY_DELAYS_MS.length && conn) {
+      const attempt = this.attempt;
+      const delay = START_RETRY_DELAYS_MS[this.startRetries++];
+      this.report({
+        status: 'starting',
+        message: 'The device is still busy with this upload; trying again…',
+      });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (attempt !== this.attempt || this.finished) return;
+      if (conn.open) this.start(conn);
+      else this.report({ status: 'interrupted', message: CONNECTION_LOST });
+      return;
+    }
+    // An unreadable reply leaves the device's side running: stop it.
+    if (code === 'bad_frame') this.conn?.send({ op: 'cancel', id: this.id });
     this.attempt++;
+    this.wake?.();
     this.report({ status: 'failed', message: `${message} (${code})` });
   }
 
@@ -341,14 +387,23 @@ export class Download extends Transfer {
   private chain: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
 
+  /**
+   * `name` is the file or folder on the device; `saveAs` the name the technician clicked (a folder's
+   * with `.zip`), sanitised for the browser. The device's `download_start.name` is not used: a
+   * compromised device could otherwise save `log.txt` as `setup.exe`.
+   */
   constructor(
     dir: string,
     name: string,
+    saveAs: string,
     private readonly openSink: (saveAs: string) => Promise<DownloadSink>,
     onChange: (s: TransferSnapshot) => void,
   ) {
     super('download', dir, name, null, onChange);
+    this.saveAs = browserSaveName(saveAs);
   }
+
+  private readonly saveAs: string;
 
   start(conn: FilesConnection): void {
     this.conn = conn;
@@ -373,11 +428,11 @@ export class Download extends Transfer {
   private async onReply(reply: FilesReply): Promise<void> {
     if (this.finished) return;
     if (reply.type === 'download_start') {
-      this.report({ status: 'running', total: reply.size, name: reply.name });
+      this.report({ status: 'running', total: reply.size, name: this.saveAs });
       // The destination opens first in the chain: data frames that arrive meanwhile wait for it.
       this.chain = this.chain.then(async () => {
         try {
-          this.sink = await this.openSink(reply.name);
+          this.sink = await this.openSink(this.saveAs);
           this.report({ savedTo: this.sink.kind });
         } catch (error: unknown) {
           this.writeError = error;
@@ -388,6 +443,7 @@ export class Download extends Transfer {
       return;
     }
     if (reply.type === 'error') {
+      if (reply.code === 'bad_frame') this.conn?.send({ op: 'cancel', id: this.id });
       await this.discard(`${reply.message} (${reply.code})`);
       return;
     }
@@ -421,6 +477,14 @@ export class Download extends Transfer {
   private onData(bytes: Uint8Array<ArrayBuffer>): void {
     if (this.finished) return;
     this.received += bytes.byteLength;
+    if (this.acks.exceeded(this.received)) {
+      // The device ignores the acks: stop before its bytes pile up in the write chain.
+      this.conn?.send({ op: 'cancel', id: this.id });
+      void this.discard(
+        'The device sent more than the flow-control window allows: the download was discarded. (window_exceeded)',
+      );
+      return;
+    }
     this.chain = this.chain.then(async () => {
       if (this.finished || this.writeError) return;
       try {

@@ -62,6 +62,19 @@ export class AckSchedule {
 
   constructor(private readonly everyBytes: number = FILES_LIMITS.ackEveryBytes) {}
 
+  /** The last count acked. */
+  get last(): number {
+    return this.acked;
+  }
+
+  /**
+   * A sender that ignores acks: more than the window (plus one chunk of slack) received beyond the
+   * last ack sent. A sender keeping to the window never gets there (its last ack is at most ours).
+   */
+  exceeded(received: number): boolean {
+    return received - this.acked > FILES_LIMITS.windowBytes + FILES_LIMITS.chunkBytes;
+  }
+
   /** The count to ack after `written` bytes are on disk, or null when no ack is due yet. */
   due(written: number, final = false): number | null {
     if (written <= this.acked) return final && written === 0 && this.acked === 0 ? 0 : null;
@@ -133,4 +146,15 @@ export class OpIds {
     this.last = this.last >= FILES_LIMITS.maxId ? 1 : this.last + 1;
     return this.last;
   }
+}
+
+/** One download's destination. `write` resolves once the bytes are handed over (then they are acked). */
+export interface DownloadSink {
+  /** How the file is being saved, for the row ("Saving to the file you chose"). */
+  readonly kind: 'picked' | 'browser';
+  write(chunk: Uint8Array<ArrayBuffer>): Promise<void>;
+  /** All bytes written and verified: make the file appear. */
+  finish(): Promise<void>;
+  /** Cancelled or failed: leave nothing behind. */
+  abort(): Promise<void>;
 }
