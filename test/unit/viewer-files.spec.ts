@@ -146,6 +146,12 @@ describe('Files tab formatting', () => {
     expect(nameProblem('x\u0000y')).toMatch(/control characters/);
     expect(nameProblem('x'.repeat(256))).toMatch(/255 characters/);
   });
+
+  it('refuses, before the device is asked, names the device would not create on every system', () => {
+    for (const name of ['notes:2026.txt', 'what?.txt', 'NUL.txt', 'com1', 'trailing.', 'trailing '])
+      expect(nameProblem(name)).toMatch(/must work on every system/);
+    expect(nameProblem('12-30 backup.log')).toBeNull();
+  });
 });
 
 describe('Files tab transfer bookkeeping', () => {

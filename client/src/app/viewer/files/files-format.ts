@@ -2,7 +2,11 @@
  * How the Files tab writes sizes, speeds, times, permissions and paths, and how it sorts a listing.
  * Plain TypeScript without Angular, so the unit project tests it (test/unit/viewer-files.spec.ts).
  */
-import type { FilesEntry, FilesEntryKind } from '../../../../../contracts/agent-protocol/files-frames';
+import {
+  isNewFileName,
+  type FilesEntry,
+  type FilesEntryKind,
+} from '../../../../../contracts/agent-protocol/files-frames';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
@@ -179,6 +183,8 @@ export function nameProblem(name: string): string | null {
   if (/[\\/]/.test(name)) return 'A name cannot contain / or \\: it names one item in this folder.';
   if (/[\u0000-\u001f]/.test(name)) return 'A name cannot contain control characters.';
   if (name.length > 255) return 'A name can be 255 characters at most.';
+  if (!isNewFileName(name))
+    return 'A name cannot contain : * ? " < > |, end with a dot or a space, or be a Windows device name (CON, NUL, COM1…): it must work on every system.';
   return null;
 }
 
