@@ -8,25 +8,6 @@
  * Prints a table and writes bench/results/files.json. Like bench:relay, it compiles the benchmark to
  * plain JavaScript first, so nothing measured carries ts-node.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { runCompiled } from './support/compiled-run';
 
-const root = join(__dirname, '..');
-const outfile = join(root, 'node_modules', '.cache', 'files-bench', 'runner.js');
-buildSync({
-  entryPoints: [join(__dirname, 'support', 'files-runner.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node24',
-  packages: 'external',
-  logLevel: 'error',
-});
-const run = spawnSync(process.execPath, ['--expose-gc', outfile], {
-  cwd: root,
-  stdio: 'inherit',
-  env: process.env,
-});
-process.exitCode = run.status ?? 1;
+runCompiled('files-bench', 'files-runner.ts');
