@@ -119,7 +119,7 @@ describe('agent end to end (Linux script, real portal, relay, x11vnc)', () => {
     expect(control().presence(deviceId)).toMatchObject({
       mode: 'quick',
       killSwitch: false,
-      capabilities: ['screen', 'shell', 'commands'],
+      capabilities: ['screen', 'shell', 'commands', 'files'],
     });
     expect(readdirSync(customer.tmp)).toEqual([expect.stringMatching(/^qs-agent\./)]);
   });
