@@ -1,4 +1,12 @@
 import { isRelayChannel, isRelaySessionId } from './relay-subject';
+import {
+  RECORDING_INCOMPLETE_REASONS,
+  RECORDING_MAX_CHUNKS,
+  isRecordedChannel,
+  isRecordingId,
+  type RecordingIncompleteReason,
+  type RecordingMode,
+} from './recording/format';
 
 /**
  * Messages between the relay and the portal, signed as described in node/relay-signature.ts:
@@ -44,7 +52,62 @@ export interface RelayClosedEvent extends RelayEventBase {
   readonly durationMs: number;
 }
 
-export type RelayEvent = RelayPairedEvent | RelayClosedEvent;
+/** Why the relay could not record (contracts/node/recording-store.ts `RecordingStoreFailure`). */
+export const RECORDING_FAILURES = ['unavailable', 'full', 'read_only', 'exists', 'bad_name', 'io'] as const;
+export type RecordingFailure = (typeof RECORDING_FAILURES)[number];
+
+interface RecordingEventBase extends RelayEventBase {
+  /** The recording's id (its folder or object prefix in the store). */
+  readonly recordingId: string;
+}
+
+/** The relay started recording a paired channel (before the first byte was forwarded). */
+export interface RecordingStartedEvent extends RecordingEventBase {
+  readonly type: 'recording_started';
+  readonly mode: RecordingMode;
+  readonly technicianId: string | null;
+  readonly deviceId: string | null;
+}
+
+/**
+ * A chunk was closed durably and the manifest names it. `head` is the hash-chain link after chunk
+ * `chunks - 1` (contracts/node/recording-chain.ts): the portal keeps the latest, so a manifest rewritten
+ * in the store afterwards no longer reaches it.
+ */
+export interface RecordingProgressEvent extends RecordingEventBase {
+  readonly type: 'recording_progress';
+  readonly chunks: number;
+  readonly bytes: number;
+  readonly head: string;
+}
+
+/**
+ * The store refused the recording's bytes. In `required` mode the relay has closed the channel with
+ * 4016 `recording_failed` (the portal ends the session with that reason); in `optional` mode the channel
+ * goes on and the recording is finished as incomplete.
+ */
+export interface RecordingFailedEvent extends RecordingEventBase {
+  readonly type: 'recording_failed';
+  readonly mode: RecordingMode;
+  readonly failure: RecordingFailure;
+}
+
+/** The recording was closed: its final chunk count, bytes and head, and whether it is whole. */
+export interface RecordingFinishedEvent extends RecordingEventBase {
+  readonly type: 'recording_finished';
+  readonly chunks: number;
+  readonly bytes: number;
+  readonly head: string;
+  readonly complete: boolean;
+  readonly incompleteReason: RecordingIncompleteReason | null;
+  /** Milliseconds from the recording's start to its end. */
+  readonly durationMs: number;
+}
+
+export type RecordingEvent =
+  RecordingStartedEvent | RecordingProgressEvent | RecordingFailedEvent | RecordingFinishedEvent;
+
+export type RelayEvent = RelayPairedEvent | RelayClosedEvent | RecordingEvent;
 export type RelayEventType = RelayEvent['type'];
 
 export interface RelayEventBatch {
@@ -122,7 +185,9 @@ function parseEvent(value: unknown, index: number): RelayEvent {
     at: at as string,
   };
   if (type === 'paired') return { ...base, type };
-  if (type !== 'closed') return fail('type must be paired or closed');
+  if (typeof type === 'string' && type.startsWith('recording_'))
+    return parseRecordingEvent(value, base, fail);
+  if (type !== 'closed') return fail('type must be paired, closed or recording_*');
   const { paired, closeCode, reason, initiator, bytesAgentToTech, bytesTechToAgent, durationMs } = value;
   if (typeof paired !== 'boolean') fail('paired must be a boolean');
   if (!Number.isInteger(closeCode) || (closeCode as number) < 1000 || (closeCode as number) > 4999)
@@ -142,6 +207,67 @@ function parseEvent(value: unknown, index: number): RelayEvent {
     bytesTechToAgent: bytesTechToAgent as number,
     durationMs: durationMs as number,
   };
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const ID_OR_NULL = (v: unknown): boolean => v === null || isRelaySessionId(v);
+
+function parseRecordingEvent(
+  value: Record<string, unknown>,
+  base: RelayEventBase,
+  fail: (what: string) => never,
+): RecordingEvent {
+  const { type, recordingId } = value;
+  if (!isRecordedChannel(base.channel)) fail('channel is not a recorded channel');
+  if (!isRecordingId(recordingId)) fail('recordingId is invalid');
+  const rec = { ...base, recordingId: recordingId };
+  const counters = (): { chunks: number; bytes: number; head: string } => {
+    const { chunks, bytes, head } = value;
+    if (!isCount(chunks) || chunks > RECORDING_MAX_CHUNKS || !isCount(bytes))
+      fail('chunks and bytes must be whole numbers');
+    if (typeof head !== 'string' || !HEX64.test(head)) fail('head must be a hex SHA-256');
+    return { chunks: chunks, bytes: bytes, head: head };
+  };
+  const mode = (): RecordingMode =>
+    value.mode === 'optional' || value.mode === 'required' ? value.mode : fail('mode is invalid');
+  switch (type) {
+    case 'recording_started':
+      if (!ID_OR_NULL(value.technicianId) || !ID_OR_NULL(value.deviceId))
+        fail('technicianId and deviceId must be ids or null');
+      return {
+        ...rec,
+        type,
+        mode: mode(),
+        technicianId: value.technicianId as string | null,
+        deviceId: value.deviceId as string | null,
+      };
+    case 'recording_progress':
+      return { ...rec, type, ...counters() };
+    case 'recording_failed':
+      if (!(RECORDING_FAILURES as readonly unknown[]).includes(value.failure)) fail('failure is invalid');
+      return { ...rec, type, mode: mode(), failure: value.failure as RecordingFailure };
+    case 'recording_finished': {
+      const { complete, incompleteReason, durationMs } = value;
+      if (typeof complete !== 'boolean') fail('complete must be a boolean');
+      if (
+        incompleteReason !== null &&
+        !(RECORDING_INCOMPLETE_REASONS as readonly unknown[]).includes(incompleteReason)
+      )
+        fail('incompleteReason is invalid');
+      if (complete === (incompleteReason !== null)) fail('complete and incompleteReason disagree');
+      if (!isCount(durationMs)) fail('durationMs must be a whole number');
+      return {
+        ...rec,
+        type,
+        ...counters(),
+        complete: complete,
+        incompleteReason: incompleteReason as RecordingIncompleteReason | null,
+        durationMs: durationMs,
+      };
+    }
+    default:
+      return fail('type is not a known recording event');
+  }
 }
 
 /** Validates a parsed events body; throws {@link RelayMessageError} naming the first problem. */

@@ -37,6 +37,8 @@ export const REMOTE_SESSION_END_REASONS = [
   'access_withdrawn',
   /** The person at the device ended it there (End now, Ctrl-C). */
   'ended_on_device',
+  /** Recording was required and the relay could not save it (close code 4016). */
+  'recording_failed',
 ] as const;
 export type RemoteSessionEndReason = (typeof REMOTE_SESSION_END_REASONS)[number];
 

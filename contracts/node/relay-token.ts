@@ -2,6 +2,7 @@ import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { RelayKey } from './relay-keys';
 import { findJsonProblem } from '../strict-json';
+import type { RecordingMode } from '../recording/format';
 import { isRelayChannel, isRelayRole, isRelaySessionId, type RelayTokenSubject } from '../relay-subject';
 
 export {
@@ -35,6 +36,17 @@ export const RELAY_TOKEN_MAX_CHARS = 1024;
 const JTI_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const COMPACT_JWS_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
+/**
+ * The `rec` claim: this channel of the session is recorded by the relay (ADR 0019). The portal puts the
+ * same value into both sides' tokens; the relay records a pair when either side's token carries it.
+ * `tech` and `device` are the portal's ids, copied into the recording's manifest.
+ */
+export interface RelayRecordingClaim {
+  readonly mode: RecordingMode;
+  readonly tech: string | null;
+  readonly device: string | null;
+}
+
 export interface RelayTokenClaims extends RelayTokenSubject {
   readonly aud: typeof RELAY_AUDIENCE;
   /** Issued at, seconds since the epoch. */
@@ -43,6 +55,8 @@ export interface RelayTokenClaims extends RelayTokenSubject {
   readonly exp: number;
   /** Unique token id; the relay accepts it once. */
   readonly jti: string;
+  /** Present when the relay must record this channel. */
+  readonly rec?: RelayRecordingClaim;
 }
 
 /** Why a token was refused. Each maps to one close code (see relay-close-codes.ts). */
@@ -91,16 +105,20 @@ function hmacKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
 export async function mintRelayToken(
   secret: Uint8Array,
   kid: string,
-  claims: RelayTokenSubject,
+  claims: RelayTokenSubject & { readonly rec?: RelayRecordingClaim },
   ttlSec: number,
   now: number = Date.now(),
 ): Promise<string> {
   if (!isRelayTokenSubject(claims)) throw new TypeError('Invalid relay token subject (sid, ch or role)');
+  if (claims.rec !== undefined && !isRecordingClaim(claims.rec))
+    throw new TypeError('Invalid relay token recording claim');
   if (!Number.isInteger(ttlSec) || ttlSec < 1 || ttlSec > RELAY_TOKEN_MAX_TTL_SEC) {
     throw new RangeError(`Relay token lifetime must be 1..${RELAY_TOKEN_MAX_TTL_SEC} seconds`);
   }
   const iat = Math.floor(now / 1000);
-  return new SignJWT({ sid: claims.sid, ch: claims.ch, role: claims.role })
+  const payload: Record<string, unknown> = { sid: claims.sid, ch: claims.ch, role: claims.role };
+  if (claims.rec) payload.rec = { mode: claims.rec.mode, tech: claims.rec.tech, device: claims.rec.device };
+  return new SignJWT(payload)
     .setProtectedHeader({ alg: RELAY_TOKEN_ALG, typ: RELAY_TOKEN_TYPE, kid })
     .setAudience(RELAY_AUDIENCE)
     .setIssuedAt(iat)
@@ -185,8 +203,22 @@ function failureOf(err: unknown): RelayTokenFailure {
   return 'malformed';
 }
 
+const CLAIM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+function isRecordingClaim(value: unknown): value is RelayRecordingClaim {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  const idOrNull = (x: unknown): boolean => x === null || (typeof x === 'string' && CLAIM_ID_PATTERN.test(x));
+  return (
+    Object.keys(v).length === 3 &&
+    (v.mode === 'optional' || v.mode === 'required') &&
+    idOrNull(v.tech) &&
+    idOrNull(v.device)
+  );
+}
+
 function toClaims(payload: Record<string, unknown>): RelayTokenClaims {
-  const { sid, ch, role, iat, exp, jti } = payload;
+  const { sid, ch, role, iat, exp, jti, rec } = payload;
   if (
     !isRelaySessionId(sid) ||
     !isRelayChannel(ch) ||
@@ -201,5 +233,7 @@ function toClaims(payload: Record<string, unknown>): RelayTokenClaims {
   const issued = iat as number;
   const expires = exp as number;
   if (expires <= issued || expires - issued > RELAY_TOKEN_MAX_TTL_SEC) throw new RelayTokenError('claims');
-  return { sid, ch, role, aud: RELAY_AUDIENCE, iat: issued, exp: expires, jti };
+  if (rec !== undefined && !isRecordingClaim(rec)) throw new RelayTokenError('claims');
+  const claims = { sid, ch, role, aud: RELAY_AUDIENCE, iat: issued, exp: expires, jti } as const;
+  return rec === undefined ? claims : { ...claims, rec };
 }

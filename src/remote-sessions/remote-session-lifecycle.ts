@@ -22,6 +22,7 @@ const RELAY_END_REASONS: Readonly<Record<string, EndReason>> = {
   ttl_reached: 'ttl_reached',
   session_ttl: 'ttl_reached',
   pair_timeout: 'pair_timeout',
+  recording_failed: 'recording_failed',
 };
 
 /**
@@ -138,6 +139,7 @@ export class RemoteSessionLifecycle implements OnModuleInit, OnModuleDestroy {
 
   private async onRelayEvent(e: RelayEvent): Promise<void> {
     if (e.type === 'paired') return this.ending.markConnected(e.sessionId);
+    if (e.type !== 'closed') return;
     const reason = RELAY_END_REASONS[e.reason];
     if (reason) {
       await this.ending.end(

@@ -77,6 +77,10 @@ import {
 } from '../../src/audit-log/dto/audit-event.dto';
 import type {
   RelayClosedEvent,
+  RecordingStartedEvent,
+  RecordingProgressEvent,
+  RecordingFailedEvent,
+  RecordingFinishedEvent,
   RelayEventBatch,
   RelayEventsAcceptedResponse,
   RelayPairedEvent,
@@ -90,6 +94,10 @@ import { HealthDto } from '../../src/health/dto/health.dto';
 import { PublicStatusDto } from '../../src/quick-support/connect/public-status.dto';
 import {
   RelayClosedEventDto,
+  RecordingStartedEventDto,
+  RecordingProgressEventDto,
+  RecordingFailedEventDto,
+  RecordingFinishedEventDto,
   RelayEventBatchDto,
   RelayEventsAcceptedDto,
   RelayPairedEventDto,
@@ -223,6 +231,22 @@ const CHECKED = [
   pair<RegisterAgentResponseDto, RegisterResponse>(RegisterAgentResponseDto, 'RegisterResponse', true),
   pair<RelayPairedEventDto, RelayPairedEvent>(RelayPairedEventDto, 'RelayPairedEvent', true),
   pair<RelayClosedEventDto, RelayClosedEvent>(RelayClosedEventDto, 'RelayClosedEvent', true),
+  pair<RecordingStartedEventDto, RecordingStartedEvent>(
+    RecordingStartedEventDto,
+    'RecordingStartedEvent',
+    true,
+  ),
+  pair<RecordingProgressEventDto, RecordingProgressEvent>(
+    RecordingProgressEventDto,
+    'RecordingProgressEvent',
+    true,
+  ),
+  pair<RecordingFailedEventDto, RecordingFailedEvent>(RecordingFailedEventDto, 'RecordingFailedEvent', true),
+  pair<RecordingFinishedEventDto, RecordingFinishedEvent>(
+    RecordingFinishedEventDto,
+    'RecordingFinishedEvent',
+    true,
+  ),
   pair<RelayEventBatchDto, RelayEventBatch>(RelayEventBatchDto, 'RelayEventBatch', true),
   pair<RelayEventsAcceptedDto, RelayEventsAcceptedResponse>(
     RelayEventsAcceptedDto,

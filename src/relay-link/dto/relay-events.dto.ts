@@ -1,6 +1,19 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import {
+  RECORDED_CHANNELS,
+  RECORDING_INCOMPLETE_REASONS,
+  RECORDING_MODES,
+  type RecordingIncompleteReason,
+  type RecordingMode,
+} from '../../../contracts/recording/format';
+import {
+  RECORDING_FAILURES,
   RELAY_EVENT_BATCH_MAX,
+  type RecordingFailedEvent,
+  type RecordingFailure,
+  type RecordingFinishedEvent,
+  type RecordingProgressEvent,
+  type RecordingStartedEvent,
   type RelayClosedEvent,
   type RelayEventBatch,
   type RelayEventsAcceptedResponse,
@@ -37,15 +50,70 @@ export class RelayClosedEventDto implements RelayClosedEvent {
   @ApiProperty() readonly durationMs!: number;
 }
 
+abstract class RecordingEventBaseDto {
+  @ApiProperty({ format: 'uuid', description: 'Unique per event: the idempotency key' }) readonly id!: string;
+  @ApiProperty({ format: 'uuid' }) readonly sessionId!: string;
+  @ApiProperty({ enum: RECORDED_CHANNELS }) readonly channel!: string;
+  @ApiProperty({ format: 'date-time' }) readonly at!: string;
+  @ApiProperty({ format: 'uuid', description: 'The recording (its folder or object prefix in the store)' })
+  readonly recordingId!: string;
+}
+
+export class RecordingStartedEventDto extends RecordingEventBaseDto implements RecordingStartedEvent {
+  @ApiProperty({ enum: ['recording_started'] }) readonly type!: 'recording_started';
+  @ApiProperty({ enum: RECORDING_MODES }) readonly mode!: RecordingMode;
+  @ApiProperty({ type: String, nullable: true }) readonly technicianId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) readonly deviceId!: string | null;
+}
+
+export class RecordingProgressEventDto extends RecordingEventBaseDto implements RecordingProgressEvent {
+  @ApiProperty({ enum: ['recording_progress'] }) readonly type!: 'recording_progress';
+  @ApiProperty({ description: 'Chunks closed so far' }) readonly chunks!: number;
+  @ApiProperty() readonly bytes!: number;
+  @ApiProperty({ description: 'Hex hash-chain link after the last closed chunk' }) readonly head!: string;
+}
+
+export class RecordingFailedEventDto extends RecordingEventBaseDto implements RecordingFailedEvent {
+  @ApiProperty({ enum: ['recording_failed'] }) readonly type!: 'recording_failed';
+  @ApiProperty({ enum: RECORDING_MODES }) readonly mode!: RecordingMode;
+  @ApiProperty({ enum: RECORDING_FAILURES }) readonly failure!: RecordingFailure;
+}
+
+export class RecordingFinishedEventDto extends RecordingEventBaseDto implements RecordingFinishedEvent {
+  @ApiProperty({ enum: ['recording_finished'] }) readonly type!: 'recording_finished';
+  @ApiProperty() readonly chunks!: number;
+  @ApiProperty() readonly bytes!: number;
+  @ApiProperty() readonly head!: string;
+  @ApiProperty() readonly complete!: boolean;
+  @ApiProperty({ enum: RECORDING_INCOMPLETE_REASONS, nullable: true })
+  readonly incompleteReason!: RecordingIncompleteReason | null;
+  @ApiProperty() readonly durationMs!: number;
+}
+
+type RelayEventDto =
+  | RelayPairedEventDto
+  | RelayClosedEventDto
+  | RecordingStartedEventDto
+  | RecordingProgressEventDto
+  | RecordingFailedEventDto
+  | RecordingFinishedEventDto;
+
 export class RelayEventBatchDto implements RelayEventBatch {
   @ApiProperty({
     type: 'array',
     maxItems: RELAY_EVENT_BATCH_MAX,
     items: {
-      oneOf: [{ $ref: getSchemaPath(RelayPairedEventDto) }, { $ref: getSchemaPath(RelayClosedEventDto) }],
+      oneOf: [
+        RelayPairedEventDto,
+        RelayClosedEventDto,
+        RecordingStartedEventDto,
+        RecordingProgressEventDto,
+        RecordingFailedEventDto,
+        RecordingFinishedEventDto,
+      ].map((dto) => ({ $ref: getSchemaPath(dto) })),
     },
   })
-  readonly events!: readonly (RelayPairedEventDto | RelayClosedEventDto)[];
+  readonly events!: readonly RelayEventDto[];
 }
 
 export class RelayEventsAcceptedDto implements RelayEventsAcceptedResponse {

@@ -86,6 +86,7 @@ export const END_REASON_LABELS: Readonly<Record<RemoteSessionEndReason, string>>
   technician_revoked: 'The technician signed out or lost access',
   access_withdrawn: 'The technician no longer has access to this device',
   ended_on_device: 'Ended by the person at the device',
+  recording_failed: 'Recording was required and could not be saved',
 };
 
 export function endReasonText(session: Pick<RemoteSessionView, 'endReason'>): string {

@@ -17,6 +17,7 @@ const ENDED_BY: Readonly<Record<RemoteSessionEndReason, string>> = {
   technician_revoked: 'You were signed out or lost access',
   access_withdrawn: 'The session was handed to another technician',
   ended_on_device: 'The customer ended the session',
+  recording_failed: 'Recording is required and could not be saved, so the session was ended',
 };
 
 /**
