@@ -36,8 +36,9 @@ const PART_SIZE = 5 * 1024 * 1024;
 const BATCH = 1000;
 
 export interface S3RecordingStoreOptions {
-  /** Keys per ListObjectsV2 page (1..1000): small in tests, so paging is exercised. */
-  readonly pageSize?: number;
+  /** Keys per ListObjectsV2 page and per DeleteObjects call (1..1000): small in tests, so paging and
+   * batching are exercised. */
+  readonly batchSize?: number;
 }
 
 /**
@@ -62,12 +63,12 @@ export class S3RecordingStore implements RecordingStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
-  private readonly pageSize: number;
+  private readonly batchSize: number;
 
   constructor(settings: S3Settings, options: S3RecordingStoreOptions = {}) {
     this.bucket = settings.bucket;
     this.prefix = settings.prefix;
-    this.pageSize = Math.min(BATCH, Math.max(1, options.pageSize ?? BATCH));
+    this.batchSize = Math.min(BATCH, Math.max(1, options.batchSize ?? BATCH));
     const host = settings.endpoint ? safeHost(settings.endpoint) : undefined;
     this.location = `s3://${settings.bucket}/${settings.prefix}${host ? ` at ${host}` : ''}`;
     this.client = new S3Client({
@@ -81,8 +82,14 @@ export class S3RecordingStore implements RecordingStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
-      // Connecting is bounded; a request that stalls (no byte either way) for two minutes fails.
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
+      // Connecting is bounded; a request that stalls (no byte either way) for two minutes fails. Every
+      // recording being written holds at most one request, so the pool is larger than the SDK's 50.
+      requestHandler: {
+        connectionTimeout: 10_000,
+        socketTimeout: 120_000,
+        httpAgent: { maxSockets: 256 },
+        httpsAgent: { maxSockets: 256 },
+      },
     });
   }
 
@@ -153,7 +160,7 @@ export class S3RecordingStore implements RecordingStore {
           Prefix: prefix,
           Delimiter: delimiter,
           StartAfter: startAfter,
-          MaxKeys: this.pageSize,
+          MaxKeys: this.batchSize,
         }),
       );
       const found = [
@@ -190,35 +197,34 @@ export class S3RecordingStore implements RecordingStore {
   async remove(recordingId: string): Promise<void> {
     const folder = this.folder(recordingId);
     try {
-      let batch: string[] = [];
-      const flush = async () => {
-        const keys = batch;
-        batch = [];
-        if (keys.length === 0) return;
-        const out = await this.client.send(
-          new DeleteObjectsCommand({
-            Bucket: this.bucket,
-            Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
-          }),
-        );
-        const failed = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
-        if (failed.length > 0)
-          throw new RecordingStoreError(
-            failureOf(safeName(failed[0].Code), undefined),
-            `removing a recording: ${failed.length} object(s) not deleted (${safeName(failed[0].Code) ?? 'error'})`,
-          );
-      };
-      // Listed first, deleted after: deleting while paging would move the pages under the listing.
-      for await (const key of this.keys(folder)) batch.push(key);
-      const all = batch;
-      batch = [];
-      for (let i = 0; i < all.length; i += BATCH) {
-        batch = all.slice(i, i + BATCH);
-        await flush();
+      // Deleted page by page as listed: paging goes by StartAfter, so deleting what was listed does not
+      // move the next page, and a recording of 100 000 chunks never sits in memory as a whole list.
+      const batch: string[] = [];
+      for await (const key of this.keys(folder)) {
+        batch.push(key);
+        if (batch.length >= this.batchSize) await this.deleteKeys(batch.splice(0));
       }
+      await this.deleteKeys(batch);
     } catch (err) {
       throw s3ErrorOf(err, 'removing a recording');
     }
+  }
+
+  private async deleteKeys(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const out = await this.client.send(
+      new DeleteObjectsCommand({
+        Bucket: this.bucket,
+        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    const failed = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+    if (failed.length === 0) return;
+    const code = safeName(failed[0].Code);
+    throw new RecordingStoreError(
+      failureOf(code, undefined),
+      `removing a recording: ${failed.length} object(s) not deleted (${code ?? 'error'})`,
+    );
   }
 
   async *recordingIds(): AsyncIterable<string> {

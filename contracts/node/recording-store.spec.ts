@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RECORDING_MANIFEST_MAX_BYTES, RECORDING_MANIFEST_NAME } from '../recording/format';
-import { S3RecordingStore } from './recording-s3-store';
+import { S3RecordingStore, s3ErrorOf } from './recording-s3-store';
 import { openRecordingStore } from './recording-settings';
 import {
   FsRecordingStore,
@@ -110,8 +110,8 @@ function s3Harness(): Harness {
       const started = await startS3rver(dir);
       server = started.child;
       const { port } = started;
-      // Small pages, so listings go through several ListObjectsV2 calls.
-      store = new S3RecordingStore(s3Settings(`http://127.0.0.1:${port}`), { pageSize: 2 });
+      // Small batches, so listings and removals go through several ListObjectsV2/DeleteObjects calls.
+      store = new S3RecordingStore(s3Settings(`http://127.0.0.1:${port}`), { batchSize: 2 });
     },
     store: () => store,
     async unreachable() {
@@ -173,6 +173,21 @@ describe.each([fsHarness(), s3Harness()])('a recording store in $name', (harness
     const back = await store().get(id, '000000.rfb');
     expect(back?.length).toBe(data.length);
     expect(back?.equals(data)).toBe(true);
+  });
+
+  it('asks the caller to wait once it holds about 1 MiB, and drains', async () => {
+    const id = randomUUID();
+    const writer = store().create(id, '000000.cast');
+    const piece = randomBytes(64 * 1024);
+    let held = 0;
+    // Written synchronously: nothing can have reached the store yet, so all of it is held.
+    while (writer.write(piece)) held += piece.length;
+    held += piece.length;
+    expect(held).toBeGreaterThanOrEqual(MiB);
+    expect(held).toBeLessThanOrEqual(MiB + 2 * piece.length);
+    await new Promise<void>((resolve) => writer.onDrain(resolve));
+    await writer.close();
+    expect((await store().get(id, '000000.cast'))?.length).toBe(held);
   });
 
   it('stores an empty chunk and a small one', async () => {
@@ -334,6 +349,46 @@ describe.each([fsHarness(), s3Harness()])('a recording store in $name', (harness
 });
 
 describe('the S3 store’s errors and location', () => {
+  const sdkError = (name: string, status: number | undefined, message = 'x') =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+  it.each([
+    ['PreconditionFailed', 412, 'exists'],
+    ['XMinioStorageFull', 507, 'full'],
+    ['QuotaExceeded', 403, 'full'],
+    ['AccessDenied', 403, 'unavailable'],
+    ['SignatureDoesNotMatch', 403, 'unavailable'],
+    ['NoSuchBucket', 404, 'unavailable'],
+    ['ServiceUnavailable', 503, 'unavailable'],
+    ['SlowDown', 503, 'unavailable'],
+    ['InternalError', 500, 'unavailable'],
+    ['TimeoutError', undefined, 'unavailable'],
+    ['InvalidRequest', 400, 'io'],
+    ['EntityTooSmall', 400, 'io'],
+  ])('maps %s (HTTP %s) to %s', (name, status, failure) => {
+    const err = s3ErrorOf(sdkError(name, status), 'writing a chunk');
+    expect(err).toBeInstanceOf(RecordingStoreError);
+    expect(err.failure).toBe(failure);
+    expect(err.message).toMatch(new RegExp(`^writing a chunk: .*\\(${name}(, HTTP ${status})?\\)$`));
+  });
+
+  it('never repeats what an error says beyond its code: no URL, header or key', () => {
+    const leaky = sdkError(
+      'AccessDenied<script>',
+      403,
+      'https://bucket.s3.amazonaws.com/k?X-Amz-Signature=abc&X-Amz-Credential=AKIAEXAMPLE Authorization: AWS4',
+    );
+    const err = s3ErrorOf(leaky, 'reading a chunk');
+    expect(err.failure).toBe('unavailable');
+    expect(err.message).toBe('reading a chunk: the S3 store refused the request (HTTP 403)');
+    const network = Object.assign(new Error('connect ECONNRESET 10.0.0.1:443 secret=abc'), {
+      code: 'ECONNRESET',
+    });
+    expect(s3ErrorOf(network, 'listing recordings').message).toBe(
+      'listing recordings: the S3 store cannot be reached (ECONNRESET)',
+    );
+  });
+
   it('names the bucket, prefix and endpoint host, and no credential, in its location and errors', async () => {
     const port = await closedPort();
     const store = openRecordingStore({
