@@ -356,8 +356,10 @@ class S3ObjectWriter implements RecordingObjectWriter {
   }
 }
 
+/** A missing object (a missing bucket is a misconfiguration: `unavailable`, never "no such object"). */
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  if (e?.name === 'NoSuchBucket') return false;
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 

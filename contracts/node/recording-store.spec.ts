@@ -347,6 +347,9 @@ describe.each([fsHarness(), s3Harness()])('a recording store in $name', (harness
       expect(
         (await rejection(unreachable.put(randomUUID(), RECORDING_MANIFEST_NAME, Buffer.from('{}')))).failure,
       ).toBe(harness.unreachableFailure);
+      // Listings fail too: an unreachable store is never mistaken for an empty one.
+      expect((await rejection(unreachable.list(randomUUID()))).failure).toBe(harness.unreachableFailure);
+      expect((await rejection(collect(unreachable.recordingIds()))).failure).toBe(harness.unreachableFailure);
     } finally {
       await unreachable.close();
     }
@@ -415,5 +418,41 @@ describe('the S3 store’s errors and location', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('an S3 store whose bucket does not exist', () => {
+  let dir = '';
+  let server: ChildProcess;
+  let store: RecordingStore;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qs-rec-s3-'));
+    const started = await startS3rver(dir);
+    server = started.child;
+    store = openRecordingStore({
+      ...s3Settings(`http://127.0.0.1:${started.port}`),
+      bucket: 'no-such-bucket',
+    });
+  });
+  afterAll(async () => {
+    await store.close();
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers unavailable, never "no such object" or "no recordings"', async () => {
+    const id = randomUUID();
+    const read = await rejection(store.get(id, RECORDING_MANIFEST_NAME));
+    expect(read.failure).toBe('unavailable');
+    expect(read.message).toBe(
+      `reading ${id}/manifest.json: the S3 store refused the request (NoSuchBucket, HTTP 404)`,
+    );
+    expect((await rejection(store.list(id))).failure).toBe('unavailable');
+    expect((await rejection(collect(store.recordingIds()))).failure).toBe('unavailable');
+    const writer = store.create(id, '000000.rfb');
+    writer.write(Buffer.from('x'));
+    expect((await rejection(writer.close())).failure).toBe('unavailable');
   });
 });
