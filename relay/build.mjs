@@ -20,6 +20,9 @@ const result = await build({
   platform: 'node',
   target: 'node24',
   format: 'cjs',
+  // Packages' ES builds first: they tree-shake, so the AWS SDK (the S3 recording store) costs ≈ 490 KB
+  // instead of ≈ 620 KB. Packages with "exports" (ws, pino) resolve as before.
+  mainFields: ['module', 'main'],
   minify: true,
   sourcemap: false,
   legalComments: 'none',

@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import type { EnvReader } from './env-reader';
-import { S3RecordingStore } from './recording-s3-store';
 import { FsRecordingStore, type RecordingStore } from './recording-store';
 
 /**
@@ -52,7 +51,14 @@ export function readRecordingStoreSettings(r: EnvReader, dataDir: string): Recor
   };
 }
 
-/** The store the settings name. */
+/**
+ * The store the settings name. The S3 store (and the AWS SDK behind it, ≈ 450 KB of the relay's
+ * bundle) is loaded only when S3 is configured: a synchronous `require`, which ts-node and jest
+ * (CommonJS) resolve to the .ts file and esbuild bundles as a module evaluated on first call.
+ */
 export function openRecordingStore(settings: RecordingStoreSettings): RecordingStore {
-  return settings.kind === 'fs' ? new FsRecordingStore(settings.dir) : new S3RecordingStore(settings);
+  if (settings.kind === 'fs') return new FsRecordingStore(settings.dir);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { S3RecordingStore } = require('./recording-s3-store') as typeof import('./recording-s3-store');
+  return new S3RecordingStore(settings);
 }

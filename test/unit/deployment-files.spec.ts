@@ -223,9 +223,11 @@ describe('what each image copies (scripts/image-sizes.mjs)', () => {
   ) as Record<'portal' | 'relay', Record<string, number>>;
   const total = (parts: Record<string, number>) => Object.values(parts).reduce((a, b) => a + b, 0);
 
-  it('keeps the relay under 1 MB on top of the base image', () => {
+  // 1.5 MB: the AWS SDK behind the S3 recording store is ≈ 490 KB of the bundle (loaded only when
+  // RECORDING_S3_BUCKET is set); the rest was ≈ 540 KB before recordings.
+  it('keeps the relay under 1.5 MB on top of the base image', () => {
     expect(sizes.relay['dist/relay']).toBeGreaterThan(0);
-    expect(total(sizes.relay)).toBeLessThan(1024 * 1024);
+    expect(total(sizes.relay)).toBeLessThan(1.5 * 1024 * 1024);
   });
 
   it('keeps the portal under 120 MB on top of the base image', () => {
