@@ -66,6 +66,8 @@ export class RecordScheduler {
   private baseWall = 0;
   /** Fast-forwarding to this position (no delays), or null. */
   private target: number | null = null;
+  /** Playing, but waiting for the next chunk: the position holds until it arrives. */
+  private stalled = false;
   private timer: unknown = null;
   private readonly batch: number;
   private readonly tick: number;
@@ -80,6 +82,7 @@ export class RecordScheduler {
     for (const r of records) this.records.push(r);
     const last = records.length ? records[records.length - 1].atMs : 0;
     this.loadedUntil = Math.max(this.loadedUntil, untilMs, last);
+    this.resume();
     this.pump();
   }
 
@@ -88,6 +91,7 @@ export class RecordScheduler {
     this.complete = true;
     this.duration = Math.max(durationMs, this.loadedUntil);
     this.loadedUntil = this.duration;
+    this.resume();
     this.pump();
   }
 
@@ -114,7 +118,7 @@ export class RecordScheduler {
   }
 
   position(): number {
-    if (!this.playing || this.target !== null) return this.basePos;
+    if (!this.playing || this.target !== null || this.stalled) return this.basePos;
     const moved = this.basePos + (this.options.timers.now() - this.baseWall) * this.speedFactor;
     return Math.min(moved, this.loadedUntil);
   }
@@ -167,6 +171,7 @@ export class RecordScheduler {
   /** Stops every timer (the page is leaving). */
   stop(): void {
     this.playing = false;
+    this.stalled = false;
     this.target = null;
     this.clearTimer();
   }
@@ -178,6 +183,14 @@ export class RecordScheduler {
 
   private rebase(): void {
     this.basePos = this.position();
+    this.baseWall = this.options.timers.now();
+    this.stalled = false;
+  }
+
+  /** More records arrived: a stalled playback goes on from where it held, from now. */
+  private resume(): void {
+    if (!this.stalled) return;
+    this.stalled = false;
     this.baseWall = this.options.timers.now();
   }
 
@@ -201,6 +214,7 @@ export class RecordScheduler {
       if (!this.fastForward(this.target)) return;
       this.basePos = this.target;
       this.target = null;
+      this.stalled = false;
       this.baseWall = this.options.timers.now();
       this.options.onPosition?.(this.basePos);
     }
@@ -213,6 +227,7 @@ export class RecordScheduler {
     if (!this.complete && pos >= this.loadedUntil && this.next >= this.records.length) {
       // Waiting for the next chunk: hold the position where the loaded records end (append pumps).
       this.rebase();
+      this.stalled = true;
       return;
     }
     if (this.complete && this.next >= this.records.length && pos >= this.duration) {
