@@ -9,6 +9,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import type { Player } from 'asciinema-player';
 import { firstValueFrom } from 'rxjs';
 
 import { ApiError } from '../core/api-error';
@@ -27,9 +28,8 @@ function linkPlayerStyles(): void {
   document.head.appendChild(link);
 }
 
-interface AsciinemaPlayerHandle {
-  dispose(): void;
-}
+/** How often the position is mirrored onto the element while the player exists. */
+const POSITION_POLL_MS = 250;
 
 /**
  * The shell and commands player: asciinema-player (loaded on first use, in its own chunk) playing the
@@ -44,7 +44,7 @@ interface AsciinemaPlayerHandle {
     }
     <div #host class="cast" data-testid="player-terminal"></div>
   `,
-  host: { '[attr.data-state]': 'state()' },
+  host: { '[attr.data-state]': 'state()', '[attr.data-position-ms]': 'positionMs()' },
   styles: `
     :host {
       display: block;
@@ -66,12 +66,16 @@ export class CastPlayerComponent implements OnInit {
 
   protected readonly status = signal('Loading the recording…');
   protected readonly state = signal<'loading' | 'ready' | 'error'>('loading');
-  private player: AsciinemaPlayerHandle | null = null;
+  /** The player's position, for tests and the page (asciinema-player keeps its own controls). */
+  protected readonly positionMs = signal(0);
+  private player: Player | null = null;
+  private poll: ReturnType<typeof setInterval> | null = null;
   private destroyed = false;
 
   constructor() {
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
+      if (this.poll !== null) clearInterval(this.poll);
       this.player?.dispose();
     });
   }
@@ -112,6 +116,10 @@ export class CastPlayerComponent implements OnInit {
         controls: true,
         idleTimeLimit: 5,
       });
+      const player = this.player;
+      this.poll = setInterval(() => {
+        this.positionMs.set(Math.round(player.getCurrentTime() * 1000));
+      }, POSITION_POLL_MS);
       this.state.set('ready');
       if (this.status() === 'Loading the recording…') this.status.set('');
     } catch (error: unknown) {
