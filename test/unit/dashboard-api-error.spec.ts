@@ -1,6 +1,6 @@
 import { binaryErrorBody, isErrorBody } from '../../client/src/app/core/error-body';
 
-const bytes = (text: string): ArrayBuffer => new TextEncoder().encode(text).buffer as ArrayBuffer;
+const bytes = (text: string): ArrayBuffer => new TextEncoder().encode(text).buffer;
 
 describe('error bodies in the dashboard', () => {
   it('reads the {code, message} of a failed request made for bytes (a recording chunk)', () => {

@@ -43,7 +43,7 @@ export class ApiError extends Error {
           : `Too many attempts — try again in ${retryAfter} s.`;
       return new ApiError(429, 'rate_limited', message, retryAfter);
     }
-    const body = binaryErrorBody(response.error) ?? response.error;
+    const body: unknown = binaryErrorBody(response.error) ?? response.error;
     if (isErrorBody(body)) {
       return new ApiError(response.status, body.code, body.message, retryAfter);
     }
