@@ -152,14 +152,18 @@ import { ScreenPlayerComponent } from './screen-player.component';
     .banner {
       padding: 10px 14px;
       border-radius: 8px;
-      border: 1px solid currentColor;
+      color: var(--app-text);
     }
-    .broken,
-    .error {
-      color: var(--app-danger, #b3261e);
+    .broken {
+      background: var(--app-danger-bg);
+      border: 1px solid var(--app-danger-border);
     }
     .incomplete {
-      color: var(--app-warning-text, #8a5300);
+      background: var(--app-warning-bg);
+      border: 1px solid var(--app-warning-border);
+    }
+    .error {
+      color: var(--app-danger, #b3261e);
     }
     .muted,
     .notice {

@@ -6,50 +6,22 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
-import { ActivatedRoute, type ParamMap, Router, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 
 import {
   RECORDED_CHANNELS,
-  RECORDING_INTEGRITY,
   RECORDING_LIMITS,
   RECORDING_STATUSES,
-  type ListRecordingsQuery,
-  type RecordedChannel,
-  type RecordingIntegrityState,
-  type RecordingStatus,
 } from '../../../../contracts/api/recordings';
 import { ApiError } from '../core/api-error';
 import { PageHeaderComponent } from '../shared/page-header.component';
 import { StatusPillComponent } from '../shared/status-pill.component';
 import { INTEGRITY_TONES, STATUS_PILLS } from './recording-pills';
 import { bytesText, CHANNEL_LABELS, clockText, integrityText, statusWhy } from './recording-text';
+import { recordingsQuery } from './recordings-query';
 import { RecordingsApiService, type RecordingView } from './recordings-api.service';
 
 const PAGE = RECORDING_LIMITS.pageDefault;
-
-/** The filters the query string carries (so a filtered list can be linked to and reloaded). */
-export function recordingsQuery(params: ParamMap): ListRecordingsQuery {
-  const pick = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
-    const v = params.get(key);
-    return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
-  };
-  const text = (key: string): string | undefined => params.get(key)?.trim().slice(0, 100) || undefined;
-  const hold = params.get('legalHold');
-  const offset = Number(params.get('offset') ?? 0);
-  return {
-    channel: pick<RecordedChannel>('channel', RECORDED_CHANNELS),
-    status: pick<RecordingStatus>('status', RECORDING_STATUSES),
-    integrity: pick<RecordingIntegrityState>('integrity', RECORDING_INTEGRITY),
-    legalHold: hold === 'true' ? true : hold === 'false' ? false : undefined,
-    technicianId: text('technicianId'),
-    deviceId: text('deviceId'),
-    sessionId: text('sessionId'),
-    from: text('from'),
-    to: text('to'),
-    offset:
-      Number.isSafeInteger(offset) && offset > 0 ? Math.min(offset, RECORDING_LIMITS.offsetMax) : undefined,
-  };
-}
 
 /** A `datetime-local` value as an ISO instant and back ('' stays ''). */
 function instant(local: string): string {

@@ -133,7 +133,7 @@ import { InputActivity, type InputActivitySnapshot } from './rfb-input';
       flex: 1;
       height: 70vh;
       min-height: 240px;
-      background: #111;
+      background: var(--app-neutral-soft);
     }
     .activity {
       width: 12rem;

@@ -46,9 +46,7 @@ import { endReasonText, type RemoteSession } from './remote-sessions.model';
         <dd>{{ s.status === 'ended' ? endReason(s) : s.status }}</dd>
       </dl>
     }
-    @if (session()?.recordingEnabled) {
-      <app-session-recordings [sessionId]="id()" />
-    }
+    <app-session-recordings [sessionId]="id()" />
     <app-session-timeline [sessionId]="id()" />
   `,
   styles: `
