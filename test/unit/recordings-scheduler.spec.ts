@@ -269,3 +269,27 @@ describe('the recorded channel', () => {
     expect(got).toHaveLength(1);
   });
 });
+
+describe('fast-forwarding into a busy viewer', () => {
+  it('waits while the viewer reports a backlog, then goes on', () => {
+    const clock = new FakeClock();
+    const delivered: number[] = [];
+    let busy = true;
+    const scheduler = new RecordScheduler({
+      timers: clock,
+      deliver: (r) => delivered.push(r.atMs),
+      rewind: () => undefined,
+      backlogged: () => busy,
+    });
+    scheduler.append([rec(0), rec(10), rec(20)], 100);
+    scheduler.finish(100);
+    scheduler.seek(50);
+    expect(delivered).toEqual([]);
+    clock.advance(100);
+    expect(delivered).toEqual([]);
+    busy = false;
+    clock.advance(16);
+    expect(delivered).toEqual([0, 10, 20]);
+    expect(scheduler.position()).toBe(50);
+  });
+});

@@ -39,9 +39,17 @@ export interface RecordSchedulerOptions {
    * draws asynchronously; its receive queue is bounded).
    */
   fastBatchBytes?: number;
+  /**
+   * True while the viewer still has a backlog to work through (noVNC waits for images to decode and
+   * its receive queue is bounded): fast-forwarding waits a moment before feeding more.
+   */
+  backlogged?: () => boolean;
   /** How often the position is reported while playing. */
   tickMs?: number;
 }
+
+/** How long a fast-forward waits for a backlogged viewer before looking again. */
+const BACKLOG_WAIT_MS = 16;
 
 export const PLAYBACK_SPEEDS = [1, 2, 4] as const;
 export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
@@ -247,6 +255,10 @@ export class RecordScheduler {
    */
   private fastForward(target: number): boolean {
     let bytes = 0;
+    if (this.options.backlogged?.()) {
+      this.schedule(BACKLOG_WAIT_MS);
+      return false;
+    }
     while (this.next < this.records.length && this.records[this.next].atMs <= target) {
       const record = this.records[this.next++];
       this.options.deliver(record);

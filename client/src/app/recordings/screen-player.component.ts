@@ -22,6 +22,20 @@ import { clockText, playableMs } from './recording-text';
 import { RecordingsApiService, type RecordingPlaybackView } from './recordings-api.service';
 import { InputActivity, type InputActivitySnapshot } from './rfb-input';
 
+/** Unread bytes in noVNC's receive queue past which a fast-forward waits (noVNC's own cap is 40 MiB). */
+const BACKLOG_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * Bytes noVNC has received but not processed yet. noVNC has no public API for this; its Websock's
+ * queue indexes (`_rQlen`, `_rQi`, core/websock.js in 1.7) are read defensively: 0 when absent.
+ */
+function receiveBacklog(rfb: RFB | null): number {
+  const sock = (rfb as unknown as { _sock?: { _rQlen?: unknown; _rQi?: unknown } } | null)?._sock;
+  const length = sock?._rQlen;
+  const index = sock?._rQi;
+  return typeof length === 'number' && typeof index === 'number' ? length - index : 0;
+}
+
 /**
  * The screen player: noVNC drawn from the recorded server stream (direction 0) at its recorded
  * timing (record-scheduler.ts), through a channel that never reaches a device (recorded-channel.ts);
@@ -195,6 +209,7 @@ export class ScreenPlayerComponent implements OnInit {
       else this.input.push(record.atMs, record.data);
     },
     rewind: () => this.buildViewer(),
+    backlogged: () => receiveBacklog(this.rfb) > BACKLOG_LIMIT,
     onPosition: (ms) => {
       this.positionMs.set(ms);
       this.positionRounded.set(Math.round(ms));
