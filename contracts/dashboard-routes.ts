@@ -10,6 +10,7 @@ export const DASHBOARD_PATHS = {
   viewer: 'viewer',
   quickSupport: 'quick-support',
   remoteSessions: 'remote-sessions',
+  recordings: 'recordings',
   audit: 'audit',
   admin: 'admin',
 } as const;

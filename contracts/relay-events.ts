@@ -217,7 +217,8 @@ function parseRecordingEvent(
   base: RelayEventBase,
   fail: (what: string) => never,
 ): RecordingEvent {
-  const { type, recordingId } = value;
+  // Destructured (not `value.x`), so the dashboard's stricter tsconfig accepts the reads.
+  const { type, recordingId, mode: modeValue, technicianId, deviceId, failure } = value;
   if (!isRecordedChannel(base.channel)) fail('channel is not a recorded channel');
   if (!isRecordingId(recordingId)) fail('recordingId is invalid');
   const rec = { ...base, recordingId: recordingId };
@@ -229,23 +230,23 @@ function parseRecordingEvent(
     return { chunks: chunks, bytes: bytes, head: head };
   };
   const mode = (): RecordingMode =>
-    value.mode === 'optional' || value.mode === 'required' ? value.mode : fail('mode is invalid');
+    modeValue === 'optional' || modeValue === 'required' ? modeValue : fail('mode is invalid');
   switch (type) {
     case 'recording_started':
-      if (!ID_OR_NULL(value.technicianId) || !ID_OR_NULL(value.deviceId))
+      if (!ID_OR_NULL(technicianId) || !ID_OR_NULL(deviceId))
         fail('technicianId and deviceId must be ids or null');
       return {
         ...rec,
         type,
         mode: mode(),
-        technicianId: value.technicianId as string | null,
-        deviceId: value.deviceId as string | null,
+        technicianId: technicianId as string | null,
+        deviceId: deviceId as string | null,
       };
     case 'recording_progress':
       return { ...rec, type, ...counters() };
     case 'recording_failed':
-      if (!(RECORDING_FAILURES as readonly unknown[]).includes(value.failure)) fail('failure is invalid');
-      return { ...rec, type, mode: mode(), failure: value.failure as RecordingFailure };
+      if (!(RECORDING_FAILURES as readonly unknown[]).includes(failure)) fail('failure is invalid');
+      return { ...rec, type, mode: mode(), failure: failure as RecordingFailure };
     case 'recording_finished': {
       const { complete, incompleteReason, durationMs } = value;
       if (typeof complete !== 'boolean') fail('complete must be a boolean');
@@ -272,9 +273,8 @@ function parseRecordingEvent(
 
 /** Validates a parsed events body; throws {@link RelayMessageError} naming the first problem. */
 export function parseRelayEventBatch(value: unknown): RelayEvent[] {
-  if (!isRecord(value) || !Array.isArray(value.events))
-    throw new RelayMessageError('body must be { events: [...] }');
-  const events: unknown[] = value.events;
+  const { events } = isRecord(value) ? value : { events: undefined };
+  if (!Array.isArray(events)) throw new RelayMessageError('body must be { events: [...] }');
   if (events.length < 1 || events.length > RELAY_EVENT_BATCH_MAX) {
     throw new RelayMessageError(`events must hold 1 to ${RELAY_EVENT_BATCH_MAX} items`);
   }

@@ -246,7 +246,8 @@ export function parseRecordingManifest(value: unknown): RecordingManifest {
     throw new RecordingFormatError(`manifest: ${what}`);
   };
   if (!isRecord(value)) return fail('must be an object');
-  const v = value;
+  // Named fields (not an index signature), so the dashboard's stricter tsconfig accepts the reads.
+  const v = value as { readonly [K in keyof RecordingManifest]?: unknown };
   if (v.format !== RECORDING_FORMAT) fail(`format must be ${RECORDING_FORMAT}`);
   if (!isRecordingId(v.recordingId)) fail('recordingId is invalid');
   if (typeof v.sessionId !== 'string' || !UUIDISH.test(v.sessionId)) fail('sessionId is invalid');
@@ -266,8 +267,9 @@ export function parseRecordingManifest(value: unknown): RecordingManifest {
     fail('incompleteReason is invalid');
   if (!isCount(v.bytesAgentToTech) || !isCount(v.bytesTechToAgent)) fail('byte counts are invalid');
   if (!Array.isArray(v.chunks) || v.chunks.length > RECORDING_MAX_CHUNKS) fail('chunks is invalid');
-  const chunks = (v.chunks as unknown[]).map((c, i): RecordingChunkEntry => {
-    if (!isRecord(c)) return fail(`chunks[${i}] must be an object`);
+  const chunks = (v.chunks as unknown[]).map((raw, i): RecordingChunkEntry => {
+    if (!isRecord(raw)) return fail(`chunks[${i}] must be an object`);
+    const c = raw as { readonly [K in keyof RecordingChunkEntry]?: unknown };
     if (c.index !== i) fail(`chunks[${i}].index must be ${i}`);
     if (c.name !== recordingChunkName(i, channel)) fail(`chunks[${i}].name is invalid`);
     if (!isCount(c.bytes) || !isCount(c.startMs) || !isCount(c.endMs) || c.endMs < c.startMs)

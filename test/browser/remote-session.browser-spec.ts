@@ -309,10 +309,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     expect(await launcher.getByRole('radio', { name: /Web/ }).getAttribute('aria-checked')).toBe('true');
     await launcher.getByLabel('Reason (optional)').fill(REASON);
     await launcher.getByRole('checkbox', { name: 'Enable session recording' }).check();
-    await text(
-      launcher,
-      'Recording capture is not available yet: only this choice is stored with the session.',
-    );
+    await text(launcher, 'The relay records the screen, shell and commands of this session');
     await settled(sessions);
     await expectAccessibleInBothThemes(sessions, 'start-session dialog', 'mat-dialog-container');
 
@@ -355,7 +352,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     await text(row, 'Active');
     await text(row, REASON);
     await text(row, TECH.name);
-    await visible(row.getByRole('img', { name: 'Recording requested' }));
+    await visible(row.getByRole('link', { name: 'Recordings of this session' }));
     await sessions.bringToFront();
     await hidden(sessions.locator('mat-snack-bar-container'));
     await sessions.mouse.move(0, 0);

@@ -43,6 +43,11 @@ export const routes: Routes = [
           import('./remote-sessions/remote-sessions.routes').then((m) => m.REMOTE_SESSIONS_ROUTES),
       },
       {
+        // Admins and auditors see every recording; technicians those of their own sessions (the API decides).
+        path: DASHBOARD_PATHS.recordings,
+        loadChildren: () => import('./recordings/recordings.routes').then((m) => m.RECORDINGS_ROUTES),
+      },
+      {
         // Admins read the whole trail; technicians the lines of their own sessions (the API decides).
         path: DASHBOARD_PATHS.audit,
         loadChildren: () => import('./audit/audit.routes').then((m) => m.AUDIT_ROUTES),

@@ -1,15 +1,6 @@
 import { HttpErrorResponse } from '@angular/common/http';
 
-import type { ApiErrorBody } from '../../../../contracts/api/errors';
-
-function isErrorBody(value: unknown): value is ApiErrorBody {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<ApiErrorBody>).code === 'string' &&
-    typeof (value as Partial<ApiErrorBody>).message === 'string'
-  );
-}
+import { binaryErrorBody, isErrorBody } from './error-body';
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP-date); null when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | null {
@@ -52,8 +43,9 @@ export class ApiError extends Error {
           : `Too many attempts — try again in ${retryAfter} s.`;
       return new ApiError(429, 'rate_limited', message, retryAfter);
     }
-    if (isErrorBody(response.error)) {
-      return new ApiError(response.status, response.error.code, response.error.message, retryAfter);
+    const body: unknown = binaryErrorBody(response.error) ?? response.error;
+    if (isErrorBody(body)) {
+      return new ApiError(response.status, body.code, body.message, retryAfter);
     }
     return new ApiError(
       response.status,

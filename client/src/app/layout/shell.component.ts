@@ -27,6 +27,7 @@ interface NavItem {
 const MAIN_NAV: readonly NavItem[] = [
   { label: 'nav.quickSupport', path: '/quick-support', icon: 'headset' },
   { label: 'nav.remoteSessions', path: '/remote-sessions', icon: 'desktop' },
+  { label: 'nav.recordings', path: '/recordings', icon: 'videocam' },
   { label: 'nav.audit', path: '/audit', icon: 'history' },
 ];
 

@@ -5,6 +5,7 @@ import { RouterLink } from '@angular/router';
 
 import { SessionTimelineComponent } from '../audit/session-timeline.component';
 import { ApiError } from '../core/api-error';
+import { SessionRecordingsComponent } from '../recordings/session-recordings.component';
 import { PageHeaderComponent } from '../shared/page-header.component';
 import { RemoteSessionsApiService } from './remote-sessions-api.service';
 import { endReasonText, type RemoteSession } from './remote-sessions.model';
@@ -12,7 +13,14 @@ import { endReasonText, type RemoteSession } from './remote-sessions.model';
 /** One remote session: who, which device, how it went, and its timeline from the audit trail. */
 @Component({
   selector: 'app-session-details-page',
-  imports: [DatePipe, MatButtonModule, PageHeaderComponent, RouterLink, SessionTimelineComponent],
+  imports: [
+    DatePipe,
+    MatButtonModule,
+    PageHeaderComponent,
+    RouterLink,
+    SessionRecordingsComponent,
+    SessionTimelineComponent,
+  ],
   template: `
     <app-page-header heading="Remote session" [description]="session()?.deviceName ?? ''">
       <a matButton="outlined" routerLink="/remote-sessions">All sessions</a>
@@ -38,6 +46,7 @@ import { endReasonText, type RemoteSession } from './remote-sessions.model';
         <dd>{{ s.status === 'ended' ? endReason(s) : s.status }}</dd>
       </dl>
     }
+    <app-session-recordings [sessionId]="id()" />
     <app-session-timeline [sessionId]="id()" />
   `,
   styles: `

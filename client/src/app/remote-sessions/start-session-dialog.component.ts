@@ -1,6 +1,6 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -17,6 +17,7 @@ import { toApiError } from '../core/api-error';
 import { showsOwnErrors } from '../core/http-context';
 import { NotificationService } from '../core/notification.service';
 import { Device, DEVICE_KIND_LABELS, deviceTitle } from '../devices/device.model';
+import { RecordingsApiService } from '../recordings/recordings-api.service';
 import { QuickAssistPanelComponent } from '../remote-help/quick-assist-panel.component';
 import { OS_ICONS, OS_LABELS } from '../shared/os';
 import { RemoteSessionsApiService } from './remote-sessions-api.service';
@@ -67,6 +68,7 @@ const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
 })
 export class StartSessionDialogComponent {
   private readonly api = inject(RemoteSessionsApiService);
+  private readonly recordings = inject(RecordingsApiService);
   private readonly viewers = inject(ViewerWindowsService);
   private readonly notifications = inject(NotificationService);
   private readonly dialogRef = inject<MatDialogRef<StartSessionDialogComponent>>(MatDialogRef);
@@ -91,6 +93,12 @@ export class StartSessionDialogComponent {
     recordingEnabled: [false],
   });
   protected readonly submitting = signal(false);
+  /**
+   * The administrator's recording policy (`GET /api/recordings/settings`): `off` hides the checkbox,
+   * `required` ticks and locks it, `optional` leaves the choice. Until it is known (or if it cannot be
+   * read) the choice is offered; the portal applies the policy either way.
+   */
+  protected readonly recordingPolicy = signal<'off' | 'optional' | 'required'>('optional');
   protected readonly failure = signal<string | null>(null);
   /** The Quick Assist alternative is folded away until asked for (it queries the device). */
   protected readonly quickAssistOpen = signal(false);
@@ -121,11 +129,30 @@ export class StartSessionDialogComponent {
   });
 
   constructor() {
+    this.recordings
+      .settings()
+      .pipe(takeUntilDestroyed())
+      .subscribe({
+        next: (settings) => this.applyRecordingPolicy(settings.policy),
+        error: (err: unknown) => console.warn('The recording policy could not be read', err),
+      });
     // A protocol the chosen device cannot do (SSH on Windows) falls back to Web.
     effect(() => {
       const os = this.device()?.os ?? null;
       if (protocolUnavailable(this.protocol(), os)) this.form.controls.protocol.setValue('web');
     });
+  }
+
+  private applyRecordingPolicy(policy: 'off' | 'optional' | 'required'): void {
+    this.recordingPolicy.set(policy);
+    const control = this.form.controls.recordingEnabled;
+    if (policy === 'required') {
+      control.setValue(true);
+      control.disable();
+    } else {
+      if (policy === 'off') control.setValue(false);
+      control.enable();
+    }
   }
 
   protected unavailable(protocol: RemoteProtocol): string | null {

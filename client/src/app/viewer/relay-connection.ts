@@ -30,6 +30,7 @@ const SESSION_OVER: ReadonlySet<number> = new Set([
   RelayCloseCode.ClosedByPortal,
   RelayCloseCode.EndedByTechnician,
   RelayCloseCode.EndedOnDevice,
+  RelayCloseCode.RecordingFailed,
 ]);
 
 /**

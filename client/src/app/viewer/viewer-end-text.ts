@@ -3,6 +3,7 @@
  * words of the person at the viewer. Plain TypeScript without Angular, so a unit test can import it.
  */
 import type { RemoteSessionEndReason, RemoteSessionView } from '../../../../contracts/api/remote-sessions';
+import { describeCloseCode, RelayCloseCode } from '../../../../contracts/relay-close-codes';
 
 const ENDED_BY: Readonly<Record<RemoteSessionEndReason, string>> = {
   technician: 'The session was ended from the dashboard',
@@ -17,7 +18,8 @@ const ENDED_BY: Readonly<Record<RemoteSessionEndReason, string>> = {
   technician_revoked: 'You were signed out or lost access',
   access_withdrawn: 'The session was handed to another technician',
   ended_on_device: 'The customer ended the session',
-  recording_failed: 'Recording is required and could not be saved, so the session was ended',
+  // The relay's words for close code 4016 (contracts/relay-close-codes.ts), without the full stop.
+  recording_failed: describeCloseCode(RelayCloseCode.RecordingFailed).message.replace(/\.$/, ''),
 };
 
 /**

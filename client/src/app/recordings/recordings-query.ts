@@ -1,0 +1,50 @@
+/*
+ * The Recordings page's filters as its query string carries them (so a filtered list can be linked to,
+ * from a session or a device, and reloaded). The values are untrusted: unknown enum values are dropped,
+ * text is trimmed and bounded, the offset is a whole number within the API's limit. Plain TypeScript
+ * without Angular, so a unit test can import it.
+ */
+import {
+  RECORDED_CHANNELS,
+  RECORDING_INTEGRITY,
+  RECORDING_LIMITS,
+  RECORDING_STATUSES,
+  type ListRecordingsQuery,
+  type RecordedChannel,
+  type RecordingIntegrityState,
+  type RecordingStatus,
+} from '../../../../contracts/api/recordings';
+
+/** What the page reads from (Angular's ParamMap, URLSearchParams). */
+export interface QueryValues {
+  get(key: string): string | null;
+}
+
+const TEXT_MAX = 100;
+
+export function recordingsQuery(params: QueryValues): ListRecordingsQuery {
+  const pick = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
+    const v = params.get(key);
+    return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
+  };
+  const text = (key: string): string | undefined => params.get(key)?.trim().slice(0, TEXT_MAX) || undefined;
+  const instant = (key: string): string | undefined => {
+    const v = text(key);
+    return v !== undefined && !Number.isNaN(Date.parse(v)) ? v : undefined;
+  };
+  const hold = params.get('legalHold');
+  const offset = Number(params.get('offset') ?? 0);
+  return {
+    channel: pick<RecordedChannel>('channel', RECORDED_CHANNELS),
+    status: pick<RecordingStatus>('status', RECORDING_STATUSES),
+    integrity: pick<RecordingIntegrityState>('integrity', RECORDING_INTEGRITY),
+    legalHold: hold === 'true' ? true : hold === 'false' ? false : undefined,
+    technicianId: text('technicianId'),
+    deviceId: text('deviceId'),
+    sessionId: text('sessionId'),
+    from: instant('from'),
+    to: instant('to'),
+    offset:
+      Number.isSafeInteger(offset) && offset > 0 ? Math.min(offset, RECORDING_LIMITS.offsetMax) : undefined,
+  };
+}
