@@ -20,7 +20,9 @@ export function securityHeaders(config: AppConfig): RequestHandler {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // 'wasm-unsafe-eval' lets asciinema-player (the shell recordings' player) compile its own
+        // WebAssembly; it allows no eval() of JavaScript and no script from anywhere but 'self'.
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         // BRAND_LOGO_URL's origin, when the logo is configured there (a file in DATA_DIR is 'self').
         imgSrc: [
