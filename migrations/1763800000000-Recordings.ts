@@ -21,6 +21,9 @@ export class Recordings1763800000000 implements MigrationInterface {
   name = 'Recordings1763800000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // The relay's event ids are kept for de-duplication with their type; `recording_progress` and
+    // `recording_finished` are longer than the 16 characters `paired`/`closed` needed.
+    await q.query(`ALTER TABLE "relay_events" ALTER COLUMN "type" TYPE varchar(32)`);
     await q.query(`
       CREATE TABLE "recordings" (
         "id" uuid PRIMARY KEY,
@@ -70,5 +73,7 @@ export class Recordings1763800000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE "recordings"`);
+    await q.query(`DELETE FROM "relay_events" WHERE length("type") > 16`);
+    await q.query(`ALTER TABLE "relay_events" ALTER COLUMN "type" TYPE varchar(16)`);
   }
 }
