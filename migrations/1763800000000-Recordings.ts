@@ -60,7 +60,9 @@ export class Recordings1763800000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX "ix_recordings_started" ON "recordings" ("started_at" DESC, "id")`);
     await q.query(`CREATE INDEX "ix_recordings_session" ON "recordings" ("session_id", "started_at")`);
-    await q.query(`CREATE INDEX "ix_recordings_technician" ON "recordings" ("technician_id", "started_at" DESC)`);
+    await q.query(
+      `CREATE INDEX "ix_recordings_technician" ON "recordings" ("technician_id", "started_at" DESC)`,
+    );
     await q.query(`CREATE INDEX "ix_recordings_device" ON "recordings" ("device_id", "started_at" DESC)`);
     await q.query(
       `CREATE INDEX "ix_recordings_retention" ON "recordings" ((COALESCE("ended_at", "started_at")))

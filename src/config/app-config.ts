@@ -237,7 +237,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       policy: r.oneOf('RECORDING_POLICY', RECORDING_POLICIES, 'optional'),
       strict: r.flag('RECORDING_STRICT', false),
       retentionDays: r.int('RECORDING_RETENTION_DAYS', 30, 1, 3650),
-      maxTotalGb: r.raw('RECORDING_MAX_TOTAL_GB') === undefined ? null : r.int('RECORDING_MAX_TOTAL_GB', 0, 1, 1_000_000),
+      maxTotalGb:
+        r.raw('RECORDING_MAX_TOTAL_GB') === undefined
+          ? null
+          : r.int('RECORDING_MAX_TOTAL_GB', 0, 1, 1_000_000),
       revealKeys: r.flag('RECORDING_REVEAL_KEYS', false),
       store: readRecordingStoreSettings(r, dataDir),
     },

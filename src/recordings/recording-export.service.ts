@@ -52,7 +52,9 @@ export class RecordingExportService {
     const zip = new ZipFile();
     const stamp = new Date();
     zip.addBuffer(
-      Buffer.from(`${JSON.stringify({ exportedAt: stamp.toISOString(), recording: this.recordings.view(row) }, null, 2)}\n`),
+      Buffer.from(
+        `${JSON.stringify({ exportedAt: stamp.toISOString(), recording: this.recordings.view(row) }, null, 2)}\n`,
+      ),
       'recording.json',
       { mtime: stamp },
     );

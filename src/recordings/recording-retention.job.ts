@@ -81,7 +81,9 @@ export class RecordingRetentionJob {
     try {
       await this.storeRef.store.remove(id);
     } catch (err) {
-      this.logger.warn(`Removing recording ${id} from the store failed (retried next run): ${(err as Error).message}`);
+      this.logger.warn(
+        `Removing recording ${id} from the store failed (retried next run): ${(err as Error).message}`,
+      );
       return false;
     }
     if (!(await this.queries.deletePurged(id))) return false;

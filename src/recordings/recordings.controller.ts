@@ -134,7 +134,9 @@ export class RecordingsController {
 
   @Post('recordings/:id/verify')
   @ReadsRecordings({ roles: 'readers' })
-  @ApiOperation({ summary: 'Check the recording’s integrity now (manifest, chain, every chunk) and keep the result' })
+  @ApiOperation({
+    summary: 'Check the recording’s integrity now (manifest, chain, every chunk) and keep the result',
+  })
   @ApiOkResponse({ type: RecordingDto })
   @ApiErrors(NOT_FOUND, STORE_DOWN)
   async verify(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<RecordingDto> {
@@ -146,10 +148,12 @@ export class RecordingsController {
   @Get('recordings/:id/export.zip')
   @AdminOnly()
   @ApiOperation({
-    summary: 'The recording as a zip: manifest.json, every chunk, recording.json (audited: recording.exported)',
+    summary:
+      'The recording as a zip: manifest.json, every chunk, recording.json (audited: recording.exported)',
   })
   @ApiOkResponse({
-    description: 'An attachment `recording-<id>.zip` (not cached). A failure after the first bytes ends it early.',
+    description:
+      'An attachment `recording-<id>.zip` (not cached). A failure after the first bytes ends it early.',
     content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiErrors(NOT_FOUND, STORE_DOWN, [ErrorCode.AuditUnavailable, 'the export could not be audited'])
@@ -173,10 +177,11 @@ export class RecordingsController {
     summary: 'Put a recording on legal hold (retention keeps it) or release it; audited with the note',
   })
   @ApiOkResponse({ type: RecordingDto })
-  @ApiErrors(NOT_FOUND, [ErrorCode.ValidationFailed, 'hold is not a boolean, or the note is too long'], [
-    ErrorCode.AuditUnavailable,
-    'the change could not be audited',
-  ])
+  @ApiErrors(
+    NOT_FOUND,
+    [ErrorCode.ValidationFailed, 'hold is not a boolean, or the note is too long'],
+    [ErrorCode.AuditUnavailable, 'the change could not be audited'],
+  )
   legalHold(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,

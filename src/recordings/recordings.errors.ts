@@ -13,7 +13,10 @@ export const recordingErrors = {
       { 'X-Recording-Broken-At': String(brokenAt) },
     ),
   storeUnavailable: () =>
-    new DomainError(ErrorCode.Unavailable, 'The recordings store cannot be read right now. Try again shortly.'),
+    new DomainError(
+      ErrorCode.Unavailable,
+      'The recordings store cannot be read right now. Try again shortly.',
+    ),
   badChunkIndex: () =>
     new DomainError(ErrorCode.ValidationFailed, 'index must be a whole number from 0 to 99999'),
   sessionNotFound: () => new DomainError(ErrorCode.NotFound, 'There is no such remote session.'),

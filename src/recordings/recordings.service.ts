@@ -135,7 +135,8 @@ export class RecordingsService {
       targetId: row.sessionId,
       details: { recordingId: row.id, channel: row.channel, ...(note && { note }) },
     });
-    if (!(await this.queries.setLegalHold(id, req.hold, req.hold ? note : null, user.id))) throw errors.notFound();
+    if (!(await this.queries.setLegalHold(id, req.hold, req.hold ? note : null, user.id)))
+      throw errors.notFound();
     return this.get(user, id);
   }
 
