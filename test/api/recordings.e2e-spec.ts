@@ -407,3 +407,25 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
     expect(decodeJwt(plain.tech.screen).rec).toBeUndefined();
   });
 });
+
+describe('RECORDING_POLICY=off (real portal)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ RECORDING_POLICY: 'off' });
+  });
+  afterAll(() => t?.close());
+
+  it('refuses a session that asks to be recorded with 400 recording_off, and says so in the settings', async () => {
+    const admin = await t.loginAs();
+    const { deviceId } = await insertRemoteSession(t.app.get(DataSource), null);
+    const res = await admin
+      .post('/api/remote-sessions')
+      .send({ deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: true });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      code: 'recording_off',
+      message: expect.stringContaining('RECORDING_POLICY=off'),
+    });
+    expect((await admin.get('/api/recordings/settings').expect(200)).body.policy).toBe('off');
+  });
+});
