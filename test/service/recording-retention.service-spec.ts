@@ -17,6 +17,8 @@ import {
   writeRecording,
   type BuiltRecording,
 } from '../support/recording-fixtures';
+import { Recordings1763800000000 } from '../../migrations/1763800000000-Recordings';
+import { withMigrationsUpTo } from '../support/migrations';
 import { UsersModule } from '../../src/users/users.module';
 import { createServiceModule, type ServiceModule } from '../support/service-module';
 
@@ -113,5 +115,30 @@ describe('Recording retention (service tier)', () => {
     });
     for (const token of [minted.agent.screen, minted.tech.screen, minted.agent.shell, minted.tech.shell])
       expect(decodeJwt(token).rec).toEqual({ mode: 'required', tech: t.admin.id, device: deviceId });
+  });
+});
+
+describe('Recordings migration', () => {
+  it('goes down and up again cleanly on a real PostgreSQL, and refuses values outside its lists', async () => {
+    await withMigrationsUpTo(Recordings1763800000000, async (ds) => {
+      const exists = async (): Promise<boolean> =>
+        (await ds.query<unknown[]>(`SELECT 1 FROM information_schema.tables WHERE table_name = 'recordings'`))
+          .length > 0;
+      await ds.runMigrations();
+      expect(await exists()).toBe(true);
+      await expect(
+        ds.query(
+          `INSERT INTO recordings (id, session_id, channel, mode, started_at)
+           VALUES (gen_random_uuid(), gen_random_uuid(), 'files', 'optional', now())`,
+        ),
+      ).rejects.toThrow(/ck_recordings_channel/);
+      await ds.query(
+        `INSERT INTO relay_events (id, type, session_id) VALUES (gen_random_uuid(), 'recording_progress', 's')`,
+      );
+      await ds.undoLastMigration();
+      expect(await exists()).toBe(false);
+      await ds.runMigrations();
+      expect(await exists()).toBe(true);
+    });
   });
 });
