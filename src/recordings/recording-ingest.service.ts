@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
+import type { RecordingMode } from '../../contracts/recording/format';
 import type { RecordingEvent, RelayEvent } from '../../contracts/relay-events';
 import { AuditService } from '../audit/audit.service';
 import { RelayEventsService } from '../relay-link/relay-events.service';
+import { RelayTokenService } from '../relay-link/relay-token.service';
 import { RecordingIntegrityService } from './recording-integrity.service';
 import { RecordingQueries, type RecordingSessionFacts } from './recording.queries';
 
@@ -25,6 +27,7 @@ export class RecordingIngestService implements OnModuleInit, OnModuleDestroy {
     private readonly queries: RecordingQueries,
     private readonly integrity: RecordingIntegrityService,
     private readonly audit: AuditService,
+    private readonly tokens: RelayTokenService,
   ) {}
 
   onModuleInit(): void {
@@ -58,14 +61,14 @@ export class RecordingIngestService implements OnModuleInit, OnModuleDestroy {
         await this.note(e, 'recording.started', { mode: e.mode });
         return;
       case 'recording_progress':
-        await this.queries.progress(e, facts, 'optional');
+        await this.queries.progress(e, facts, this.modeOf(facts));
         return;
       case 'recording_failed':
         await this.queries.failed(e, facts);
         await this.note(e, 'recording.failed', { mode: e.mode, failure: e.failure });
         return;
       case 'recording_finished':
-        await this.queries.finished(e, facts, 'optional');
+        await this.queries.finished(e, facts, this.modeOf(facts));
         await this.note(e, 'recording.finished', {
           complete: e.complete,
           incompleteReason: e.incompleteReason,
@@ -77,12 +80,26 @@ export class RecordingIngestService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * The mode of a row first made by a progress or finish event (its start was lost): what the
+   * session's tokens carried, by the same rule; the start event, when it comes, sets the relay's own.
+   */
+  private modeOf(facts: RecordingSessionFacts): RecordingMode {
+    return (
+      this.tokens.recordingClaim({
+        recordingEnabled: facts.recordingEnabled,
+        technicianId: facts.technicianId,
+        deviceId: facts.deviceId ?? '',
+      })?.mode ?? 'optional'
+    );
+  }
+
   /** The session's technician and device; null (logged, dropped) for a session this portal never had. */
   private async factsFor(e: RecordingEvent): Promise<RecordingSessionFacts | null> {
     const facts = await this.queries.sessionFacts(e.sessionId);
     if (facts) return facts;
     const known = await this.queries.find(e.recordingId);
-    if (known) return { technicianId: known.technicianId, deviceId: known.deviceId };
+    if (known) return { technicianId: known.technicianId, deviceId: known.deviceId, recordingEnabled: true };
     this.logger.warn(`Dropped ${e.type} of recording ${e.recordingId}: session ${e.sessionId} is unknown`);
     return null;
   }

@@ -11,6 +11,7 @@ import type {
   RecordingProgressEvent,
   RecordingStartedEvent,
 } from '../../contracts/relay-events';
+import type { RecordingMode } from '../../contracts/recording/format';
 import { returningRows } from '../database/returning-rows';
 import type { Recording } from './entities/recording.entity';
 
@@ -25,6 +26,8 @@ export interface RecordingRow extends Omit<Recording, 'bytes'> {
 export interface RecordingSessionFacts {
   technicianId: string | null;
   deviceId: string | null;
+  /** The session's "Enable session recording" (decides the mode of a row a late start has not set). */
+  recordingEnabled: boolean;
 }
 
 const COLUMNS = `
@@ -50,7 +53,8 @@ export class RecordingQueries {
 
   async sessionFacts(sessionId: string): Promise<RecordingSessionFacts | null> {
     const rows = await this.db.query<RecordingSessionFacts[]>(
-      `SELECT technician_id AS "technicianId", device_id AS "deviceId" FROM remote_sessions WHERE id = $1`,
+      `SELECT technician_id AS "technicianId", device_id AS "deviceId", recording_enabled AS "recordingEnabled"
+         FROM remote_sessions WHERE id = $1`,
       [sessionId],
     );
     return rows[0] ?? null;
@@ -111,7 +115,7 @@ export class RecordingQueries {
     );
   }
 
-  progress(e: RecordingProgressEvent, facts: RecordingSessionFacts, mode: string): Promise<void> {
+  progress(e: RecordingProgressEvent, facts: RecordingSessionFacts, mode: RecordingMode): Promise<void> {
     return this.upsert(
       e,
       facts,
@@ -129,7 +133,11 @@ export class RecordingQueries {
   }
 
   /** Closes the row: final counters, end time and status (failed when nothing was written after a failure). */
-  async finished(e: RecordingFinishedEvent, facts: RecordingSessionFacts, mode: string): Promise<void> {
+  async finished(
+    e: RecordingFinishedEvent,
+    facts: RecordingSessionFacts,
+    mode: RecordingMode,
+  ): Promise<void> {
     const startedAt = new Date(Date.parse(e.at) - e.durationMs).toISOString();
     await this.upsert(
       e,
