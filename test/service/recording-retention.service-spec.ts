@@ -118,6 +118,56 @@ describe('Recording retention (service tier)', () => {
   });
 });
 
+describe('Recording retention with RECORDING_MAX_TOTAL_GB (service tier)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qs-retention-cap-'));
+  const store = new FsRecordingStore(dir);
+  let t: ServiceModule;
+
+  beforeAll(async () => {
+    t = await createServiceModule([RecordingsModule, UsersModule], {
+      RECORDING_DIR: dir,
+      RECORDING_MAX_TOTAL_GB: '1',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('removes the oldest recordings until the total fits, never a held one', async () => {
+    const made: BuiltRecording[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { sessionId, deviceId } = await insertRemoteSession(t.db, t.admin.id);
+      const r = await writeRecording(store, {
+        sessionId,
+        technicianId: t.admin.id,
+        deviceId,
+        chunks: [Buffer.from(`recording ${i}`)],
+      });
+      await t.app
+        .get(RelayEventsService)
+        .accept(
+          parseRelayEventBatch({
+            events: recordingEvents(r, { startedAt: new Date(Date.now() - (10 - i) * 3600_000) }),
+          }),
+        );
+      await t.app.get(RecordingIngestService).settled();
+      made.push(r);
+    }
+    // Each counts as 400 MiB (the row's byte count is what the cap weighs): 1.6 GiB against 1 GiB.
+    await t.db.query(`UPDATE recordings SET bytes = 400 * 1024 * 1024`);
+    await t.db.query(`UPDATE recordings SET legal_hold = true WHERE id = $1`, [made[0].recordingId]);
+    const result = await t.app.get(RecordingRetentionJob).run();
+    expect(result).toEqual({ removed: 2, bytes: 2 * 400 * 1024 * 1024 });
+    const left = (await t.db.query<{ id: string }[]>(`SELECT id FROM recordings ORDER BY started_at`)).map(
+      (r) => r.id,
+    );
+    expect(left).toEqual([made[0].recordingId, made[3].recordingId]);
+    expect(existsSync(join(dir, made[1].recordingId))).toBe(false);
+    expect(existsSync(join(dir, made[3].recordingId))).toBe(true);
+  });
+});
+
 describe('Recordings migration', () => {
   it('goes down and up again cleanly on a real PostgreSQL, and refuses values outside its lists', async () => {
     await withMigrationsUpTo(Recordings1763800000000, async (ds) => {
