@@ -10,6 +10,7 @@ import { DeviceConsentPolicy1763768000000 } from './1763768000000-DeviceConsentP
 import { ChannelStates1763770000000 } from './1763770000000-ChannelStates';
 import { SupportChatMessages1763780000000 } from './1763780000000-SupportChatMessages';
 import { RemoteSessionHistoryIndexes1763785000000 } from './1763785000000-RemoteSessionHistoryIndexes';
+import { Recordings1763800000000 } from './1763800000000-Recordings';
 
 /** Every migration, in order. Append new ones at the end. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ChannelStates1763770000000,
   SupportChatMessages1763780000000,
   RemoteSessionHistoryIndexes1763785000000,
+  Recordings1763800000000,
 ];

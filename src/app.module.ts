@@ -25,6 +25,7 @@ import { InstallersModule } from './installers/installers.module';
 import { loggerOptions } from './logging/logger-options';
 import { MetricsModule } from './metrics/metrics.module';
 import { QuickSupportModule } from './quick-support/quick-support.module';
+import { RecordingsModule } from './recordings/recordings.module';
 import { RelayLinkModule } from './relay-link/relay-link.module';
 import { RemoteHelpModule } from './remote-help/remote-help.module';
 import { RemoteSessionsModule } from './remote-sessions/remote-sessions.module';
@@ -59,6 +60,7 @@ export class AppModule {
         SupportChatModule,
         RelayLinkModule,
         RemoteSessionsModule,
+        RecordingsModule,
         RemoteHelpModule,
       ],
       providers: [

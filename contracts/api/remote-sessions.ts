@@ -164,7 +164,10 @@ export interface RemoteSessionView {
   protocol: RemoteProtocol;
   /** Written by the technician who started it. */
   reason: string | null;
-  /** Only the flag is stored: recording capture is not available yet. */
+  /**
+   * Whether the relay records the session's screen, shell and commands (`/api/recordings`): the
+   * technician's choice under RECORDING_POLICY `optional`, always under `required`, never under `off`.
+   */
   recordingEnabled: boolean;
   status: RemoteSessionStatus;
   /** Relay channels: `screen`, `shell`, … */

@@ -26,6 +26,8 @@ export const ROLE_SETS = {
   everyone: ['admin', 'technician', 'auditor'],
   operators: ['admin', 'technician'],
   admins: ['admin'],
+  /** Who reads everything and changes nothing of a technician's work: administrators and auditors. */
+  readers: ['admin', 'auditor'],
 } as const satisfies Record<string, readonly UserRole[]>;
 export type RoleSet = keyof typeof ROLE_SETS;
 

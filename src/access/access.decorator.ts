@@ -99,6 +99,21 @@ export const ReadsHistory = (): MethodDecorator =>
     'Administrators and auditors read everyone’s; a technician reads only their own',
   );
 
+/**
+ * Session recordings (src/recordings): every role may call it; admins and auditors reach every
+ * recording, a technician only those of their own sessions (another's answers 404
+ * `recording_not_found`, as if it did not exist). With `roles: 'readers'`, administrators and
+ * auditors only (checking integrity); `'admins'` (export, legal hold) is {@link AdminOnly}.
+ */
+export const ReadsRecordings = (opts: { roles?: 'everyone' | 'readers' } = {}): MethodDecorator =>
+  Access(
+    { kind: 'history' },
+    opts.roles ?? 'everyone',
+    opts.roles === 'readers'
+      ? 'Administrators and auditors'
+      : 'Administrators and auditors: every recording; a technician: those of their own sessions (others answer 404)',
+  );
+
 /** The caller's own login (who am I, sign out): every role. */
 export const OwnAccount = (): MethodDecorator =>
   Access({ kind: 'own-account' }, 'everyone', 'Every role, about their own login');

@@ -59,6 +59,13 @@ export enum ErrorCode {
   ChatLimitReached = 'chat_limit_reached',
   /** The customer's link is unknown, ended or expired (alike, so a stranger learns nothing). */
   LinkInactive = 'link_inactive',
+  // Recordings (src/recordings).
+  /** RECORDING_POLICY is off: a session cannot ask to be recorded. */
+  RecordingOff = 'recording_off',
+  /** No such recording, or not one of the caller's (alike). */
+  RecordingNotFound = 'recording_not_found',
+  /** The chunk does not match the manifest's hash (or the manifest its chain): it is not served. */
+  RecordingBroken = 'recording_broken',
   Internal = 'internal_error',
 }
 
@@ -109,6 +116,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.SessionClosed]: 409,
   [ErrorCode.ChatLimitReached]: 409,
   [ErrorCode.LinkInactive]: 404,
+  [ErrorCode.RecordingOff]: 400,
+  [ErrorCode.RecordingNotFound]: 404,
+  [ErrorCode.RecordingBroken]: 409,
   [ErrorCode.Internal]: 500,
 };
 

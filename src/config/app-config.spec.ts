@@ -126,4 +126,43 @@ describe('loadAppConfig', () => {
       /RELAY_TOKEN_TTL_SEC must be a whole number from 30 to 600/,
     );
   });
+
+  it('reads the recording settings: optional, not strict, 30 days, no cap, keys hidden, a folder under DATA_DIR', () => {
+    const c = loadAppConfig({ DATA_DIR: dataDir });
+    expect(c.recording).toEqual({
+      policy: 'optional',
+      strict: false,
+      retentionDays: 30,
+      maxTotalGb: null,
+      revealKeys: false,
+      store: { kind: 'fs', dir: join(dataDir, 'recordings') },
+    });
+    const set = loadAppConfig({
+      DATA_DIR: dataDir,
+      RECORDING_POLICY: 'required',
+      RECORDING_STRICT: 'true',
+      RECORDING_RETENTION_DAYS: '3650',
+      RECORDING_MAX_TOTAL_GB: '500',
+      RECORDING_REVEAL_KEYS: 'yes',
+    }).recording;
+    expect(set).toMatchObject({
+      policy: 'required',
+      strict: true,
+      retentionDays: 3650,
+      maxTotalGb: 500,
+      revealKeys: true,
+    });
+  });
+
+  it('names each bad recording setting', () => {
+    const found = problems({
+      DATA_DIR: dataDir,
+      RECORDING_POLICY: 'sometimes',
+      RECORDING_RETENTION_DAYS: '0',
+      RECORDING_MAX_TOTAL_GB: '-3',
+    }).join('\n');
+    expect(found).toMatch(/RECORDING_POLICY must be one of/);
+    expect(found).toMatch(/RECORDING_RETENTION_DAYS must be a whole number from 1 to 3650/);
+    expect(found).toMatch(/RECORDING_MAX_TOTAL_GB must be a whole number from 1 to/);
+  });
 });

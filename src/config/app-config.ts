@@ -2,6 +2,11 @@ import { hkdfSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { ConfigError, EnvReader } from '../../contracts/node/env-reader';
 import {
+  readRecordingStoreSettings,
+  type RecordingStoreSettings,
+} from '../../contracts/node/recording-settings';
+import { RECORDING_POLICIES, type RecordingPolicy } from '../../contracts/recording/format';
+import {
   readRelayPairTimeoutSec,
   readRelaySecrets,
   readRelaySessionTtlSec,
@@ -82,6 +87,21 @@ export abstract class AppConfig {
    */
   abstract readonly shellStartPatienceSec: number;
   abstract readonly retentionDays: number;
+  /** Session recording (README "Recording and retention"; ADR 0019). */
+  abstract readonly recording: {
+    /** RECORDING_POLICY: off, optional (the technician chooses per session), required. */
+    readonly policy: RecordingPolicy;
+    /** RECORDING_STRICT: a session recorded by choice also ends when recording fails. */
+    readonly strict: boolean;
+    /** RECORDING_RETENTION_DAYS: recordings are purged this long after they ended. */
+    readonly retentionDays: number;
+    /** RECORDING_MAX_TOTAL_GB: the oldest are purged while the total is above it; null = no cap. */
+    readonly maxTotalGb: number | null;
+    /** RECORDING_REVEAL_KEYS: players may show typed characters (otherwise keystroke counts). */
+    readonly revealKeys: boolean;
+    /** RECORDING_DIR or RECORDING_S3_*: where the relay writes and the portal reads. */
+    readonly store: RecordingStoreSettings;
+  };
   /** `GET /metrics` (Prometheus): off → 404; token null → loopback callers not behind a proxy only. */
   abstract readonly metrics: { readonly enabled: boolean; readonly token: string | null };
   /**
@@ -213,6 +233,17 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     },
     retentionDays: r.int('RETENTION_DAYS', 30, 1, 3650),
+    recording: {
+      policy: r.oneOf('RECORDING_POLICY', RECORDING_POLICIES, 'optional'),
+      strict: r.flag('RECORDING_STRICT', false),
+      retentionDays: r.int('RECORDING_RETENTION_DAYS', 30, 1, 3650),
+      maxTotalGb:
+        r.raw('RECORDING_MAX_TOTAL_GB') === undefined
+          ? null
+          : r.int('RECORDING_MAX_TOTAL_GB', 0, 1, 1_000_000),
+      revealKeys: r.flag('RECORDING_REVEAL_KEYS', false),
+      store: readRecordingStoreSettings(r, dataDir),
+    },
     metrics: {
       enabled: r.oneOf('PORTAL_METRICS', ['on', 'off'] as const, 'on') === 'on',
       token:

@@ -3,8 +3,10 @@ import {
   isRelayChannel,
   isRelaySessionId,
   mintRelayToken,
+  type RelayRecordingClaim,
   type RelayRole,
 } from '../../contracts/node/relay-token';
+import { isRecordedChannel } from '../../contracts/recording/format';
 import { AppConfig } from '../config/app-config';
 import { RelayKeys } from './relay-keys.provider';
 import { relayLinkErrors as errors } from './relay-link.errors';
@@ -20,6 +22,13 @@ export interface SessionRelayTokens {
   agent: Record<string, string>;
   /** Technician-side token per channel. */
   tech: Record<string, string>;
+}
+
+/** What decides whether, and how, a session's channels are recorded. */
+export interface SessionRecordingFacts {
+  readonly recordingEnabled: boolean;
+  readonly technicianId: string | null;
+  readonly deviceId: string;
 }
 
 /**
@@ -38,13 +47,48 @@ export class RelayTokenService {
     return this.config.relay.publicUrl;
   }
 
-  async mint(sessionId: string, channel: string, role: RelayRole): Promise<string> {
+  async mint(
+    sessionId: string,
+    channel: string,
+    role: RelayRole,
+    rec?: RelayRecordingClaim,
+  ): Promise<string> {
     const { secret, kid } = this.keys.tokens.current;
-    return mintRelayToken(secret, kid, { sid: sessionId, ch: channel, role }, this.config.relay.tokenTtlSec);
+    return mintRelayToken(
+      secret,
+      kid,
+      { sid: sessionId, ch: channel, role, ...(rec && { rec }) },
+      this.config.relay.tokenTtlSec,
+    );
   }
 
-  /** An agent token and a tech token for each channel. */
-  async mintSessionTokens(sessionId: string, channels: readonly string[]): Promise<SessionRelayTokens> {
+  /**
+   * The `rec` claim of a session's recorded channels, or undefined when it is not recorded. Recorded:
+   * RECORDING_POLICY `required`, or `optional` and the technician ticked "Enable session recording".
+   * The mode is `required` (the relay ends the channel when the store fails) under the `required`
+   * policy, or for a chosen recording under RECORDING_STRICT; `optional` otherwise.
+   */
+  recordingClaim(session: SessionRecordingFacts): RelayRecordingClaim | undefined {
+    const { policy, strict } = this.config.recording;
+    const recorded = policy === 'required' || (policy === 'optional' && session.recordingEnabled);
+    if (!recorded) return undefined;
+    return {
+      mode: policy === 'required' || strict ? 'required' : 'optional',
+      tech: session.technicianId,
+      device: session.deviceId,
+    };
+  }
+
+  /**
+   * An agent token and a tech token for each channel. With `recording` (the session's facts), each
+   * channel the relay records (screen, shell, commands: RECORDED_CHANNELS) carries the same `rec`
+   * claim on both sides; the files channel is audited per operation instead and never carries it.
+   */
+  async mintSessionTokens(
+    sessionId: string,
+    channels: readonly string[],
+    recording?: SessionRecordingFacts,
+  ): Promise<SessionRelayTokens> {
     const unique = [...new Set(channels)];
     if (!isRelaySessionId(sessionId)) throw errors.unusableSessionId();
     if (unique.length === 0 || unique.length > MAX_CHANNELS_PER_SESSION || !unique.every(isRelayChannel)) {
@@ -53,10 +97,12 @@ export class RelayTokenService {
     const expiresAt = new Date((Math.floor(Date.now() / 1000) + this.config.relay.tokenTtlSec) * 1000);
     const agent: Record<string, string> = {};
     const tech: Record<string, string> = {};
+    const rec = recording && this.recordingClaim(recording);
     for (const ch of unique) {
+      const claim = isRecordedChannel(ch) ? rec : undefined;
       [agent[ch], tech[ch]] = await Promise.all([
-        this.mint(sessionId, ch, 'agent'),
-        this.mint(sessionId, ch, 'tech'),
+        this.mint(sessionId, ch, 'agent', claim),
+        this.mint(sessionId, ch, 'tech', claim),
       ]);
     }
     return { url: this.relayUrl, expiresAt, agent, tech };

@@ -101,7 +101,7 @@ export class RemoteSessionChannels implements OnModuleInit, OnModuleDestroy {
     channels: string[] = session.channels,
     shellProfile?: ShellProfile,
   ): Promise<RelayAccessDto> {
-    const minted = await this.relayTokens.mintSessionTokens(session.id, channels);
+    const minted = await this.relayTokens.mintSessionTokens(session.id, channels, session);
     if (kind === 'reconnect') {
       // Close what the agent may still hold of these channels (a previous viewer) before dialling
       // again; the session's other channels (a live screen beside a reopened shell) stay as they are.

@@ -96,6 +96,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
     [ErrorCode.KillSwitchOn, 'the person at the device turned remote control off'],
     [ErrorCode.ConsentRequired, 'an unattended session on a device that asks the person at it'],
     [ErrorCode.DeviceAccessDenied, 'the device was withdrawn from you while the session started'],
+    [ErrorCode.RecordingOff, 'recordingEnabled is true but RECORDING_POLICY is off'],
   )
   start(
     @CurrentUser() user: AuthUser,

@@ -21,6 +21,11 @@ export const remoteSessionErrors = {
       ErrorCode.KillSwitchOn,
       'The person at the device has turned remote control off, so nothing can be opened there.',
     ),
+  recordingOff: () =>
+    new DomainError(
+      ErrorCode.RecordingOff,
+      'Session recording is switched off on this portal (RECORDING_POLICY=off). Start the session without recording.',
+    ),
   ended: () => new DomainError(ErrorCode.Gone, 'This remote session has ended. Start a new one.'),
   /** `:channel` that is none of the protocol's channel kinds. */
   unknownChannelKind: () =>

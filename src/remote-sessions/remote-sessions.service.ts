@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { LiveLoginsService } from '../auth/live-logins.service';
 import type { AuthUser } from '../common/auth-user';
 import { commonErrors } from '../common/common.errors';
+import { AppConfig } from '../config/app-config';
 import { deviceErrors } from '../devices/devices.errors';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/entities/device.entity';
@@ -62,6 +63,7 @@ export class RemoteSessionsService {
     private readonly access: AccessService,
     private readonly channels: RemoteSessionChannels,
     private readonly files: RemoteSessionFiles,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -80,6 +82,11 @@ export class RemoteSessionsService {
     dto: CreateRemoteSessionDto,
     loginSessionId: string,
   ): Promise<StartedRemoteSessionDto> {
+    // Policy `off` refuses a request to record (400 recording_off) rather than dropping it silently;
+    // under `required` every session is recorded, whatever the form said.
+    const policy = this.config.recording.policy;
+    if (policy === 'off' && dto.recordingEnabled) throw errors.recordingOff();
+    const recordingEnabled = policy === 'required' || dto.recordingEnabled;
     const device = await this.usableDevice(dto.deviceId);
     const channels = channelsFor(dto.protocol, device.os);
     if (this.agents.presence(device.id)?.killSwitch) throw errors.killSwitch();
@@ -95,7 +102,7 @@ export class RemoteSessionsService {
           type: dto.type,
           protocol: dto.protocol,
           reason: dto.reason ?? null,
-          recordingEnabled: dto.recordingEnabled,
+          recordingEnabled,
           channels,
           relayUrl: this.relayTokens.relayUrl,
         },
@@ -113,7 +120,7 @@ export class RemoteSessionsService {
             deviceId: device.id,
             protocol: dto.protocol,
             type: dto.type,
-            recordingEnabled: dto.recordingEnabled,
+            recordingEnabled,
           },
         },
         m,

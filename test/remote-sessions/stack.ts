@@ -9,6 +9,7 @@ import { FakeAgent, type FakeAgentOptions } from './fake-agent';
 /** The real portal and the real relay, each told where the other is (signed events both ways). */
 export async function startStack(
   relayOverrides: Partial<RelayConfig> = {},
+  portalEnv: Record<string, string> = {},
 ): Promise<{ t: TestApp; relay: RelayServer }> {
   const port = await freePort();
   const relay = await withRelay({
@@ -22,6 +23,7 @@ export async function startStack(
       RELAY_SECRET: TEST_SECRET,
       RELAY_PUBLIC_URL: relay.url.replace(/^http/, 'ws'),
       RELAY_INTERNAL_URL: relay.url,
+      ...portalEnv,
     },
     { port },
   );

@@ -10,6 +10,7 @@ const PUBLIC: readonly Caller[] = CALLERS;
 const EVERYONE: readonly Caller[] = ['admin', 'technician', 'auditor'];
 const OPERATORS: readonly Caller[] = ['admin', 'technician'];
 const ADMINS: readonly Caller[] = ['admin'];
+const READERS: readonly Caller[] = ['admin', 'auditor'];
 
 /**
  * Every route of the OpenAPI document, with the callers that pass its role check ("nobody" is a
@@ -80,6 +81,15 @@ const ROUTE_ROLES: Record<string, readonly Caller[]> = {
   'POST /api/remote-sessions/:id/commands': OPERATORS,
   'GET /api/remote-sessions/:id/commands/:commandId/output': OPERATORS,
   'POST /api/remote-sessions/:id/commands/:commandId/cancel': OPERATORS,
+  'GET /api/recordings/settings': EVERYONE,
+  'GET /api/recordings': EVERYONE,
+  'GET /api/remote-sessions/:id/recordings': EVERYONE,
+  'GET /api/recordings/:id': EVERYONE,
+  'GET /api/recordings/:id/playback': EVERYONE,
+  'GET /api/recordings/:id/chunks/:index': EVERYONE,
+  'POST /api/recordings/:id/verify': READERS,
+  'GET /api/recordings/:id/export.zip': ADMINS,
+  'PUT /api/recordings/:id/legal-hold': ADMINS,
 };
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;

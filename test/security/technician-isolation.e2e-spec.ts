@@ -73,6 +73,22 @@ const TECHNICIAN_ROUTES = {
     'PATCH /api/users/:id',
     'DELETE /api/users/:id',
     'POST /api/installers',
+    'GET /api/recordings/:id/export.zip',
+    'PUT /api/recordings/:id/legal-hold',
+  ],
+  /** Administrators and auditors only (checking a recording's integrity). */
+  readersOnly: ['POST /api/recordings/:id/verify'],
+  /**
+   * Recordings: answered, narrowed to the caller's own sessions; another technician's recording is
+   * 404 recording_not_found (test/api/recordings.e2e-spec.ts).
+   */
+  ownRecordings: [
+    'GET /api/recordings/settings',
+    'GET /api/recordings',
+    'GET /api/remote-sessions/:id/recordings',
+    'GET /api/recordings/:id',
+    'GET /api/recordings/:id/playback',
+    'GET /api/recordings/:id/chunks/:index',
   ],
   /** The audit trail: answered, narrowed to the lines of the caller's own remote sessions. */
   ownAuditLines: ['GET /api/audit-events', 'GET /api/audit-events.csv'],
@@ -402,6 +418,21 @@ describe('technician isolation: a second technician walks every technician route
       ],
       ['DELETE /api/users/:id', () => bob.delete(`/api/users/${ids.alice}`), 'role_not_allowed'],
       ['POST /api/installers', () => bob.post('/api/installers').send({ os: 'linux' }), 'role_not_allowed'],
+      [
+        'GET /api/recordings/:id/export.zip',
+        () => bob.get(`/api/recordings/${r.remoteId}/export.zip`),
+        'role_not_allowed',
+      ],
+      [
+        'PUT /api/recordings/:id/legal-hold',
+        () => bob.put(`/api/recordings/${r.remoteId}/legal-hold`).send({ hold: false }),
+        'role_not_allowed',
+      ],
+      [
+        'POST /api/recordings/:id/verify',
+        () => bob.post(`/api/recordings/${r.remoteId}/verify`).send({}),
+        'role_not_allowed',
+      ],
     ];
     const walked = new Set<string>();
     for (const [route, call, code] of walk) {
@@ -411,7 +442,11 @@ describe('technician isolation: a second technician walks every technician route
       expect(res.body).toEqual({ code, message: expect.any(String) });
     }
     expect([...walked].sort()).toEqual(
-      [...TECHNICIAN_ROUTES.ownerOnly, ...TECHNICIAN_ROUTES.adminOnly].sort(),
+      [
+        ...TECHNICIAN_ROUTES.ownerOnly,
+        ...TECHNICIAN_ROUTES.adminOnly,
+        ...TECHNICIAN_ROUTES.readersOnly,
+      ].sort(),
     );
 
     // Nothing changed: Alice still owns an open session, her remote session runs, no user was touched.
@@ -552,27 +587,33 @@ describe('technician isolation: a second technician walks every technician route
     for (const x of technician) {
       const expected = TECHNICIAN_ROUTES.adminOnly.includes(x.route)
         ? 'admin'
-        : TECHNICIAN_ROUTES.ownerOnly.includes(x.route)
-          ? 'owner'
-          : TECHNICIAN_ROUTES.teamView.includes(x.route)
-            ? 'team'
-            : TECHNICIAN_ROUTES.ownAuditLines.includes(x.route)
-              ? 'own-audit-lines'
-              : TECHNICIAN_ROUTES.ownHistory.includes(x.route)
-                ? 'own-history'
-                : 'own-account';
+        : TECHNICIAN_ROUTES.readersOnly.includes(x.route)
+          ? 'readers'
+          : TECHNICIAN_ROUTES.ownRecordings.includes(x.route)
+            ? 'own-history'
+            : TECHNICIAN_ROUTES.ownerOnly.includes(x.route)
+              ? 'owner'
+              : TECHNICIAN_ROUTES.teamView.includes(x.route)
+                ? 'team'
+                : TECHNICIAN_ROUTES.ownAuditLines.includes(x.route)
+                  ? 'own-audit-lines'
+                  : TECHNICIAN_ROUTES.ownHistory.includes(x.route)
+                    ? 'own-history'
+                    : 'own-account';
       const declared =
         x.roles?.length === 1 && x.roles[0] === 'admin'
           ? 'admin'
-          : x.access?.kind === 'team'
-            ? 'team'
-            : x.access?.kind === 'own-account'
-              ? 'own-account'
-              : x.access?.kind === 'audit-trail' && !x.access.from
-                ? 'own-audit-lines'
-                : x.access?.kind === 'history'
-                  ? 'own-history'
-                  : 'owner';
+          : x.roles?.length === 2 && x.roles.includes('admin') && x.roles.includes('auditor')
+            ? 'readers'
+            : x.access?.kind === 'team'
+              ? 'team'
+              : x.access?.kind === 'own-account'
+                ? 'own-account'
+                : x.access?.kind === 'audit-trail' && !x.access.from
+                  ? 'own-audit-lines'
+                  : x.access?.kind === 'history'
+                    ? 'own-history'
+                    : 'owner';
       expect(`${x.route}: ${declared}`).toBe(`${x.route}: ${expected}`);
     }
   });

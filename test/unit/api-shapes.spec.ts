@@ -150,6 +150,24 @@ import {
   ChatMessageListDto,
   SendChatMessageDto,
 } from '../../src/support-chat/dto/chat-message.dto';
+import type {
+  ListRecordingsQuery,
+  RecordingChunkView,
+  RecordingListView,
+  RecordingPlaybackView,
+  RecordingSettingsView,
+  RecordingView,
+  SetLegalHoldRequest,
+} from '../../contracts/api/recordings';
+import {
+  ListRecordingsQueryDto,
+  RecordingChunkDto,
+  RecordingDto,
+  RecordingListDto,
+  RecordingPlaybackDto,
+  RecordingSettingsDto,
+  SetLegalHoldDto,
+} from '../../src/recordings/dto/recording.dto';
 import {
   CreatedUserDto,
   CreateUserDto,
@@ -328,6 +346,13 @@ const CHECKED = [
   pair<SendChatMessageDto, SendChatMessageRequest>(SendChatMessageDto, 'SendChatMessageRequest', true),
   pair<ScreenMonitorDto, ScreenMonitorView>(ScreenMonitorDto, 'ScreenMonitorView', true),
   pair<SelectMonitorDto, SelectMonitorRequest>(SelectMonitorDto, 'SelectMonitorRequest', true),
+  pair<RecordingDto, RecordingView>(RecordingDto, 'RecordingView', true),
+  pair<RecordingListDto, RecordingListView>(RecordingListDto, 'RecordingListView', true),
+  pair<RecordingChunkDto, RecordingChunkView>(RecordingChunkDto, 'RecordingChunkView', true),
+  pair<RecordingPlaybackDto, RecordingPlaybackView>(RecordingPlaybackDto, 'RecordingPlaybackView', true),
+  pair<RecordingSettingsDto, RecordingSettingsView>(RecordingSettingsDto, 'RecordingSettingsView', true),
+  pair<SetLegalHoldDto, SetLegalHoldRequest>(SetLegalHoldDto, 'SetLegalHoldRequest', true),
+  pair<ListRecordingsQueryDto, ListRecordingsQuery>(ListRecordingsQueryDto, 'ListRecordingsQuery', true),
 ];
 
 const SRC = join(__dirname, '..', '..', 'src');

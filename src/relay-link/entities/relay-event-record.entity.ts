@@ -12,7 +12,7 @@ export class RelayEventRecord {
   @PrimaryColumn('uuid')
   id!: string;
 
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: 32 })
   type!: RelayEventType;
 
   @Column({ name: 'session_id', type: 'varchar', length: 64 })

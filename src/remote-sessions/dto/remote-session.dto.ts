@@ -79,7 +79,10 @@ export class CreateRemoteSessionDto implements StartRemoteSessionRequest {
   @MaxLength(REMOTE_SESSION_LIMITS.reasonMax)
   reason?: string;
 
-  @ApiProperty({ description: 'Stored on the session; capture itself is not available yet' })
+  @ApiProperty({
+    description:
+      'Record the session (RECORDING_POLICY optional). Under `required` every session is recorded whatever this says; under `off`, true is refused with 400 `recording_off`.',
+  })
   @IsBoolean()
   recordingEnabled!: boolean;
 }

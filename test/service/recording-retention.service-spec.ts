@@ -1,0 +1,194 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt } from 'jose';
+import { FsRecordingStore } from '../../contracts/node/recording-store';
+import { Clock } from '../../src/common/clock';
+import { RecordingIngestService } from '../../src/recordings/recording-ingest.service';
+import { RecordingRetentionJob } from '../../src/recordings/recording-retention.job';
+import { RecordingsModule } from '../../src/recordings/recordings.module';
+import { RelayEventsService } from '../../src/relay-link/relay-events.service';
+import { RelayTokenService } from '../../src/relay-link/relay-token.service';
+import { parseRelayEventBatch } from '../../contracts/relay-events';
+import {
+  insertRemoteSession,
+  recordingEvents,
+  screenChunk,
+  writeRecording,
+  type BuiltRecording,
+} from '../support/recording-fixtures';
+import { Recordings1763800000000 } from '../../migrations/1763800000000-Recordings';
+import { withMigrationsUpTo } from '../support/migrations';
+import { UsersModule } from '../../src/users/users.module';
+import { createServiceModule, type ServiceModule } from '../support/service-module';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Recording retention on a real PostgreSQL and a real folder store, with the clock moved forward:
+ * old recordings go (objects, then the row), held and live ones stay, a half-done purge is finished.
+ */
+describe('Recording retention (service tier)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qs-retention-'));
+  const store = new FsRecordingStore(dir);
+  let t: ServiceModule;
+  let job: RecordingRetentionJob;
+  let now = new Date();
+
+  beforeAll(async () => {
+    t = await createServiceModule([RecordingsModule, UsersModule], {
+      RECORDING_DIR: dir,
+      RECORDING_RETENTION_DAYS: '30',
+      RECORDING_POLICY: 'required',
+    });
+    job = t.app.get(RecordingRetentionJob);
+    t.app.get(Clock).now = () => now;
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const deliver = async (events: Record<string, unknown>[]): Promise<void> => {
+    await t.app.get(RelayEventsService).accept(parseRelayEventBatch({ events }));
+    await t.app.get(RecordingIngestService).settled();
+  };
+
+  const recording = async (opts: { finished?: boolean } = {}): Promise<BuiltRecording> => {
+    const { sessionId, deviceId } = await insertRemoteSession(t.db, t.admin.id);
+    const r = await writeRecording(store, {
+      sessionId,
+      technicianId: t.admin.id,
+      deviceId,
+      chunks: [screenChunk([{ atMs: 0, data: Buffer.from(`data of ${sessionId}`) }])],
+    });
+    const events = recordingEvents(r);
+    await deliver(opts.finished === false ? events.slice(0, 2) : events);
+    return r;
+  };
+
+  const rowOf = async (id: string) =>
+    (await t.db.query<{ id: string }[]>(`SELECT id FROM recordings WHERE id = $1`, [id]))[0];
+
+  it('removes an old recording (objects and row), keeps a held one and a live one, and audits the purge', async () => {
+    const old = await recording();
+    const held = await recording();
+    const live = await recording({ finished: false });
+    await t.db.query(`UPDATE recordings SET legal_hold = true WHERE id = $1`, [held.recordingId]);
+
+    now = new Date(Date.now() + 10 * DAY_MS);
+    expect(await job.run()).toEqual({ removed: 0, bytes: 0 });
+
+    now = new Date(Date.now() + 31 * DAY_MS);
+    const result = await job.run();
+    expect(result).toEqual({ removed: 1, bytes: old.bytes });
+    expect(await rowOf(old.recordingId)).toBeUndefined();
+    expect(existsSync(join(dir, old.recordingId))).toBe(false);
+    expect(await rowOf(held.recordingId)).toBeDefined();
+    expect(existsSync(join(dir, held.recordingId))).toBe(true);
+    expect(await rowOf(live.recordingId)).toBeDefined();
+    const purged = await t.auditOf(old.sessionId);
+    expect(purged.filter((l) => l.action === 'recording.purged')).toEqual([
+      expect.objectContaining({
+        actorType: 'system',
+        details: expect.objectContaining({ recordingId: old.recordingId }),
+      }),
+    ]);
+  });
+
+  it('finishes a purge a previous run left half-done (marked, objects already gone)', async () => {
+    const half = await recording();
+    await t.db.query(`UPDATE recordings SET purge_started_at = now() WHERE id = $1`, [half.recordingId]);
+    await store.remove(half.recordingId);
+    now = new Date();
+    const result = await job.run();
+    expect(result.removed).toBe(1);
+    expect(await rowOf(half.recordingId)).toBeUndefined();
+  });
+
+  it('under RECORDING_POLICY=required, every recorded channel carries rec mode required', async () => {
+    const { sessionId, deviceId } = await insertRemoteSession(t.db, t.admin.id, { recordingEnabled: false });
+    const minted = await t.app.get(RelayTokenService).mintSessionTokens(sessionId, ['screen', 'shell'], {
+      recordingEnabled: false,
+      technicianId: t.admin.id,
+      deviceId,
+    });
+    for (const token of [minted.agent.screen, minted.tech.screen, minted.agent.shell, minted.tech.shell])
+      expect(decodeJwt(token).rec).toEqual({ mode: 'required', tech: t.admin.id, device: deviceId });
+  });
+});
+
+describe('Recording retention with RECORDING_MAX_TOTAL_GB (service tier)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qs-retention-cap-'));
+  const store = new FsRecordingStore(dir);
+  let t: ServiceModule;
+
+  beforeAll(async () => {
+    t = await createServiceModule([RecordingsModule, UsersModule], {
+      RECORDING_DIR: dir,
+      RECORDING_MAX_TOTAL_GB: '1',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('removes the oldest recordings until the total fits, never a held one', async () => {
+    const made: BuiltRecording[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { sessionId, deviceId } = await insertRemoteSession(t.db, t.admin.id);
+      const r = await writeRecording(store, {
+        sessionId,
+        technicianId: t.admin.id,
+        deviceId,
+        chunks: [Buffer.from(`recording ${i}`)],
+      });
+      await t.app
+        .get(RelayEventsService)
+        .accept(
+          parseRelayEventBatch({
+            events: recordingEvents(r, { startedAt: new Date(Date.now() - (10 - i) * 3600_000) }),
+          }),
+        );
+      await t.app.get(RecordingIngestService).settled();
+      made.push(r);
+    }
+    // Each counts as 400 MiB (the row's byte count is what the cap weighs): 1.6 GiB against 1 GiB.
+    await t.db.query(`UPDATE recordings SET bytes = 400 * 1024 * 1024`);
+    await t.db.query(`UPDATE recordings SET legal_hold = true WHERE id = $1`, [made[0].recordingId]);
+    const result = await t.app.get(RecordingRetentionJob).run();
+    expect(result).toEqual({ removed: 2, bytes: 2 * 400 * 1024 * 1024 });
+    const left = (await t.db.query<{ id: string }[]>(`SELECT id FROM recordings ORDER BY started_at`)).map(
+      (r) => r.id,
+    );
+    expect(left).toEqual([made[0].recordingId, made[3].recordingId]);
+    expect(existsSync(join(dir, made[1].recordingId))).toBe(false);
+    expect(existsSync(join(dir, made[3].recordingId))).toBe(true);
+  });
+});
+
+describe('Recordings migration', () => {
+  it('goes down and up again cleanly on a real PostgreSQL, and refuses values outside its lists', async () => {
+    await withMigrationsUpTo(Recordings1763800000000, async (ds) => {
+      const exists = async (): Promise<boolean> =>
+        (await ds.query<unknown[]>(`SELECT 1 FROM information_schema.tables WHERE table_name = 'recordings'`))
+          .length > 0;
+      await ds.runMigrations();
+      expect(await exists()).toBe(true);
+      await expect(
+        ds.query(
+          `INSERT INTO recordings (id, session_id, channel, mode, started_at)
+           VALUES (gen_random_uuid(), gen_random_uuid(), 'files', 'optional', now())`,
+        ),
+      ).rejects.toThrow(/ck_recordings_channel/);
+      await ds.query(
+        `INSERT INTO relay_events (id, type, session_id) VALUES (gen_random_uuid(), 'recording_progress', 's')`,
+      );
+      await ds.undoLastMigration();
+      expect(await exists()).toBe(false);
+      await ds.runMigrations();
+      expect(await exists()).toBe(true);
+    });
+  });
+});
