@@ -25,13 +25,21 @@ export interface RemoteStack {
   close(): Promise<void>;
 }
 
+/**
+ * `dataDir` holds both services' state: the portal's DATA_DIR (`portal-data`), the relay's
+ * (`relay-data`) and the recordings the relay writes and the portal reads (`recordings`, their
+ * RECORDING_DIR). `env` is added to the portal's environment, `relayEnv` to the relay's (each after the
+ * defaults, so a suite can override them).
+ */
 export async function startRemoteStack(opts: {
   dataDir: string;
   env: Record<string, string>;
+  relayEnv?: Record<string, string>;
 }): Promise<RemoteStack> {
   const db = await createTestDatabase();
   const portalPort = await freePort();
   const origin = `http://127.0.0.1:${portalPort}`;
+  const recordingDir = join(opts.dataDir, 'recordings');
   const relay = await startRelay(
     loadRelayConfig({
       NODE_ENV: 'test',
@@ -43,6 +51,9 @@ export async function startRemoteStack(opts: {
       RELAY_ALLOWED_ORIGINS: origin,
       RELAY_EVENTS_URL: `${origin}/api/relay/events`,
       RELAY_AUTH_FAILURES_PER_MIN: '0',
+      DATA_DIR: join(opts.dataDir, 'relay-data'),
+      RECORDING_DIR: recordingDir,
+      ...opts.relayEnv,
     }),
   );
   const relayWsUrl = relay.url.replace(/^http/, 'ws');
@@ -52,7 +63,12 @@ export async function startRemoteStack(opts: {
       databaseUrl: db.url,
       dataDir: join(opts.dataDir, 'portal-data'),
       port: portalPort,
-      env: { RELAY_PUBLIC_URL: relayWsUrl, RELAY_INTERNAL_URL: relay.url, ...opts.env },
+      env: {
+        RELAY_PUBLIC_URL: relayWsUrl,
+        RELAY_INTERNAL_URL: relay.url,
+        RECORDING_DIR: recordingDir,
+        ...opts.env,
+      },
     });
   } catch (error) {
     await relay.close();
