@@ -6,7 +6,7 @@ import { loadRelayConfig } from '../../../relay/config';
 import { startRelay, type RelayServer } from '../../../relay/relay-server';
 import { startPortal, type RunningPortal } from '../../agent/support/portal';
 import { createTestDatabase } from '../../support/test-db';
-import { TEST_RELAY_SECRET } from '../../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_RELAY_SECRET } from '../../support/test-app';
 
 /**
  * The real portal and the real relay, wired to each other the way production runs them: the portal
@@ -22,6 +22,8 @@ export interface RemoteStack {
   databaseUrl: string;
   /** A cookie-keeping client that sends the portal's Origin, signed in as `email`. */
   login(email: string, password: string): Promise<TestAgent>;
+  /** Creates a technician as the first admin, and returns a client signed in as them. */
+  createTechnician(user: { email: string; name: string; password: string }): Promise<TestAgent>;
   close(): Promise<void>;
 }
 
@@ -75,17 +77,26 @@ export async function startRemoteStack(opts: {
     await db.drop();
     throw error;
   }
+  async function login(email: string, password: string): Promise<TestAgent> {
+    const agent = request.agent(portal.baseUrl);
+    agent.set('Origin', portal.baseUrl);
+    const res = await agent.post('/api/auth/login').send({ email, password });
+    if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status}`);
+    return agent;
+  }
   return {
     portal,
     relay,
     relayWsUrl,
     databaseUrl: db.url,
-    async login(email, password) {
-      const agent = request.agent(portal.baseUrl);
-      agent.set('Origin', portal.baseUrl);
-      const res = await agent.post('/api/auth/login').send({ email, password });
-      if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status}`);
-      return agent;
+    login,
+    async createTechnician(user) {
+      const admin = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
+      await admin
+        .post('/api/users')
+        .send({ email: user.email, displayName: user.name, role: 'technician', password: user.password })
+        .expect(201);
+      return login(user.email, user.password);
     },
     async close() {
       await portal.close();
