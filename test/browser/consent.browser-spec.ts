@@ -17,7 +17,7 @@ import { startRemoteStack, type RemoteStack } from './support/remote-stack';
 import { signInContext } from './support/technician';
 import { expectAccessibleInBothThemes } from './support/themes';
 import { content, eventually, hidden, text, visible } from './support/waits';
-import { hasBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
+import { needBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
 
 /**
  * Consent at the device, end to end: Debian's Chromium as the technician's viewer, the real portal
@@ -54,10 +54,6 @@ const RECORD_CLOSES = `
   Object.assign(Recorded, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   window.WebSocket = Recorded;
 `;
-
-const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xdotool', 'zenity', '/usr/bin/chromium'].filter(
-  (b) => !hasBinaries(b),
-);
 
 /** What the viewer says for each channel state (client/src/app/viewer). */
 const SAYS = {
@@ -128,10 +124,7 @@ class InputWatcher {
 }
 
 describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity, x11vnc)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(`Install ${MISSING.join(', ')} first (apt-get install …); .ci/run does.`);
-  });
+  needBinaries(['Xvfb', 'x11vnc', 'xev', 'xdotool', 'zenity', '/usr/bin/chromium'], 'apt-get install …');
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-consent-browser-'));
   const customer = customerMachine(scratch);

@@ -22,7 +22,7 @@ import { startRemoteStack, type RemoteStack } from './support/remote-stack';
 import { signInAndOpenViewer, startRemoteSession } from './support/technician';
 import { expectAccessibleInBothThemes } from './support/themes';
 import { eventually, settled, text, visible } from './support/waits';
-import { hasBinaries } from './support/x-display';
+import { needBinaries } from './support/x-display';
 
 /**
  * The Files tab as a technician meets it: the real portal and relay, the real Linux agent run from
@@ -37,8 +37,6 @@ jest.setTimeout(240_000);
 
 const MIB = 1024 * 1024;
 const TECH = { email: 'files.technician@example.test', name: 'Files Technician', password: 'files-tech-pw' };
-const MISSING = ['/usr/bin/chromium', 'script'].filter((b) => !hasBinaries(b));
-
 /**
  * Deterministic bytes, the same in Node and in the page (the function is sent there as text): an
  * LCG, so a shifted or repeated chunk changes the hash.
@@ -81,12 +79,7 @@ function rate(bytes: number, since: number): string {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(
-        `Install ${MISSING.join(', ')} first (apt-get install chromium bsdutils); .ci/run does.`,
-      );
-  });
+  needBinaries(['/usr/bin/chromium', 'script'], 'apt-get install chromium bsdutils');
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-files-'));
   const customerDir = customerMachine(scratch);

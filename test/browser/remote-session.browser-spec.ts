@@ -20,7 +20,7 @@ import { startRemoteStack, type RemoteStack } from './support/remote-stack';
 import { signIn } from './support/technician';
 import { expectAccessibleInBothThemes } from './support/themes';
 import { content, eventually, hidden, settled, text, visible } from './support/waits';
-import { hasBinaries, KeyWatcher, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
+import { needBinaries, KeyWatcher, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
 
 /**
  * Remote sessions end to end, as a new technician meets them: Debian's Chromium (playwright-core)
@@ -62,9 +62,6 @@ const REASON = 'Printer queue is stuck';
 const DEVICE = hostname();
 /** The launcher names a quick-support device by its customer first, then its host name. */
 const DEVICE_OPTION = new RegExp(`^${CUSTOMER} · ${DEVICE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `);
-
-/** Binaries this suite drives; without them it fails and says what to install (.ci/run installs them). */
-const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
 
 /** The remote framebuffer as noVNC drew it: its size and the colours at the given pixels. */
 async function screenPixels(
@@ -123,12 +120,10 @@ function dialRelay(
 }
 
 describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(
-        `Install ${MISSING.join(', ')} first (apt-get install chromium xvfb x11vnc x11-utils); .ci/run does.`,
-      );
-  });
+  needBinaries(
+    ['Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium'],
+    'apt-get install chromium xvfb x11vnc x11-utils',
+  );
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-remote-browser-'));
   const customerDir = customerMachine(scratch);

@@ -12,7 +12,7 @@ import { customerMachine, startCustomerDevice } from './support/customer-device'
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
 import { signInAndOpenViewer, startRemoteSession } from './support/technician';
 import { settled, text, visible } from './support/waits';
-import { hasBinaries } from './support/x-display';
+import { needBinaries } from './support/x-display';
 
 /**
  * A shell that never answers, as a technician meets it: the customer's login profile waits on a lock
@@ -32,15 +32,8 @@ const TECH = {
   password: 'shell-technician-pw',
 };
 
-const MISSING = ['/usr/bin/chromium', 'script'].filter((b) => !hasBinaries(b));
-
 describe('a device whose login profile hangs (Chromium, real portal, relay, Linux agent)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(
-        `Install ${MISSING.join(', ')} first (apt-get install chromium bsdutils); .ci/run does.`,
-      );
-  });
+  needBinaries(['/usr/bin/chromium', 'script'], 'apt-get install chromium bsdutils');
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-shell-start-'));
   const customerDir = customerMachine(scratch);

@@ -15,7 +15,7 @@ import { customerMachine, startCustomerDevice } from './support/customer-device'
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
 import { signInContext, startRemoteSession } from './support/technician';
 import { attribute, eventually, settled, text, visible } from './support/waits';
-import { hasBinaries, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
+import { needBinaries, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
 
 /**
  * The viewer's screen tab and header, end to end: Debian's Chromium as the technician's viewer, the
@@ -43,8 +43,6 @@ const TECH = {
   password: 'screen-technician-pw',
 };
 
-const MISSING = ['Xvfb', 'x11vnc', 'xdpyinfo', 'xprop', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
-
 /** The remote framebuffer as noVNC drew it: its size and the colour at one pixel. */
 async function framebuffer(canvas: Locator, x: number, y: number): Promise<{ size: string; colour: Rgb }> {
   return canvas.evaluate(
@@ -68,12 +66,10 @@ const near = (a: Rgb, b: Rgb): boolean =>
   Math.abs(a.r - b.r) <= 6 && Math.abs(a.g - b.g) <= 6 && Math.abs(a.b - b.b) <= 6;
 
 describe('the viewer’s screen tab (Chromium, real agent, x11vnc on a two-monitor Xvfb)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(
-        `Install ${MISSING.join(', ')} first (apt-get install chromium xvfb x11vnc x11-utils); .ci/run does.`,
-      );
-  });
+  needBinaries(
+    ['Xvfb', 'x11vnc', 'xdpyinfo', 'xprop', '/usr/bin/chromium'],
+    'apt-get install chromium xvfb x11vnc x11-utils',
+  );
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-viewer-screen-'));
   const customer = customerMachine(scratch);

@@ -14,7 +14,7 @@ import { customerMachine, startCustomerDevice } from './support/customer-device'
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
 import { signInContext } from './support/technician';
 import { eventually, hidden, settled, text, visible } from './support/waits';
-import { hasBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
+import { needBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
 
 /**
  * The technician's workflow without detours, end to end: Debian's Chromium as the dashboard and the
@@ -35,13 +35,8 @@ const TECH = {
   password: 'workflow-tech-password',
 };
 
-const MISSING = ['Xvfb', 'x11vnc', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
-
 describe('technician workflow (queue → viewer → history; Chromium, real agent on Xvfb, x11vnc)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(`Install ${MISSING.join(', ')} first (apt-get install …); .ci/run does.`);
-  });
+  needBinaries(['Xvfb', 'x11vnc', '/usr/bin/chromium'], 'apt-get install …');
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-workflow-browser-'));
   const customer = customerMachine(scratch);
