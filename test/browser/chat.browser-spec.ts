@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { quickRunCommand } from '../../src/installers/install-commands';
-import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
+import { buildAgentBundle } from '../agent/support/agent-env';
 import { ScriptRun } from '../agent/support/script-run';
 import { makeSupportSession, RELAXED_LIMITS_ENV, USER_AGENTS } from '../support/quick-support-factories';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { expectAccessible } from './support/accessibility';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
+import { CONNECTED, customerEnv, customerMachine, runScript } from './support/customer-device';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { signIn } from './support/technician';
 import { content, hidden, text, visible } from './support/waits';
 
 /**
@@ -31,7 +31,7 @@ const MARKUP = '<img src=x onerror="document.title=1"><b>bold?</b>';
 
 describe('support chat (Chromium, real portal, Linux agent)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'qs-chat-browser-'));
-  const customerDir = customerHome(scratch, 'customer');
+  const customerDir = customerMachine(scratch);
   let stack: RemoteStack;
   let browser: Browser;
   let techContext: BrowserContext;
@@ -61,12 +61,7 @@ describe('support chat (Chromium, real portal, Linux agent)', () => {
       dataDir: scratch,
       env: { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle },
     });
-    const admin = await stack.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    await admin
-      .post('/api/users')
-      .send({ email: TECH.email, displayName: TECH.name, role: 'technician', password: TECH.password })
-      .expect(201);
-    const techApi = await stack.login(TECH.email, TECH.password);
+    const techApi = await stack.createTechnician(TECH);
     supportPath = (await makeSupportSession(techApi, { customerName: CUSTOMER })).path;
 
     browser = await launchChromium();
@@ -102,11 +97,7 @@ describe('support chat (Chromium, real portal, Linux agent)', () => {
     await hidden(customer.getByText('No messages yet.'));
     await expectAccessible(customer, 'the connect page’s chat', '#notes-section');
 
-    await tech.goto(`${stack.portal.baseUrl}/`);
-    await tech.getByLabel('Email').fill(TECH.email);
-    await tech.getByLabel('Password').fill(TECH.password);
-    await tech.getByRole('button', { name: 'Sign in' }).click();
-    await tech.waitForURL(`${stack.portal.baseUrl}/quick-support`);
+    await signIn(tech, stack.portal.baseUrl, TECH);
     await tech
       .getByRole('row')
       .filter({ hasText: CUSTOMER })
@@ -149,17 +140,8 @@ describe('support chat (Chromium, real portal, Linux agent)', () => {
       customer.getByRole('link', { name: 'Download kwgroup-quicksupport.sh' }).click(),
     ]);
     await download.saveAs(join(customerDir.downloads, 'kwgroup-quicksupport.sh'));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
-      HOME: customerDir.home,
-      TMPDIR: customerDir.tmp,
-    };
-    delete env.DISPLAY;
-    run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home, {
-      terminal: true,
-    });
-    await run.waitFor(/Connected\. Waiting for a technician/, 60_000);
+    run = runScript(customerDir, customerEnv(customerDir), { allowForSession: false });
+    await run.waitFor(CONNECTED, 60_000);
     await text(customer.locator('#status-word'), 'Connected', 15_000);
 
     const box = sheet().getByRole('textbox', { name: 'Message to the customer' });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,16 +8,16 @@ import type TestAgent from 'supertest/lib/agent';
 import { startX11vnc, stopChild } from '../../agent/src/test-support/xvfb';
 import { pressKeys, waitForWindow, windowShown } from '../../agent/src/test-support/x-window';
 import { INDICATOR_TITLE } from '../../agent/src/consent/zenity-indicator';
-import { quickRunCommand } from '../../src/installers/install-commands';
-import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
+import { buildAgentBundle } from '../agent/support/agent-env';
 import { ScriptRun, eventually as poll } from '../agent/support/script-run';
-import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
+import { RELAXED_LIMITS_ENV, makeSupportSession } from '../support/quick-support-factories';
 import { ensureDashboardBuilt, launchChromium } from './support/chromium';
+import { ALLOW_FOR_SESSION, customerMachine, startCustomerDevice } from './support/customer-device';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { signInContext } from './support/technician';
 import { expectAccessibleInBothThemes } from './support/themes';
 import { content, eventually, hidden, text, visible } from './support/waits';
-import { hasBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
+import { needBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
 
 /**
  * Consent at the device, end to end: Debian's Chromium as the technician's viewer, the real portal
@@ -54,10 +54,6 @@ const RECORD_CLOSES = `
   Object.assign(Recorded, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   window.WebSocket = Recorded;
 `;
-
-const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xdotool', 'zenity', '/usr/bin/chromium'].filter(
-  (b) => !hasBinaries(b),
-);
 
 /** What the viewer says for each channel state (client/src/app/viewer). */
 const SAYS = {
@@ -128,13 +124,10 @@ class InputWatcher {
 }
 
 describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity, x11vnc)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(`Install ${MISSING.join(', ')} first (apt-get install …); .ci/run does.`);
-  });
+  needBinaries(['Xvfb', 'x11vnc', 'xev', 'xdotool', 'zenity', '/usr/bin/chromium'], 'apt-get install …');
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-consent-browser-'));
-  const customer = customerHome(scratch, 'customer');
+  const customer = customerMachine(scratch);
   const cleanups: Array<() => Promise<void>> = [];
   let stack: RemoteStack;
   let display: string;
@@ -170,50 +163,21 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
         CONSENT_TIMEOUT_SEC: String(CONSENT_TIMEOUT_SEC),
       },
     });
-    const admin = await stack.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    await admin
-      .post('/api/users')
-      .send({ email: TECH.email, displayName: TECH.name, role: 'technician', password: TECH.password })
-      .expect(201);
-    api = await stack.login(TECH.email, TECH.password);
+    api = await stack.createTechnician(TECH);
 
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US' });
-    const login = await context.request.post(`${stack.portal.baseUrl}/api/auth/login`, {
-      data: { email: TECH.email, password: TECH.password },
-      headers: { origin: stack.portal.baseUrl },
-    });
-    expect(login.status()).toBe(200);
+    await signInContext(context, stack.portal.baseUrl, TECH);
 
     // The customer downloads the script from the link and runs it in a terminal on their desktop.
     const support = await makeSupportSession(api, { customerName: 'Consent customer' });
-    const download = await fetch(`${stack.portal.baseUrl}${support.path}/download/linux`, {
-      headers: { 'user-agent': USER_AGENTS.linux },
+    // They answer each consent prompt themselves, test by test.
+    const customerDevice = await startCustomerDevice(stack, support.path, api, customer, {
+      env: { DISPLAY: display, QS_VNC_PORT: String(proxy.port), QS_LOG_LEVEL: 'debug' },
+      allowForSession: false,
     });
-    expect(download.status).toBe(200);
-    writeFileSync(join(customer.downloads, 'kwgroup-quicksupport.sh'), await download.text());
-    run = new ScriptRun(
-      ['-c', quickRunCommand('kwgroup-quicksupport', 'linux')],
-      {
-        ...process.env,
-        PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
-        HOME: customer.home,
-        TMPDIR: customer.tmp,
-        DISPLAY: display,
-        QS_VNC_PORT: String(proxy.port),
-        QS_LOG_LEVEL: 'debug',
-      },
-      customer.home,
-      { terminal: true },
-    );
-    await run.waitFor(/Connected\. Waiting for a technician/);
-    deviceId = await poll(async () => {
-      const devices = (await api.get('/api/devices').expect(200)).body.items as {
-        id: string;
-        online: boolean;
-      }[];
-      return devices.find((d) => d.online)?.id;
-    }, 'the device online');
+    run = customerDevice.run;
+    deviceId = customerDevice.device.id;
   });
 
   afterAll(async () => {
@@ -345,7 +309,7 @@ describe('consent at the device (Chromium viewer, real agent on Xvfb with zenity
   it('(4) End now on the device closes every channel there before the portal records the end', async () => {
     const { id, viewer } = await startAndView('web');
     // The customer allows both for the session, in the terminal this time.
-    run.answerEvery(/A to allow for this session/, 'a');
+    run.answerEvery(ALLOW_FOR_SESSION, 'a');
     await visible(canvas(viewer));
     await eventually(async () =>
       expect(nearColour(await canvasPixel(canvas(viewer), 10, 10), BLUE)).toBe(true),

@@ -13,16 +13,16 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Download, Page } from 'playwright-core';
 import type TestAgent from 'supertest/lib/agent';
 import { RelayCloseCode } from '../../contracts/relay-close-codes';
-import { quickRunCommand } from '../../src/installers/install-commands';
-import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
+import { buildAgentBundle } from '../agent/support/agent-env';
 import { ScriptRun } from '../agent/support/script-run';
-import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
+import { RELAXED_LIMITS_ENV, makeSupportSession } from '../support/quick-support-factories';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
+import { customerMachine, startCustomerDevice } from './support/customer-device';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { signInAndOpenViewer, startRemoteSession } from './support/technician';
 import { expectAccessibleInBothThemes } from './support/themes';
 import { eventually, settled, text, visible } from './support/waits';
-import { hasBinaries } from './support/x-display';
+import { needBinaries } from './support/x-display';
 
 /**
  * The Files tab as a technician meets it: the real portal and relay, the real Linux agent run from
@@ -37,8 +37,6 @@ jest.setTimeout(240_000);
 
 const MIB = 1024 * 1024;
 const TECH = { email: 'files.technician@example.test', name: 'Files Technician', password: 'files-tech-pw' };
-const MISSING = ['/usr/bin/chromium', 'script'].filter((b) => !hasBinaries(b));
-
 /**
  * Deterministic bytes, the same in Node and in the page (the function is sent there as text): an
  * LCG, so a shifted or repeated chunk changes the hash.
@@ -81,15 +79,10 @@ function rate(bytes: number, since: number): string {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(
-        `Install ${MISSING.join(', ')} first (apt-get install chromium bsdutils); .ci/run does.`,
-      );
-  });
+  needBinaries(['/usr/bin/chromium', 'script'], 'apt-get install chromium bsdutils');
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-files-'));
-  const customerDir = customerHome(scratch, 'customer');
+  const customerDir = customerMachine(scratch);
   /** The device folder the suite works in. */
   const inbox = join(customerDir.home, 'inbox');
   let stack: RemoteStack;
@@ -111,12 +104,7 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
       dataDir: scratch,
       env: { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle },
     });
-    const admin = await stack.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    await admin
-      .post('/api/users')
-      .send({ email: TECH.email, displayName: TECH.name, role: 'technician', password: TECH.password })
-      .expect(201);
-    tech = await stack.login(TECH.email, TECH.password);
+    tech = await stack.createTechnician(TECH);
     browser = await launchChromium();
   });
 
@@ -183,37 +171,12 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
 
   it('the customer runs the script; a session starts for the device', async () => {
     const support = await makeSupportSession(tech, { customerName: 'Accounting PC' });
-    const download = await stack.portal
-      .http()
-      .get(`${support.path}/download/linux`)
-      .set('User-Agent', USER_AGENTS.linux)
-      .responseType('blob')
-      .expect(200);
-    writeFileSync(join(customerDir.downloads, 'kwgroup-quicksupport.sh'), download.body as Buffer);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
-      HOME: customerDir.home,
-      TMPDIR: customerDir.tmp,
-    };
-    delete env.DISPLAY;
-    run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home, {
-      terminal: true,
-    });
     // The customer allows every channel for the session (the files channel is asked for on demand).
-    run.answerEvery(/A to allow for this session/, 'a');
-    await run.waitFor(/Connected\. Waiting for a technician/);
-    let deviceId = '';
-    await eventually(async () => {
-      const devices = (await tech.get('/api/devices')).body.items as { id: string; online: boolean }[];
-      deviceId = devices.find((d) => d.online)?.id ?? '';
-      expect(deviceId).not.toBe('');
+    const customer = await startCustomerDevice(stack, support.path, tech, customerDir, {
+      allowForSession: true,
     });
-    const started = await tech
-      .post('/api/remote-sessions')
-      .send({ deviceId, type: 'attended', protocol: 'ssh', recordingEnabled: false })
-      .expect(201);
-    sessionId = started.body.session.id as string;
+    run = customer.run;
+    sessionId = await startRemoteSession(tech, customer.device.id, 'ssh');
   });
 
   it('opens the Files tab: the customer allows it, and the tab lists the home folder', async () => {
@@ -235,12 +198,7 @@ describe('the Files tab (Chromium, real portal, relay, Linux agent)', () => {
     viewer.on('pageerror', (error) => pageErrors.push(error.message));
     viewer.on('download', (d) => downloads.push(d));
     cdp = await context.newCDPSession(viewer);
-    await viewer.goto(`${stack.portal.baseUrl}/`);
-    await viewer.getByLabel('Email').fill(TECH.email);
-    await viewer.getByLabel('Password').fill(TECH.password);
-    await viewer.getByRole('button', { name: 'Sign in' }).click();
-    await viewer.waitForURL(/\/quick-support$/);
-    await viewer.goto(`${stack.portal.baseUrl}/viewer/${sessionId}`);
+    await signInAndOpenViewer(viewer, stack.portal.baseUrl, TECH, sessionId);
     await viewer.getByRole('tab', { name: 'Files' }).click();
 
     await text(viewer.getByTestId('files-status'), 'Connected', 90_000);

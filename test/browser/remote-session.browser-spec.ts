@@ -10,16 +10,17 @@ import { RELAY_CLOSE_CODE_HEADER, RelayCloseCode } from '../../contracts/relay-c
 import { mintRelayToken } from '../../contracts/node/relay-token';
 import { findDisplay } from '../../agent/src/channels/vnc-launcher';
 import { startX11vnc } from '../../agent/src/test-support/xvfb';
-import { quickRunCommand } from '../../src/installers/install-commands';
-import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
+import { buildAgentBundle } from '../agent/support/agent-env';
 import { ScriptRun } from '../agent/support/script-run';
 import { RELAXED_LIMITS_ENV, USER_AGENTS } from '../support/quick-support-factories';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_RELAY_SECRET } from '../support/test-app';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS, type CanvasLike } from './support/chromium';
+import { CONNECTED, customerEnv, customerMachine, runScript } from './support/customer-device';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { signIn } from './support/technician';
 import { expectAccessibleInBothThemes } from './support/themes';
 import { content, eventually, hidden, settled, text, visible } from './support/waits';
-import { hasBinaries, KeyWatcher, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
+import { needBinaries, KeyWatcher, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
 
 /**
  * Remote sessions end to end, as a new technician meets them: Debian's Chromium (playwright-core)
@@ -61,9 +62,6 @@ const REASON = 'Printer queue is stuck';
 const DEVICE = hostname();
 /** The launcher names a quick-support device by its customer first, then its host name. */
 const DEVICE_OPTION = new RegExp(`^${CUSTOMER} · ${DEVICE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `);
-
-/** Binaries this suite drives; without them it fails and says what to install (.ci/run installs them). */
-const MISSING = ['Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
 
 /** The remote framebuffer as noVNC drew it: its size and the colours at the given pixels. */
 async function screenPixels(
@@ -122,15 +120,13 @@ function dialRelay(
 }
 
 describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(
-        `Install ${MISSING.join(', ')} first (apt-get install chromium xvfb x11vnc x11-utils); .ci/run does.`,
-      );
-  });
+  needBinaries(
+    ['Xvfb', 'x11vnc', 'xev', 'xprop', '/usr/bin/chromium'],
+    'apt-get install chromium xvfb x11vnc x11-utils',
+  );
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-remote-browser-'));
-  const customerDir = customerHome(scratch, 'customer');
+  const customerDir = customerMachine(scratch);
   const cleanups: Array<() => Promise<void>> = [];
   let stack: RemoteStack;
   let display: string;
@@ -214,11 +210,7 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
   let supportPath = '';
 
   it('signs a new technician in and creates a quick-support link with "+ New session"', async () => {
-    await queue.goto(`${stack.portal.baseUrl}/`);
-    await queue.getByLabel('Email').fill(TECH.email);
-    await queue.getByLabel('Password').fill(TECH.password);
-    await queue.getByRole('button', { name: 'Sign in' }).click();
-    await queue.waitForURL(`${stack.portal.baseUrl}/quick-support`);
+    await signIn(queue, stack.portal.baseUrl, TECH);
 
     await queue.getByRole('button', { name: 'New session' }).first().click();
     const form = queue.getByRole('dialog', { name: 'New support session' });
@@ -263,24 +255,14 @@ describe('remote sessions (Chromium, real portal, relay, Linux agent, x11vnc)', 
     expect(download.suggestedFilename()).toBe('kwgroup-quicksupport.sh');
     await download.saveAs(join(customerDir.downloads, 'kwgroup-quicksupport.sh'));
 
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
-      HOME: customerDir.home,
-      TMPDIR: customerDir.tmp,
-      QS_VNC_PORT: String(vncPort),
-    };
-    delete env.DISPLAY;
+    const env = customerEnv(customerDir, { QS_VNC_PORT: String(vncPort) });
     // Without DISPLAY the agent finds the one X display there is, where it can start x11vnc itself
     // when the customer allowed the screen and no VNC server runs (the VNC test below relies on it).
     expect(findDisplay(env)).toBe(display);
-    run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home, {
-      terminal: true,
-    });
     // The customer allows each channel for the session, pressing A when the terminal asks
     // (the consent suite drives the other answers and the desktop dialog).
-    run.answerEvery(/A to allow for this session/, 'a');
-    await run.waitFor(/Connected\. Waiting for a technician/);
+    run = runScript(customerDir, env, { allowForSession: true });
+    await run.waitFor(CONNECTED);
 
     // The customer's page follows within its 5-second poll.
     await text(customer.locator('#status-word'), 'Connected', 12_000);

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type TestAgent from 'supertest/lib/agent';
-import { quickRunCommand } from '../../src/installers/install-commands';
-import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
+import { buildAgentBundle } from '../agent/support/agent-env';
 import { ScriptRun } from '../agent/support/script-run';
-import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
+import { RELAXED_LIMITS_ENV, makeSupportSession } from '../support/quick-support-factories';
 import { expectAccessible } from './support/accessibility';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
+import { customerMachine, startCustomerDevice } from './support/customer-device';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
-import { eventually, settled, text, visible } from './support/waits';
-import { hasBinaries } from './support/x-display';
+import { signInAndOpenViewer, startRemoteSession } from './support/technician';
+import { settled, text, visible } from './support/waits';
+import { needBinaries } from './support/x-display';
 
 /**
  * A shell that never answers, as a technician meets it: the customer's login profile waits on a lock
@@ -32,18 +32,11 @@ const TECH = {
   password: 'shell-technician-pw',
 };
 
-const MISSING = ['/usr/bin/chromium', 'script'].filter((b) => !hasBinaries(b));
-
 describe('a device whose login profile hangs (Chromium, real portal, relay, Linux agent)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(
-        `Install ${MISSING.join(', ')} first (apt-get install chromium bsdutils); .ci/run does.`,
-      );
-  });
+  needBinaries(['/usr/bin/chromium', 'script'], 'apt-get install chromium bsdutils');
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-shell-start-'));
-  const customerDir = customerHome(scratch, 'customer');
+  const customerDir = customerMachine(scratch);
   let stack: RemoteStack;
   let browser: Browser;
   let viewer: Page;
@@ -63,12 +56,7 @@ describe('a device whose login profile hangs (Chromium, real portal, relay, Linu
         SHELL_START_PATIENCE_SEC: String(PATIENCE_SEC),
       },
     });
-    const admin = await stack.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    await admin
-      .post('/api/users')
-      .send({ email: TECH.email, displayName: TECH.name, role: 'technician', password: TECH.password })
-      .expect(201);
-    tech = await stack.login(TECH.email, TECH.password);
+    tech = await stack.createTechnician(TECH);
     browser = await launchChromium();
   });
 
@@ -88,39 +76,12 @@ describe('a device whose login profile hangs (Chromium, real portal, relay, Linu
       writeFileSync(join(customerDir.home, file), waitOnLock);
 
     const support = await makeSupportSession(tech, { customerName: 'Warehouse PC' });
-    const download = await stack.portal
-      .http()
-      .get(`${support.path}/download/linux`)
-      .set('User-Agent', USER_AGENTS.linux)
-      .responseType('blob')
-      .expect(200);
-    writeFileSync(join(customerDir.downloads, 'kwgroup-quicksupport.sh'), download.body as Buffer);
-
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
-      HOME: customerDir.home,
-      TMPDIR: customerDir.tmp,
-    };
-    delete env.DISPLAY;
-    run = new ScriptRun(['-c', quickRunCommand('kwgroup-quicksupport', 'linux')], env, customerDir.home, {
-      terminal: true,
-    });
     // The customer allows the terminal for the session (so the plain shell is not asked again).
-    run.answerEvery(/A to allow for this session/, 'a');
-    await run.waitFor(/Connected\. Waiting for a technician/);
-
-    let deviceId = '';
-    await eventually(async () => {
-      const devices = (await tech.get('/api/devices')).body.items as { id: string; online: boolean }[];
-      deviceId = devices.find((d) => d.online)?.id ?? '';
-      expect(deviceId).not.toBe('');
+    const customer = await startCustomerDevice(stack, support.path, tech, customerDir, {
+      allowForSession: true,
     });
-    const started = await tech
-      .post('/api/remote-sessions')
-      .send({ deviceId, type: 'attended', protocol: 'ssh', recordingEnabled: false })
-      .expect(201);
-    sessionId = started.body.session.id as string;
+    run = customer.run;
+    sessionId = await startRemoteSession(tech, customer.device.id, 'ssh');
   });
 
   it('says "Starting the shell…" instead of Connected while the login shell prints nothing', async () => {
@@ -128,12 +89,7 @@ describe('a device whose login profile hangs (Chromium, real portal, relay, Linu
     viewer = await context.newPage();
     viewer.setDefaultTimeout(30_000);
     viewer.on('pageerror', (error) => pageErrors.push(error.message));
-    await viewer.goto(`${stack.portal.baseUrl}/`);
-    await viewer.getByLabel('Email').fill(TECH.email);
-    await viewer.getByLabel('Password').fill(TECH.password);
-    await viewer.getByRole('button', { name: 'Sign in' }).click();
-    await viewer.waitForURL(/\/quick-support$/);
-    await viewer.goto(`${stack.portal.baseUrl}/viewer/${sessionId}`);
+    await signInAndOpenViewer(viewer, stack.portal.baseUrl, TECH, sessionId);
     await viewer.getByRole('tab', { name: 'Shell' }).click();
 
     const status = viewer.locator('app-shell-tab .shell-status');

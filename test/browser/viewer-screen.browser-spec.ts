@@ -6,16 +6,16 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type TestAgent from 'supertest/lib/agent';
 import { freePort } from '../../agent/src/test-support/xvfb';
 import { defineMonitors } from '../../agent/src/test-support/x-monitors';
-import { quickRunCommand } from '../../src/installers/install-commands';
-import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
-import { ScriptRun, eventually as poll } from '../agent/support/script-run';
-import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
+import { buildAgentBundle, fakeSudoDir } from '../agent/support/agent-env';
+import { ScriptRun } from '../agent/support/script-run';
+import { RELAXED_LIMITS_ENV, makeSupportSession } from '../support/quick-support-factories';
 import { expectAccessible } from './support/accessibility';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS, type CanvasLike } from './support/chromium';
+import { customerMachine, startCustomerDevice } from './support/customer-device';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { signInContext, startRemoteSession } from './support/technician';
 import { attribute, eventually, settled, text, visible } from './support/waits';
-import { hasBinaries, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
+import { needBinaries, paintRoot, rootProperty, startXvfb, type Rgb } from './support/x-display';
 
 /**
  * The viewer's screen tab and header, end to end: Debian's Chromium as the technician's viewer, the
@@ -43,8 +43,6 @@ const TECH = {
   password: 'screen-technician-pw',
 };
 
-const MISSING = ['Xvfb', 'x11vnc', 'xdpyinfo', 'xprop', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
-
 /** The remote framebuffer as noVNC drew it: its size and the colour at one pixel. */
 async function framebuffer(canvas: Locator, x: number, y: number): Promise<{ size: string; colour: Rgb }> {
   return canvas.evaluate(
@@ -68,15 +66,13 @@ const near = (a: Rgb, b: Rgb): boolean =>
   Math.abs(a.r - b.r) <= 6 && Math.abs(a.g - b.g) <= 6 && Math.abs(a.b - b.b) <= 6;
 
 describe('the viewer’s screen tab (Chromium, real agent, x11vnc on a two-monitor Xvfb)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(
-        `Install ${MISSING.join(', ')} first (apt-get install chromium xvfb x11vnc x11-utils); .ci/run does.`,
-      );
-  });
+  needBinaries(
+    ['Xvfb', 'x11vnc', 'xdpyinfo', 'xprop', '/usr/bin/chromium'],
+    'apt-get install chromium xvfb x11vnc x11-utils',
+  );
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-viewer-screen-'));
-  const customer = customerHome(scratch, 'customer');
+  const customer = customerMachine(scratch);
   const cleanups: Array<() => Promise<void>> = [];
   let stack: RemoteStack;
   let display: string;
@@ -112,61 +108,31 @@ describe('the viewer’s screen tab (Chromium, real agent, x11vnc on a two-monit
       dataDir: scratch,
       env: { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle },
     });
-    const admin = await stack.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    await admin
-      .post('/api/users')
-      .send({ email: TECH.email, displayName: TECH.name, role: 'technician', password: TECH.password })
-      .expect(201);
-    api = await stack.login(TECH.email, TECH.password);
+    api = await stack.createTechnician(TECH);
 
     // The customer runs the downloaded script in a terminal on their desktop.
     const support = await makeSupportSession(api, { customerName: 'Two-monitor customer' });
     supportId = support.id;
-    const download = await fetch(`${stack.portal.baseUrl}${support.path}/download/linux`, {
-      headers: { 'user-agent': USER_AGENTS.linux },
-    });
-    expect(download.status).toBe(200);
-    writeFileSync(join(customer.downloads, 'kwgroup-quicksupport.sh'), await download.text());
+    // A zenity that cannot open the display, first on the customer's PATH (with the fake sudo).
     const bin = fakeSudoDir(scratch);
     writeFileSync(join(bin, 'zenity'), '#!/bin/sh\necho "zenity: cannot open display" >&2\nexit 1\n');
     chmodSync(join(bin, 'zenity'), 0o755);
-    run = new ScriptRun(
-      ['-c', quickRunCommand('kwgroup-quicksupport', 'linux')],
-      {
-        ...process.env,
-        PATH: `${bin}:${process.env.PATH ?? ''}`,
-        HOME: customer.home,
-        TMPDIR: customer.tmp,
+    const customerDevice = await startCustomerDevice(stack, support.path, api, customer, {
+      env: {
         DISPLAY: display,
         // Nothing listens there: the agent starts x11vnc itself once the customer allows the screen.
         QS_VNC_PORT: String(await freePort()),
       },
-      customer.home,
-      { terminal: true },
-    );
-    run.answerEvery(/A to allow for this session/, 'a');
-    await run.waitFor(/Connected\. Waiting for a technician/);
-    const deviceId = await poll(async () => {
-      const devices = (await api.get('/api/devices').expect(200)).body.items as {
-        id: string;
-        online: boolean;
-      }[];
-      return devices.find((d) => d.online)?.id;
-    }, 'the device online');
+      allowForSession: true,
+    });
+    run = customerDevice.run;
+    const deviceId = customerDevice.device.id;
 
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.portal.baseUrl });
-    const login = await context.request.post(`${stack.portal.baseUrl}/api/auth/login`, {
-      data: { email: TECH.email, password: TECH.password },
-      headers: { origin: stack.portal.baseUrl },
-    });
-    expect(login.status()).toBe(200);
-    const started = await api
-      .post('/api/remote-sessions')
-      .send({ deviceId, type: 'attended', protocol: 'vnc', recordingEnabled: false })
-      .expect(201);
-    sessionId = started.body.session.id as string;
+    await signInContext(context, stack.portal.baseUrl, TECH);
+    sessionId = await startRemoteSession(api, deviceId, 'vnc');
     viewer = await context.newPage();
     viewer.setDefaultTimeout(20_000);
     viewer.on('pageerror', (error) => pageErrors.push(error.message));

@@ -1,20 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type TestAgent from 'supertest/lib/agent';
 import { startX11vnc } from '../../agent/src/test-support/xvfb';
-import { quickRunCommand } from '../../src/installers/install-commands';
-import { buildAgentBundle, customerHome, fakeSudoDir } from '../agent/support/agent-env';
-import { ScriptRun, eventually as poll } from '../agent/support/script-run';
-import { RELAXED_LIMITS_ENV, USER_AGENTS, makeSupportSession } from '../support/quick-support-factories';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
+import { buildAgentBundle } from '../agent/support/agent-env';
+import { ScriptRun } from '../agent/support/script-run';
+import { RELAXED_LIMITS_ENV, makeSupportSession } from '../support/quick-support-factories';
 import { expectAccessible } from './support/accessibility';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOTS } from './support/chromium';
+import { customerMachine, startCustomerDevice } from './support/customer-device';
 import { startRemoteStack, type RemoteStack } from './support/remote-stack';
+import { signInContext } from './support/technician';
 import { eventually, hidden, settled, text, visible } from './support/waits';
-import { hasBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
+import { needBinaries, paintRoot, startXvfb, type Rgb, canvasPixel, nearColour } from './support/x-display';
 
 /**
  * The technician's workflow without detours, end to end: Debian's Chromium as the dashboard and the
@@ -35,16 +35,11 @@ const TECH = {
   password: 'workflow-tech-password',
 };
 
-const MISSING = ['Xvfb', 'x11vnc', '/usr/bin/chromium'].filter((b) => !hasBinaries(b));
-
 describe('technician workflow (queue → viewer → history; Chromium, real agent on Xvfb, x11vnc)', () => {
-  beforeAll(() => {
-    if (MISSING.length)
-      throw new Error(`Install ${MISSING.join(', ')} first (apt-get install …); .ci/run does.`);
-  });
+  needBinaries(['Xvfb', 'x11vnc', '/usr/bin/chromium'], 'apt-get install …');
 
   const scratch = mkdtempSync(join(tmpdir(), 'qs-workflow-browser-'));
-  const customer = customerHome(scratch, 'customer');
+  const customer = customerMachine(scratch);
   const cleanups: Array<() => Promise<void>> = [];
   let stack: RemoteStack;
   let browser: Browser;
@@ -70,52 +65,21 @@ describe('technician workflow (queue → viewer → history; Chromium, real agen
       dataDir: scratch,
       env: { ...RELAXED_LIMITS_ENV, AGENT_BUNDLE_PATH: bundle },
     });
-    const admin = await stack.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    await admin
-      .post('/api/users')
-      .send({ email: TECH.email, displayName: TECH.name, role: 'technician', password: TECH.password })
-      .expect(201);
-    api = await stack.login(TECH.email, TECH.password);
+    api = await stack.createTechnician(TECH);
 
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-    const login = await context.request.post(`${stack.portal.baseUrl}/api/auth/login`, {
-      data: { email: TECH.email, password: TECH.password },
-      headers: { origin: stack.portal.baseUrl },
-    });
-    expect(login.status()).toBe(200);
+    await signInContext(context, stack.portal.baseUrl, TECH);
 
     // The customer downloads the script from the link and runs it in a terminal on their desktop,
     // and allows what the technician asks for, for the whole session.
     const support = await makeSupportSession(api, { customerName: CUSTOMER });
-    const download = await fetch(`${stack.portal.baseUrl}${support.path}/download/linux`, {
-      headers: { 'user-agent': USER_AGENTS.linux },
+    const customerDevice = await startCustomerDevice(stack, support.path, api, customer, {
+      env: { DISPLAY: xvfb.display, QS_VNC_PORT: String(vnc.port) },
+      allowForSession: true,
     });
-    expect(download.status).toBe(200);
-    writeFileSync(join(customer.downloads, 'kwgroup-quicksupport.sh'), await download.text());
-    run = new ScriptRun(
-      ['-c', quickRunCommand('kwgroup-quicksupport', 'linux')],
-      {
-        ...process.env,
-        PATH: `${fakeSudoDir(scratch)}:${process.env.PATH ?? ''}`,
-        HOME: customer.home,
-        TMPDIR: customer.tmp,
-        DISPLAY: xvfb.display,
-        QS_VNC_PORT: String(vnc.port),
-      },
-      customer.home,
-      { terminal: true },
-    );
-    run.answerEvery(/A to allow for this session/, 'a');
-    await run.waitFor(/Connected\. Waiting for a technician/);
-    ({ id: deviceId, hostname } = await poll(async () => {
-      const devices = (await api.get('/api/devices').expect(200)).body.items as {
-        id: string;
-        hostname: string;
-        online: boolean;
-      }[];
-      return devices.find((d) => d.online);
-    }, 'the device online'));
+    run = customerDevice.run;
+    ({ id: deviceId, hostname } = customerDevice.device);
   });
 
   afterAll(async () => {

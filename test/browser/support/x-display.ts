@@ -28,6 +28,17 @@ export interface FilledRect {
 export const hasBinaries = (...names: string[]): boolean =>
   names.every((name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0);
 
+/**
+ * For a suite's describe block: fails the suite before anything starts when a binary it drives is
+ * missing, naming the missing ones and how to install them (`install`, e.g. an apt-get line).
+ */
+export function needBinaries(names: string[], install: string): void {
+  const missing = names.filter((name) => !hasBinaries(name));
+  beforeAll(() => {
+    if (missing.length) throw new Error(`Install ${missing.join(', ')} first (${install}); .ci/run does.`);
+  });
+}
+
 function freeDisplayNumber(): number {
   for (let n = 400 + Math.floor(Math.random() * 400); ; n++) {
     if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return n;
