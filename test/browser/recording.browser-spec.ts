@@ -7,6 +7,7 @@ import type TestAgent from 'supertest/lib/agent';
 import type { RecordingView } from '../../contracts/api/recordings';
 import type { RemoteSessionView } from '../../contracts/api/remote-sessions';
 import { recordingChunkName } from '../../contracts/recording/format';
+import { describeCloseCode, RelayCloseCode } from '../../contracts/relay-close-codes';
 import { startX11vnc } from '../../agent/src/test-support/xvfb';
 import { buildAgentBundle, fakeSudoDir } from '../agent/support/agent-env';
 import { ScriptRun } from '../agent/support/script-run';
@@ -511,6 +512,11 @@ describe('RECORDING_POLICY=required with a recordings folder the relay cannot wr
       'This session must be recorded and the recording could not be saved, so it was ended',
       60_000,
     );
+    // The shell tab's connection was closed with 4016: the tab says so in the relay's words, and
+    // offers no Reconnect (the session is over).
+    const overlay = viewer.locator('app-shell-tab .shell-overlay');
+    await text(overlay, describeCloseCode(RelayCloseCode.RecordingFailed).message);
+    expect(await overlay.getByRole('button', { name: 'Reconnect' }).count()).toBe(0);
     expect(await viewer.getByRole('banner').getByRole('button', { name: 'End session' }).count()).toBe(0);
     await expectAccessible(viewer, 'the viewer of a session ended because recording failed');
 
