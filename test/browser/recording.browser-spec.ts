@@ -501,6 +501,19 @@ describe('RECORDING_POLICY=required with a recordings folder the relay cannot wr
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US' });
     await signInContext(context, stack.portal.baseUrl, TECH);
+    // Notes how each of the page's WebSockets closed (its channel and code; the browser keeps the code
+    // from the page otherwise). Injected by the DevTools protocol, so the page's CSP is untouched.
+    await context.addInitScript(`(() => {
+      const closes = (window.__relayCloses = []);
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url, protocols) {
+          super(url, protocols);
+          const channel = new URL(String(url)).searchParams.get('ch');
+          this.addEventListener('close', (event) => closes.push({ channel, code: event.code }));
+        }
+      };
+    })();`);
     viewer = await context.newPage();
     viewer.setDefaultTimeout(30_000);
     await viewer.goto(`${stack.portal.baseUrl}/viewer/${sessionId}`);
@@ -512,11 +525,15 @@ describe('RECORDING_POLICY=required with a recordings folder the relay cannot wr
       'This session must be recorded and the recording could not be saved, so it was ended',
       60_000,
     );
-    // The shell tab's connection was closed with 4016: the tab says so in the relay's words, and
-    // offers no Reconnect (the session is over).
-    const overlay = viewer.locator('app-shell-tab .shell-overlay');
-    await text(overlay, describeCloseCode(RelayCloseCode.RecordingFailed).message);
-    expect(await overlay.getByRole('button', { name: 'Reconnect' }).count()).toBe(0);
+    // Over the tabs, the viewer says the session is over, and why.
+    const cover = viewer.locator('.cover');
+    await text(cover, 'This session has ended.');
+    await text(cover, `${describeCloseCode(RelayCloseCode.RecordingFailed).message} To help again`);
+    // The shell's relay connection was closed with 4016.
+    expect(await viewer.evaluate('window.__relayCloses')).toContainEqual({
+      channel: 'shell',
+      code: RelayCloseCode.RecordingFailed,
+    });
     expect(await viewer.getByRole('banner').getByRole('button', { name: 'End session' }).count()).toBe(0);
     await expectAccessible(viewer, 'the viewer of a session ended because recording failed');
 
