@@ -30,6 +30,9 @@ import type { Pair } from '../pair';
 import { PAUSE_RECORDING, type Side } from '../side';
 import { castHeader, castLine, commandsTextEvent, screenHeader, shellTextEvent } from './cast-events';
 
+/** Chunks waiting to be closed before the pair is paused for the store. */
+const MAX_PENDING_CLOSES = 3;
+
 /** What a recorder needs from the relay around it (relay/recording/recordings.ts). */
 export interface RecorderHost {
   readonly store: RecordingStore;
@@ -216,8 +219,9 @@ export class Recorder {
         this.pendingCloses--;
         this.maybeResume();
       });
-    // A second chunk filled while the first is still closing: wait for the store before reading more.
-    if (this.pendingCloses > 1) for (const side of this.pair.sides()) this.pause(side);
+    // Chunks fill faster than the store closes them: wait for it before reading more. Each closing chunk
+    // holds at most its writer's queue (the rest is in the page cache or uploaded), so a few may overlap.
+    if (this.pendingCloses > MAX_PENDING_CLOSES) for (const side of this.pair.sides()) this.pause(side);
   }
 
   private async closeChunk(chunk: OpenChunk): Promise<void> {
@@ -269,7 +273,8 @@ export class Recorder {
 
   private maybeResume(): void {
     if (this.pausedSides.size === 0) return;
-    if (!this.failure && !this.ended && (this.waitingDrain || this.pendingCloses > 1)) return;
+    if (!this.failure && !this.ended && (this.waitingDrain || this.pendingCloses > MAX_PENDING_CLOSES))
+      return;
     for (const side of this.pausedSides) side.resume(PAUSE_RECORDING);
     this.pausedSides.clear();
   }
