@@ -148,7 +148,14 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   const recordingSweep = recordings.sweepCrashed();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.info(
-    { host: config.host, port, version, eventsUrl: config.eventsUrl, allowedOrigins: config.allowedOrigins },
+    {
+      host: config.host,
+      port,
+      version,
+      eventsUrl: config.eventsUrl,
+      allowedOrigins: config.allowedOrigins,
+      recordings: recordings.store.location,
+    },
     'relay listening',
   );
   return { port, url: `http://${host}:${port}`, registry, metrics, recordings, recordingSweep, close };

@@ -161,6 +161,28 @@ describe('relay: recording', () => {
       expect(records[i].atMs).toBeGreaterThanOrEqual(records[i - 1].atMs);
   });
 
+  it('closes a chunk at 8 MiB: several chunks, each reported, chained, and together the whole stream', async () => {
+    const { agent, tech, sid } = await openRecordedPair(relay, 'screen', claim());
+    const messages = Array.from({ length: 20 }, (_, i) => Buffer.alloc(512 * 1024, i));
+    for (let i = 0; i < messages.length; i += 4) await sendAll(agent, tech, messages.slice(i, i + 4));
+    const techClosed = closed(tech);
+    agent.close(1000);
+    await techClosed;
+    await until(() => of(sink.events, sid, 'recording_finished').length === 1, 20_000);
+    const [finished] = of(sink.events, sid, 'recording_finished');
+    const progress = of(sink.events, sid, 'recording_progress');
+    expect(finished.chunks).toBe(2);
+    expect(progress.map((p) => p.chunks)).toEqual([1, 2]);
+    const manifest = await readManifest(store, finished.recordingId);
+    expect(manifest.chunks.map((c) => c.name)).toEqual(['000000.rfb', '000001.rfb']);
+    expect(manifest.chunks[0].bytes).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    expect(checkRecordingChain(manifest, progress[0]).ok).toBe(true);
+    expect(checkRecordingChain(manifest, finished).ok).toBe(true);
+    expect(finished.bytes).toBe(manifest.chunks.reduce((n, c) => n + c.bytes, 0));
+    const records = new ScreenRecordReader().push(await readChunks(store, manifest));
+    expect(records.map((r) => Buffer.from(r.data))).toEqual(messages);
+  });
+
   it('records a shell pair as asciicast v2: output, input (split UTF-8 kept whole) and resize', async () => {
     const { agent, tech, sid } = await openRecordedPair(relay, 'shell', claim('optional'));
     const euro = Buffer.from('€', 'utf8');
