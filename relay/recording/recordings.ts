@@ -90,8 +90,8 @@ export class Recordings implements RecorderHost {
     }
   }
 
-  private tick(): void {
-    const now = performance.now();
+  /** The shared sweep: closes chunks open longer than RECORDING_CHUNK_MAX_MS (`now`: performance.now()). */
+  tick(now: number = performance.now()): void {
     for (const recorder of this.active) recorder.tick(now);
   }
 

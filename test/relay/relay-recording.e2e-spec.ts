@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type WebSocket from 'ws';
+import { performance } from 'node:perf_hooks';
 import {
+  RECORDING_CHUNK_MAX_MS,
   RECORDING_MANIFEST_NAME,
   ScreenRecordReader,
   SCREEN_DIRECTION,
@@ -180,7 +182,27 @@ describe('relay: recording', () => {
     expect(checkRecordingChain(manifest, finished).ok).toBe(true);
     expect(finished.bytes).toBe(manifest.chunks.reduce((n, c) => n + c.bytes, 0));
     const records = new ScreenRecordReader().push(await readChunks(store, manifest));
-    expect(records.map((r) => Buffer.from(r.data))).toEqual(messages);
+    // Buffer.equals, not toEqual: a deep comparison of 10 MiB byte by byte takes jest half a minute.
+    expect(records).toHaveLength(messages.length);
+    expect(records.every((r, i) => Buffer.from(r.data).equals(messages[i]))).toBe(true);
+  });
+
+  it('closes a chunk that has been open for RECORDING_CHUNK_MAX_MS while the pair goes on', async () => {
+    const { agent, tech, sid } = await openRecordedPair(relay, 'screen', claim());
+    await sendAll(agent, tech, [Buffer.from('first')]);
+    // The shared sweep, as it would run once the chunk is 10 s old.
+    relay.recordings.tick(performance.now() + RECORDING_CHUNK_MAX_MS);
+    await until(() => of(sink.events, sid, 'recording_progress').length === 1, 10_000);
+    await sendAll(agent, tech, [Buffer.from('second')]);
+    const techClosed = closed(tech);
+    agent.close(1000);
+    await techClosed;
+    await until(() => of(sink.events, sid, 'recording_finished').length === 1, 10_000);
+    const [finished] = of(sink.events, sid, 'recording_finished');
+    const manifest = await readManifest(store, finished.recordingId);
+    expect(manifest.chunks).toHaveLength(2);
+    const records = new ScreenRecordReader().push(await readChunks(store, manifest));
+    expect(records.map((r) => Buffer.from(r.data).toString())).toEqual(['first', 'second']);
   });
 
   it('records a shell pair as asciicast v2: output, input (split UTF-8 kept whole) and resize', async () => {
