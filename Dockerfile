@@ -23,7 +23,8 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \
-    DATA_DIR=/app/data
+    DATA_DIR=/app/data \
+    RECORDING_DIR=/app/recordings
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
@@ -35,7 +36,7 @@ COPY --from=build --chown=node:node /app/dist/agent ./dist/agent
 COPY --from=build --chown=node:node /app/agent/templates ./agent/templates
 # The portal finds its root as the folder holding package.json and migrations/ (src/version.ts).
 COPY --from=build --chown=node:node /app/migrations ./migrations
-RUN mkdir -p /app/data && chown node:node /app/data
+RUN mkdir -p /app/data /app/recordings && chown node:node /app/data /app/recordings && chmod 700 /app/recordings
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \

@@ -22,6 +22,23 @@ describe('relay config', () => {
   beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'relay-config-'))));
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  it('records to DATA_DIR/recordings by default, to RECORDING_DIR when set, and names a bad S3 setting', () => {
+    expect(loadRelayConfig({ RELAY_SECRET: SECRET, DATA_DIR: dataDir }).recordingStore).toEqual({
+      kind: 'fs',
+      dir: join(dataDir, 'recordings'),
+    });
+    expect(
+      loadRelayConfig({ RELAY_SECRET: SECRET, RECORDING_DIR: join(dataDir, 'elsewhere') }).recordingStore,
+    ).toEqual({ kind: 'fs', dir: join(dataDir, 'elsewhere') });
+    expect(
+      problems({
+        RELAY_SECRET: SECRET,
+        RECORDING_S3_BUCKET: 'recordings',
+        RECORDING_S3_ACCESS_KEY_ID: 'AKIA',
+      }),
+    ).toEqual([expect.stringContaining('RECORDING_S3_ACCESS_KEY_ID')]);
+  });
+
   it('has the documented defaults in development', () => {
     const c = loadRelayConfig({ RELAY_SECRET: SECRET });
     expect(c).toMatchObject({

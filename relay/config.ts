@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { EnvReader } from '../contracts/node/env-reader';
 import { createRelayKeyring, type RelayKeyring } from '../contracts/node/relay-keys';
 import {
+  readRecordingStoreSettings,
+  type RecordingStoreSettings,
+} from '../contracts/node/recording-settings';
+import {
   RELAY_PAIR_TIMEOUT_SEC,
   RELAY_SESSION_TTL_SEC,
   readRelayPairTimeoutSec,
@@ -56,6 +60,8 @@ export interface RelayConfig {
    * origin (logged as a warning at every start). Empty otherwise.
    */
   readonly insecureTransport: readonly string[];
+  /** Where recorded channels are written: RECORDING_DIR (default DATA_DIR/recordings) or RECORDING_S3_*. */
+  readonly recordingStore: RecordingStoreSettings;
 }
 
 const KIB = 1024;
@@ -83,9 +89,8 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
   const production = nodeEnv === 'production';
   const portalPort = r.int('PORT', 3000, 1, 65535);
 
-  const relaySecrets = readRelaySecrets(r, production, () =>
-    resolve(r.string('DATA_DIR', './data', /^.{1,4096}$/, 'a folder path')),
-  );
+  const dataDir = resolve(r.string('DATA_DIR', './data', /^.{1,4096}$/, 'a folder path'));
+  const relaySecrets = readRelaySecrets(r, production, () => dataDir);
   // A placeholder keeps parsing going so every problem is reported at once; throwIfInvalid stops us.
   const secret = relaySecrets.secret ?? 'invalid-relay-secret-placeholder';
   const { previous, generated } = relaySecrets;
@@ -142,6 +147,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
     replayCacheMax: RELAY_DEFAULTS.replayCacheMax,
     generatedDevSecret: generated,
     insecureTransport: [],
+    recordingStore: readRecordingStoreSettings(r, dataDir),
   };
   const insecureTransport = checkTransport(r, production, portal, allowedOrigins);
   if (config.sessionRateBytesPerSec > 0 && config.sessionRateBytesPerSec < 16 * KIB) {

@@ -7,6 +7,7 @@ export interface RelayGauges {
   readonly sidesWaiting: number;
   readonly pendingHandshakes: number;
   readonly eventsQueued: number;
+  readonly recordingsActive: number;
 }
 
 /**
@@ -24,6 +25,11 @@ export class RelayMetrics {
   eventsSent = 0;
   eventsDropped = 0;
   eventDeliveryFailures = 0;
+  recordingsTotal = 0;
+  recordingChunksTotal = 0;
+  recordingBytes = 0;
+  recordingFailures = 0;
+  recordingPauses = 0;
   private readonly refusals = new Map<string, number>();
   private readonly closes = new Map<string, number>();
 
@@ -96,6 +102,20 @@ export class RelayMetrics {
     metric('relay_events_queued', 'gauge', 'Events waiting for delivery.', [['', gauges.eventsQueued]]);
     metric('relay_event_delivery_failures_total', 'counter', 'Failed delivery attempts to the portal.', [
       ['', this.eventDeliveryFailures],
+    ]);
+    metric('relay_recordings_active', 'gauge', 'Recordings being written.', [['', gauges.recordingsActive]]);
+    metric('relay_recordings_total', 'counter', 'Recordings started.', [['', this.recordingsTotal]]);
+    metric('relay_recording_chunks_total', 'counter', 'Recording chunks closed durably.', [
+      ['', this.recordingChunksTotal],
+    ]);
+    metric('relay_recording_bytes_total', 'counter', 'Bytes written to recording chunks closed durably.', [
+      ['', this.recordingBytes],
+    ]);
+    metric('relay_recording_failures_total', 'counter', 'Recordings the store refused.', [
+      ['', this.recordingFailures],
+    ]);
+    metric('relay_recording_pauses_total', 'counter', 'Times a sender was paused for the recording store.', [
+      ['', this.recordingPauses],
     ]);
     metric('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [['', mem.rss]]);
     metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, in bytes.', [['', mem.heapUsed]]);

@@ -7,6 +7,7 @@ import type { RelayTokenClaims } from '../contracts/node/relay-token';
 import type { RelayLogger } from './logger';
 import type { RelayMetrics } from './metrics';
 import { Pair, type PairLimits, type PairListener, type PairOutcome } from './pair';
+import type { Recordings } from './recording/recordings';
 import type { Side } from './side';
 
 /** One line of GET /stats. */
@@ -41,6 +42,8 @@ export class PairRegistry implements PairListener {
     private readonly report: (event: RelayEvent) => void,
     private readonly metrics: RelayMetrics,
     private readonly logger: RelayLogger,
+    /** Absent: nothing is recorded (unit tests of the registry alone). */
+    private readonly recordings?: Recordings,
   ) {
     const sockets = this.sockets;
     this.untrack = function (this: WebSocket): void {
@@ -71,7 +74,7 @@ export class PairRegistry implements PairListener {
       pair = new Pair(claims.sid, claims.ch, this.limits, this);
       this.pairs.set(key, pair);
     }
-    if (pair.attach(claims.role, ws, socket)) {
+    if (pair.attach(claims.role, ws, socket, claims.rec)) {
       this.logger.debug({ sid: claims.sid, ch: claims.ch, role: claims.role }, 'side connected');
       return;
     }
@@ -168,6 +171,8 @@ export class PairRegistry implements PairListener {
       channel: pair.channel,
       at: new Date(pair.pairedAt).toISOString(),
     });
+    // Before the held messages are flushed, so the recording starts with the first byte.
+    if (pair.recording && this.recordings) this.recordings.start(pair);
   }
 
   closed(pair: Pair, outcome: PairOutcome): void {
@@ -206,6 +211,7 @@ export class PairRegistry implements PairListener {
       'closed',
     );
     this.report(event);
+    pair.recorder?.end();
   }
 
   sideError(pair: Pair, side: Side, err: Error): void {

@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import { RelayCloseCode, describeCloseCode, isEndpointCloseCode } from '../contracts/relay-close-codes';
 import { isSafeCloseReason, type RelayClosedEvent } from '../contracts/relay-events';
-import type { RelayRole } from '../contracts/node/relay-token';
+import type { RelayRecordingClaim, RelayRole } from '../contracts/node/relay-token';
+import type { Recorder } from './recording/recorder';
 import { PAUSE_BACKPRESSURE, PAUSE_RATE, PAUSE_TURN, PAUSE_UNPAIRED, Side } from './side';
 
 export interface PairLimits {
@@ -87,6 +88,10 @@ export class Pair {
   private rateTokens: number;
   private rateAt = Date.now();
   private rateTimer: NodeJS.Timeout | undefined;
+  /** Set when either side's token carries `rec` (the stricter mode wins). */
+  recording: RelayRecordingClaim | undefined;
+  /** The pair's recorder, from pairing to close (relay/recording/). */
+  recorder: Recorder | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -107,8 +112,10 @@ export class Pair {
   }
 
   /** Adds a side; undefined when that role is already taken (the caller refuses the newcomer). */
-  attach(role: RelayRole, ws: WebSocket, socket: Socket): Side | undefined {
+  attach(role: RelayRole, ws: WebSocket, socket: Socket, rec?: RelayRecordingClaim): Side | undefined {
     if (this.state !== 'waiting' || this[role]) return undefined;
+    if (rec && (!this.recording || (rec.mode === 'required' && this.recording.mode !== 'required')))
+      this.recording = rec;
     const side = new Side(this, role, ws, socket);
     this[role] = side;
     sides.set(ws, side);
@@ -162,6 +169,11 @@ export class Pair {
     const to = from.peer;
     if (!to) return;
     to.ws.send(data, isBinary ? SEND_BINARY : SEND_TEXT);
+    const recorder = this.recorder;
+    if (recorder !== undefined) {
+      recorder.record(from, data, isBinary);
+      if (this.state !== 'paired') return;
+    }
     if (from.role === 'agent') this.bytesAgentToTech += data.length;
     else this.bytesTechToAgent += data.length;
     if (to.ws.bufferedAmount >= this.limits.highWatermarkBytes) this.throttle(from, to);

@@ -12,6 +12,8 @@ import { createRequestHandler } from './http-routes';
 import { createRelayLogger, type RelayLogger } from './logger';
 import { RelayMetrics } from './metrics';
 import { PairRegistry } from './pair-registry';
+import { Recordings } from './recording/recordings';
+import { openRecordingStore } from '../contracts/node/recording-settings';
 import { shutDownRelay } from './shutdown';
 import { readRelayVersion } from './version';
 
@@ -22,6 +24,9 @@ export interface RelayServer {
   readonly url: string;
   readonly registry: PairRegistry;
   readonly metrics: RelayMetrics;
+  readonly recordings: Recordings;
+  /** Resolves once the start-up sweep of recordings left open by a crash is done (how many it closed). */
+  readonly recordingSweep: Promise<number>;
   /** Stops accepting, closes every pair with 1001, waits up to the grace period, then cuts what is left. */
   close(): Promise<void>;
 }
@@ -47,6 +52,13 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   const version = readRelayVersion();
   const metrics = new RelayMetrics();
   const reporter = new EventReporter(config.eventsUrl, config.signingKeys.current, logger, metrics);
+  const recordings = new Recordings(
+    openRecordingStore(config.recordingStore),
+    (event) => reporter.report(event),
+    metrics,
+    logger,
+  );
+  await recordings.prepare();
   const registry = new PairRegistry(
     {
       pairTimeoutMs: config.pairTimeoutMs,
@@ -57,6 +69,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     (event) => reporter.report(event),
     metrics,
     logger,
+    recordings,
   );
   const handshake: HandshakeDeps = {
     tokenKeys: config.tokenKeys.accepted,
@@ -100,6 +113,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
         sidesWaiting: registry.waitingSides,
         pendingHandshakes: admission.pendingHandshakes,
         eventsQueued: reporter.queued,
+        recordingsActive: recordings.activeCount,
       }),
     }),
   );
@@ -124,18 +138,27 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       server,
       registry,
       reporter,
+      recordings,
       logger,
       graceMs,
       timers: [heartbeat, sweep],
     }));
   };
 
+  const recordingSweep = recordings.sweepCrashed();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.info(
-    { host: config.host, port, version, eventsUrl: config.eventsUrl, allowedOrigins: config.allowedOrigins },
+    {
+      host: config.host,
+      port,
+      version,
+      eventsUrl: config.eventsUrl,
+      allowedOrigins: config.allowedOrigins,
+      recordings: recordings.store.location,
+    },
     'relay listening',
   );
-  return { port, url: `http://${host}:${port}`, registry, metrics, close };
+  return { port, url: `http://${host}:${port}`, registry, metrics, recordings, recordingSweep, close };
 }
 
 /** Plain HTTP with tight header limits and timeouts, so a slow or oversized handshake cannot linger. */

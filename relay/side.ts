@@ -8,6 +8,8 @@ export const PAUSE_UNPAIRED = 1;
 export const PAUSE_BACKPRESSURE = 2;
 export const PAUSE_RATE = 4;
 export const PAUSE_TURN = 8;
+/** The recording store has not taken the bytes yet (relay/recording/recorder.ts). */
+export const PAUSE_RECORDING = 16;
 
 /**
  * One connected client of a pair: its WebSocket, the raw TCP socket under it (for drain events and

@@ -76,6 +76,8 @@ export async function startServer(
       LOG_LEVEL: 'info',
       RELAY_SECRET: SECRET,
       PORTAL_ORIGIN: BENCH_ORIGIN,
+      // Loopback only: the production transport policy (https origins) has nothing to protect here.
+      ALLOW_INSECURE_TRANSPORT: 'true',
       RELAY_PORT: '0',
       RELAY_HOST: '127.0.0.1',
       RELAY_EVENTS_URL: eventsUrl,

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { relayConnectUrl, relayWebSocketProtocols } from '../../contracts/relay-connect';
 import type { RelayKey } from '../../contracts/node/relay-keys';
-import { mintRelayToken, type RelayRole } from '../../contracts/node/relay-token';
+import { mintRelayToken, type RelayRecordingClaim, type RelayRole } from '../../contracts/node/relay-token';
 
 /** One side of a pair as the benchmark drives it, over the relay (WebSocket) or the net proxy (TCP). */
 export interface Endpoint {
@@ -85,6 +85,8 @@ export class RelayTransport implements Transport {
     private readonly port: number,
     private readonly key: RelayKey,
     private readonly agentMasks = false,
+    /** Set: the tokens carry this `rec` claim, so the relay records the pair. */
+    private readonly rec?: RelayRecordingClaim,
   ) {}
 
   /** Mints tokens ahead of time: minting is the portal's work, not part of a pair setup. */
@@ -93,7 +95,12 @@ export class RelayTransport implements Transport {
       for (const role of ['agent', 'tech'] as const) {
         this.tokens.set(
           `${id}:${role}`,
-          await mintRelayToken(this.key.secret, this.key.kid, { sid: id, ch: channel, role }, 600),
+          await mintRelayToken(
+            this.key.secret,
+            this.key.kid,
+            { sid: id, ch: channel, role, rec: this.rec },
+            600,
+          ),
         );
       }
     }
@@ -108,7 +115,8 @@ export class RelayTransport implements Transport {
   private async dial(sid: string, ch: string, role: RelayRole): Promise<WebSocket> {
     const key = `${sid}:${role}`;
     const token =
-      this.tokens.get(key) ?? (await mintRelayToken(this.key.secret, this.key.kid, { sid, ch, role }, 600));
+      this.tokens.get(key) ??
+      (await mintRelayToken(this.key.secret, this.key.kid, { sid, ch, role, rec: this.rec }, 600));
     this.tokens.delete(key);
     const url = relayConnectUrl(`ws://127.0.0.1:${this.port}`, { sid, ch, role });
     const ws =

@@ -13,6 +13,7 @@ import { TURN_BYTES } from '../../relay/pair';
 import { bulk } from './bulk-section';
 import { QUICK, SIZES, log, rows, setEventsUrl } from './context';
 import { latency } from './latency-section';
+import { recording } from './recording-section';
 import { idle, stalled } from './memory-sections';
 import { setups } from './setup-section';
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(',');
   // Latency first, while this process's heap is small: its own garbage collections would show up as
   // latency. Each section starts from collected garbage.
-  const sections: Record<string, () => Promise<void>> = { latency, bulk, setups, stalled, idle };
+  const sections: Record<string, () => Promise<void>> = { latency, bulk, recording, setups, stalled, idle };
   for (const [name, run] of Object.entries(sections)) {
     if (only && !only.includes(name)) continue;
     (globalThis as { gc?: () => void }).gc?.();

@@ -199,7 +199,10 @@ export class FsRecordingStore implements RecordingStore {
   /** Creates the root folder (0700) and checks it is a writable folder; the relay calls it at start. */
   async prepare(): Promise<void> {
     try {
-      await mkdir(this.root, { recursive: true, mode: 0o700 });
+      // A file in the way makes mkdir fail with EEXIST: the stat below names the real problem.
+      await mkdir(this.root, { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
       const info = await stat(this.root);
       if (!info.isDirectory()) throw new RecordingStoreError('io', 'the recordings path is not a folder');
     } catch (err) {
@@ -229,6 +232,7 @@ class FsObjectWriter implements RecordingObjectWriter {
   private queued: Uint8Array[] = [];
   private queuedBytes = 0;
   private flushing: Promise<void> | undefined;
+  private flushScheduled = false;
   private readonly drainListeners: Array<() => void> = [];
   private readonly errorListeners: Array<(err: RecordingStoreError) => void> = [];
   private readonly opened: Promise<void>;
@@ -255,7 +259,14 @@ class FsObjectWriter implements RecordingObjectWriter {
     this.bytes += data.length;
     this.queued.push(data);
     this.queuedBytes += data.length;
-    if (this.handle && !this.flushing) this.flush();
+    // Written at the end of this turn of the event loop, so the messages of one turn share one writev.
+    if (this.handle && !this.flushing && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    }
     return this.queuedBytes < WRITER_HIGH_WATER;
   }
 

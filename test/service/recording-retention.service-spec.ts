@@ -144,13 +144,11 @@ describe('Recording retention with RECORDING_MAX_TOTAL_GB (service tier)', () =>
         deviceId,
         chunks: [Buffer.from(`recording ${i}`)],
       });
-      await t.app
-        .get(RelayEventsService)
-        .accept(
-          parseRelayEventBatch({
-            events: recordingEvents(r, { startedAt: new Date(Date.now() - (10 - i) * 3600_000) }),
-          }),
-        );
+      await t.app.get(RelayEventsService).accept(
+        parseRelayEventBatch({
+          events: recordingEvents(r, { startedAt: new Date(Date.now() - (10 - i) * 3600_000) }),
+        }),
+      );
       await t.app.get(RecordingIngestService).settled();
       made.push(r);
     }
