@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { RecordingBreakReason } from '../../contracts/api/recordings';
-import { checkRecordingChain, checkRecordingChunk } from '../../contracts/node/recording-chain';
+import {
+  checkRecordingChain,
+  checkRecordingChunk,
+  recordingChainSeed,
+  type RecordingSignedHead,
+} from '../../contracts/node/recording-chain';
 import {
   RECORDING_MANIFEST_NAME,
   RecordingFormatError,
@@ -62,10 +67,27 @@ export class RecordingIntegrityService {
     }
   }
 
-  /** The manifest's chain against the row's signed head (no chunk bytes read). */
+  /**
+   * The head the relay signed, from the row. A row without one (no progress or finish arrived) is
+   * held to the seed: no chunk is covered, so none is served or verified.
+   */
+  signedHead(row: RecordingRow): RecordingSignedHead {
+    return row.chainHead
+      ? { chunks: row.chunks, head: row.chainHead }
+      : { chunks: 0, head: recordingChainSeed(row.id).toString('hex') };
+  }
+
+  /** How many of the manifest's chunks the signed head covers (the most that may be served). */
+  covered(row: RecordingRow, manifest: RecordingManifest): number {
+    return Math.min(manifest.chunks.length, this.signedHead(row).chunks);
+  }
+
+  /**
+   * The manifest's chain against the row's signed head (no chunk bytes read). A finished row's
+   * manifest must end exactly at the head; while recording, chunks past it are not checked (nor served).
+   */
   checkChain(row: RecordingRow, manifest: RecordingManifest): RecordingCheck {
-    const reported = row.chainHead ? { chunks: row.chunks, head: row.chainHead } : undefined;
-    const result = checkRecordingChain(manifest, reported);
+    const result = checkRecordingChain(manifest, this.signedHead(row), { exact: row.status !== 'recording' });
     return { brokenAt: result.brokenAt, reason: result.problem };
   }
 
@@ -93,7 +115,7 @@ export class RecordingIntegrityService {
     if (!read.manifest) return read.check;
     const chain = this.checkChain(row, read.manifest);
     if (chain.brokenAt !== null) return chain;
-    for (let i = 0; i < read.manifest.chunks.length; i++) {
+    for (let i = 0; i < this.covered(row, read.manifest); i++) {
       const { check } = await this.readChunk(row, read.manifest, i);
       if (check.brokenAt !== null) return check;
     }

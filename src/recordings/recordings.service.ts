@@ -86,7 +86,10 @@ export class RecordingsService {
       await this.integrity.noteBreak(row, check);
       row = (await this.queries.find(id)) ?? row;
     }
-    const chunks = read.manifest?.chunks ?? [];
+    // Only what the signed head covers is listed and played (chunks past it are unsigned).
+    const chunks = read.manifest
+      ? read.manifest.chunks.slice(0, this.integrity.covered(row, read.manifest))
+      : [];
     const playable = Math.min(chunks.length, row.brokenAt ?? Infinity, check.brokenAt ?? Infinity);
     await this.noteViewed(user, row);
     return {
@@ -113,7 +116,7 @@ export class RecordingsService {
       await this.integrity.noteBreak(row, chain);
       throw errors.broken(chain.brokenAt, chain.reason ?? 'chain_mismatch');
     }
-    if (index >= read.manifest.chunks.length) throw errors.chunkNotFound();
+    if (index >= this.integrity.covered(row, read.manifest)) throw errors.chunkNotFound();
     if (row.brokenAt !== null && row.brokenAt <= index && row.brokenReason)
       throw errors.broken(row.brokenAt, row.brokenReason);
     const { bytes, check } = await this.integrity.readChunk(row, read.manifest, index);

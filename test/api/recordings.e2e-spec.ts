@@ -210,6 +210,114 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
     expect(play.body.playableChunks).toBeLessThan(3);
   });
 
+  it('refuses chunks appended past the signed head of a finished recording (head_mismatch), chain recomputed or not', async () => {
+    const r = await recorded(ids.techA);
+    // Someone with write access to the store appends a fourth chunk and rewrites a consistent chain.
+    const extra = screenChunk([{ atMs: 3000, data: Buffer.from('appended afterwards') }]);
+    const longer = await writeRecording(new FsRecordingStore(mkdtempSync(join(tmpdir(), 'qs-append-'))), {
+      recordingId: r.recordingId,
+      sessionId: r.sessionId,
+      technicianId: ids.techA,
+      deviceId: null,
+      chunks: [...r.chunks, extra],
+    });
+    writeFileSync(join(dir, r.recordingId, RECORDING_MANIFEST_NAME), JSON.stringify(longer.manifest));
+    writeFileSync(join(dir, r.recordingId, longer.manifest.chunks[3].name), extra);
+    expect(longer.manifest.chunks).toHaveLength(4);
+    const play = await admin.get(`/api/recordings/${r.recordingId}/playback`).expect(200);
+    expect(play.body.playableChunks).toBe(3);
+    expect(play.body.chunks).toHaveLength(3);
+    const appended = await admin.get(`/api/recordings/${r.recordingId}/chunks/3`);
+    expect(appended.status).toBe(409);
+    expect(appended.body.code).toBe('recording_broken');
+    expect(appended.headers['x-recording-broken-at']).toBe('3');
+    await admin.get(`/api/recordings/${r.recordingId}/chunks/2`).expect(200);
+    const v = await admin.post(`/api/recordings/${r.recordingId}/verify`).send({}).expect(201);
+    expect(v.body).toMatchObject({ integrity: 'broken', brokenAt: 3, brokenReason: 'head_mismatch' });
+  });
+
+  it('while recording, serves only the chunks the signed head covers', async () => {
+    const { sessionId, deviceId } = await insertRemoteSession(db, ids.techA);
+    const r = await writeRecording(store, {
+      sessionId,
+      technicianId: ids.techA,
+      deviceId,
+      chunks: [0, 1].map((i) => screenChunk([{ atMs: i, data: Buffer.from(`live ${i}`) }])),
+    });
+    const [started, progress] = recordingEvents(r);
+    await postEvents([
+      started,
+      { ...progress, chunks: 1, bytes: r.chunks[0].length, head: r.manifest.chunks[0].chain },
+    ]);
+    const play = await techA.get(`/api/recordings/${r.recordingId}/playback`).expect(200);
+    expect(play.body.recording.status).toBe('recording');
+    expect(play.body.playableChunks).toBe(1);
+    expect(play.body.chunks).toHaveLength(1);
+    await techA.get(`/api/recordings/${r.recordingId}/chunks/0`).expect(200);
+    const unsigned = await techA.get(`/api/recordings/${r.recordingId}/chunks/1`);
+    expect(unsigned.status).toBe(404);
+    expect(unsigned.body.code).toBe('recording_not_found');
+  });
+
+  it('never verifies a failed recording (nothing signed) whose chunks were written afterwards', async () => {
+    const { sessionId } = await insertRemoteSession(db, ids.techA);
+    const recordingId = randomUUID();
+    const at = new Date().toISOString();
+    const base = { sessionId, channel: 'screen', recordingId, at };
+    await postEvents([
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'recording_started',
+        mode: 'optional',
+        technicianId: null,
+        deviceId: null,
+      },
+      { ...base, id: randomUUID(), type: 'recording_failed', mode: 'optional', failure: 'full' },
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'recording_finished',
+        chunks: 0,
+        bytes: 0,
+        head: recordingChainSeed(recordingId).toString('hex'),
+        complete: false,
+        incompleteReason: 'store_failed',
+        durationMs: 10,
+      },
+    ]);
+    await writeRecording(store, {
+      recordingId,
+      sessionId,
+      technicianId: ids.techA,
+      deviceId: null,
+      chunks: [screenChunk([{ atMs: 0, data: Buffer.from('filled in later') }])],
+    });
+    const v = await admin.post(`/api/recordings/${recordingId}/verify`).send({}).expect(201);
+    expect(v.body).toMatchObject({
+      status: 'failed',
+      integrity: 'broken',
+      brokenAt: 0,
+      brokenReason: 'head_mismatch',
+    });
+    const play = await admin.get(`/api/recordings/${recordingId}/playback`).expect(200);
+    expect(play.body.playableChunks).toBe(0);
+    expect((await admin.get(`/api/recordings/${recordingId}/chunks/0`)).status).not.toBe(200);
+  });
+
+  it("answers another technician's playback, chunk and export with 404 recording_not_found", async () => {
+    const r = await recorded(ids.techA);
+    for (const path of ['playback', 'chunks/0']) {
+      const res = await techB.get(`/api/recordings/${r.recordingId}/${path}`);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('recording_not_found');
+    }
+    // Export is for admins; a technician is refused by role before the recording is looked at.
+    const exp = await techB.get(`/api/recordings/${r.recordingId}/export.zip`);
+    expect(exp.status).toBe(403);
+    expect(exp.body.code).toBe('role_not_allowed');
+  });
+
   it('answers garbage and traversal ids with stable codes and no store path', async () => {
     for (const id of ['..%2F..%2Fetc', 'not-a-uuid', '00000000-0000-4000-8000-000000000000', 'ABC']) {
       const res = await admin.get(`/api/recordings/${id}`);
