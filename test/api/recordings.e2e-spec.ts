@@ -7,12 +7,17 @@ import { decodeJwt } from 'jose';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { recordingChainSeed } from '../../contracts/node/recording-chain';
-import { FsRecordingStore } from '../../contracts/node/recording-store';
+import {
+  FsRecordingStore,
+  RecordingStoreError,
+  type RecordingStore,
+} from '../../contracts/node/recording-store';
 import { deriveRelayKey } from '../../contracts/node/relay-keys';
 import { signRelayRequest } from '../../contracts/node/relay-signature';
 import { RECORDING_MANIFEST_NAME } from '../../contracts/recording/format';
 import { RecordingIngestService } from '../../src/recordings/recording-ingest.service';
 import { RecordingIntegrityService } from '../../src/recordings/recording-integrity.service';
+import { RecordingStoreRef } from '../../src/recordings/recording-store.provider';
 import { RelayTokenService } from '../../src/relay-link/relay-token.service';
 import {
   insertRemoteSession,
@@ -380,6 +385,39 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
       [r.recordingId],
     );
     expect(audited).toHaveLength(1);
+  });
+
+  it('ends an export early when a store read fails mid-zip, and the portal keeps serving', async () => {
+    const r = await recorded(ids.techA);
+    const ref = t.app.get(RecordingStoreRef) as { store: RecordingStore };
+    const real = ref.store;
+    const failing: RecordingStore = Object.create(real);
+    failing.get = async (recordingId: string, name: string) => {
+      if (recordingId === r.recordingId && name === r.manifest.chunks[1].name)
+        throw new RecordingStoreError('io', 'reading a chunk: EIO');
+      return real.get(recordingId, name);
+    };
+    ref.store = failing;
+    try {
+      const outcome = await admin
+        .get(`/api/recordings/${r.recordingId}/export.zip`)
+        .buffer(true)
+        .parse((resp, cb) => {
+          const parts: Buffer[] = [];
+          resp.on('data', (c: Buffer) => parts.push(c));
+          resp.on('end', () => cb(null, Buffer.concat(parts)));
+          resp.on('error', (err) => cb(err, null));
+        })
+        .then(
+          () => 'completed',
+          (err: Error) => err.message,
+        );
+      expect(outcome).not.toBe('completed');
+    } finally {
+      ref.store = real;
+    }
+    await admin.get(`/api/recordings/${r.recordingId}`).expect(200);
+    await admin.get(`/api/recordings/${r.recordingId}/export.zip`).expect(200);
   });
 
   it('puts a recording on legal hold and releases it (admins only, audited with the note)', async () => {
