@@ -124,6 +124,7 @@ export class RecordingsService {
       await this.integrity.noteBreak(row, check);
       throw errors.broken(check.brokenAt ?? index, check.reason ?? 'chunk_missing');
     }
+    await this.noteViewed(user, row);
     return bytes;
   }
 

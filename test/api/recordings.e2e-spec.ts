@@ -174,6 +174,17 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
     ]);
   });
 
+  it('audits a chunk fetched without the playback call (recording.viewed, once per window)', async () => {
+    const r = await recorded(ids.techA);
+    await auditor.get(`/api/recordings/${r.recordingId}/chunks/0`).expect(200);
+    await auditor.get(`/api/recordings/${r.recordingId}/chunks/1`).expect(200);
+    const viewed = await db.query<{ actor_id: string }[]>(
+      `SELECT actor_id FROM audit_events WHERE action = 'recording.viewed' AND details->>'recordingId' = $1`,
+      [r.recordingId],
+    );
+    expect(viewed).toEqual([{ actor_id: ids.auditor }]);
+  });
+
   it('refuses an altered chunk with 409 recording_broken, and verify says broken at that index', async () => {
     const r = await recorded(ids.techA);
     writeFileSync(join(dir, r.recordingId, r.manifest.chunks[1].name), Buffer.from('tampered bytes!'));
