@@ -494,6 +494,38 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
     expect(failed).toEqual([]);
   });
 
+  it("refuses a signed event naming one session with another session's recording id", async () => {
+    const victim = await recorded(ids.techA);
+    const { sessionId: other } = await insertRemoteSession(db, ids.techB);
+    const [, progress, finished] = recordingEvents(victim);
+    await postEvents([
+      { ...progress, id: randomUUID(), sessionId: other, chunks: 9, bytes: 9, head: 'a'.repeat(64) },
+      {
+        ...finished,
+        id: randomUUID(),
+        sessionId: other,
+        chunks: 9,
+        head: 'a'.repeat(64),
+        complete: false,
+        incompleteReason: 'relay_crashed',
+      },
+      { ...progress, id: randomUUID(), channel: 'shell', chunks: 9, bytes: 9, head: 'a'.repeat(64) },
+    ]);
+    const row = await admin.get(`/api/recordings/${victim.recordingId}`).expect(200);
+    expect(row.body).toMatchObject({
+      sessionId: victim.sessionId,
+      channel: 'screen',
+      status: 'complete',
+      chunks: 3,
+      integrity: 'verified',
+    });
+    const noted = await db.query(
+      `SELECT 1 FROM audit_events WHERE action = 'recording.finished' AND target_id = $1`,
+      [other],
+    );
+    expect(noted).toEqual([]);
+  });
+
   it('marks a recording failed when the store refused everything, and audits recording.failed', async () => {
     const { sessionId } = await insertRemoteSession(db, ids.techA);
     const recordingId = '22222222-2222-4222-8222-222222222222';
