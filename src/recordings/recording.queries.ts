@@ -251,6 +251,15 @@ export class RecordingQueries {
     return n;
   }
 
+  /** Bytes the size cap cannot remove: held or still recording (and not being purged). */
+  async pinnedBytes(): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number }[]>(
+      `SELECT COALESCE(sum(bytes), 0)::float8 AS n FROM recordings
+        WHERE purge_started_at IS NULL AND (legal_hold = true OR status = 'recording')`,
+    );
+    return n;
+  }
+
   /** The oldest purgeable recordings, for the size cap. */
   async oldestPurgeable(limit: number): Promise<{ id: string; bytes: number }[]> {
     return this.db.query(

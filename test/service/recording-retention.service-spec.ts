@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { FsRecordingStore } from '../../contracts/node/recording-store';
 import { Clock } from '../../src/common/clock';
@@ -155,7 +156,17 @@ describe('Recording retention with RECORDING_MAX_TOTAL_GB (service tier)', () =>
     // Each counts as 400 MiB (the row's byte count is what the cap weighs): 1.6 GiB against 1 GiB.
     await t.db.query(`UPDATE recordings SET bytes = 400 * 1024 * 1024`);
     await t.db.query(`UPDATE recordings SET legal_hold = true WHERE id = $1`, [made[0].recordingId]);
-    const result = await t.app.get(RecordingRetentionJob).run();
+    const log = jest.spyOn(Logger.prototype, 'log');
+    let result: { removed: number; bytes: number };
+    try {
+      result = await t.app.get(RecordingRetentionJob).run();
+      // The log line names what went, not only how much.
+      const line = log.mock.calls.map(([m]) => String(m)).find((m) => m.startsWith('Removed '));
+      expect(line).toContain(made[1].recordingId);
+      expect(line).toContain(made[2].recordingId);
+    } finally {
+      log.mockRestore();
+    }
     expect(result).toEqual({ removed: 2, bytes: 2 * 400 * 1024 * 1024 });
     const left = (await t.db.query<{ id: string }[]>(`SELECT id FROM recordings ORDER BY started_at`)).map(
       (r) => r.id,
@@ -163,6 +174,56 @@ describe('Recording retention with RECORDING_MAX_TOTAL_GB (service tier)', () =>
     expect(left).toEqual([made[0].recordingId, made[3].recordingId]);
     expect(existsSync(join(dir, made[1].recordingId))).toBe(false);
     expect(existsSync(join(dir, made[3].recordingId))).toBe(true);
+  });
+});
+
+describe('Recording retention when held and live recordings alone exceed RECORDING_MAX_TOTAL_GB', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qs-retention-pinned-'));
+  const store = new FsRecordingStore(dir);
+  let t: ServiceModule;
+
+  beforeAll(async () => {
+    t = await createServiceModule([RecordingsModule, UsersModule], {
+      RECORDING_DIR: dir,
+      RECORDING_MAX_TOTAL_GB: '1',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('removes nothing for the cap (the others could never make it fit), and says why', async () => {
+    const made: BuiltRecording[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { sessionId, deviceId } = await insertRemoteSession(t.db, t.admin.id);
+      const r = await writeRecording(store, {
+        sessionId,
+        technicianId: t.admin.id,
+        deviceId,
+        chunks: [Buffer.from(`recording ${i}`)],
+      });
+      const events = recordingEvents(r, { startedAt: new Date(Date.now() - (10 - i) * 3600_000) });
+      await t.app
+        .get(RelayEventsService)
+        .accept(parseRelayEventBatch({ events: i === 1 ? events.slice(0, 2) : events }));
+      await t.app.get(RecordingIngestService).settled();
+      made.push(r);
+    }
+    // One held (700 MiB) and one live (700 MiB): 1.4 GiB the cap cannot touch; one unheld of 10 MiB.
+    await t.db.query(`UPDATE recordings SET bytes = 700 * 1024 * 1024`);
+    await t.db.query(`UPDATE recordings SET bytes = 10 * 1024 * 1024 WHERE id = $1`, [made[2].recordingId]);
+    await t.db.query(`UPDATE recordings SET legal_hold = true WHERE id = $1`, [made[0].recordingId]);
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      expect(await t.app.get(RecordingRetentionJob).run()).toEqual({ removed: 0, bytes: 0 });
+      expect(warn.mock.calls.filter(([m]) => String(m).includes('RECORDING_MAX_TOTAL_GB'))).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+    }
+    const left = await t.db.query<{ id: string }[]>(`SELECT id FROM recordings`);
+    expect(left).toHaveLength(3);
+    expect(existsSync(join(dir, made[2].recordingId))).toBe(true);
   });
 });
 
