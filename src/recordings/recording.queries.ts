@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   RECORDING_LIMITS,
   type ListRecordingsQuery,
@@ -219,9 +219,20 @@ export class RecordingQueries {
     );
   }
 
-  async setLegalHold(id: string, hold: boolean, note: string | null, by: string): Promise<boolean> {
+  /** Runs `work` in one transaction (a change and its audit line commit together). */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async setLegalHold(
+    id: string,
+    hold: boolean,
+    note: string | null,
+    by: string,
+    m: EntityManager | DataSource = this.db,
+  ): Promise<boolean> {
     const rows = await returningRows<{ id: string }>(
-      this.db,
+      m,
       `UPDATE recordings SET legal_hold = $2, legal_hold_note = $3, legal_hold_by = $4
         WHERE id = $1 AND purge_started_at IS NULL RETURNING id`,
       [id, hold, hold ? note : null, hold ? by : null],

@@ -131,16 +131,23 @@ export class RecordingsService {
   async setLegalHold(user: AuthUser, id: string, req: SetLegalHoldRequest): Promise<RecordingView> {
     const row = await this.visible(user, id);
     const note = cleanDisplayText(req.note ?? '').slice(0, 500) || null;
-    await this.audit.recordOrRefuse({
-      actorType: 'user',
-      actorId: user.id,
-      action: req.hold ? 'recording.legal_hold_set' : 'recording.legal_hold_released',
-      targetType: 'remote_session',
-      targetId: row.sessionId,
-      details: { recordingId: row.id, channel: row.channel, ...(note && { note }) },
+    // The audit line commits with the change, and only if the change matched (not being purged).
+    const changed = await this.queries.transaction(async (m) => {
+      if (!(await this.queries.setLegalHold(id, req.hold, req.hold ? note : null, user.id, m))) return false;
+      await this.audit.recordOrRefuse(
+        {
+          actorType: 'user',
+          actorId: user.id,
+          action: req.hold ? 'recording.legal_hold_set' : 'recording.legal_hold_released',
+          targetType: 'remote_session',
+          targetId: row.sessionId,
+          details: { recordingId: row.id, channel: row.channel, ...(note && { note }) },
+        },
+        m,
+      );
+      return true;
     });
-    if (!(await this.queries.setLegalHold(id, req.hold, req.hold ? note : null, user.id)))
-      throw errors.notFound();
+    if (!changed) throw errors.notFound();
     return this.get(user, id);
   }
 

@@ -18,6 +18,7 @@ import { RECORDING_MANIFEST_NAME } from '../../contracts/recording/format';
 import { RecordingIngestService } from '../../src/recordings/recording-ingest.service';
 import { RecordingIntegrityService } from '../../src/recordings/recording-integrity.service';
 import { RecordingStoreRef } from '../../src/recordings/recording-store.provider';
+import { RecordingsService } from '../../src/recordings/recordings.service';
 import { RelayTokenService } from '../../src/relay-link/relay-token.service';
 import {
   insertRemoteSession,
@@ -460,6 +461,29 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
       .put(`/api/recordings/${r.recordingId}/legal-hold`)
       .send({ hold: true, note: 'x'.repeat(501) });
     expect(tooLong.status).toBe(400);
+  });
+
+  it('writes no legal-hold audit line when the hold matched nothing (purge started meanwhile)', async () => {
+    const r = await recorded(ids.techA);
+    const service = t.app.get(RecordingsService);
+    const visible = service.visible.bind(service);
+    const spy = jest.spyOn(service, 'visible').mockImplementationOnce(async (user, id) => {
+      const row = await visible(user, id);
+      await db.query(`UPDATE recordings SET purge_started_at = now() WHERE id = $1`, [id]);
+      return row;
+    });
+    try {
+      const res = await admin.put(`/api/recordings/${r.recordingId}/legal-hold`).send({ hold: true });
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('recording_not_found');
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = await db.query(
+      `SELECT 1 FROM audit_events WHERE action LIKE 'recording.legal_hold%' AND details->>'recordingId' = $1`,
+      [r.recordingId],
+    );
+    expect(lines).toEqual([]);
   });
 
   it('tolerates events out of order, never moves the head back, and drops a recording of an unknown session', async () => {
