@@ -166,6 +166,42 @@ export class RecordingQueries {
     return true;
   }
 
+  /** Rows still `recording` whose session ended before `endedBefore` (their finish was lost). */
+  async staleRecording(endedBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT r.id FROM recordings r JOIN remote_sessions s ON s.id = r.session_id
+        WHERE r.status = 'recording' AND r.purge_started_at IS NULL
+          AND s.status = 'ended' AND s.ended_at < $1
+        ORDER BY s.ended_at LIMIT $2`,
+      [endedBefore, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Closes a row the relay never finished; false when it was finished (or purged) meanwhile. */
+  async closeStale(id: string, complete: boolean, endedAt: Date): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      this.db,
+      `UPDATE recordings SET ended_at = COALESCE(ended_at, $3),
+         status = CASE WHEN $2 THEN 'complete' ELSE 'incomplete' END,
+         incomplete_reason = CASE WHEN $2 THEN NULL ELSE 'relay_crashed' END
+        WHERE id = $1 AND status = 'recording' AND purge_started_at IS NULL RETURNING id`,
+      [id, complete, endedAt],
+    );
+    return rows.length > 0;
+  }
+
+  /** Finished rows whose integrity check never ran (its queue entry was lost). */
+  async finishedUnchecked(limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM recordings
+        WHERE status <> 'recording' AND integrity = 'unchecked' AND purge_started_at IS NULL
+        ORDER BY ended_at NULLS LAST, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async find(id: string): Promise<RecordingRow | null> {
     const rows = await this.db.query<RecordingRow[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.id = $1`, [id]);
     return rows[0] ?? null;
