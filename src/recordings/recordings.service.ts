@@ -80,8 +80,7 @@ export class RecordingsService {
   /** The player's view; the manifest's chain is checked on every call and a break is kept. */
   async playback(user: AuthUser, id: string): Promise<RecordingPlaybackView> {
     let row = await this.visible(user, id);
-    const read = await this.integrity.readManifest(row);
-    const check = read.manifest ? this.integrity.checkChain(row, read.manifest) : read.check;
+    const { read, check } = await this.integrity.checkedManifest(row);
     if (check.brokenAt !== null) {
       await this.integrity.noteBreak(row, check);
       row = (await this.queries.find(id)) ?? row;
@@ -106,12 +105,11 @@ export class RecordingsService {
    */
   async chunk(user: AuthUser, id: string, index: number): Promise<Buffer> {
     const row = await this.visible(user, id);
-    const read = await this.integrity.readManifest(row);
+    const { read, check: chain } = await this.integrity.checkedManifest(row);
     if (!read.manifest) {
       await this.integrity.noteBreak(row, read.check);
       throw errors.broken(0, read.check.reason ?? 'manifest_missing');
     }
-    const chain = this.integrity.checkChain(row, read.manifest);
     if (chain.brokenAt !== null && chain.brokenAt <= index) {
       await this.integrity.noteBreak(row, chain);
       throw errors.broken(chain.brokenAt, chain.reason ?? 'chain_mismatch');

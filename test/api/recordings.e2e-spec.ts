@@ -186,6 +186,60 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
     expect(viewed).toEqual([{ actor_id: ids.auditor }]);
   });
 
+  it('reads and chain-checks the manifest once for a player, again after a new signed head', async () => {
+    const { sessionId, deviceId } = await insertRemoteSession(db, ids.techA);
+    const r = await writeRecording(store, {
+      sessionId,
+      technicianId: ids.techA,
+      deviceId,
+      chunks: [0, 1, 2].map((i) => screenChunk([{ atMs: i, data: Buffer.from(`cached ${i}`) }])),
+    });
+    const [started, progress, finished] = recordingEvents(r);
+    await postEvents([started, { ...progress, chunks: 2, head: r.manifest.chunks[1].chain }]);
+    const ref = t.app.get<RecordingStoreRef, { store: RecordingStore }>(RecordingStoreRef);
+    const real = ref.store;
+    const manifestReads: string[] = [];
+    const counting: RecordingStore = Object.create(real);
+    counting.get = (recordingId: string, name: string) => {
+      if (recordingId === r.recordingId && name === RECORDING_MANIFEST_NAME) manifestReads.push(name);
+      return real.get(recordingId, name);
+    };
+    ref.store = counting;
+    try {
+      expect(
+        (await techA.get(`/api/recordings/${r.recordingId}/playback`).expect(200)).body.playableChunks,
+      ).toBe(2);
+      await techA.get(`/api/recordings/${r.recordingId}/chunks/0`).expect(200);
+      await techA.get(`/api/recordings/${r.recordingId}/chunks/1`).expect(200);
+      expect(manifestReads).toHaveLength(1);
+      await postEvents([finished]);
+      const reads = manifestReads.length;
+      await techA.get(`/api/recordings/${r.recordingId}/chunks/2`).expect(200);
+      expect(manifestReads.length).toBe(reads + 1);
+    } finally {
+      ref.store = real;
+    }
+  });
+
+  it('shares one check between concurrent verify requests of one recording', async () => {
+    const r = await recorded(ids.techA);
+    const integrity = t.app.get(RecordingIntegrityService);
+    const check = jest.spyOn(integrity, 'check');
+    try {
+      const both = await Promise.all([
+        auditor.post(`/api/recordings/${r.recordingId}/verify`).send({}),
+        admin.post(`/api/recordings/${r.recordingId}/verify`).send({}),
+        integrity.verify(r.recordingId),
+      ]);
+      expect(both[0].status).toBe(201);
+      expect(both[1].status).toBe(201);
+      expect(both[2]).toEqual({ brokenAt: null, reason: null });
+      expect(check.mock.calls.length).toBeLessThan(3);
+    } finally {
+      check.mockRestore();
+    }
+  });
+
   it('refuses an altered chunk with 409 recording_broken, and verify says broken at that index', async () => {
     const r = await recorded(ids.techA);
     writeFileSync(join(dir, r.recordingId, r.manifest.chunks[1].name), Buffer.from('tampered bytes!'));
@@ -401,7 +455,7 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
 
   it('ends an export early when a store read fails mid-zip, and the portal keeps serving', async () => {
     const r = await recorded(ids.techA);
-    const ref = t.app.get(RecordingStoreRef) as { store: RecordingStore };
+    const ref = t.app.get<RecordingStoreRef, { store: RecordingStore }>(RecordingStoreRef);
     const real = ref.store;
     const failing: RecordingStore = Object.create(real);
     failing.get = async (recordingId: string, name: string) => {
