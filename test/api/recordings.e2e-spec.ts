@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { recordingChainSeed } from '../../contracts/node/recording-chain';
+import { recordingChainLink, recordingChainSeed } from '../../contracts/node/recording-chain';
 import {
   FsRecordingStore,
   RecordingStoreError,
@@ -237,6 +237,42 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
       expect(check.mock.calls.length).toBeLessThan(3);
     } finally {
       check.mockRestore();
+    }
+  });
+
+  it('refuses a chunk entry larger than a chunk may be (chunk_altered) without reading the object', async () => {
+    const { sessionId, deviceId } = await insertRemoteSession(db, ids.techA);
+    const r = await writeRecording(store, {
+      sessionId,
+      technicianId: ids.techA,
+      deviceId,
+      chunks: [screenChunk([{ atMs: 0, data: Buffer.from('small') }])],
+    });
+    // The relay's own entry claims 64 MiB (a chain and head consistent with that claim).
+    const huge = 64 * 1024 * 1024;
+    const sha = Buffer.from(r.manifest.chunks[0].sha256, 'hex');
+    const chain = recordingChainLink(recordingChainSeed(r.recordingId), 0, sha, huge).toString('hex');
+    const manifest = { ...r.manifest, chunks: [{ ...r.manifest.chunks[0], bytes: huge, chain }] };
+    writeFileSync(join(dir, r.recordingId, RECORDING_MANIFEST_NAME), JSON.stringify(manifest));
+    await postEvents(recordingEvents({ ...r, head: chain, bytes: huge }));
+    const ref = t.app.get<RecordingStoreRef, { store: RecordingStore }>(RecordingStoreRef);
+    const real = ref.store;
+    const chunkReads: string[] = [];
+    const counting: RecordingStore = Object.create(real);
+    counting.get = (recordingId: string, name: string) => {
+      if (recordingId === r.recordingId && name !== RECORDING_MANIFEST_NAME) chunkReads.push(name);
+      return real.get(recordingId, name);
+    };
+    ref.store = counting;
+    try {
+      const res = await admin.get(`/api/recordings/${r.recordingId}/chunks/0`);
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('recording_broken');
+      const v = await admin.post(`/api/recordings/${r.recordingId}/verify`).send({}).expect(201);
+      expect(v.body).toMatchObject({ integrity: 'broken', brokenAt: 0, brokenReason: 'chunk_altered' });
+      expect(chunkReads).toEqual([]);
+    } finally {
+      ref.store = real;
     }
   });
 
