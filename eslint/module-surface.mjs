@@ -49,6 +49,7 @@ export const MODULE_SURFACE = {
     'recording-integrity.service',
     'recording-ingest.service',
     'recording-retention.job',
+    'recording-sweep.job',
     'entities/*',
   ],
   'relay-link': ['relay-link.module', 'relay-token.service', 'relay-events.service', 'relay-control.service'],

@@ -54,16 +54,36 @@ export interface RecordingIntegrity {
 
 export const RECORDING_INTACT: RecordingIntegrity = { ok: true, brokenAt: null, problem: null };
 
+/** The head the relay signed: `chunks` chunks, the last link `head` (the seed when none). */
+export interface RecordingSignedHead {
+  readonly chunks: number;
+  readonly head: string;
+}
+
+export interface RecordingChainOptions {
+  /**
+   * The recording is finished: the manifest must hold exactly `reported.chunks` chunks. One past the
+   * signed head is `head_mismatch` (anyone who can write the store can append chunks and recompute
+   * the unkeyed chain). Without it (still recording) chunks past the head are ignored, not checked:
+   * they are not yet covered by a signature and must not be served.
+   */
+  readonly exact?: boolean;
+}
+
 /**
  * Checks the manifest's own chain, and when `reported` is given (the head the relay signed), that the
- * manifest reaches it. Does not read chunk bytes: see {@link checkRecordingChunk}.
+ * manifest reaches it; only the chunks the head covers are checked (see {@link RecordingChainOptions}).
+ * Does not read chunk bytes: see {@link checkRecordingChunk}.
  */
 export function checkRecordingChain(
   manifest: RecordingManifest,
-  reported?: { readonly chunks: number; readonly head: string },
+  reported?: RecordingSignedHead,
+  options: RecordingChainOptions = {},
 ): RecordingIntegrity {
+  const covered = reported ? Math.min(reported.chunks, manifest.chunks.length) : manifest.chunks.length;
   let link = recordingChainSeed(manifest.recordingId);
-  for (const chunk of manifest.chunks) {
+  for (let i = 0; i < covered; i++) {
+    const chunk = manifest.chunks[i];
     link = recordingChainLink(link, chunk.index, Buffer.from(chunk.sha256, 'hex'), chunk.bytes);
     if (link.toString('hex') !== chunk.chain)
       return { ok: false, brokenAt: chunk.index, problem: 'chain_mismatch' };
@@ -77,6 +97,8 @@ export function checkRecordingChain(
         : manifest.chunks[reported.chunks - 1].chain;
     if (atReported !== reported.head)
       return { ok: false, brokenAt: Math.max(0, reported.chunks - 1), problem: 'head_mismatch' };
+    if (options.exact && manifest.chunks.length > reported.chunks)
+      return { ok: false, brokenAt: reported.chunks, problem: 'head_mismatch' };
   }
   return RECORDING_INTACT;
 }

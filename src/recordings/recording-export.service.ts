@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { RECORDING_MANIFEST_NAME } from '../../contracts/recording/format';
@@ -22,6 +22,8 @@ export interface RecordingExport {
  */
 @Injectable()
 export class RecordingExportService {
+  private readonly logger = new Logger(RecordingExportService.name);
+
   constructor(
     private readonly recordings: RecordingsService,
     private readonly integrity: RecordingIntegrityService,
@@ -59,15 +61,23 @@ export class RecordingExportService {
       { mtime: stamp },
     );
     if (manifestBytes) zip.addBuffer(manifestBytes, RECORDING_MANIFEST_NAME, { mtime: stamp });
+    // A store read that fails mid-zip ends the download early (the controller destroys the response);
+    // it must never reach the process as an unhandled 'error' event.
+    zip.on('error', (err: Error) => {
+      this.logger.warn(`Export of recording ${row.id} ended early: ${err.message}`);
+      (zip.outputStream as Readable).destroy(err);
+    });
     for (const chunk of read.manifest?.chunks ?? []) {
       if (!present.has(chunk.name)) continue;
-      const lazy = Readable.from(
-        (async function* () {
-          const bytes = await store.get(row.id, chunk.name);
-          if (bytes) yield bytes;
-        })(),
-      );
-      zip.addReadStream(lazy, `chunks/${chunk.name}`, { mtime: stamp, compress: false });
+      zip.addReadStreamLazy(`chunks/${chunk.name}`, { mtime: stamp, compress: false }, (done) => {
+        store.get(row.id, chunk.name).then(
+          (bytes) =>
+            bytes
+              ? done(null, Readable.from([bytes], { objectMode: false }))
+              : done(new Error(`chunk ${chunk.index} is no longer in the store`), null as never),
+          (err: unknown) => done(err, null as never),
+        );
+      });
     }
     zip.end();
     return { fileName: `recording-${row.id}.zip`, stream: zip.outputStream };

@@ -55,20 +55,24 @@ export class RecordingIngestService implements OnModuleInit, OnModuleDestroy {
   async apply(e: RecordingEvent): Promise<void> {
     const facts = await this.factsFor(e);
     if (!facts) return;
+    const refused = (): void =>
+      this.logger.warn(
+        `Dropped ${e.type} of recording ${e.recordingId}: the recording belongs to another session or channel than ${e.sessionId}/${e.channel}`,
+      );
     switch (e.type) {
       case 'recording_started':
-        await this.queries.started(e, facts);
+        if (!(await this.queries.started(e, facts))) return refused();
         await this.note(e, 'recording.started', { mode: e.mode });
         return;
       case 'recording_progress':
-        await this.queries.progress(e, facts, this.modeOf(facts));
+        if (!(await this.queries.progress(e, facts, this.modeOf(facts)))) return refused();
         return;
       case 'recording_failed':
-        await this.queries.failed(e, facts);
+        if (!(await this.queries.failed(e, facts))) return refused();
         await this.note(e, 'recording.failed', { mode: e.mode, failure: e.failure });
         return;
       case 'recording_finished':
-        await this.queries.finished(e, facts, this.modeOf(facts));
+        if (!(await this.queries.finished(e, facts, this.modeOf(facts)))) return refused();
         await this.note(e, 'recording.finished', {
           complete: e.complete,
           incompleteReason: e.incompleteReason,

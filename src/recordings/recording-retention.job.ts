@@ -45,36 +45,53 @@ export class RecordingRetentionJob {
     const now = this.clock.now();
     const { retentionDays, maxTotalGb } = this.config.recording;
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-    let removed = 0;
-    let bytes = 0;
+    const gone: { id: string; bytes: number }[] = [];
     for (const due of await this.queries.duePastRetention(cutoff, BATCH)) {
-      if (await this.purge(due.id, now, 'retention')) {
-        removed++;
-        bytes += due.bytes;
-      }
+      if (await this.purge(due.id, now, 'retention')) gone.push(due);
     }
-    if (maxTotalGb !== null) {
-      let total = await this.queries.totalBytes();
-      const cap = maxTotalGb * GB;
-      while (total > cap && removed < BATCH) {
-        const oldest = await this.queries.oldestPurgeable(Math.min(50, BATCH - removed));
-        if (oldest.length === 0) break;
-        const before = removed;
-        for (const r of oldest) {
-          if (total <= cap) break;
-          if (await this.purge(r.id, now, 'size_cap')) {
-            removed++;
-            bytes += r.bytes;
-            total -= r.bytes;
-          }
-        }
-        if (removed === before) break;
-      }
-    }
-    if (removed > 0) this.logger.log(`Removed ${removed} recording(s), ${bytes} bytes`);
-    return { removed, bytes };
+    if (maxTotalGb !== null) await this.enforceCap(maxTotalGb * GB, now, gone);
+    const bytes = gone.reduce((n, r) => n + r.bytes, 0);
+    if (gone.length > 0)
+      this.logger.log(
+        `Removed ${gone.length} recording(s), ${bytes} bytes: ${gone.map((r) => `${r.id} (${r.bytes} bytes)`).join(', ')}`,
+      );
+    return { removed: gone.length, bytes };
   }
 
+  /**
+   * The size cap weighs every recording but can only remove the unheld, finished ones: their budget
+   * is the cap less what is held or live. When that alone exceeds the cap, nothing is removed for it
+   * (removing everything else would not make it fit) and a warning says so, once per run.
+   */
+  private async enforceCap(cap: number, now: Date, gone: { id: string; bytes: number }[]): Promise<void> {
+    const pinned = await this.queries.pinnedBytes();
+    if (pinned >= cap) {
+      this.logger.warn(
+        `Recordings on legal hold or still recording take ${pinned} bytes, at or over RECORDING_MAX_TOTAL_GB (${cap} bytes); the size cap removes nothing until they are released or finish`,
+      );
+      return;
+    }
+    let purgeable = (await this.queries.totalBytes()) - pinned;
+    const budget = cap - pinned;
+    while (purgeable > budget && gone.length < BATCH) {
+      const oldest = await this.queries.oldestPurgeable(Math.min(50, BATCH - gone.length));
+      if (oldest.length === 0) break;
+      const before = gone.length;
+      for (const r of oldest) {
+        if (purgeable <= budget) break;
+        if (await this.purge(r.id, now, 'size_cap')) {
+          gone.push(r);
+          purgeable -= r.bytes;
+        }
+      }
+      if (gone.length === before) break;
+    }
+  }
+
+  /**
+   * Marks the row, removes the store's objects, audits, then deletes the row: a crash after the
+   * audit leaves a marked row the next run finishes (the purge is on record either way).
+   */
   private async purge(id: string, now: Date, why: 'retention' | 'size_cap'): Promise<boolean> {
     const row = await this.queries.markPurging(id, now);
     if (!row) return false;
@@ -86,7 +103,6 @@ export class RecordingRetentionJob {
       );
       return false;
     }
-    if (!(await this.queries.deletePurged(id))) return false;
     await this.audit.recordOrDefer({
       actorType: 'system',
       action: 'recording.purged',
@@ -94,6 +110,6 @@ export class RecordingRetentionJob {
       targetId: row.sessionId,
       details: { recordingId: id, channel: row.channel, bytes: Number(row.bytes), reason: why },
     });
-    return true;
+    return this.queries.deletePurged(id);
   }
 }

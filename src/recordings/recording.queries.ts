@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   RECORDING_LIMITS,
   type ListRecordingsQuery,
@@ -71,7 +71,8 @@ export class RecordingQueries {
   /**
    * Inserts the row if absent (status `recording`, with the event's counters when it has them); on
    * conflict applies `onConflict`, the event's own change. Parameters $1–$10 are the insert's; the
-   * change's own start at $11.
+   * change's own start at $11. False (nothing written) when the row exists for another session or
+   * channel: a signed event naming one session cannot alter another session's recording.
    */
   private async upsert(
     e: { recordingId: string; sessionId: string; channel: string },
@@ -79,12 +80,15 @@ export class RecordingQueries {
     insert: { mode: string; startedAt: string; bytes?: number; chunks?: number; head?: string },
     onConflict: string,
     params: unknown[] = [],
-  ): Promise<void> {
-    await this.db.query(
+  ): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      this.db,
       `INSERT INTO recordings AS r
          (id, session_id, channel, mode, technician_id, device_id, started_at, bytes, chunks, chain_head)
        VALUES ($1, $2, $3, $4, (SELECT id FROM users WHERE id = $5), $6, $7, $8, $9, $10)
-       ON CONFLICT (id) DO UPDATE SET ${onConflict}`,
+       ON CONFLICT (id) DO UPDATE SET ${onConflict}
+         WHERE r.session_id = EXCLUDED.session_id AND r.channel = EXCLUDED.channel
+       RETURNING r.id`,
       [
         e.recordingId,
         e.sessionId,
@@ -99,6 +103,7 @@ export class RecordingQueries {
         ...params,
       ],
     );
+    return rows.length > 0;
   }
 
   /** The counters only ever grow: a late, older progress event changes nothing. */
@@ -106,7 +111,7 @@ export class RecordingQueries {
        chain_head = CASE WHEN EXCLUDED.chunks >= r.chunks THEN EXCLUDED.chain_head ELSE r.chain_head END,
        chunks = GREATEST(r.chunks, EXCLUDED.chunks)`;
 
-  started(e: RecordingStartedEvent, facts: RecordingSessionFacts): Promise<void> {
+  started(e: RecordingStartedEvent, facts: RecordingSessionFacts): Promise<boolean> {
     return this.upsert(
       e,
       facts,
@@ -115,7 +120,7 @@ export class RecordingQueries {
     );
   }
 
-  progress(e: RecordingProgressEvent, facts: RecordingSessionFacts, mode: RecordingMode): Promise<void> {
+  progress(e: RecordingProgressEvent, facts: RecordingSessionFacts, mode: RecordingMode): Promise<boolean> {
     return this.upsert(
       e,
       facts,
@@ -124,12 +129,14 @@ export class RecordingQueries {
     );
   }
 
-  async failed(e: RecordingFailedEvent, facts: RecordingSessionFacts): Promise<void> {
-    await this.upsert(e, facts, { mode: e.mode, startedAt: e.at }, `mode = EXCLUDED.mode`);
+  async failed(e: RecordingFailedEvent, facts: RecordingSessionFacts): Promise<boolean> {
+    if (!(await this.upsert(e, facts, { mode: e.mode, startedAt: e.at }, `mode = EXCLUDED.mode`)))
+      return false;
     await this.db.query(`UPDATE recordings SET failure = COALESCE(failure, $2) WHERE id = $1`, [
       e.recordingId,
       e.failure,
     ]);
+    return true;
   }
 
   /** Closes the row: final counters, end time and status (failed when nothing was written after a failure). */
@@ -137,14 +144,15 @@ export class RecordingQueries {
     e: RecordingFinishedEvent,
     facts: RecordingSessionFacts,
     mode: RecordingMode,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const startedAt = new Date(Date.parse(e.at) - e.durationMs).toISOString();
-    await this.upsert(
+    const applied = await this.upsert(
       e,
       facts,
       { mode, startedAt, bytes: e.bytes, chunks: e.chunks, head: e.head },
       RecordingQueries.FORWARD,
     );
+    if (!applied) return false;
     await this.db.query(
       `UPDATE recordings SET
          ended_at = COALESCE(ended_at, $2::timestamptz),
@@ -155,6 +163,43 @@ export class RecordingQueries {
        WHERE id = $1`,
       [e.recordingId, e.at, e.complete, e.incompleteReason],
     );
+    return true;
+  }
+
+  /** Rows still `recording` whose session ended before `endedBefore` (their finish was lost). */
+  async staleRecording(endedBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT r.id FROM recordings r JOIN remote_sessions s ON s.id = r.session_id
+        WHERE r.status = 'recording' AND r.purge_started_at IS NULL
+          AND s.status = 'ended' AND s.ended_at < $1
+        ORDER BY s.ended_at LIMIT $2`,
+      [endedBefore, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Closes a row the relay never finished; false when it was finished (or purged) meanwhile. */
+  async closeStale(id: string, complete: boolean, endedAt: Date): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      this.db,
+      `UPDATE recordings SET ended_at = COALESCE(ended_at, $3),
+         status = CASE WHEN $2 THEN 'complete' ELSE 'incomplete' END,
+         incomplete_reason = CASE WHEN $2 THEN NULL ELSE 'relay_crashed' END
+        WHERE id = $1 AND status = 'recording' AND purge_started_at IS NULL RETURNING id`,
+      [id, complete, endedAt],
+    );
+    return rows.length > 0;
+  }
+
+  /** Finished rows whose integrity check never ran (its queue entry was lost). */
+  async finishedUnchecked(limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM recordings
+        WHERE status <> 'recording' AND integrity = 'unchecked' AND purge_started_at IS NULL
+        ORDER BY ended_at NULLS LAST, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   async find(id: string): Promise<RecordingRow | null> {
@@ -210,9 +255,20 @@ export class RecordingQueries {
     );
   }
 
-  async setLegalHold(id: string, hold: boolean, note: string | null, by: string): Promise<boolean> {
+  /** Runs `work` in one transaction (a change and its audit line commit together). */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async setLegalHold(
+    id: string,
+    hold: boolean,
+    note: string | null,
+    by: string,
+    m: EntityManager | DataSource = this.db,
+  ): Promise<boolean> {
     const rows = await returningRows<{ id: string }>(
-      this.db,
+      m,
       `UPDATE recordings SET legal_hold = $2, legal_hold_note = $3, legal_hold_by = $4
         WHERE id = $1 AND purge_started_at IS NULL RETURNING id`,
       [id, hold, hold ? note : null, hold ? by : null],
@@ -238,6 +294,15 @@ export class RecordingQueries {
   async totalBytes(): Promise<number> {
     const [{ n }] = await this.db.query<{ n: number }[]>(
       `SELECT COALESCE(sum(bytes), 0)::float8 AS n FROM recordings WHERE purge_started_at IS NULL`,
+    );
+    return n;
+  }
+
+  /** Bytes the size cap cannot remove: held or still recording (and not being purged). */
+  async pinnedBytes(): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number }[]>(
+      `SELECT COALESCE(sum(bytes), 0)::float8 AS n FROM recordings
+        WHERE purge_started_at IS NULL AND (legal_hold = true OR status = 'recording')`,
     );
     return n;
   }

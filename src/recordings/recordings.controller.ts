@@ -95,7 +95,7 @@ export class RecordingsController {
   @ApiOperation({
     summary: 'What a player needs: the chunks and how many may be played (audited: recording.viewed)',
     description:
-      'The manifest’s chain is checked against the head the relay signed on every call; `playableChunks` stops before the first untrusted chunk. `recording.viewed` is written at most once per user and recording in 10 minutes.',
+      'The manifest’s chain is checked against the head the relay signed (kept until a new head arrives); only the chunks that head covers are listed, and `playableChunks` stops before the first untrusted chunk. `recording.viewed` is written at most once per user and recording in 10 minutes.',
   })
   @ApiOkResponse({ type: RecordingPlaybackDto })
   @ApiErrors(NOT_FOUND, STORE_DOWN, [ErrorCode.AuditUnavailable, 'the view could not be audited'])
@@ -106,7 +106,10 @@ export class RecordingsController {
   @Get('recordings/:id/chunks/:index')
   @ReadsRecordings()
   @Header('Cache-Control', 'private, no-store')
-  @ApiOperation({ summary: 'One chunk’s bytes, checked against the manifest’s SHA-256 before they are sent' })
+  @ApiOperation({
+    summary:
+      'One chunk’s bytes, checked against the manifest’s SHA-256 before they are sent (audited: recording.viewed)',
+  })
   @ApiOkResponse({
     description: 'The chunk (screen records or asciicast lines)',
     content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },

@@ -8,6 +8,7 @@ import { RecordingExportService } from './recording-export.service';
 import { RecordingIngestService } from './recording-ingest.service';
 import { RecordingIntegrityService } from './recording-integrity.service';
 import { RecordingRetentionJob } from './recording-retention.job';
+import { RecordingSweepJob } from './recording-sweep.job';
 import { RecordingStoreRef, recordingStoreProvider } from './recording-store.provider';
 import { RecordingQueries } from './recording.queries';
 import { RecordingsController } from './recordings.controller';
@@ -30,8 +31,15 @@ import { RecordingsService } from './recordings.service';
     RecordingsService,
     RecordingExportService,
     RecordingRetentionJob,
+    RecordingSweepJob,
   ],
-  exports: [RecordingsService, RecordingIntegrityService, RecordingIngestService, RecordingRetentionJob],
+  exports: [
+    RecordingsService,
+    RecordingIntegrityService,
+    RecordingIngestService,
+    RecordingRetentionJob,
+    RecordingSweepJob,
+  ],
 })
 export class RecordingsModule implements OnModuleDestroy {
   constructor(@Inject(RecordingStoreRef) private readonly storeRef: RecordingStoreRef) {}

@@ -80,13 +80,15 @@ export class RecordingsService {
   /** The player's view; the manifest's chain is checked on every call and a break is kept. */
   async playback(user: AuthUser, id: string): Promise<RecordingPlaybackView> {
     let row = await this.visible(user, id);
-    const read = await this.integrity.readManifest(row);
-    const check = read.manifest ? this.integrity.checkChain(row, read.manifest) : read.check;
+    const { read, check } = await this.integrity.checkedManifest(row);
     if (check.brokenAt !== null) {
       await this.integrity.noteBreak(row, check);
       row = (await this.queries.find(id)) ?? row;
     }
-    const chunks = read.manifest?.chunks ?? [];
+    // Only what the signed head covers is listed and played (chunks past it are unsigned).
+    const chunks = read.manifest
+      ? read.manifest.chunks.slice(0, this.integrity.covered(row, read.manifest))
+      : [];
     const playable = Math.min(chunks.length, row.brokenAt ?? Infinity, check.brokenAt ?? Infinity);
     await this.noteViewed(user, row);
     return {
@@ -103,17 +105,16 @@ export class RecordingsService {
    */
   async chunk(user: AuthUser, id: string, index: number): Promise<Buffer> {
     const row = await this.visible(user, id);
-    const read = await this.integrity.readManifest(row);
+    const { read, check: chain } = await this.integrity.checkedManifest(row);
     if (!read.manifest) {
       await this.integrity.noteBreak(row, read.check);
       throw errors.broken(0, read.check.reason ?? 'manifest_missing');
     }
-    const chain = this.integrity.checkChain(row, read.manifest);
     if (chain.brokenAt !== null && chain.brokenAt <= index) {
       await this.integrity.noteBreak(row, chain);
       throw errors.broken(chain.brokenAt, chain.reason ?? 'chain_mismatch');
     }
-    if (index >= read.manifest.chunks.length) throw errors.chunkNotFound();
+    if (index >= this.integrity.covered(row, read.manifest)) throw errors.chunkNotFound();
     if (row.brokenAt !== null && row.brokenAt <= index && row.brokenReason)
       throw errors.broken(row.brokenAt, row.brokenReason);
     const { bytes, check } = await this.integrity.readChunk(row, read.manifest, index);
@@ -121,22 +122,30 @@ export class RecordingsService {
       await this.integrity.noteBreak(row, check);
       throw errors.broken(check.brokenAt ?? index, check.reason ?? 'chunk_missing');
     }
+    await this.noteViewed(user, row);
     return bytes;
   }
 
   async setLegalHold(user: AuthUser, id: string, req: SetLegalHoldRequest): Promise<RecordingView> {
     const row = await this.visible(user, id);
     const note = cleanDisplayText(req.note ?? '').slice(0, 500) || null;
-    await this.audit.recordOrRefuse({
-      actorType: 'user',
-      actorId: user.id,
-      action: req.hold ? 'recording.legal_hold_set' : 'recording.legal_hold_released',
-      targetType: 'remote_session',
-      targetId: row.sessionId,
-      details: { recordingId: row.id, channel: row.channel, ...(note && { note }) },
+    // The audit line commits with the change, and only if the change matched (not being purged).
+    const changed = await this.queries.transaction(async (m) => {
+      if (!(await this.queries.setLegalHold(id, req.hold, req.hold ? note : null, user.id, m))) return false;
+      await this.audit.recordOrRefuse(
+        {
+          actorType: 'user',
+          actorId: user.id,
+          action: req.hold ? 'recording.legal_hold_set' : 'recording.legal_hold_released',
+          targetType: 'remote_session',
+          targetId: row.sessionId,
+          details: { recordingId: row.id, channel: row.channel, ...(note && { note }) },
+        },
+        m,
+      );
+      return true;
     });
-    if (!(await this.queries.setLegalHold(id, req.hold, req.hold ? note : null, user.id)))
-      throw errors.notFound();
+    if (!changed) throw errors.notFound();
     return this.get(user, id);
   }
 

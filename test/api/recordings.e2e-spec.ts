@@ -6,13 +6,19 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { recordingChainSeed } from '../../contracts/node/recording-chain';
-import { FsRecordingStore } from '../../contracts/node/recording-store';
+import { recordingChainLink, recordingChainSeed } from '../../contracts/node/recording-chain';
+import {
+  FsRecordingStore,
+  RecordingStoreError,
+  type RecordingStore,
+} from '../../contracts/node/recording-store';
 import { deriveRelayKey } from '../../contracts/node/relay-keys';
 import { signRelayRequest } from '../../contracts/node/relay-signature';
 import { RECORDING_MANIFEST_NAME } from '../../contracts/recording/format';
 import { RecordingIngestService } from '../../src/recordings/recording-ingest.service';
 import { RecordingIntegrityService } from '../../src/recordings/recording-integrity.service';
+import { RecordingStoreRef } from '../../src/recordings/recording-store.provider';
+import { RecordingsService } from '../../src/recordings/recordings.service';
 import { RelayTokenService } from '../../src/relay-link/relay-token.service';
 import {
   insertRemoteSession,
@@ -169,6 +175,107 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
     ]);
   });
 
+  it('audits a chunk fetched without the playback call (recording.viewed, once per window)', async () => {
+    const r = await recorded(ids.techA);
+    await auditor.get(`/api/recordings/${r.recordingId}/chunks/0`).expect(200);
+    await auditor.get(`/api/recordings/${r.recordingId}/chunks/1`).expect(200);
+    const viewed = await db.query<{ actor_id: string }[]>(
+      `SELECT actor_id FROM audit_events WHERE action = 'recording.viewed' AND details->>'recordingId' = $1`,
+      [r.recordingId],
+    );
+    expect(viewed).toEqual([{ actor_id: ids.auditor }]);
+  });
+
+  it('reads and chain-checks the manifest once for a player, again after a new signed head', async () => {
+    const { sessionId, deviceId } = await insertRemoteSession(db, ids.techA);
+    const r = await writeRecording(store, {
+      sessionId,
+      technicianId: ids.techA,
+      deviceId,
+      chunks: [0, 1, 2].map((i) => screenChunk([{ atMs: i, data: Buffer.from(`cached ${i}`) }])),
+    });
+    const [started, progress, finished] = recordingEvents(r);
+    await postEvents([started, { ...progress, chunks: 2, head: r.manifest.chunks[1].chain }]);
+    const ref = t.app.get<RecordingStoreRef, { store: RecordingStore }>(RecordingStoreRef);
+    const real = ref.store;
+    const manifestReads: string[] = [];
+    const counting: RecordingStore = Object.create(real);
+    counting.get = (recordingId: string, name: string) => {
+      if (recordingId === r.recordingId && name === RECORDING_MANIFEST_NAME) manifestReads.push(name);
+      return real.get(recordingId, name);
+    };
+    ref.store = counting;
+    try {
+      expect(
+        (await techA.get(`/api/recordings/${r.recordingId}/playback`).expect(200)).body.playableChunks,
+      ).toBe(2);
+      await techA.get(`/api/recordings/${r.recordingId}/chunks/0`).expect(200);
+      await techA.get(`/api/recordings/${r.recordingId}/chunks/1`).expect(200);
+      expect(manifestReads).toHaveLength(1);
+      await postEvents([finished]);
+      const reads = manifestReads.length;
+      await techA.get(`/api/recordings/${r.recordingId}/chunks/2`).expect(200);
+      expect(manifestReads.length).toBe(reads + 1);
+    } finally {
+      ref.store = real;
+    }
+  });
+
+  it('shares one check between concurrent verify requests of one recording', async () => {
+    const r = await recorded(ids.techA);
+    const integrity = t.app.get(RecordingIntegrityService);
+    const check = jest.spyOn(integrity, 'check');
+    try {
+      const both = await Promise.all([
+        auditor.post(`/api/recordings/${r.recordingId}/verify`).send({}),
+        admin.post(`/api/recordings/${r.recordingId}/verify`).send({}),
+        integrity.verify(r.recordingId),
+      ]);
+      expect(both[0].status).toBe(201);
+      expect(both[1].status).toBe(201);
+      expect(both[2]).toEqual({ brokenAt: null, reason: null });
+      expect(check.mock.calls.length).toBeLessThan(3);
+    } finally {
+      check.mockRestore();
+    }
+  });
+
+  it('refuses a chunk entry larger than a chunk may be (chunk_altered) without reading the object', async () => {
+    const { sessionId, deviceId } = await insertRemoteSession(db, ids.techA);
+    const r = await writeRecording(store, {
+      sessionId,
+      technicianId: ids.techA,
+      deviceId,
+      chunks: [screenChunk([{ atMs: 0, data: Buffer.from('small') }])],
+    });
+    // The relay's own entry claims 64 MiB (a chain and head consistent with that claim).
+    const huge = 64 * 1024 * 1024;
+    const sha = Buffer.from(r.manifest.chunks[0].sha256, 'hex');
+    const chain = recordingChainLink(recordingChainSeed(r.recordingId), 0, sha, huge).toString('hex');
+    const manifest = { ...r.manifest, chunks: [{ ...r.manifest.chunks[0], bytes: huge, chain }] };
+    writeFileSync(join(dir, r.recordingId, RECORDING_MANIFEST_NAME), JSON.stringify(manifest));
+    await postEvents(recordingEvents({ ...r, head: chain, bytes: huge }));
+    const ref = t.app.get<RecordingStoreRef, { store: RecordingStore }>(RecordingStoreRef);
+    const real = ref.store;
+    const chunkReads: string[] = [];
+    const counting: RecordingStore = Object.create(real);
+    counting.get = (recordingId: string, name: string) => {
+      if (recordingId === r.recordingId && name !== RECORDING_MANIFEST_NAME) chunkReads.push(name);
+      return real.get(recordingId, name);
+    };
+    ref.store = counting;
+    try {
+      const res = await admin.get(`/api/recordings/${r.recordingId}/chunks/0`);
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('recording_broken');
+      const v = await admin.post(`/api/recordings/${r.recordingId}/verify`).send({}).expect(201);
+      expect(v.body).toMatchObject({ integrity: 'broken', brokenAt: 0, brokenReason: 'chunk_altered' });
+      expect(chunkReads).toEqual([]);
+    } finally {
+      ref.store = real;
+    }
+  });
+
   it('refuses an altered chunk with 409 recording_broken, and verify says broken at that index', async () => {
     const r = await recorded(ids.techA);
     writeFileSync(join(dir, r.recordingId, r.manifest.chunks[1].name), Buffer.from('tampered bytes!'));
@@ -208,6 +315,114 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
     expect(v2.body).toMatchObject({ integrity: 'broken', brokenReason: 'head_mismatch' });
     const play = await admin.get(`/api/recordings/${forged.recordingId}/playback`).expect(200);
     expect(play.body.playableChunks).toBeLessThan(3);
+  });
+
+  it('refuses chunks appended past the signed head of a finished recording (head_mismatch), chain recomputed or not', async () => {
+    const r = await recorded(ids.techA);
+    // Someone with write access to the store appends a fourth chunk and rewrites a consistent chain.
+    const extra = screenChunk([{ atMs: 3000, data: Buffer.from('appended afterwards') }]);
+    const longer = await writeRecording(new FsRecordingStore(mkdtempSync(join(tmpdir(), 'qs-append-'))), {
+      recordingId: r.recordingId,
+      sessionId: r.sessionId,
+      technicianId: ids.techA,
+      deviceId: null,
+      chunks: [...r.chunks, extra],
+    });
+    writeFileSync(join(dir, r.recordingId, RECORDING_MANIFEST_NAME), JSON.stringify(longer.manifest));
+    writeFileSync(join(dir, r.recordingId, longer.manifest.chunks[3].name), extra);
+    expect(longer.manifest.chunks).toHaveLength(4);
+    const play = await admin.get(`/api/recordings/${r.recordingId}/playback`).expect(200);
+    expect(play.body.playableChunks).toBe(3);
+    expect(play.body.chunks).toHaveLength(3);
+    const appended = await admin.get(`/api/recordings/${r.recordingId}/chunks/3`);
+    expect(appended.status).toBe(409);
+    expect(appended.body.code).toBe('recording_broken');
+    expect(appended.headers['x-recording-broken-at']).toBe('3');
+    await admin.get(`/api/recordings/${r.recordingId}/chunks/2`).expect(200);
+    const v = await admin.post(`/api/recordings/${r.recordingId}/verify`).send({}).expect(201);
+    expect(v.body).toMatchObject({ integrity: 'broken', brokenAt: 3, brokenReason: 'head_mismatch' });
+  });
+
+  it('while recording, serves only the chunks the signed head covers', async () => {
+    const { sessionId, deviceId } = await insertRemoteSession(db, ids.techA);
+    const r = await writeRecording(store, {
+      sessionId,
+      technicianId: ids.techA,
+      deviceId,
+      chunks: [0, 1].map((i) => screenChunk([{ atMs: i, data: Buffer.from(`live ${i}`) }])),
+    });
+    const [started, progress] = recordingEvents(r);
+    await postEvents([
+      started,
+      { ...progress, chunks: 1, bytes: r.chunks[0].length, head: r.manifest.chunks[0].chain },
+    ]);
+    const play = await techA.get(`/api/recordings/${r.recordingId}/playback`).expect(200);
+    expect(play.body.recording.status).toBe('recording');
+    expect(play.body.playableChunks).toBe(1);
+    expect(play.body.chunks).toHaveLength(1);
+    await techA.get(`/api/recordings/${r.recordingId}/chunks/0`).expect(200);
+    const unsigned = await techA.get(`/api/recordings/${r.recordingId}/chunks/1`);
+    expect(unsigned.status).toBe(404);
+    expect(unsigned.body.code).toBe('recording_not_found');
+  });
+
+  it('never verifies a failed recording (nothing signed) whose chunks were written afterwards', async () => {
+    const { sessionId } = await insertRemoteSession(db, ids.techA);
+    const recordingId = randomUUID();
+    const at = new Date().toISOString();
+    const base = { sessionId, channel: 'screen', recordingId, at };
+    await postEvents([
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'recording_started',
+        mode: 'optional',
+        technicianId: null,
+        deviceId: null,
+      },
+      { ...base, id: randomUUID(), type: 'recording_failed', mode: 'optional', failure: 'full' },
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'recording_finished',
+        chunks: 0,
+        bytes: 0,
+        head: recordingChainSeed(recordingId).toString('hex'),
+        complete: false,
+        incompleteReason: 'store_failed',
+        durationMs: 10,
+      },
+    ]);
+    await writeRecording(store, {
+      recordingId,
+      sessionId,
+      technicianId: ids.techA,
+      deviceId: null,
+      chunks: [screenChunk([{ atMs: 0, data: Buffer.from('filled in later') }])],
+    });
+    const v = await admin.post(`/api/recordings/${recordingId}/verify`).send({}).expect(201);
+    expect(v.body).toMatchObject({
+      status: 'failed',
+      integrity: 'broken',
+      brokenAt: 0,
+      brokenReason: 'head_mismatch',
+    });
+    const play = await admin.get(`/api/recordings/${recordingId}/playback`).expect(200);
+    expect(play.body.playableChunks).toBe(0);
+    expect((await admin.get(`/api/recordings/${recordingId}/chunks/0`)).status).not.toBe(200);
+  });
+
+  it("answers another technician's playback, chunk and export with 404 recording_not_found", async () => {
+    const r = await recorded(ids.techA);
+    for (const path of ['playback', 'chunks/0']) {
+      const res = await techB.get(`/api/recordings/${r.recordingId}/${path}`);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('recording_not_found');
+    }
+    // Export is for admins; a technician is refused by role before the recording is looked at.
+    const exp = await techB.get(`/api/recordings/${r.recordingId}/export.zip`);
+    expect(exp.status).toBe(403);
+    expect(exp.body.code).toBe('role_not_allowed');
   });
 
   it('answers garbage and traversal ids with stable codes and no store path', async () => {
@@ -274,6 +489,39 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
     expect(audited).toHaveLength(1);
   });
 
+  it('ends an export early when a store read fails mid-zip, and the portal keeps serving', async () => {
+    const r = await recorded(ids.techA);
+    const ref = t.app.get<RecordingStoreRef, { store: RecordingStore }>(RecordingStoreRef);
+    const real = ref.store;
+    const failing: RecordingStore = Object.create(real);
+    failing.get = async (recordingId: string, name: string) => {
+      if (recordingId === r.recordingId && name === r.manifest.chunks[1].name)
+        throw new RecordingStoreError('io', 'reading a chunk: EIO');
+      return real.get(recordingId, name);
+    };
+    ref.store = failing;
+    try {
+      const outcome = await admin
+        .get(`/api/recordings/${r.recordingId}/export.zip`)
+        .buffer(true)
+        .parse((resp, cb) => {
+          const parts: Buffer[] = [];
+          resp.on('data', (c: Buffer) => parts.push(c));
+          resp.on('end', () => cb(null, Buffer.concat(parts)));
+          resp.on('error', (err) => cb(err, null));
+        })
+        .then(
+          () => 'completed',
+          (err: Error) => err.message,
+        );
+      expect(outcome).not.toBe('completed');
+    } finally {
+      ref.store = real;
+    }
+    await admin.get(`/api/recordings/${r.recordingId}`).expect(200);
+    await admin.get(`/api/recordings/${r.recordingId}/export.zip`).expect(200);
+  });
+
   it('puts a recording on legal hold and releases it (admins only, audited with the note)', async () => {
     const r = await recorded(ids.techA);
     const refused = await techA.put(`/api/recordings/${r.recordingId}/legal-hold`).send({ hold: true });
@@ -303,6 +551,29 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
       .put(`/api/recordings/${r.recordingId}/legal-hold`)
       .send({ hold: true, note: 'x'.repeat(501) });
     expect(tooLong.status).toBe(400);
+  });
+
+  it('writes no legal-hold audit line when the hold matched nothing (purge started meanwhile)', async () => {
+    const r = await recorded(ids.techA);
+    const service = t.app.get(RecordingsService);
+    const visible = service.visible.bind(service);
+    const spy = jest.spyOn(service, 'visible').mockImplementationOnce(async (user, id) => {
+      const row = await visible(user, id);
+      await db.query(`UPDATE recordings SET purge_started_at = now() WHERE id = $1`, [id]);
+      return row;
+    });
+    try {
+      const res = await admin.put(`/api/recordings/${r.recordingId}/legal-hold`).send({ hold: true });
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('recording_not_found');
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = await db.query(
+      `SELECT 1 FROM audit_events WHERE action LIKE 'recording.legal_hold%' AND details->>'recordingId' = $1`,
+      [r.recordingId],
+    );
+    expect(lines).toEqual([]);
   });
 
   it('tolerates events out of order, never moves the head back, and drops a recording of an unknown session', async () => {
@@ -335,6 +606,38 @@ describe('recordings API (real portal, PostgreSQL, folder store)', () => {
       [stranger.recordingId],
     );
     expect(failed).toEqual([]);
+  });
+
+  it("refuses a signed event naming one session with another session's recording id", async () => {
+    const victim = await recorded(ids.techA);
+    const { sessionId: other } = await insertRemoteSession(db, ids.techB);
+    const [, progress, finished] = recordingEvents(victim);
+    await postEvents([
+      { ...progress, id: randomUUID(), sessionId: other, chunks: 9, bytes: 9, head: 'a'.repeat(64) },
+      {
+        ...finished,
+        id: randomUUID(),
+        sessionId: other,
+        chunks: 9,
+        head: 'a'.repeat(64),
+        complete: false,
+        incompleteReason: 'relay_crashed',
+      },
+      { ...progress, id: randomUUID(), channel: 'shell', chunks: 9, bytes: 9, head: 'a'.repeat(64) },
+    ]);
+    const row = await admin.get(`/api/recordings/${victim.recordingId}`).expect(200);
+    expect(row.body).toMatchObject({
+      sessionId: victim.sessionId,
+      channel: 'screen',
+      status: 'complete',
+      chunks: 3,
+      integrity: 'verified',
+    });
+    const noted = await db.query(
+      `SELECT 1 FROM audit_events WHERE action = 'recording.finished' AND target_id = $1`,
+      [other],
+    );
+    expect(noted).toEqual([]);
   });
 
   it('marks a recording failed when the store refused everything, and audits recording.failed', async () => {
