@@ -293,3 +293,132 @@ describe('fast-forwarding into a busy viewer', () => {
     expect(scheduler.position()).toBe(50);
   });
 });
+
+describe('when the viewer fails or falls behind', () => {
+  it('pauses and reports a viewer that throws, instead of freezing with no timer', () => {
+    const clock = new FakeClock();
+    const delivered: number[] = [];
+    const errors: unknown[] = [];
+    const scheduler = new RecordScheduler({
+      timers: clock,
+      deliver: (r) => {
+        if (r.atMs === 1000) throw new Error('Receive queue buffer exceeded');
+        delivered.push(r.atMs);
+      },
+      rewind: () => (delivered.length = 0),
+      onError: (e) => errors.push(e),
+    });
+    scheduler.append([rec(0), rec(1000), rec(2000)], 3000);
+    scheduler.finish(3000);
+    scheduler.play();
+    clock.advance(1500);
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toBe('Receive queue buffer exceeded');
+    expect(scheduler.isPlaying).toBe(false);
+    expect(clock.pending).toBe(0);
+    expect(delivered).toEqual([0]);
+    // The same failure during a seek ends the seek too.
+    scheduler.seek(0);
+    expect(scheduler.seek(2500)).toBe('forward');
+    expect(scheduler.seeking).toBe(false);
+    expect(errors).toHaveLength(2);
+  });
+
+  it('holds the position during playback while the viewer reports a backlog, then plays on', () => {
+    const clock = new FakeClock();
+    const delivered: number[] = [];
+    let busy = false;
+    const scheduler = new RecordScheduler({
+      timers: clock,
+      deliver: (r) => delivered.push(r.atMs),
+      rewind: () => undefined,
+      backlogged: () => busy,
+    });
+    scheduler.append([rec(0), rec(1000), rec(2000)], 3000);
+    scheduler.finish(3000);
+    scheduler.play();
+    clock.advance(500);
+    busy = true;
+    clock.advance(5000);
+    expect(delivered).toEqual([0]);
+    const held = scheduler.position();
+    expect(held).toBeLessThan(1000);
+    busy = false;
+    clock.advance(16);
+    expect(scheduler.position()).toBeLessThan(1000);
+    clock.advance(1000 - held);
+    expect(delivered).toEqual([0, 1000]);
+  });
+
+  it('a pause during a seek lets the seek reach its target', () => {
+    const { clock, scheduler, delivered } = setup({ fastBatchBytes: 10 });
+    scheduler.append([rec(0, 0, 6), rec(10, 0, 6), rec(20, 0, 6), rec(30, 0, 6), rec(40, 0, 6)], 100);
+    scheduler.finish(100);
+    scheduler.play();
+    scheduler.seek(35);
+    expect(scheduler.seeking).toBe(true);
+    scheduler.pause();
+    clock.advance(0);
+    expect(delivered).toEqual([0, 10, 20, 30]);
+    expect(scheduler.seeking).toBe(false);
+    expect(scheduler.position()).toBe(35);
+    expect(scheduler.isPlaying).toBe(false);
+    clock.advance(1000);
+    expect(delivered).toEqual([0, 10, 20, 30]);
+  });
+});
+
+describe('a long recording held in a window', () => {
+  it('drops delivered records, and a seek backwards asks for every chunk again', () => {
+    const clock = new FakeClock();
+    const delivered: number[] = [];
+    let rewinds = 0;
+    let refetches = 0;
+    const scheduler = new RecordScheduler({
+      timers: clock,
+      deliver: (r) => delivered.push(r.atMs),
+      rewind: () => {
+        rewinds++;
+        delivered.length = 0;
+      },
+      refetch: () => refetches++,
+    });
+    scheduler.expectDuration(4000);
+    scheduler.append([rec(0), rec(1000)], 2000);
+    scheduler.play();
+    clock.advance(1500);
+    scheduler.forgetDelivered();
+    expect(scheduler.heldRecords).toBe(0);
+    scheduler.append([rec(2000), rec(3000)], 4000);
+    clock.advance(1000);
+    expect(delivered).toEqual([0, 1000, 2000]);
+    scheduler.forgetDelivered();
+    expect(scheduler.seek(500)).toBe('rebuild');
+    expect(rewinds).toBe(1);
+    expect(refetches).toBe(1);
+    expect(scheduler.heldRecords).toBe(0);
+    expect(scheduler.seeking).toBe(true);
+    expect(scheduler.wantedMs).toBe(500);
+    // The chunks come again from the first: the seek completes and playback goes on from there.
+    scheduler.append([rec(0), rec(1000)], 2000);
+    expect(delivered).toEqual([0]);
+    expect(scheduler.seeking).toBe(false);
+    expect(scheduler.position()).toBe(500);
+    clock.advance(500);
+    expect(delivered).toEqual([0, 1000]);
+  });
+
+  it('a seek may aim past what is loaded, up to the expected duration, and completes as chunks arrive', () => {
+    const { scheduler, delivered } = setup();
+    scheduler.expectDuration(10_000);
+    scheduler.append([rec(0), rec(500)], 1000);
+    scheduler.seek(60_000);
+    expect(scheduler.wantedMs).toBe(10_000);
+    expect(scheduler.seeking).toBe(true);
+    scheduler.append([rec(5000)], 10_000);
+    scheduler.finish(10_000);
+    expect(delivered).toEqual([0, 500, 5000]);
+    expect(scheduler.seeking).toBe(false);
+    expect(scheduler.position()).toBe(10_000);
+  });
+});
