@@ -343,7 +343,8 @@ describe('a recorded session, played back in the dashboard (Chromium, real agent
     await eventually(async () => expect(shows(await playerFrame(page), 'second')).toBe(true));
 
     // Seek back to the middle (before the desktop changed): the first picture again, paused there.
-    const middle = Math.round(endMs / 2 / 100) * 100;
+    // On a whole second: the seek bar steps by 1 s (a range input snaps its value to the step).
+    const middle = Math.floor(endMs / 2 / 1000) * 1000;
     expect(middle).toBeLessThan(greenFrom - 1000);
     await seekTo(page, middle);
     await attribute(player, 'data-position-ms', String(middle));

@@ -228,6 +228,18 @@ export class RecordScheduler {
     return plan;
   }
 
+  /** Forgets every record and the position (another recording, or its chunks again): paused at 0. */
+  reset(): void {
+    this.stop();
+    this.records.length = 0;
+    this.next = 0;
+    this.loadedUntil = 0;
+    this.complete = false;
+    this.duration = 0;
+    this.basePos = 0;
+    this.forgotten = false;
+  }
+
   /** Stops every timer (the page is leaving). */
   stop(): void {
     this.playing = false;
