@@ -526,7 +526,11 @@ describe('RECORDING_POLICY=required with a recordings folder the relay cannot wr
     // Over the tabs, the viewer says the session is over, and why.
     const cover = viewer.locator('.cover');
     await text(cover, 'This session has ended.');
-    await text(cover, 'Recording was required and could not be saved. To help again');
+    // …in the same words as the header.
+    await text(
+      cover,
+      `${describeCloseCode(RelayCloseCode.RecordingFailed).message.replace(/\.$/, '')}. To help again`,
+    );
     // The shell's relay connection was closed with 4016.
     expect(await viewer.evaluate('window.__relayCloses')).toContainEqual({
       channel: 'shell',
