@@ -195,7 +195,9 @@ const SEEK_KEYS = new Set([
     .status {
       color: var(--app-text-muted, #666);
       margin: 4px 0;
-      min-height: 1.25em;
+    }
+    .status:empty {
+      margin: 0;
     }
     .alert {
       color: var(--app-danger, #b3261e);
@@ -421,6 +423,8 @@ export class ScreenPlayerComponent {
     this.status.set('');
     this.scheduler.play();
     this.playing.set(true);
+    // Opened in a background tab: wait until it shows (its timers are throttled meanwhile).
+    if (document.hidden) this.visibilityChanged();
     await this.load(playback, generation);
   }
 
