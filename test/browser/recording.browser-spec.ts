@@ -343,7 +343,8 @@ describe('a recorded session, played back in the dashboard (Chromium, real agent
     await eventually(async () => expect(shows(await playerFrame(page), 'second')).toBe(true));
 
     // Seek back to the middle (before the desktop changed): the first picture again, paused there.
-    const middle = Math.round(endMs / 2 / 100) * 100;
+    // On a whole second: the seek bar steps by 1 s (a range input snaps its value to the step).
+    const middle = Math.floor(endMs / 2 / 1000) * 1000;
     expect(middle).toBeLessThan(greenFrom - 1000);
     await seekTo(page, middle);
     await attribute(player, 'data-position-ms', String(middle));
@@ -525,7 +526,11 @@ describe('RECORDING_POLICY=required with a recordings folder the relay cannot wr
     // Over the tabs, the viewer says the session is over, and why.
     const cover = viewer.locator('.cover');
     await text(cover, 'This session has ended.');
-    await text(cover, 'Recording was required and could not be saved. To help again');
+    // …in the same words as the header.
+    await text(
+      cover,
+      `${describeCloseCode(RelayCloseCode.RecordingFailed).message.replace(/\.$/, '')}. To help again`,
+    );
     // The shell's relay connection was closed with 4016.
     expect(await viewer.evaluate('window.__relayCloses')).toContainEqual({
       channel: 'shell',

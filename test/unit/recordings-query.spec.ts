@@ -1,4 +1,5 @@
-import { recordingsQuery } from '../../client/src/app/recordings/recordings-query';
+import { RECORDING_LIMITS } from '../../contracts/api/recordings';
+import { hasNextPage, recordingsQuery } from '../../client/src/app/recordings/recordings-query';
 
 const query = (search: string) => recordingsQuery(new URLSearchParams(search));
 
@@ -40,5 +41,24 @@ describe("the Recordings page's query string", () => {
     expect(query('offset=99999999').offset).toBe(10_000);
     expect(query('offset=1.5').offset).toBeUndefined();
     expect(query('technicianId=%20%20').technicianId).toBeUndefined();
+  });
+});
+
+describe("the Recordings page's paging", () => {
+  const page = { pageSize: 50, totalCapped: false };
+
+  it('offers a next page while more items were counted', () => {
+    expect(hasNextPage({ ...page, offset: 0, shown: 50, total: 120 })).toBe(true);
+    expect(hasNextPage({ ...page, offset: 100, shown: 20, total: 120 })).toBe(false);
+    expect(hasNextPage({ ...page, offset: 0, shown: 50, total: 1000, totalCapped: true })).toBe(true);
+  });
+
+  it('stops at the API’s offset limit instead of asking for the capped page again and again', () => {
+    const max = RECORDING_LIMITS.offsetMax;
+    const capped = { ...page, shown: 50, total: 10_000, totalCapped: true };
+    expect(hasNextPage({ ...capped, offset: max - 100 })).toBe(true);
+    expect(hasNextPage({ ...capped, offset: max - 50 })).toBe(true);
+    expect(hasNextPage({ ...capped, offset: max - 49 })).toBe(false);
+    expect(hasNextPage({ ...capped, offset: max })).toBe(false);
   });
 });

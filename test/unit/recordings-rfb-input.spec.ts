@@ -33,6 +33,47 @@ const cutText = (text: string): number[] => [
   text.length,
   ...Buffer.from(text, 'latin1'),
 ];
+const u32 = (n: number): number[] => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+/** QEMU extended key event: type 255, subtype 0, down u16, keysym u32, keycode u32. */
+const qemuKey = (down: boolean, keysym: number): number[] => [
+  255,
+  0,
+  0,
+  down ? 1 : 0,
+  ...u32(keysym),
+  ...u32(30),
+];
+const fence = (payload: number): number[] => [
+  248,
+  0,
+  0,
+  0,
+  ...u32(0x80000001),
+  payload,
+  ...new Array<number>(payload).fill(5),
+];
+const setDesktopSize = (screens: number): number[] => [
+  251,
+  0,
+  4,
+  0,
+  3,
+  0,
+  screens,
+  0,
+  ...new Array<number>(16 * screens).fill(1),
+];
+const continuousUpdates = (): number[] => [150, 1, 0, 0, 0, 0, 4, 0, 3, 0];
+const xvp = (): number[] => [250, 0, 1, 2];
+/** ClientCutText with the extended clipboard's negative length (-n as s32). */
+const extendedCutText = (n: number): number[] => [
+  6,
+  0,
+  0,
+  0,
+  ...u32(-n >>> 0),
+  ...new Array<number>(n).fill(3),
+];
 const bytes = (...parts: number[][]): Uint8Array => Uint8Array.from(parts.flat());
 
 describe('the recorded input parser', () => {
@@ -55,8 +96,38 @@ describe('the recorded input parser', () => {
   });
 
   it('stops at a message type it does not know, keeping what came before', () => {
-    const data = bytes(key(true, 0x62), [250, 1, 2, 3], key(true, 0x63));
+    const data = bytes(key(true, 0x62), [99, 1, 2, 3], key(true, 0x63));
     expect(parseRfbClientMessages(data)).toEqual([{ kind: 'key', down: true, keysym: 0x62 }]);
+  });
+
+  it('reads the QEMU extended key event as a key event', () => {
+    expect(parseRfbClientMessages(bytes(qemuKey(true, 0x61), qemuKey(false, 0x61), key(true, 0x62)))).toEqual(
+      [
+        { kind: 'key', down: true, keysym: 0x61 },
+        { kind: 'key', down: false, keysym: 0x61 },
+        { kind: 'key', down: true, keysym: 0x62 },
+      ],
+    );
+    // Another QEMU subtype is not known: the parse stops there.
+    expect(parseRfbClientMessages(bytes(key(true, 0x63), [255, 1, 0, 0], key(true, 0x64)))).toEqual([
+      { kind: 'key', down: true, keysym: 0x63 },
+    ]);
+  });
+
+  it('skips Fence, SetDesktopSize, EnableContinuousUpdates, xvp and extended ClientCutText by their lengths', () => {
+    for (const message of [
+      fence(0),
+      fence(7),
+      setDesktopSize(0),
+      setDesktopSize(2),
+      continuousUpdates(),
+      xvp(),
+      extendedCutText(12),
+    ])
+      expect(parseRfbClientMessages(bytes(key(true, 0x65), message, pointer(1, 7, 8)))).toEqual([
+        { kind: 'key', down: true, keysym: 0x65 },
+        { kind: 'pointer', buttons: 1, x: 7, y: 8 },
+      ]);
   });
 
   it('stops at a message cut short', () => {
@@ -65,6 +136,15 @@ describe('the recorded input parser', () => {
     ]);
     expect(parseRfbClientMessages(bytes([2, 0]))).toEqual([]);
     expect(parseRfbClientMessages(bytes([6, 0, 0, 0, 0, 0, 0, 9, 65]))).toEqual([]);
+    for (const cut of [
+      qemuKey(true, 0x66).slice(0, 8),
+      fence(4).slice(0, 10),
+      setDesktopSize(1).slice(0, 20),
+      [248, 0],
+    ])
+      expect(parseRfbClientMessages(bytes(key(true, 0x66), cut))).toEqual([
+        { kind: 'key', down: true, keysym: 0x66 },
+      ]);
   });
 
   it('reads a record that is a view into a larger buffer', () => {

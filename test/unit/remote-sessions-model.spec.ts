@@ -1,5 +1,8 @@
+import { describeCloseCode, RelayCloseCode } from '../../contracts/relay-close-codes';
+import { viewerEndText } from '../../client/src/app/viewer/viewer-end-text';
 import {
   compareSessions,
+  endReasonText,
   formatDuration,
   matchesFilter,
   mergeSession,
@@ -77,5 +80,14 @@ describe('remote sessions model (dashboard)', () => {
     expect(protocolUnavailable('ssh', 'windows')).toMatch(/Linux and macOS/);
     expect(protocolUnavailable('ssh', 'macos')).toBeNull();
     expect(protocolUnavailable('web', 'windows')).toBeNull();
+  });
+});
+
+describe('the end reason of a session that had to be recorded', () => {
+  it('reads as the viewer header says it: the relay’s sentence for close code 4016', () => {
+    const relay = describeCloseCode(RelayCloseCode.RecordingFailed).message.replace(/\.$/, '');
+    expect(endReasonText({ endReason: 'recording_failed' })).toBe(relay);
+    expect(viewerEndText({ status: 'ended', endReason: 'recording_failed' })).toBe(relay);
+    expect(relay).toBe('This session must be recorded and the recording could not be saved, so it was ended');
   });
 });

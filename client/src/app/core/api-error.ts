@@ -11,6 +11,9 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
+/** Headers kept on an ApiError (lower-case names; values bounded). */
+const DETAIL_HEADERS = ['x-recording-broken-at'] as const;
+
 /**
  * Every failed API call reaches components as an ApiError (the interceptor converts them), so pages
  * branch on `code` and show `message` without knowing about HttpErrorResponse.
@@ -22,6 +25,11 @@ export class ApiError extends Error {
     message: string,
     /** From Retry-After on 429 answers. */
     readonly retryAfterSeconds: number | null = null,
+    /**
+     * Headers of the answer that say more about the error (`X-Recording-Broken-At` on 409
+     * `recording_broken`), by lower-case name; empty when none.
+     */
+    readonly details: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -45,7 +53,12 @@ export class ApiError extends Error {
     }
     const body: unknown = binaryErrorBody(response.error) ?? response.error;
     if (isErrorBody(body)) {
-      return new ApiError(response.status, body.code, body.message, retryAfter);
+      const details: Record<string, string> = {};
+      for (const name of DETAIL_HEADERS) {
+        const value = response.headers.get(name);
+        if (value !== null) details[name] = value.slice(0, 100);
+      }
+      return new ApiError(response.status, body.code, body.message, retryAfter, details);
     }
     return new ApiError(
       response.status,

@@ -111,10 +111,11 @@ export class CastPlayerComponent implements OnInit {
       linkPlayerStyles();
       const AsciinemaPlayer = await import('asciinema-player');
       if (this.destroyed) return;
+      // No idleTimeLimit: a recording plays in its real time (pauses included, what an audit reads);
+      // the player's own speed controls remain.
       this.player = AsciinemaPlayer.create({ data: cast }, this.host().nativeElement, {
         fit: 'width',
         controls: true,
-        idleTimeLimit: 5,
       });
       const player = this.player;
       this.poll = setInterval(() => {

@@ -35,15 +35,27 @@ export interface RecordSchedulerOptions {
   /** Reached the end of what can be played. */
   onEnd?(): void;
   /**
+   * `deliver` threw (noVNC throws "Receive queue buffer exceeded" past 40 MiB of unread data, or on a
+   * record it cannot decode): playback has paused at the record that failed, with no timer left.
+   */
+  onError?(error: unknown): void;
+  /**
    * While fast-forwarding, bytes delivered before yielding to the browser once (noVNC decodes and
    * draws asynchronously; its receive queue is bounded).
    */
   fastBatchBytes?: number;
   /**
    * True while the viewer still has a backlog to work through (noVNC waits for images to decode and
-   * its receive queue is bounded): fast-forwarding waits a moment before feeding more.
+   * its receive queue is bounded): fast-forwarding waits a moment before feeding more, and playback
+   * holds its position (as it does waiting for a chunk) until the viewer has caught up.
    */
   backlogged?: () => boolean;
+  /**
+   * Records already delivered may have been dropped ({@link RecordScheduler.forgetDelivered}); a seek
+   * backwards then needs them again: the scheduler empties itself and calls this, and the caller
+   * appends every chunk again from the first (the seek completes as they arrive).
+   */
+  refetch?(): void;
   /** How often the position is reported while playing. */
   tickMs?: number;
 }
@@ -77,6 +89,8 @@ export class RecordScheduler {
   /** Playing, but waiting for the next chunk: the position holds until it arrives. */
   private stalled = false;
   private timer: unknown = null;
+  /** Records before `next` were dropped: a rewind needs them fetched again. */
+  private forgotten = false;
   private readonly batch: number;
   private readonly tick: number;
 
@@ -92,6 +106,35 @@ export class RecordScheduler {
     this.loadedUntil = Math.max(this.loadedUntil, untilMs, last);
     this.resume();
     this.pump();
+  }
+
+  /**
+   * Drops the records already delivered (the viewer has them) to bound memory on long recordings; a
+   * later seek backwards asks for them again through `refetch`.
+   */
+  forgetDelivered(): void {
+    if (this.next === 0) return;
+    this.records.splice(0, this.next);
+    this.next = 0;
+    this.forgotten = true;
+  }
+
+  /** Records held right now (for tests and diagnostics). */
+  get heldRecords(): number {
+    return this.records.length;
+  }
+
+  /** Where the viewer is headed: the seek target, else the position (what the loader reads ahead of). */
+  get wantedMs(): number {
+    return this.target ?? this.position();
+  }
+
+  /**
+   * The recording's length, known before its chunks arrive: a seek may aim past what is loaded (it
+   * completes as the chunks arrive) but not past this.
+   */
+  expectDuration(durationMs: number): void {
+    if (!this.complete) this.duration = Math.max(0, durationMs);
   }
 
   /** Every playable chunk is in; `durationMs` is where playback ends. */
@@ -141,11 +184,12 @@ export class RecordScheduler {
     this.pump();
   }
 
+  /** Stops the clock. A seek under way goes on to its target (only the play timer is cancelled). */
   pause(): void {
     if (!this.playing) return;
     this.rebase();
     this.playing = false;
-    this.clearTimer();
+    if (this.target === null) this.clearTimer();
     this.options.onPosition?.(this.basePos);
   }
 
@@ -160,7 +204,7 @@ export class RecordScheduler {
    * rewinding (a fresh viewer) and feeding from the start. Returns which it did.
    */
   seek(targetMs: number): 'rebuild' | 'forward' {
-    const limit = this.complete ? this.duration : this.loadedUntil;
+    const limit = this.complete ? this.duration : Math.max(this.loadedUntil, this.duration);
     const target = Math.max(0, Math.min(targetMs, limit));
     const delivered = this.target ?? this.deliveredUpTo();
     const plan = seekPlan(delivered, target);
@@ -168,12 +212,32 @@ export class RecordScheduler {
       this.options.rewind();
       this.next = 0;
       this.basePos = 0;
+      if (this.forgotten) {
+        this.records.length = 0;
+        this.loadedUntil = 0;
+        this.complete = false;
+        this.forgotten = false;
+        this.target = target;
+        this.options.refetch?.();
+      }
     } else {
       this.basePos = Math.max(this.position(), this.basePos);
     }
     this.target = target;
     this.pump();
     return plan;
+  }
+
+  /** Forgets every record and the position (another recording, or its chunks again): paused at 0. */
+  reset(): void {
+    this.stop();
+    this.records.length = 0;
+    this.next = 0;
+    this.loadedUntil = 0;
+    this.complete = false;
+    this.duration = 0;
+    this.basePos = 0;
+    this.forgotten = false;
   }
 
   /** Stops every timer (the page is leaving). */
@@ -186,7 +250,7 @@ export class RecordScheduler {
 
   /** The recording time of the last record delivered (where the viewer is). */
   private deliveredUpTo(): number {
-    return Math.max(this.position(), this.next > 0 ? this.records[this.next - 1].atMs : 0);
+    return Math.max(this.position(), this.basePos, this.next > 0 ? this.records[this.next - 1].atMs : 0);
   }
 
   private rebase(): void {
@@ -215,6 +279,22 @@ export class RecordScheduler {
     }, ms);
   }
 
+  /** One record to the viewer; false (and paused, onError told) when the viewer threw. */
+  private deliverOne(record: ScreenRecord): boolean {
+    try {
+      this.options.deliver(record);
+      return true;
+    } catch (error: unknown) {
+      this.playing = false;
+      this.stalled = false;
+      this.target = null;
+      this.basePos = Math.max(this.basePos, Math.min(record.atMs, this.loadedUntil));
+      this.clearTimer();
+      this.options.onError?.(error);
+      return false;
+    }
+  }
+
   /** Delivers what is due and sets the timer for what comes next. */
   private pump(): void {
     this.clearTimer();
@@ -227,9 +307,20 @@ export class RecordScheduler {
       this.options.onPosition?.(this.basePos);
     }
     if (!this.playing) return;
+    if (this.options.backlogged?.()) {
+      // The viewer has not caught up: hold the position (the clock waits with it) and look again.
+      if (!this.stalled) {
+        this.rebase();
+        this.stalled = true;
+      }
+      this.options.onPosition?.(this.basePos);
+      this.schedule(BACKLOG_WAIT_MS);
+      return;
+    }
+    this.resume();
     const pos = this.position();
     while (this.next < this.records.length && this.records[this.next].atMs <= pos) {
-      this.options.deliver(this.records[this.next++]);
+      if (!this.deliverOne(this.records[this.next++])) return;
     }
     this.options.onPosition?.(pos);
     if (!this.complete && pos >= this.loadedUntil && this.next >= this.records.length) {
@@ -261,7 +352,7 @@ export class RecordScheduler {
     }
     while (this.next < this.records.length && this.records[this.next].atMs <= target) {
       const record = this.records[this.next++];
-      this.options.deliver(record);
+      if (!this.deliverOne(record)) return false;
       this.basePos = record.atMs;
       bytes += record.data.length;
       if (bytes >= this.batch && this.next < this.records.length) {

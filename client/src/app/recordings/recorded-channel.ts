@@ -8,6 +8,7 @@
  */
 
 const OPEN = 1;
+const CLOSING = 2;
 const CLOSED = 3;
 
 interface MessageLike {
@@ -39,9 +40,17 @@ export class RecordedChannel {
     this.dropped += typeof data === 'string' ? data.length : data.byteLength;
   }
 
+  /**
+   * Closes as a WebSocket does: CLOSING at once, then `onclose` (and CLOSED) in a microtask. noVNC
+   * arms its disconnect timer after calling close(); an onclose called synchronously would come before
+   * that, and noVNC would log "Disconnection timed out." 3 s later.
+   */
   close(): void {
-    if (this.state === CLOSED) return;
-    this.state = CLOSED;
-    this.onclose?.({ code: 1000, reason: 'Playback closed', wasClean: true });
+    if (this.state !== OPEN) return;
+    this.state = CLOSING;
+    queueMicrotask(() => {
+      this.state = CLOSED;
+      this.onclose?.({ code: 1000, reason: 'Playback closed', wasClean: true });
+    });
   }
 }

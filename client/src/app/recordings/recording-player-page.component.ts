@@ -1,5 +1,14 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { RouterLink } from '@angular/router';
@@ -124,7 +133,12 @@ import { ScreenPlayerComponent } from './screen-player.component';
       @if (p.playableChunks === 0) {
         <p class="muted">Nothing of this recording can be played.</p>
       } @else if (p.recording.channel === 'screen') {
-        <app-screen-player class="player" data-testid="recording-player" [playback]="p" />
+        <app-screen-player
+          class="player"
+          data-testid="recording-player"
+          [playback]="p"
+          (broken)="brokenFound($event)"
+        />
       } @else {
         <app-cast-player class="player" data-testid="recording-player" [playback]="p" />
       }
@@ -215,6 +229,10 @@ export class RecordingPlayerPageComponent {
 
   constructor() {
     effect((onCleanup) => {
+      // Another recording in the same page (the router reuses it): nothing of the last one stays.
+      untracked(() => {
+        if (this.playback()?.recording.id !== this.id()) this.playback.set(null);
+      });
       const sub = this.api.playback(this.id()).subscribe({
         next: (p) => this.playback.set(p),
         error: (err: unknown) => this.showError(err, 'The recording could not be loaded.'),
@@ -234,6 +252,22 @@ export class RecordingPlayerPageComponent {
 
   protected async verify(): Promise<void> {
     await this.act(() => firstValueFrom(this.api.verify(this.id())), '');
+  }
+
+  /**
+   * The player was refused a chunk as broken: read the recording again so the banner and the
+   * integrity pill say so (the playable chunks end at the break; the player already stopped there).
+   */
+  protected async brokenFound(brokenAt: number): Promise<void> {
+    try {
+      const recording = await firstValueFrom(this.api.get(this.id()));
+      const current = this.playback();
+      if (!current || current.recording.id !== recording.id) return;
+      const playableChunks = Math.min(current.playableChunks, recording.brokenAt ?? brokenAt);
+      this.playback.set({ ...current, recording, playableChunks });
+    } catch (err: unknown) {
+      this.showError(err, 'The recording could not be read again.');
+    }
   }
 
   /** Runs an action, then reads the recording again (the player keeps playing what it has). */

@@ -18,7 +18,7 @@ import { PageHeaderComponent } from '../shared/page-header.component';
 import { StatusPillComponent } from '../shared/status-pill.component';
 import { INTEGRITY_TONES, STATUS_PILLS } from './recording-pills';
 import { bytesText, CHANNEL_LABELS, clockText, integrityText, statusWhy } from './recording-text';
-import { recordingsQuery } from './recordings-query';
+import { hasNextPage, recordingsQuery } from './recordings-query';
 import { RecordingsApiService, type RecordingView } from './recordings-api.service';
 
 const PAGE = RECORDING_LIMITS.pageDefault;
@@ -325,10 +325,13 @@ export class RecordingsPageComponent {
   }
 
   protected hasNext(): boolean {
-    return (
-      this.offset() + this.items().length < this.total() ||
-      (this.totalCapped() && this.items().length === PAGE)
-    );
+    return hasNextPage({
+      offset: this.offset(),
+      shown: this.items().length,
+      pageSize: PAGE,
+      total: this.total(),
+      totalCapped: this.totalCapped(),
+    });
   }
 
   protected range(): string {

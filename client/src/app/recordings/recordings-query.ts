@@ -48,3 +48,24 @@ export function recordingsQuery(params: QueryValues): ListRecordingsQuery {
       Number.isSafeInteger(offset) && offset > 0 ? Math.min(offset, RECORDING_LIMITS.offsetMax) : undefined,
   };
 }
+
+/** What the list shows now, for {@link hasNextPage}. */
+export interface ListPage {
+  offset: number;
+  /** Items on this page. */
+  shown: number;
+  pageSize: number;
+  /** The total the API counted (a lower bound when `totalCapped`). */
+  total: number;
+  totalCapped: boolean;
+}
+
+/**
+ * Whether a next page exists and can be asked for: more items than shown so far, and a next offset
+ * within the API's limit (`RECORDING_LIMITS.offsetMax`; past it the offset would be capped and the
+ * same page come back for ever). Narrower filters reach the rest.
+ */
+export function hasNextPage(page: ListPage): boolean {
+  if (page.offset + page.pageSize > RECORDING_LIMITS.offsetMax) return false;
+  return page.offset + page.shown < page.total || (page.totalCapped && page.shown === page.pageSize);
+}

@@ -9,13 +9,23 @@
 export type RfbInputEvent =
   { kind: 'key'; down: boolean; keysym: number } | { kind: 'pointer'; buttons: number; x: number; y: number };
 
-/** Fixed client-to-server message lengths, by type (RFC 6143 § 7.5). */
+/** Client-to-server message types (RFC 6143 § 7.5, and the extensions noVNC sends). */
 const SET_PIXEL_FORMAT = 0;
 const SET_ENCODINGS = 2;
 const FRAMEBUFFER_UPDATE_REQUEST = 3;
 const KEY_EVENT = 4;
 const POINTER_EVENT = 5;
 const CLIENT_CUT_TEXT = 6;
+/** EnableContinuousUpdates: type, flag, x, y, w, h (u16 each). */
+const ENABLE_CONTINUOUS_UPDATES = 150;
+/** Fence: type, 3 padding, flags u32, length u8, then that many bytes. */
+const FENCE = 248;
+/** xvp: type, padding, version, code. */
+const XVP = 250;
+/** SetDesktopSize: type, padding, w, h (u16), screen count u8, padding, 16 bytes a screen. */
+const SET_DESKTOP_SIZE = 251;
+/** QEMU client message; subtype 0 is the extended key event (down u16, keysym u32, keycode u32). */
+const QEMU = 255;
 
 /**
  * The key and pointer events in one recorded client message (or several back to back). Other known
@@ -57,7 +67,28 @@ export function parseRfbClientMessages(data: Uint8Array): RfbInputEvent[] {
         break;
       case CLIENT_CUT_TEXT:
         if (left < 8) return out;
-        size = 8 + view.getUint32(at + 4);
+        // A negative length (extended clipboard pseudo-encoding) is the byte count, made negative.
+        size = 8 + Math.abs(view.getInt32(at + 4));
+        break;
+      case ENABLE_CONTINUOUS_UPDATES:
+        size = 10;
+        break;
+      case FENCE:
+        if (left < 9) return out;
+        size = 9 + data[at + 8];
+        break;
+      case XVP:
+        size = 4;
+        break;
+      case SET_DESKTOP_SIZE:
+        if (left < 8) return out;
+        size = 8 + 16 * data[at + 6];
+        break;
+      case QEMU:
+        if (left < 2 || data[at + 1] !== 0) return out;
+        size = 12;
+        if (left >= size)
+          out.push({ kind: 'key', down: view.getUint16(at + 2) !== 0, keysym: view.getUint32(at + 4) });
         break;
       default:
         return out;

@@ -6,6 +6,7 @@ import type {
   RemoteSessionType,
   RemoteSessionView,
 } from '../../../../contracts/api/remote-sessions';
+import { describeCloseCode, RelayCloseCode } from '../../../../contracts/relay-close-codes';
 import { OsName } from '../shared/os';
 import type { StatusPill } from '../shared/status-pill.component';
 
@@ -86,7 +87,8 @@ export const END_REASON_LABELS: Readonly<Record<RemoteSessionEndReason, string>>
   technician_revoked: 'The technician signed out or lost access',
   access_withdrawn: 'The technician no longer has access to this device',
   ended_on_device: 'Ended by the person at the device',
-  recording_failed: 'Recording was required and could not be saved',
+  // The relay's words for close code 4016 (contracts/relay-close-codes.ts), as the viewer's header says them.
+  recording_failed: describeCloseCode(RelayCloseCode.RecordingFailed).message.replace(/\.$/, ''),
 };
 
 export function endReasonText(session: Pick<RemoteSessionView, 'endReason'>): string {

@@ -142,7 +142,8 @@ export class ShellTabComponent {
     if (!ticket || !host) {
       this.attempt++;
       this.hangUp();
-      this.state.set('waiting');
+      // Once the session is over its ticket goes too: the close explanation stays (not a spinner).
+      if (!(this.state() === 'closed' && this.sessionOver())) this.state.set('waiting');
       return;
     }
     if (ticket.token === this.dialled) return;
