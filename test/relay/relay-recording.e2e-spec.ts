@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import {
   RECORDING_CHUNK_MAX_MS,
   RECORDING_MANIFEST_NAME,
+  RECORDING_OPEN_MARKER,
   ScreenRecordReader,
   SCREEN_DIRECTION,
   parseRecordingManifest,
@@ -409,7 +410,8 @@ describe('relay: recordings across a stop and a crash', () => {
   it('a recording left open by a crash is closed as relay_crashed at the next start', async () => {
     const recDir = join(dir, 'crash');
     const store = new FsRecordingStore(recDir);
-    // What a killed relay leaves: a manifest naming one closed chunk, endedAt null, and a chunk in progress.
+    // What a killed relay leaves: the open marker, a manifest naming one closed chunk, endedAt null, and
+    // a chunk in progress.
     const first = await startRelay(testRelayConfig({}, { RECORDING_DIR: recDir }));
     const { agent, tech } = await openRecordedPair(first, 'screen', claim());
     await sendAll(agent, tech, [Buffer.alloc(1000, 9)]);
@@ -427,6 +429,8 @@ describe('relay: recordings across a stop and a crash', () => {
       Buffer.from(JSON.stringify({ ...shut, endedAt: null, complete: false, incompleteReason: null })),
     );
     await writeFile(join(recDir, recordingId, '000001.rfb'), Buffer.alloc(50));
+    expect(await store.get(recordingId, RECORDING_OPEN_MARKER)).toBeNull(); // removed at the shutdown
+    await store.put(recordingId, RECORDING_OPEN_MARKER, new Uint8Array(0));
 
     const second = await startRelay(testRelayConfig({ eventsUrl: sink.url }, { RECORDING_DIR: recDir }));
     try {
@@ -447,6 +451,7 @@ describe('relay: recordings across a stop and a crash', () => {
       );
       expect(event).toMatchObject({ complete: false, incompleteReason: 'relay_crashed', chunks: 1 });
       expect(await readFile(join(recDir, recordingId, '000001.rfb'))).toHaveLength(50);
+      expect(await store.get(recordingId, RECORDING_OPEN_MARKER)).toBeNull();
     } finally {
       await second.close();
     }
