@@ -115,7 +115,11 @@ export class FsRecordingStore implements RecordingStore {
 
   private async ensureFolder(recordingId: string): Promise<string> {
     const dir = this.folder(recordingId);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(dir, { recursive: true, mode: 0o700 }).catch(async (err: NodeJS.ErrnoException) => {
+      // On a read-only filesystem a recursive mkdir reports ENOENT; the plain one gives the real code.
+      if (err.code === 'ENOENT') await mkdir(dir, { mode: 0o700 });
+      throw err;
+    });
     return dir;
   }
 
@@ -313,8 +317,14 @@ class FsObjectWriter implements RecordingObjectWriter {
     this.queuedBytes = 0;
     this.flushing = handle
       .writev(batch)
-      .then(({ bytesWritten }) => {
-        if (bytesWritten !== size) throw new RecordingStoreError('io', `writing ${this.key}: short write`);
+      .then(async ({ bytesWritten }) => {
+        // A short write (the filesystem filled up mid-way): write the rest, which fails with the reason.
+        let rest = bytesWritten < size ? Buffer.concat(batch).subarray(bytesWritten) : undefined;
+        while (rest && rest.length > 0) {
+          const { bytesWritten: more } = await handle.write(rest);
+          if (more === 0) throw new RecordingStoreError('io', `writing ${this.key}: short write`);
+          rest = rest.subarray(more);
+        }
       })
       .catch((err: unknown) => this.fail(err))
       .finally(() => {

@@ -58,6 +58,8 @@ export interface RecorderHost {
   readonly shuttingDown: boolean;
   /** How long one chunk close or manifest write may take (RECORDING_STORE_TIMEOUT_MS). */
   readonly storeTimeoutMs: number;
+  /** Chunks per recording (RECORDING_MAX_CHUNKS); past it the recording stops as `too_long`. */
+  readonly maxChunks: number;
   report(event: RecordingEvent): void;
   settled(recorder: Recorder): void;
 }
@@ -247,6 +249,8 @@ export class Recorder {
     }
     let ok = true;
     for (const line of lines) ok = this.append(line, at) && ok;
+    // Waits on this chunk's writer: a later rotation must not leave the wait on a new, idle one.
+    if (!ok) this.awaitDrain();
     return ok;
   }
 
@@ -262,19 +266,18 @@ export class Recorder {
   /** Turns up to CAST_SLICES_PER_TURN slices of queued messages into events, then yields. */
   private castSome(): void {
     let slices = 0;
-    let ok = true;
     while (this.castQueue.length > 0 && slices < CAST_SLICES_PER_TURN && !this.failure) {
       const work = this.castQueue[0];
       if (work.isBinary && work.data.length > CAST_SLICE_BYTES) {
         const end = Math.min(work.data.length, work.offset + CAST_SLICE_BYTES);
-        ok = this.castEvent(work.fromAgent, work.data.subarray(work.offset, end), true, work.at) && ok;
+        this.castEvent(work.fromAgent, work.data.subarray(work.offset, end), true, work.at);
         work.offset = end;
         if (end < work.data.length) {
           slices++;
           continue;
         }
       } else {
-        ok = this.castEvent(work.fromAgent, work.data, work.isBinary, work.at) && ok;
+        this.castEvent(work.fromAgent, work.data, work.isBinary, work.at);
       }
       this.castQueue.shift();
       slices++;
@@ -285,8 +288,7 @@ export class Recorder {
       this.scheduleCast();
       return;
     }
-    // The writer is over its high-water mark after a large frame: the senders stay paused until it drains.
-    if (!ok) this.awaitDrain();
+    // A writer over its high-water mark (castEvent waits on it) keeps the senders paused until it drains.
     if (this.ended) this.closeOut();
     else this.maybeResume();
   }
@@ -312,7 +314,7 @@ export class Recorder {
   }
 
   private openChunk(at: number): OpenChunk | undefined {
-    if (this.nextIndex >= RECORDING_MAX_CHUNKS) {
+    if (this.nextIndex >= Math.min(this.host.maxChunks, RECORDING_MAX_CHUNKS)) {
       this.stopTooLong();
       return undefined;
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   RECORDING_MANIFEST_NAME,
+  RECORDING_MAX_CHUNKS,
   RECORDING_OPEN_MARKER,
   isRecordedChannel,
   parseRecordingManifest,
@@ -35,7 +36,9 @@ export class Recordings implements RecorderHost {
   private timer: NodeJS.Timeout | undefined;
   unavailable: RecordingStoreError | undefined;
   shuttingDown = false;
+  /** Settable for tests, like {@link maxChunks}. */
   storeTimeoutMs = RECORDING_STORE_TIMEOUT_MS;
+  maxChunks = RECORDING_MAX_CHUNKS;
 
   constructor(
     readonly store: RecordingStore,
