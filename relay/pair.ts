@@ -82,9 +82,10 @@ export class Pair {
   bytesTechToAgent = 0;
   private state: 'waiting' | 'paired' | 'closed' = 'waiting';
   private timer: NodeJS.Timeout | undefined;
-  private held: Array<{ data: Buffer; isBinary: boolean }> | undefined;
-  private heldFrom: Side | undefined;
+  private held: Array<{ from: Side; data: Buffer; isBinary: boolean }> | undefined;
   private heldBytes = 0;
+  /** Paired, but messages are held until the recorder has its first objects in the store (required). */
+  private gated = false;
   private rateTokens: number;
   private rateAt = Date.now();
   private rateTimer: NodeJS.Timeout | undefined;
@@ -157,13 +158,28 @@ export class Pair {
     agent.peer = tech;
     tech.peer = agent;
     this.listener.paired(this);
-    this.flushHeld();
+    if (!this.gated && this.state === 'paired') this.flushHeld();
+  }
+
+  /**
+   * Called by the recorder while pairing: keep holding messages (both ways) until {@link release}, so
+   * nothing reaches a peer before the recording is known to be writable.
+   */
+  holdUntilReleased(): void {
+    if (this.state !== 'closed') this.gated = true;
+  }
+
+  /** Forwards the messages held so far and lets the sides be read again. */
+  release(): void {
+    if (!this.gated) return;
+    this.gated = false;
+    if (this.state === 'paired') this.flushHeld();
   }
 
   /** A message from `from`: to its peer, or held until the peer arrives. */
   forward(from: Side, data: Buffer, isBinary: boolean): void {
-    if (this.state !== 'paired') {
-      if (this.state === 'waiting') this.hold(from, data, isBinary);
+    if (this.state !== 'paired' || this.gated) {
+      if (this.state !== 'closed') this.hold(from, data, isBinary);
       return;
     }
     const to = from.peer;
@@ -222,18 +238,16 @@ export class Pair {
 
   /** Messages sent before the peer arrived wait here (bounded by the watermark, then reading pauses). */
   private hold(from: Side, data: Buffer, isBinary: boolean): void {
-    (this.held ??= []).push({ data, isBinary });
-    this.heldFrom = from;
+    (this.held ??= []).push({ from, data, isBinary });
     this.heldBytes += data.length;
     if (this.heldBytes >= this.limits.highWatermarkBytes) from.pause(PAUSE_UNPAIRED);
   }
 
   private flushHeld(): void {
-    const { held, heldFrom } = this;
+    const { held } = this;
     this.held = undefined;
-    this.heldFrom = undefined;
     this.heldBytes = 0;
-    if (held && heldFrom) for (const m of held) this.forward(heldFrom, m.data, m.isBinary);
+    if (held) for (const m of held) if (this.state === 'paired') this.forward(m.from, m.data, m.isBinary);
     for (const side of this.sides()) side.resume(PAUSE_UNPAIRED);
   }
 
@@ -287,7 +301,7 @@ export class Pair {
     clearTimeout(this.timer);
     clearTimeout(this.rateTimer);
     this.held = undefined;
-    this.heldFrom = undefined;
+    this.gated = false;
     const reason = peerReason ?? describeCloseCode(peerCode).message;
     for (const side of this.sides()) if (side !== gone) side.close(peerCode, reason);
     this.listener.closed(this, outcome);

@@ -19,7 +19,8 @@ export interface ShutdownParts {
 
 /**
  * Shutdown: stops accepting, closes every pair with 1001, lets open recordings write their final
- * manifest (incomplete, `relay_shutdown`), lets the event reporter deliver what it has queued, waits up to the grace period for the sides to go, then cuts what is left. The caller marks
+ * manifest (incomplete, `relay_shutdown`) within three quarters of the grace, lets the event reporter
+ * deliver what it has queued, waits up to the grace period for the sides to go, then cuts what is left. The caller marks
  * itself closing first, so admission refuses new upgrades (503) meanwhile.
  */
 export async function shutDownRelay(parts: ShutdownParts): Promise<void> {
@@ -31,8 +32,9 @@ export async function shutDownRelay(parts: ShutdownParts): Promise<void> {
   const deadline = Date.now() + graceMs;
   recordings.shuttingDown = true;
   registry.closeAll(RelayCloseCode.ShuttingDown, 'relay');
-  // Recordings first (their last events join the queue), then the reporter gets what is left of the grace.
-  await recordings.settle(graceMs);
+  // Recordings first (their last events join the queue), then the reporter gets what is left of the
+  // grace: a quarter of it (up to 2 s) is kept for delivering those events.
+  await recordings.settle(Math.max(0, graceMs - Math.min(2000, Math.floor(graceMs / 4))));
   recordings.stop();
   const delivered = reporter.drain(Math.max(1, deadline - Date.now()));
   while (registry.connections > 0 && Date.now() < deadline) await delay(25);

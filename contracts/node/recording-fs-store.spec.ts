@@ -56,6 +56,29 @@ describe('FsRecordingStore', () => {
     expect(await store.get(ID, '000000.rfb')).toEqual(Buffer.alloc(10));
   });
 
+  it('aborting a writer refused with EEXIST leaves the existing chunk in place', async () => {
+    await writeChunk(store, '000000.rfb', [Buffer.from('kept')]);
+    const again = store.create(ID, '000000.rfb');
+    again.write(Buffer.from('other'));
+    await again.abort();
+    expect(again.failed?.failure).toBe('exists');
+    expect(await store.get(ID, '000000.rfb')).toEqual(Buffer.from('kept'));
+  });
+
+  it('puts and removes the open marker; removing one already gone is not an error', async () => {
+    await store.put(ID, 'open', new Uint8Array(0));
+    expect(await store.get(ID, 'open')).toEqual(Buffer.alloc(0));
+    await store.removeObject(ID, 'open');
+    expect(await store.get(ID, 'open')).toBeNull();
+    await expect(store.removeObject(ID, 'open')).resolves.toBeUndefined();
+    await expect(store.removeObject(ID, '../x')).rejects.toMatchObject({ failure: 'bad_name' });
+  });
+
+  it('prepare writes a probe file and leaves nothing behind', async () => {
+    await store.prepare();
+    expect(await readdir(store.root)).toEqual([]);
+  });
+
   it('refuses names that are not a recording object, before touching the disk', async () => {
     for (const name of ['../escape.rfb', 'x/000000.rfb', '000000.exe', '.manifest.json.tmp'])
       expect(() => store.create(ID, name)).toThrow(RecordingStoreError);
@@ -119,6 +142,8 @@ describe('FsRecordingStore', () => {
     await lockedStore.prepare();
     execFileSync('chattr', ['+i', locked]);
     try {
+      // The probe write finds what a folder check alone does not.
+      await expect(lockedStore.prepare()).rejects.toMatchObject({ failure: 'read_only' });
       const w = lockedStore.create(ID, '000000.rfb');
       w.write(Buffer.from('x'));
       await expect(w.close()).rejects.toMatchObject({ failure: 'read_only' });

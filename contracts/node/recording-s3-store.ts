@@ -194,6 +194,15 @@ export class S3RecordingStore implements RecordingStore {
     return names;
   }
 
+  async removeObject(recordingId: string, name: string): Promise<void> {
+    const key = this.key(recordingId, name);
+    try {
+      await this.deleteKeys([key]);
+    } catch (err) {
+      throw s3ErrorOf(err, `removing ${recordingObjectKey(recordingId, name)}`);
+    }
+  }
+
   async remove(recordingId: string): Promise<void> {
     const folder = this.folder(recordingId);
     try {

@@ -287,6 +287,21 @@ describe.each([fsHarness(), s3Harness()])('a recording store in $name', (harness
     expect(await store().get(id, '000000.rfb')).toBeNull();
   });
 
+  it('puts and removes the open marker alone (not listed); removing it again is done; remove takes it too', async () => {
+    const id = randomUUID();
+    await store().put(id, RECORDING_MANIFEST_NAME, Buffer.from('{}'));
+    await store().put(id, 'open', new Uint8Array(0));
+    expect(await store().get(id, 'open')).toEqual(Buffer.alloc(0));
+    expect(await store().list(id)).toEqual([RECORDING_MANIFEST_NAME]);
+    await store().removeObject(id, 'open');
+    expect(await store().get(id, 'open')).toBeNull();
+    expect(await store().get(id, RECORDING_MANIFEST_NAME)).toEqual(Buffer.from('{}'));
+    await expect(store().removeObject(id, 'open')).resolves.toBeUndefined();
+    await store().put(id, 'open', new Uint8Array(0));
+    await store().remove(id);
+    expect(await store().get(id, 'open')).toBeNull();
+  });
+
   it('drops an aborted chunk', async () => {
     const id = randomUUID();
     const writer = store().create(id, '000000.rfb');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   RECORDING_CHUNK_NAME_PATTERN,
@@ -29,6 +29,8 @@ export interface RecordingStore {
   get(recordingId: string, name: string): Promise<Buffer | null>;
   /** The object names of one recording (no order promised); empty when there is none. */
   list(recordingId: string): Promise<string[]>;
+  /** Removes one object of a recording (the open marker); already gone counts as done. */
+  removeObject(recordingId: string, name: string): Promise<void>;
   /** Removes a recording's objects; resolves once none is left (already gone counts as done). */
   remove(recordingId: string): Promise<void>;
   /** Every recording id present in the store (a sweep after a crash, retention's orphan check). */
@@ -113,7 +115,11 @@ export class FsRecordingStore implements RecordingStore {
 
   private async ensureFolder(recordingId: string): Promise<string> {
     const dir = this.folder(recordingId);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(dir, { recursive: true, mode: 0o700 }).catch(async (err: NodeJS.ErrnoException) => {
+      // On a read-only filesystem a recursive mkdir reports ENOENT; the plain one gives the real code.
+      if (err.code === 'ENOENT') await mkdir(dir, { mode: 0o700 });
+      throw err;
+    });
     return dir;
   }
 
@@ -127,20 +133,35 @@ export class FsRecordingStore implements RecordingStore {
 
   async put(recordingId: string, name: string, data: Uint8Array): Promise<void> {
     const key = checkedKey(recordingId, name);
+    let tmp: string | undefined;
     try {
       const dir = await this.ensureFolder(recordingId);
-      const tmp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-      const handle = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o600);
+      const path = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+      const handle = await open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o600);
+      tmp = path;
       try {
         await handle.writeFile(data);
         await handle.sync();
       } finally {
         await handle.close();
       }
-      await rename(tmp, join(dir, name));
+      await rename(path, join(dir, name));
+      tmp = undefined;
       await syncFolder(dir);
     } catch (err) {
+      // A temporary file left by a failed write (ENOSPC mid-write) is removed, not left to pile up.
+      if (tmp) await rm(tmp, { force: true }).catch(() => undefined);
       throw storeErrorOf(err, `writing ${key}`);
+    }
+  }
+
+  async removeObject(recordingId: string, name: string): Promise<void> {
+    const key = checkedKey(recordingId, name);
+    try {
+      await unlink(join(this.folder(recordingId), name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw storeErrorOf(err, `removing ${key}`);
     }
   }
 
@@ -196,15 +217,31 @@ export class FsRecordingStore implements RecordingStore {
 
   async close(): Promise<void> {}
 
-  /** Creates the root folder (0700) and checks it is a writable folder; the relay calls it at start. */
+  /**
+   * Creates the root folder (0700), checks it is a folder, then writes, fsyncs and deletes a probe file
+   * in it, so a folder that exists but cannot take a file (read-only filesystem, no permission, full)
+   * is found at start, with the real reason. The relay calls it at start.
+   */
   async prepare(): Promise<void> {
     try {
       // A file in the way makes mkdir fail with EEXIST: the stat below names the real problem.
-      await mkdir(this.root, { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
+      await mkdir(this.root, { recursive: true, mode: 0o700 }).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST') return;
+        // On a read-only filesystem a recursive mkdir reports ENOENT; the plain one says EROFS.
+        if (err.code === 'ENOENT') await mkdir(this.root, { mode: 0o700 });
+        throw err;
       });
       const info = await stat(this.root);
       if (!info.isDirectory()) throw new RecordingStoreError('io', 'the recordings path is not a folder');
+      const probe = join(this.root, `.probe-${randomBytes(6).toString('hex')}`);
+      const handle = await open(probe, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o600);
+      try {
+        await handle.writeFile('probe');
+        await handle.sync();
+      } finally {
+        await handle.close();
+        await rm(probe, { force: true });
+      }
     } catch (err) {
       throw storeErrorOf(err, 'preparing the recordings folder');
     }
@@ -247,8 +284,9 @@ class FsObjectWriter implements RecordingObjectWriter {
   ) {
     this.opened = path
       .then(async (p) => {
-        this.path = p;
         this.handle = await open(p, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o600);
+        // Only a file this writer created is ours to delete: after EEXIST, abort leaves the other one be.
+        this.path = p;
         this.flush();
       })
       .catch((err: unknown) => this.fail(err));
@@ -279,8 +317,14 @@ class FsObjectWriter implements RecordingObjectWriter {
     this.queuedBytes = 0;
     this.flushing = handle
       .writev(batch)
-      .then(({ bytesWritten }) => {
-        if (bytesWritten !== size) throw new RecordingStoreError('io', `writing ${this.key}: short write`);
+      .then(async ({ bytesWritten }) => {
+        // A short write (the filesystem filled up mid-way): write the rest, which fails with the reason.
+        let rest = bytesWritten < size ? Buffer.concat(batch).subarray(bytesWritten) : undefined;
+        while (rest && rest.length > 0) {
+          const { bytesWritten: more } = await handle.write(rest);
+          if (more === 0) throw new RecordingStoreError('io', `writing ${this.key}: short write`);
+          rest = rest.subarray(more);
+        }
       })
       .catch((err: unknown) => this.fail(err))
       .finally(() => {

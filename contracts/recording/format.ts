@@ -60,6 +60,12 @@ export const RECORDING_ID_PATTERN =
 export const RECORDING_MANIFEST_NAME = 'manifest.json';
 /** A manifest is rewritten after every chunk; this bounds what a reader accepts. */
 export const RECORDING_MANIFEST_MAX_BYTES = 32 * 1024 * 1024;
+/**
+ * An empty object present while the relay writes a recording: put before its first chunk, removed after
+ * its final manifest was written (or failed and was reported). The relay's crash sweep closes only
+ * recordings that still carry it.
+ */
+export const RECORDING_OPEN_MARKER = 'open';
 
 export function isRecordingId(value: unknown): value is string {
   return typeof value === 'string' && RECORDING_ID_PATTERN.test(value);
@@ -81,7 +87,11 @@ export function recordingChunkName(index: number, channel: RecordedChannel): str
  */
 export function recordingObjectKey(recordingId: string, name: string): string {
   if (!isRecordingId(recordingId)) throw new RangeError('not a recording id');
-  if (name !== RECORDING_MANIFEST_NAME && !RECORDING_CHUNK_NAME_PATTERN.test(name))
+  if (
+    name !== RECORDING_MANIFEST_NAME &&
+    name !== RECORDING_OPEN_MARKER &&
+    !RECORDING_CHUNK_NAME_PATTERN.test(name)
+  )
     throw new RangeError('not a recording object name');
   return `${recordingId}/${name}`;
 }

@@ -40,10 +40,33 @@ export function castHeader(startedAtMs: number): Buffer {
 
 export type CastEventCode = 'o' | 'i' | 'r';
 
+/**
+ * Bytes of a shell frame turned into events at a time, and characters per event: one event line is at
+ * most ~6× this (JSON escapes of control bytes), so no message builds a string of hundreds of MiB.
+ */
+export const CAST_SLICE_BYTES = 64 * 1024;
+
 /** One asciicast event line: `[seconds, code, data]`. */
 export function castLine(atMs: number, code: CastEventCode, text: string): Buffer {
   const seconds = (Math.max(0, atMs) / 1000).toFixed(6);
   return Buffer.from(`[${seconds},"${code}",${JSON.stringify(text)}]\n`, 'utf8');
+}
+
+/**
+ * `text` as event lines at the same time, each at most CAST_SLICE_BYTES characters (a player shows
+ * consecutive events of one time as one). A UTF-16 surrogate pair is never split. Empty text: none.
+ */
+export function castLines(atMs: number, code: CastEventCode, text: string): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + CAST_SLICE_BYTES);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    lines.push(castLine(atMs, code, text.slice(start, end)));
+    start = end;
+  }
+  return lines;
 }
 
 /** Parses a bounded text frame as a JSON object; undefined for anything else (never throws). */

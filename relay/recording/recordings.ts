@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   RECORDING_MANIFEST_NAME,
+  RECORDING_MAX_CHUNKS,
+  RECORDING_OPEN_MARKER,
   isRecordedChannel,
   parseRecordingManifest,
   type RecordingManifest,
@@ -16,13 +18,13 @@ import {
 import type { RelayLogger } from '../logger';
 import type { RelayMetrics } from '../metrics';
 import type { Pair } from '../pair';
-import { Recorder, type RecorderHost } from './recorder';
+import { RECORDING_STORE_TIMEOUT_MS, Recorder, type RecorderHost } from './recorder';
 
 /** How often the shared sweep looks for chunks past RECORDING_CHUNK_MAX_MS. */
 const TICK_MS = 1000;
 /** At start, at most this many recordings left open by a crash are closed (the rest at later starts). */
 export const CRASH_SWEEP_MAX_CLOSED = 100;
-/** …and at most this many recording ids are looked at. */
+/** …and at most this many open recordings (carrying the open marker) have their manifest read. */
 export const CRASH_SWEEP_MAX_SCANNED = 10_000;
 
 /**
@@ -34,6 +36,9 @@ export class Recordings implements RecorderHost {
   private timer: NodeJS.Timeout | undefined;
   unavailable: RecordingStoreError | undefined;
   shuttingDown = false;
+  /** Settable for tests, like {@link maxChunks}. */
+  storeTimeoutMs = RECORDING_STORE_TIMEOUT_MS;
+  maxChunks = RECORDING_MAX_CHUNKS;
 
   constructor(
     readonly store: RecordingStore,
@@ -121,6 +126,11 @@ export class Recordings implements RecorderHost {
    * The chunk that was being written at the crash is not named by the manifest; it is left in place,
    * outside the hash chain, never played or verified, and removed with the recording. Assumes one relay
    * writes a store (a second relay sharing it would close the first one's live recordings).
+   *
+   * Only recordings that still carry the open marker (RECORDING_OPEN_MARKER) are candidates: a finished
+   * recording costs one small read (no manifest parse) and never counts toward `maxScanned`, so open
+   * ones are found wherever they sort among many finished ones. A recording whose end (even a failed
+   * final write) was already reported has no marker, so it is never reported twice.
    */
   async sweepCrashed(
     maxClosed: number = CRASH_SWEEP_MAX_CLOSED,
@@ -131,12 +141,18 @@ export class Recordings implements RecorderHost {
     let scanned = 0;
     try {
       for await (const recordingId of this.store.recordingIds()) {
-        if (closed >= maxClosed || scanned++ >= maxScanned) break;
-        if (this.isLive(recordingId)) continue;
+        if (closed >= maxClosed || scanned >= maxScanned) break;
+        if (this.isLive(recordingId) || !(await this.isOpen(recordingId))) continue;
+        scanned++;
         const manifest = await this.openManifest(recordingId);
-        if (!manifest || manifest.endedAt !== null) continue;
-        await this.closeCrashed(manifest);
-        closed++;
+        if (manifest === undefined) continue;
+        if (manifest !== null && manifest.endedAt === null) {
+          await this.closeCrashed(manifest);
+          closed++;
+        }
+        // No manifest (a crash between the marker and the first manifest: no chunk exists either), or a
+        // final manifest whose marker removal did not happen: nothing to report, the marker goes.
+        await this.store.removeObject(recordingId, RECORDING_OPEN_MARKER);
       }
     } catch (err) {
       this.logger.warn({ err: storeErrorOf(err, 'sweeping recordings').message }, 'recording sweep stopped');
@@ -150,10 +166,20 @@ export class Recordings implements RecorderHost {
     return false;
   }
 
-  private async openManifest(recordingId: string): Promise<RecordingManifest | undefined> {
+  private async isOpen(recordingId: string): Promise<boolean> {
+    try {
+      return (await this.store.get(recordingId, RECORDING_OPEN_MARKER)) !== null;
+    } catch {
+      // Unreadable marker: treated as open, the manifest read below decides (and logs).
+      return true;
+    }
+  }
+
+  /** The manifest; null when there is none; undefined when it cannot be read (logged, left alone). */
+  private async openManifest(recordingId: string): Promise<RecordingManifest | null | undefined> {
     try {
       const bytes = await this.store.get(recordingId, RECORDING_MANIFEST_NAME);
-      if (!bytes) return undefined;
+      if (!bytes) return null;
       const manifest = parseRecordingManifest(JSON.parse(bytes.toString('utf8')));
       return manifest.recordingId === recordingId ? manifest : undefined;
     } catch (err) {

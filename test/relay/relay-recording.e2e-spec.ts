@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type WebSocket from 'ws';
@@ -7,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import {
   RECORDING_CHUNK_MAX_MS,
   RECORDING_MANIFEST_NAME,
+  RECORDING_OPEN_MARKER,
   ScreenRecordReader,
   SCREEN_DIRECTION,
   parseRecordingManifest,
@@ -409,7 +411,8 @@ describe('relay: recordings across a stop and a crash', () => {
   it('a recording left open by a crash is closed as relay_crashed at the next start', async () => {
     const recDir = join(dir, 'crash');
     const store = new FsRecordingStore(recDir);
-    // What a killed relay leaves: a manifest naming one closed chunk, endedAt null, and a chunk in progress.
+    // What a killed relay leaves: the open marker, a manifest naming one closed chunk, endedAt null, and
+    // a chunk in progress.
     const first = await startRelay(testRelayConfig({}, { RECORDING_DIR: recDir }));
     const { agent, tech } = await openRecordedPair(first, 'screen', claim());
     await sendAll(agent, tech, [Buffer.alloc(1000, 9)]);
@@ -427,6 +430,8 @@ describe('relay: recordings across a stop and a crash', () => {
       Buffer.from(JSON.stringify({ ...shut, endedAt: null, complete: false, incompleteReason: null })),
     );
     await writeFile(join(recDir, recordingId, '000001.rfb'), Buffer.alloc(50));
+    expect(await store.get(recordingId, RECORDING_OPEN_MARKER)).toBeNull(); // removed at the shutdown
+    await store.put(recordingId, RECORDING_OPEN_MARKER, new Uint8Array(0));
 
     const second = await startRelay(testRelayConfig({ eventsUrl: sink.url }, { RECORDING_DIR: recDir }));
     try {
@@ -447,8 +452,227 @@ describe('relay: recordings across a stop and a crash', () => {
       );
       expect(event).toMatchObject({ complete: false, incompleteReason: 'relay_crashed', chunks: 1 });
       expect(await readFile(join(recDir, recordingId, '000001.rfb'))).toHaveLength(50);
+      expect(await store.get(recordingId, RECORDING_OPEN_MARKER)).toBeNull();
     } finally {
       await second.close();
     }
+  });
+});
+
+/** Runs `mount`/`umount` (the suite runs as root, as the reviewer's probes did). */
+function mountCommand(...args: string[]): void {
+  execFileSync(args[0] === 'umount' ? 'umount' : 'mount', args[0] === 'umount' ? args.slice(1) : args, {
+    stdio: 'pipe',
+  });
+}
+
+describe('relay: recording onto a filesystem that turns read-only or fills up', () => {
+  let sink: EventSink;
+  let dir: string;
+  const mounts: string[] = [];
+
+  /** A fresh tmpfs of `size` under the suite's folder. */
+  async function tmpfs(name: string, size: string): Promise<string> {
+    const at = join(dir, name);
+    await mkdir(at);
+    mountCommand('-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', at);
+    mounts.push(at);
+    return at;
+  }
+
+  beforeAll(async () => {
+    sink = await startEventSink();
+    dir = await mkdtemp(join(tmpdir(), 'relay-rec-fs-'));
+  });
+  afterAll(async () => {
+    for (const at of mounts.reverse()) mountCommand('umount', at);
+    await sink.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a filesystem that is read-only from the start is reported as read_only', async () => {
+    const at = await tmpfs('ro-start', '1m');
+    await mkdir(join(at, 'existing'));
+    mountCommand('-o', 'remount,ro', at);
+    for (const folder of ['existing', 'missing']) {
+      const relay = await startRelay(testRelayConfig({}, { RECORDING_DIR: join(at, folder) }));
+      try {
+        expect(relay.recordings.unavailable?.failure).toBe('read_only');
+      } finally {
+        await relay.close();
+      }
+    }
+  });
+
+  it('a required pair whose store turns read-only after start: the technician receives nothing before 4016', async () => {
+    const at = await tmpfs('ro-later', '4m');
+    const relay = await startRelay(
+      testRelayConfig({ eventsUrl: sink.url }, { RECORDING_DIR: join(at, 'recordings') }),
+    );
+    try {
+      expect(relay.recordings.unavailable).toBeUndefined();
+      mountCommand('-o', 'remount,ro', at);
+      const sid = randomUUID();
+      const token = (role: 'agent' | 'tech'): Promise<string> =>
+        mintRelayToken(TOKEN_KEY.secret, TOKEN_KEY.kid, { ...subjectFor(role, sid), rec: claim() }, 60);
+      const agent = await openClient(relay, subjectFor('agent', sid), { token: await token('agent') });
+      const agentClosed = closed(agent);
+      agent.send(Buffer.alloc(100, 1)); // held before the technician arrives
+      await until(() => relay.registry.waitingSides === 1);
+      const tech = await openClient(relay, subjectFor('tech', sid), { token: await token('tech') });
+      let techGot = 0;
+      tech.on('message', () => techGot++);
+      const techClosed = closed(tech);
+      // …and the device keeps sending right after pairing, as the reviewer's probe did.
+      for (let i = 0; i < 20; i++) agent.send(Buffer.alloc(64 * 1024, 2));
+      expect((await techClosed).code).toBe(RelayCloseCode.RecordingFailed);
+      expect((await agentClosed).code).toBe(RelayCloseCode.RecordingFailed);
+      expect(techGot).toBe(0);
+      await until(() => of(sink.events, sid, 'recording_finished').length === 1, 10_000);
+      expect(of(sink.events, sid, 'recording_failed')).toEqual([
+        expect.objectContaining({ mode: 'required', failure: 'read_only' }),
+      ]);
+      await until(() => of(sink.events, sid, 'closed').length === 1, 10_000);
+      expect(of(sink.events, sid, 'closed')[0]).toMatchObject({ bytesAgentToTech: 0 });
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('a store that fills up keeps the chunks closed so far and the one interrupted; the next start reports nothing again', async () => {
+    const at = await tmpfs('full', '12m');
+    const recDir = join(at, 'recordings');
+    const relay = await startRelay(testRelayConfig({ eventsUrl: sink.url }, { RECORDING_DIR: recDir }));
+    let recordingId = '';
+    let sid = '';
+    try {
+      const pair = await openRecordedPair(relay, 'screen', claim('optional'));
+      sid = pair.sid;
+      // 8 MiB closes chunk 0; chunk 1 then meets the end of the 12 MiB filesystem.
+      const piece = Buffer.alloc(256 * 1024, 5);
+      await sendAll(
+        pair.agent,
+        pair.tech,
+        Array.from({ length: 56 }, () => piece),
+      );
+      await until(() => of(sink.events, sid, 'recording_finished').length === 1, 30_000);
+      expect(of(sink.events, sid, 'recording_failed')).toEqual([
+        expect.objectContaining({ mode: 'optional', failure: 'full' }),
+      ]);
+      const [finished] = of(sink.events, sid, 'recording_finished');
+      expect(finished).toMatchObject({ complete: false, incompleteReason: 'store_failed', chunks: 1 });
+      recordingId = finished.recordingId;
+      const store = new FsRecordingStore(recDir);
+      // The last manifest that landed names chunk 0, which verifies; chunk 1 is still there, unnamed.
+      const manifest = await readManifest(store, recordingId);
+      expect(manifest.chunks.map((c) => c.name)).toEqual(['000000.rfb']);
+      expect((await readChunks(store, manifest)).length).toBe(manifest.chunks[0].bytes);
+      const names = await readdir(join(recDir, recordingId));
+      expect(names.sort()).toEqual(['000000.rfb', '000001.rfb', RECORDING_MANIFEST_NAME]);
+      expect((await stat(join(recDir, recordingId, '000001.rfb'))).size).toBeGreaterThan(0);
+      pair.agent.close(1000);
+    } finally {
+      await relay.close();
+    }
+    // With room again, a restart's sweep does not report the already reported recording as crashed.
+    mountCommand('-o', 'remount,size=64m', at);
+    const again = await startRelay(testRelayConfig({ eventsUrl: sink.url }, { RECORDING_DIR: recDir }));
+    try {
+      expect(await again.recordingSweep).toBe(0);
+      expect(
+        sink.events.filter((e) => e.type === 'recording_finished' && e.recordingId === recordingId),
+      ).toHaveLength(1);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
+describe('relay: recording limits', () => {
+  let sink: EventSink;
+  let dir: string;
+  let relay: RelayServer;
+  let store: FsRecordingStore;
+
+  beforeAll(async () => {
+    sink = await startEventSink();
+    dir = await mkdtemp(join(tmpdir(), 'relay-rec-limits-'));
+    store = new FsRecordingStore(join(dir, 'recordings'));
+    relay = await startRelay(
+      testRelayConfig(
+        { eventsUrl: sink.url },
+        { RECORDING_DIR: join(dir, 'recordings'), RELAY_MAX_PAYLOAD_BYTES: String(8 * 1024 * 1024) },
+      ),
+    );
+  });
+  afterAll(async () => {
+    await relay.close();
+    await sink.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a store that does not answer fails the recording after the store timeout (required: 4016, nothing forwarded)', async () => {
+    const realPut = relay.recordings.store.put.bind(relay.recordings.store);
+    relay.recordings.storeTimeoutMs = 300;
+    relay.recordings.store.put = () => new Promise<void>(() => undefined); // hung (an NFS server gone)
+    try {
+      const { agent, tech, sid } = await openRecordedPair(relay, 'screen', claim());
+      let techGot = 0;
+      tech.on('message', () => techGot++);
+      const techClosed = closed(tech);
+      agent.send(Buffer.alloc(1000, 1));
+      expect((await techClosed).code).toBe(RelayCloseCode.RecordingFailed);
+      expect(techGot).toBe(0);
+      await until(() => of(sink.events, sid, 'recording_finished').length === 1, 10_000);
+      expect(of(sink.events, sid, 'recording_failed')).toEqual([
+        expect.objectContaining({ failure: 'unavailable' }),
+      ]);
+    } finally {
+      relay.recordings.store.put = realPut;
+      relay.recordings.storeTimeoutMs = 30_000;
+    }
+  });
+
+  it('a required recording that reaches its chunk limit ends the session with 4016', async () => {
+    relay.recordings.maxChunks = 1;
+    try {
+      const { agent, tech, sid } = await openRecordedPair(relay, 'screen', claim());
+      const agentClosed = closed(agent);
+      const techClosed = closed(tech);
+      const piece = Buffer.alloc(512 * 1024, 3);
+      // Chunk 0 closes at 8 MiB; the next byte would need chunk 1.
+      for (let i = 0; i < 20; i++) agent.send(piece);
+      expect((await techClosed).code).toBe(RelayCloseCode.RecordingFailed);
+      expect((await agentClosed).code).toBe(RelayCloseCode.RecordingFailed);
+      await until(() => of(sink.events, sid, 'recording_finished').length === 1, 30_000);
+      expect(of(sink.events, sid, 'recording_finished')[0]).toMatchObject({
+        complete: false,
+        incompleteReason: 'too_long',
+        chunks: 1,
+      });
+    } finally {
+      relay.recordings.maxChunks = 100_000;
+    }
+  });
+
+  it('records a 4 MiB shell frame of control bytes whole, as events of at most 64 KiB each, and marks the recording open meanwhile', async () => {
+    const { agent, tech, sid } = await openRecordedPair(relay, 'shell', claim());
+    await until(() => of(sink.events, sid, 'recording_started').length === 1);
+    const recordingId = of(sink.events, sid, 'recording_started')[0].recordingId;
+    const frame = Buffer.alloc(4 * 1024 * 1024);
+    for (let i = 0; i < frame.length; i++) frame[i] = i % 32; // control bytes: 6× when JSON-escaped
+    await sendAll(agent, tech, [frame, Buffer.from('after')]);
+    expect(await store.get(recordingId, RECORDING_OPEN_MARKER)).not.toBeNull();
+    const techClosed = closed(tech);
+    agent.close(1000);
+    await techClosed;
+    await until(() => of(sink.events, sid, 'recording_finished').length === 1, 30_000);
+    expect(await store.get(recordingId, RECORDING_OPEN_MARKER)).toBeNull();
+    const manifest = await readManifest(store, recordingId);
+    const lines = (await readChunks(store, manifest)).toString('utf8').trimEnd().split('\n');
+    const events = lines.slice(1).map((l) => JSON.parse(l) as [number, string, string]);
+    expect(events.every(([, code, data]) => code === 'o' && data.length <= 64 * 1024)).toBe(true);
+    expect(events.length).toBeGreaterThanOrEqual(65);
+    expect(events.map(([, , data]) => data).join('')).toBe(`${frame.toString('utf8')}after`);
   });
 });
