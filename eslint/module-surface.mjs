@@ -50,6 +50,7 @@ export const MODULE_SURFACE = {
     'recording-ingest.service',
     'recording-retention.job',
     'recording-sweep.job',
+    'command-recorder',
     'entities/*',
   ],
   'relay-link': ['relay-link.module', 'relay-token.service', 'relay-events.service', 'relay-control.service'],

@@ -38,6 +38,8 @@ export enum ErrorCode {
   AgentOutdated = 'agent_outdated',
   /** An action that must be audited was not carried out because its audit row could not be written. */
   AuditUnavailable = 'audit_unavailable',
+  /** A recorded session's recording could not be written (RECORDING_POLICY/RECORDING_STRICT `required`). */
+  RecordingFailed = 'recording_failed',
   // Technician isolation (src/access): another technician's session, or a device not granted.
   NotSessionOwner = 'not_session_owner',
   DeviceAccessDenied = 'device_access_denied',
@@ -103,6 +105,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.QuickAssistNotInstalled]: 409,
   [ErrorCode.AgentOutdated]: 409,
   [ErrorCode.AuditUnavailable]: 503,
+  [ErrorCode.RecordingFailed]: 503,
   [ErrorCode.NotSessionOwner]: 403,
   [ErrorCode.DeviceAccessDenied]: 403,
   [ErrorCode.ChannelNotAskable]: 409,

@@ -11,7 +11,9 @@ import type {
   RecordingProgressEvent,
   RecordingStartedEvent,
 } from '../../contracts/relay-events';
-import type { RecordingMode } from '../../contracts/recording/format';
+import { recordingChainSeed } from '../../contracts/node/recording-chain';
+import type { RecordingIncompleteReason, RecordingMode } from '../../contracts/recording/format';
+import type { RecordingFailure } from '../../contracts/relay-events';
 import { returningRows } from '../database/returning-rows';
 import type { Recording } from './entities/recording.entity';
 
@@ -164,6 +166,57 @@ export class RecordingQueries {
       [e.recordingId, e.at, e.complete, e.incompleteReason],
     );
     return true;
+  }
+
+  /** A recording the portal itself writes (commands run over the control channel): its row at the start. */
+  async portalStarted(
+    id: string,
+    session: { id: string; technicianId: string | null; deviceId: string | null },
+    mode: RecordingMode,
+    startedAt: Date,
+  ): Promise<void> {
+    await this.db.query(
+      `INSERT INTO recordings (id, session_id, channel, mode, technician_id, device_id, started_at, chain_head)
+       VALUES ($1, $2, 'commands', $3, (SELECT id FROM users WHERE id = $4), $5, $6, $7)`,
+      [
+        id,
+        session.id,
+        mode,
+        session.technicianId,
+        session.deviceId,
+        startedAt,
+        recordingChainSeed(id).toString('hex'),
+      ],
+    );
+  }
+
+  /** The portal closed a chunk of its own recording: the counters and head it wrote. */
+  async portalProgress(id: string, bytes: number, chunks: number, head: string): Promise<void> {
+    await this.db.query(
+      `UPDATE recordings SET bytes = $2, chunks = $3, chain_head = $4 WHERE id = $1 AND chunks <= $3`,
+      [id, bytes, chunks, head],
+    );
+  }
+
+  async portalFailed(id: string, failure: RecordingFailure): Promise<void> {
+    await this.db.query(`UPDATE recordings SET failure = COALESCE(failure, $2) WHERE id = $1`, [id, failure]);
+  }
+
+  /** The session ended: complete, or incomplete (`store_failed`; failed when nothing was kept). */
+  async portalFinished(
+    id: string,
+    complete: boolean,
+    reason: RecordingIncompleteReason | null,
+    endedAt: Date,
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE recordings SET ended_at = COALESCE(ended_at, $2),
+         incomplete_reason = CASE WHEN $3 THEN NULL ELSE $4 END,
+         status = CASE WHEN $3 THEN 'complete' WHEN chunks = 0 AND failure IS NOT NULL THEN 'failed'
+                       ELSE 'incomplete' END
+       WHERE id = $1 AND status = 'recording'`,
+      [id, endedAt, complete, reason],
+    );
   }
 
   /** Rows still `recording` whose session ended before `endedBefore` (their finish was lost). */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { Clock } from '../common/clock';
 import { RelayLinkModule } from '../relay-link/relay-link.module';
+import { CommandRecorder } from './command-recorder';
 import { Recording } from './entities/recording.entity';
 import { RecordingExportService } from './recording-export.service';
 import { RecordingIngestService } from './recording-ingest.service';
@@ -32,8 +33,10 @@ import { RecordingsService } from './recordings.service';
     RecordingExportService,
     RecordingRetentionJob,
     RecordingSweepJob,
+    CommandRecorder,
   ],
   exports: [
+    CommandRecorder,
     RecordingsService,
     RecordingIntegrityService,
     RecordingIngestService,

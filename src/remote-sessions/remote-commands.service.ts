@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Observable } from 'rxjs';
+import { Observable, filter, firstValueFrom, timeout } from 'rxjs';
+import { RecordingStoreError } from '../../contracts/node/recording-store';
 import { AgentControlError } from '../agent-control/agent-control.errors';
 import { AgentControlService, CommandEvent } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
 import type { AuthUser } from '../common/auth-user';
+import { CommandRecorder } from '../recordings/command-recorder';
 import { COMMAND_MAX_LENGTH, type RunCommandDto } from './dto/remote-command.dto';
 import type { RemoteSession } from './entities/remote-session.entity';
 import { ConsentContexts } from './consent-context';
@@ -30,6 +32,8 @@ interface RowActor {
 /** Commands kept for replay per portal; the oldest finished ones are dropped first. */
 const MAX_TRACKED = 200;
 const RETAIN_MS = 15 * 60 * 1000;
+/** How long an ended session's recording waits for its cancelled commands' exits before it closes. */
+const EXIT_WAIT_MS = 5_000;
 
 /**
  * The viewer's Commands tab: run a command line on the device over the control channel, stream its
@@ -48,6 +52,7 @@ export class RemoteCommandsService {
     private readonly agents: AgentControlService,
     private readonly audit: AuditService,
     private readonly prompts: ConsentContexts,
+    private readonly recorder: CommandRecorder,
   ) {}
 
   /**
@@ -58,6 +63,15 @@ export class RemoteCommandsService {
   async run(actor: AuthUser, sessionId: string, dto: RunCommandDto): Promise<{ commandId: string }> {
     const session = await this.openSession(sessionId);
     if (!this.agents.isConnected(session.deviceId)) throw errors.deviceOffline();
+    // A recorded session records its commands' output (src/recordings/command-recorder.ts); when the
+    // recording must be made and cannot be opened, nothing is sent.
+    let recorded: string | null;
+    try {
+      recorded = await this.recorder.open(session);
+    } catch (err) {
+      if (err instanceof RecordingStoreError) throw errors.recordingFailed();
+      throw err;
+    }
     const commandId = randomUUID();
     const about = { commandId, deviceId: session.deviceId, technicianId: actor.id };
     await this.audit.recordOrRefuse({
@@ -101,9 +115,14 @@ export class RemoteCommandsService {
       exited: false,
     };
     this.running.set(started.commandId, running);
+    if (recorded) this.recorder.commandLine(sessionId, dto.command);
     started.output.subscribe({
       next: (event) => {
-        if (event.type !== 'command_exit') return;
+        if (event.type === 'command_output') {
+          if (recorded) this.recorder.output(sessionId, event.data);
+          return;
+        }
+        if (recorded) this.recorder.exit(sessionId, event.exitCode, event.signal);
         running.exited = true;
         void this.followUp(userActor(actor), sessionId, 'remote_session.command_exited', {
           ...about,
@@ -152,6 +171,30 @@ export class RemoteCommandsService {
   async cancelForSession(sessionId: string, actor: RowActor): Promise<void> {
     const inSession = [...this.running].filter(([, cmd]) => cmd.sessionId === sessionId && !cmd.exited);
     await Promise.all(inSession.map(([commandId, cmd]) => this.stop(commandId, cmd, actor)));
+    void this.finishRecording(
+      sessionId,
+      inSession.map(([, cmd]) => cmd),
+    );
+  }
+
+  /** The session's commands recording closes once its cancelled commands exited (or a few seconds passed). */
+  private async finishRecording(sessionId: string, stopped: Running[]): Promise<void> {
+    await Promise.all(
+      stopped.map((cmd) =>
+        firstValueFrom(
+          cmd.output.pipe(
+            filter((e) => e.type === 'command_exit'),
+            timeout(EXIT_WAIT_MS),
+          ),
+          { defaultValue: null },
+        ).catch(() => null),
+      ),
+    );
+    await this.recorder
+      .finish(sessionId)
+      .catch((err: unknown) =>
+        this.logger.error(`Could not finish the commands recording of ${sessionId}: ${String(err)}`),
+      );
   }
 
   private async stop(commandId: string, cmd: Running, actor: RowActor): Promise<void> {

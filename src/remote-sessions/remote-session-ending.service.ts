@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AgentControlService } from '../agent-control/agent-control.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActorType } from '../audit/entities/audit-event.entity';
+import { CommandRecorder } from '../recordings/command-recorder';
 import { RelayControlService } from '../relay-link/relay-control.service';
 import type { EndReason } from './entities/remote-session.entity';
 import { RemoteCommandsService } from './remote-commands.service';
@@ -23,8 +25,9 @@ export interface EndActor {
  * outlives the session, whatever ended it (a revoked technician's `sleep 600; rm …` included).
  */
 @Injectable()
-export class RemoteSessionEndingService {
+export class RemoteSessionEndingService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RemoteSessionEndingService.name);
+  private readonly subs = new Subscription();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,7 +37,27 @@ export class RemoteSessionEndingService {
     private readonly relay: RelayControlService,
     private readonly agents: AgentControlService,
     private readonly commands: RemoteCommandsService,
+    private readonly recorder: CommandRecorder,
   ) {}
+
+  /**
+   * A required commands recording (written by the portal) failed mid-command: the session ends with
+   * `recording_failed`, which cancels what still runs in it, as the relay does for its channels.
+   */
+  onModuleInit(): void {
+    this.subs.add(
+      this.recorder.failures$.subscribe((f) => {
+        this.logger.warn(`Remote session ${f.sessionId} ends: its commands recording failed (${f.message})`);
+        void this.end(f.sessionId, 'recording_failed', { actorType: 'system' }).catch((err: unknown) =>
+          this.logger.error(`Could not end remote session ${f.sessionId}: ${String(err)}`),
+        );
+      }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subs.unsubscribe();
+  }
 
   /**
    * Ends the session; returns false when it had already ended (nothing is recorded twice).

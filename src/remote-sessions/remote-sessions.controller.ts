@@ -270,6 +270,7 @@ export class RemoteSessionsController implements OnModuleDestroy {
     [ErrorCode.DeviceOffline, 'the device’s agent is not connected'],
     [ErrorCode.ConsentDenied, 'the person at the device did not allow commands'],
     [ErrorCode.AgentRefused, 'the device refused or could not start the command'],
+    [ErrorCode.RecordingFailed, 'the session must be recorded and its recording cannot be written'],
   )
   runCommand(
     @CurrentUser() user: AuthUser,

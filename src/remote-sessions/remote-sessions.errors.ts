@@ -75,6 +75,11 @@ export const remoteSessionErrors = {
       ErrorCode.FilesOutdated,
       `The agent on this device speaks protocol ${version}, too old for file transfer (1.4 or later). Ask the customer to download the agent again.`,
     ),
+  recordingFailed: () =>
+    new DomainError(
+      ErrorCode.RecordingFailed,
+      'This session must be recorded and its recording cannot be written right now, so the command was not sent.',
+    ),
   agentRefused: (message: string) =>
     new DomainError(ErrorCode.AgentRefused, `The device refused: ${message}`),
 };

@@ -6,6 +6,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { DevicesModule } from '../devices/devices.module';
 import { QuickSupportModule } from '../quick-support/quick-support.module';
+import { RecordingsModule } from '../recordings/recordings.module';
 import { RelayLinkModule } from '../relay-link/relay-link.module';
 import { UsersModule } from '../users/users.module';
 import { RemoteSession } from './entities/remote-session.entity';
@@ -32,6 +33,7 @@ import { RemoteSessionsService } from './remote-sessions.service';
     DevicesModule,
     QuickSupportModule,
     RelayLinkModule,
+    RecordingsModule,
     AuditModule,
     AuthModule,
     UsersModule,
