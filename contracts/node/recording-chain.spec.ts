@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RECORDING_FORMAT, recordingChunkName, type RecordingManifest } from '../recording/format';
 import {
   checkRecordingChain,
@@ -11,8 +11,9 @@ import {
 const ID = '3f2b8c1e-7a4d-4e9b-9c0a-1b2c3d4e5f60';
 const chunks = [Buffer.from('first chunk'), Buffer.from('second'), Buffer.from('third and last')];
 
-function manifestOf(parts: Buffer[]): RecordingManifest {
-  let link = recordingChainSeed(ID);
+/** A manifest of `parts` with a correct (recomputed, unkeyed) chain, as anyone could write it. */
+function manifestOf(parts: Buffer[], recordingId = ID): RecordingManifest {
+  let link = recordingChainSeed(recordingId);
   const entries = parts.map((bytes, index) => {
     const sha = createHash('sha256').update(bytes).digest();
     link = recordingChainLink(link, index, sha, bytes.length);
@@ -28,7 +29,7 @@ function manifestOf(parts: Buffer[]): RecordingManifest {
   });
   return {
     format: RECORDING_FORMAT,
-    recordingId: ID,
+    recordingId,
     sessionId: 's',
     channel: 'shell',
     encoding: 'asciicast/2',
@@ -43,6 +44,11 @@ function manifestOf(parts: Buffer[]): RecordingManifest {
     bytesTechToAgent: 0,
     chunks: entries,
   };
+}
+
+/** `n` distinct chunk bodies. */
+function chunksOf(n: number): Buffer[] {
+  return Array.from({ length: n }, (_, index) => Buffer.from(`chunk ${index}`));
 }
 
 describe('recording hash chain', () => {
@@ -111,5 +117,52 @@ describe('recording hash chain', () => {
       brokenAt: 2,
       problem: 'head_mismatch',
     });
+  });
+});
+
+describe('checkRecordingChain', () => {
+  const id = randomUUID();
+  const three = manifestOf(chunksOf(3), id);
+  const signedAt2 = { chunks: 2, head: three.chunks[1].chain };
+  const seed = { chunks: 0, head: recordingChainSeed(id).toString('hex') };
+
+  it('accepts a finished manifest that ends exactly at the signed head', () => {
+    expect(checkRecordingChain(three, { chunks: 3, head: three.chunks[2].chain }, { exact: true }).ok).toBe(
+      true,
+    );
+  });
+
+  it('refuses a finished manifest with chunks appended past the signed head (head_mismatch at the first)', () => {
+    expect(checkRecordingChain(three, signedAt2, { exact: true })).toEqual({
+      ok: false,
+      brokenAt: 2,
+      problem: 'head_mismatch',
+    });
+  });
+
+  it('refuses chunks written into a recording whose signed head is the seed (nothing was signed)', () => {
+    expect(checkRecordingChain(three, seed, { exact: true })).toEqual({
+      ok: false,
+      brokenAt: 0,
+      problem: 'head_mismatch',
+    });
+  });
+
+  it('while recording, ignores chunks past the head, even with a broken chain there', () => {
+    const tampered = {
+      ...three,
+      chunks: [...three.chunks.slice(0, 2), { ...three.chunks[2], chain: '0'.repeat(64) }],
+    };
+    expect(checkRecordingChain(tampered, signedAt2).ok).toBe(true);
+    expect(checkRecordingChain(tampered).problem).toBe('chain_mismatch');
+  });
+
+  it('still finds a manifest short of the head, or a different head', () => {
+    expect(checkRecordingChain(manifestOf(chunksOf(1), id), signedAt2)).toEqual({
+      ok: false,
+      brokenAt: 1,
+      problem: 'head_mismatch',
+    });
+    expect(checkRecordingChain(three, { chunks: 2, head: 'f'.repeat(64) }).problem).toBe('head_mismatch');
   });
 });

@@ -295,24 +295,34 @@ describe('the recorded channel', () => {
   });
 });
 
+/** A finished recording of records at `atMs` played into a viewer whose backlog the test switches with `busy`. */
+function backloggedViewer(busy: boolean, atMs: number[], endMs: number) {
+  const clock = new FakeClock();
+  const delivered: number[] = [];
+  const viewer = { clock, delivered, busy, scheduler: undefined as unknown as RecordScheduler };
+  viewer.scheduler = new RecordScheduler({
+    timers: clock,
+    deliver: (r) => delivered.push(r.atMs),
+    rewind: () => undefined,
+    backlogged: () => viewer.busy,
+  });
+  viewer.scheduler.append(
+    atMs.map((at) => rec(at)),
+    endMs,
+  );
+  viewer.scheduler.finish(endMs);
+  return viewer;
+}
+
 describe('fast-forwarding into a busy viewer', () => {
   it('waits while the viewer reports a backlog, then goes on', () => {
-    const clock = new FakeClock();
-    const delivered: number[] = [];
-    let busy = true;
-    const scheduler = new RecordScheduler({
-      timers: clock,
-      deliver: (r) => delivered.push(r.atMs),
-      rewind: () => undefined,
-      backlogged: () => busy,
-    });
-    scheduler.append([rec(0), rec(10), rec(20)], 100);
-    scheduler.finish(100);
+    const viewer = backloggedViewer(true, [0, 10, 20], 100);
+    const { clock, delivered, scheduler } = viewer;
     scheduler.seek(50);
     expect(delivered).toEqual([]);
     clock.advance(100);
     expect(delivered).toEqual([]);
-    busy = false;
+    viewer.busy = false;
     clock.advance(16);
     expect(delivered).toEqual([0, 10, 20]);
     expect(scheduler.position()).toBe(50);
@@ -350,25 +360,16 @@ describe('when the viewer fails or falls behind', () => {
   });
 
   it('holds the position during playback while the viewer reports a backlog, then plays on', () => {
-    const clock = new FakeClock();
-    const delivered: number[] = [];
-    let busy = false;
-    const scheduler = new RecordScheduler({
-      timers: clock,
-      deliver: (r) => delivered.push(r.atMs),
-      rewind: () => undefined,
-      backlogged: () => busy,
-    });
-    scheduler.append([rec(0), rec(1000), rec(2000)], 3000);
-    scheduler.finish(3000);
+    const viewer = backloggedViewer(false, [0, 1000, 2000], 3000);
+    const { clock, delivered, scheduler } = viewer;
     scheduler.play();
     clock.advance(500);
-    busy = true;
+    viewer.busy = true;
     clock.advance(5000);
     expect(delivered).toEqual([0]);
     const held = scheduler.position();
     expect(held).toBeLessThan(1000);
-    busy = false;
+    viewer.busy = false;
     clock.advance(16);
     expect(scheduler.position()).toBeLessThan(1000);
     clock.advance(1000 - held);
